@@ -44,13 +44,27 @@ public final class Conv {
         Gemm.dgemm(g.n, g.c, g.q, okk, Panels.strided(wt, new int[] {0}, 1, okk), Im2colD.col2imT(g, dy), dx, 0, g.c * g.q, g.q, false);
     }
 
-    /** {@code dw [O, CK] = sum over n of dy_n [O, P] . col_n^T}: one product with K = N*P. */
+    /**
+     * {@code dw [O, CK] = sum over n of dy_n [O, P] . col_n^T}: one product with K = N*P, computed with the
+     * columns in (tap, c) order from a channels-last copy of x (see {@link Im2colF#im2colChannelsLast}), then
+     * reordered to (c, tap).
+     */
     public static void weightGrad(ConvGeometry g, float[] x, float[] dy, float[] dw) {
-        Gemm.sgemm(1, g.o, g.ck, g.n * g.p, Im2colF.outputRows(g, dy), Im2colF.im2colT(g, x), dw, 0, 0, g.ck, false);
+        float[] xt = new float[x.length], dwt = new float[dw.length];
+        Parallel.forRange(g.n, 1, (lo, hi) -> {
+            for (int n = lo; n < hi; n++) transpose(x, n * g.c * g.q, g.c, g.q, xt);
+        });
+        Gemm.sgemm(1, g.o, g.ck, g.n * g.p, Im2colF.outputRows(g, dy), Im2colF.im2colChannelsLast(g, xt), dwt, 0, 0, g.ck, false);
+        for (int o = 0; o < g.o; o++) transpose(dwt, o * g.ck, g.kk, g.c, dw);   // [O, KK, C] -> [O, C, KK]
     }
 
     public static void weightGrad(ConvGeometry g, double[] x, double[] dy, double[] dw) {
-        Gemm.dgemm(1, g.o, g.ck, g.n * g.p, Im2colD.outputRows(g, dy), Im2colD.im2colT(g, x), dw, 0, 0, g.ck, false);
+        double[] xt = new double[x.length], dwt = new double[dw.length];
+        Parallel.forRange(g.n, 1, (lo, hi) -> {
+            for (int n = lo; n < hi; n++) transpose(x, n * g.c * g.q, g.c, g.q, xt);
+        });
+        Gemm.dgemm(1, g.o, g.ck, g.n * g.p, Im2colD.outputRows(g, dy), Im2colD.im2colChannelsLast(g, xt), dwt, 0, 0, g.ck, false);
+        for (int o = 0; o < g.o; o++) transpose(dwt, o * g.ck, g.kk, g.c, dw);   // [O, KK, C] -> [O, C, KK]
     }
 
     /** {@code db[o] = sum over n, pos of dy[n, o, pos]}, accumulated in double in that order. */
@@ -78,6 +92,27 @@ public final class Conv {
                 db[o] = s;
             }
         });
+    }
+
+    /** {@code dst[off + j*rows + i] = src[off + i*cols + j]}: the [rows, cols] block at off, transposed in place of the same block of dst. */
+    static void transpose(float[] src, int off, int rows, int cols, float[] dst) {
+        for (int i0 = 0; i0 < rows; i0 += 16) {
+            for (int j0 = 0; j0 < cols; j0 += 16) {
+                for (int i = i0; i < Math.min(rows, i0 + 16); i++) {
+                    for (int j = j0; j < Math.min(cols, j0 + 16); j++) dst[off + j * rows + i] = src[off + i * cols + j];
+                }
+            }
+        }
+    }
+
+    static void transpose(double[] src, int off, int rows, int cols, double[] dst) {
+        for (int i0 = 0; i0 < rows; i0 += 16) {
+            for (int j0 = 0; j0 < cols; j0 += 16) {
+                for (int i = i0; i < Math.min(rows, i0 + 16); i++) {
+                    for (int j = j0; j < Math.min(cols, j0 + 16); j++) dst[off + j * rows + i] = src[off + i * cols + j];
+                }
+            }
+        }
     }
 
     private static void fillRows(ConvGeometry g, float[] bias, float[] out) {

@@ -213,9 +213,12 @@ public final class Gemm {
         abstract boolean aVaries();
         abstract Object newArray(int length);
         abstract void packA(int batch, int k0, int kc, int i0, int rows, Object dst, int off);
+        /** Packs B columns [j0, j0 + cols) of a k-block as consecutive NR-wide panels. */
         abstract void packB(int batch, int k0, int kc, int j0, int cols, Object dst, int off);
-        /** Runs the micro-kernel for the C tile at (i0, j0) of batch t; partial tiles go through {@code tmp}. */
-        abstract void tile(int kc, Object ap, int ao, Object bp, int bo, int t, int i0, int j0, int rows, int cols, boolean overwrite, Object tmp);
+        /** Runs the micro-kernel for the C tile at (i0, j0) of batch t (C += A.B); partial tiles go through {@code tmp}. */
+        abstract void tile(int kc, Object ap, int ao, Object bp, int bo, int t, int i0, int j0, int rows, int cols, Object tmp);
+        /** Sets rows [i0, i1) x columns [j0, j1) of C_t to zero. */
+        abstract void zero(int t, int i0, int i1, int j0, int j1);
 
         void run() {
             int kBlocks = (k + KC - 1) / KC, mPanels = (m + mr - 1) / mr, nPanels = (n + nr - 1) / nr;
@@ -251,17 +254,17 @@ public final class Gemm {
                     int p0 = (rest / nTilesF) * tileM, p1 = Math.min(mPanels, p0 + tileM);
                     int q0 = (rest % nTilesF) * tileNF, q1 = Math.min(nPanels, q0 + tileNF);
                     int aBase = aVaries() ? t * aSize : 0;
+                    if (!accumulate) zero(t, p0 * mr, Math.min(m, p1 * mr), q0 * nr, Math.min(n, q1 * nr));   // then C = 0 + sum
                     for (int k0 = 0; k0 < k; k0 += KC) {
                         int kc = Math.min(KC, k - k0);
-                        boolean overwrite = k0 == 0 && !accumulate;
                         // Pack the whole n-tile of this k-block first (long sequential reads of B's rows), then
                         // sweep it panel by panel: one B panel stays in L1 while the A panels stream from L2.
-                        for (int q = q0; q < q1; q++) packB(t, k0, kc, q * nr, Math.min(nr, n - q * nr), bp, (q - q0) * kc * nr);
+                        packB(t, k0, kc, q0 * nr, Math.min(n, q1 * nr) - q0 * nr, bp, 0);
                         for (int q = q0; q < q1; q++) {
                             int j0 = q * nr, cols = Math.min(nr, n - j0);
                             for (int p = p0; p < p1; p++) {
                                 int i0 = p * mr;
-                                tile(kc, ap, aBase + k0 * mPanels * mr + p * kc * mr, bp, (q - q0) * kc * nr, t, i0, j0, Math.min(mr, m - i0), cols, overwrite, tmp);
+                                tile(kc, ap, aBase + k0 * mPanels * mr + p * kc * mr, bp, (q - q0) * kc * nr, t, i0, j0, Math.min(mr, m - i0), cols, tmp);
                             }
                         }
                     }
@@ -291,21 +294,23 @@ public final class Gemm {
         boolean aVaries() { return aT.varies(); }
         Object newArray(int length) { return new float[length]; }
         void packA(int t, int k0, int kc, int i0, int rows, Object dst, int off) { aT.pack(t, k0, kc, i0, rows, mr, (float[]) dst, off); }
-        void packB(int t, int k0, int kc, int j0, int cols, Object dst, int off) { b.pack(t, k0, kc, j0, cols, nr, (float[]) dst, off); }
+        void packB(int t, int k0, int kc, int j0, int cols, Object dst, int off) { b.packPanels(t, k0, kc, j0, cols, nr, (float[]) dst, off); }
 
-        void tile(int kc, Object ap, int ao, Object bp, int bo, int t, int i0, int j0, int rows, int cols, boolean overwrite, Object tmpObj) {
+        void tile(int kc, Object ap, int ao, Object bp, int bo, int t, int i0, int j0, int rows, int cols, Object tmpObj) {
             int co = cOff + t * cBatch + i0 * ldc + j0;
             if (rows == mr && cols == nr) {
-                kernel.tile(kc, (float[]) ap, ao, (float[]) bp, bo, c, co, ldc, overwrite);
+                kernel.tile(kc, (float[]) ap, ao, (float[]) bp, bo, c, co, ldc);
                 return;
             }
             // A partial tile: run the kernel on a full-size copy, then write back the part inside C.
             float[] tmp = (float[]) tmpObj;
-            if (!overwrite) {
-                for (int r = 0; r < rows; r++) System.arraycopy(c, co + r * ldc, tmp, r * nr, cols);
-            }
-            kernel.tile(kc, (float[]) ap, ao, (float[]) bp, bo, tmp, 0, nr, overwrite);
+            for (int r = 0; r < rows; r++) System.arraycopy(c, co + r * ldc, tmp, r * nr, cols);
+            kernel.tile(kc, (float[]) ap, ao, (float[]) bp, bo, tmp, 0, nr);
             for (int r = 0; r < rows; r++) System.arraycopy(tmp, r * nr, c, co + r * ldc, cols);
+        }
+
+        void zero(int t, int i0, int i1, int j0, int j1) {
+            for (int i = i0; i < i1; i++) java.util.Arrays.fill(c, cOff + t * cBatch + i * ldc + j0, cOff + t * cBatch + i * ldc + j1, 0f);
         }
     }
 
@@ -330,21 +335,23 @@ public final class Gemm {
         boolean aVaries() { return aT.varies(); }
         Object newArray(int length) { return new double[length]; }
         void packA(int t, int k0, int kc, int i0, int rows, Object dst, int off) { aT.pack(t, k0, kc, i0, rows, mr, (double[]) dst, off); }
-        void packB(int t, int k0, int kc, int j0, int cols, Object dst, int off) { b.pack(t, k0, kc, j0, cols, nr, (double[]) dst, off); }
+        void packB(int t, int k0, int kc, int j0, int cols, Object dst, int off) { b.packPanels(t, k0, kc, j0, cols, nr, (double[]) dst, off); }
 
-        void tile(int kc, Object ap, int ao, Object bp, int bo, int t, int i0, int j0, int rows, int cols, boolean overwrite, Object tmpObj) {
+        void tile(int kc, Object ap, int ao, Object bp, int bo, int t, int i0, int j0, int rows, int cols, Object tmpObj) {
             int co = cOff + t * cBatch + i0 * ldc + j0;
             if (rows == mr && cols == nr) {
-                kernel.tile(kc, (double[]) ap, ao, (double[]) bp, bo, c, co, ldc, overwrite);
+                kernel.tile(kc, (double[]) ap, ao, (double[]) bp, bo, c, co, ldc);
                 return;
             }
             // A partial tile: run the kernel on a full-size copy, then write back the part inside C.
             double[] tmp = (double[]) tmpObj;
-            if (!overwrite) {
-                for (int r = 0; r < rows; r++) System.arraycopy(c, co + r * ldc, tmp, r * nr, cols);
-            }
-            kernel.tile(kc, (double[]) ap, ao, (double[]) bp, bo, tmp, 0, nr, overwrite);
+            for (int r = 0; r < rows; r++) System.arraycopy(c, co + r * ldc, tmp, r * nr, cols);
+            kernel.tile(kc, (double[]) ap, ao, (double[]) bp, bo, tmp, 0, nr);
             for (int r = 0; r < rows; r++) System.arraycopy(tmp, r * nr, c, co + r * ldc, cols);
+        }
+
+        void zero(int t, int i0, int i1, int j0, int j1) {
+            for (int i = i0; i < i1; i++) java.util.Arrays.fill(c, cOff + t * cBatch + i * ldc + j0, cOff + t * cBatch + i * ldc + j1, 0.0);
         }
     }
 }

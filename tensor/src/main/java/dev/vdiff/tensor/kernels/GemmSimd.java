@@ -33,7 +33,7 @@ final class GemmSimd {
         public int mr() { return MR; }
         public int nr() { return NR; }
 
-        public void tile(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, boolean overwrite) {
+        public void tile(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc) {
             FloatVector z = FloatVector.zero(S);
             FloatVector c00 = z, c01 = z, c02 = z, c10 = z, c11 = z, c12 = z;
             FloatVector c20 = z, c21 = z, c22 = z, c30 = z, c31 = z, c32 = z;
@@ -51,41 +51,42 @@ final class GemmSimd {
                 { FloatVector x = FloatVector.broadcast(S, a[ak + 6]); c60 = x.fma(b0, c60); c61 = x.fma(b1, c61); c62 = x.fma(b2, c62); }
                 { FloatVector x = FloatVector.broadcast(S, a[ak + 7]); c70 = x.fma(b0, c70); c71 = x.fma(b1, c71); c72 = x.fma(b2, c72); }
             }
-            // C = (overwrite ? 0 : C) + acc. One store path keeps the method small enough for C2 to inline every
-            // vector operation (a vector passed to a call that is not inlined gets boxed: an allocation per use).
+            // C += acc, written out here rather than in a helper: a vector passed to a call that C2 does not inline
+            // is boxed (an allocation per use). No branch on the data either: a branch that profiling saw go one
+            // way only is compiled as a trap, and recompiling this method takes C2 seconds.
             int o;
             o = co;
-            (overwrite ? z : FloatVector.fromArray(S, c, o)).add(c00).intoArray(c, o);
-            (overwrite ? z : FloatVector.fromArray(S, c, o + L)).add(c01).intoArray(c, o + L);
-            (overwrite ? z : FloatVector.fromArray(S, c, o + 2 * L)).add(c02).intoArray(c, o + 2 * L);
+            FloatVector.fromArray(S, c, o).add(c00).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c01).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c02).intoArray(c, o + 2 * L);
             o = co + ldc;
-            (overwrite ? z : FloatVector.fromArray(S, c, o)).add(c10).intoArray(c, o);
-            (overwrite ? z : FloatVector.fromArray(S, c, o + L)).add(c11).intoArray(c, o + L);
-            (overwrite ? z : FloatVector.fromArray(S, c, o + 2 * L)).add(c12).intoArray(c, o + 2 * L);
+            FloatVector.fromArray(S, c, o).add(c10).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c11).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c12).intoArray(c, o + 2 * L);
             o = co + 2 * ldc;
-            (overwrite ? z : FloatVector.fromArray(S, c, o)).add(c20).intoArray(c, o);
-            (overwrite ? z : FloatVector.fromArray(S, c, o + L)).add(c21).intoArray(c, o + L);
-            (overwrite ? z : FloatVector.fromArray(S, c, o + 2 * L)).add(c22).intoArray(c, o + 2 * L);
+            FloatVector.fromArray(S, c, o).add(c20).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c21).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c22).intoArray(c, o + 2 * L);
             o = co + 3 * ldc;
-            (overwrite ? z : FloatVector.fromArray(S, c, o)).add(c30).intoArray(c, o);
-            (overwrite ? z : FloatVector.fromArray(S, c, o + L)).add(c31).intoArray(c, o + L);
-            (overwrite ? z : FloatVector.fromArray(S, c, o + 2 * L)).add(c32).intoArray(c, o + 2 * L);
+            FloatVector.fromArray(S, c, o).add(c30).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c31).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c32).intoArray(c, o + 2 * L);
             o = co + 4 * ldc;
-            (overwrite ? z : FloatVector.fromArray(S, c, o)).add(c40).intoArray(c, o);
-            (overwrite ? z : FloatVector.fromArray(S, c, o + L)).add(c41).intoArray(c, o + L);
-            (overwrite ? z : FloatVector.fromArray(S, c, o + 2 * L)).add(c42).intoArray(c, o + 2 * L);
+            FloatVector.fromArray(S, c, o).add(c40).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c41).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c42).intoArray(c, o + 2 * L);
             o = co + 5 * ldc;
-            (overwrite ? z : FloatVector.fromArray(S, c, o)).add(c50).intoArray(c, o);
-            (overwrite ? z : FloatVector.fromArray(S, c, o + L)).add(c51).intoArray(c, o + L);
-            (overwrite ? z : FloatVector.fromArray(S, c, o + 2 * L)).add(c52).intoArray(c, o + 2 * L);
+            FloatVector.fromArray(S, c, o).add(c50).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c51).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c52).intoArray(c, o + 2 * L);
             o = co + 6 * ldc;
-            (overwrite ? z : FloatVector.fromArray(S, c, o)).add(c60).intoArray(c, o);
-            (overwrite ? z : FloatVector.fromArray(S, c, o + L)).add(c61).intoArray(c, o + L);
-            (overwrite ? z : FloatVector.fromArray(S, c, o + 2 * L)).add(c62).intoArray(c, o + 2 * L);
+            FloatVector.fromArray(S, c, o).add(c60).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c61).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c62).intoArray(c, o + 2 * L);
             o = co + 7 * ldc;
-            (overwrite ? z : FloatVector.fromArray(S, c, o)).add(c70).intoArray(c, o);
-            (overwrite ? z : FloatVector.fromArray(S, c, o + L)).add(c71).intoArray(c, o + L);
-            (overwrite ? z : FloatVector.fromArray(S, c, o + 2 * L)).add(c72).intoArray(c, o + 2 * L);
+            FloatVector.fromArray(S, c, o).add(c70).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c71).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c72).intoArray(c, o + 2 * L);
         }
     }
 
@@ -97,7 +98,7 @@ final class GemmSimd {
         public int mr() { return MR; }
         public int nr() { return NR; }
 
-        public void tile(int kc, double[] a, int ao, double[] b, int bo, double[] c, int co, int ldc, boolean overwrite) {
+        public void tile(int kc, double[] a, int ao, double[] b, int bo, double[] c, int co, int ldc) {
             DoubleVector z = DoubleVector.zero(S);
             DoubleVector c00 = z, c01 = z, c02 = z, c10 = z, c11 = z, c12 = z;
             DoubleVector c20 = z, c21 = z, c22 = z, c30 = z, c31 = z, c32 = z;
@@ -115,41 +116,42 @@ final class GemmSimd {
                 { DoubleVector x = DoubleVector.broadcast(S, a[ak + 6]); c60 = x.fma(b0, c60); c61 = x.fma(b1, c61); c62 = x.fma(b2, c62); }
                 { DoubleVector x = DoubleVector.broadcast(S, a[ak + 7]); c70 = x.fma(b0, c70); c71 = x.fma(b1, c71); c72 = x.fma(b2, c72); }
             }
-            // C = (overwrite ? 0 : C) + acc. One store path keeps the method small enough for C2 to inline every
-            // vector operation (a vector passed to a call that is not inlined gets boxed: an allocation per use).
+            // C += acc, written out here rather than in a helper: a vector passed to a call that C2 does not inline
+            // is boxed (an allocation per use). No branch on the data either: a branch that profiling saw go one
+            // way only is compiled as a trap, and recompiling this method takes C2 seconds.
             int o;
             o = co;
-            (overwrite ? z : DoubleVector.fromArray(S, c, o)).add(c00).intoArray(c, o);
-            (overwrite ? z : DoubleVector.fromArray(S, c, o + L)).add(c01).intoArray(c, o + L);
-            (overwrite ? z : DoubleVector.fromArray(S, c, o + 2 * L)).add(c02).intoArray(c, o + 2 * L);
+            DoubleVector.fromArray(S, c, o).add(c00).intoArray(c, o);
+            DoubleVector.fromArray(S, c, o + L).add(c01).intoArray(c, o + L);
+            DoubleVector.fromArray(S, c, o + 2 * L).add(c02).intoArray(c, o + 2 * L);
             o = co + ldc;
-            (overwrite ? z : DoubleVector.fromArray(S, c, o)).add(c10).intoArray(c, o);
-            (overwrite ? z : DoubleVector.fromArray(S, c, o + L)).add(c11).intoArray(c, o + L);
-            (overwrite ? z : DoubleVector.fromArray(S, c, o + 2 * L)).add(c12).intoArray(c, o + 2 * L);
+            DoubleVector.fromArray(S, c, o).add(c10).intoArray(c, o);
+            DoubleVector.fromArray(S, c, o + L).add(c11).intoArray(c, o + L);
+            DoubleVector.fromArray(S, c, o + 2 * L).add(c12).intoArray(c, o + 2 * L);
             o = co + 2 * ldc;
-            (overwrite ? z : DoubleVector.fromArray(S, c, o)).add(c20).intoArray(c, o);
-            (overwrite ? z : DoubleVector.fromArray(S, c, o + L)).add(c21).intoArray(c, o + L);
-            (overwrite ? z : DoubleVector.fromArray(S, c, o + 2 * L)).add(c22).intoArray(c, o + 2 * L);
+            DoubleVector.fromArray(S, c, o).add(c20).intoArray(c, o);
+            DoubleVector.fromArray(S, c, o + L).add(c21).intoArray(c, o + L);
+            DoubleVector.fromArray(S, c, o + 2 * L).add(c22).intoArray(c, o + 2 * L);
             o = co + 3 * ldc;
-            (overwrite ? z : DoubleVector.fromArray(S, c, o)).add(c30).intoArray(c, o);
-            (overwrite ? z : DoubleVector.fromArray(S, c, o + L)).add(c31).intoArray(c, o + L);
-            (overwrite ? z : DoubleVector.fromArray(S, c, o + 2 * L)).add(c32).intoArray(c, o + 2 * L);
+            DoubleVector.fromArray(S, c, o).add(c30).intoArray(c, o);
+            DoubleVector.fromArray(S, c, o + L).add(c31).intoArray(c, o + L);
+            DoubleVector.fromArray(S, c, o + 2 * L).add(c32).intoArray(c, o + 2 * L);
             o = co + 4 * ldc;
-            (overwrite ? z : DoubleVector.fromArray(S, c, o)).add(c40).intoArray(c, o);
-            (overwrite ? z : DoubleVector.fromArray(S, c, o + L)).add(c41).intoArray(c, o + L);
-            (overwrite ? z : DoubleVector.fromArray(S, c, o + 2 * L)).add(c42).intoArray(c, o + 2 * L);
+            DoubleVector.fromArray(S, c, o).add(c40).intoArray(c, o);
+            DoubleVector.fromArray(S, c, o + L).add(c41).intoArray(c, o + L);
+            DoubleVector.fromArray(S, c, o + 2 * L).add(c42).intoArray(c, o + 2 * L);
             o = co + 5 * ldc;
-            (overwrite ? z : DoubleVector.fromArray(S, c, o)).add(c50).intoArray(c, o);
-            (overwrite ? z : DoubleVector.fromArray(S, c, o + L)).add(c51).intoArray(c, o + L);
-            (overwrite ? z : DoubleVector.fromArray(S, c, o + 2 * L)).add(c52).intoArray(c, o + 2 * L);
+            DoubleVector.fromArray(S, c, o).add(c50).intoArray(c, o);
+            DoubleVector.fromArray(S, c, o + L).add(c51).intoArray(c, o + L);
+            DoubleVector.fromArray(S, c, o + 2 * L).add(c52).intoArray(c, o + 2 * L);
             o = co + 6 * ldc;
-            (overwrite ? z : DoubleVector.fromArray(S, c, o)).add(c60).intoArray(c, o);
-            (overwrite ? z : DoubleVector.fromArray(S, c, o + L)).add(c61).intoArray(c, o + L);
-            (overwrite ? z : DoubleVector.fromArray(S, c, o + 2 * L)).add(c62).intoArray(c, o + 2 * L);
+            DoubleVector.fromArray(S, c, o).add(c60).intoArray(c, o);
+            DoubleVector.fromArray(S, c, o + L).add(c61).intoArray(c, o + L);
+            DoubleVector.fromArray(S, c, o + 2 * L).add(c62).intoArray(c, o + 2 * L);
             o = co + 7 * ldc;
-            (overwrite ? z : DoubleVector.fromArray(S, c, o)).add(c70).intoArray(c, o);
-            (overwrite ? z : DoubleVector.fromArray(S, c, o + L)).add(c71).intoArray(c, o + L);
-            (overwrite ? z : DoubleVector.fromArray(S, c, o + 2 * L)).add(c72).intoArray(c, o + 2 * L);
+            DoubleVector.fromArray(S, c, o).add(c70).intoArray(c, o);
+            DoubleVector.fromArray(S, c, o + L).add(c71).intoArray(c, o + L);
+            DoubleVector.fromArray(S, c, o + 2 * L).add(c72).intoArray(c, o + 2 * L);
         }
     }
 }

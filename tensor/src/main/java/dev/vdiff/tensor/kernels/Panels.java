@@ -19,6 +19,15 @@ public final class Panels {
     public interface F {
         void pack(int batch, int k0, int kc, int c0, int cols, int width, float[] dst, int off);
 
+        /**
+         * Packs columns {@code [c0, c0 + cols)} as consecutive panels of {@code width} columns, panel
+         * {@code q} (columns {@code c0 + q*width ...}) at {@code dst[off + q*kc*width]}; a source may override
+         * this to walk its layout once for many panels.
+         */
+        default void packPanels(int batch, int k0, int kc, int c0, int cols, int width, float[] dst, int off) {
+            for (int q = 0; q * width < cols; q++) pack(batch, k0, kc, c0 + q * width, Math.min(width, cols - q * width), width, dst, off + q * kc * width);
+        }
+
         /** False when every batch reads the same matrix (then it is packed once and shared). */
         default boolean varies() {
             return true;
@@ -28,6 +37,15 @@ public final class Panels {
     /** A float64 operand. */
     public interface D {
         void pack(int batch, int k0, int kc, int c0, int cols, int width, double[] dst, int off);
+
+        /**
+         * Packs columns {@code [c0, c0 + cols)} as consecutive panels of {@code width} columns, panel
+         * {@code q} (columns {@code c0 + q*width ...}) at {@code dst[off + q*kc*width]}; a source may override
+         * this to walk its layout once for many panels.
+         */
+        default void packPanels(int batch, int k0, int kc, int c0, int cols, int width, double[] dst, int off) {
+            for (int q = 0; q * width < cols; q++) pack(batch, k0, kc, c0 + q * width, Math.min(width, cols - q * width), width, dst, off + q * kc * width);
+        }
 
         default boolean varies() {
             return true;
@@ -46,7 +64,7 @@ public final class Panels {
                     // rows of S are contiguous: copy row by row
                     for (int kk = 0; kk < kc; kk++) {
                         int s = base + kk * kStride, d = off + kk * width;
-                        for (int cc = 0; cc < cols; cc++) dst[d + cc] = data[s + cc];
+                        System.arraycopy(data, s, dst, d, cols);   // short rows: faster than a loop
                         for (int cc = cols; cc < width; cc++) dst[d + cc] = 0f;
                     }
                 } else {
@@ -73,7 +91,7 @@ public final class Panels {
                 if (cStride == 1) {
                     for (int kk = 0; kk < kc; kk++) {
                         int s = base + kk * kStride, d = off + kk * width;
-                        for (int cc = 0; cc < cols; cc++) dst[d + cc] = data[s + cc];
+                        System.arraycopy(data, s, dst, d, cols);
                         for (int cc = cols; cc < width; cc++) dst[d + cc] = 0.0;
                     }
                 } else {
