@@ -3,7 +3,8 @@ package dev.vdiff.tensor.kernels;
 import dev.vdiff.tensor.Parallel;
 
 /**
- * Convolution forward and backward over flat arrays, as products on the blocked {@link Gemm} kernel with
+ * Convolution forward and backward over flat arrays, as products on the blocked {@link Gemm} kernel:
+ * stride-1 forward and input gradient on the padded grid ({@link PaddedGridF}), everything else with
  * implicit im2col ({@link Im2colF}, {@link Im2colD}). Layouts (see {@link ConvGeometry}):
  * x {@code [N, C, Q]}, w {@code [O, CK]}, bias {@code [O]}, out and dy {@code [N, O, P]}.
  *
@@ -16,17 +17,36 @@ public final class Conv {
 
     /** {@code out[n, o, :] = bias[o] + w[o, :] . col_n} (bias may be null). */
     public static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] out) {
+        if (stride1(g)) {
+            PaddedGridF.correlate(g.n, g.c, g.d, g.h, g.w, x, g.o, g.kd, g.kh, g.kw, w, g.pd, g.ph, g.pw, bias, out);
+            return;
+        }
         if (bias != null) fillRows(g, bias, out);
         Gemm.sgemm(g.n, g.o, g.p, g.ck, Panels.strided(w, new int[] {0}, 1, g.ck), Im2colF.im2col(g, x), out, 0, g.o * g.p, g.p, bias != null);
     }
 
     public static void forward(ConvGeometry g, double[] x, double[] w, double[] bias, double[] out) {
+        if (stride1(g)) {
+            PaddedGridD.correlate(g.n, g.c, g.d, g.h, g.w, x, g.o, g.kd, g.kh, g.kw, w, g.pd, g.ph, g.pw, bias, out);
+            return;
+        }
         if (bias != null) fillRows(g, bias, out);
         Gemm.dgemm(g.n, g.o, g.p, g.ck, Panels.strided(w, new int[] {0}, 1, g.ck), Im2colD.im2col(g, x), out, 0, g.o * g.p, g.p, bias != null);
     }
 
     /** {@code dx_n [C, Q] = wT [C, O*KK] . dcol_n}, with {@code wT[c, (o, tap)] = w[o, c, tap]}. */
     public static void inputGrad(ConvGeometry g, float[] dy, float[] w, float[] dx) {
+        if (stride1(g)) {
+            // dx is the correlation of dy (padded by k-1-p) with the flipped, channel-transposed kernel
+            float[] wf = new float[w.length];   // wf[c, o, a, b, e] = w[o, c, KD-1-a, KH-1-b, KW-1-e]
+            for (int o = 0; o < g.o; o++) {
+                for (int c = 0; c < g.c; c++) {
+                    for (int t = 0; t < g.kk; t++) wf[(c * g.o + o) * g.kk + g.kk - 1 - t] = w[(o * g.c + c) * g.kk + t];
+                }
+            }
+            PaddedGridF.correlate(g.n, g.o, g.od, g.oh, g.ow, dy, g.c, g.kd, g.kh, g.kw, wf, g.kd - 1 - g.pd, g.kh - 1 - g.ph, g.kw - 1 - g.pw, null, dx);
+            return;
+        }
         int okk = g.o * g.kk;
         float[] wt = new float[g.c * okk];
         for (int o = 0; o < g.o; o++) {
@@ -36,6 +56,17 @@ public final class Conv {
     }
 
     public static void inputGrad(ConvGeometry g, double[] dy, double[] w, double[] dx) {
+        if (stride1(g)) {
+            // dx is the correlation of dy (padded by k-1-p) with the flipped, channel-transposed kernel
+            double[] wf = new double[w.length];   // wf[c, o, a, b, e] = w[o, c, KD-1-a, KH-1-b, KW-1-e]
+            for (int o = 0; o < g.o; o++) {
+                for (int c = 0; c < g.c; c++) {
+                    for (int t = 0; t < g.kk; t++) wf[(c * g.o + o) * g.kk + g.kk - 1 - t] = w[(o * g.c + c) * g.kk + t];
+                }
+            }
+            PaddedGridD.correlate(g.n, g.o, g.od, g.oh, g.ow, dy, g.c, g.kd, g.kh, g.kw, wf, g.kd - 1 - g.pd, g.kh - 1 - g.ph, g.kw - 1 - g.pw, null, dx);
+            return;
+        }
         int okk = g.o * g.kk;
         double[] wt = new double[g.c * okk];
         for (int o = 0; o < g.o; o++) {
@@ -92,6 +123,11 @@ public final class Conv {
                 db[o] = s;
             }
         });
+    }
+
+    /** Stride 1 and padding at most kernel - 1 on every axis: the padded-grid path ({@link PaddedGridF}) applies. */
+    private static boolean stride1(ConvGeometry g) {
+        return g.sd == 1 && g.sh == 1 && g.sw == 1 && g.pd < g.kd && g.ph < g.kh && g.pw < g.kw;
     }
 
     /** {@code dst[off + j*rows + i] = src[off + i*cols + j]}: the [rows, cols] block at off, transposed in place of the same block of dst. */
