@@ -211,7 +211,8 @@ public final class Gemm {
         }
 
         abstract boolean aVaries();
-        abstract Object newArray(int length);
+        /** A work array of at least {@code length} elements from {@link Scratch} slot {@code slot}. */
+        abstract Object newArray(int slot, int length);
         abstract void packA(int batch, int k0, int kc, int i0, int rows, Object dst, int off);
         /** Packs B columns [j0, j0 + cols) of a k-block as consecutive NR-wide panels. */
         abstract void packB(int batch, int k0, int kc, int j0, int cols, Object dst, int off);
@@ -224,7 +225,7 @@ public final class Gemm {
             int kBlocks = (k + KC - 1) / KC, mPanels = (m + mr - 1) / mr, nPanels = (n + nr - 1) / nr;
             int aCopies = aVaries() ? batches : 1;
             int aSize = mPanels * mr * k;   // one packed A: [k-block][m-panel][kc][mr]
-            Object ap = newArray(aCopies * aSize);
+            Object ap = newArray(Scratch.A, aCopies * aSize);
             Parallel.forRange(aCopies * kBlocks, 1, (lo, hi) -> {
                 for (int q = lo; q < hi; q++) {
                     int t = q / kBlocks, k0 = (q % kBlocks) * KC, kc = Math.min(KC, k - k0);
@@ -247,8 +248,8 @@ public final class Gemm {
             int mTilesF = (mPanels + tileM - 1) / tileM, nTilesF = nTiles, tileNF = tileN;
 
             Parallel.forRange(batches * mTilesF * nTilesF, 1, (lo, hi) -> {
-                Object bp = newArray(KC * tileNF * nr);   // the task's B block: [n-panel][kc][nr]
-                Object tmp = newArray(mr * nr);
+                Object bp = newArray(Scratch.B, KC * tileNF * nr);   // the task's B block: [n-panel][kc][nr]
+                Object tmp = newArray(-1, mr * nr);
                 for (int task = lo; task < hi; task++) {
                     int t = task / (mTilesF * nTilesF), rest = task % (mTilesF * nTilesF);
                     int p0 = (rest / nTilesF) * tileM, p1 = Math.min(mPanels, p0 + tileM);
@@ -269,7 +270,9 @@ public final class Gemm {
                         }
                     }
                 }
+                Scratch.release(Scratch.B, bp);
             });
+            Scratch.release(Scratch.A, ap);
         }
     }
 
@@ -292,7 +295,7 @@ public final class Gemm {
         }
 
         boolean aVaries() { return aT.varies(); }
-        Object newArray(int length) { return new float[length]; }
+        Object newArray(int slot, int length) { return slot < 0 ? new float[length] : Scratch.floats(slot, length); }
         void packA(int t, int k0, int kc, int i0, int rows, Object dst, int off) { aT.pack(t, k0, kc, i0, rows, mr, (float[]) dst, off); }
         void packB(int t, int k0, int kc, int j0, int cols, Object dst, int off) { b.packPanels(t, k0, kc, j0, cols, nr, (float[]) dst, off); }
 
@@ -333,7 +336,7 @@ public final class Gemm {
         }
 
         boolean aVaries() { return aT.varies(); }
-        Object newArray(int length) { return new double[length]; }
+        Object newArray(int slot, int length) { return slot < 0 ? new double[length] : Scratch.doubles(slot, length); }
         void packA(int t, int k0, int kc, int i0, int rows, Object dst, int off) { aT.pack(t, k0, kc, i0, rows, mr, (double[]) dst, off); }
         void packB(int t, int k0, int kc, int j0, int cols, Object dst, int off) { b.packPanels(t, k0, kc, j0, cols, nr, (double[]) dst, off); }
 
