@@ -214,7 +214,7 @@ public final class Gemm {
         /** A work array of at least {@code length} elements from {@link Scratch} slot {@code slot}. */
         abstract Object newArray(int slot, int length);
         abstract void packA(int batch, int k0, int kc, int i0, int rows, Object dst, int off);
-        /** Packs B columns [j0, j0 + cols) of a k-block as consecutive NR-wide panels. */
+        /** Packs B columns [j0, j0 + cols), at most NR of them, of a k-block as one panel. */
         abstract void packB(int batch, int k0, int kc, int j0, int cols, Object dst, int off);
         /** Runs the micro-kernel for the C tile at (i0, j0) of batch t (C += A.B); partial tiles go through {@code tmp}. */
         abstract void tile(int kc, Object ap, int ao, Object bp, int bo, int t, int i0, int j0, int rows, int cols, Object tmp);
@@ -248,7 +248,7 @@ public final class Gemm {
             int mTilesF = (mPanels + tileM - 1) / tileM, nTilesF = nTiles, tileNF = tileN;
 
             Parallel.forRange(batches * mTilesF * nTilesF, 1, (lo, hi) -> {
-                Object bp = newArray(Scratch.B, KC * tileNF * nr);   // the task's B block: [n-panel][kc][nr]
+                Object bp = newArray(Scratch.B, KC * nr);   // one packed B panel: [kc][nr]
                 Object tmp = newArray(-1, mr * nr);
                 for (int task = lo; task < hi; task++) {
                     int t = task / (mTilesF * nTilesF), rest = task % (mTilesF * nTilesF);
@@ -258,14 +258,14 @@ public final class Gemm {
                     if (!accumulate) zero(t, p0 * mr, Math.min(m, p1 * mr), q0 * nr, Math.min(n, q1 * nr));   // then C = 0 + sum
                     for (int k0 = 0; k0 < k; k0 += KC) {
                         int kc = Math.min(KC, k - k0);
-                        // Pack the whole n-tile of this k-block first (long sequential reads of B's rows), then
-                        // sweep it panel by panel: one B panel stays in L1 while the A panels stream from L2.
-                        packB(t, k0, kc, q0 * nr, Math.min(n, q1 * nr) - q0 * nr, bp, 0);
                         for (int q = q0; q < q1; q++) {
+                            // Pack one B panel (kc x NR: 24 KiB for float) just before use: it stays in L1 while
+                            // the A panels of the m-tile stream past it from L2.
                             int j0 = q * nr, cols = Math.min(nr, n - j0);
+                            packB(t, k0, kc, j0, cols, bp, 0);
                             for (int p = p0; p < p1; p++) {
                                 int i0 = p * mr;
-                                tile(kc, ap, aBase + k0 * mPanels * mr + p * kc * mr, bp, (q - q0) * kc * nr, t, i0, j0, Math.min(mr, m - i0), cols, tmp);
+                                tile(kc, ap, aBase + k0 * mPanels * mr + p * kc * mr, bp, 0, t, i0, j0, Math.min(mr, m - i0), cols, tmp);
                             }
                         }
                     }
@@ -297,7 +297,7 @@ public final class Gemm {
         boolean aVaries() { return aT.varies(); }
         Object newArray(int slot, int length) { return slot < 0 ? new float[length] : Scratch.floats(slot, length); }
         void packA(int t, int k0, int kc, int i0, int rows, Object dst, int off) { aT.pack(t, k0, kc, i0, rows, mr, (float[]) dst, off); }
-        void packB(int t, int k0, int kc, int j0, int cols, Object dst, int off) { b.packPanels(t, k0, kc, j0, cols, nr, (float[]) dst, off); }
+        void packB(int t, int k0, int kc, int j0, int cols, Object dst, int off) { b.pack(t, k0, kc, j0, cols, nr, (float[]) dst, off); }
 
         void tile(int kc, Object ap, int ao, Object bp, int bo, int t, int i0, int j0, int rows, int cols, Object tmpObj) {
             int co = cOff + t * cBatch + i0 * ldc + j0;
@@ -338,7 +338,7 @@ public final class Gemm {
         boolean aVaries() { return aT.varies(); }
         Object newArray(int slot, int length) { return slot < 0 ? new double[length] : Scratch.doubles(slot, length); }
         void packA(int t, int k0, int kc, int i0, int rows, Object dst, int off) { aT.pack(t, k0, kc, i0, rows, mr, (double[]) dst, off); }
-        void packB(int t, int k0, int kc, int j0, int cols, Object dst, int off) { b.packPanels(t, k0, kc, j0, cols, nr, (double[]) dst, off); }
+        void packB(int t, int k0, int kc, int j0, int cols, Object dst, int off) { b.pack(t, k0, kc, j0, cols, nr, (double[]) dst, off); }
 
         void tile(int kc, Object ap, int ao, Object bp, int bo, int t, int i0, int j0, int rows, int cols, Object tmpObj) {
             int co = cOff + t * cBatch + i0 * ldc + j0;

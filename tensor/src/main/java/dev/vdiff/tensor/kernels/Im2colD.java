@@ -10,9 +10,8 @@ package dev.vdiff.tensor.kernels;
  *   input     dx_n  [C, Q]  = wT [C, O*KK] . dcol_n [O*KK, Q],                ({@link #col2imT})
  *             dcol_n[(o, tap), q] = dy[n, o, output position that reads q through tap] (0 if none)
  * </pre>
- * The forward and input-gradient sources pack a whole tile of panels in one walk over the rows of the
- * image ({@code packPanels}): per row of S they decode the tap once and copy runs of consecutive
- * positions (one image row each) with {@code System.arraycopy}.
+ * These are the general forms (any stride and padding); stride-1 forward and input gradient take the faster
+ * {@link PaddedGridD} path, so im2col and col2imT serve strided convolutions only.
  *
  * <p>float64; the same code as {@link Im2colF} (float32).
  */
@@ -21,93 +20,66 @@ public final class Im2colD {
 
     /** B of the forward product: {@code S_n(k = (c, tap), j = pos) = col_n[k, j]}. */
     public static Panels.D im2col(ConvGeometry g, double[] x) {
-        return new Panels.D() {
-            public void pack(int n, int k0, int kc, int j0, int cols, int width, double[] dst, int off) {
-                packPanels(n, k0, kc, j0, cols, width, dst, off);
-            }
-
-            public void packPanels(int n, int k0, int kc, int j0, int cols, int width, double[] dst, int off) {
-                int panel = kc * width;
-                for (int kk = 0; kk < kc; kk++) {
-                    int k = k0 + kk, c = k / g.kk, t = k % g.kk, a = g.tapD(t), b = g.tapH(t), e = g.tapW(t);
-                    int base = (n * g.c + c) * g.q;
-                    Cursor out = new Cursor(off + kk * width, width, panel);
-                    // walk output positions j0 .. j0+cols-1 one output row at a time
-                    int ow = j0 % g.ow, rest = j0 / g.ow, oh = rest % g.oh, od = rest / g.oh;
-                    for (int done = 0; done < cols; ) {
-                        int seg = Math.min(cols - done, g.ow - ow);
-                        int id = od * g.sd + a - g.pd, ih = oh * g.sh + b - g.ph, iw0 = ow * g.sw + e - g.pw;
-                        if (id < 0 || id >= g.d || ih < 0 || ih >= g.h) {
-                            out.zeros(dst, seg);
-                        } else if (g.sw == 1) {
-                            // iw = iw0 + i lies inside [0, W) for i in [lo, hi)
-                            int lo = Math.min(seg, Math.max(0, -iw0)), hi = Math.max(lo, Math.min(seg, g.w - iw0));
-                            out.zeros(dst, lo);
-                            out.copy(x, base + (id * g.h + ih) * g.w + iw0 + lo, dst, hi - lo);
-                            out.zeros(dst, seg - hi);
-                        } else {
-                            int row = base + (id * g.h + ih) * g.w;
-                            for (int i = 0; i < seg; i++) {
-                                int iw = iw0 + i * g.sw;
-                                out.put(dst, iw >= 0 && iw < g.w ? x[row + iw] : 0.0);
-                            }
-                        }
-                        done += seg;
-                        ow = 0;
-                        if (++oh == g.oh) {
-                            oh = 0;
-                            od++;
+        return (n, k0, kc, j0, cols, width, dst, off) -> {
+            for (int kk = 0; kk < kc; kk++) {
+                int k = k0 + kk, c = k / g.kk, t = k % g.kk, a = g.tapD(t), b = g.tapH(t), e = g.tapW(t);
+                int base = (n * g.c + c) * g.q, d = off + kk * width;
+                // walk output positions j0 .. j0+cols-1 one output row at a time
+                int ow = j0 % g.ow, rest = j0 / g.ow, oh = rest % g.oh, od = rest / g.oh;
+                for (int done = 0; done < cols; ) {
+                    int seg = Math.min(cols - done, g.ow - ow), dd = d + done;
+                    int id = od * g.sd + a - g.pd, ih = oh * g.sh + b - g.ph, iw0 = ow * g.sw + e - g.pw;
+                    if (id < 0 || id >= g.d || ih < 0 || ih >= g.h) {
+                        for (int i = 0; i < seg; i++) dst[dd + i] = 0.0;
+                    } else {
+                        int row = base + (id * g.h + ih) * g.w;
+                        for (int i = 0; i < seg; i++) {
+                            int iw = iw0 + i * g.sw;
+                            dst[dd + i] = iw >= 0 && iw < g.w ? x[row + iw] : 0.0;
                         }
                     }
-                    out.padPanel(dst);
+                    done += seg;
+                    ow = 0;
+                    if (++oh == g.oh) {
+                        oh = 0;
+                        od++;
+                    }
                 }
+                for (int j = cols; j < width; j++) dst[d + j] = 0.0;
             }
         };
     }
 
     /** B of the input gradient: {@code S_n(k = (o, tap), j = q) = dcol_n[k, j]}. */
     public static Panels.D col2imT(ConvGeometry g, double[] dy) {
-        return new Panels.D() {
-            public void pack(int n, int k0, int kc, int j0, int cols, int width, double[] dst, int off) {
-                packPanels(n, k0, kc, j0, cols, width, dst, off);
-            }
-
-            public void packPanels(int n, int k0, int kc, int j0, int cols, int width, double[] dst, int off) {
-                int panel = kc * width;
-                for (int kk = 0; kk < kc; kk++) {
-                    int k = k0 + kk, o = k / g.kk, t = k % g.kk, a = g.tapD(t), b = g.tapH(t), e = g.tapW(t);
-                    int base = (n * g.o + o) * g.p;
-                    Cursor out = new Cursor(off + kk * width, width, panel);
-                    // walk input positions j0 .. j0+cols-1 one input row at a time
-                    int iw = j0 % g.w, rest = j0 / g.w, ih = rest % g.h, id = rest / g.h;
-                    for (int done = 0; done < cols; ) {
-                        int seg = Math.min(cols - done, g.w - iw);
-                        // the output position reading (id, ih, iw) through this tap has od*sd = odn etc.
-                        int odn = id + g.pd - a, ohn = ih + g.ph - b, own0 = iw + g.pw - e;
-                        if (odn < 0 || ohn < 0 || odn % g.sd != 0 || ohn % g.sh != 0 || odn / g.sd >= g.od || ohn / g.sh >= g.oh) {
-                            out.zeros(dst, seg);
-                        } else if (g.sw == 1) {
-                            int lo = Math.min(seg, Math.max(0, -own0)), hi = Math.max(lo, Math.min(seg, g.ow - own0));
-                            out.zeros(dst, lo);
-                            out.copy(dy, base + (odn / g.sd * g.oh + ohn / g.sh) * g.ow + own0 + lo, dst, hi - lo);
-                            out.zeros(dst, seg - hi);
-                        } else {
-                            // with stride s a tap reads every s-th input column; columns past the last window never
-                            int row = base + (odn / g.sd * g.oh + ohn / g.sh) * g.ow;
-                            for (int i = 0; i < seg; i++) {
-                                int own = own0 + i;
-                                out.put(dst, own >= 0 && own % g.sw == 0 && own / g.sw < g.ow ? dy[row + own / g.sw] : 0.0);
-                            }
-                        }
-                        done += seg;
-                        iw = 0;
-                        if (++ih == g.h) {
-                            ih = 0;
-                            id++;
+        return (n, k0, kc, j0, cols, width, dst, off) -> {
+            for (int kk = 0; kk < kc; kk++) {
+                int k = k0 + kk, o = k / g.kk, t = k % g.kk, a = g.tapD(t), b = g.tapH(t), e = g.tapW(t);
+                int base = (n * g.o + o) * g.p, d = off + kk * width;
+                // walk input positions j0 .. j0+cols-1 one input row at a time
+                int iw = j0 % g.w, rest = j0 / g.w, ih = rest % g.h, id = rest / g.h;
+                for (int done = 0; done < cols; ) {
+                    int seg = Math.min(cols - done, g.w - iw), dd = d + done;
+                    // the output position reading (id, ih, iw) through this tap has od*sd = odn, oh*sh = ohn, ow*sw = own
+                    int odn = id + g.pd - a, ohn = ih + g.ph - b, own0 = iw + g.pw - e;
+                    if (odn < 0 || ohn < 0 || odn % g.sd != 0 || ohn % g.sh != 0 || odn / g.sd >= g.od || ohn / g.sh >= g.oh) {
+                        for (int i = 0; i < seg; i++) dst[dd + i] = 0.0;
+                    } else {
+                        // with stride s a tap reads every s-th input column; columns past the last window never
+                        int row = base + (odn / g.sd * g.oh + ohn / g.sh) * g.ow;
+                        for (int i = 0; i < seg; i++) {
+                            int own = own0 + i;
+                            dst[dd + i] = own >= 0 && own % g.sw == 0 && own / g.sw < g.ow ? dy[row + own / g.sw] : 0.0;
                         }
                     }
-                    out.padPanel(dst);
+                    done += seg;
+                    iw = 0;
+                    if (++ih == g.h) {
+                        ih = 0;
+                        id++;
+                    }
                 }
+                for (int j = cols; j < width; j++) dst[d + j] = 0.0;
             }
         };
     }
@@ -173,60 +145,5 @@ public final class Im2colD {
             }
             Panels.zeroColumns(dst, off, kc, rows, width);
         };
-    }
-
-    /**
-     * Writes one row of S across consecutive panels: the element of column {@code j} goes to
-     * {@code dst[start + (j / width) * panel + j % width]}.
-     */
-    private static final class Cursor {
-        private final int width, panel;
-        private int at, col;
-
-        Cursor(int start, int width, int panel) {
-            this.at = start;
-            this.width = width;
-            this.panel = panel;
-        }
-
-        void put(double[] dst, double v) {
-            dst[at++] = v;
-            if (++col == width) next();
-        }
-
-        void zeros(double[] dst, int count) {
-            while (count > 0) {
-                int piece = Math.min(count, width - col);
-                for (int i = 0; i < piece; i++) dst[at + i] = 0.0;
-                advance(piece);
-                count -= piece;
-            }
-        }
-
-        void copy(double[] src, int from, double[] dst, int count) {
-            while (count > 0) {
-                int piece = Math.min(count, width - col);
-                System.arraycopy(src, from, dst, at, piece);   // runs are short: faster than a loop
-                from += piece;
-                advance(piece);
-                count -= piece;
-            }
-        }
-
-        /** Zeros the rest of the current panel's row (columns past the last one). */
-        void padPanel(double[] dst) {
-            if (col != 0) zeros(dst, width - col);
-        }
-
-        private void advance(int piece) {
-            at += piece;
-            col += piece;
-            if (col == width) next();
-        }
-
-        private void next() {
-            col = 0;
-            at += panel - width;   // same row of S in the next panel
-        }
     }
 }

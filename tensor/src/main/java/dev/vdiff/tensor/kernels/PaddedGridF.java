@@ -41,23 +41,14 @@ final class PaddedGridF {
         });
         // y' [N*OD slices, O, OH*Wp]
         float[] yp = new float[n * od * o * grid];
-        Panels.F b = new Panels.F() {
-            public void pack(int t, int k0, int kc, int j0, int cols, int width, float[] dst, int off) {
-                packPanels(t, k0, kc, j0, cols, width, dst, off);
-            }
-
-            public void packPanels(int t, int k0, int kc, int j0, int cols, int width, float[] dst, int off) {
-                int image = t / od, slice = t % od, panel = kc * width;
-                for (int q = 0; q * width < cols; q++) {
-                    int len = Math.min(width, cols - q * width), base = off + q * panel;
-                    for (int r = 0; r < kc; r++) {
-                        int k = k0 + r, ch = k / kk, tap = k % kk;
-                        int a = tap / (kh * kw), bb = (tap / kw) % kh, e = tap % kw;
-                        int src = ((image * c + ch) * dp + slice + a) * plane + bb * wp + e + j0 + q * width;
-                        System.arraycopy(xp, src, dst, base + r * width, len);
-                        for (int j = len; j < width; j++) dst[base + r * width + j] = 0f;
-                    }
-                }
+        Panels.F b = (t, k0, kc, j0, cols, width, dst, off) -> {
+            int image = t / od, slice = t % od;
+            for (int r = 0; r < kc; r++) {
+                int k = k0 + r, ch = k / kk, tap = k % kk;
+                int a = tap / (kh * kw), bb = (tap / kw) % kh, e = tap % kw;
+                int src = ((image * c + ch) * dp + slice + a) * plane + bb * wp + e + j0;
+                System.arraycopy(xp, src, dst, off + r * width, cols);
+                for (int j = cols; j < width; j++) dst[off + r * width + j] = 0f;
             }
         };
         Gemm.sgemm(n * od, o, grid, c * kk, Panels.strided(wt, new int[] {0}, 1, c * kk), b, yp, 0, o * grid, grid, false);

@@ -19,14 +19,6 @@ public final class Panels {
     public interface F {
         void pack(int batch, int k0, int kc, int c0, int cols, int width, float[] dst, int off);
 
-        /**
-         * Packs columns {@code [c0, c0 + cols)} as consecutive panels of {@code width} columns, panel
-         * {@code q} (columns {@code c0 + q*width ...}) at {@code dst[off + q*kc*width]}; a source may override
-         * this to walk its layout once for many panels.
-         */
-        default void packPanels(int batch, int k0, int kc, int c0, int cols, int width, float[] dst, int off) {
-            for (int q = 0; q * width < cols; q++) pack(batch, k0, kc, c0 + q * width, Math.min(width, cols - q * width), width, dst, off + q * kc * width);
-        }
 
         /** False when every batch reads the same matrix (then it is packed once and shared). */
         default boolean varies() {
@@ -38,14 +30,6 @@ public final class Panels {
     public interface D {
         void pack(int batch, int k0, int kc, int c0, int cols, int width, double[] dst, int off);
 
-        /**
-         * Packs columns {@code [c0, c0 + cols)} as consecutive panels of {@code width} columns, panel
-         * {@code q} (columns {@code c0 + q*width ...}) at {@code dst[off + q*kc*width]}; a source may override
-         * this to walk its layout once for many panels.
-         */
-        default void packPanels(int batch, int k0, int kc, int c0, int cols, int width, double[] dst, int off) {
-            for (int q = 0; q * width < cols; q++) pack(batch, k0, kc, c0 + q * width, Math.min(width, cols - q * width), width, dst, off + q * kc * width);
-        }
 
         default boolean varies() {
             return true;
