@@ -10,11 +10,12 @@ import java.util.concurrent.ForkJoinTask;
  *
  * <p>Algorithm (the GotoBLAS/BLIS layering):
  * <pre>
- *   for each k-block of KC (fixed):            A^T and B blocks packed into panels (Panels)
- *     pack A[:, kblock] into MR-row panels       (once per call, shared by all tasks)
- *     in parallel over tasks = (batch, m-tile, n-tile):
- *       for each NR-column panel of B in the n-tile:   pack it (kc x NR floats stay in L1)
- *         for each MR-row panel of A in the m-tile:    micro-kernel: C tile (+)= Apanel^T . Bpanel
+ *   pack A into MR-row panels, per k-block of KC         (once per call, shared by all tasks)
+ *   in parallel over tasks = (batch, m-tile, n-tile):
+ *     set the task's C tile to 0 (unless accumulating)
+ *     for each k-block of KC, in order:
+ *       for each NR-column panel of B in the n-tile:    pack it (KC x NR, stays in L1)
+ *         for each MR-row panel of A in the m-tile:     micro-kernel: C tile += Apanel^T . Bpanel
  * </pre>
  * The micro-kernel ({@link MicroKernel}) holds an MR x NR tile of C in registers and runs a chain of fused
  * multiply-adds down one k-block.

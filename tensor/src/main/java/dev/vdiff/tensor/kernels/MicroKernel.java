@@ -5,9 +5,13 @@ package dev.vdiff.tensor.kernels;
  *
  * <p>Panel layouts (see {@link Gemm}): the A panel holds {@code a[ao + k*MR + r] = A(i0 + r, k0 + k)}, the
  * B panel {@code b[bo + k*NR + j] = B(k0 + k, j0 + j)}, for {@code k < kc}. Every implementation computes,
- * for each tile element, {@code acc = 0; for k in 0..kc-1: acc = fma(A(r,k), B(k,j), acc)} and then
- * {@code C = C + acc} (a product that overwrites C starts from a zeroed C, so even the sign of a zero agrees). Fused multiply-adds are correctly rounded,
- * so every implementation of this contract (scalar or vector, any tile size) gives the same bits.
+ * for each tile element,
+ * <pre>
+ *   acc = 0;  for k in 0 .. kc-1:  acc = fma(A(r, k), B(k, j), acc);   C = C + acc
+ * </pre>
+ * (a product that overwrites C starts from a zeroed C, so even the sign of a zero agrees). Fused
+ * multiply-adds are correctly rounded, so every implementation of this contract (scalar or vector, any tile
+ * size) gives the same bits.
  */
 public final class MicroKernel {
     private MicroKernel() {}
