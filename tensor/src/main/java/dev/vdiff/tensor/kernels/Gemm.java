@@ -236,15 +236,17 @@ public final class Gemm {
                 }
             });
 
-            // Tiling only decides who computes which tile, never how: pick enough tasks to keep the threads
-            // busy, splitting N first (free) and M only when needed (each m-tile packs B again).
+            // Tiling only decides who computes which tile, never how. Tasks split N first: that costs nothing
+            // (every task sweeps all of A per B panel anyway). Splitting M makes each m-tile pack B again, which
+            // for im2col operands costs about as much as the arithmetic it shares out, so M is split only when
+            // N gives too few tasks for the threads, or when the A block would not stay in L2.
             int threads = ForkJoinTask.inForkJoinPool() ? 1 : Parallel.threads();
-            int want = threads == 1 ? 1 : 4 * threads;
-            int nTiles = Math.min(nPanels, Math.max(1, (want + batches - 1) / batches));
+            int nTiles = threads == 1 ? 1 : Math.min(nPanels, Math.max(1, (8 * threads + batches - 1) / batches));
             int tileN = (nPanels + nTiles - 1) / nTiles;
             nTiles = (nPanels + tileN - 1) / tileN;
             int maxTileM = Math.max(1, A_BLOCK_BYTES / (KC * mr * elemBytes));
-            int mTiles = Math.max((mPanels + maxTileM - 1) / maxTileM, Math.min(mPanels, (want + batches * nTiles - 1) / (batches * nTiles)));
+            int mTiles = (mPanels + maxTileM - 1) / maxTileM;
+            if (batches * nTiles * mTiles < 2 * threads) mTiles = Math.min(mPanels, (2 * threads + batches * nTiles - 1) / (batches * nTiles));
             int tileM = (mPanels + mTiles - 1) / mTiles;
             int mTilesF = (mPanels + tileM - 1) / tileM, nTilesF = nTiles, tileNF = tileN;
 
