@@ -60,14 +60,14 @@ public final class Gemm {
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float[] c, int cOff, int ldc, boolean accumulate) {
-        sgemm(MicroKernel.FLOAT, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        sgemm(MicroKernel.floatKernel(), transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
     }
 
     /** The float64 form of {@link #sgemm(boolean, boolean, int, int, int, float[], int, int, float[], int, int, float[], int, int, boolean)}. */
     public static void dgemm(boolean transA, boolean transB, int m, int n, int k,
                              double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
                              double[] c, int cOff, int ldc, boolean accumulate) {
-        dgemm(MicroKernel.DOUBLE, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        dgemm(MicroKernel.doubleKernel(), transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
     }
 
     static void sgemm(MicroKernel.F kernel, boolean transA, boolean transB, int m, int n, int k,
@@ -102,7 +102,7 @@ public final class Gemm {
                                     float[] a, int aOff, int[] aBatch, int aK, int aM,
                                     float[] b, int bOff, int[] bBatch, int bK, int bN,
                                     float[] c, int cOff, int cBatch, int ldc, boolean accumulate) {
-        sgemm(MicroKernel.FLOAT, batches, m, n, k, aOff, aBatch, aK, aM, a, bOff, bBatch, bK, bN, b, c, cOff, cBatch, ldc, accumulate);
+        sgemm(MicroKernel.floatKernel(), batches, m, n, k, aOff, aBatch, aK, aM, a, bOff, bBatch, bK, bN, b, c, cOff, cBatch, ldc, accumulate);
     }
 
     /** The float64 form of {@link #sgemmBatched}. */
@@ -110,7 +110,7 @@ public final class Gemm {
                                     double[] a, int aOff, int[] aBatch, int aK, int aM,
                                     double[] b, int bOff, int[] bBatch, int bK, int bN,
                                     double[] c, int cOff, int cBatch, int ldc, boolean accumulate) {
-        dgemm(MicroKernel.DOUBLE, batches, m, n, k, aOff, aBatch, aK, aM, a, bOff, bBatch, bK, bN, b, c, cOff, cBatch, ldc, accumulate);
+        dgemm(MicroKernel.doubleKernel(), batches, m, n, k, aOff, aBatch, aK, aM, a, bOff, bBatch, bK, bN, b, c, cOff, cBatch, ldc, accumulate);
     }
 
     static void sgemm(MicroKernel.F kernel, int batches, int m, int n, int k,
@@ -160,13 +160,13 @@ public final class Gemm {
      */
     public static void sgemm(int batches, int m, int n, int k, Panels.F aT, Panels.F b,
                              float[] c, int cOff, int cBatch, int ldc, boolean accumulate) {
-        sgemm(MicroKernel.FLOAT, batches, m, n, k, aT, b, c, cOff, cBatch, ldc, accumulate);
+        sgemm(MicroKernel.floatKernel(), batches, m, n, k, aT, b, c, cOff, cBatch, ldc, accumulate);
     }
 
     /** The float64 form of {@link #sgemm(int, int, int, int, Panels.F, Panels.F, float[], int, int, int, boolean)}. */
     public static void dgemm(int batches, int m, int n, int k, Panels.D aT, Panels.D b,
                              double[] c, int cOff, int cBatch, int ldc, boolean accumulate) {
-        dgemm(MicroKernel.DOUBLE, batches, m, n, k, aT, b, c, cOff, cBatch, ldc, accumulate);
+        dgemm(MicroKernel.doubleKernel(), batches, m, n, k, aT, b, c, cOff, cBatch, ldc, accumulate);
     }
 
     static void sgemm(MicroKernel.F kernel, int batches, int m, int n, int k, Panels.F aT, Panels.F b,

@@ -30,14 +30,26 @@ public final class MicroKernel {
         void tile(int kc, double[] a, int ao, double[] b, int bo, double[] c, int co, int ldc);
     }
 
-    /** The float32 kernel in use: the Vector API one when {@link Simd#ENABLED}, else {@link #SCALAR_F}. */
-    public static final F FLOAT = Simd.ENABLED ? GemmSimd.floatKernel() : scalarFloat();
-    /** The float64 kernel in use. */
-    public static final D DOUBLE = Simd.ENABLED ? GemmSimd.doubleKernel() : scalarDouble();
-
     /** The readable reference kernels; used when the Vector API is absent and in tests as the oracle. */
     public static final F SCALAR_F = scalarFloat();
     public static final D SCALAR_D = scalarDouble();
+
+    /** The Vector API kernels when {@link Simd#ENABLED}, else the scalar ones. */
+    public static final F VECTOR_F = Simd.ENABLED ? GemmSimd.floatKernel() : SCALAR_F;
+    public static final D VECTOR_D = Simd.ENABLED ? GemmSimd.doubleKernel() : SCALAR_D;
+
+    /**
+     * The float32 kernel for the next product: the vector kernel once C2 has compiled it, the scalar one
+     * before (see {@link GemmSimd#compiled()}). Both give the same bits, so switching changes only speed.
+     */
+    public static F floatKernel() {
+        return Simd.ENABLED && GemmSimd.compiled() ? VECTOR_F : SCALAR_F;
+    }
+
+    /** The float64 kernel for the next product, chosen as {@link #floatKernel()}. */
+    public static D doubleKernel() {
+        return Simd.ENABLED && GemmSimd.compiled() ? VECTOR_D : SCALAR_D;
+    }
 
     private static final int SCALAR_MR = 8, SCALAR_NR = 32;
 

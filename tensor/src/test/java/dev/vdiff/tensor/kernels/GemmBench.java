@@ -20,7 +20,11 @@ public final class GemmBench {
     public static void main(String[] args) {
         String what = args.length == 0 ? "all" : args[0];
         int[] threads = args.length <= 1 ? new int[] {1, 2} : Arrays.stream(args, 1, args.length).mapToInt(Integer::parseInt).toArray();
-        System.out.printf("java %s, simd %s, kernel %dx%d%n", System.getProperty("java.version"), Simd.ENABLED, MicroKernel.FLOAT.mr(), MicroKernel.FLOAT.nr());
+        System.out.printf("java %s, simd %s, kernel %dx%d, load average %.1f%n", System.getProperty("java.version"), Simd.ENABLED,
+            MicroKernel.VECTOR_F.mr(), MicroKernel.VECTOR_F.nr(), java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        long t0 = System.nanoTime();
+        while (Simd.ENABLED && !GemmSimd.compiled()) Thread.onSpinWait();   // until the vector kernel is compiled
+        System.out.printf("vector kernel compiled after %.1f s%n", (System.nanoTime() - t0) / 1e9);
         for (int th : threads) {
             Parallel.setThreads(th);
             if (!what.equals("conv")) for (int n : new int[] {512, 1024}) square(n, th, n == 512 ? 60 : 20);

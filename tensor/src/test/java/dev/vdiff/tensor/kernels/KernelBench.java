@@ -3,7 +3,7 @@ package dev.vdiff.tensor.kernels;
 /** Timing harness for the micro-kernel alone (panels resident in cache). Not a test. */
 public final class KernelBench {
     public static void main(String[] args) {
-        MicroKernel.F k = MicroKernel.FLOAT;
+        MicroKernel.F k = args.length > 0 && args[0].equals("scalar") ? MicroKernel.SCALAR_F : MicroKernel.VECTOR_F;
         int kc = Gemm.KC, mr = k.mr(), nr = k.nr(), panels = 8;
         float[] a = new float[kc * mr], b = new float[kc * nr * panels], c = new float[mr * nr * panels];
         for (int i = 0; i < a.length; i++) a[i] = (i % 7) * 0.01f;
