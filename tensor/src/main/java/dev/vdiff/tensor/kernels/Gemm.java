@@ -47,7 +47,7 @@ public final class Gemm {
     static final long DIRECT_MAX = 32 * 1024;
 
     /** Target size of the packed A block one task sweeps for each B panel (it should stay in L2). */
-    private static final int A_BLOCK_BYTES = 512 * 1024;
+    private static final int A_BLOCK_BYTES = 256 * 1024;
 
     // ------------------------------------------------------------------ dense (BLAS-style) entry points
 
