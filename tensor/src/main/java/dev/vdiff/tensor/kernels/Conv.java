@@ -98,16 +98,23 @@ public final class Conv {
         for (int o = 0; o < g.o; o++) transpose(dwt, o * g.ck, g.kk, g.c, dw);   // [O, KK, C] -> [O, C, KK]
     }
 
-    /** {@code db[o] = sum over n, pos of dy[n, o, pos]}, accumulated in double in that order. */
+    /** {@code db[o] = sum over n, pos of dy[n, o, pos]}, accumulated in double in a fixed order. */
     public static void biasGrad(ConvGeometry g, float[] dy, float[] db) {
         Parallel.forRange(g.o, 1, (lo, hi) -> {
             for (int o = lo; o < hi; o++) {
-                double s = 0;
+                // four interleaved partial sums (a fixed order), so the adds do not wait on each other
+                double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
                 for (int n = 0; n < g.n; n++) {
-                    int base = (n * g.o + o) * g.p;
-                    for (int i = 0; i < g.p; i++) s += dy[base + i];
+                    int base = (n * g.o + o) * g.p, i = 0;
+                    for (; i + 3 < g.p; i += 4) {
+                        s0 += dy[base + i];
+                        s1 += dy[base + i + 1];
+                        s2 += dy[base + i + 2];
+                        s3 += dy[base + i + 3];
+                    }
+                    for (; i < g.p; i++) s0 += dy[base + i];
                 }
-                db[o] = (float) s;
+                db[o] = (float) ((s0 + s1) + (s2 + s3));
             }
         });
     }
@@ -115,12 +122,19 @@ public final class Conv {
     public static void biasGrad(ConvGeometry g, double[] dy, double[] db) {
         Parallel.forRange(g.o, 1, (lo, hi) -> {
             for (int o = lo; o < hi; o++) {
-                double s = 0;
+                // four interleaved partial sums (a fixed order), so the adds do not wait on each other
+                double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
                 for (int n = 0; n < g.n; n++) {
-                    int base = (n * g.o + o) * g.p;
-                    for (int i = 0; i < g.p; i++) s += dy[base + i];
+                    int base = (n * g.o + o) * g.p, i = 0;
+                    for (; i + 3 < g.p; i += 4) {
+                        s0 += dy[base + i];
+                        s1 += dy[base + i + 1];
+                        s2 += dy[base + i + 2];
+                        s3 += dy[base + i + 3];
+                    }
+                    for (; i < g.p; i++) s0 += dy[base + i];
                 }
-                db[o] = s;
+                db[o] = ((s0 + s1) + (s2 + s3));
             }
         });
     }
