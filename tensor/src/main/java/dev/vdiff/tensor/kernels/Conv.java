@@ -10,7 +10,7 @@ import dev.vdiff.tensor.Parallel;
  *
  * <p>Every output element is one {@link Gemm} dot product, so results do not depend on the thread count;
  * the weight gradient sums over images and positions in one product ({@code K = N*P}), the bias
- * gradient in image-then-position order.
+ * gradient in a fixed order.
  */
 public final class Conv {
     private Conv() {}
