@@ -11,9 +11,10 @@ import dev.vdiff.tensor.Parallel;
  *   softmax backward:     dx_r = y_r (g_r - sum_k g_k y_k)
  *   logSoftmax backward:  dx_r = g_r - exp(y_r) sum_k g_k
  * </pre>
- * Subtracting m keeps every exponent <= 0, so logits of any size work. Exponentials and sums are in
- * double (float32 is rounded once at the end). A task owns one outer index and a block of at most
- * {@link #COLS} inner positions, and reduces along R in a fixed order, so results do not depend on threads.
+ * Subtracting m keeps every exponent <= 0, so logits of any size work. Float32 exponentials use
+ * {@link FloatExp} (vectorised along rows); sums, logs and the normalisation run in double. A task owns
+ * one outer index and a block of at most {@link #COLS} inner positions, and reduces along R in a fixed
+ * order, so results do not depend on threads.
  */
 public final class SoftmaxKernels {
     private SoftmaxKernels() {}
@@ -42,9 +43,9 @@ public final class SoftmaxKernels {
                 for (int k = 0; k < r; k++) {
                     int p = base + k * inner;
                     for (int i = 0; i < w; i++) {
-                        double e = Math.exp(x[p + i] - m[i]);
+                        float e = FloatExp.exp(x[p + i] - (float) m[i]);   // the same float32 exp as the row path
                         s[i] += e;
-                        if (!log) y[p + i] = (float) e;
+                        if (!log) y[p + i] = e;
                     }
                 }
                 for (int i = 0; i < w; i++) s[i] = log ? Math.log(s[i]) : 1 / s[i];   // log of the shifted sum, or 1/sum
@@ -148,12 +149,9 @@ public final class SoftmaxKernels {
                 int p = row * r;
                 float m = Float.NEGATIVE_INFINITY;
                 for (int k = 0; k < r; k++) m = Math.max(m, x[p + k]);
+                FloatExp.expShifted(x, m, y, p, p + r);   // y = exp(x - m), overwritten below for log-softmax
                 double s = 0;
-                for (int k = 0; k < r; k++) {
-                    double e = Math.exp((double) x[p + k] - m);
-                    s += e;
-                    if (!log) y[p + k] = (float) e;
-                }
+                for (int k = 0; k < r; k++) s += y[p + k];
                 if (log) {
                     double ls = Math.log(s);
                     for (int k = 0; k < r; k++) y[p + k] = (float) (((double) x[p + k] - m) - ls);
