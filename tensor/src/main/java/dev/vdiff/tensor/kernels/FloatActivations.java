@@ -1,7 +1,7 @@
 package dev.vdiff.tensor.kernels;
 
 /**
- * Float32 forms of the sigmoid-family activations, built on {@link FloatExp}. Each line has a twin in
+ * Float32 forms of the sigmoid-family activations, built on {@link ExpF}. Each line has a twin in
  * {@link FloatVectorKernels} that performs the same float operations in the same order, so scalar and
  * vector paths agree bit for bit.
  *
@@ -16,7 +16,7 @@ public final class FloatActivations {
     static final float GELU_C3 = (float) (3 * ScalarMath.GELU_CUBIC);
 
     public static float sigmoid(float z) {
-        float e = FloatExp.exp(-Math.abs(z));
+        float e = ExpF.exp(-Math.abs(z));
         float big = 1f / (e + 1f);
         return z < 0 ? e * big : big;
     }
@@ -27,7 +27,7 @@ public final class FloatActivations {
 
     /** silu'(x) = s (1 + x (1 - s)), s = sigmoid(x). */
     public static float siluGrad(float x) {
-        float e = FloatExp.exp(-Math.abs(x));
+        float e = ExpF.exp(-Math.abs(x));
         float big = 1f / (e + 1f), small = e * big;
         float s = x < 0 ? small : big, oneMinusS = x < 0 ? big : small;
         return s * (x * oneMinusS + 1f);
@@ -44,7 +44,7 @@ public final class FloatActivations {
         float x2 = x * x;
         float t = (x + x2 * GELU_C * x) * GELU_K * 2f;
         float du = (x2 * GELU_C3 + 1f) * GELU_K;
-        float e = FloatExp.exp(-Math.abs(t));
+        float e = ExpF.exp(-Math.abs(t));
         float big = 1f / (e + 1f), small = e * big;
         float s = t < 0 ? small : big, oneMinusS = t < 0 ? big : small;
         return x * 2f * s * oneMinusS * du + s;

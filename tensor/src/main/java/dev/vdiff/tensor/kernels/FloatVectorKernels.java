@@ -1,13 +1,12 @@
 package dev.vdiff.tensor.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API twins of {@link FloatExp} and {@link FloatActivations} over float arrays {@code [n]}, range
+ * Vector API twins of {@link ExpF} and {@link FloatActivations} over float arrays {@code [n]}, range
  * {@code [lo, hi)}: full vectors, then the scalar twin for the tail. Every vector expression repeats the
  * scalar one operation for operation (IEEE float lanes, no library transcendental), so results do not depend
  * on the vector width, on where a range starts, or on whether this path runs at all
@@ -23,38 +22,16 @@ final class FloatVectorKernels {
         return FloatVector.broadcast(S, v);
     }
 
-    /** e^x lane by lane; see {@link FloatExp#exp}. */
-    static FloatVector exp(FloatVector x) {
-        x = x.max(FloatExp.MIN_ARG).min(FloatExp.MAX_ARG);
-        FloatVector kf = x.mul(FloatExp.LOG2E).add(FloatExp.ROUNDER).sub(FloatExp.ROUNDER);
-        FloatVector r = kf.fma(c(-FloatExp.LN2_HI), x);
-        r = kf.fma(c(-FloatExp.LN2_LO), r);
-        FloatVector p = c(FloatExp.C7).fma(r, c(FloatExp.C6));
-        p = p.fma(r, c(FloatExp.C5));
-        p = p.fma(r, c(FloatExp.C4));
-        p = p.fma(r, c(FloatExp.C3));
-        p = p.fma(r, c(FloatExp.C2));
-        p = p.fma(r, c(1f));
-        p = p.fma(r, c(1f));
-        IntVector k = (IntVector) kf.convert(VectorOperators.F2I, 0);
-        IntVector k1 = k.lanewise(VectorOperators.ASHR, 1), k2 = k.sub(k1);
-        FloatVector s1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector s2 = k2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return p.mul(s1).mul(s2);
-    }
-
-    /** y = e^x;  x, y [n]. */
-    static void exp(float[] x, float[] y, int lo, int hi) {
-        int i = lo;
-        for (int end = lo + S.loopBound(hi - lo); i < end; i += S.length()) exp(FloatVector.fromArray(S, x, i)).intoArray(y, i);
-        for (; i < hi; i++) y[i] = FloatExp.exp(x[i]);
+    /** {@link ExpF#exp} lane by lane (the vector twin that the attention kernels use too). */
+    private static FloatVector exp(FloatVector x) {
+        return AttentionSimd.exp(x);
     }
 
     /** y = e^(x - m) for a shift m (softmax);  x, y [n]. */
     static void expShifted(float[] x, float m, float[] y, int lo, int hi) {
         int i = lo;
         for (int end = lo + S.loopBound(hi - lo); i < end; i += S.length()) exp(FloatVector.fromArray(S, x, i).sub(m)).intoArray(y, i);
-        for (; i < hi; i++) y[i] = FloatExp.exp(x[i] - m);
+        for (; i < hi; i++) y[i] = ExpF.exp(x[i] - m);
     }
 
     /** y = sigmoid(x);  x, y [n]. */

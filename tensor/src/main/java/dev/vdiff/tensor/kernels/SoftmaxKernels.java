@@ -12,7 +12,7 @@ import dev.vdiff.tensor.Parallel;
  *   logSoftmax backward:  dx_r = g_r - exp(y_r) sum_k g_k
  * </pre>
  * Subtracting m keeps every exponent <= 0, so logits of any size work. Float32 exponentials use
- * {@link FloatExp} (vectorised along rows); sums, logs and the normalisation run in double. A task owns
+ * {@link ExpF} (vectorised along rows); sums, logs and the normalisation run in double. A task owns
  * one outer index and a block of at most {@link #COLS} inner positions, and reduces along R in a fixed
  * order, so results do not depend on threads.
  */
@@ -43,7 +43,7 @@ public final class SoftmaxKernels {
                 for (int k = 0; k < r; k++) {
                     int p = base + k * inner;
                     for (int i = 0; i < w; i++) {
-                        float e = FloatExp.exp(x[p + i] - (float) m[i]);   // the same float32 exp as the row path
+                        float e = ExpF.exp(x[p + i] - (float) m[i]);   // the same float32 exp as the row path
                         s[i] += e;
                         if (!log) y[p + i] = e;
                     }
@@ -149,7 +149,7 @@ public final class SoftmaxKernels {
                 int p = row * r;
                 float m = Float.NEGATIVE_INFINITY;
                 for (int k = 0; k < r; k++) m = Math.max(m, x[p + k]);
-                FloatExp.expShifted(x, m, y, p, p + r);   // y = exp(x - m), overwritten below for log-softmax
+                expShifted(x, m, y, p, p + r);   // y = exp(x - m), overwritten below for log-softmax
                 double s = 0;
                 for (int k = 0; k < r; k++) s += y[p + k];
                 if (log) {
@@ -185,6 +185,15 @@ public final class SoftmaxKernels {
                 }
             }
         });
+    }
+
+    /** y[i] = e^(x[i] - m) for i in [lo, hi);  x, y [n]. Vector and scalar paths give the same bits. */
+    private static void expShifted(float[] x, float m, float[] y, int lo, int hi) {
+        if (Simd.ENABLED) {
+            FloatVectorKernels.expShifted(x, m, y, lo, hi);
+            return;
+        }
+        for (int i = lo; i < hi; i++) y[i] = ExpF.exp(x[i] - m);
     }
 
     /** Tasks per parallel chunk so that a chunk covers roughly 16k elements. */

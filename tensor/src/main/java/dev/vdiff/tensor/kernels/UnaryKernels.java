@@ -15,8 +15,8 @@ import static dev.vdiff.tensor.kernels.ScalarMath.siluGrad;
  * {@code x, y, g, dx} of one length n, for the index range {@code [lo, hi)}.
  *
  * <p>The switch over the function sits outside the loops, so every loop is a straight pass with no
- * per-element dispatch. In float32, exp and the sigmoid family (sigmoid, silu, geluTanh: the activations of
- * the UNet) run in float32 arithmetic on {@link FloatExp}, vectorised where the Vector API is available; the
+ * per-element dispatch. In float32, the sigmoid family (sigmoid, silu, geluTanh: the activations of
+ * the UNet) runs in float32 arithmetic on {@link ExpF}, vectorised when {@link Simd#ENABLED} (same bits); the
  * other functions widen to double, compute and round once. {@code a} and {@code b} are the
  * parameters of {@link Fn#POW} (exponent) and {@link Fn#CLAMP} (min, max); others ignore them.
  */
@@ -37,11 +37,10 @@ public final class UnaryKernels {
         }
     }
 
-    /** y[i] = f(x[i]); x, y [n]. The sigmoid family and exp use float32 arithmetic ({@link FloatActivations}). */
+    /** y[i] = f(x[i]); x, y [n]. The sigmoid family uses float32 arithmetic ({@link FloatActivations}). */
     public static void forward(Fn fn, double a, double b, float[] x, float[] y, int lo, int hi) {
-        if (FloatExp.SIMD) {
+        if (Simd.ENABLED) {
             switch (fn) {
-                case EXP: FloatVectorKernels.exp(x, y, lo, hi); return;
                 case SIGMOID: FloatVectorKernels.sigmoid(x, y, lo, hi); return;
                 case SILU: FloatVectorKernels.silu(x, y, lo, hi); return;
                 case GELU_TANH: FloatVectorKernels.geluTanh(x, y, lo, hi); return;
@@ -49,7 +48,7 @@ public final class UnaryKernels {
             }
         }
         switch (fn) {
-            case EXP:       for (int i = lo; i < hi; i++) y[i] = FloatExp.exp(x[i]); break;
+            case EXP:       for (int i = lo; i < hi; i++) y[i] = (float) Math.exp(x[i]); break;
             case LOG:       for (int i = lo; i < hi; i++) y[i] = (float) Math.log(x[i]); break;
             case SQRT:      for (int i = lo; i < hi; i++) y[i] = (float) Math.sqrt(x[i]); break;
             case SQUARE:    for (int i = lo; i < hi; i++) y[i] = x[i] * x[i]; break;
@@ -87,11 +86,11 @@ public final class UnaryKernels {
 
     /** dx[i] = g[i] f'(x[i]), reading x or y as {@link Fn#usesX}/{@link Fn#usesY} say (the other may be null); all [n]. */
     public static void backward(Fn fn, double a, double b, float[] x, float[] y, float[] g, float[] dx, int lo, int hi) {
-        if (FloatExp.SIMD && fn == Fn.SILU) {
+        if (Simd.ENABLED && fn == Fn.SILU) {
             FloatVectorKernels.siluBackward(x, g, dx, lo, hi);
             return;
         }
-        if (FloatExp.SIMD && fn == Fn.GELU_TANH) {
+        if (Simd.ENABLED && fn == Fn.GELU_TANH) {
             FloatVectorKernels.geluTanhBackward(x, g, dx, lo, hi);
             return;
         }
