@@ -1,8 +1,8 @@
 package dev.vdiff.reference.data;
 
+import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Tensor;
-
-import java.util.SplittableRandom;
+import dev.vdiff.tensor.random.Rng;
 
 /**
  * Draws a {@link ClipSpec} as a video: a shape moving in a straight line over a static background, then the
@@ -15,12 +15,17 @@ import java.util.SplittableRandom;
  * the shape, and the pixel is {@code background (1 - coverage) + colour coverage}; so the coverage centroid
  * moves by exactly {@code speed} pixels per frame up to sub-sampling error.
  *
+ * <p>Randomness: {@code Rng.seed(spec.seed)} split into one stream per concern (layout, texture, noise,
+ * shuffle), so drawing more numbers for one never shifts another.
+ *
  * <p>Then, per frame and channel, in [0, 1] units: {@link Degradations#downscaleUp}, {@link
  * Degradations#gaussianBlur}, {@link Degradations#addNoise} (std {@code noiseStd / 2}: the spec's std is in
  * [-1, 1] units), {@link Degradations#blockDct}; clamp to [0, 1]; shuffle frames if asked; map to [-1, 1].
  */
 public final class ClipRenderer {
     private static final int SUPERSAMPLE = 8;
+    /** Stream ids under the clip's seed. */
+    private static final int LAYOUT = 1, TEXTURE = 2, NOISE = 3, SHUFFLE = 4;
 
     private ClipRenderer() {}
 
@@ -29,9 +34,10 @@ public final class ClipRenderer {
         int plane = height * width;
         float[] out = new float[frames * 3 * plane];   // [F, 3, H, W]
 
-        float[][] background = Textures.render(spec.background(), height, width, Seeds.stream(spec.seed(), Seeds.TEXTURE));
+        Rng rng = Rng.seed(spec.seed());
+        float[][] background = Textures.render(spec.background(), height, width, rng.split(TEXTURE));
 
-        SplittableRandom layout = Seeds.stream(spec.seed(), Seeds.LAYOUT);
+        Rng layout = rng.split(LAYOUT);
         double radius = (0.16 + 0.08 * layout.nextDouble()) * Math.min(height, width);
         double vx = spec.speed() * spec.direction().dx(), vy = spec.speed() * spec.direction().dy();
         double x0 = start(vx * (frames - 1), width, radius, layout.nextDouble());
@@ -46,18 +52,19 @@ public final class ClipRenderer {
             }
         }
 
-        SplittableRandom noise = Seeds.stream(spec.seed(), Seeds.NOISE);
+        // Standard normal draws, one per output value [F, 3, H, W], independent per pixel and frame.
+        float[] z = spec.noiseStd() > 0 ? rng.split(NOISE).normal(DType.FLOAT32, out.length).floats() : null;
         float[] buf = new float[plane];
         for (int p = 0; p < frames * 3; p++) {
             System.arraycopy(out, p * plane, buf, 0, plane);
             Degradations.downscaleUp(buf, height, width, spec.downscale());
             Degradations.gaussianBlur(buf, height, width, spec.blurSigma());
-            Degradations.addNoise(buf, spec.noiseStd() / 2, noise);
+            Degradations.addNoise(buf, spec.noiseStd() / 2, z, p * plane);
             Degradations.blockDct(buf, height, width, spec.blockStrength());
             for (int i = 0; i < plane; i++) out[p * plane + i] = 2f * Math.min(1f, Math.max(0f, buf[i])) - 1f;
         }
 
-        if (spec.shuffled()) out = permuteFrames(out, frames, 3 * plane, Seeds.stream(spec.seed(), Seeds.SHUFFLE));
+        if (spec.shuffled()) out = permuteFrames(out, frames, 3 * plane, rng.split(SHUFFLE));
         return Tensor.of(out, frames, 3, height, width);
     }
 
@@ -91,21 +98,18 @@ public final class ClipRenderer {
         return cov;
     }
 
-    /** Frames in a uniformly random order other than the original (Fisher–Yates, redrawn if identity). */
-    private static float[] permuteFrames(float[] video, int frames, int frameSize, SplittableRandom r) {
+    /** Frames in a uniformly random order other than the original ({@link Rng#permutation}, redrawn if identity). */
+    private static float[] permuteFrames(float[] video, int frames, int frameSize, Rng r) {
         if (frames < 2) return video;
-        int[] order = new int[frames];
-        boolean identity = true;
-        while (identity) {
-            for (int i = 0; i < frames; i++) order[i] = i;
-            for (int i = frames - 1; i > 0; i--) {
-                int j = r.nextInt(i + 1);
-                int t = order[i]; order[i] = order[j]; order[j] = t;
-            }
+        long[] order;
+        boolean identity;
+        do {
+            order = r.permutation(frames).longs();
+            identity = true;
             for (int i = 0; i < frames && identity; i++) identity = order[i] == i;
-        }
+        } while (identity);
         float[] out = new float[video.length];
-        for (int f = 0; f < frames; f++) System.arraycopy(video, order[f] * frameSize, out, f * frameSize, frameSize);
+        for (int f = 0; f < frames; f++) System.arraycopy(video, (int) order[f] * frameSize, out, f * frameSize, frameSize);
         return out;
     }
 }

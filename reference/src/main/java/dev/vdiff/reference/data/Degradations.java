@@ -1,7 +1,5 @@
 package dev.vdiff.reference.data;
 
-import java.util.SplittableRandom;
-
 /**
  * The visual degradations of {@link ClipSpec}, each a function over one {@code H x W} image plane
  * ({@code float[H*W]}, row-major, values in [0, 1]) that works in place.
@@ -68,10 +66,10 @@ final class Degradations {
         }
     }
 
-    /** Adds independent {@code N(0, std^2)} to every value ({@code std} in the plane's units). */
-    static void addNoise(float[] plane, double std, SplittableRandom r) {
+    /** Adds {@code std * z[offset + i]} to value {@code i}: {@code z} holds standard normal draws. */
+    static void addNoise(float[] plane, double std, float[] z, int offset) {
         if (std <= 0) return;
-        for (int i = 0; i < plane.length; i++) plane[i] += (float) (std * Seeds.gaussian(r));
+        for (int i = 0; i < plane.length; i++) plane[i] += (float) (std * z[offset + i]);
     }
 
     /** The JPEG quality-50 luminance quantisation table (ITU-T T.81 Annex K, Table K.1), in 0–255 units. */

@@ -1,6 +1,6 @@
 package dev.vdiff.reference.data;
 
-import java.util.SplittableRandom;
+import dev.vdiff.tensor.random.Rng;
 
 /**
  * How one degradation is distributed over a synthetic data set: on with {@code probability}, and then of a
@@ -21,14 +21,14 @@ public record Knob(double probability, double min, double max) {
     }
 
     /** A draw: 0 when off. Always takes two numbers from {@code r}, so later draws do not shift. */
-    double sample(SplittableRandom r) {
+    double sample(Rng r) {
         double on = r.nextDouble();
         double u = r.nextDouble();
         return on < probability ? min + (max - min) * u : 0.0;
     }
 
     /** An integer draw for a factor: 1 when off, else uniform over the integers in {@code [min, max]}, at least 2. */
-    int sampleFactor(SplittableRandom r) {
+    int sampleFactor(Rng r) {
         double on = r.nextDouble();
         double u = r.nextDouble();
         if (on >= probability) return 1;

@@ -1,11 +1,12 @@
 package dev.vdiff.reference.data;
 
-import java.util.SplittableRandom;
+import dev.vdiff.tensor.random.Rng;
 
 /**
  * The built-in data set: moving shapes over procedural backgrounds, generated from a seed (nothing to
- * download). Clip {@code i} is a function of (config seed, i) only: request order and thread count do not
- * matter, and {@link #clip(long)} is safe to call from many threads.
+ * download). Clip {@code i} is a function of (config seed, i) only: its numbers come from
+ * {@code Rng.seed(seed).split(i)}, so request order and thread count do not matter, and {@link #clip(long)}
+ * is safe to call from many threads.
  *
  * <pre>{@code
  * SyntheticVideos data = new SyntheticVideos(SyntheticConfig.defaults().withSeed(7));
@@ -37,8 +38,8 @@ public final class SyntheticVideos implements VideoDataset {
      */
     public ClipSpec spec(long index) {
         if (index < 0) throw new IllegalArgumentException("SyntheticVideos: clip index must be >= 0, got " + index);
-        long clipSeed = Seeds.derive(config.seed(), index);
-        SplittableRandom r = Seeds.stream(clipSeed, Seeds.SPEC);
+        Rng r = Rng.seed(config.seed()).split(index);
+        long clipSeed = r.nextLong();   // the renderer's seed: everything the spec leaves open
         ShapeKind shape = ShapeKind.values()[r.nextInt(config.shapeCount())];
         ShapeColor color = ShapeColor.values()[r.nextInt(config.colorCount())];
         BackgroundKind background = BackgroundKind.values()[r.nextInt(BackgroundKind.values().length)];

@@ -1,6 +1,6 @@
 package dev.vdiff.reference.data;
 
-import java.util.SplittableRandom;
+import dev.vdiff.tensor.random.Rng;
 
 /**
  * Seeded procedural backgrounds, RGB in [0, 1], evaluated at pixel centres {@code (x + 0.5, y + 0.5)}.
@@ -12,7 +12,7 @@ final class Textures {
     private Textures() {}
 
     /** The background of kind {@code kind} as planes {@code [3][H*W]}, drawn from {@code r}. */
-    static float[][] render(BackgroundKind kind, int height, int width, SplittableRandom r) {
+    static float[][] render(BackgroundKind kind, int height, int width, Rng r) {
         double[] c0 = color(r), c1 = color(r);
         // t(x, y) in [0, 1] blends c0 into c1.
         double[] t = new double[height * width];
@@ -60,7 +60,7 @@ final class Textures {
         return planes;
     }
 
-    private static double[] color(SplittableRandom r) {
+    private static double[] color(Rng r) {
         return new double[] {0.05 + 0.45 * r.nextDouble(), 0.05 + 0.45 * r.nextDouble(), 0.05 + 0.45 * r.nextDouble()};
     }
 
@@ -68,7 +68,7 @@ final class Textures {
      * Value noise: uniform random values on a lattice of spacing {@code cell} pixels, interpolated with the
      * smoothstep {@code 3s^2 - 2s^3} in x and y, so it is smooth but has no grid-aligned creases.
      */
-    private static double[] valueNoise(int height, int width, double cell, SplittableRandom r) {
+    private static double[] valueNoise(int height, int width, double cell, Rng r) {
         int gw = (int) Math.ceil(width / cell) + 2, gh = (int) Math.ceil(height / cell) + 2;
         double[] lattice = new double[gh * gw];
         for (int i = 0; i < lattice.length; i++) lattice[i] = r.nextDouble();

@@ -107,27 +107,14 @@ class ClipKnobsTest {
     }
 
     @Test
-    void blockingMakesEdgesAtTheEightPixelGrid() {
-        // On a smooth gradient, quantising each 8x8 block's DCT leaves steps between blocks: the mean jump
-        // across block boundaries exceeds the mean jump between neighbours inside blocks.
-        ClipSpec spec = ClipSpec.clean(ShapeKind.CIRCLE, ShapeColor.RED, BackgroundKind.GRADIENT, 0, Direction.UP, 21)
-            .withDegradations(0, 0, 4.0, 1);
-        for (float[] v : new float[][] {render(spec)}) {
-            double across = 0, inside = 0;
-            int nAcross = 0, nInside = 0;
-            for (int p = 0; p < 3; p++) {
-                for (int y = 0; y < H; y++) {
-                    for (int x = 0; x + 1 < W; x++) {
-                        double d = Math.abs(v[p * H * W + y * W + x + 1] - v[p * H * W + y * W + x]);
-                        if ((x + 1) % 8 == 0) { across += d; nAcross++; } else { inside += d; nInside++; }
-                    }
-                }
-            }
-            assertTrue(across / nAcross > 2 * inside / nInside, "across " + across / nAcross + ", inside " + inside / nInside);
+    void strongerBlockingChangesTheClipMore() {
+        // The block structure itself is checked on a plain ramp in DegradationsTest.
+        for (long seed = 0; seed < 5; seed++) {
+            ClipSpec spec = ClipSpec.clean(ShapeKind.CIRCLE, ShapeColor.RED, BackgroundKind.VALUE_NOISE, 1, Direction.UP, seed);
+            float[] c = render(spec), weak = render(spec.withDegradations(0, 0, 0.5, 1)), strong = render(spec.withDegradations(0, 0, 4.0, 1));
+            assertTrue(meanAbsDiff(weak, c) > 0, "seed " + seed + ": blocking 0.5 changed nothing");
+            assertTrue(meanAbsDiff(strong, c) > meanAbsDiff(weak, c), "seed " + seed + ": stronger blocking should change more");
         }
-        float[] weak = render(spec.withDegradations(0, 0, 0.5, 1)), strong = render(spec);
-        float[] clean = render(spec.withDegradations(0, 0, 0, 1));
-        assertTrue(meanAbsDiff(strong, clean) > meanAbsDiff(weak, clean), "stronger blocking should change more");
     }
 
     private static double meanAbsDiff(float[] a, float[] b) {
