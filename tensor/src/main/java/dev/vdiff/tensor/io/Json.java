@@ -344,7 +344,8 @@ public final class Json {
         else if (v instanceof String) quote(sb, (String) v);
         else if (v instanceof Boolean) sb.append(v);
         else if (v instanceof Double || v instanceof Float) writeDouble(sb, ((Number) v).doubleValue());
-        else if (v instanceof Number) sb.append(((Number) v).longValue());
+        else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) sb.append(((Number) v).longValue());
+        else if (v instanceof java.math.BigInteger || v instanceof java.math.BigDecimal) sb.append(v);   // their toString is JSON
         else if (v instanceof Map) writeObject(sb, (Map<?, ?>) v, indent, pretty);
         else if (v instanceof List) writeArray(sb, (List<?>) v, indent, pretty);
         else if (v instanceof int[]) writeArray(sb, boxed((int[]) v), indent, pretty);
@@ -409,11 +410,13 @@ public final class Json {
                 case '\b': sb.append("\\b"); break;
                 case '\f': sb.append("\\f"); break;
                 default:
-                    // Control characters and lone surrogates (which UTF-8 cannot carry) are escaped.
-                    boolean lone = Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1)))
-                        && !(Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(s.charAt(i - 1)));
-                    if (c < 0x20 || lone) sb.append(String.format("\\u%04x", (int) c));
-                    else sb.append(c);
+                    if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        sb.append(c).append(s.charAt(++i));   // a pair: one code point, written as UTF-8 later
+                    } else if (c < 0x20 || Character.isSurrogate(c)) {
+                        sb.append(String.format("\\u%04x", (int) c));   // control characters; lone surrogates, which UTF-8 cannot carry
+                    } else {
+                        sb.append(c);
+                    }
             }
         }
         sb.append('"');

@@ -11,9 +11,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * quickly and without allocating more than the file could justify; any other throwable fails the test.
  */
 class TensorFileFuzzTest {
-    private static final int MUTATIONS_PER_BASE = 400;
+    private static final int MUTATIONS_PER_BASE = 500;
 
     @TempDir
     Path tmp;
@@ -77,12 +79,20 @@ class TensorFileFuzzTest {
         long t0 = System.nanoTime();
         int ok = 0;
         int refused = 0;
-        for (int i = 0; i < MUTATIONS_PER_BASE; i++) {
-            Mutation m = mutate(base, rnd);
-            // Now and then under a foreign extension, so that detection by magic is fuzzed as well.
-            Path p = tmp.resolve("m" + (rnd.nextInt(8) == 0 ? ".bin" : ext));
-            Files.write(p, m.bytes);
-            if (readOrRefuse(p, base + " mutation " + i + " (" + m.what + ")")) ok++; else refused++;
+        // Files stay open and are rewritten in place: reopening with truncation makes ext4 flush on every close.
+        Path own = tmp.resolve("m" + ext);
+        Path foreign = tmp.resolve("m.bin");
+        try (FileChannel ownCh = FileChannel.open(own, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileChannel foreignCh = FileChannel.open(foreign, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            for (int i = 0; i < MUTATIONS_PER_BASE; i++) {
+                Mutation m = mutate(base, rnd);
+                // Now and then under a foreign extension, so that detection by magic is fuzzed as well.
+                boolean useForeign = rnd.nextInt(8) == 0;
+                FileChannel ch = useForeign ? foreignCh : ownCh;
+                ch.write(ByteBuffer.wrap(m.bytes), 0);
+                ch.truncate(m.bytes.length);   // never to 0 first: that also makes ext4 flush
+                if (readOrRefuse(useForeign ? foreign : own, base + " mutation " + i + " (" + m.what + ")")) ok++; else refused++;
+            }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         assertTrue(refused > MUTATIONS_PER_BASE / 10, base + ": only " + refused + " mutations refused; the fuzzer is not biting");
