@@ -1,8 +1,8 @@
 package dev.vdiff.tensor;
 
 import dev.vdiff.tensor.check.Close;
-import dev.vdiff.tensor.golden.GoldenSuite;
-import dev.vdiff.tensor.golden.GoldenSuite.Case;
+import dev.vdiff.tensor.golden.GoldenCases;
+import dev.vdiff.tensor.golden.GoldenCases.Case;
 import dev.vdiff.tensor.ops.Attention;
 import dev.vdiff.tensor.ops.Normalization;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 class NormAttnGoldenTest {
     static Stream<Case> cases() {
         List<Case> all = new ArrayList<>();
-        for (String op : new String[] {"group_norm", "layer_norm", "scaled_dot_product_attention"}) all.addAll(GoldenSuite.cases(op));
+        for (String op : new String[] {"group_norm", "layer_norm", "scaled_dot_product_attention"}) all.addAll(GoldenCases.cases(op));
         return all.stream();
     }
 

@@ -20,8 +20,8 @@ import java.util.Map;
  * manifest (a minimal JSON parser) and the NPY files ({@code <f8} and {@code <i8}, C order). The real
  * readers live in the io code; this one exists so that tensor tests need nothing from other modules.
  */
-public final class GoldenSuite {
-    private GoldenSuite() {}
+public final class GoldenCases {
+    private GoldenCases() {}
 
     /** The suite directory, from the tensor module's working directory (Maven runs tests there). */
     public static final Path DIR = Path.of("..", "verification", "golden", "public");
