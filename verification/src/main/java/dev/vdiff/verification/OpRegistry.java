@@ -1,7 +1,11 @@
 package dev.vdiff.verification;
 
+import dev.vdiff.verification.ops.ActivationOps;
 import dev.vdiff.verification.ops.ArithmeticOps;
 import dev.vdiff.verification.ops.DiffusionOps;
+import dev.vdiff.verification.ops.LossOps;
+import dev.vdiff.verification.ops.ReductionOps;
+import dev.vdiff.verification.ops.ResampleOps;
 import dev.vdiff.verification.ops.SpecialFunctionOps;
 
 import java.util.Collections;
@@ -20,6 +24,10 @@ public final class OpRegistry {
     public static OpRegistry standard() {
         OpRegistry r = new OpRegistry();
         ArithmeticOps.register(r);
+        ReductionOps.register(r);
+        ActivationOps.register(r);
+        ResampleOps.register(r);
+        LossOps.register(r);
         SpecialFunctionOps.register(r);
         DiffusionOps.register(r);
         return r;
