@@ -2,8 +2,10 @@ package dev.vdiff.verification;
 
 import dev.vdiff.verification.ops.ActivationOps;
 import dev.vdiff.verification.ops.ArithmeticOps;
+import dev.vdiff.verification.ops.AttentionOps;
 import dev.vdiff.verification.ops.DiffusionOps;
 import dev.vdiff.verification.ops.LossOps;
+import dev.vdiff.verification.ops.NormalizationOps;
 import dev.vdiff.verification.ops.ReductionOps;
 import dev.vdiff.verification.ops.ResampleOps;
 import dev.vdiff.verification.ops.SpecialFunctionOps;
@@ -28,6 +30,8 @@ public final class OpRegistry {
         ActivationOps.register(r);
         ResampleOps.register(r);
         LossOps.register(r);
+        NormalizationOps.register(r);
+        AttentionOps.register(r);
         SpecialFunctionOps.register(r);
         DiffusionOps.register(r);
         return r;
