@@ -47,7 +47,7 @@ public final class CaseRunner {
         } catch (IOException e) {
             error = "cannot read the case's files: " + e.getMessage();
         } catch (RuntimeException | AssertionError | StackOverflowError e) {
-            error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            error = (e.getClass().getSimpleName() + ": " + e.getMessage()).replace('\n', ' ');   // the report is one line per case
         }
         return new CaseResult(c, dtype, List.copyOf(checks), error, System.nanoTime() - start);
     }
