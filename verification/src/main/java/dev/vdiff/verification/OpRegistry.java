@@ -4,6 +4,7 @@ import dev.vdiff.verification.ops.ActivationOps;
 import dev.vdiff.verification.ops.ArithmeticOps;
 import dev.vdiff.verification.ops.AttentionOps;
 import dev.vdiff.verification.ops.DiffusionOps;
+import dev.vdiff.verification.ops.LinearAlgebraOps;
 import dev.vdiff.verification.ops.LossOps;
 import dev.vdiff.verification.ops.NormalizationOps;
 import dev.vdiff.verification.ops.ReductionOps;
@@ -27,6 +28,7 @@ public final class OpRegistry {
         OpRegistry r = new OpRegistry();
         ArithmeticOps.register(r);
         ReductionOps.register(r);
+        LinearAlgebraOps.register(r);
         ActivationOps.register(r);
         ResampleOps.register(r);
         LossOps.register(r);
