@@ -5,6 +5,7 @@ import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.nn.Module;
 import dev.vdiff.tensor.ops.Arithmetic;
 import dev.vdiff.tensor.ops.Pointwise;
+import dev.vdiff.tensor.random.Rng;
 
 /**
  * The residual block of FORMAT.md 5.20 ({@code ResBlock(i->o)}), run on every frame on its own, with the
@@ -33,6 +34,16 @@ public final class ResBlock extends Module {
         norm2 = child("norm2", new Layers.Norm(dtype, out, cfg.groups(), cfg.gnEps()));
         conv2 = child("conv2", new Layers.Conv(dtype, out, out, 3, 1));
         skip = in != out ? child("skip", new Layers.Conv(dtype, in, out, 1, 1)) : null;
+    }
+
+    /** PyTorch's default initialisation, in parameter order. */
+    void reset(Rng rng) {
+        norm1.reset(rng);
+        conv1.reset(rng);
+        embProj.reset(rng);
+        norm2.reset(rng);
+        conv2.reset(rng);
+        if (skip != null) skip.reset(rng);
     }
 
     /**

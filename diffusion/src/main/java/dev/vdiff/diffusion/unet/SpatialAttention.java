@@ -5,6 +5,7 @@ import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.nn.Module;
 import dev.vdiff.tensor.ops.Arithmetic;
 import dev.vdiff.tensor.ops.Attention;
+import dev.vdiff.tensor.random.Rng;
 
 /**
  * Self-attention among the pixels of each frame (FORMAT.md 5.20 "Spatial attention"): {@code S = N} sequences
@@ -30,6 +31,13 @@ public final class SpatialAttention extends Module {
         norm = child("norm", new Layers.Norm(dtype, channels, cfg.groups(), cfg.gnEps()));
         qkv = child("qkv", new Layers.Linear(dtype, channels, 3 * channels));
         proj = child("proj", new Layers.Linear(dtype, channels, channels));
+    }
+
+    /** PyTorch's default initialisation, in parameter order. */
+    void reset(Rng rng) {
+        norm.reset(rng);
+        qkv.reset(rng);
+        proj.reset(rng);
     }
 
     /** h {@code [N, c, R1, R2]} -> {@code [N, c, R1, R2]}. */

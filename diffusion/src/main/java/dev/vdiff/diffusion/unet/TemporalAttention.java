@@ -8,6 +8,7 @@ import dev.vdiff.tensor.ops.Attention;
 import dev.vdiff.tensor.ops.Embeddings;
 import dev.vdiff.tensor.ops.LinearAlgebra;
 import dev.vdiff.tensor.ops.Softmax;
+import dev.vdiff.tensor.random.Rng;
 
 /**
  * Self-attention among the frames of each video at each pixel (FORMAT.md 5.20 "Temporal attention"):
@@ -40,6 +41,13 @@ public final class TemporalAttention extends Module {
         qkv = child("qkv", new Layers.Linear(dtype, channels, 3 * channels));
         proj = child("proj", new Layers.Linear(dtype, channels, channels));
         positions = Embeddings.framePositions(frames, channels, dtype);
+    }
+
+    /** PyTorch's default initialisation, in parameter order. */
+    void reset(Rng rng) {
+        norm.reset(rng);
+        qkv.reset(rng);
+        proj.reset(rng);
     }
 
     /**

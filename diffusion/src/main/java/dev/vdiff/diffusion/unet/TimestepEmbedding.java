@@ -7,6 +7,7 @@ import dev.vdiff.tensor.nn.Module;
 import dev.vdiff.tensor.ops.Arithmetic;
 import dev.vdiff.tensor.ops.Embeddings;
 import dev.vdiff.tensor.ops.Pointwise;
+import dev.vdiff.tensor.random.Rng;
 
 /**
  * The per-video conditioning vector of FORMAT.md 5.20:
@@ -32,6 +33,13 @@ public final class TimestepEmbedding extends Module {
         fc1 = child("time_fc1", new Layers.Linear(dtype, cfg.tDim(), cfg.embDim()));
         fc2 = child("time_fc2", new Layers.Linear(dtype, cfg.embDim(), cfg.embDim()));
         labels = cfg.classConditional() ? child("label_emb", new Layers.Table(dtype, cfg.numClasses() + 1, cfg.embDim())) : null;
+    }
+
+    /** PyTorch's default initialisation, in parameter order. */
+    void reset(Rng rng) {
+        fc1.reset(rng);
+        fc2.reset(rng);
+        if (labels != null) labels.reset(rng);
     }
 
     /**

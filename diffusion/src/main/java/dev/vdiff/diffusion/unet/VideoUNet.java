@@ -7,6 +7,7 @@ import dev.vdiff.tensor.nn.Module;
 import dev.vdiff.tensor.ops.Concat;
 import dev.vdiff.tensor.ops.Pointwise;
 import dev.vdiff.tensor.ops.Resample;
+import dev.vdiff.tensor.random.Rng;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -107,6 +108,43 @@ public final class VideoUNet extends Module {
         }
         outNorm = child("out_norm", new Layers.Norm(dtype, ch, cfg.groups(), cfg.gnEps()));
         outConv = child("out_conv", new Layers.Conv(dtype, ch, cfg.channels(), 3, 1));
+    }
+
+    /**
+     * A model with PyTorch's default initialisation drawn from {@code rng} (tiny_video_unet.md section 9):
+     * conv and linear weights kaiming-uniform with {@code a = sqrt 5}, i.e. U(+-1/sqrt(fan_in)), biases
+     * U(+-1/sqrt(fan_in)), GroupNorm scale 1 and shift 0, the label table standard normal; drawn in parameter
+     * order, so a seed gives the same model every time (not PyTorch's numbers: a different generator).
+     */
+    public VideoUNet(VideoUNetConfig cfg, DType dtype, Rng rng) {
+        this(cfg, dtype);
+        reset(rng);
+    }
+
+    /** Redraws every parameter as the {@link #VideoUNet(VideoUNetConfig, DType, Rng)} constructor does. */
+    public void reset(Rng rng) {
+        embedding.reset(rng);
+        convIn.reset(rng);
+        for (int i = 0; i < encoder.length; i++) {
+            reset(encoder[i], rng);
+            if (down[i] != null) down[i].reset(rng);
+        }
+        midRes1.reset(rng);
+        if (midSpatial != null) midSpatial.reset(rng);
+        if (midTemporal != null) midTemporal.reset(rng);
+        midRes2.reset(rng);
+        for (int i = decoder.length - 1; i >= 0; i--) {
+            reset(decoder[i], rng);
+            if (up[i] != null) up[i].reset(rng);
+        }
+        outNorm.reset(rng);
+        outConv.reset(rng);
+    }
+
+    private static void reset(Stage s, Rng rng) {
+        s.res.reset(rng);
+        if (s.spatial != null) s.spatial.reset(rng);
+        if (s.temporal != null) s.temporal.reset(rng);
     }
 
     private Stage stage(String prefix, int in, int out, VideoUNetConfig.Level level) {
