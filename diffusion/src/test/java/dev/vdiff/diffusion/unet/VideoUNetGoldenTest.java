@@ -26,9 +26,9 @@ class VideoUNetGoldenTest {
     @ValueSource(strings = {"float64", "float32"})
     void tinyVideoUnet01(String mode) throws IOException {
         List<String> failures = new ArrayList<>();
-        int compared = evaluate(GoldenFiles.SUITE, "tiny_video_unet_01", DType.parse(mode), failures);
+        Summary s = evaluate(GoldenFiles.SUITE, "tiny_video_unet_01", DType.parse(mode), failures);
         assertTrue(failures.isEmpty(), String.join("\n", failures));
-        assertEquals(2 + 117, compared, "out, grads.x and 117 parameter gradients");
+        assertEquals(2 + 117, s.compared(), "out, grads.x and 117 parameter gradients");
     }
 
     static VideoUNetConfig configOf(Map<String, Object> attrs) {
@@ -40,9 +40,12 @@ class VideoUNetGoldenTest {
         return ((Number) attrs.get(k)).intValue();
     }
 
-    /** Runs one case in one precision; appends a line per failing tensor and returns the number of tensors compared. */
+    /** How many tensors were compared, and the worst ratio |a-b| / tolerance over all of them (pass: <= 1). */
+    record Summary(int compared, double worstRatio, String worstTensor) {}
+
+    /** Runs one case in one precision; appends a line per failing tensor. */
     @SuppressWarnings("unchecked")
-    static int evaluate(Path suite, String id, DType dtype, List<String> failures) throws IOException {
+    static Summary evaluate(Path suite, String id, DType dtype, List<String> failures) throws IOException {
         Map<String, Object> c = GoldenFiles.manifestCase(suite, id);
         Map<String, Object> attrs = (Map<String, Object>) c.get("attrs");
         Map<String, Object> tol = (Map<String, Object>) ((Map<String, Object>) c.get("tolerance")).get(dtype.pyName);
@@ -59,9 +62,9 @@ class VideoUNetGoldenTest {
         Tensor out = net.forward(x, t, y);
         out.backward(up);
 
-        int n = 0;
-        n += check("out", out, GoldenFiles.npy(suite.resolve(file(c, "outputs", "out"))), rtol, atolRms, failures);
-        n += check("grads.x", x.grad(), GoldenFiles.npy(suite.resolve(file(c, "grads", "x"))), rtol, atolRms, failures);
+        Map<String, Close.Result> results = new java.util.LinkedHashMap<>();
+        results.put("out", check("out", out, GoldenFiles.npy(suite.resolve(file(c, "outputs", "out"))), rtol, atolRms, failures));
+        results.put("grads.x", check("grads.x", x.grad(), GoldenFiles.npy(suite.resolve(file(c, "grads", "x"))), rtol, atolRms, failures));
         Map<String, Tensor> params = net.namedParameters();
         for (var e : GoldenFiles.safetensors(suite.resolve((String) attrs.get("param_grads"))).entrySet()) {
             Tensor p = params.get(e.getKey());
@@ -70,9 +73,11 @@ class VideoUNetGoldenTest {
                 continue;
             }
             Tensor g = p.grad() == null ? Tensor.zerosLike(p) : p.grad();
-            n += check(e.getKey(), g, e.getValue(), rtol, atolRms, failures);
+            results.put(e.getKey(), check(e.getKey(), g, e.getValue(), rtol, atolRms, failures));
         }
-        return n;
+        String worst = null;
+        for (var e : results.entrySet()) if (worst == null || e.getValue().worstRatio() > results.get(worst).worstRatio()) worst = e.getKey();
+        return new Summary(results.size(), results.get(worst).worstRatio(), worst);
     }
 
     @SuppressWarnings("unchecked")
@@ -81,13 +86,13 @@ class VideoUNetGoldenTest {
     }
 
     /** FORMAT.md 4: |a - b| <= atol_rms * rms(b) + rtol * |b| elementwise. */
-    private static int check(String what, Tensor actual, Tensor expected, double rtol, double atolRms, List<String> failures) {
+    private static Close.Result check(String what, Tensor actual, Tensor expected, double rtol, double atolRms, List<String> failures) {
         double[] b = expected.toDoubleArray();
         double ss = 0;
         for (double v : b) ss += v * v;
         double rms = Math.sqrt(ss / Math.max(1, b.length));
         Close.Result r = Close.compare(actual, expected, rtol, atolRms * rms);
         if (!r.pass()) failures.add(r.describe(what + " (rms " + String.format("%.3g", rms) + ")"));
-        return 1;
+        return r;
     }
 }
