@@ -3,6 +3,7 @@ package dev.vdiff.tensor.io;
 import dev.vdiff.tensor.Tensor;
 
 import java.io.BufferedOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -106,10 +107,10 @@ public final class Npz {
             }
         } catch (TensorFileException e) {
             throw e;
-        } catch (ZipException e) {
+        } catch (ZipException | EOFException e) {
             throw where.fail("not a valid .npz (zip) file: " + e.getMessage(), e);
         } catch (IOException e) {
-            throw where.fail("cannot read: " + e, e);
+            throw where.fail("cannot read: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             // java.util.zip reports some malformed archives with unchecked exceptions (bad names, sizes).
             throw where.fail("not a valid .npz (zip) file: " + e, e);

@@ -2,10 +2,13 @@ package dev.vdiff.tensor.io;
 
 import dev.vdiff.tensor.Tensor;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -191,13 +194,22 @@ public final class Safetensors {
 
     /** Writes {@code tensors} in map order with an optional {@code __metadata__} map (omitted when empty). */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
-        byte[] header = header(tensors, metadata);
-        AtomicWrite.write(file, ch -> {
-            ByteBuffer pre = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN);
-            pre.putLong(header.length).put(header).flip();
-            while (pre.hasRemaining()) ch.write(pre);
-            for (Tensor t : tensors.values()) TensorData.write(ch, t);
-        });
+        byte[] header = header(tensors, metadata);   // outside the write: a bad name leaves no file behind
+        AtomicWrite.write(file, ch -> write(ch, header, tensors));
+    }
+
+    /** The whole file as bytes (small files; tests). */
+    static byte[] toBytes(Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        write(Channels.newChannel(out), header(tensors, metadata), tensors);
+        return out.toByteArray();
+    }
+
+    private static void write(WritableByteChannel ch, byte[] header, Map<String, Tensor> tensors) throws IOException {
+        ByteBuffer pre = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN);
+        pre.putLong(header.length).put(header).flip();
+        while (pre.hasRemaining()) ch.write(pre);
+        for (Tensor t : tensors.values()) TensorData.write(ch, t);
     }
 
     /** Compact JSON header, space-padded so that the data section starts at a multiple of 8. */

@@ -51,9 +51,10 @@ public final class TensorFile {
 
     /**
      * One tensor as the file describes it, without its data: {@code stored} is the file's own dtype name
-     * ({@code <f4}, {@code F16}, ...), {@code dtype} what it is read as.
+     * ({@code <f4}, {@code F16}, ...), {@code dtype} what it is read as, and {@code converted} whether
+     * reading changes the representation (a narrower type widened, or big-endian bytes swapped).
      */
-    public record Info(String name, String stored, DType dtype, int[] shape) {}
+    public record Info(String name, String stored, DType dtype, int[] shape, boolean converted) {}
 
     /** The format of an existing file, from its first bytes. */
     public static Format detect(Path file) throws IOException {
@@ -108,7 +109,8 @@ public final class TensorFile {
                 break;
             default:
                 for (Safetensors.Entry e : Safetensors.readHeader(file).tensors().values()) {
-                    out.add(new Info(e.name(), e.element().safetensorsName, e.element().dtype, e.shape()));
+                    Element el = e.element();
+                    out.add(new Info(e.name(), el.safetensorsName, el.dtype, e.shape(), el != Element.of(el.dtype)));
                 }
         }
         return out;
@@ -144,7 +146,9 @@ public final class TensorFile {
     }
 
     private static Info info(String name, Npy.Header h) {
-        return new Info(name, h.descr(), h.element().dtype, h.shape());
+        Element el = h.element();
+        boolean converted = el != Element.of(el.dtype) || (el.width > 1 && h.order() == java.nio.ByteOrder.BIG_ENDIAN);
+        return new Info(name, h.descr(), el.dtype, h.shape(), converted);
     }
 
     private static String npyName(Path file) {

@@ -11,9 +11,10 @@ import dev.vdiff.tensor.Parallel;
  *   softmax backward:     dx_r = y_r (g_r - sum_k g_k y_k)
  *   logSoftmax backward:  dx_r = g_r - exp(y_r) sum_k g_k
  * </pre>
- * Subtracting m keeps every exponent <= 0, so logits of any size work. Exponentials and sums are in
- * double (float32 is rounded once at the end). A task owns one outer index and a block of at most
- * {@link #COLS} inner positions, and reduces along R in a fixed order, so results do not depend on threads.
+ * Subtracting m keeps every exponent <= 0, so logits of any size work. Float32 exponentials use
+ * {@link ExpF} (vectorised along rows); sums, logs and the normalisation run in double. A task owns
+ * one outer index and a block of at most {@link #COLS} inner positions, and reduces along R in a fixed
+ * order, so results do not depend on threads.
  */
 public final class SoftmaxKernels {
     private SoftmaxKernels() {}
@@ -42,9 +43,9 @@ public final class SoftmaxKernels {
                 for (int k = 0; k < r; k++) {
                     int p = base + k * inner;
                     for (int i = 0; i < w; i++) {
-                        double e = Math.exp(x[p + i] - m[i]);
+                        float e = ExpF.exp(x[p + i] - (float) m[i]);   // the same float32 exp as the row path
                         s[i] += e;
-                        if (!log) y[p + i] = (float) e;
+                        if (!log) y[p + i] = e;
                     }
                 }
                 for (int i = 0; i < w; i++) s[i] = log ? Math.log(s[i]) : 1 / s[i];   // log of the shifted sum, or 1/sum
@@ -148,12 +149,9 @@ public final class SoftmaxKernels {
                 int p = row * r;
                 float m = Float.NEGATIVE_INFINITY;
                 for (int k = 0; k < r; k++) m = Math.max(m, x[p + k]);
+                expShifted(x, m, y, p, p + r);   // y = exp(x - m), overwritten below for log-softmax
                 double s = 0;
-                for (int k = 0; k < r; k++) {
-                    double e = Math.exp((double) x[p + k] - m);
-                    s += e;
-                    if (!log) y[p + k] = (float) e;
-                }
+                for (int k = 0; k < r; k++) s += y[p + k];
                 if (log) {
                     double ls = Math.log(s);
                     for (int k = 0; k < r; k++) y[p + k] = (float) (((double) x[p + k] - m) - ls);
@@ -187,6 +185,15 @@ public final class SoftmaxKernels {
                 }
             }
         });
+    }
+
+    /** y[i] = e^(x[i] - m) for i in [lo, hi);  x, y [n]. Vector and scalar paths give the same bits. */
+    private static void expShifted(float[] x, float m, float[] y, int lo, int hi) {
+        if (Simd.ENABLED) {
+            FloatVectorKernels.expShifted(x, m, y, lo, hi);
+            return;
+        }
+        for (int i = lo; i < hi; i++) y[i] = ExpF.exp(x[i] - m);
     }
 
     /** Tasks per parallel chunk so that a chunk covers roughly 16k elements. */

@@ -15,8 +15,9 @@ import static dev.vdiff.tensor.kernels.ScalarMath.siluGrad;
  * {@code x, y, g, dx} of one length n, for the index range {@code [lo, hi)}.
  *
  * <p>The switch over the function sits outside the loops, so every loop is a straight pass with no
- * per-element dispatch. Float32 elements are widened, computed in double and rounded once (more accurate
- * than float arithmetic and no slower for these transcendental functions). {@code a} and {@code b} are the
+ * per-element dispatch. In float32, the sigmoid family (sigmoid, silu, geluTanh: the activations of
+ * the UNet) runs in float32 arithmetic on {@link ExpF}, vectorised when {@link Simd#ENABLED} (same bits); the
+ * other functions widen to double, compute and round once. {@code a} and {@code b} are the
  * parameters of {@link Fn#POW} (exponent) and {@link Fn#CLAMP} (min, max); others ignore them.
  */
 public final class UnaryKernels {
@@ -36,15 +37,23 @@ public final class UnaryKernels {
         }
     }
 
-    /** y[i] = f(x[i]); x, y [n]. */
+    /** y[i] = f(x[i]); x, y [n]. The sigmoid family uses float32 arithmetic ({@link FloatActivations}). */
     public static void forward(Fn fn, double a, double b, float[] x, float[] y, int lo, int hi) {
+        if (Simd.ENABLED) {
+            switch (fn) {
+                case SIGMOID: FloatVectorKernels.sigmoid(x, y, lo, hi); return;
+                case SILU: FloatVectorKernels.silu(x, y, lo, hi); return;
+                case GELU_TANH: FloatVectorKernels.geluTanh(x, y, lo, hi); return;
+                default: // scalar below
+            }
+        }
         switch (fn) {
             case EXP:       for (int i = lo; i < hi; i++) y[i] = (float) Math.exp(x[i]); break;
             case LOG:       for (int i = lo; i < hi; i++) y[i] = (float) Math.log(x[i]); break;
             case SQRT:      for (int i = lo; i < hi; i++) y[i] = (float) Math.sqrt(x[i]); break;
             case SQUARE:    for (int i = lo; i < hi; i++) y[i] = x[i] * x[i]; break;
             case TANH:      for (int i = lo; i < hi; i++) y[i] = (float) Math.tanh(x[i]); break;
-            case SIGMOID:   for (int i = lo; i < hi; i++) y[i] = (float) sigmoid(x[i]); break;
+            case SIGMOID:   for (int i = lo; i < hi; i++) y[i] = FloatActivations.sigmoid(x[i]); break;
             case POW:       for (int i = lo; i < hi; i++) y[i] = (float) pow(x[i], a); break;
             case CLAMP: {
                 // float32 bounds, as PyTorch converts them to the tensor's dtype
@@ -52,9 +61,9 @@ public final class UnaryKernels {
                 for (int i = lo; i < hi; i++) y[i] = Math.min(Math.max(x[i], fa), fb);
                 break;
             }
-            case SILU:      for (int i = lo; i < hi; i++) y[i] = (float) silu(x[i]); break;
+            case SILU:      for (int i = lo; i < hi; i++) y[i] = FloatActivations.silu(x[i]); break;
             case GELU:      for (int i = lo; i < hi; i++) y[i] = (float) gelu(x[i]); break;
-            default:        for (int i = lo; i < hi; i++) y[i] = (float) geluTanh(x[i]);
+            default:        for (int i = lo; i < hi; i++) y[i] = FloatActivations.geluTanh(x[i]);
         }
     }
 
@@ -77,13 +86,21 @@ public final class UnaryKernels {
 
     /** dx[i] = g[i] f'(x[i]), reading x or y as {@link Fn#usesX}/{@link Fn#usesY} say (the other may be null); all [n]. */
     public static void backward(Fn fn, double a, double b, float[] x, float[] y, float[] g, float[] dx, int lo, int hi) {
+        if (Simd.ENABLED && fn == Fn.SILU) {
+            FloatVectorKernels.siluBackward(x, g, dx, lo, hi);
+            return;
+        }
+        if (Simd.ENABLED && fn == Fn.GELU_TANH) {
+            FloatVectorKernels.geluTanhBackward(x, g, dx, lo, hi);
+            return;
+        }
         switch (fn) {
             case EXP:       for (int i = lo; i < hi; i++) dx[i] = g[i] * y[i]; break;
             case LOG:       for (int i = lo; i < hi; i++) dx[i] = g[i] / x[i]; break;
             case SQRT:      for (int i = lo; i < hi; i++) dx[i] = g[i] / (2 * y[i]); break;
             case SQUARE:    for (int i = lo; i < hi; i++) dx[i] = 2 * x[i] * g[i]; break;
             case TANH:      for (int i = lo; i < hi; i++) dx[i] = (float) (g[i] * (1 - (double) y[i] * y[i])); break;
-            case SIGMOID:   for (int i = lo; i < hi; i++) dx[i] = (float) (g[i] * (double) y[i] * (1 - (double) y[i])); break;
+            case SIGMOID:   for (int i = lo; i < hi; i++) dx[i] = g[i] * y[i] * (1f - y[i]); break;
             case POW:       for (int i = lo; i < hi; i++) dx[i] = (float) (g[i] * powGrad(x[i], a)); break;
             case CLAMP: {
                 // PyTorch: the gradient passes where min <= x <= max, the bounds included
@@ -91,9 +108,9 @@ public final class UnaryKernels {
                 for (int i = lo; i < hi; i++) dx[i] = x[i] >= fa && x[i] <= fb ? g[i] : 0f;
                 break;
             }
-            case SILU:      for (int i = lo; i < hi; i++) dx[i] = (float) (g[i] * siluGrad(x[i])); break;
+            case SILU:      for (int i = lo; i < hi; i++) dx[i] = g[i] * FloatActivations.siluGrad(x[i]); break;
             case GELU:      for (int i = lo; i < hi; i++) dx[i] = (float) (g[i] * geluGrad(x[i])); break;
-            default:        for (int i = lo; i < hi; i++) dx[i] = (float) (g[i] * geluTanhGrad(x[i]));
+            default:        for (int i = lo; i < hi; i++) dx[i] = g[i] * FloatActivations.geluTanhGrad(x[i]);
         }
     }
 

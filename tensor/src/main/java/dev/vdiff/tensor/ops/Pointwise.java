@@ -21,7 +21,9 @@ import dev.vdiff.tensor.kernels.UnaryKernels.Fn;
  *
  * <p>Each op runs one flat pass over the dense input (see {@link UnaryKernels}) and records a backward
  * that keeps only what the derivative needs: the output for exp, sqrt, tanh and sigmoid, the input for
- * the rest. Float32 values are computed in double and rounded once.
+ * the rest. In float32, sigmoid, silu and geluTanh run in float32 arithmetic on
+ * {@link dev.vdiff.tensor.kernels.ExpF} (Vector API where available, same bits either way); the other
+ * functions widen to double and round once.
  */
 public final class Pointwise {
     private Pointwise() {}

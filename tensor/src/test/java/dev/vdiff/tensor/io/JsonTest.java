@@ -133,6 +133,14 @@ class JsonTest {
     }
 
     @Test
+    void writerEscapesControlCharactersAndLoneSurrogatesOnly() {
+        assertEquals("\"\\u0001\\ud800x\uD83D\uDE00\\udc00\"", Json.writeCompact("\u0001\uD800x\uD83D\uDE00\uDC00"));
+        String s = "\u0001\uD800x\uD83D\uDE00\uDC00";
+        assertEquals(s, Json.parse(Json.writeCompact(s)));
+        assertEquals("[12345678901234567890, 1.5E+3]", Json.write(List.of(new java.math.BigInteger("12345678901234567890"), new java.math.BigDecimal("1.5E+3"))).strip());
+    }
+
+    @Test
     void refusesNonFiniteNumbers() {
         assertThrows(IllegalArgumentException.class, () -> Json.write(List.of(Double.NaN)));
         assertThrows(IllegalArgumentException.class, () -> Json.write(Map.of("x", Double.POSITIVE_INFINITY)));

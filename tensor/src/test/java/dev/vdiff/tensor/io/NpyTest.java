@@ -149,9 +149,7 @@ class NpyTest {
                     assertEquals(e.get("dtype"), t.dtype().pyName, file.toString());
                     long[] shape = ((List<?>) e.get("shape")).stream().mapToLong(x -> (Long) x).toArray();
                     assertArrayEquals(shape, java.util.Arrays.stream(t.shape()).asLongStream().toArray(), file.toString());
-                    Path back = tmp.resolve("back.npy");
-                    Npy.write(back, t);
-                    assertEquals(e.get("sha256"), IoTesting.sha256(back), file + " rewritten");
+                    assertEquals(e.get("sha256"), IoTesting.sha256(Npy.toBytes(t)), file + " rewritten");
                     files++;
                 }
             }
