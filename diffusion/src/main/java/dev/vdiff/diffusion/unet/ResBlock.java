@@ -2,6 +2,9 @@ package dev.vdiff.diffusion.unet;
 
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.nn.Conv2d;
+import dev.vdiff.tensor.nn.GroupNorm;
+import dev.vdiff.tensor.nn.Linear;
 import dev.vdiff.tensor.nn.Module;
 import dev.vdiff.tensor.ops.Arithmetic;
 import dev.vdiff.tensor.ops.Pointwise;
@@ -21,29 +24,20 @@ import dev.vdiff.tensor.random.Rng;
  * Parameters in PyTorch order: {@code norm1, conv1, emb_proj, norm2, conv2[, skip]}.
  */
 public final class ResBlock extends Module {
-    private final Layers.Norm norm1, norm2;
-    private final Layers.Conv conv1, conv2, skip;
-    private final Layers.Linear embProj;
+    private final GroupNorm norm1, norm2;
+    private final Conv2d conv1, conv2, skip;
+    private final Linear embProj;
     private final int out;
 
-    ResBlock(DType dtype, int in, int out, VideoUNetConfig cfg) {
+    /** Layers are created, and their initial values drawn from {@code rng}, in PyTorch's parameter order. */
+    ResBlock(DType dtype, int in, int out, VideoUNetConfig cfg, Rng rng) {
         this.out = out;
-        norm1 = child("norm1", new Layers.Norm(dtype, in, cfg.groups(), cfg.gnEps()));
-        conv1 = child("conv1", new Layers.Conv(dtype, in, out, 3, 1));
-        embProj = child("emb_proj", new Layers.Linear(dtype, cfg.embDim(), out));
-        norm2 = child("norm2", new Layers.Norm(dtype, out, cfg.groups(), cfg.gnEps()));
-        conv2 = child("conv2", new Layers.Conv(dtype, out, out, 3, 1));
-        skip = in != out ? child("skip", new Layers.Conv(dtype, in, out, 1, 1)) : null;
-    }
-
-    /** PyTorch's default initialisation, in parameter order. */
-    void reset(Rng rng) {
-        norm1.reset(rng);
-        conv1.reset(rng);
-        embProj.reset(rng);
-        norm2.reset(rng);
-        conv2.reset(rng);
-        if (skip != null) skip.reset(rng);
+        norm1 = child("norm1", new GroupNorm(cfg.groups(), in, cfg.gnEps(), true, dtype));
+        conv1 = child("conv1", new Conv2d(in, out, 3, 3, 1, 1, true, dtype, rng));
+        embProj = child("emb_proj", new Linear(cfg.embDim(), out, true, dtype, rng));
+        norm2 = child("norm2", new GroupNorm(cfg.groups(), out, cfg.gnEps(), true, dtype));
+        conv2 = child("conv2", new Conv2d(out, out, 3, 3, 1, 1, true, dtype, rng));
+        skip = in != out ? child("skip", new Conv2d(in, out, 1, 1, 1, 0, true, dtype, rng)) : null;
     }
 
     /**

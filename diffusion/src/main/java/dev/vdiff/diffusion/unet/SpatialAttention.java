@@ -2,6 +2,8 @@ package dev.vdiff.diffusion.unet;
 
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.nn.GroupNorm;
+import dev.vdiff.tensor.nn.Linear;
 import dev.vdiff.tensor.nn.Module;
 import dev.vdiff.tensor.ops.Arithmetic;
 import dev.vdiff.tensor.ops.Attention;
@@ -21,23 +23,16 @@ import dev.vdiff.tensor.random.Rng;
  * Parameters in PyTorch order: {@code norm, qkv, proj}.
  */
 public final class SpatialAttention extends Module {
-    private final Layers.Norm norm;
-    private final Layers.Linear qkv, proj;
+    private final GroupNorm norm;
+    private final Linear qkv, proj;
     private final int channels, heads;
 
-    SpatialAttention(DType dtype, int channels, VideoUNetConfig cfg) {
+    SpatialAttention(DType dtype, int channels, VideoUNetConfig cfg, Rng rng) {
         this.channels = channels;
         this.heads = cfg.heads();
-        norm = child("norm", new Layers.Norm(dtype, channels, cfg.groups(), cfg.gnEps()));
-        qkv = child("qkv", new Layers.Linear(dtype, channels, 3 * channels));
-        proj = child("proj", new Layers.Linear(dtype, channels, channels));
-    }
-
-    /** PyTorch's default initialisation, in parameter order. */
-    void reset(Rng rng) {
-        norm.reset(rng);
-        qkv.reset(rng);
-        proj.reset(rng);
+        norm = child("norm", new GroupNorm(cfg.groups(), channels, cfg.gnEps(), true, dtype));
+        qkv = child("qkv", new Linear(channels, 3 * channels, true, dtype, rng));
+        proj = child("proj", new Linear(channels, channels, true, dtype, rng));
     }
 
     /** h {@code [N, c, R1, R2]} -> {@code [N, c, R1, R2]}. */

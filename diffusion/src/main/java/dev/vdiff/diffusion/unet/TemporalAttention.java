@@ -2,6 +2,8 @@ package dev.vdiff.diffusion.unet;
 
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.nn.GroupNorm;
+import dev.vdiff.tensor.nn.Linear;
 import dev.vdiff.tensor.nn.Module;
 import dev.vdiff.tensor.ops.Arithmetic;
 import dev.vdiff.tensor.ops.Attention;
@@ -27,27 +29,20 @@ import dev.vdiff.tensor.random.Rng;
  * Parameters in PyTorch order: {@code norm, qkv, proj}.
  */
 public final class TemporalAttention extends Module {
-    private final Layers.Norm norm;
-    private final Layers.Linear qkv, proj;
+    private final GroupNorm norm;
+    private final Linear qkv, proj;
     private final int channels, heads, headDim, frames;
     private final Tensor positions;   // [F, c], not a parameter
 
-    TemporalAttention(DType dtype, int channels, VideoUNetConfig cfg) {
+    TemporalAttention(DType dtype, int channels, VideoUNetConfig cfg, Rng rng) {
         this.channels = channels;
         this.heads = cfg.heads();
         this.headDim = cfg.headDim();
         this.frames = cfg.frames();
-        norm = child("norm", new Layers.Norm(dtype, channels, cfg.groups(), cfg.gnEps()));
-        qkv = child("qkv", new Layers.Linear(dtype, channels, 3 * channels));
-        proj = child("proj", new Layers.Linear(dtype, channels, channels));
+        norm = child("norm", new GroupNorm(cfg.groups(), channels, cfg.gnEps(), true, dtype));
+        qkv = child("qkv", new Linear(channels, 3 * channels, true, dtype, rng));
+        proj = child("proj", new Linear(channels, channels, true, dtype, rng));
         positions = Embeddings.framePositions(frames, channels, dtype);
-    }
-
-    /** PyTorch's default initialisation, in parameter order. */
-    void reset(Rng rng) {
-        norm.reset(rng);
-        qkv.reset(rng);
-        proj.reset(rng);
     }
 
     /**

@@ -3,6 +3,8 @@ package dev.vdiff.diffusion.unet;
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.nn.Embedding;
+import dev.vdiff.tensor.nn.Linear;
 import dev.vdiff.tensor.nn.Module;
 import dev.vdiff.tensor.ops.Arithmetic;
 import dev.vdiff.tensor.ops.Embeddings;
@@ -23,23 +25,16 @@ import dev.vdiff.tensor.random.Rng;
  * model's state dict as in PyTorch.
  */
 public final class TimestepEmbedding extends Module {
-    final Layers.Linear fc1, fc2;
-    final Layers.Table labels;   // null without class conditioning
+    final Linear fc1, fc2;
+    final Embedding labels;   // null without class conditioning
     private final int tDim, numClasses;
 
-    TimestepEmbedding(DType dtype, VideoUNetConfig cfg) {
+    TimestepEmbedding(DType dtype, VideoUNetConfig cfg, Rng rng) {
         tDim = cfg.tDim();
         numClasses = cfg.numClasses();
-        fc1 = child("time_fc1", new Layers.Linear(dtype, cfg.tDim(), cfg.embDim()));
-        fc2 = child("time_fc2", new Layers.Linear(dtype, cfg.embDim(), cfg.embDim()));
-        labels = cfg.classConditional() ? child("label_emb", new Layers.Table(dtype, cfg.numClasses() + 1, cfg.embDim())) : null;
-    }
-
-    /** PyTorch's default initialisation, in parameter order. */
-    void reset(Rng rng) {
-        fc1.reset(rng);
-        fc2.reset(rng);
-        if (labels != null) labels.reset(rng);
+        fc1 = child("time_fc1", new Linear(cfg.tDim(), cfg.embDim(), true, dtype, rng));
+        fc2 = child("time_fc2", new Linear(cfg.embDim(), cfg.embDim(), true, dtype, rng));
+        labels = cfg.classConditional() ? child("label_emb", new Embedding(cfg.numClasses() + 1, cfg.embDim(), dtype, rng)) : null;
     }
 
     /**

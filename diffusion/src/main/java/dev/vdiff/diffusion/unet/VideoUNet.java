@@ -3,6 +3,8 @@ package dev.vdiff.diffusion.unet;
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.nn.Conv2d;
+import dev.vdiff.tensor.nn.GroupNorm;
 import dev.vdiff.tensor.nn.Module;
 import dev.vdiff.tensor.ops.Concat;
 import dev.vdiff.tensor.ops.Pointwise;
@@ -44,10 +46,10 @@ public final class VideoUNet extends Module {
     private final VideoUNetConfig cfg;
     private final DType dtype;
     private final TimestepEmbedding embedding;
-    private final Layers.Conv convIn, outConv;
-    private final Layers.Norm outNorm;
+    private final Conv2d convIn, outConv;
+    private final GroupNorm outNorm;
     private final Stage[] encoder, decoder;
-    private final Layers.Conv[] down, up;
+    private final Conv2d[] down, up;
     private final ResBlock midRes1, midRes2;
     private final SpatialAttention midSpatial;
     private final TemporalAttention midTemporal;
@@ -68,89 +70,62 @@ public final class VideoUNet extends Module {
         }
     }
 
-    /** A model with zero weights (norm scales 1): load values with {@link #loadStateDict} or use {@link #load}. */
-    public VideoUNet(VideoUNetConfig cfg, DType dtype) {
+    /**
+     * A model with PyTorch's default initialisation drawn from {@code rng} (tiny_video_unet.md section 9):
+     * conv and linear weights kaiming-uniform with {@code a = sqrt 5}, i.e. U(+-1/sqrt(fan_in)), biases
+     * U(+-1/sqrt(fan_in)), GroupNorm scale 1 and shift 0, the label table standard normal. Layers are created
+     * (and drawn) in PyTorch's parameter order, so a seed always gives the same model; the numbers are not
+     * PyTorch's (a different generator).
+     */
+    public VideoUNet(VideoUNetConfig cfg, DType dtype, Rng rng) {
         if (!dtype.isFloat()) throw new IllegalArgumentException("VideoUNet: parameters must be float32 or float64, got " + dtype);
         this.cfg = cfg;
         this.dtype = dtype;
         List<VideoUNetConfig.Level> levels = cfg.levels();
         int nLevels = levels.size();
         // Registration order = PyTorch's state_dict order (FORMAT.md 5.20 table).
-        embedding = new TimestepEmbedding(dtype, cfg);
+        embedding = new TimestepEmbedding(dtype, cfg, rng);
         child("time_fc1", embedding.fc1);
         child("time_fc2", embedding.fc2);
         if (embedding.labels != null) child("label_emb", embedding.labels);
-        convIn = child("conv_in", new Layers.Conv(dtype, cfg.channels(), cfg.ch0(), 3, 1));
+        convIn = child("conv_in", conv3x3(cfg.channels(), cfg.ch0(), 1, rng));
 
         encoder = new Stage[nLevels];
-        down = new Layers.Conv[nLevels];
+        down = new Conv2d[nLevels];
         int ch = cfg.ch0();
         for (int i = 0; i < nLevels; i++) {
             int out = levels.get(i).channels();
-            encoder[i] = stage("enc" + i, ch, out, levels.get(i));
+            encoder[i] = stage("enc" + i, ch, out, levels.get(i), rng);
             ch = out;
-            if (i + 1 < nLevels) down[i] = child("down" + i, new Layers.Conv(dtype, ch, ch, 3, 2));
+            if (i + 1 < nLevels) down[i] = child("down" + i, conv3x3(ch, ch, 2, rng));
         }
 
         VideoUNetConfig.Level deepest = levels.get(nLevels - 1);
-        midRes1 = child("mid_res1", new ResBlock(dtype, ch, ch, cfg));
-        midSpatial = deepest.spatialAttention() ? child("mid_sattn", new SpatialAttention(dtype, ch, cfg)) : null;
-        midTemporal = deepest.temporalAttention() ? child("mid_tattn", new TemporalAttention(dtype, ch, cfg)) : null;
-        midRes2 = child("mid_res2", new ResBlock(dtype, ch, ch, cfg));
+        midRes1 = child("mid_res1", new ResBlock(dtype, ch, ch, cfg, rng));
+        midSpatial = deepest.spatialAttention() ? child("mid_sattn", new SpatialAttention(dtype, ch, cfg, rng)) : null;
+        midTemporal = deepest.temporalAttention() ? child("mid_tattn", new TemporalAttention(dtype, ch, cfg, rng)) : null;
+        midRes2 = child("mid_res2", new ResBlock(dtype, ch, ch, cfg, rng));
 
         decoder = new Stage[nLevels];
-        up = new Layers.Conv[nLevels];
+        up = new Conv2d[nLevels];
         for (int i = nLevels - 1; i >= 0; i--) {
             int skip = levels.get(i).channels();
-            decoder[i] = stage("dec" + i, ch + skip, skip, levels.get(i));    // input: concat(h, s_i)
+            decoder[i] = stage("dec" + i, ch + skip, skip, levels.get(i), rng);    // input: concat(h, s_i)
             ch = skip;
-            if (i > 0) up[i] = child("up" + i + "_conv", new Layers.Conv(dtype, ch, ch, 3, 1));
+            if (i > 0) up[i] = child("up" + i + "_conv", conv3x3(ch, ch, 1, rng));
         }
-        outNorm = child("out_norm", new Layers.Norm(dtype, ch, cfg.groups(), cfg.gnEps()));
-        outConv = child("out_conv", new Layers.Conv(dtype, ch, cfg.channels(), 3, 1));
+        outNorm = child("out_norm", new GroupNorm(cfg.groups(), ch, cfg.gnEps(), true, dtype));
+        outConv = child("out_conv", conv3x3(ch, cfg.channels(), 1, rng));
     }
 
-    /**
-     * A model with PyTorch's default initialisation drawn from {@code rng} (tiny_video_unet.md section 9):
-     * conv and linear weights kaiming-uniform with {@code a = sqrt 5}, i.e. U(+-1/sqrt(fan_in)), biases
-     * U(+-1/sqrt(fan_in)), GroupNorm scale 1 and shift 0, the label table standard normal; drawn in parameter
-     * order, so a seed gives the same model every time (not PyTorch's numbers: a different generator).
-     */
-    public VideoUNet(VideoUNetConfig cfg, DType dtype, Rng rng) {
-        this(cfg, dtype);
-        reset(rng);
+    private Conv2d conv3x3(int in, int out, int stride, Rng rng) {
+        return new Conv2d(in, out, 3, 3, stride, 1, true, dtype, rng);
     }
 
-    /** Redraws every parameter as the {@link #VideoUNet(VideoUNetConfig, DType, Rng)} constructor does. */
-    public void reset(Rng rng) {
-        embedding.reset(rng);
-        convIn.reset(rng);
-        for (int i = 0; i < encoder.length; i++) {
-            reset(encoder[i], rng);
-            if (down[i] != null) down[i].reset(rng);
-        }
-        midRes1.reset(rng);
-        if (midSpatial != null) midSpatial.reset(rng);
-        if (midTemporal != null) midTemporal.reset(rng);
-        midRes2.reset(rng);
-        for (int i = decoder.length - 1; i >= 0; i--) {
-            reset(decoder[i], rng);
-            if (up[i] != null) up[i].reset(rng);
-        }
-        outNorm.reset(rng);
-        outConv.reset(rng);
-    }
-
-    private static void reset(Stage s, Rng rng) {
-        s.res.reset(rng);
-        if (s.spatial != null) s.spatial.reset(rng);
-        if (s.temporal != null) s.temporal.reset(rng);
-    }
-
-    private Stage stage(String prefix, int in, int out, VideoUNetConfig.Level level) {
-        ResBlock res = child(prefix + "_res", new ResBlock(dtype, in, out, cfg));
-        SpatialAttention s = level.spatialAttention() ? child(prefix + "_sattn", new SpatialAttention(dtype, out, cfg)) : null;
-        TemporalAttention t = level.temporalAttention() ? child(prefix + "_tattn", new TemporalAttention(dtype, out, cfg)) : null;
+    private Stage stage(String prefix, int in, int out, VideoUNetConfig.Level level, Rng rng) {
+        ResBlock res = child(prefix + "_res", new ResBlock(dtype, in, out, cfg, rng));
+        SpatialAttention s = level.spatialAttention() ? child(prefix + "_sattn", new SpatialAttention(dtype, out, cfg, rng)) : null;
+        TemporalAttention t = level.temporalAttention() ? child(prefix + "_tattn", new TemporalAttention(dtype, out, cfg, rng)) : null;
         return new Stage(res, s, t, prefix + "_tattn");
     }
 
@@ -172,7 +147,7 @@ public final class VideoUNet extends Module {
 
     /** As {@link #load(VideoUNetConfig, Map)}, converting the weights to {@code dtype}. */
     public static VideoUNet load(VideoUNetConfig cfg, Map<String, Tensor> weights, DType dtype) {
-        VideoUNet net = new VideoUNet(cfg, dtype);
+        VideoUNet net = new VideoUNet(cfg, dtype, Rng.seed(0));   // initial values, all overwritten below
         net.loadStateDict(weights);
         return net;
     }

@@ -10,8 +10,8 @@ class TmpCase00Test {
         for (String m : System.getProperty("modes", "float64").split(",")) {
             List<String> f = new ArrayList<>();
             long t0 = System.nanoTime();
-            int n = VideoUNetGoldenTest.evaluate(Path.of("/work/shared/oracle/cases"), "tiny_video_unet_00", DType.parse(m), f);
-            System.out.println("CASE00 " + m + " compared " + n + " failures " + f.size() + " in " + (System.nanoTime() - t0) / 1e9 + " s");
+            var n = VideoUNetGoldenTest.evaluate(Path.of(System.getProperty("suite", "/work/shared/oracle/cases")), System.getProperty("case", "tiny_video_unet_00"), DType.parse(m), f);
+            System.out.println("CASE " + m + " " + n + " failures " + f.size() + " in " + (System.nanoTime() - t0) / 1e9 + " s");
             f.forEach(System.out::println);
         }
     }
