@@ -1,0 +1,285 @@
+package dev.vdiff.tensor.kernels;
+
+import dev.vdiff.tensor.kernels.AttentionKernels.Geometry;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.util.Arrays;
+
+/**
+ * Vector API attention for float32 (formulas in {@link AttentionKernels}); loaded only when
+ * {@link Simd#ENABLED}.
+ *
+ * <p>Per (batch, head) pair and block of query rows, the six products are done by one small matrix kernel,
+ * {@link #gemm}: {@code C[m, n] (+)= sum_k A(m, k) B[k, n]} with B's and C's rows contiguous and vectorised
+ * over n, and A read through two strides, so that a transposed A (P^T, dS^T) costs nothing. Products with
+ * a transposed B (Q K^T, dO V^T) first transpose the small K or V of the pair ({@code [Sk, D]}) into
+ * {@code [D, Sk]}. Softmax runs over the rows of the score tile in place with {@link #exp}.
+ *
+ * <p>Sums are deterministic: each output of {@link #gemm} accumulates over k in ascending order, and row
+ * sums add the vector lanes in lane order (never {@code reduceLanes(ADD)}, whose order differs between the
+ * JIT-compiled and the interpreted code).
+ */
+final class AttentionSimd {
+    private AttentionSimd() {}
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /** Narrow vectors for column tails of at least 8 (short sequences on AVX-512 machines). */
+    private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
+    private static final int VL = F.length();
+
+    static void forward(float[] q, float[] k, float[] v, float[] out, float[] lse, float[] probs, Geometry g, int lo, int hi) {
+        int sq = g.sq(), sk = g.sk(), dk = g.dk(), dv = g.dv(), block = g.queryBlock();
+        int qr = g.q().row(), kr = g.k().row(), vr = g.v().row(), or = g.o().row();
+        float scale = (float) (1 / Math.sqrt(dk));
+        float[] s = new float[block * sk], kt = new float[dk * sk], lanes = new float[VL];
+        for (int pair = lo; pair < hi; pair++) {
+            int b = pair / g.heads(), h = pair % g.heads();
+            int qb = g.q().base(b, h), kb = g.k().base(b, h), vb = g.v().base(b, h), ob = g.o().base(b, h);
+            transpose(k, kb, kr, sk, dk, kt);
+            for (int i0 = 0; i0 < sq; i0 += block) {
+                int rows = Math.min(block, sq - i0);
+                gemm(rows, sk, dk, q, qb + i0 * qr, qr, 1, kt, 0, sk, s, 0, sk, false);        // S = Q K^T
+                for (int r = 0; r < rows; r++) {
+                    if (g.mask() != null) g.mask().apply(s, r * sk, b, h, i0 + r, sk);
+                    lse[pair * sq + i0 + r] = softmax(s, r * sk, sk, scale, lanes);
+                }
+                if (probs != null) System.arraycopy(s, 0, probs, (pair * sq + i0) * sk, rows * sk);
+                gemm(rows, dv, sk, s, 0, sk, 1, v, vb, vr, out, ob + i0 * or, or, false);        // O = P V
+            }
+        }
+    }
+
+    static void backward(float[] q, float[] k, float[] v, float[] out, float[] lse, float[] dout,
+                         float[] dq, float[] dk, float[] dv, Geometry g, int lo, int hi) {
+        int sq = g.sq(), sk = g.sk(), dkk = g.dk(), dvv = g.dv(), block = g.queryBlock();
+        int qr = g.q().row(), kr = g.k().row(), vr = g.v().row(), or = g.o().row();
+        float scale = (float) (1 / Math.sqrt(dkk));
+        float[] p = new float[block * sk], ds = new float[block * sk], kt = new float[dkk * sk], vt = new float[dvv * sk];
+        for (int pair = lo; pair < hi; pair++) {
+            int b = pair / g.heads(), h = pair % g.heads();
+            int qb = g.q().base(b, h), kb = g.k().base(b, h), vb = g.v().base(b, h), ob = g.o().base(b, h);
+            transpose(k, kb, kr, sk, dkk, kt);
+            transpose(v, vb, vr, sk, dvv, vt);
+            for (int i0 = 0; i0 < sq; i0 += block) {
+                int rows = Math.min(block, sq - i0);
+                int qi0 = qb + i0 * qr, oi0 = ob + i0 * or;
+                gemm(rows, sk, dkk, q, qi0, qr, 1, kt, 0, sk, p, 0, sk, false);                // S = Q K^T
+                for (int r = 0; r < rows; r++) {
+                    if (g.mask() != null) g.mask().apply(p, r * sk, b, h, i0 + r, sk);
+                    probabilities(p, r * sk, sk, scale, lse[pair * sq + i0 + r]);             // P = exp(S - lse)
+                }
+                gemm(sk, dvv, rows, p, 0, 1, sk, dout, oi0, or, dv, vb, vr, true);             // dV += P^T dO
+                gemm(rows, sk, dvv, dout, oi0, or, 1, vt, 0, sk, ds, 0, sk, false);            // dP = dO V^T
+                for (int r = 0; r < rows; r++) {
+                    int oi = oi0 + r * or;
+                    float d = 0;   // D_i = dO_i . O_i
+                    for (int e = 0; e < dvv; e++) d = Math.fma(dout[oi + e], out[oi + e], d);
+                    scoreGradient(p, ds, r * sk, sk, d, scale);                                 // dS = P (dP - D) / sqrt(Dk)
+                }
+                gemm(rows, dkk, sk, ds, 0, sk, 1, k, kb, kr, dq, qi0, qr, false);              // dQ = dS K
+                gemm(sk, dkk, rows, ds, 0, 1, sk, q, qi0, qr, dk, kb, kr, true);               // dK += dS^T Q
+            }
+        }
+    }
+
+    /** t[c*n + j] = x[base + j*row + c]: the [n, d] rows of a pair as a dense [d, n] matrix. */
+    private static void transpose(float[] x, int base, int row, int n, int d, float[] t) {
+        for (int j = 0; j < n; j++) {
+            int xj = base + j * row;
+            for (int c = 0; c < d; c++) t[c * n + j] = x[xj + c];
+        }
+    }
+
+    /** Softmax of the scaled row s[off .. off+n) in place; returns its log-sum-exp (+inf when all blocked). */
+    private static float softmax(float[] s, int off, int n, float scale, float[] lanes) {
+        FloatVector mv = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        int j = 0;
+        for (; j + VL <= n; j += VL) {
+            FloatVector x = FloatVector.fromArray(F, s, off + j).mul(scale);
+            x.intoArray(s, off + j);
+            mv = mv.max(x);
+        }
+        float m = mv.reduceLanes(VectorOperators.MAX);   // max is exact in any order
+        for (; j < n; j++) {
+            s[off + j] *= scale;
+            m = Math.max(m, s[off + j]);
+        }
+        if (m == Float.NEGATIVE_INFINITY) {
+            Arrays.fill(s, off, off + n, 0f);
+            return Float.POSITIVE_INFINITY;
+        }
+        FloatVector sv = FloatVector.zero(F);
+        for (j = 0; j + VL <= n; j += VL) {
+            FloatVector e = exp(FloatVector.fromArray(F, s, off + j).sub(m));
+            e.intoArray(s, off + j);
+            sv = sv.add(e);
+        }
+        sv.intoArray(lanes, 0);
+        float l = 0;
+        for (int t = 0; t < VL; t++) l += lanes[t];
+        for (; j < n; j++) {
+            s[off + j] = ExpF.exp(s[off + j] - m);
+            l += s[off + j];
+        }
+        float inv = 1 / l;
+        for (j = 0; j + VL <= n; j += VL) FloatVector.fromArray(F, s, off + j).mul(inv).intoArray(s, off + j);
+        for (; j < n; j++) s[off + j] *= inv;
+        return m + (float) StrictMath.log(l);
+    }
+
+    /** p[off + j] = exp(p[off + j] * scale - lse): the forward's probabilities from the unscaled scores. */
+    private static void probabilities(float[] p, int off, int n, float scale, float lse) {
+        int j = 0;
+        for (; j + VL <= n; j += VL) exp(FloatVector.fromArray(F, p, off + j).mul(scale).sub(lse)).intoArray(p, off + j);
+        for (; j < n; j++) p[off + j] = ExpF.exp(p[off + j] * scale - lse);
+    }
+
+    /** ds = p * (ds - d) * scale over [off, off+n), where ds holds dP on entry. */
+    private static void scoreGradient(float[] p, float[] ds, int off, int n, float d, float scale) {
+        int j = 0;
+        for (; j + VL <= n; j += VL) {
+            FloatVector dp = FloatVector.fromArray(F, ds, off + j);
+            FloatVector.fromArray(F, p, off + j).mul(dp.sub(d)).mul(scale).intoArray(ds, off + j);
+        }
+        for (; j < n; j++) ds[off + j] = p[off + j] * (ds[off + j] - d) * scale;
+    }
+
+    /** {@link ExpF#exp} lane by lane, with the same operations in the same order. */
+    static FloatVector exp(FloatVector x) {
+        FloatVector xc = x.max(ExpF.UNDERFLOW).min(ExpF.OVERFLOW);
+        FloatVector nf = xc.mul(ExpF.LOG2E).add(ExpF.ROUND).sub(ExpF.ROUND);
+        FloatVector r = nf.fma(FloatVector.broadcast(F, -ExpF.LN2_HI), xc);
+        r = nf.fma(FloatVector.broadcast(F, -ExpF.LN2_LO), r);
+        FloatVector p = FloatVector.broadcast(F, ExpF.C7).fma(r, FloatVector.broadcast(F, ExpF.C6));
+        p = p.fma(r, FloatVector.broadcast(F, ExpF.C5));
+        p = p.fma(r, FloatVector.broadcast(F, ExpF.C4));
+        p = p.fma(r, FloatVector.broadcast(F, ExpF.C3));
+        p = p.fma(r, FloatVector.broadcast(F, ExpF.C2));
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        p = p.fma(r, one);
+        p = p.fma(r, one);
+        IntVector bits = ((IntVector) nf.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        return p.mul(bits.reinterpretAsFloats()).blend(0f, x.lt(ExpF.UNDERFLOW));
+    }
+
+    /**
+     * {@code C[m, n] = sum_k A(m, k) B[k, n]} (or {@code +=} when {@code accumulate}), for m < M, n < N, k
+     * ascending, with {@code A(m, k) = a[aOff + m*aRow + k*aCol]}, {@code B[k, n] = b[bOff + k*bRow + n]},
+     * {@code C[m, n] = c[cOff + m*cRow + n]}. Tiles of 4 rows by 2 vectors keep 8 accumulators in registers.
+     */
+    static void gemm(int M, int N, int K, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow,
+                     float[] c, int cOff, int cRow, boolean accumulate) {
+        int m = 0;
+        for (; m + 4 <= M; m += 4) {
+            int n = 0;
+            for (; n + 2 * VL <= N; n += 2 * VL) tile4x2(K, a, aOff + m * aRow, aRow, aCol, b, bOff + n, bRow, c, cOff + m * cRow + n, cRow, accumulate);
+            for (; n + VL <= N; n += VL) tile4x1(K, a, aOff + m * aRow, aRow, aCol, b, bOff + n, bRow, c, cOff + m * cRow + n, cRow, accumulate);
+            if (VL > 8 && n + 8 <= N) {
+                tile4x1Narrow(K, a, aOff + m * aRow, aRow, aCol, b, bOff + n, bRow, c, cOff + m * cRow + n, cRow, accumulate);
+                n += 8;
+            }
+            for (int r = m; r < m + 4; r++) scalar(n, N, K, a, aOff + r * aRow, aCol, b, bOff, bRow, c, cOff + r * cRow, accumulate);
+        }
+        for (; m < M; m++) {
+            int n = 0;
+            for (; n + VL <= N; n += VL) tile1x1(K, a, aOff + m * aRow, aCol, b, bOff + n, bRow, c, cOff + m * cRow + n, accumulate);
+            scalar(n, N, K, a, aOff + m * aRow, aCol, b, bOff, bRow, c, cOff + m * cRow, accumulate);
+        }
+    }
+
+    private static void tile4x2(int K, float[] a, int a0, int aRow, int aCol, float[] b, int b0, int bRow,
+                                float[] c, int c0, int cRow, boolean accumulate) {
+        int c1 = c0 + cRow, c2 = c1 + cRow, c3 = c2 + cRow;
+        FloatVector x00, x01, x10, x11, x20, x21, x30, x31;
+        if (accumulate) {
+            x00 = FloatVector.fromArray(F, c, c0); x01 = FloatVector.fromArray(F, c, c0 + VL);
+            x10 = FloatVector.fromArray(F, c, c1); x11 = FloatVector.fromArray(F, c, c1 + VL);
+            x20 = FloatVector.fromArray(F, c, c2); x21 = FloatVector.fromArray(F, c, c2 + VL);
+            x30 = FloatVector.fromArray(F, c, c3); x31 = FloatVector.fromArray(F, c, c3 + VL);
+        } else {
+            x00 = x01 = x10 = x11 = x20 = x21 = x30 = x31 = FloatVector.zero(F);
+        }
+        for (int kk = 0, ak = a0, bk = b0; kk < K; kk++, ak += aCol, bk += bRow) {
+            FloatVector y0 = FloatVector.fromArray(F, b, bk), y1 = FloatVector.fromArray(F, b, bk + VL);
+            FloatVector w = FloatVector.broadcast(F, a[ak]);
+            x00 = w.fma(y0, x00);
+            x01 = w.fma(y1, x01);
+            w = FloatVector.broadcast(F, a[ak + aRow]);
+            x10 = w.fma(y0, x10);
+            x11 = w.fma(y1, x11);
+            w = FloatVector.broadcast(F, a[ak + 2 * aRow]);
+            x20 = w.fma(y0, x20);
+            x21 = w.fma(y1, x21);
+            w = FloatVector.broadcast(F, a[ak + 3 * aRow]);
+            x30 = w.fma(y0, x30);
+            x31 = w.fma(y1, x31);
+        }
+        x00.intoArray(c, c0); x01.intoArray(c, c0 + VL);
+        x10.intoArray(c, c1); x11.intoArray(c, c1 + VL);
+        x20.intoArray(c, c2); x21.intoArray(c, c2 + VL);
+        x30.intoArray(c, c3); x31.intoArray(c, c3 + VL);
+    }
+
+    private static void tile4x1(int K, float[] a, int a0, int aRow, int aCol, float[] b, int b0, int bRow,
+                                float[] c, int c0, int cRow, boolean accumulate) {
+        int c1 = c0 + cRow, c2 = c1 + cRow, c3 = c2 + cRow;
+        FloatVector x0, x1, x2, x3;
+        if (accumulate) {
+            x0 = FloatVector.fromArray(F, c, c0); x1 = FloatVector.fromArray(F, c, c1);
+            x2 = FloatVector.fromArray(F, c, c2); x3 = FloatVector.fromArray(F, c, c3);
+        } else {
+            x0 = x1 = x2 = x3 = FloatVector.zero(F);
+        }
+        for (int kk = 0, ak = a0, bk = b0; kk < K; kk++, ak += aCol, bk += bRow) {
+            FloatVector y = FloatVector.fromArray(F, b, bk);
+            x0 = FloatVector.broadcast(F, a[ak]).fma(y, x0);
+            x1 = FloatVector.broadcast(F, a[ak + aRow]).fma(y, x1);
+            x2 = FloatVector.broadcast(F, a[ak + 2 * aRow]).fma(y, x2);
+            x3 = FloatVector.broadcast(F, a[ak + 3 * aRow]).fma(y, x3);
+        }
+        x0.intoArray(c, c0); x1.intoArray(c, c1); x2.intoArray(c, c2); x3.intoArray(c, c3);
+    }
+
+    /** {@link #tile4x1} with 8-lane vectors. */
+    private static void tile4x1Narrow(int K, float[] a, int a0, int aRow, int aCol, float[] b, int b0, int bRow,
+                                      float[] c, int c0, int cRow, boolean accumulate) {
+        int c1 = c0 + cRow, c2 = c1 + cRow, c3 = c2 + cRow;
+        FloatVector x0, x1, x2, x3;
+        if (accumulate) {
+            x0 = FloatVector.fromArray(F8, c, c0); x1 = FloatVector.fromArray(F8, c, c1);
+            x2 = FloatVector.fromArray(F8, c, c2); x3 = FloatVector.fromArray(F8, c, c3);
+        } else {
+            x0 = x1 = x2 = x3 = FloatVector.zero(F8);
+        }
+        for (int kk = 0, ak = a0, bk = b0; kk < K; kk++, ak += aCol, bk += bRow) {
+            FloatVector y = FloatVector.fromArray(F8, b, bk);
+            x0 = FloatVector.broadcast(F8, a[ak]).fma(y, x0);
+            x1 = FloatVector.broadcast(F8, a[ak + aRow]).fma(y, x1);
+            x2 = FloatVector.broadcast(F8, a[ak + 2 * aRow]).fma(y, x2);
+            x3 = FloatVector.broadcast(F8, a[ak + 3 * aRow]).fma(y, x3);
+        }
+        x0.intoArray(c, c0); x1.intoArray(c, c1); x2.intoArray(c, c2); x3.intoArray(c, c3);
+    }
+
+    private static void tile1x1(int K, float[] a, int a0, int aCol, float[] b, int b0, int bRow,
+                                float[] c, int c0, boolean accumulate) {
+        FloatVector x = accumulate ? FloatVector.fromArray(F, c, c0) : FloatVector.zero(F);
+        for (int kk = 0, ak = a0, bk = b0; kk < K; kk++, ak += aCol, bk += bRow) {
+            x = FloatVector.broadcast(F, a[ak]).fma(FloatVector.fromArray(F, b, bk), x);
+        }
+        x.intoArray(c, c0);
+    }
+
+    /** Columns [n0, N) of one row of C, one element at a time. */
+    private static void scalar(int n0, int N, int K, float[] a, int a0, int aCol, float[] b, int bOff, int bRow,
+                               float[] c, int c0, boolean accumulate) {
+        for (int n = n0; n < N; n++) {
+            float x = accumulate ? c[c0 + n] : 0f;
+            for (int kk = 0, ak = a0, bk = bOff + n; kk < K; kk++, ak += aCol, bk += bRow) x = Math.fma(a[ak], b[bk], x);
+            c[c0 + n] = x;
+        }
+    }
+}
