@@ -3,6 +3,7 @@ package dev.vdiff.reference.bench;
 import dev.vdiff.cli.CliCommand;
 import dev.vdiff.cli.UserError;
 import dev.vdiff.tensor.Parallel;
+import dev.vdiff.tensor.io.AtomicWrite;
 import dev.vdiff.tensor.io.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -114,7 +115,8 @@ public final class BenchCommand implements CliCommand {
         doc.put("results", results);
         doc.put("peak_heap_mib", peakHeapMiB());
         if (json != null) {
-            Json.writeFile(json, doc);
+            byte[] bytes = (Json.write(doc) + "\n").getBytes(StandardCharsets.UTF_8);
+            AtomicWrite.write(json, ch -> ch.write(java.nio.ByteBuffer.wrap(bytes)));
             System.out.println("wrote " + json);
         }
         return 0;

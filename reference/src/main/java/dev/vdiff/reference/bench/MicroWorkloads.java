@@ -62,8 +62,8 @@ final class MicroWorkloads {
                 Rng rng = Rng.seed(seed);
                 Tensor x = rng.normal(DType.FLOAT32, 16, 64, 32, 32).requiresGrad(true);
                 double bound = 1 / Math.sqrt(64 * 9);
-                Tensor w = rng.uniform(DType.FLOAT32, -bound, bound, 64, 64, 3, 3).requiresGrad(true);
-                Tensor b = rng.uniform(DType.FLOAT32, -bound, bound, 64).requiresGrad(true);
+                Tensor w = rng.uniform(-bound, bound, DType.FLOAT32, 64, 64, 3, 3).requiresGrad(true);
+                Tensor b = rng.uniform(-bound, bound, DType.FLOAT32, 64).requiresGrad(true);
                 Tensor gout = rng.normal(DType.FLOAT32, 16, 64, 32, 32);
                 return () -> {
                     clear(x, w, b);
