@@ -77,8 +77,9 @@ public final class TemporalResampling {
 
     /**
      * Nearest-neighbour temporal upsampling: every frame repeated {@code factor} times in place (frame
-     * duplication, SPEC §5.5: the form for which the anti-correlated renoise is exact). Differentiable: the
-     * gradient of a frame is the sum over its copies.
+     * duplication, SPEC §5.5). It is the only Up offered: the anti-correlated renoise of SPEC §5.5 is exact for
+     * duplicated frames, and linear interpolation would need a covariance the paper does not derive (SPEC §5.9).
+     * Differentiable: the gradient of a frame is the sum over its copies.
      */
     public static Tensor upNearest(Tensor x, int frameAxis, int factor) {
         int axis = checkAxis("upNearest", x, frameAxis);

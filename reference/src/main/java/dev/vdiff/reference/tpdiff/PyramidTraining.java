@@ -26,11 +26,12 @@ import java.util.function.Function;
  * <p>Per example, for its stage k with end points {@code x̂_e, x̂_s} ({@link StagePath#endpoints}) and
  * {@code u ~ U[0, 1)}:
  * <ul>
- *   <li>flow matching (eqs. 12-13): {@code t' = 1 - u} in (0, 1] (the sampler queries the stage start t' = 1,
- *       never the end; the paper's U[0, 1) differs on a null set), input {@code (1 - t') x̂_e + t' x̂_s}, target
+ *   <li>flow matching (eqs. 12-13): {@code t' = 1 - u} in (0, 1] ([RECONSTRUCTED] the sampler queries the stage
+ *       start t' = 1, never the end; the paper's U[0, 1) differs on a null set), input {@code (1 - t') x̂_e + t' x̂_s}, target
  *       {@code x̂_s - x̂_e}, model time {@link PyramidStages#flowModelTime} (float, the dtype of x0);</li>
  *   <li>DDIM / VP (eqs. 9-11, Alg. 2): {@code t = e_k + 1 + floor(u (s_k - e_k))}, uniform over the timesteps
- *       {@code e_k < t <= s_k} the stage's sampler evaluates, input {@code gamma_t d_k + sigma_t eps_k} (eq. 10),
+ *       {@code e_k < t <= s_k} ([RECONSTRUCTED] Alg. 2 writes [e_k, s_k); these are the timesteps the stage's
+ *       sampler evaluates: it starts at s_k and only lands on e_k), input {@code gamma_t d_k + sigma_t eps_k} (eq. 10),
  *       target {@code eps_k} of eq. 11 for an eps-network (or {@code d_k}, or {@code gamma_t eps_k - sigma_t d_k}
  *       for x0- and v-networks), model time t (int64).</li>
  * </ul>
