@@ -92,13 +92,13 @@ class GoldenPointwiseTest {
                 return Resample.avgPool2d(in[0], num(k.get(0)), num(s.get(0)));
             }
             case "mse_loss": return Losses.mse(in[0], in[1]);
-            case "pseudo_huber_loss": return Losses.pseudoHuber(in[0], in[1], (Double) a.get("c"));
+            case "pseudo_huber_loss": return Losses.pseudoHuber(in[0], in[1], ((Number) a.get("c")).doubleValue());
             default: throw new AssertionError("no evaluator for op " + c.op());
         }
     }
 
     private static int num(Object o) {
-        return ((Double) o).intValue();
+        return ((Number) o).intValue();
     }
 
     @SuppressWarnings("unchecked")
