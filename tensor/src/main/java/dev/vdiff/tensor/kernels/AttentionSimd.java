@@ -275,10 +275,31 @@ final class AttentionSimd {
         x.intoArray(c, c0);
     }
 
-    /** Columns [n0, N) of one row of C, one element at a time. */
+    /**
+     * Columns [n0, N) of one row of C without vectors (N - n0 is less than a vector): eight columns at a time
+     * with eight independent scalar accumulators (the short-sequence case, e.g. 8 keys), then one at a time.
+     */
     private static void scalar(int n0, int N, int K, float[] a, int a0, int aCol, float[] b, int bOff, int bRow,
                                float[] c, int c0, boolean accumulate) {
-        for (int n = n0; n < N; n++) {
+        int n = n0;
+        for (; n + 8 <= N; n += 8) {
+            int cn = c0 + n;
+            float x0 = 0, x1 = 0, x2 = 0, x3 = 0, x4 = 0, x5 = 0, x6 = 0, x7 = 0;
+            if (accumulate) {
+                x0 = c[cn]; x1 = c[cn + 1]; x2 = c[cn + 2]; x3 = c[cn + 3];
+                x4 = c[cn + 4]; x5 = c[cn + 5]; x6 = c[cn + 6]; x7 = c[cn + 7];
+            }
+            for (int kk = 0, ak = a0, bk = bOff + n; kk < K; kk++, ak += aCol, bk += bRow) {
+                float w = a[ak];
+                x0 = Math.fma(w, b[bk], x0); x1 = Math.fma(w, b[bk + 1], x1);
+                x2 = Math.fma(w, b[bk + 2], x2); x3 = Math.fma(w, b[bk + 3], x3);
+                x4 = Math.fma(w, b[bk + 4], x4); x5 = Math.fma(w, b[bk + 5], x5);
+                x6 = Math.fma(w, b[bk + 6], x6); x7 = Math.fma(w, b[bk + 7], x7);
+            }
+            c[cn] = x0; c[cn + 1] = x1; c[cn + 2] = x2; c[cn + 3] = x3;
+            c[cn + 4] = x4; c[cn + 5] = x5; c[cn + 6] = x6; c[cn + 7] = x7;
+        }
+        for (; n < N; n++) {
             float x = accumulate ? c[c0 + n] : 0f;
             for (int kk = 0, ak = a0, bk = bOff + n; kk < K; kk++, ak += aCol, bk += bRow) x = Math.fma(a[ak], b[bk], x);
             c[c0 + n] = x;
