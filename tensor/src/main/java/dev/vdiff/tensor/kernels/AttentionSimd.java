@@ -12,7 +12,7 @@ import java.util.Arrays;
  * Vector API attention for float32 (formulas in {@link AttentionKernels}); loaded only when
  * {@link Simd#ENABLED}.
  *
- * <p>Per (batch, head) pair and block of query rows, the six products are done by one small matrix kernel,
+ * <p>Per (batch, head) pair and block of query rows, every product is done by one small matrix kernel,
  * {@link #gemm}: {@code C[m, n] (+)= sum_k A(m, k) B[k, n]} with B's and C's rows contiguous and vectorised
  * over n, and A read through two strides, so that a transposed A (P^T, dS^T) costs nothing. Products with
  * a transposed B (Q K^T, dO V^T) first transpose the small K or V of the pair ({@code [Sk, D]}) into
@@ -34,11 +34,24 @@ final class AttentionSimd {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int VL = F.length();
 
+    /**
+     * Per-thread scratch arrays (score tiles, transposed K and V), grown on demand and reused, so that a
+     * call allocates no tiles (a fresh 256 KiB tile costs more to zero than to fill). Every slot is fully
+     * written before it is read. Slots: 0 scores/P, 1 dP/dS, 2 K^T, 3 V^T, 4 lane sums.
+     */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[5][0]);
+
+    private static float[] scratch(int slot, int n) {
+        float[][] s = SCRATCH.get();
+        if (s[slot].length < n) s[slot] = new float[n];
+        return s[slot];
+    }
+
     static void forward(float[] q, float[] k, float[] v, float[] out, float[] lse, float[] probs, Geometry g, int lo, int hi) {
         int sq = g.sq(), sk = g.sk(), dk = g.dk(), dv = g.dv(), block = g.queryBlock();
         int qr = g.q().row(), kr = g.k().row(), vr = g.v().row(), or = g.o().row();
         float scale = (float) (1 / Math.sqrt(dk));
-        float[] s = new float[block * sk], kt = new float[dk * sk], lanes = new float[VL];
+        float[] s = scratch(0, block * sk), kt = scratch(2, dk * sk), lanes = scratch(4, VL);
         for (int pair = lo; pair < hi; pair++) {
             int b = pair / g.heads(), h = pair % g.heads();
             int qb = g.q().base(b, h), kb = g.k().base(b, h), vb = g.v().base(b, h), ob = g.o().base(b, h);
@@ -61,7 +74,7 @@ final class AttentionSimd {
         int sq = g.sq(), sk = g.sk(), dkk = g.dk(), dvv = g.dv(), block = g.queryBlock();
         int qr = g.q().row(), kr = g.k().row(), vr = g.v().row(), or = g.o().row();
         float scale = (float) (1 / Math.sqrt(dkk));
-        float[] p = new float[block * sk], ds = new float[block * sk], kt = new float[dkk * sk], vt = new float[dvv * sk];
+        float[] p = scratch(0, block * sk), ds = scratch(1, block * sk), kt = scratch(2, dkk * sk), vt = scratch(3, dvv * sk);
         for (int pair = lo; pair < hi; pair++) {
             int b = pair / g.heads(), h = pair % g.heads();
             int qb = g.q().base(b, h), kb = g.k().base(b, h), vb = g.v().base(b, h), ob = g.o().base(b, h);
