@@ -93,6 +93,7 @@ public final class Checkpoints {
         Rng.State s = tr.rng().state();
         m.put("rng", Map.of("key", s.key(), "stream", s.stream(), "counter", s.counter()));
         m.put("elapsed_seconds", tr.elapsedSeconds());
+        m.put("objective", tr.objective().cliName);
         m.put("config", tr.config().toJson());
         m.put("losses", toArray(tr.losses()));
         m.put("grad_norms", toArray(tr.gradNorms()));
@@ -135,6 +136,8 @@ public final class Checkpoints {
             throw new IllegalArgumentException(checkpoint + ": the checkpoint was trained with other settings (" + differences(saved.toJson(), mine.toJson())
                 + "); only the number of steps may change on resume");
         }
+        String objective = JsonFields.stringOf(st, "objective");
+        if (!objective.equals(tr.objective().cliName)) throw new IllegalArgumentException(checkpoint + ": the checkpoint was trained with objective " + objective + ", this run uses " + tr.objective().cliName);
         Map<?, ?> rng = JsonFields.objectOf(st, "rng");
         Rng.State s = new Rng.State(JsonFields.longOf(rng, "key"), JsonFields.longOf(rng, "stream"), JsonFields.longOf(rng, "counter"));
         if (!s.equals(tr.rng().state())) throw new IllegalArgumentException(checkpoint + ": RNG state " + s + " does not match this run's " + tr.rng().state());

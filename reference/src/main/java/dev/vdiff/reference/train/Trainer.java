@@ -1,7 +1,6 @@
 package dev.vdiff.reference.train;
 
 import dev.vdiff.diffusion.NoiseSchedule;
-import dev.vdiff.diffusion.Parameterization;
 import dev.vdiff.reference.data.VideoDataset;
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Shape;
@@ -30,6 +29,7 @@ import java.util.Map;
  *   6. loss   = mean || eps - eps_theta(z_t, t, c) ||^2                       (DDPM eq. 14, "L_simple")
  *   7. clip the global gradient norm, AdamW step at the warmed-up learning rate, EMA update
  * </pre>
+ * With {@link Objective#FLOW}, steps 5 and 6 use the rectified-flow input and velocity target instead.
  *
  * <p>Randomness: everything derives from {@code Rng.seed(seed)}. Step {@code k} draws only from the stream
  * {@code root.split(STEPS).split(k)} (sub-streams for timesteps, noise and dropout), and the data order only
@@ -62,6 +62,7 @@ public final class Trainer {
     private final TrainConfig cfg;
     private final NoiseSchedule schedule;
     private final TimestepSampler sampler;
+    private final Objective objective;
     private final Rng root;
     private final DataOrder order;
     private final BatchLoader loader;
@@ -80,7 +81,13 @@ public final class Trainer {
      * A fresh run at step 0. The training set is data-set indices {@code 0 .. min(trainClips, data.size())-1}.
      */
     public Trainer(Denoiser model, VideoDataset data, TrainConfig cfg, NoiseSchedule schedule, TimestepSampler sampler) {
+        this(model, data, cfg, Objective.EPSILON, schedule, sampler);
+    }
+
+    /** A fresh run with the given objective (epsilon prediction or rectified flow). */
+    public Trainer(Denoiser model, VideoDataset data, TrainConfig cfg, Objective objective, NoiseSchedule schedule, TimestepSampler sampler) {
         this.model = model;
+        this.objective = objective;
         this.cfg = cfg;
         this.schedule = schedule;
         this.sampler = sampler;
@@ -110,14 +117,14 @@ public final class Trainer {
         // 3. Timesteps.
         Tensor t = sampler.sample(batch, r.split(TIMESTEPS));
         checkTimesteps(t, b);
-        // 4.-5. Noise and the noisy input z_t = a_t x0 + s_t eps, per-sample coefficients.
+        // 4.-5. Noise and the noisy input z_t = a_t x0 + s_t eps, per-sample coefficients (or the flow pair).
         Tensor eps = r.split(NOISE).normal(dtype, x0.shape());
-        Tensor zt = Parameterization.addNoise(x0, eps, schedule.sqrtAlphaBar(t), schedule.sqrtOneMinusAlphaBar(t));
+        Objective.Example ex = objective.example(x0, eps, t, schedule);
         // 6. L_simple.
         double lr = lrSchedule.lr(cfg.lr(), step);
         optimizer.setLr(lr);
         optimizer.zeroGrad();
-        Tensor loss = Losses.mse(model.forward(zt, t, y), eps);
+        Tensor loss = Losses.mse(model.forward(ex.input(), ex.modelTimesteps(), y), ex.target());
         double value = loss.item();
         if (!Double.isFinite(value)) throw new TrainingDivergedException(step + 1, value, lr);
         loss.backward();
@@ -218,6 +225,10 @@ public final class Trainer {
 
     public Rng rng() {
         return root;
+    }
+
+    public Objective objective() {
+        return objective;
     }
 
     public NoiseSchedule schedule() {
