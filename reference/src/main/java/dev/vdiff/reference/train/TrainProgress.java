@@ -47,7 +47,7 @@ public final class TrainProgress implements Trainer.Listener, AutoCloseable {
         double mean = 0;
         int n = Math.min(seen, recent.length);
         for (int i = 0; i < n; i++) mean += recent[i];
-        bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f lr %.1e", mean / n, r.lr()));
+        bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f lr %.1e", mean / n, r.lr()));
         bar.stepTo(r.step());
     }
 

@@ -46,6 +46,8 @@ import java.util.Map;
 public final class Trainer {
     /** Stream ids under the run's root generator. */
     static final long DATA = 1, STEPS = 2;
+    /** The stream under the run seed that initialises the network ({@code Rng.seed(seed).split(MODEL_INIT)}). */
+    public static final long MODEL_INIT = 3;
     /** Stream ids under a step's generator. */
     static final long TIMESTEPS = 0, NOISE = 1, DROPOUT = 2;
 
