@@ -61,13 +61,27 @@ public record DdimStep(NoiseSchedule schedule, PredictionType predictionType, do
             throw new IllegalArgumentException("DdimStep: x_t " + Shape.str(xt.shape()) + " and model output " + Shape.str(modelOutput.shape()) + " differ in shape");
         }
         checkTimes(t, tPrev);
-        // 1. alpha_bar at both ends; tPrev = -1 stands for alpha_bar = 1 (the clean end).
+        // 1. alpha_bar at t (the earlier end, where tPrev = -1 stands for alpha_bar = 1, enters in step 3).
         double alphaBar = schedule.alphaBar(t);
-        double alphaBarPrev = tPrev < 0 ? 1.0 : schedule.alphaBar(tPrev);
         // 2. The clean sample and the noise implied by the network output (SPEC §1.2; "predicted x_0" of DDIM eq. 12).
         double a = Math.sqrt(alphaBar), s = Math.sqrt(1 - alphaBar);
         Tensor x0 = Parameterization.x0(predictionType, xt, modelOutput, a, s);
         Tensor eps = Parameterization.epsilon(predictionType, xt, modelOutput, a, s);
+        return new Result(prevSample(x0, eps, t, tPrev, noise), x0, eps);
+    }
+
+    /**
+     * Steps 3 to 5 of {@link #step} on an already converted {@code x0} and {@code eps}: {@code x_p =
+     * sqrt(alpha_bar_p) x0 + sqrt(1 - alpha_bar_p - sigma^2) eps + sigma xi} (DDIM eq. 12). Samplers use it to
+     * clip {@code x0} first, or to apply guidance to {@code x0} and {@code eps} separately (SPEC §1.4).
+     */
+    public Tensor prevSample(Tensor x0, Tensor eps, int t, int tPrev, Tensor noise) {
+        if (!Arrays.equals(x0.shape(), eps.shape())) {
+            throw new IllegalArgumentException("DdimStep: x0 " + Shape.str(x0.shape()) + " and eps " + Shape.str(eps.shape()) + " differ in shape");
+        }
+        checkTimes(t, tPrev);
+        double alphaBar = schedule.alphaBar(t);
+        double alphaBarPrev = tPrev < 0 ? 1.0 : schedule.alphaBar(tPrev);
         // 3. sigma_t(eta) = eta sqrt((1 - alpha_bar_p)/(1 - alpha_bar_t)) sqrt(1 - alpha_bar_t/alpha_bar_p) (DDIM eq. 16).
         double sigma = sigma(alphaBar, alphaBarPrev);
         // 4. "Direction pointing to x_t": sqrt(1 - alpha_bar_p - sigma^2) eps (DDIM eq. 12); clamped at 0 against rounding.
@@ -75,12 +89,12 @@ public record DdimStep(NoiseSchedule schedule, PredictionType predictionType, do
         // 5. x_p = sqrt(alpha_bar_p) x0 + direction + sigma xi (DDIM eq. 12).
         Tensor prev = Arithmetic.add(Arithmetic.mul(x0, Math.sqrt(alphaBarPrev)), Arithmetic.mul(eps, direction));
         if (sigma > 0) {
-            if (noise == null || !Arrays.equals(noise.shape(), xt.shape())) {
-                throw new IllegalArgumentException("DdimStep: eta = " + eta + " needs a noise tensor of shape " + Shape.str(xt.shape()));
+            if (noise == null || !Arrays.equals(noise.shape(), x0.shape())) {
+                throw new IllegalArgumentException("DdimStep: eta = " + eta + " needs a noise tensor of shape " + Shape.str(x0.shape()));
             }
             prev = Arithmetic.add(prev, Arithmetic.mul(noise, sigma));
         }
-        return new Result(prev, x0, eps);
+        return prev;
     }
 
     /** {@code sigma_t(eta)} of DDIM eq. 16 for the step {@code t -> tPrev} (0 for {@code tPrev = t}). */

@@ -14,7 +14,7 @@ import java.util.Locale;
  *   <tr><th>here</th><th>SPEC / papers</th><th>diffusers</th><th>meaning</th></tr>
  *   <tr><td>{@code T}</td><td>T</td><td>{@code num_train_timesteps}</td><td>number of steps, {@code t = 0 .. T-1}</td></tr>
  *   <tr><td>{@code beta(t)}</td><td>beta_t</td><td>{@code betas}</td><td>variance added at step t</td></tr>
- *   <tr><td>{@code alphaBar(t)}</td><td>alpha_bar_t = prod_{i<=t} (1 - beta_i)</td><td>{@code alphas_cumprod}</td><td>signal variance left at t</td></tr>
+ *   <tr><td>{@code alphaBar(t)}</td><td>alpha_bar_t = prod_{i &lt;= t} (1 - beta_i)</td><td>{@code alphas_cumprod}</td><td>signal variance left at t</td></tr>
  *   <tr><td>{@code sqrtAlphaBar(t)}</td><td>a_t</td><td>{@code sqrt_alphas_cumprod}</td><td>signal coefficient</td></tr>
  *   <tr><td>{@code sqrtOneMinusAlphaBar(t)}</td><td>s_t</td><td>{@code sqrt_one_minus_alphas_cumprod}</td><td>noise coefficient</td></tr>
  * </table>

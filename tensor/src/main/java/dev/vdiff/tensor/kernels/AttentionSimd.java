@@ -25,9 +25,13 @@ import java.util.Arrays;
 final class AttentionSimd {
     private AttentionSimd() {}
 
+    /**
+     * The one float species: the preferred one, and never a second. On JDK 17, code that uses two float
+     * shapes (say 256 and 512 bits) lets the JIT's shared profiles of the Vector API go polymorphic, after
+     * which kernels can fall back to boxed vectors and run 30 times slower (measured here: spatial attention
+     * went from 30 ms to 1 s once an 8-lane tail path had run).
+     */
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    /** Narrow vectors for column tails of at least 8 (short sequences on AVX-512 machines). */
-    private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
     private static final int VL = F.length();
 
     static void forward(float[] q, float[] k, float[] v, float[] out, float[] lse, float[] probs, Geometry g, int lo, int hi) {
@@ -150,7 +154,8 @@ final class AttentionSimd {
     /** {@link ExpF#exp} lane by lane, with the same operations in the same order. */
     static FloatVector exp(FloatVector x) {
         FloatVector xc = x.max(ExpF.UNDERFLOW).min(ExpF.OVERFLOW);
-        FloatVector nf = xc.mul(ExpF.LOG2E).add(ExpF.ROUND).sub(ExpF.ROUND);
+        FloatVector t = xc.mul(ExpF.LOG2E).add(ExpF.ROUND);
+        FloatVector nf = t.sub(ExpF.ROUND);
         FloatVector r = nf.fma(FloatVector.broadcast(F, -ExpF.LN2_HI), xc);
         r = nf.fma(FloatVector.broadcast(F, -ExpF.LN2_LO), r);
         FloatVector p = FloatVector.broadcast(F, ExpF.C7).fma(r, FloatVector.broadcast(F, ExpF.C6));
@@ -161,77 +166,90 @@ final class AttentionSimd {
         FloatVector one = FloatVector.broadcast(F, 1f);
         p = p.fma(r, one);
         p = p.fma(r, one);
-        IntVector bits = ((IntVector) nf.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        IntVector bits = ((IntVector) t.reinterpretAsInts()).add(127 - ExpF.ROUND_BITS).lanewise(VectorOperators.LSHL, 23);
         return p.mul(bits.reinterpretAsFloats()).blend(0f, x.lt(ExpF.UNDERFLOW));
     }
 
     /**
      * {@code C[m, n] = sum_k A(m, k) B[k, n]} (or {@code +=} when {@code accumulate}), for m < M, n < N, k
      * ascending, with {@code A(m, k) = a[aOff + m*aRow + k*aCol]}, {@code B[k, n] = b[bOff + k*bRow + n]},
-     * {@code C[m, n] = c[cOff + m*cRow + n]}. Tiles of 4 rows by 2 vectors keep 8 accumulators in registers.
+     * {@code C[m, n] = c[cOff + m*cRow + n]}. Tiles of 8 rows by 2 vectors keep 16 accumulators in
+     * registers; each step of k loads two vectors of B and broadcasts eight numbers of A. Leftover columns
+     * take one vector, then scalars; leftover rows go one at a time.
      */
     static void gemm(int M, int N, int K, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow,
                      float[] c, int cOff, int cRow, boolean accumulate) {
         int m = 0;
-        for (; m + 4 <= M; m += 4) {
-            int n = 0;
-            for (; n + 2 * VL <= N; n += 2 * VL) tile4x2(K, a, aOff + m * aRow, aRow, aCol, b, bOff + n, bRow, c, cOff + m * cRow + n, cRow, accumulate);
-            for (; n + VL <= N; n += VL) tile4x1(K, a, aOff + m * aRow, aRow, aCol, b, bOff + n, bRow, c, cOff + m * cRow + n, cRow, accumulate);
-            if (VL > 8 && n + 8 <= N) {
-                tile4x1Narrow(K, a, aOff + m * aRow, aRow, aCol, b, bOff + n, bRow, c, cOff + m * cRow + n, cRow, accumulate);
-                n += 8;
-            }
-            for (int r = m; r < m + 4; r++) scalar(n, N, K, a, aOff + r * aRow, aCol, b, bOff, bRow, c, cOff + r * cRow, accumulate);
+        for (; m + 8 <= M; m += 8) {
+            int a0 = aOff + m * aRow, c0 = cOff + m * cRow, n = 0;
+            for (; n + 2 * VL <= N; n += 2 * VL) tile8x2(K, a, a0, aRow, aCol, b, bOff + n, bRow, c, c0 + n, cRow, accumulate);
+            for (; n + VL <= N; n += VL) tile8x1(K, a, a0, aRow, aCol, b, bOff + n, bRow, c, c0 + n, cRow, accumulate);
+            for (int r = 0; r < 8; r++) scalar(n, N, K, a, a0 + r * aRow, aCol, b, bOff, bRow, c, c0 + r * cRow, accumulate);
         }
         for (; m < M; m++) {
-            int n = 0;
-            for (; n + VL <= N; n += VL) tile1x1(K, a, aOff + m * aRow, aCol, b, bOff + n, bRow, c, cOff + m * cRow + n, accumulate);
-            scalar(n, N, K, a, aOff + m * aRow, aCol, b, bOff, bRow, c, cOff + m * cRow, accumulate);
+            int a0 = aOff + m * aRow, c0 = cOff + m * cRow, n = 0;
+            for (; n + VL <= N; n += VL) tile1x1(K, a, a0, aCol, b, bOff + n, bRow, c, c0 + n, accumulate);
+            scalar(n, N, K, a, a0, aCol, b, bOff, bRow, c, c0, accumulate);
         }
     }
 
-    private static void tile4x2(int K, float[] a, int a0, int aRow, int aCol, float[] b, int b0, int bRow,
+    private static void tile8x2(int K, float[] a, int a0, int aRow, int aCol, float[] b, int b0, int bRow,
                                 float[] c, int c0, int cRow, boolean accumulate) {
-        int c1 = c0 + cRow, c2 = c1 + cRow, c3 = c2 + cRow;
-        FloatVector x00, x01, x10, x11, x20, x21, x30, x31;
+        FloatVector x00, x01, x10, x11, x20, x21, x30, x31, x40, x41, x50, x51, x60, x61, x70, x71;
         if (accumulate) {
-            x00 = FloatVector.fromArray(F, c, c0); x01 = FloatVector.fromArray(F, c, c0 + VL);
-            x10 = FloatVector.fromArray(F, c, c1); x11 = FloatVector.fromArray(F, c, c1 + VL);
-            x20 = FloatVector.fromArray(F, c, c2); x21 = FloatVector.fromArray(F, c, c2 + VL);
-            x30 = FloatVector.fromArray(F, c, c3); x31 = FloatVector.fromArray(F, c, c3 + VL);
+            int cr = c0;
+            x00 = FloatVector.fromArray(F, c, cr); x01 = FloatVector.fromArray(F, c, cr + VL); cr += cRow;
+            x10 = FloatVector.fromArray(F, c, cr); x11 = FloatVector.fromArray(F, c, cr + VL); cr += cRow;
+            x20 = FloatVector.fromArray(F, c, cr); x21 = FloatVector.fromArray(F, c, cr + VL); cr += cRow;
+            x30 = FloatVector.fromArray(F, c, cr); x31 = FloatVector.fromArray(F, c, cr + VL); cr += cRow;
+            x40 = FloatVector.fromArray(F, c, cr); x41 = FloatVector.fromArray(F, c, cr + VL); cr += cRow;
+            x50 = FloatVector.fromArray(F, c, cr); x51 = FloatVector.fromArray(F, c, cr + VL); cr += cRow;
+            x60 = FloatVector.fromArray(F, c, cr); x61 = FloatVector.fromArray(F, c, cr + VL); cr += cRow;
+            x70 = FloatVector.fromArray(F, c, cr); x71 = FloatVector.fromArray(F, c, cr + VL);
         } else {
-            x00 = x01 = x10 = x11 = x20 = x21 = x30 = x31 = FloatVector.zero(F);
+            x00 = x01 = x10 = x11 = x20 = x21 = x30 = x31 = x40 = x41 = x50 = x51 = x60 = x61 = x70 = x71 = FloatVector.zero(F);
         }
         for (int kk = 0, ak = a0, bk = b0; kk < K; kk++, ak += aCol, bk += bRow) {
             FloatVector y0 = FloatVector.fromArray(F, b, bk), y1 = FloatVector.fromArray(F, b, bk + VL);
             FloatVector w = FloatVector.broadcast(F, a[ak]);
-            x00 = w.fma(y0, x00);
-            x01 = w.fma(y1, x01);
+            x00 = w.fma(y0, x00); x01 = w.fma(y1, x01);
             w = FloatVector.broadcast(F, a[ak + aRow]);
-            x10 = w.fma(y0, x10);
-            x11 = w.fma(y1, x11);
+            x10 = w.fma(y0, x10); x11 = w.fma(y1, x11);
             w = FloatVector.broadcast(F, a[ak + 2 * aRow]);
-            x20 = w.fma(y0, x20);
-            x21 = w.fma(y1, x21);
+            x20 = w.fma(y0, x20); x21 = w.fma(y1, x21);
             w = FloatVector.broadcast(F, a[ak + 3 * aRow]);
-            x30 = w.fma(y0, x30);
-            x31 = w.fma(y1, x31);
+            x30 = w.fma(y0, x30); x31 = w.fma(y1, x31);
+            w = FloatVector.broadcast(F, a[ak + 4 * aRow]);
+            x40 = w.fma(y0, x40); x41 = w.fma(y1, x41);
+            w = FloatVector.broadcast(F, a[ak + 5 * aRow]);
+            x50 = w.fma(y0, x50); x51 = w.fma(y1, x51);
+            w = FloatVector.broadcast(F, a[ak + 6 * aRow]);
+            x60 = w.fma(y0, x60); x61 = w.fma(y1, x61);
+            w = FloatVector.broadcast(F, a[ak + 7 * aRow]);
+            x70 = w.fma(y0, x70); x71 = w.fma(y1, x71);
         }
-        x00.intoArray(c, c0); x01.intoArray(c, c0 + VL);
-        x10.intoArray(c, c1); x11.intoArray(c, c1 + VL);
-        x20.intoArray(c, c2); x21.intoArray(c, c2 + VL);
-        x30.intoArray(c, c3); x31.intoArray(c, c3 + VL);
+        int cr = c0;
+        x00.intoArray(c, cr); x01.intoArray(c, cr + VL); cr += cRow;
+        x10.intoArray(c, cr); x11.intoArray(c, cr + VL); cr += cRow;
+        x20.intoArray(c, cr); x21.intoArray(c, cr + VL); cr += cRow;
+        x30.intoArray(c, cr); x31.intoArray(c, cr + VL); cr += cRow;
+        x40.intoArray(c, cr); x41.intoArray(c, cr + VL); cr += cRow;
+        x50.intoArray(c, cr); x51.intoArray(c, cr + VL); cr += cRow;
+        x60.intoArray(c, cr); x61.intoArray(c, cr + VL); cr += cRow;
+        x70.intoArray(c, cr); x71.intoArray(c, cr + VL);
     }
 
-    private static void tile4x1(int K, float[] a, int a0, int aRow, int aCol, float[] b, int b0, int bRow,
+    /** 8 rows by one vector. */
+    private static void tile8x1(int K, float[] a, int a0, int aRow, int aCol, float[] b, int b0, int bRow,
                                 float[] c, int c0, int cRow, boolean accumulate) {
-        int c1 = c0 + cRow, c2 = c1 + cRow, c3 = c2 + cRow;
-        FloatVector x0, x1, x2, x3;
+        FloatVector x0, x1, x2, x3, x4, x5, x6, x7;
         if (accumulate) {
-            x0 = FloatVector.fromArray(F, c, c0); x1 = FloatVector.fromArray(F, c, c1);
-            x2 = FloatVector.fromArray(F, c, c2); x3 = FloatVector.fromArray(F, c, c3);
+            x0 = FloatVector.fromArray(F, c, c0); x1 = FloatVector.fromArray(F, c, c0 + cRow);
+            x2 = FloatVector.fromArray(F, c, c0 + 2 * cRow); x3 = FloatVector.fromArray(F, c, c0 + 3 * cRow);
+            x4 = FloatVector.fromArray(F, c, c0 + 4 * cRow); x5 = FloatVector.fromArray(F, c, c0 + 5 * cRow);
+            x6 = FloatVector.fromArray(F, c, c0 + 6 * cRow); x7 = FloatVector.fromArray(F, c, c0 + 7 * cRow);
         } else {
-            x0 = x1 = x2 = x3 = FloatVector.zero(F);
+            x0 = x1 = x2 = x3 = x4 = x5 = x6 = x7 = FloatVector.zero(F);
         }
         for (int kk = 0, ak = a0, bk = b0; kk < K; kk++, ak += aCol, bk += bRow) {
             FloatVector y = FloatVector.fromArray(F, b, bk);
@@ -239,29 +257,13 @@ final class AttentionSimd {
             x1 = FloatVector.broadcast(F, a[ak + aRow]).fma(y, x1);
             x2 = FloatVector.broadcast(F, a[ak + 2 * aRow]).fma(y, x2);
             x3 = FloatVector.broadcast(F, a[ak + 3 * aRow]).fma(y, x3);
+            x4 = FloatVector.broadcast(F, a[ak + 4 * aRow]).fma(y, x4);
+            x5 = FloatVector.broadcast(F, a[ak + 5 * aRow]).fma(y, x5);
+            x6 = FloatVector.broadcast(F, a[ak + 6 * aRow]).fma(y, x6);
+            x7 = FloatVector.broadcast(F, a[ak + 7 * aRow]).fma(y, x7);
         }
-        x0.intoArray(c, c0); x1.intoArray(c, c1); x2.intoArray(c, c2); x3.intoArray(c, c3);
-    }
-
-    /** {@link #tile4x1} with 8-lane vectors. */
-    private static void tile4x1Narrow(int K, float[] a, int a0, int aRow, int aCol, float[] b, int b0, int bRow,
-                                      float[] c, int c0, int cRow, boolean accumulate) {
-        int c1 = c0 + cRow, c2 = c1 + cRow, c3 = c2 + cRow;
-        FloatVector x0, x1, x2, x3;
-        if (accumulate) {
-            x0 = FloatVector.fromArray(F8, c, c0); x1 = FloatVector.fromArray(F8, c, c1);
-            x2 = FloatVector.fromArray(F8, c, c2); x3 = FloatVector.fromArray(F8, c, c3);
-        } else {
-            x0 = x1 = x2 = x3 = FloatVector.zero(F8);
-        }
-        for (int kk = 0, ak = a0, bk = b0; kk < K; kk++, ak += aCol, bk += bRow) {
-            FloatVector y = FloatVector.fromArray(F8, b, bk);
-            x0 = FloatVector.broadcast(F8, a[ak]).fma(y, x0);
-            x1 = FloatVector.broadcast(F8, a[ak + aRow]).fma(y, x1);
-            x2 = FloatVector.broadcast(F8, a[ak + 2 * aRow]).fma(y, x2);
-            x3 = FloatVector.broadcast(F8, a[ak + 3 * aRow]).fma(y, x3);
-        }
-        x0.intoArray(c, c0); x1.intoArray(c, c1); x2.intoArray(c, c2); x3.intoArray(c, c3);
+        x0.intoArray(c, c0); x1.intoArray(c, c0 + cRow); x2.intoArray(c, c0 + 2 * cRow); x3.intoArray(c, c0 + 3 * cRow);
+        x4.intoArray(c, c0 + 4 * cRow); x5.intoArray(c, c0 + 5 * cRow); x6.intoArray(c, c0 + 6 * cRow); x7.intoArray(c, c0 + 7 * cRow);
     }
 
     private static void tile1x1(int K, float[] a, int a0, int aCol, float[] b, int b0, int bRow,

@@ -13,7 +13,7 @@ package dev.vdiff.tensor.kernels;
  * <p>Method: {@code exp(x) = 2^n * exp(r)} with {@code n = round(x / ln 2)} and {@code r = x - n ln 2}
  * ({@code |r| <= ln2/2}, computed with a two-part {@code ln 2}); {@code exp(r)} is its Taylor polynomial of
  * degree 7 (truncation error below 6e-9 relative), evaluated by Horner's rule; {@code 2^n} is assembled in
- * the exponent bits. Error about 1 ulp. Inputs below {@value #UNDERFLOW} give 0 (softmax weights that small
+ * the exponent bits (n read off the bits of the rounded float, no conversion). Error about 1 ulp. Inputs below {@value #UNDERFLOW} give 0 (softmax weights that small
  * do not count next to the maximum's weight 1); inputs above {@value #OVERFLOW} are clamped there.
  */
 public final class ExpF {
@@ -23,6 +23,8 @@ public final class ExpF {
     static final float LOG2E = 1.44269504f;
     /** Adding 1.5 * 2^23 rounds a float of magnitude below 2^22 to an integer (round to nearest even). */
     static final float ROUND = 12582912f;
+    /** The bits of {@code ROUND + n} are those of {@code ROUND} plus n, for |n| < 2^22: n without a conversion. */
+    static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
     static final float LN2_HI = 0.693147182f;                     // (float) ln 2
     static final float LN2_LO = (float) (Math.log(2) - 0.693147182);
     static final float C2 = 1f / 2, C3 = 1f / 6, C4 = 1f / 24, C5 = 1f / 120, C6 = 1f / 720, C7 = 1f / 5040;
@@ -30,7 +32,8 @@ public final class ExpF {
     public static float exp(float x) {
         if (x < UNDERFLOW) return 0f;
         float xc = Math.min(x, OVERFLOW);
-        float nf = (xc * LOG2E + ROUND) - ROUND;
+        float t = xc * LOG2E + ROUND;
+        float nf = t - ROUND;
         float r = Math.fma(nf, -LN2_HI, xc);
         r = Math.fma(nf, -LN2_LO, r);
         float p = Math.fma(C7, r, C6);
@@ -40,6 +43,6 @@ public final class ExpF {
         p = Math.fma(p, r, C2);
         p = Math.fma(p, r, 1f);
         p = Math.fma(p, r, 1f);
-        return p * Float.intBitsToFloat(((int) nf + 127) << 23);
+        return p * Float.intBitsToFloat((Float.floatToRawIntBits(t) + (127 - ROUND_BITS)) << 23);
     }
 }

@@ -46,11 +46,11 @@ public final class GroupNormKernels {
                                int n, int c, int l, int groups, double eps) {
         int cg = c / groups, m = cg * l;
         Parallel.forRange(n * groups, grain(m), (lo, hi) -> {
+            double[] mv = new double[2];
             for (int blk = lo; blk < hi; blk++) {
                 int base = blk * m, c0 = (blk % groups) * cg;
-                double mu = Sums.sum(x, base, m) / m;
-                double var = Sums.sumSquaredDeviation(x, base, m, mu) / m;
-                double r = 1.0 / Math.sqrt(var + eps);
+                Sums.meanAndVariance(x, base, m, mv);
+                double mu = mv[0], r = 1.0 / Math.sqrt(mv[1] + eps);
                 mean[blk] = mu;
                 rstd[blk] = r;
                 float muF = (float) mu;
@@ -72,14 +72,15 @@ public final class GroupNormKernels {
                                 float[] dx, double[] dwPart, double[] dbPart, int n, int c, int l, int groups) {
         int cg = c / groups, m = cg * l;
         Parallel.forRange(n * groups, grain(m), (lo, hi) -> {
+            double[] sums = new double[2];
             for (int blk = lo; blk < hi; blk++) {
                 int base = blk * m, c0 = (blk % groups) * cg, pc = (blk / groups) * c + c0;
                 double mu = mean[blk], r = rstd[blk];
                 double sumGw = 0, sumGwXhat = 0;
                 for (int ch = 0; ch < cg; ch++) {
                     int off = base + ch * l;
-                    double sg = Sums.sum(g, off, l);
-                    double sgx = Sums.sumProductDeviation(g, x, off, l, mu) * r;   // sum g * xhat
+                    Sums.sumAndProductDeviation(g, x, off, l, mu, sums);
+                    double sg = sums[0], sgx = sums[1] * r;   // sum g, sum g * xhat
                     dbPart[pc + ch] = sg;
                     dwPart[pc + ch] = sgx;
                     double w = weight == null ? 1 : weight[c0 + ch];
@@ -105,11 +106,11 @@ public final class GroupNormKernels {
                                int n, int c, int l, int groups, double eps) {
         int cg = c / groups, m = cg * l;
         Parallel.forRange(n * groups, grain(m), (lo, hi) -> {
+            double[] mv = new double[2];
             for (int blk = lo; blk < hi; blk++) {
                 int base = blk * m, c0 = (blk % groups) * cg;
-                double mu = Sums.sum(x, base, m) / m;
-                double var = Sums.sumSquaredDeviation(x, base, m, mu) / m;
-                double r = 1.0 / Math.sqrt(var + eps);
+                Sums.meanAndVariance(x, base, m, mv);
+                double mu = mv[0], r = 1.0 / Math.sqrt(mv[1] + eps);
                 mean[blk] = mu;
                 rstd[blk] = r;
                 for (int ch = 0; ch < cg; ch++) {
@@ -127,14 +128,15 @@ public final class GroupNormKernels {
                                 double[] dx, double[] dwPart, double[] dbPart, int n, int c, int l, int groups) {
         int cg = c / groups, m = cg * l;
         Parallel.forRange(n * groups, grain(m), (lo, hi) -> {
+            double[] sums = new double[2];
             for (int blk = lo; blk < hi; blk++) {
                 int base = blk * m, c0 = (blk % groups) * cg, pc = (blk / groups) * c + c0;
                 double mu = mean[blk], r = rstd[blk];
                 double sumGw = 0, sumGwXhat = 0;
                 for (int ch = 0; ch < cg; ch++) {
                     int off = base + ch * l;
-                    double sg = Sums.sum(g, off, l);
-                    double sgx = Sums.sumProductDeviation(g, x, off, l, mu) * r;
+                    Sums.sumAndProductDeviation(g, x, off, l, mu, sums);
+                    double sg = sums[0], sgx = sums[1] * r;
                     dbPart[pc + ch] = sg;
                     dwPart[pc + ch] = sgx;
                     double w = weight == null ? 1 : weight[c0 + ch];

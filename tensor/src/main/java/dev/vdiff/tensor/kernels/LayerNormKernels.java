@@ -37,10 +37,11 @@ public final class LayerNormKernels {
     public static void forward(float[] x, float[] weight, float[] bias, float[] out, double[] mean, double[] rstd,
                                int rows, int d, double eps) {
         Parallel.forRange(rows, grain(d), (lo, hi) -> {
+            double[] mv = new double[2];
             for (int row = lo; row < hi; row++) {
                 int off = row * d;
-                double mu = Sums.sum(x, off, d) / d;
-                double r = 1.0 / Math.sqrt(Sums.sumSquaredDeviation(x, off, d, mu) / d + eps);
+                Sums.meanAndVariance(x, off, d, mv);
+                double mu = mv[0], r = 1.0 / Math.sqrt(mv[1] + eps);
                 mean[row] = mu;
                 rstd[row] = r;
                 for (int j = 0; j < d; j++) {
@@ -82,10 +83,11 @@ public final class LayerNormKernels {
     public static void forward(double[] x, double[] weight, double[] bias, double[] out, double[] mean, double[] rstd,
                                int rows, int d, double eps) {
         Parallel.forRange(rows, grain(d), (lo, hi) -> {
+            double[] mv = new double[2];
             for (int row = lo; row < hi; row++) {
                 int off = row * d;
-                double mu = Sums.sum(x, off, d) / d;
-                double r = 1.0 / Math.sqrt(Sums.sumSquaredDeviation(x, off, d, mu) / d + eps);
+                Sums.meanAndVariance(x, off, d, mv);
+                double mu = mv[0], r = 1.0 / Math.sqrt(mv[1] + eps);
                 mean[row] = mu;
                 rstd[row] = r;
                 for (int j = 0; j < d; j++) {

@@ -1,18 +1,33 @@
 package dev.vdiff.tensor.kernels;
 
 /**
- * Deterministic sums in double over {@value #LANES} fixed lanes, for normalisation statistics.
+ * Deterministic sums in double for normalisation statistics, over {@link #LANES} fixed lanes.
  *
- * <p>Element {@code i} of a run goes to lane {@code i % 8}; a tail shorter than 8 goes to lanes 0.. in order;
- * the lanes are added 0..7 at the end. The scalar loops here and the Vector API loops in {@link SumsSimd}
- * follow exactly this pattern (with fused multiply-adds in both), so they give the same bits, and eight
- * independent chains keep the adder busy instead of waiting on one chain. Float32 data is widened to double
- * before anything else happens, so float32 statistics are as accurate as float64 ones over the same values.
+ * <p>Element {@code i} of a run goes to lane {@code i % LANES}; a tail shorter than LANES goes to lanes 0..
+ * in order; the lanes are added 0, 1, ... at the end. The scalar loops here and the Vector API loops in
+ * {@link SumsSimd} follow exactly this pattern (with fused multiply-adds in both), so they give the same
+ * bits, and the independent lanes keep the adders busy instead of waiting on one chain. Float32 values are
+ * widened to double before anything else happens, so float32 statistics are as accurate as float64 ones
+ * over the same values. LANES is the machine's float vector length (16 with AVX-512, 8 with AVX2), so
+ * sums may differ in the last bits between such machines, never between runs or thread counts on one.
  */
 public final class Sums {
     private Sums() {}
 
-    public static final int LANES = 8;
+    public static final int LANES = Simd.ENABLED ? SumsSimd.lanes() : 16;
+
+    /** Mean and biased variance of a[off .. off+n) (two passes: mean, then mean squared deviation) into out[0], out[1]. */
+    public static void meanAndVariance(float[] a, int off, int n, double[] out) {
+        double mu = sum(a, off, n) / n;
+        out[0] = mu;
+        out[1] = sumSquaredDeviation(a, off, n, mu) / n;
+    }
+
+    public static void meanAndVariance(double[] a, int off, int n, double[] out) {
+        double mu = sum(a, off, n) / n;
+        out[0] = mu;
+        out[1] = sumSquaredDeviation(a, off, n, mu) / n;
+    }
 
     /** sum of a[off .. off+n). */
     public static double sum(float[] a, int off, int n) {
@@ -50,19 +65,27 @@ public final class Sums {
         return combine(s);
     }
 
-    /** sum of g * (x - mu) over [off .. off+n). */
-    public static double sumProductDeviation(float[] g, float[] x, int off, int n, double mu) {
-        return Simd.ENABLED ? SumsSimd.sumProductDeviation(g, x, off, n, mu) : scalarSumProductDeviation(g, x, off, n, mu);
+    /** Sums of g and of g * (x - mu) over [off .. off+n), into out[0] and out[1]. */
+    public static void sumAndProductDeviation(float[] g, float[] x, int off, int n, double mu, double[] out) {
+        if (Simd.ENABLED) SumsSimd.sumAndProductDeviation(g, x, off, n, mu, out);
+        else scalarSumAndProductDeviation(g, x, off, n, mu, out);
     }
 
-    static double scalarSumProductDeviation(float[] g, float[] x, int off, int n, double mu) {
-        double[] s = new double[LANES];
+    static void scalarSumAndProductDeviation(float[] g, float[] x, int off, int n, double mu, double[] out) {
+        double[] s = new double[LANES], t = new double[LANES];
         int i = 0;
         for (; i + LANES <= n; i += LANES) {
-            for (int j = 0; j < LANES; j++) s[j] = Math.fma(g[off + i + j], x[off + i + j] - mu, s[j]);
+            for (int j = 0; j < LANES; j++) {
+                s[j] += g[off + i + j];
+                t[j] = Math.fma(g[off + i + j], x[off + i + j] - mu, t[j]);
+            }
         }
-        for (int j = 0; i < n; i++, j++) s[j] = Math.fma(g[off + i], x[off + i] - mu, s[j]);
-        return combine(s);
+        for (int j = 0; i < n; i++, j++) {
+            s[j] += g[off + i];
+            t[j] = Math.fma(g[off + i], x[off + i] - mu, t[j]);
+        }
+        out[0] = combine(s);
+        out[1] = combine(t);
     }
 
     /** sum of a[off .. off+n). */
@@ -101,19 +124,27 @@ public final class Sums {
         return combine(s);
     }
 
-    /** sum of g * (x - mu) over [off .. off+n). */
-    public static double sumProductDeviation(double[] g, double[] x, int off, int n, double mu) {
-        return Simd.ENABLED ? SumsSimd.sumProductDeviation(g, x, off, n, mu) : scalarSumProductDeviation(g, x, off, n, mu);
+    /** Sums of g and of g * (x - mu) over [off .. off+n), into out[0] and out[1]. */
+    public static void sumAndProductDeviation(double[] g, double[] x, int off, int n, double mu, double[] out) {
+        if (Simd.ENABLED) SumsSimd.sumAndProductDeviation(g, x, off, n, mu, out);
+        else scalarSumAndProductDeviation(g, x, off, n, mu, out);
     }
 
-    static double scalarSumProductDeviation(double[] g, double[] x, int off, int n, double mu) {
-        double[] s = new double[LANES];
+    static void scalarSumAndProductDeviation(double[] g, double[] x, int off, int n, double mu, double[] out) {
+        double[] s = new double[LANES], t = new double[LANES];
         int i = 0;
         for (; i + LANES <= n; i += LANES) {
-            for (int j = 0; j < LANES; j++) s[j] = Math.fma(g[off + i + j], x[off + i + j] - mu, s[j]);
+            for (int j = 0; j < LANES; j++) {
+                s[j] += g[off + i + j];
+                t[j] = Math.fma(g[off + i + j], x[off + i + j] - mu, t[j]);
+            }
         }
-        for (int j = 0; i < n; i++, j++) s[j] = Math.fma(g[off + i], x[off + i] - mu, s[j]);
-        return combine(s);
+        for (int j = 0; i < n; i++, j++) {
+            s[j] += g[off + i];
+            t[j] = Math.fma(g[off + i], x[off + i] - mu, t[j]);
+        }
+        out[0] = combine(s);
+        out[1] = combine(t);
     }
 
     /** {@code out[j] = sum over i of part[i*cols + j]}, rows added in order: parts [rows, cols] -> out [cols]. */
@@ -125,10 +156,10 @@ public final class Sums {
         return out;
     }
 
-    /** Lanes added in order 0..7. */
+    /** Lanes added in order 0, 1, ... */
     static double combine(double[] s) {
         double t = 0;
-        for (int j = 0; j < LANES; j++) t += s[j];
+        for (int j = 0; j < s.length; j++) t += s[j];
         return t;
     }
 }

@@ -149,8 +149,9 @@ public final class BetaFunctions {
 
     /** The quantile for {@code 0 < p <= I_{1/2}(a, b)}, i.e. an answer in (0, 1/2]. */
     private static double lowerQuantile(double p, double a, double b) {
-        double lo = 0, hi = 1;
+        double lo = 0, hi = 0.5;
         double y = initialGuess(p, a, b);
+        if (!(y < hi)) y = 0.5 * hi;
         for (int step = 0; step < MAX_INVERSE_STEPS; step++) {
             double residual = regularizedIncompleteBeta(y, a, b) - p;
             if (residual == 0) return y;

@@ -20,7 +20,8 @@ import java.util.SplittableRandom;
  *        -cp tensor/target/classes:tensor/target/test-classes dev.vdiff.tensor.bench.NormAttnTiming [names]
  * </pre>
  * Prints, per benchmark, the median and best of 15 samples; a sample is a loop of calls lasting at least
- * 0.2 s divided by its call count (as the PyTorch baseline does).
+ * 0.2 s divided by its call count (as the PyTorch baseline does). Each benchmark first warms up for
+ * {@code -Dwarmup.s} seconds (default 10).
  */
 public final class NormAttnTiming {
     private NormAttnTiming() {}
@@ -77,10 +78,10 @@ public final class NormAttnTiming {
     }
 
     private static void time(String name, Runnable call) {
-        for (int i = 0; i < 3; i++) {
-            long t0 = System.nanoTime();
-            while (System.nanoTime() - t0 < 200_000_000L) call.run();   // warm-up: let the JIT compile
-        }
+        // Warm-up: the Vector API runs hundreds of times slower until C2 has compiled the kernels, which
+        // takes seconds on a busy machine.
+        long w0 = System.nanoTime(), warmNs = (long) (Double.parseDouble(System.getProperty("warmup.s", "10")) * 1e9);
+        while (System.nanoTime() - w0 < warmNs) call.run();
         double[] ms = new double[15];
         for (int r = 0; r < ms.length; r++) {
             int calls = 0;

@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,6 +30,7 @@ class VectorPathsTest {
     @Test
     void sumsAreBitIdenticalToTheScalarLanePattern() {
         SplittableRandom r = new SplittableRandom(1);
+        double[] a = new double[2], b = new double[2];
         for (int n = 0; n < 70; n++) {
             float[] f = randomFloats(r, n + 3, 3, 5), g = randomFloats(r, n + 3, 1, 0);
             double[] d = new double[f.length], e = new double[f.length];
@@ -36,12 +38,21 @@ class VectorPathsTest {
             for (int off = 0; off < 3; off++) {
                 assertEquals(Sums.scalarSum(f, off, n), SumsSimd.sum(f, off, n), 0.0);
                 assertEquals(Sums.scalarSumSquaredDeviation(f, off, n, 5.1), SumsSimd.sumSquaredDeviation(f, off, n, 5.1), 0.0);
-                assertEquals(Sums.scalarSumProductDeviation(g, f, off, n, 4.9), SumsSimd.sumProductDeviation(g, f, off, n, 4.9), 0.0);
+                Sums.scalarSumAndProductDeviation(g, f, off, n, 4.9, a);
+                SumsSimd.sumAndProductDeviation(g, f, off, n, 4.9, b);
+                assertArrayEquals(a, b, 0.0);
                 assertEquals(Sums.scalarSum(d, off, n), SumsSimd.sum(d, off, n), 0.0);
                 assertEquals(Sums.scalarSumSquaredDeviation(d, off, n, 5.1), SumsSimd.sumSquaredDeviation(d, off, n, 5.1), 0.0);
-                assertEquals(Sums.scalarSumProductDeviation(e, d, off, n, 4.9), SumsSimd.sumProductDeviation(e, d, off, n, 4.9), 0.0);
+                Sums.scalarSumAndProductDeviation(e, d, off, n, 4.9, a);
+                SumsSimd.sumAndProductDeviation(e, d, off, n, 4.9, b);
+                assertArrayEquals(a, b, 0.0);
             }
         }
+        // The sums are accurate: float data widened exactly, then summed in double.
+        float[] big = randomFloats(r, 10007, 1, 3);
+        double exact = 0;
+        for (float v : big) exact += v;
+        assertEquals(exact, Sums.sum(big, 0, big.length), 1e-10);
     }
 
     @Test

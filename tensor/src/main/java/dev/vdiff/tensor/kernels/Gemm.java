@@ -1,0 +1,350 @@
+package dev.vdiff.tensor.kernels;
+
+import dev.vdiff.tensor.Parallel;
+
+import java.util.concurrent.ForkJoinTask;
+
+/**
+ * General matrix multiply {@code C[M,N] (=|+=) A[M,K] . B[K,N]} in float32 ({@code sgemm}) and float64
+ * ({@code dgemm}), optionally transposed operands, batched, multi-threaded and deterministic.
+ *
+ * <p>Algorithm (the GotoBLAS/BLIS layering):
+ * <pre>
+ *   for each k-block of KC (fixed):            A^T and B blocks packed into panels (Panels)
+ *     pack A[:, kblock] into MR-row panels       (once per call, shared by all tasks)
+ *     in parallel over tasks = (batch, m-tile, n-tile):
+ *       for each NR-column panel of B in the n-tile:   pack it (kc x NR floats stay in L1)
+ *         for each MR-row panel of A in the m-tile:    micro-kernel: C tile (+)= Apanel^T . Bpanel
+ * </pre>
+ * The micro-kernel ({@link MicroKernel}) holds an MR x NR tile of C in registers and runs a chain of fused
+ * multiply-adds down one k-block.
+ *
+ * <p>Determinism: every element of C is {@code sum over k-blocks in order of (fma chain over the block)};
+ * the block size {@link #KC} is a constant, so neither the thread count, the tiling, nor the kernel
+ * (vector or scalar) changes a single bit of the result.
+ *
+ * <p>Worked example (row-major, no transposes):
+ * <pre>{@code
+ * float[] a = {1, 2, 3, 4, 5, 6};          // A[2,3]
+ * float[] b = {1, 0, 0, 1, 1, 1};          // B[3,2]
+ * float[] c = new float[4];                // C[2,2]
+ * Gemm.sgemm(false, false, 2, 2, 3, a, 0, 3, b, 0, 2, c, 0, 2, false);
+ * // c = {4, 5, 10, 11}
+ * }</pre>
+ */
+public final class Gemm {
+    private Gemm() {}
+
+    /**
+     * Length of a k-block: each C element sums its products in blocks of KC (a chain of fused
+     * multiply-adds per block, blocks added in order). Part of the numerics, so never tuned per machine.
+     * 128 keeps a B panel (128 x 48 floats = 24 KiB) in a 32 KiB L1 cache.
+     */
+    public static final int KC = 128;
+
+    /** Products with at most this many multiply-adds skip packing (see {@link Direct}). */
+    static final long DIRECT_MAX = 32 * 1024;
+
+    /** Target size of the packed A block one task sweeps for each B panel (it should stay in L2). */
+    private static final int A_BLOCK_BYTES = 512 * 1024;
+
+    // ------------------------------------------------------------------ dense (BLAS-style) entry points
+
+    /**
+     * {@code C = op(A) op(B)} or {@code C += op(A) op(B)} ({@code accumulate}) for row-major float32 matrices:
+     * op(A) is [m, k], stored as A[m, k] with row stride {@code lda}, or, if {@code transA}, as A[k, m];
+     * op(B) is [k, n], stored as B[k, n] (row stride {@code ldb}) or, if {@code transB}, as B[n, k];
+     * C is [m, n] with row stride {@code ldc}.
+     */
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float[] c, int cOff, int ldc, boolean accumulate) {
+        sgemm(MicroKernel.FLOAT, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+    }
+
+    /** The float64 form of {@link #sgemm(boolean, boolean, int, int, int, float[], int, int, float[], int, int, float[], int, int, boolean)}. */
+    public static void dgemm(boolean transA, boolean transB, int m, int n, int k,
+                             double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+                             double[] c, int cOff, int ldc, boolean accumulate) {
+        dgemm(MicroKernel.DOUBLE, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+    }
+
+    static void sgemm(MicroKernel.F kernel, boolean transA, boolean transB, int m, int n, int k,
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float[] c, int cOff, int ldc, boolean accumulate) {
+        int[] one = {0};
+        sgemm(kernel, 1, m, n, k, aOff, one, transA ? lda : 1, transA ? 1 : lda, a,
+            bOff, one, transB ? 1 : ldb, transB ? ldb : 1, b, c, cOff, 0, ldc, accumulate);
+    }
+
+    static void dgemm(MicroKernel.D kernel, boolean transA, boolean transB, int m, int n, int k,
+                      double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+                      double[] c, int cOff, int ldc, boolean accumulate) {
+        int[] one = {0};
+        dgemm(kernel, 1, m, n, k, aOff, one, transA ? lda : 1, transA ? 1 : lda, a,
+            bOff, one, transB ? 1 : ldb, transB ? ldb : 1, b, c, cOff, 0, ldc, accumulate);
+    }
+
+    // ------------------------------------------------------------------ batched strided entry points
+
+    /**
+     * A batch of products over strided operands: for {@code t < batches},
+     * {@code C_t (=|+=) A_t B_t} with
+     * <pre>
+     *   A_t(i, p) = a[aOff + aBatch[t] + p*aK + i*aM]        (A_t is [m, k])
+     *   B_t(p, j) = b[bOff + bBatch[t] + p*bK + j*bN]        (B_t is [k, n])
+     *   C_t(i, j) = c[cOff + t*cBatch + i*ldc + j]
+     * </pre>
+     * Strides may be anything (transposed views, a batch offset repeated for a broadcast operand).
+     */
+    public static void sgemmBatched(int batches, int m, int n, int k,
+                                    float[] a, int aOff, int[] aBatch, int aK, int aM,
+                                    float[] b, int bOff, int[] bBatch, int bK, int bN,
+                                    float[] c, int cOff, int cBatch, int ldc, boolean accumulate) {
+        sgemm(MicroKernel.FLOAT, batches, m, n, k, aOff, aBatch, aK, aM, a, bOff, bBatch, bK, bN, b, c, cOff, cBatch, ldc, accumulate);
+    }
+
+    /** The float64 form of {@link #sgemmBatched}. */
+    public static void dgemmBatched(int batches, int m, int n, int k,
+                                    double[] a, int aOff, int[] aBatch, int aK, int aM,
+                                    double[] b, int bOff, int[] bBatch, int bK, int bN,
+                                    double[] c, int cOff, int cBatch, int ldc, boolean accumulate) {
+        dgemm(MicroKernel.DOUBLE, batches, m, n, k, aOff, aBatch, aK, aM, a, bOff, bBatch, bK, bN, b, c, cOff, cBatch, ldc, accumulate);
+    }
+
+    static void sgemm(MicroKernel.F kernel, int batches, int m, int n, int k,
+                      int aOff, int[] aBatch, int aK, int aM, float[] a,
+                      int bOff, int[] bBatch, int bK, int bN, float[] b,
+                      float[] c, int cOff, int cBatch, int ldc, boolean accumulate) {
+        if ((long) m * n * k <= DIRECT_MAX) {
+            Parallel.forRange(batches, 1, (lo, hi) -> {
+                for (int t = lo; t < hi; t++) {
+                    Direct.sgemm(m, n, k, a, aOff + aBatch[t], aK, aM, b, bOff + bBatch[t], bK, bN, c, cOff + t * cBatch, ldc, accumulate);
+                }
+            });
+            return;
+        }
+        sgemm(kernel, batches, m, n, k, Panels.strided(a, shift(aBatch, aOff), aK, aM), Panels.strided(b, shift(bBatch, bOff), bK, bN),
+            c, cOff, cBatch, ldc, accumulate);
+    }
+
+    static void dgemm(MicroKernel.D kernel, int batches, int m, int n, int k,
+                      int aOff, int[] aBatch, int aK, int aM, double[] a,
+                      int bOff, int[] bBatch, int bK, int bN, double[] b,
+                      double[] c, int cOff, int cBatch, int ldc, boolean accumulate) {
+        if ((long) m * n * k <= DIRECT_MAX) {
+            Parallel.forRange(batches, 1, (lo, hi) -> {
+                for (int t = lo; t < hi; t++) {
+                    Direct.dgemm(m, n, k, a, aOff + aBatch[t], aK, aM, b, bOff + bBatch[t], bK, bN, c, cOff + t * cBatch, ldc, accumulate);
+                }
+            });
+            return;
+        }
+        dgemm(kernel, batches, m, n, k, Panels.strided(a, shift(aBatch, aOff), aK, aM), Panels.strided(b, shift(bBatch, bOff), bK, bN),
+            c, cOff, cBatch, ldc, accumulate);
+    }
+
+    private static int[] shift(int[] offsets, int by) {
+        int[] r = new int[offsets.length];
+        for (int i = 0; i < r.length; i++) r[i] = offsets[i] + by;
+        return r;
+    }
+
+    // ------------------------------------------------------------------ general entry points (any operand source)
+
+    /**
+     * The general form: operands given as panel sources ({@code aT} packs A^T, i.e. S(p, i) = A(i, p);
+     * {@code b} packs B), so that callers such as convolution can pack straight from their own layout
+     * (im2col without an im2col buffer). {@code C_t(i, j) = c[cOff + t*cBatch + i*ldc + j]}.
+     */
+    public static void sgemm(int batches, int m, int n, int k, Panels.F aT, Panels.F b,
+                             float[] c, int cOff, int cBatch, int ldc, boolean accumulate) {
+        sgemm(MicroKernel.FLOAT, batches, m, n, k, aT, b, c, cOff, cBatch, ldc, accumulate);
+    }
+
+    /** The float64 form of {@link #sgemm(int, int, int, int, Panels.F, Panels.F, float[], int, int, int, boolean)}. */
+    public static void dgemm(int batches, int m, int n, int k, Panels.D aT, Panels.D b,
+                             double[] c, int cOff, int cBatch, int ldc, boolean accumulate) {
+        dgemm(MicroKernel.DOUBLE, batches, m, n, k, aT, b, c, cOff, cBatch, ldc, accumulate);
+    }
+
+    static void sgemm(MicroKernel.F kernel, int batches, int m, int n, int k, Panels.F aT, Panels.F b,
+                      float[] c, int cOff, int cBatch, int ldc, boolean accumulate) {
+        if (batches <= 0 || m <= 0 || n <= 0) return;
+        if (k == 0) {
+            if (!accumulate) {
+                for (int t = 0; t < batches; t++) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + t * cBatch + i * ldc, cOff + t * cBatch + i * ldc + n, 0f);
+            }
+            return;
+        }
+        new FloatJob(kernel, batches, m, n, k, aT, b, c, cOff, cBatch, ldc, accumulate).run();
+    }
+
+    static void dgemm(MicroKernel.D kernel, int batches, int m, int n, int k, Panels.D aT, Panels.D b,
+                      double[] c, int cOff, int cBatch, int ldc, boolean accumulate) {
+        if (batches <= 0 || m <= 0 || n <= 0) return;
+        if (k == 0) {
+            if (!accumulate) {
+                for (int t = 0; t < batches; t++) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + t * cBatch + i * ldc, cOff + t * cBatch + i * ldc + n, 0.0);
+            }
+            return;
+        }
+        new DoubleJob(kernel, batches, m, n, k, aT, b, c, cOff, cBatch, ldc, accumulate).run();
+    }
+
+    // ------------------------------------------------------------------ the blocked driver
+
+    /** One GEMM call: the index logic of the blocked loop; element-type specifics are in the subclasses. */
+    private abstract static class Job {
+        final int batches, m, n, k, mr, nr, elemBytes;
+        final boolean accumulate;
+
+        Job(int batches, int m, int n, int k, int mr, int nr, int elemBytes, boolean accumulate) {
+            this.batches = batches;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.mr = mr;
+            this.nr = nr;
+            this.elemBytes = elemBytes;
+            this.accumulate = accumulate;
+        }
+
+        abstract boolean aVaries();
+        abstract Object newArray(int length);
+        abstract void packA(int batch, int k0, int kc, int i0, int rows, Object dst, int off);
+        abstract void packB(int batch, int k0, int kc, int j0, int cols, Object dst, int off);
+        /** Runs the micro-kernel for the C tile at (i0, j0) of batch t; partial tiles go through {@code tmp}. */
+        abstract void tile(int kc, Object ap, int ao, Object bp, int bo, int t, int i0, int j0, int rows, int cols, boolean overwrite, Object tmp);
+
+        void run() {
+            int kBlocks = (k + KC - 1) / KC, mPanels = (m + mr - 1) / mr, nPanels = (n + nr - 1) / nr;
+            int aCopies = aVaries() ? batches : 1;
+            int aSize = mPanels * mr * k;   // one packed A: [k-block][m-panel][kc][mr]
+            Object ap = newArray(aCopies * aSize);
+            Parallel.forRange(aCopies * kBlocks, 1, (lo, hi) -> {
+                for (int q = lo; q < hi; q++) {
+                    int t = q / kBlocks, k0 = (q % kBlocks) * KC, kc = Math.min(KC, k - k0);
+                    for (int p = 0; p < mPanels; p++) {
+                        packA(t, k0, kc, p * mr, Math.min(mr, m - p * mr), ap, t * aSize + k0 * mPanels * mr + p * kc * mr);
+                    }
+                }
+            });
+
+            // Tiling only decides who computes which tile, never how: pick enough tasks to keep the threads
+            // busy, splitting N first (free) and M only when needed (each m-tile packs B again).
+            int threads = ForkJoinTask.inForkJoinPool() ? 1 : Parallel.threads();
+            int want = threads == 1 ? 1 : 4 * threads;
+            int nTiles = Math.min(nPanels, Math.max(1, (want + batches - 1) / batches));
+            int tileN = (nPanels + nTiles - 1) / nTiles;
+            nTiles = (nPanels + tileN - 1) / tileN;
+            int maxTileM = Math.max(1, A_BLOCK_BYTES / (KC * mr * elemBytes));
+            int mTiles = Math.max((mPanels + maxTileM - 1) / maxTileM, Math.min(mPanels, (want + batches * nTiles - 1) / (batches * nTiles)));
+            int tileM = (mPanels + mTiles - 1) / mTiles;
+            int mTilesF = (mPanels + tileM - 1) / tileM, nTilesF = nTiles, tileNF = tileN;
+
+            Parallel.forRange(batches * mTilesF * nTilesF, 1, (lo, hi) -> {
+                Object bp = newArray(KC * tileNF * nr);   // the task's B block: [n-panel][kc][nr]
+                Object tmp = newArray(mr * nr);
+                for (int task = lo; task < hi; task++) {
+                    int t = task / (mTilesF * nTilesF), rest = task % (mTilesF * nTilesF);
+                    int p0 = (rest / nTilesF) * tileM, p1 = Math.min(mPanels, p0 + tileM);
+                    int q0 = (rest % nTilesF) * tileNF, q1 = Math.min(nPanels, q0 + tileNF);
+                    int aBase = aVaries() ? t * aSize : 0;
+                    for (int k0 = 0; k0 < k; k0 += KC) {
+                        int kc = Math.min(KC, k - k0);
+                        boolean overwrite = k0 == 0 && !accumulate;
+                        // Pack the whole n-tile of this k-block first (long sequential reads of B's rows), then
+                        // sweep it panel by panel: one B panel stays in L1 while the A panels stream from L2.
+                        for (int q = q0; q < q1; q++) packB(t, k0, kc, q * nr, Math.min(nr, n - q * nr), bp, (q - q0) * kc * nr);
+                        for (int q = q0; q < q1; q++) {
+                            int j0 = q * nr, cols = Math.min(nr, n - j0);
+                            for (int p = p0; p < p1; p++) {
+                                int i0 = p * mr;
+                                tile(kc, ap, aBase + k0 * mPanels * mr + p * kc * mr, bp, (q - q0) * kc * nr, t, i0, j0, Math.min(mr, m - i0), cols, overwrite, tmp);
+                            }
+                        }
+                    }
+                }
+            });
+        }
+    }
+
+    private static final class FloatJob extends Job {
+        final MicroKernel.F kernel;
+        final Panels.F aT, b;
+        final float[] c;
+        final int cOff, cBatch, ldc;
+
+        FloatJob(MicroKernel.F kernel, int batches, int m, int n, int k, Panels.F aT, Panels.F b,
+                 float[] c, int cOff, int cBatch, int ldc, boolean accumulate) {
+            super(batches, m, n, k, kernel.mr(), kernel.nr(), 4, accumulate);
+            this.kernel = kernel;
+            this.aT = aT;
+            this.b = b;
+            this.c = c;
+            this.cOff = cOff;
+            this.cBatch = cBatch;
+            this.ldc = ldc;
+        }
+
+        boolean aVaries() { return aT.varies(); }
+        Object newArray(int length) { return new float[length]; }
+        void packA(int t, int k0, int kc, int i0, int rows, Object dst, int off) { aT.pack(t, k0, kc, i0, rows, mr, (float[]) dst, off); }
+        void packB(int t, int k0, int kc, int j0, int cols, Object dst, int off) { b.pack(t, k0, kc, j0, cols, nr, (float[]) dst, off); }
+
+        void tile(int kc, Object ap, int ao, Object bp, int bo, int t, int i0, int j0, int rows, int cols, boolean overwrite, Object tmpObj) {
+            int co = cOff + t * cBatch + i0 * ldc + j0;
+            if (rows == mr && cols == nr) {
+                kernel.tile(kc, (float[]) ap, ao, (float[]) bp, bo, c, co, ldc, overwrite);
+                return;
+            }
+            // A partial tile: run the kernel on a full-size copy, then write back the part inside C.
+            float[] tmp = (float[]) tmpObj;
+            if (!overwrite) {
+                for (int r = 0; r < rows; r++) System.arraycopy(c, co + r * ldc, tmp, r * nr, cols);
+            }
+            kernel.tile(kc, (float[]) ap, ao, (float[]) bp, bo, tmp, 0, nr, overwrite);
+            for (int r = 0; r < rows; r++) System.arraycopy(tmp, r * nr, c, co + r * ldc, cols);
+        }
+    }
+
+    private static final class DoubleJob extends Job {
+        final MicroKernel.D kernel;
+        final Panels.D aT, b;
+        final double[] c;
+        final int cOff, cBatch, ldc;
+
+        DoubleJob(MicroKernel.D kernel, int batches, int m, int n, int k, Panels.D aT, Panels.D b,
+                  double[] c, int cOff, int cBatch, int ldc, boolean accumulate) {
+            super(batches, m, n, k, kernel.mr(), kernel.nr(), 8, accumulate);
+            this.kernel = kernel;
+            this.aT = aT;
+            this.b = b;
+            this.c = c;
+            this.cOff = cOff;
+            this.cBatch = cBatch;
+            this.ldc = ldc;
+        }
+
+        boolean aVaries() { return aT.varies(); }
+        Object newArray(int length) { return new double[length]; }
+        void packA(int t, int k0, int kc, int i0, int rows, Object dst, int off) { aT.pack(t, k0, kc, i0, rows, mr, (double[]) dst, off); }
+        void packB(int t, int k0, int kc, int j0, int cols, Object dst, int off) { b.pack(t, k0, kc, j0, cols, nr, (double[]) dst, off); }
+
+        void tile(int kc, Object ap, int ao, Object bp, int bo, int t, int i0, int j0, int rows, int cols, boolean overwrite, Object tmpObj) {
+            int co = cOff + t * cBatch + i0 * ldc + j0;
+            if (rows == mr && cols == nr) {
+                kernel.tile(kc, (double[]) ap, ao, (double[]) bp, bo, c, co, ldc, overwrite);
+                return;
+            }
+            // A partial tile: run the kernel on a full-size copy, then write back the part inside C.
+            double[] tmp = (double[]) tmpObj;
+            if (!overwrite) {
+                for (int r = 0; r < rows; r++) System.arraycopy(c, co + r * ldc, tmp, r * nr, cols);
+            }
+            kernel.tile(kc, (double[]) ap, ao, (double[]) bp, bo, tmp, 0, nr, overwrite);
+            for (int r = 0; r < rows; r++) System.arraycopy(tmp, r * nr, c, co + r * ldc, cols);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.vdiff.tensor.kernels;
+
+/**
+ * The innermost GEMM step: an {@code MR x NR} tile of C from packed panels of A and B.
+ *
+ * <p>Panel layouts (see {@link Gemm}): the A panel holds {@code a[ao + k*MR + r] = A(i0 + r, k0 + k)}, the
+ * B panel {@code b[bo + k*NR + j] = B(k0 + k, j0 + j)}, for {@code k < kc}. Every implementation computes,
+ * for each tile element, {@code acc = 0; for k in 0..kc-1: acc = fma(A(r,k), B(k,j), acc)} and then
+ * {@code C = (overwrite ? 0 : C) + acc} (the one formula, so that even the sign of a zero agrees). Fused multiply-adds are correctly rounded,
+ * so every implementation of this contract (scalar or vector, any tile size) gives the same bits.
+ */
+public final class MicroKernel {
+    private MicroKernel() {}
+
+    /** float32 tile: {@code c[co + r*ldc + j]} for {@code r < mr(), j < nr()}. */
+    public interface F {
+        int mr();
+        int nr();
+        void tile(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, boolean overwrite);
+    }
+
+    /** float64 tile, same contract. */
+    public interface D {
+        int mr();
+        int nr();
+        void tile(int kc, double[] a, int ao, double[] b, int bo, double[] c, int co, int ldc, boolean overwrite);
+    }
+
+    /** The float32 kernel in use: the Vector API one when {@link Simd#ENABLED}, else {@link #SCALAR_F}. */
+    public static final F FLOAT = Simd.ENABLED ? GemmSimd.floatKernel() : scalarFloat();
+    /** The float64 kernel in use. */
+    public static final D DOUBLE = Simd.ENABLED ? GemmSimd.doubleKernel() : scalarDouble();
+
+    /** The readable reference kernels; used when the Vector API is absent and in tests as the oracle. */
+    public static final F SCALAR_F = scalarFloat();
+    public static final D SCALAR_D = scalarDouble();
+
+    private static final int SCALAR_MR = 8, SCALAR_NR = 32;
+
+    private static F scalarFloat() {
+        return new F() {
+            public int mr() { return SCALAR_MR; }
+            public int nr() { return SCALAR_NR; }
+            public void tile(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, boolean overwrite) {
+                final int mr = SCALAR_MR, nr = SCALAR_NR;
+                float[] acc = new float[mr * nr];   // acc[r*nr + j]
+                for (int k = 0; k < kc; k++) {
+                    int bk = bo + k * nr;
+                    for (int r = 0; r < mr; r++) {
+                        float ar = a[ao + k * mr + r];
+                        int row = r * nr;
+                        for (int j = 0; j < nr; j++) acc[row + j] = Math.fma(ar, b[bk + j], acc[row + j]);
+                    }
+                }
+                for (int r = 0; r < mr; r++) {
+                    int cr = co + r * ldc;
+                    for (int j = 0; j < nr; j++) c[cr + j] = (overwrite ? 0f : c[cr + j]) + acc[r * nr + j];
+                }
+            }
+        };
+    }
+
+    private static D scalarDouble() {
+        return new D() {
+            public int mr() { return SCALAR_MR; }
+            public int nr() { return SCALAR_NR / 2; }
+            public void tile(int kc, double[] a, int ao, double[] b, int bo, double[] c, int co, int ldc, boolean overwrite) {
+                final int mr = SCALAR_MR, nr = SCALAR_NR / 2;
+                double[] acc = new double[mr * nr];
+                for (int k = 0; k < kc; k++) {
+                    int bk = bo + k * nr;
+                    for (int r = 0; r < mr; r++) {
+                        double ar = a[ao + k * mr + r];
+                        int row = r * nr;
+                        for (int j = 0; j < nr; j++) acc[row + j] = Math.fma(ar, b[bk + j], acc[row + j]);
+                    }
+                }
+                for (int r = 0; r < mr; r++) {
+                    int cr = co + r * ldc;
+                    for (int j = 0; j < nr; j++) c[cr + j] = (overwrite ? 0.0 : c[cr + j]) + acc[r * nr + j];
+                }
+            }
+        };
+    }
+}

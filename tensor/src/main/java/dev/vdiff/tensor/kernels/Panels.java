@@ -1,0 +1,112 @@
+package dev.vdiff.tensor.kernels;
+
+/**
+ * Operands of {@link Gemm}, seen as matrices {@code S[K, W]} whose first axis is the GEMM's inner (summed)
+ * axis: B itself ({@code W = N}), and A transposed ({@code W = M}). A source copies a block of S into the
+ * micro-kernel's panel layout; that copy ("packing") is where transposes, strides, broadcast batches and
+ * im2col addressing are resolved, so the micro-kernel only ever reads contiguous panels.
+ *
+ * <p>Packing contract, for {@code kk < kc} and {@code cc < width}:
+ * <pre>
+ *   dst[off + kk*width + cc] = S_batch(k0 + kk, c0 + cc)   if cc &lt; cols
+ *                            = 0                           otherwise (zero padding of a partial panel)
+ * </pre>
+ */
+public final class Panels {
+    private Panels() {}
+
+    /** A float32 operand. */
+    public interface F {
+        void pack(int batch, int k0, int kc, int c0, int cols, int width, float[] dst, int off);
+
+        /** False when every batch reads the same matrix (then it is packed once and shared). */
+        default boolean varies() {
+            return true;
+        }
+    }
+
+    /** A float64 operand. */
+    public interface D {
+        void pack(int batch, int k0, int kc, int c0, int cols, int width, double[] dst, int off);
+
+        default boolean varies() {
+            return true;
+        }
+    }
+
+    /**
+     * {@code S_batch(k, c) = data[batchOffsets[batch] + k*kStride + c*cStride]}: any strided matrix, e.g.
+     * row-major B[K, N] is {@code (ldb, 1)}, row-major A[M, K] read as A^T is {@code (1, lda)}.
+     */
+    public static F strided(float[] data, int[] batchOffsets, int kStride, int cStride) {
+        return new F() {
+            public void pack(int batch, int k0, int kc, int c0, int cols, int width, float[] dst, int off) {
+                int base = batchOffsets[batch] + k0 * kStride + c0 * cStride;
+                if (cStride == 1) {
+                    // rows of S are contiguous: copy row by row
+                    for (int kk = 0; kk < kc; kk++) {
+                        int s = base + kk * kStride, d = off + kk * width;
+                        for (int cc = 0; cc < cols; cc++) dst[d + cc] = data[s + cc];
+                        for (int cc = cols; cc < width; cc++) dst[d + cc] = 0f;
+                    }
+                } else {
+                    // columns of S are (more) contiguous: read down each column
+                    for (int cc = 0; cc < cols; cc++) {
+                        int s = base + cc * cStride, d = off + cc;
+                        for (int kk = 0; kk < kc; kk++) dst[d + kk * width] = data[s + kk * kStride];
+                    }
+                    if (cols < width) zeroColumns(dst, off, kc, cols, width);
+                }
+            }
+
+            public boolean varies() {
+                return !allEqual(batchOffsets);
+            }
+        };
+    }
+
+    /** The float64 form of {@link #strided(float[], int[], int, int)}. */
+    public static D strided(double[] data, int[] batchOffsets, int kStride, int cStride) {
+        return new D() {
+            public void pack(int batch, int k0, int kc, int c0, int cols, int width, double[] dst, int off) {
+                int base = batchOffsets[batch] + k0 * kStride + c0 * cStride;
+                if (cStride == 1) {
+                    for (int kk = 0; kk < kc; kk++) {
+                        int s = base + kk * kStride, d = off + kk * width;
+                        for (int cc = 0; cc < cols; cc++) dst[d + cc] = data[s + cc];
+                        for (int cc = cols; cc < width; cc++) dst[d + cc] = 0.0;
+                    }
+                } else {
+                    for (int cc = 0; cc < cols; cc++) {
+                        int s = base + cc * cStride, d = off + cc;
+                        for (int kk = 0; kk < kc; kk++) dst[d + kk * width] = data[s + kk * kStride];
+                    }
+                    if (cols < width) zeroColumns(dst, off, kc, cols, width);
+                }
+            }
+
+            public boolean varies() {
+                return !allEqual(batchOffsets);
+            }
+        };
+    }
+
+    static void zeroColumns(float[] dst, int off, int kc, int cols, int width) {
+        for (int kk = 0; kk < kc; kk++) {
+            int d = off + kk * width;
+            for (int cc = cols; cc < width; cc++) dst[d + cc] = 0f;
+        }
+    }
+
+    static void zeroColumns(double[] dst, int off, int kc, int cols, int width) {
+        for (int kk = 0; kk < kc; kk++) {
+            int d = off + kk * width;
+            for (int cc = cols; cc < width; cc++) dst[d + cc] = 0.0;
+        }
+    }
+
+    private static boolean allEqual(int[] xs) {
+        for (int x : xs) if (x != xs[0]) return false;
+        return true;
+    }
+}

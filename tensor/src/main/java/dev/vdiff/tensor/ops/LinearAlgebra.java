@@ -1,0 +1,164 @@
+package dev.vdiff.tensor.ops;
+
+import dev.vdiff.tensor.DType;
+import dev.vdiff.tensor.Parallel;
+import dev.vdiff.tensor.Shape;
+import dev.vdiff.tensor.Strided;
+import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.autograd.Autograd;
+
+import java.util.Arrays;
+
+/**
+ * Matrix products: {@code matmul} with NumPy batch broadcasting and {@code linear} ({@code x W^T + b}),
+ * both on the blocked {@link dev.vdiff.tensor.kernels.Gemm} kernel, reading their operands in place
+ * (transposed or sliced views cost no copy).
+ *
+ * <pre>{@code
+ * Tensor a = Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);   // [[1,2,3],[4,5,6]]
+ * Tensor b = Tensor.of(new double[] {1, 0, 0, 1, 1, 1}, 3, 2);   // [[1,0],[0,1],[1,1]]
+ * LinearAlgebra.matmul(a, b);                                     // [[4,5],[10,11]]
+ * LinearAlgebra.linear(a, b.transpose(0, 1), Tensor.of(new double[] {10, 20}, 2));   // [[14,25],[20,31]]
+ * }</pre>
+ *
+ * Backward of {@code C = A B}: {@code dA = dC B^T}, {@code dB = A^T dC}, each summed over the batch axes
+ * along which its operand was broadcast. Of {@code y = x W^T + b}: {@code dx = dy W},
+ * {@code dW = dy^T x} (summed over all leading axes of x), {@code db = sum of dy over the leading axes}.
+ */
+public final class LinearAlgebra {
+    private LinearAlgebra() {}
+
+    /**
+     * {@code out[..., m, n] = sum_k a[..., m, k] b[..., k, n]}; a is {@code [..., M, K]}, b {@code [..., K, N]},
+     * both of rank at least 2; the leading (batch) axes broadcast, so a rank-2 operand is shared by every
+     * matrix of the other.
+     */
+    public static Tensor matmul(Tensor a, Tensor b) {
+        Arithmetic.sameFloatDtype("matmul", a, b);
+        if (a.rank() < 2 || b.rank() < 2) {
+            throw new IllegalArgumentException("matmul: needs operands of rank >= 2, got a" + Shape.str(a.shape()) + " and b" + Shape.str(b.shape()));
+        }
+        int[] sa = a.shape(), sb = b.shape();
+        int m = sa[sa.length - 2], k = sa[sa.length - 1], n = sb[sb.length - 1];
+        if (sb[sb.length - 2] != k) {
+            throw new IllegalArgumentException("matmul: inner dimensions differ: a" + Shape.str(sa) + " has K=" + k + ", b" + Shape.str(sb) + " has K=" + sb[sb.length - 2]);
+        }
+        int[] batch;
+        try {
+            batch = Shape.broadcast(Arrays.copyOf(sa, sa.length - 2), Arrays.copyOf(sb, sb.length - 2));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("matmul: batch dimensions of a" + Shape.str(sa) + " and b" + Shape.str(sb) + " do not broadcast");
+        }
+        int[] outShape = concat(batch, m, n);
+        Tensor out = product(a, b, batch, outShape);
+        Tensor ad = a.detach(), bd = b.detach();
+        return Autograd.record(out, "matmul", g -> new Tensor[] {
+            a.requiresGrad() ? gradLeft(g, bd, batch, sa) : null,
+            b.requiresGrad() ? gradRight(ad, g, batch, sb) : null}, a, b);
+    }
+
+    /**
+     * {@code out[..., o] = sum_i x[..., i] w[o, i] + bias[o]}: x {@code [..., in]} (rank >= 1), w
+     * {@code [out, in]}, bias {@code [out]} or null.
+     */
+    public static Tensor linear(Tensor x, Tensor w, Tensor bias) {
+        Arithmetic.sameFloatDtype("linear", x, w);
+        if (bias != null) Arithmetic.sameFloatDtype("linear", x, bias);
+        int[] sx = x.shape(), sw = w.shape();
+        if (x.rank() < 1 || w.rank() != 2 || sx[sx.length - 1] != sw[1]) {
+            throw new IllegalArgumentException("linear: expects x [..., in] and weight [out, in], got x" + Shape.str(sx) + " and weight" + Shape.str(sw));
+        }
+        int outF = sw[0];
+        if (bias != null && (bias.rank() != 1 || bias.shape(0) != outF)) {
+            throw new IllegalArgumentException("linear: bias must be [" + outF + "] for weight" + Shape.str(sw) + ", got bias" + Shape.str(bias.shape()));
+        }
+        int[] outShape = sx.clone();
+        outShape[sx.length - 1] = outF;
+        Tensor xd = x.detach(), wd = w.detach();
+        MatBatch xm = rows(xd);
+        // Start from the bias rows and accumulate the product onto them.
+        Tensor out = bias == null ? Tensor.zeros(x.dtype(), outShape) : Tensor.dense(x.dtype(), Strided.toDense(bias.detach().expand(outShape)), outShape);
+        MatBatch.multiply(xm, MatBatch.of(wd, new int[0]).t(), x.dtype(), outShape, out);
+        return Autograd.record(out, "linear", g -> {
+            MatBatch gm = rows(g);   // [R, out]
+            Tensor gx = null, gw = null, gb = null;
+            if (x.requiresGrad()) gx = MatBatch.multiply(gm, MatBatch.of(wd, new int[0]), x.dtype(), sx, null);          // dy W
+            if (w.requiresGrad()) gw = MatBatch.multiply(gm.t(), rows(xd), x.dtype(), sw, null);                           // dy^T x
+            if (bias != null && bias.requiresGrad()) gb = columnSums(g.contiguous(), outF);
+            return new Tensor[] {gx, gw, gb};
+        }, x, w, bias);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static Tensor product(Tensor a, Tensor b, int[] batch, int[] outShape) {
+        // x @ W with a rank-2 W: fold a's batch axes into its rows, one product instead of a batch of them.
+        if (b.rank() == 2 && a.rank() > 2) {
+            MatBatch rowsA = MatBatch.rowsOf(a);
+            if (rowsA != null) return MatBatch.multiply(rowsA, MatBatch.of(b, new int[0]), a.dtype(), outShape, null);
+        }
+        return MatBatch.multiply(MatBatch.of(a, batch), MatBatch.of(b, batch), a.dtype(), outShape, null);
+    }
+
+    /** dA = dC B^T, summed to a's shape. */
+    private static Tensor gradLeft(Tensor g, Tensor b, int[] batch, int[] sa) {
+        if (b.rank() == 2 && sa.length > 2) return MatBatch.multiply(MatBatch.rowsOf(g), MatBatch.of(b, new int[0]).t(), g.dtype(), sa, null);
+        int[] full = concat(batch, sa[sa.length - 2], sa[sa.length - 1]);
+        Tensor ga = MatBatch.multiply(MatBatch.of(g, batch), MatBatch.of(b, batch).t(), g.dtype(), full, null);
+        return Strided.sumTo(ga, sa);
+    }
+
+    /** dB = A^T dC, summed to b's shape. */
+    private static Tensor gradRight(Tensor a, Tensor g, int[] batch, int[] sb) {
+        if (sb.length == 2 && a.rank() > 2) {
+            // b was shared by the whole batch: one product with the batch folded into the inner axis
+            MatBatch rowsA = MatBatch.rowsOf(a);
+            if (rowsA != null) return MatBatch.multiply(rowsA.t(), MatBatch.rowsOf(g), g.dtype(), sb, null);
+        }
+        int[] full = concat(batch, sb[sb.length - 2], sb[sb.length - 1]);
+        Tensor gb = MatBatch.multiply(MatBatch.of(a, batch).t(), MatBatch.of(g, batch), g.dtype(), full, null);
+        return Strided.sumTo(gb, sb);
+    }
+
+    /** x as [rows, last axis], in place when its strides allow, else from a dense copy. */
+    private static MatBatch rows(Tensor x) {
+        MatBatch m = MatBatch.rowsOf(x);
+        return m != null ? m : MatBatch.rowsOf(x.copy());
+    }
+
+    /**
+     * {@code db[o] = sum over rows r of g[r, o]} for dense g {@code [..., out]}. Each column is summed in
+     * row order (in double), columns split between threads: the result does not depend on the thread count.
+     */
+    static Tensor columnSums(Tensor g, int cols) {
+        int rows = g.numel() / Math.max(cols, 1);
+        double[] sums = new double[cols];
+        if (g.dtype() == DType.FLOAT32) {
+            float[] d = g.floats();
+            Parallel.forRange(cols, 64, (lo, hi) -> {
+                for (int r = 0; r < rows; r++) {
+                    int base = r * cols;
+                    for (int o = lo; o < hi; o++) sums[o] += d[base + o];
+                }
+            });
+            float[] out = new float[cols];
+            for (int o = 0; o < cols; o++) out[o] = (float) sums[o];
+            return Tensor.of(out, cols);
+        }
+        double[] d = g.doubles();
+        Parallel.forRange(cols, 64, (lo, hi) -> {
+            for (int r = 0; r < rows; r++) {
+                int base = r * cols;
+                for (int o = lo; o < hi; o++) sums[o] += d[base + o];
+            }
+        });
+        return Tensor.of(sums, cols);
+    }
+
+    private static int[] concat(int[] batch, int rows, int cols) {
+        int[] s = Arrays.copyOf(batch, batch.length + 2);
+        s[batch.length] = rows;
+        s[batch.length + 1] = cols;
+        return s;
+    }
+}
