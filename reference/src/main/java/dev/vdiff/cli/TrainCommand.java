@@ -59,6 +59,8 @@ public final class TrainCommand implements CliCommand {
     @Option(names = "--data-seed", defaultValue = "0", description = "synthetic data seed (default: ${DEFAULT-VALUE})")
     long dataSeed;
 
+    @Option(names = "--patch", defaultValue = "2", description = "pixels per side folded into channels before the UNet, 1 = none (default: ${DEFAULT-VALUE})")
+    int patch;
     @Option(names = "--ch0", defaultValue = "32", description = "UNet channels at full resolution (default: ${DEFAULT-VALUE})")
     int ch0;
     @Option(names = "--ch1", defaultValue = "64", description = "UNet channels at half resolution, with attention (default: ${DEFAULT-VALUE})")
@@ -103,7 +105,7 @@ public final class TrainCommand implements CliCommand {
     CommandLine.Model.CommandSpec spec;
 
     /** Options that define a run and so cannot be given with --resume. */
-    private static final List<String> RUN_OPTIONS = List.of("--data", "--size", "--frames", "--classes", "--backgrounds", "--data-seed", "--ch0", "--ch1",
+    private static final List<String> RUN_OPTIONS = List.of("--data", "--size", "--frames", "--classes", "--backgrounds", "--data-seed", "--patch", "--ch0", "--ch1",
         "--heads", "--groups", "--emb", "--objective", "--batch", "--lr", "--warmup", "--weight-decay", "--grad-clip", "--ema-decay", "--class-dropout",
         "--seed", "--train-clips", "--checkpoint-every", "--keep-checkpoints");
 
@@ -167,8 +169,9 @@ public final class TrainCommand implements CliCommand {
             ? DataSpec.synthetic(frames, size, size, classes, dataSeed, 0.6 * size / 16, 1.2 * size / 16, 0.0, bg)
             : DataSpec.folder(folder(data), frames, size, size, classes, 1);
         if (d.isSynthetic() && classes < 1) throw new UserError("--classes must be >= 1 for synthetic data, got " + classes);
-        ModelSpec m = new ModelSpec(frames, 3, ch0, ch1, heads, groups, classes, 64, emb);
+        ModelSpec m = new ModelSpec(frames, 3, patch, ch0, ch1, heads, groups, classes, 64, emb);
         Models.config(m);   // size errors now, before anything is written
+        Models.checkSize(m, size, size);
         TrainConfig t = new TrainConfig(steps == null ? 2000 : steps, batch, lr, warmup, weightDecay, gradClip, emaDecay, classDropout, seed,
             trainClips, checkpointEvery, keepCheckpoints);
         return new RunSpec(m, d, Objective.parse(objective), t);
