@@ -10,6 +10,7 @@ import dev.vdiff.verification.ops.NormalizationOps;
 import dev.vdiff.verification.ops.ReductionOps;
 import dev.vdiff.verification.ops.ResampleOps;
 import dev.vdiff.verification.ops.SpecialFunctionOps;
+import dev.vdiff.verification.ops.UNetOps;
 
 import java.util.Collections;
 import java.util.Map;
@@ -36,6 +37,7 @@ public final class OpRegistry {
         AttentionOps.register(r);
         SpecialFunctionOps.register(r);
         DiffusionOps.register(r);
+        UNetOps.register(r);
         return r;
     }
 

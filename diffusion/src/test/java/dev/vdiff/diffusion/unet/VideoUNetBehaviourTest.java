@@ -3,10 +3,10 @@ package dev.vdiff.diffusion.unet;
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Parallel;
 import dev.vdiff.tensor.Tensor;
-import dev.vdiff.tensor.random.Rng;
 import dev.vdiff.tensor.autograd.Autograd;
 import dev.vdiff.tensor.check.Close;
 import dev.vdiff.tensor.ops.Arithmetic;
+import dev.vdiff.tensor.random.Rng;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

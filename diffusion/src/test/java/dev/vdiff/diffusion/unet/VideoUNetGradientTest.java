@@ -2,9 +2,9 @@ package dev.vdiff.diffusion.unet;
 
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Tensor;
-import dev.vdiff.tensor.random.Rng;
 import dev.vdiff.tensor.autograd.Autograd;
 import dev.vdiff.tensor.check.GradCheck;
+import dev.vdiff.tensor.random.Rng;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -55,6 +55,19 @@ class VideoUNetGradientTest {
         randomize(net, 1);
         Tensor x = randn(DType.FLOAT64, 2, 2, 3, 2, 4, 6).requiresGrad(true);
         GradCheck.checkDirection(in -> net.forward(in[0], T, Y), 4, 11, x);
+    }
+
+    @Test
+    void threeLevelsOnlyTemporalAttentionUnconditional() {
+        // Other shapes of the configurable network: 8 -> 16 (temporal attention) -> 16 (both), no labels.
+        VideoUNetConfig cfg = new VideoUNetConfig(2, 3, List.of(new VideoUNetConfig.Level(8, false, false),
+            new VideoUNetConfig.Level(16, false, true), new VideoUNetConfig.Level(16, true, true)), 2, 8, 4, 1e-6, 0, 8, 16);
+        VideoUNet net = new VideoUNet(cfg, DType.FLOAT64, Rng.seed(21));
+        assertTrue(net.namedParameters().keySet().containsAll(List.of("enc1_tattn.qkv.weight", "down1.weight", "enc2_sattn.norm.bias",
+            "mid_sattn.proj.weight", "dec2_res.skip.weight", "up2_conv.bias", "dec1_tattn.proj.bias", "up1_conv.weight", "dec0_res.conv2.weight")));
+        assertTrue(net.namedParameters().keySet().stream().noneMatch(k -> k.startsWith("enc1_sattn") || k.startsWith("label_emb")));
+        Tensor x = randn(DType.FLOAT64, 22, 1, 2, 3, 8, 4).requiresGrad(true);
+        GradCheck.checkDirection(in -> net.forward(in[0], Tensor.ofLongs(new long[] {250}, 1), null), 3, 23, x);
     }
 
     @Test
