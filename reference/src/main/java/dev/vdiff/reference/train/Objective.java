@@ -1,9 +1,10 @@
 package dev.vdiff.reference.train;
 
+import dev.vdiff.diffusion.DiffusionTraining;
+import dev.vdiff.diffusion.FlowMatching;
 import dev.vdiff.diffusion.NoiseSchedule;
 import dev.vdiff.diffusion.Parameterization;
 import dev.vdiff.tensor.Tensor;
-import dev.vdiff.tensor.ops.Arithmetic;
 
 import java.util.Locale;
 
@@ -45,24 +46,8 @@ public enum Objective {
             sigma[i] = (ts[i] + 1.0) / n;
             modelT[i] = ts[i] + 1;
         }
-        Tensor s = perSample(Tensor.of(sigma, sigma.length), x0);                        // [B, 1, ..., 1]
-        Tensor oneMinus = perSample(Tensor.of(oneMinus(sigma), sigma.length), x0);
-        Tensor input = Arithmetic.add(Arithmetic.mul(x0, oneMinus), Arithmetic.mul(eps, s));
-        return new Example(input, Tensor.ofLongs(modelT, modelT.length), Arithmetic.sub(eps, x0));
-    }
-
-    private static double[] oneMinus(double[] v) {
-        double[] out = new double[v.length];
-        for (int i = 0; i < v.length; i++) out[i] = 1 - v[i];
-        return out;
-    }
-
-    /** {@code [B]} float64 -> {@code [B, 1, ..., 1]} in {@code x}'s dtype. */
-    private static Tensor perSample(Tensor c, Tensor x) {
-        int[] shape = new int[x.rank()];
-        java.util.Arrays.fill(shape, 1);
-        shape[0] = c.shape(0);
-        return c.to(x.dtype()).reshape(shape);
+        DiffusionTraining.Pair p = FlowMatching.pair(x0, eps, Tensor.of(sigma, sigma.length));
+        return new Example(p.input(), Tensor.ofLongs(modelT, modelT.length), p.target());
     }
 
     public static Objective parse(String name) {
