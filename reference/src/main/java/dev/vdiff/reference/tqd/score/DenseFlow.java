@@ -43,7 +43,7 @@ public final class DenseFlow {
     }
 
     /** Loads the OpenCV natives once; a {@link UserError} saying what is missing if they cannot be loaded. */
-    static void init() {
+    public static void init() {
         if (ready) return;
         synchronized (DenseFlow.class) {
             if (ready) return;
