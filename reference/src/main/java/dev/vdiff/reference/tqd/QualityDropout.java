@@ -42,8 +42,9 @@ public final class QualityDropout {
         if (sum == 0) throw new IllegalArgumentException("QualityDropout: every sample has keep probability 0 (max(MQ, VQ) = 0 everywhere): nothing to train on");
         this.keep = keep.clone();
         this.rng = rng;
-        // Mean waiting time is n / sum under a uniform candidate stream; a thousand times that is "never".
-        this.maxRejections = (long) Math.min(Long.MAX_VALUE / 2, Math.max(1_000_000, 1000.0 * keep.length / sum));
+        // Mean waiting time is n / sum under a uniform candidate stream; a streak of a thousand times that has
+        // probability about e^-1000: the stream holds nothing that can be kept.
+        this.maxRejections = (long) Math.min(Long.MAX_VALUE / 2, Math.max(10_000, 1000.0 * keep.length / sum));
     }
 
     /** Keep probabilities {@code max(m_i, v_i)} from normalised scores (SPEC §2.3). */
