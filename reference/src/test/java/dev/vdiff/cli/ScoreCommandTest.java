@@ -64,6 +64,12 @@ class ScoreCommandTest {
         assertTrue(s.get("moving.mp4").mq() > s.get("still.mp4").mq(), s.toString());
         assertTrue(s.get("moving.mp4").vq() > s.get("sub/blurred, moving.mp4").vq(), s.toString());
         assertTrue(s.get("moving.mp4").vq() > s.get("noisy.mp4").vq(), s.toString());
+
+        double[][] aligned = ScoreTable.align(s, List.of("still.mp4", "moving.mp4"), "scores.csv");
+        assertEquals(s.get("still.mp4").mq(), aligned[0][0], 0);
+        assertEquals(s.get("moving.mp4").vq(), aligned[1][1], 0);
+        UserError e = assertThrows(UserError.class, () -> ScoreTable.align(s, List.of("moving.mp4", "new.mp4"), "scores.csv"));
+        assertTrue(e.getMessage().contains("new.mp4") && e.getMessage().contains("1 clip(s)"), e.getMessage());
     }
 
     @Test

@@ -121,6 +121,29 @@ public final class ScoreTable {
         return out;
     }
 
+    /**
+     * The scores of {@code paths} (e.g. a video folder's files, relative to it, in clip order) as
+     * {@code {mq[], vq[]}}; a {@link UserError} naming the first missing paths if some have no row in {@code table}.
+     */
+    public static double[][] align(Map<String, Scores> table, List<String> paths, String tableName) {
+        double[] mq = new double[paths.size()], vq = new double[paths.size()];
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < paths.size(); i++) {
+            Scores s = table.get(paths.get(i).replace('\\', '/'));
+            if (s == null) {
+                missing.add(paths.get(i));
+                continue;
+            }
+            mq[i] = s.mq();
+            vq[i] = s.vq();
+        }
+        if (!missing.isEmpty()) {
+            String some = String.join(", ", missing.subList(0, Math.min(5, missing.size()))) + (missing.size() > 5 ? ", ..." : "");
+            throw new UserError(missing.size() + " clip(s) have no row in " + tableName + ": " + some);
+        }
+        return new double[][] {mq, vq};
+    }
+
     private static double number(String s, String column, String where) {
         try {
             double x = Double.parseDouble(s.strip());
