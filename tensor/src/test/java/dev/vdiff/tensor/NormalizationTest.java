@@ -119,14 +119,15 @@ class NormalizationTest {
     /** GroupNorm and LayerNorm, float32, forward and all gradients, on inputs big enough to be split. */
     private static double[][] runBoth(int threads) {
         Parallel.setThreads(threads);
-        Tensor x = random(22, DType.FLOAT32, 6, 64, 8, 8).requiresGrad(true);
-        Tensor w = random(23, DType.FLOAT32, 64).requiresGrad(true), b = random(24, DType.FLOAT32, 64).requiresGrad(true);
-        Tensor y = Normalization.groupNorm(x, 16, w, b, 1e-5);
-        y.backward(random(25, DType.FLOAT32, 6, 64, 8, 8));
-        Tensor xl = random(26, DType.FLOAT32, 300, 48).requiresGrad(true);
-        Tensor wl = random(27, DType.FLOAT32, 48).requiresGrad(true), bl = random(28, DType.FLOAT32, 48).requiresGrad(true);
+        // 32 groups of 1024 elements: two or more tasks; 200 rows of 128: two or more tasks, seven row blocks.
+        Tensor x = random(22, DType.FLOAT32, 8, 16, 16, 16).requiresGrad(true);
+        Tensor w = random(23, DType.FLOAT32, 16).requiresGrad(true), b = random(24, DType.FLOAT32, 16).requiresGrad(true);
+        Tensor y = Normalization.groupNorm(x, 4, w, b, 1e-5);
+        y.backward(random(25, DType.FLOAT32, 8, 16, 16, 16));
+        Tensor xl = random(26, DType.FLOAT32, 200, 128).requiresGrad(true);
+        Tensor wl = random(27, DType.FLOAT32, 128).requiresGrad(true), bl = random(28, DType.FLOAT32, 128).requiresGrad(true);
         Tensor yl = Normalization.layerNorm(xl, wl, bl, 1e-5);
-        yl.backward(random(29, DType.FLOAT32, 300, 48));
+        yl.backward(random(29, DType.FLOAT32, 200, 128));
         return new double[][] {y.toDoubleArray(), x.grad().toDoubleArray(), w.grad().toDoubleArray(), b.grad().toDoubleArray(),
             yl.toDoubleArray(), xl.grad().toDoubleArray(), wl.grad().toDoubleArray(), bl.grad().toDoubleArray()};
     }

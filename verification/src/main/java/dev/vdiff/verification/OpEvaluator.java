@@ -58,7 +58,8 @@ public interface OpEvaluator {
 
     /**
      * The outputs of one evaluation by name, and, for whole models, the parameters whose gradients the case
-     * compares against its {@code param_grads} file (by the file's tensor names).
+     * compares against its {@code param_grads} file (by the file's tensor names), e.g.
+     * {@code new Evaluation(Map.of("out", net.forward(x, t, y)), net.namedParameters())}.
      */
     record Evaluation(Map<String, Tensor> outputs, Map<String, Tensor> parameters) {
         /** A single output named {@code out}. */

@@ -4,11 +4,13 @@ import dev.vdiff.verification.ops.ActivationOps;
 import dev.vdiff.verification.ops.ArithmeticOps;
 import dev.vdiff.verification.ops.AttentionOps;
 import dev.vdiff.verification.ops.DiffusionOps;
+import dev.vdiff.verification.ops.LinearAlgebraOps;
 import dev.vdiff.verification.ops.LossOps;
 import dev.vdiff.verification.ops.NormalizationOps;
 import dev.vdiff.verification.ops.ReductionOps;
 import dev.vdiff.verification.ops.ResampleOps;
 import dev.vdiff.verification.ops.SpecialFunctionOps;
+import dev.vdiff.verification.ops.UNetOps;
 
 import java.util.Collections;
 import java.util.Map;
@@ -27,6 +29,7 @@ public final class OpRegistry {
         OpRegistry r = new OpRegistry();
         ArithmeticOps.register(r);
         ReductionOps.register(r);
+        LinearAlgebraOps.register(r);
         ActivationOps.register(r);
         ResampleOps.register(r);
         LossOps.register(r);
@@ -34,6 +37,7 @@ public final class OpRegistry {
         AttentionOps.register(r);
         SpecialFunctionOps.register(r);
         DiffusionOps.register(r);
+        UNetOps.register(r);
         return r;
     }
 

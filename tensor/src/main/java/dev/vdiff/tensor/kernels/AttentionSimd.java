@@ -12,7 +12,7 @@ import java.util.Arrays;
  * Vector API attention for float32 (formulas in {@link AttentionKernels}); loaded only when
  * {@link Simd#ENABLED}.
  *
- * <p>Per (batch, head) pair and block of query rows, the six products are done by one small matrix kernel,
+ * <p>Per (batch, head) pair and block of query rows, every product is done by one small matrix kernel,
  * {@link #gemm}: {@code C[m, n] (+)= sum_k A(m, k) B[k, n]} with B's and C's rows contiguous and vectorised
  * over n, and A read through two strides, so that a transposed A (P^T, dS^T) costs nothing. Products with
  * a transposed B (Q K^T, dO V^T) first transpose the small K or V of the pair ({@code [Sk, D]}) into
@@ -34,11 +34,24 @@ final class AttentionSimd {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int VL = F.length();
 
+    /**
+     * Per-thread scratch arrays (score tiles, transposed K and V), grown on demand and reused, so that a
+     * call allocates no tiles (a fresh 256 KiB tile costs more to zero than to fill). Every slot is fully
+     * written before it is read. Slots: 0 scores/P, 1 dP/dS, 2 K^T, 3 V^T, 4 lane sums.
+     */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[5][0]);
+
+    private static float[] scratch(int slot, int n) {
+        float[][] s = SCRATCH.get();
+        if (s[slot].length < n) s[slot] = new float[n];
+        return s[slot];
+    }
+
     static void forward(float[] q, float[] k, float[] v, float[] out, float[] lse, float[] probs, Geometry g, int lo, int hi) {
         int sq = g.sq(), sk = g.sk(), dk = g.dk(), dv = g.dv(), block = g.queryBlock();
         int qr = g.q().row(), kr = g.k().row(), vr = g.v().row(), or = g.o().row();
         float scale = (float) (1 / Math.sqrt(dk));
-        float[] s = new float[block * sk], kt = new float[dk * sk], lanes = new float[VL];
+        float[] s = scratch(0, block * sk), kt = scratch(2, dk * sk), lanes = scratch(4, VL);
         for (int pair = lo; pair < hi; pair++) {
             int b = pair / g.heads(), h = pair % g.heads();
             int qb = g.q().base(b, h), kb = g.k().base(b, h), vb = g.v().base(b, h), ob = g.o().base(b, h);
@@ -61,7 +74,7 @@ final class AttentionSimd {
         int sq = g.sq(), sk = g.sk(), dkk = g.dk(), dvv = g.dv(), block = g.queryBlock();
         int qr = g.q().row(), kr = g.k().row(), vr = g.v().row(), or = g.o().row();
         float scale = (float) (1 / Math.sqrt(dkk));
-        float[] p = new float[block * sk], ds = new float[block * sk], kt = new float[dkk * sk], vt = new float[dvv * sk];
+        float[] p = scratch(0, block * sk), ds = scratch(1, block * sk), kt = scratch(2, dkk * sk), vt = scratch(3, dvv * sk);
         for (int pair = lo; pair < hi; pair++) {
             int b = pair / g.heads(), h = pair % g.heads();
             int qb = g.q().base(b, h), kb = g.k().base(b, h), vb = g.v().base(b, h), ob = g.o().base(b, h);
@@ -275,10 +288,31 @@ final class AttentionSimd {
         x.intoArray(c, c0);
     }
 
-    /** Columns [n0, N) of one row of C, one element at a time. */
+    /**
+     * Columns [n0, N) of one row of C without vectors (N - n0 is less than a vector): eight columns at a time
+     * with eight independent scalar accumulators (the short-sequence case, e.g. 8 keys), then one at a time.
+     */
     private static void scalar(int n0, int N, int K, float[] a, int a0, int aCol, float[] b, int bOff, int bRow,
                                float[] c, int c0, boolean accumulate) {
-        for (int n = n0; n < N; n++) {
+        int n = n0;
+        for (; n + 8 <= N; n += 8) {
+            int cn = c0 + n;
+            float x0 = 0, x1 = 0, x2 = 0, x3 = 0, x4 = 0, x5 = 0, x6 = 0, x7 = 0;
+            if (accumulate) {
+                x0 = c[cn]; x1 = c[cn + 1]; x2 = c[cn + 2]; x3 = c[cn + 3];
+                x4 = c[cn + 4]; x5 = c[cn + 5]; x6 = c[cn + 6]; x7 = c[cn + 7];
+            }
+            for (int kk = 0, ak = a0, bk = bOff + n; kk < K; kk++, ak += aCol, bk += bRow) {
+                float w = a[ak];
+                x0 = Math.fma(w, b[bk], x0); x1 = Math.fma(w, b[bk + 1], x1);
+                x2 = Math.fma(w, b[bk + 2], x2); x3 = Math.fma(w, b[bk + 3], x3);
+                x4 = Math.fma(w, b[bk + 4], x4); x5 = Math.fma(w, b[bk + 5], x5);
+                x6 = Math.fma(w, b[bk + 6], x6); x7 = Math.fma(w, b[bk + 7], x7);
+            }
+            c[cn] = x0; c[cn + 1] = x1; c[cn + 2] = x2; c[cn + 3] = x3;
+            c[cn + 4] = x4; c[cn + 5] = x5; c[cn + 6] = x6; c[cn + 7] = x7;
+        }
+        for (; n < N; n++) {
             float x = accumulate ? c[c0 + n] : 0f;
             for (int kk = 0, ak = a0, bk = bOff + n; kk < K; kk++, ak += aCol, bk += bRow) x = Math.fma(a[ak], b[bk], x);
             c[c0 + n] = x;

@@ -3,7 +3,8 @@ package dev.vdiff.tensor.kernels;
 import dev.vdiff.tensor.Parallel;
 
 /**
- * Convolution forward and backward over flat arrays, as products on the blocked {@link Gemm} kernel with
+ * Convolution forward and backward over flat arrays, as products on the blocked {@link Gemm} kernel:
+ * stride-1 forward and input gradient on the padded grid ({@link PaddedGridF}), everything else with
  * implicit im2col ({@link Im2colF}, {@link Im2colD}). Layouts (see {@link ConvGeometry}):
  * x {@code [N, C, Q]}, w {@code [O, CK]}, bias {@code [O]}, out and dy {@code [N, O, P]}.
  *
@@ -16,17 +17,36 @@ public final class Conv {
 
     /** {@code out[n, o, :] = bias[o] + w[o, :] . col_n} (bias may be null). */
     public static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] out) {
+        if (stride1(g)) {
+            PaddedGridF.correlate(g.n, g.c, g.d, g.h, g.w, x, g.o, g.kd, g.kh, g.kw, w, g.pd, g.ph, g.pw, bias, out);
+            return;
+        }
         if (bias != null) fillRows(g, bias, out);
         Gemm.sgemm(g.n, g.o, g.p, g.ck, Panels.strided(w, new int[] {0}, 1, g.ck), Im2colF.im2col(g, x), out, 0, g.o * g.p, g.p, bias != null);
     }
 
     public static void forward(ConvGeometry g, double[] x, double[] w, double[] bias, double[] out) {
+        if (stride1(g)) {
+            PaddedGridD.correlate(g.n, g.c, g.d, g.h, g.w, x, g.o, g.kd, g.kh, g.kw, w, g.pd, g.ph, g.pw, bias, out);
+            return;
+        }
         if (bias != null) fillRows(g, bias, out);
         Gemm.dgemm(g.n, g.o, g.p, g.ck, Panels.strided(w, new int[] {0}, 1, g.ck), Im2colD.im2col(g, x), out, 0, g.o * g.p, g.p, bias != null);
     }
 
     /** {@code dx_n [C, Q] = wT [C, O*KK] . dcol_n}, with {@code wT[c, (o, tap)] = w[o, c, tap]}. */
     public static void inputGrad(ConvGeometry g, float[] dy, float[] w, float[] dx) {
+        if (stride1(g)) {
+            // dx is the correlation of dy (padded by k-1-p) with the flipped, channel-transposed kernel
+            float[] wf = new float[w.length];   // wf[c, o, a, b, e] = w[o, c, KD-1-a, KH-1-b, KW-1-e]
+            for (int o = 0; o < g.o; o++) {
+                for (int c = 0; c < g.c; c++) {
+                    for (int t = 0; t < g.kk; t++) wf[(c * g.o + o) * g.kk + g.kk - 1 - t] = w[(o * g.c + c) * g.kk + t];
+                }
+            }
+            PaddedGridF.correlate(g.n, g.o, g.od, g.oh, g.ow, dy, g.c, g.kd, g.kh, g.kw, wf, g.kd - 1 - g.pd, g.kh - 1 - g.ph, g.kw - 1 - g.pw, null, dx);
+            return;
+        }
         int okk = g.o * g.kk;
         float[] wt = new float[g.c * okk];
         for (int o = 0; o < g.o; o++) {
@@ -36,6 +56,17 @@ public final class Conv {
     }
 
     public static void inputGrad(ConvGeometry g, double[] dy, double[] w, double[] dx) {
+        if (stride1(g)) {
+            // dx is the correlation of dy (padded by k-1-p) with the flipped, channel-transposed kernel
+            double[] wf = new double[w.length];   // wf[c, o, a, b, e] = w[o, c, KD-1-a, KH-1-b, KW-1-e]
+            for (int o = 0; o < g.o; o++) {
+                for (int c = 0; c < g.c; c++) {
+                    for (int t = 0; t < g.kk; t++) wf[(c * g.o + o) * g.kk + g.kk - 1 - t] = w[(o * g.c + c) * g.kk + t];
+                }
+            }
+            PaddedGridD.correlate(g.n, g.o, g.od, g.oh, g.ow, dy, g.c, g.kd, g.kh, g.kw, wf, g.kd - 1 - g.pd, g.kh - 1 - g.ph, g.kw - 1 - g.pw, null, dx);
+            return;
+        }
         int okk = g.o * g.kk;
         double[] wt = new double[g.c * okk];
         for (int o = 0; o < g.o; o++) {
@@ -44,13 +75,27 @@ public final class Conv {
         Gemm.dgemm(g.n, g.c, g.q, okk, Panels.strided(wt, new int[] {0}, 1, okk), Im2colD.col2imT(g, dy), dx, 0, g.c * g.q, g.q, false);
     }
 
-    /** {@code dw [O, CK] = sum over n of dy_n [O, P] . col_n^T}: one product with K = N*P. */
+    /**
+     * {@code dw [O, CK] = sum over n of dy_n [O, P] . col_n^T}: one product with K = N*P, computed with the
+     * columns in (tap, c) order from a channels-last copy of x (see {@link Im2colF#im2colChannelsLast}), then
+     * reordered to (c, tap).
+     */
     public static void weightGrad(ConvGeometry g, float[] x, float[] dy, float[] dw) {
-        Gemm.sgemm(1, g.o, g.ck, g.n * g.p, Im2colF.outputRows(g, dy), Im2colF.im2colT(g, x), dw, 0, 0, g.ck, false);
+        float[] xt = new float[x.length], dwt = new float[dw.length];
+        Parallel.forRange(g.n, 1, (lo, hi) -> {
+            for (int n = lo; n < hi; n++) transpose(x, n * g.c * g.q, g.c, g.q, xt);
+        });
+        Gemm.sgemm(1, g.o, g.ck, g.n * g.p, Im2colF.outputRows(g, dy), Im2colF.im2colChannelsLast(g, xt), dwt, 0, 0, g.ck, false);
+        for (int o = 0; o < g.o; o++) transpose(dwt, o * g.ck, g.kk, g.c, dw);   // [O, KK, C] -> [O, C, KK]
     }
 
     public static void weightGrad(ConvGeometry g, double[] x, double[] dy, double[] dw) {
-        Gemm.dgemm(1, g.o, g.ck, g.n * g.p, Im2colD.outputRows(g, dy), Im2colD.im2colT(g, x), dw, 0, 0, g.ck, false);
+        double[] xt = new double[x.length], dwt = new double[dw.length];
+        Parallel.forRange(g.n, 1, (lo, hi) -> {
+            for (int n = lo; n < hi; n++) transpose(x, n * g.c * g.q, g.c, g.q, xt);
+        });
+        Gemm.dgemm(1, g.o, g.ck, g.n * g.p, Im2colD.outputRows(g, dy), Im2colD.im2colChannelsLast(g, xt), dwt, 0, 0, g.ck, false);
+        for (int o = 0; o < g.o; o++) transpose(dwt, o * g.ck, g.kk, g.c, dw);   // [O, KK, C] -> [O, C, KK]
     }
 
     /** {@code db[o] = sum over n, pos of dy[n, o, pos]}, accumulated in double in that order. */
@@ -78,6 +123,32 @@ public final class Conv {
                 db[o] = s;
             }
         });
+    }
+
+    /** Stride 1 and padding at most kernel - 1 on every axis: the padded-grid path ({@link PaddedGridF}) applies. */
+    private static boolean stride1(ConvGeometry g) {
+        return g.sd == 1 && g.sh == 1 && g.sw == 1 && g.pd < g.kd && g.ph < g.kh && g.pw < g.kw;
+    }
+
+    /** {@code dst[off + j*rows + i] = src[off + i*cols + j]}: the [rows, cols] block at off, transposed in place of the same block of dst. */
+    static void transpose(float[] src, int off, int rows, int cols, float[] dst) {
+        for (int i0 = 0; i0 < rows; i0 += 16) {
+            for (int j0 = 0; j0 < cols; j0 += 16) {
+                for (int i = i0; i < Math.min(rows, i0 + 16); i++) {
+                    for (int j = j0; j < Math.min(cols, j0 + 16); j++) dst[off + j * rows + i] = src[off + i * cols + j];
+                }
+            }
+        }
+    }
+
+    static void transpose(double[] src, int off, int rows, int cols, double[] dst) {
+        for (int i0 = 0; i0 < rows; i0 += 16) {
+            for (int j0 = 0; j0 < cols; j0 += 16) {
+                for (int i = i0; i < Math.min(rows, i0 + 16); i++) {
+                    for (int j = j0; j < Math.min(cols, j0 + 16); j++) dst[off + j * rows + i] = src[off + i * cols + j];
+                }
+            }
+        }
     }
 
     private static void fillRows(ConvGeometry g, float[] bias, float[] out) {

@@ -24,8 +24,8 @@ final class Direct {
                     int bp = bOff + p * bK;
                     for (int j = 0; j < n; j++) acc[j] = Math.fma(av, b[bp + j * bN], acc[j]);
                 }
-                boolean overwrite = k0 == 0 && !accumulate;
-                for (int j = 0; j < n; j++) c[ci + j] = (overwrite ? 0f : c[ci + j]) + acc[j];
+                if (k0 == 0 && !accumulate) java.util.Arrays.fill(c, ci, ci + n, 0f);
+                for (int j = 0; j < n; j++) c[ci + j] += acc[j];
             }
             if (k == 0 && !accumulate) java.util.Arrays.fill(c, ci, ci + n, 0f);
         }
@@ -44,8 +44,8 @@ final class Direct {
                     int bp = bOff + p * bK;
                     for (int j = 0; j < n; j++) acc[j] = Math.fma(av, b[bp + j * bN], acc[j]);
                 }
-                boolean overwrite = k0 == 0 && !accumulate;
-                for (int j = 0; j < n; j++) c[ci + j] = (overwrite ? 0.0 : c[ci + j]) + acc[j];
+                if (k0 == 0 && !accumulate) java.util.Arrays.fill(c, ci, ci + n, 0.0);
+                for (int j = 0; j < n; j++) c[ci + j] += acc[j];
             }
             if (k == 0 && !accumulate) java.util.Arrays.fill(c, ci, ci + n, 0.0);
         }

@@ -10,11 +10,12 @@ import java.util.concurrent.ForkJoinTask;
  *
  * <p>Algorithm (the GotoBLAS/BLIS layering):
  * <pre>
- *   for each k-block of KC (fixed):            A^T and B blocks packed into panels (Panels)
- *     pack A[:, kblock] into MR-row panels       (once per call, shared by all tasks)
- *     in parallel over tasks = (batch, m-tile, n-tile):
- *       for each NR-column panel of B in the n-tile:   pack it (kc x NR floats stay in L1)
- *         for each MR-row panel of A in the m-tile:    micro-kernel: C tile (+)= Apanel^T . Bpanel
+ *   pack A into MR-row panels, per k-block of KC         (once per call, shared by all tasks)
+ *   in parallel over tasks = (batch, m-tile, n-tile):
+ *     set the task's C tile to 0 (unless accumulating)
+ *     for each k-block of KC, in order:
+ *       for each NR-column panel of B in the n-tile:    pack it (KC x NR, stays in L1)
+ *         for each MR-row panel of A in the m-tile:     micro-kernel: C tile += Apanel^T . Bpanel
  * </pre>
  * The micro-kernel ({@link MicroKernel}) holds an MR x NR tile of C in registers and runs a chain of fused
  * multiply-adds down one k-block.
@@ -59,14 +60,14 @@ public final class Gemm {
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float[] c, int cOff, int ldc, boolean accumulate) {
-        sgemm(MicroKernel.FLOAT, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        sgemm(MicroKernel.floatKernel(), transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
     }
 
     /** The float64 form of {@link #sgemm(boolean, boolean, int, int, int, float[], int, int, float[], int, int, float[], int, int, boolean)}. */
     public static void dgemm(boolean transA, boolean transB, int m, int n, int k,
                              double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
                              double[] c, int cOff, int ldc, boolean accumulate) {
-        dgemm(MicroKernel.DOUBLE, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        dgemm(MicroKernel.doubleKernel(), transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
     }
 
     static void sgemm(MicroKernel.F kernel, boolean transA, boolean transB, int m, int n, int k,
@@ -101,7 +102,7 @@ public final class Gemm {
                                     float[] a, int aOff, int[] aBatch, int aK, int aM,
                                     float[] b, int bOff, int[] bBatch, int bK, int bN,
                                     float[] c, int cOff, int cBatch, int ldc, boolean accumulate) {
-        sgemm(MicroKernel.FLOAT, batches, m, n, k, aOff, aBatch, aK, aM, a, bOff, bBatch, bK, bN, b, c, cOff, cBatch, ldc, accumulate);
+        sgemm(MicroKernel.floatKernel(), batches, m, n, k, aOff, aBatch, aK, aM, a, bOff, bBatch, bK, bN, b, c, cOff, cBatch, ldc, accumulate);
     }
 
     /** The float64 form of {@link #sgemmBatched}. */
@@ -109,7 +110,7 @@ public final class Gemm {
                                     double[] a, int aOff, int[] aBatch, int aK, int aM,
                                     double[] b, int bOff, int[] bBatch, int bK, int bN,
                                     double[] c, int cOff, int cBatch, int ldc, boolean accumulate) {
-        dgemm(MicroKernel.DOUBLE, batches, m, n, k, aOff, aBatch, aK, aM, a, bOff, bBatch, bK, bN, b, c, cOff, cBatch, ldc, accumulate);
+        dgemm(MicroKernel.doubleKernel(), batches, m, n, k, aOff, aBatch, aK, aM, a, bOff, bBatch, bK, bN, b, c, cOff, cBatch, ldc, accumulate);
     }
 
     static void sgemm(MicroKernel.F kernel, int batches, int m, int n, int k,
@@ -159,13 +160,13 @@ public final class Gemm {
      */
     public static void sgemm(int batches, int m, int n, int k, Panels.F aT, Panels.F b,
                              float[] c, int cOff, int cBatch, int ldc, boolean accumulate) {
-        sgemm(MicroKernel.FLOAT, batches, m, n, k, aT, b, c, cOff, cBatch, ldc, accumulate);
+        sgemm(MicroKernel.floatKernel(), batches, m, n, k, aT, b, c, cOff, cBatch, ldc, accumulate);
     }
 
     /** The float64 form of {@link #sgemm(int, int, int, int, Panels.F, Panels.F, float[], int, int, int, boolean)}. */
     public static void dgemm(int batches, int m, int n, int k, Panels.D aT, Panels.D b,
                              double[] c, int cOff, int cBatch, int ldc, boolean accumulate) {
-        dgemm(MicroKernel.DOUBLE, batches, m, n, k, aT, b, c, cOff, cBatch, ldc, accumulate);
+        dgemm(MicroKernel.doubleKernel(), batches, m, n, k, aT, b, c, cOff, cBatch, ldc, accumulate);
     }
 
     static void sgemm(MicroKernel.F kernel, int batches, int m, int n, int k, Panels.F aT, Panels.F b,
@@ -211,17 +212,21 @@ public final class Gemm {
         }
 
         abstract boolean aVaries();
-        abstract Object newArray(int length);
+        /** A work array of at least {@code length} elements from {@link Scratch} slot {@code slot}. */
+        abstract Object newArray(int slot, int length);
         abstract void packA(int batch, int k0, int kc, int i0, int rows, Object dst, int off);
+        /** Packs B columns [j0, j0 + cols), at most NR of them, of a k-block as one panel. */
         abstract void packB(int batch, int k0, int kc, int j0, int cols, Object dst, int off);
-        /** Runs the micro-kernel for the C tile at (i0, j0) of batch t; partial tiles go through {@code tmp}. */
-        abstract void tile(int kc, Object ap, int ao, Object bp, int bo, int t, int i0, int j0, int rows, int cols, boolean overwrite, Object tmp);
+        /** Runs the micro-kernel for the C tile at (i0, j0) of batch t (C += A.B); partial tiles go through {@code tmp}. */
+        abstract void tile(int kc, Object ap, int ao, Object bp, int bo, int t, int i0, int j0, int rows, int cols, Object tmp);
+        /** Sets rows [i0, i1) x columns [j0, j1) of C_t to zero. */
+        abstract void zero(int t, int i0, int i1, int j0, int j1);
 
         void run() {
             int kBlocks = (k + KC - 1) / KC, mPanels = (m + mr - 1) / mr, nPanels = (n + nr - 1) / nr;
             int aCopies = aVaries() ? batches : 1;
             int aSize = mPanels * mr * k;   // one packed A: [k-block][m-panel][kc][mr]
-            Object ap = newArray(aCopies * aSize);
+            Object ap = newArray(Scratch.A, aCopies * aSize);
             Parallel.forRange(aCopies * kBlocks, 1, (lo, hi) -> {
                 for (int q = lo; q < hi; q++) {
                     int t = q / kBlocks, k0 = (q % kBlocks) * KC, kc = Math.min(KC, k - k0);
@@ -231,42 +236,46 @@ public final class Gemm {
                 }
             });
 
-            // Tiling only decides who computes which tile, never how: pick enough tasks to keep the threads
-            // busy, splitting N first (free) and M only when needed (each m-tile packs B again).
+            // Tiling only decides who computes which tile, never how. Tasks split N first: that costs nothing
+            // (every task sweeps all of A per B panel anyway). Splitting M makes each m-tile pack B again, which
+            // for im2col operands costs about as much as the arithmetic it shares out, so M is split only when
+            // N gives too few tasks for the threads, or when the A block would not stay in L2.
             int threads = ForkJoinTask.inForkJoinPool() ? 1 : Parallel.threads();
-            int want = threads == 1 ? 1 : 4 * threads;
-            int nTiles = Math.min(nPanels, Math.max(1, (want + batches - 1) / batches));
+            int nTiles = threads == 1 ? 1 : Math.min(nPanels, Math.max(1, (8 * threads + batches - 1) / batches));
             int tileN = (nPanels + nTiles - 1) / nTiles;
             nTiles = (nPanels + tileN - 1) / tileN;
             int maxTileM = Math.max(1, A_BLOCK_BYTES / (KC * mr * elemBytes));
-            int mTiles = Math.max((mPanels + maxTileM - 1) / maxTileM, Math.min(mPanels, (want + batches * nTiles - 1) / (batches * nTiles)));
+            int mTiles = (mPanels + maxTileM - 1) / maxTileM;
+            if (batches * nTiles * mTiles < 2 * threads) mTiles = Math.min(mPanels, (2 * threads + batches * nTiles - 1) / (batches * nTiles));
             int tileM = (mPanels + mTiles - 1) / mTiles;
             int mTilesF = (mPanels + tileM - 1) / tileM, nTilesF = nTiles, tileNF = tileN;
 
             Parallel.forRange(batches * mTilesF * nTilesF, 1, (lo, hi) -> {
-                Object bp = newArray(KC * tileNF * nr);   // the task's B block: [n-panel][kc][nr]
-                Object tmp = newArray(mr * nr);
+                Object bp = newArray(Scratch.B, KC * nr);   // one packed B panel: [kc][nr]
+                Object tmp = newArray(-1, mr * nr);
                 for (int task = lo; task < hi; task++) {
                     int t = task / (mTilesF * nTilesF), rest = task % (mTilesF * nTilesF);
                     int p0 = (rest / nTilesF) * tileM, p1 = Math.min(mPanels, p0 + tileM);
                     int q0 = (rest % nTilesF) * tileNF, q1 = Math.min(nPanels, q0 + tileNF);
                     int aBase = aVaries() ? t * aSize : 0;
+                    if (!accumulate) zero(t, p0 * mr, Math.min(m, p1 * mr), q0 * nr, Math.min(n, q1 * nr));   // then C = 0 + sum
                     for (int k0 = 0; k0 < k; k0 += KC) {
                         int kc = Math.min(KC, k - k0);
-                        boolean overwrite = k0 == 0 && !accumulate;
-                        // Pack the whole n-tile of this k-block first (long sequential reads of B's rows), then
-                        // sweep it panel by panel: one B panel stays in L1 while the A panels stream from L2.
-                        for (int q = q0; q < q1; q++) packB(t, k0, kc, q * nr, Math.min(nr, n - q * nr), bp, (q - q0) * kc * nr);
                         for (int q = q0; q < q1; q++) {
+                            // Pack one B panel (kc x NR: 24 KiB for float) just before use: it stays in L1 while
+                            // the A panels of the m-tile stream past it from L2.
                             int j0 = q * nr, cols = Math.min(nr, n - j0);
+                            packB(t, k0, kc, j0, cols, bp, 0);
                             for (int p = p0; p < p1; p++) {
                                 int i0 = p * mr;
-                                tile(kc, ap, aBase + k0 * mPanels * mr + p * kc * mr, bp, (q - q0) * kc * nr, t, i0, j0, Math.min(mr, m - i0), cols, overwrite, tmp);
+                                tile(kc, ap, aBase + k0 * mPanels * mr + p * kc * mr, bp, 0, t, i0, j0, Math.min(mr, m - i0), cols, tmp);
                             }
                         }
                     }
                 }
+                Scratch.release(Scratch.B, bp);
             });
+            Scratch.release(Scratch.A, ap);
         }
     }
 
@@ -289,23 +298,25 @@ public final class Gemm {
         }
 
         boolean aVaries() { return aT.varies(); }
-        Object newArray(int length) { return new float[length]; }
+        Object newArray(int slot, int length) { return slot < 0 ? new float[length] : Scratch.floats(slot, length); }
         void packA(int t, int k0, int kc, int i0, int rows, Object dst, int off) { aT.pack(t, k0, kc, i0, rows, mr, (float[]) dst, off); }
         void packB(int t, int k0, int kc, int j0, int cols, Object dst, int off) { b.pack(t, k0, kc, j0, cols, nr, (float[]) dst, off); }
 
-        void tile(int kc, Object ap, int ao, Object bp, int bo, int t, int i0, int j0, int rows, int cols, boolean overwrite, Object tmpObj) {
+        void tile(int kc, Object ap, int ao, Object bp, int bo, int t, int i0, int j0, int rows, int cols, Object tmpObj) {
             int co = cOff + t * cBatch + i0 * ldc + j0;
             if (rows == mr && cols == nr) {
-                kernel.tile(kc, (float[]) ap, ao, (float[]) bp, bo, c, co, ldc, overwrite);
+                kernel.tile(kc, (float[]) ap, ao, (float[]) bp, bo, c, co, ldc);
                 return;
             }
             // A partial tile: run the kernel on a full-size copy, then write back the part inside C.
             float[] tmp = (float[]) tmpObj;
-            if (!overwrite) {
-                for (int r = 0; r < rows; r++) System.arraycopy(c, co + r * ldc, tmp, r * nr, cols);
-            }
-            kernel.tile(kc, (float[]) ap, ao, (float[]) bp, bo, tmp, 0, nr, overwrite);
+            for (int r = 0; r < rows; r++) System.arraycopy(c, co + r * ldc, tmp, r * nr, cols);
+            kernel.tile(kc, (float[]) ap, ao, (float[]) bp, bo, tmp, 0, nr);
             for (int r = 0; r < rows; r++) System.arraycopy(tmp, r * nr, c, co + r * ldc, cols);
+        }
+
+        void zero(int t, int i0, int i1, int j0, int j1) {
+            for (int i = i0; i < i1; i++) java.util.Arrays.fill(c, cOff + t * cBatch + i * ldc + j0, cOff + t * cBatch + i * ldc + j1, 0f);
         }
     }
 
@@ -328,23 +339,25 @@ public final class Gemm {
         }
 
         boolean aVaries() { return aT.varies(); }
-        Object newArray(int length) { return new double[length]; }
+        Object newArray(int slot, int length) { return slot < 0 ? new double[length] : Scratch.doubles(slot, length); }
         void packA(int t, int k0, int kc, int i0, int rows, Object dst, int off) { aT.pack(t, k0, kc, i0, rows, mr, (double[]) dst, off); }
         void packB(int t, int k0, int kc, int j0, int cols, Object dst, int off) { b.pack(t, k0, kc, j0, cols, nr, (double[]) dst, off); }
 
-        void tile(int kc, Object ap, int ao, Object bp, int bo, int t, int i0, int j0, int rows, int cols, boolean overwrite, Object tmpObj) {
+        void tile(int kc, Object ap, int ao, Object bp, int bo, int t, int i0, int j0, int rows, int cols, Object tmpObj) {
             int co = cOff + t * cBatch + i0 * ldc + j0;
             if (rows == mr && cols == nr) {
-                kernel.tile(kc, (double[]) ap, ao, (double[]) bp, bo, c, co, ldc, overwrite);
+                kernel.tile(kc, (double[]) ap, ao, (double[]) bp, bo, c, co, ldc);
                 return;
             }
             // A partial tile: run the kernel on a full-size copy, then write back the part inside C.
             double[] tmp = (double[]) tmpObj;
-            if (!overwrite) {
-                for (int r = 0; r < rows; r++) System.arraycopy(c, co + r * ldc, tmp, r * nr, cols);
-            }
-            kernel.tile(kc, (double[]) ap, ao, (double[]) bp, bo, tmp, 0, nr, overwrite);
+            for (int r = 0; r < rows; r++) System.arraycopy(c, co + r * ldc, tmp, r * nr, cols);
+            kernel.tile(kc, (double[]) ap, ao, (double[]) bp, bo, tmp, 0, nr);
             for (int r = 0; r < rows; r++) System.arraycopy(tmp, r * nr, c, co + r * ldc, cols);
+        }
+
+        void zero(int t, int i0, int i1, int j0, int j1) {
+            for (int i = i0; i < i1; i++) java.util.Arrays.fill(c, cOff + t * cBatch + i * ldc + j0, cOff + t * cBatch + i * ldc + j1, 0.0);
         }
     }
 }

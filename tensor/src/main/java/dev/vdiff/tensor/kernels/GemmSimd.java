@@ -18,11 +18,59 @@ final class GemmSimd {
     private GemmSimd() {}
 
     static MicroKernel.F floatKernel() {
+        startWarmUp();
         return new FloatTile();
     }
 
     static MicroKernel.D doubleKernel() {
+        startWarmUp();
         return new DoubleTile();
+    }
+
+    private static volatile boolean compiled;
+    private static boolean warming;
+
+    /**
+     * True once the kernels run at compiled speed. Below C2 the Vector API is not intrinsified (every
+     * operation allocates and loops over lanes) and these kernels are some 500 times slower than compiled,
+     * and also slower than the scalar kernel; C2 compiles them only after hundreds of calls, which real
+     * products at that speed take seconds to make. So a daemon thread calls them on a tiny problem until a
+     * call is fast, while products use the scalar kernel (same bits). If C2 never compiles them
+     * (e.g. {@code -XX:TieredStopAtLevel=1}), products stay scalar.
+     */
+    static boolean compiled() {
+        return compiled;
+    }
+
+    private static synchronized void startWarmUp() {
+        if (warming) return;
+        warming = true;
+        Thread t = new Thread(GemmSimd::warmUp, "vdiff-gemm-warmup");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void warmUp() {
+        FloatTile f = new FloatTile();
+        DoubleTile d = new DoubleTile();
+        int kc = 32;
+        float[] af = new float[kc * FloatTile.MR], bf = new float[kc * FloatTile.NR], cf = new float[FloatTile.MR * FloatTile.NR];
+        double[] ad = new double[kc * DoubleTile.MR], bd = new double[kc * DoubleTile.NR], cd = new double[DoubleTile.MR * DoubleTile.NR];
+        long giveUp = System.nanoTime() + 120_000_000_000L;
+        while (System.nanoTime() < giveUp) {
+            long fastest = Long.MAX_VALUE;
+            for (int i = 0; i < 50; i++) {
+                long t0 = System.nanoTime();
+                f.tile(kc, af, 0, bf, 0, cf, 0, FloatTile.NR);
+                d.tile(kc, ad, 0, bd, 0, cd, 0, DoubleTile.NR);
+                fastest = Math.min(fastest, System.nanoTime() - t0);
+            }
+            // compiled: ~1 microsecond for both (18k fused multiply-adds); below C2: hundreds
+            if (fastest < 20_000) {
+                compiled = true;
+                return;
+            }
+        }
     }
 
     /** C[8, 3L] (+)= A-panel[kc, 8]^T . B-panel[kc, 3L], L = lanes of the preferred float species. */
@@ -33,7 +81,7 @@ final class GemmSimd {
         public int mr() { return MR; }
         public int nr() { return NR; }
 
-        public void tile(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, boolean overwrite) {
+        public void tile(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc) {
             FloatVector z = FloatVector.zero(S);
             FloatVector c00 = z, c01 = z, c02 = z, c10 = z, c11 = z, c12 = z;
             FloatVector c20 = z, c21 = z, c22 = z, c30 = z, c31 = z, c32 = z;
@@ -51,41 +99,42 @@ final class GemmSimd {
                 { FloatVector x = FloatVector.broadcast(S, a[ak + 6]); c60 = x.fma(b0, c60); c61 = x.fma(b1, c61); c62 = x.fma(b2, c62); }
                 { FloatVector x = FloatVector.broadcast(S, a[ak + 7]); c70 = x.fma(b0, c70); c71 = x.fma(b1, c71); c72 = x.fma(b2, c72); }
             }
-            // C = (overwrite ? 0 : C) + acc. One store path keeps the method small enough for C2 to inline every
-            // vector operation (a vector passed to a call that is not inlined gets boxed: an allocation per use).
+            // C += acc, written out here rather than in a helper: a vector passed to a call that C2 does not inline
+            // is boxed (an allocation per use). No branch on the data either: a branch that profiling saw go one
+            // way only is compiled as a trap, and recompiling this method takes C2 seconds.
             int o;
             o = co;
-            (overwrite ? z : FloatVector.fromArray(S, c, o)).add(c00).intoArray(c, o);
-            (overwrite ? z : FloatVector.fromArray(S, c, o + L)).add(c01).intoArray(c, o + L);
-            (overwrite ? z : FloatVector.fromArray(S, c, o + 2 * L)).add(c02).intoArray(c, o + 2 * L);
+            FloatVector.fromArray(S, c, o).add(c00).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c01).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c02).intoArray(c, o + 2 * L);
             o = co + ldc;
-            (overwrite ? z : FloatVector.fromArray(S, c, o)).add(c10).intoArray(c, o);
-            (overwrite ? z : FloatVector.fromArray(S, c, o + L)).add(c11).intoArray(c, o + L);
-            (overwrite ? z : FloatVector.fromArray(S, c, o + 2 * L)).add(c12).intoArray(c, o + 2 * L);
+            FloatVector.fromArray(S, c, o).add(c10).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c11).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c12).intoArray(c, o + 2 * L);
             o = co + 2 * ldc;
-            (overwrite ? z : FloatVector.fromArray(S, c, o)).add(c20).intoArray(c, o);
-            (overwrite ? z : FloatVector.fromArray(S, c, o + L)).add(c21).intoArray(c, o + L);
-            (overwrite ? z : FloatVector.fromArray(S, c, o + 2 * L)).add(c22).intoArray(c, o + 2 * L);
+            FloatVector.fromArray(S, c, o).add(c20).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c21).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c22).intoArray(c, o + 2 * L);
             o = co + 3 * ldc;
-            (overwrite ? z : FloatVector.fromArray(S, c, o)).add(c30).intoArray(c, o);
-            (overwrite ? z : FloatVector.fromArray(S, c, o + L)).add(c31).intoArray(c, o + L);
-            (overwrite ? z : FloatVector.fromArray(S, c, o + 2 * L)).add(c32).intoArray(c, o + 2 * L);
+            FloatVector.fromArray(S, c, o).add(c30).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c31).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c32).intoArray(c, o + 2 * L);
             o = co + 4 * ldc;
-            (overwrite ? z : FloatVector.fromArray(S, c, o)).add(c40).intoArray(c, o);
-            (overwrite ? z : FloatVector.fromArray(S, c, o + L)).add(c41).intoArray(c, o + L);
-            (overwrite ? z : FloatVector.fromArray(S, c, o + 2 * L)).add(c42).intoArray(c, o + 2 * L);
+            FloatVector.fromArray(S, c, o).add(c40).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c41).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c42).intoArray(c, o + 2 * L);
             o = co + 5 * ldc;
-            (overwrite ? z : FloatVector.fromArray(S, c, o)).add(c50).intoArray(c, o);
-            (overwrite ? z : FloatVector.fromArray(S, c, o + L)).add(c51).intoArray(c, o + L);
-            (overwrite ? z : FloatVector.fromArray(S, c, o + 2 * L)).add(c52).intoArray(c, o + 2 * L);
+            FloatVector.fromArray(S, c, o).add(c50).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c51).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c52).intoArray(c, o + 2 * L);
             o = co + 6 * ldc;
-            (overwrite ? z : FloatVector.fromArray(S, c, o)).add(c60).intoArray(c, o);
-            (overwrite ? z : FloatVector.fromArray(S, c, o + L)).add(c61).intoArray(c, o + L);
-            (overwrite ? z : FloatVector.fromArray(S, c, o + 2 * L)).add(c62).intoArray(c, o + 2 * L);
+            FloatVector.fromArray(S, c, o).add(c60).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c61).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c62).intoArray(c, o + 2 * L);
             o = co + 7 * ldc;
-            (overwrite ? z : FloatVector.fromArray(S, c, o)).add(c70).intoArray(c, o);
-            (overwrite ? z : FloatVector.fromArray(S, c, o + L)).add(c71).intoArray(c, o + L);
-            (overwrite ? z : FloatVector.fromArray(S, c, o + 2 * L)).add(c72).intoArray(c, o + 2 * L);
+            FloatVector.fromArray(S, c, o).add(c70).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c71).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c72).intoArray(c, o + 2 * L);
         }
     }
 
@@ -97,7 +146,7 @@ final class GemmSimd {
         public int mr() { return MR; }
         public int nr() { return NR; }
 
-        public void tile(int kc, double[] a, int ao, double[] b, int bo, double[] c, int co, int ldc, boolean overwrite) {
+        public void tile(int kc, double[] a, int ao, double[] b, int bo, double[] c, int co, int ldc) {
             DoubleVector z = DoubleVector.zero(S);
             DoubleVector c00 = z, c01 = z, c02 = z, c10 = z, c11 = z, c12 = z;
             DoubleVector c20 = z, c21 = z, c22 = z, c30 = z, c31 = z, c32 = z;
@@ -115,41 +164,42 @@ final class GemmSimd {
                 { DoubleVector x = DoubleVector.broadcast(S, a[ak + 6]); c60 = x.fma(b0, c60); c61 = x.fma(b1, c61); c62 = x.fma(b2, c62); }
                 { DoubleVector x = DoubleVector.broadcast(S, a[ak + 7]); c70 = x.fma(b0, c70); c71 = x.fma(b1, c71); c72 = x.fma(b2, c72); }
             }
-            // C = (overwrite ? 0 : C) + acc. One store path keeps the method small enough for C2 to inline every
-            // vector operation (a vector passed to a call that is not inlined gets boxed: an allocation per use).
+            // C += acc, written out here rather than in a helper: a vector passed to a call that C2 does not inline
+            // is boxed (an allocation per use). No branch on the data either: a branch that profiling saw go one
+            // way only is compiled as a trap, and recompiling this method takes C2 seconds.
             int o;
             o = co;
-            (overwrite ? z : DoubleVector.fromArray(S, c, o)).add(c00).intoArray(c, o);
-            (overwrite ? z : DoubleVector.fromArray(S, c, o + L)).add(c01).intoArray(c, o + L);
-            (overwrite ? z : DoubleVector.fromArray(S, c, o + 2 * L)).add(c02).intoArray(c, o + 2 * L);
+            DoubleVector.fromArray(S, c, o).add(c00).intoArray(c, o);
+            DoubleVector.fromArray(S, c, o + L).add(c01).intoArray(c, o + L);
+            DoubleVector.fromArray(S, c, o + 2 * L).add(c02).intoArray(c, o + 2 * L);
             o = co + ldc;
-            (overwrite ? z : DoubleVector.fromArray(S, c, o)).add(c10).intoArray(c, o);
-            (overwrite ? z : DoubleVector.fromArray(S, c, o + L)).add(c11).intoArray(c, o + L);
-            (overwrite ? z : DoubleVector.fromArray(S, c, o + 2 * L)).add(c12).intoArray(c, o + 2 * L);
+            DoubleVector.fromArray(S, c, o).add(c10).intoArray(c, o);
+            DoubleVector.fromArray(S, c, o + L).add(c11).intoArray(c, o + L);
+            DoubleVector.fromArray(S, c, o + 2 * L).add(c12).intoArray(c, o + 2 * L);
             o = co + 2 * ldc;
-            (overwrite ? z : DoubleVector.fromArray(S, c, o)).add(c20).intoArray(c, o);
-            (overwrite ? z : DoubleVector.fromArray(S, c, o + L)).add(c21).intoArray(c, o + L);
-            (overwrite ? z : DoubleVector.fromArray(S, c, o + 2 * L)).add(c22).intoArray(c, o + 2 * L);
+            DoubleVector.fromArray(S, c, o).add(c20).intoArray(c, o);
+            DoubleVector.fromArray(S, c, o + L).add(c21).intoArray(c, o + L);
+            DoubleVector.fromArray(S, c, o + 2 * L).add(c22).intoArray(c, o + 2 * L);
             o = co + 3 * ldc;
-            (overwrite ? z : DoubleVector.fromArray(S, c, o)).add(c30).intoArray(c, o);
-            (overwrite ? z : DoubleVector.fromArray(S, c, o + L)).add(c31).intoArray(c, o + L);
-            (overwrite ? z : DoubleVector.fromArray(S, c, o + 2 * L)).add(c32).intoArray(c, o + 2 * L);
+            DoubleVector.fromArray(S, c, o).add(c30).intoArray(c, o);
+            DoubleVector.fromArray(S, c, o + L).add(c31).intoArray(c, o + L);
+            DoubleVector.fromArray(S, c, o + 2 * L).add(c32).intoArray(c, o + 2 * L);
             o = co + 4 * ldc;
-            (overwrite ? z : DoubleVector.fromArray(S, c, o)).add(c40).intoArray(c, o);
-            (overwrite ? z : DoubleVector.fromArray(S, c, o + L)).add(c41).intoArray(c, o + L);
-            (overwrite ? z : DoubleVector.fromArray(S, c, o + 2 * L)).add(c42).intoArray(c, o + 2 * L);
+            DoubleVector.fromArray(S, c, o).add(c40).intoArray(c, o);
+            DoubleVector.fromArray(S, c, o + L).add(c41).intoArray(c, o + L);
+            DoubleVector.fromArray(S, c, o + 2 * L).add(c42).intoArray(c, o + 2 * L);
             o = co + 5 * ldc;
-            (overwrite ? z : DoubleVector.fromArray(S, c, o)).add(c50).intoArray(c, o);
-            (overwrite ? z : DoubleVector.fromArray(S, c, o + L)).add(c51).intoArray(c, o + L);
-            (overwrite ? z : DoubleVector.fromArray(S, c, o + 2 * L)).add(c52).intoArray(c, o + 2 * L);
+            DoubleVector.fromArray(S, c, o).add(c50).intoArray(c, o);
+            DoubleVector.fromArray(S, c, o + L).add(c51).intoArray(c, o + L);
+            DoubleVector.fromArray(S, c, o + 2 * L).add(c52).intoArray(c, o + 2 * L);
             o = co + 6 * ldc;
-            (overwrite ? z : DoubleVector.fromArray(S, c, o)).add(c60).intoArray(c, o);
-            (overwrite ? z : DoubleVector.fromArray(S, c, o + L)).add(c61).intoArray(c, o + L);
-            (overwrite ? z : DoubleVector.fromArray(S, c, o + 2 * L)).add(c62).intoArray(c, o + 2 * L);
+            DoubleVector.fromArray(S, c, o).add(c60).intoArray(c, o);
+            DoubleVector.fromArray(S, c, o + L).add(c61).intoArray(c, o + L);
+            DoubleVector.fromArray(S, c, o + 2 * L).add(c62).intoArray(c, o + 2 * L);
             o = co + 7 * ldc;
-            (overwrite ? z : DoubleVector.fromArray(S, c, o)).add(c70).intoArray(c, o);
-            (overwrite ? z : DoubleVector.fromArray(S, c, o + L)).add(c71).intoArray(c, o + L);
-            (overwrite ? z : DoubleVector.fromArray(S, c, o + 2 * L)).add(c72).intoArray(c, o + 2 * L);
+            DoubleVector.fromArray(S, c, o).add(c70).intoArray(c, o);
+            DoubleVector.fromArray(S, c, o + L).add(c71).intoArray(c, o + L);
+            DoubleVector.fromArray(S, c, o + 2 * L).add(c72).intoArray(c, o + 2 * L);
         }
     }
 }

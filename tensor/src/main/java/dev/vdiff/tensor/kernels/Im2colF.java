@@ -6,11 +6,14 @@ package dev.vdiff.tensor.kernels;
  * {@code col_n[(c, tap), pos] = x[n, c, input position of (pos, tap)]} (0 in the padding):
  * <pre>
  *   forward   out_n [O, P]  = w [O, CK] . col_n [CK, P]                       ({@link #im2col})
- *   weights   dw    [O, CK] = sum_n dy_n [O, P] . col_n^T                     ({@link #outputRows}, {@link #im2colT})
+ *   weights   dw    [O, CK] = sum_n dy_n [O, P] . col_n^T                     ({@link #outputRows}, {@link #im2colChannelsLast})
  *   input     dx_n  [C, Q]  = wT [C, O*KK] . dcol_n [O*KK, Q],                ({@link #col2imT})
  *             dcol_n[(o, tap), q] = dy[n, o, output position that reads q through tap] (0 if none)
  * </pre>
- * float32; {@link Im2colD} is the same code for float64.
+ * These are the general forms (any stride and padding); stride-1 forward and input gradient take the faster
+ * {@link PaddedGridF} path, so im2col and col2imT serve strided convolutions only.
+ *
+ * <p>float32; {@link Im2colD} is the same code for float64.
  */
 public final class Im2colF {
     private Im2colF() {}
@@ -19,26 +22,113 @@ public final class Im2colF {
     public static Panels.F im2col(ConvGeometry g, float[] x) {
         return (n, k0, kc, j0, cols, width, dst, off) -> {
             for (int kk = 0; kk < kc; kk++) {
-                int k = k0 + kk, c = k / g.kk, t = k % g.kk;
-                int d = off + kk * width;
-                gather(g, x, (n * g.c + c) * g.q, g.tapD(t), g.tapH(t), g.tapW(t), j0, cols, dst, d, 1);
+                int k = k0 + kk, c = k / g.kk, t = k % g.kk, a = g.tapD(t), b = g.tapH(t), e = g.tapW(t);
+                int base = (n * g.c + c) * g.q, d = off + kk * width;
+                // walk output positions j0 .. j0+cols-1 one output row at a time
+                int ow = j0 % g.ow, rest = j0 / g.ow, oh = rest % g.oh, od = rest / g.oh;
+                for (int done = 0; done < cols; ) {
+                    int seg = Math.min(cols - done, g.ow - ow), dd = d + done;
+                    int id = od * g.sd + a - g.pd, ih = oh * g.sh + b - g.ph, iw0 = ow * g.sw + e - g.pw;
+                    if (id < 0 || id >= g.d || ih < 0 || ih >= g.h) {
+                        for (int i = 0; i < seg; i++) dst[dd + i] = 0f;
+                    } else {
+                        int row = base + (id * g.h + ih) * g.w;
+                        for (int i = 0; i < seg; i++) {
+                            int iw = iw0 + i * g.sw;
+                            dst[dd + i] = iw >= 0 && iw < g.w ? x[row + iw] : 0f;
+                        }
+                    }
+                    done += seg;
+                    ow = 0;
+                    if (++oh == g.oh) {
+                        oh = 0;
+                        od++;
+                    }
+                }
                 for (int j = cols; j < width; j++) dst[d + j] = 0f;
             }
         };
     }
 
-    /** B of the weight gradient: {@code S(k = (n, pos), j = (c, tap)) = col_n[j, pos]}, batch folded into k. */
-    public static Panels.F im2colT(ConvGeometry g, float[] x) {
-        return (unused, k0, kc, j0, cols, width, dst, off) -> {
-            for (int jj = 0; jj < cols; jj++) {
-                int j = j0 + jj, c = j / g.kk, t = j % g.kk;
-                for (int done = 0; done < kc; ) {
-                    int k = k0 + done, n = k / g.p, pos = k % g.p, seg = Math.min(kc - done, g.p - pos);
-                    gather(g, x, (n * g.c + c) * g.q, g.tapD(t), g.tapH(t), g.tapW(t), pos, seg, dst, off + done * width + jj, width);
+    /** B of the input gradient: {@code S_n(k = (o, tap), j = q) = dcol_n[k, j]}. */
+    public static Panels.F col2imT(ConvGeometry g, float[] dy) {
+        return (n, k0, kc, j0, cols, width, dst, off) -> {
+            for (int kk = 0; kk < kc; kk++) {
+                int k = k0 + kk, o = k / g.kk, t = k % g.kk, a = g.tapD(t), b = g.tapH(t), e = g.tapW(t);
+                int base = (n * g.o + o) * g.p, d = off + kk * width;
+                // walk input positions j0 .. j0+cols-1 one input row at a time
+                int iw = j0 % g.w, rest = j0 / g.w, ih = rest % g.h, id = rest / g.h;
+                for (int done = 0; done < cols; ) {
+                    int seg = Math.min(cols - done, g.w - iw), dd = d + done;
+                    // the output position reading (id, ih, iw) through this tap has od*sd = odn, oh*sh = ohn, ow*sw = own
+                    int odn = id + g.pd - a, ohn = ih + g.ph - b, own0 = iw + g.pw - e;
+                    if (odn < 0 || ohn < 0 || odn % g.sd != 0 || ohn % g.sh != 0 || odn / g.sd >= g.od || ohn / g.sh >= g.oh) {
+                        for (int i = 0; i < seg; i++) dst[dd + i] = 0f;
+                    } else {
+                        // with stride s a tap reads every s-th input column; columns past the last window never
+                        int row = base + (odn / g.sd * g.oh + ohn / g.sh) * g.ow;
+                        for (int i = 0; i < seg; i++) {
+                            int own = own0 + i;
+                            dst[dd + i] = own >= 0 && own % g.sw == 0 && own / g.sw < g.ow ? dy[row + own / g.sw] : 0f;
+                        }
+                    }
                     done += seg;
+                    iw = 0;
+                    if (++ih == g.h) {
+                        ih = 0;
+                        id++;
+                    }
+                }
+                for (int j = cols; j < width; j++) dst[d + j] = 0f;
+            }
+        };
+    }
+
+    /**
+     * B of the weight gradient, from a channels-last copy {@code xt [N, Q, C]} of x:
+     * {@code S(k = (n, pos), j = (tap, c)) = xt[n, input position of (pos, tap), c]}, batch folded into k.
+     * Columns are ordered (tap, c), so a row of a panel is a few runs of consecutive channels: one
+     * {@code arraycopy} each (with x itself, columns (c, tap) would be a gather with a stride of Q).
+     */
+    public static Panels.F im2colChannelsLast(ConvGeometry g, float[] xt) {
+        return (unused, k0, kc, j0, cols, width, dst, off) -> {
+            // the panel's columns as runs (tap, first channel, length, first column); the same for every row
+            int[] runs = new int[4 * cols];
+            int nRuns = 0;
+            for (int j = j0; j < j0 + cols; ) {
+                int t = j / g.c, c = j % g.c, len = Math.min(g.c - c, j0 + cols - j);
+                runs[4 * nRuns] = t;
+                runs[4 * nRuns + 1] = c;
+                runs[4 * nRuns + 2] = len;
+                runs[4 * nRuns + 3] = j - j0;
+                nRuns++;
+                j += len;
+            }
+            int k = k0, n = k / g.p, pos = k % g.p;
+            int ow = pos % g.ow, rest = pos / g.ow, oh = rest % g.oh, od = rest / g.oh;
+            for (int kk = 0; kk < kc; kk++) {
+                int d = off + kk * width;
+                for (int r = 0; r < nRuns; r++) {
+                    int t = runs[4 * r], len = runs[4 * r + 2], dc = d + runs[4 * r + 3];
+                    int id = od * g.sd + g.tapD(t) - g.pd, ih = oh * g.sh + g.tapH(t) - g.ph, iw = ow * g.sw + g.tapW(t) - g.pw;
+                    if (id >= 0 && id < g.d && ih >= 0 && ih < g.h && iw >= 0 && iw < g.w) {
+                        System.arraycopy(xt, ((n * g.d + id) * g.h + ih) * g.w * g.c + iw * g.c + runs[4 * r + 1], dst, dc, len);
+                    } else {
+                        for (int i = 0; i < len; i++) dst[dc + i] = 0f;
+                    }
+                }
+                for (int j = cols; j < width; j++) dst[d + j] = 0f;
+                if (++ow == g.ow) {
+                    ow = 0;
+                    if (++oh == g.oh) {
+                        oh = 0;
+                        if (++od == g.od) {
+                            od = 0;
+                            n++;
+                        }
+                    }
                 }
             }
-            Panels.zeroColumns(dst, off, kc, cols, width);
         };
     }
 
@@ -55,92 +145,5 @@ public final class Im2colF {
             }
             Panels.zeroColumns(dst, off, kc, rows, width);
         };
-    }
-
-    /** B of the input gradient: {@code S_n(k = (o, tap), j = q) = dcol_n[k, j]}. */
-    public static Panels.F col2imT(ConvGeometry g, float[] dy) {
-        return (n, k0, kc, j0, cols, width, dst, off) -> {
-            for (int kk = 0; kk < kc; kk++) {
-                int k = k0 + kk, o = k / g.kk, t = k % g.kk;
-                int d = off + kk * width;
-                gatherT(g, dy, (n * g.o + o) * g.p, g.tapD(t), g.tapH(t), g.tapW(t), j0, cols, dst, d);
-                for (int j = cols; j < width; j++) dst[d + j] = 0f;
-            }
-        };
-    }
-
-    /**
-     * {@code dst[d0 + i*ds] = x[base + input position of output position pos0 + i through tap (a, b, e)]}
-     * for {@code i < count} (positions of one image), 0 in the padding. Walks output rows: along a row the
-     * input is read at stride {@code sw}, contiguously when {@code sw = 1}.
-     */
-    static void gather(ConvGeometry g, float[] x, int base, int a, int b, int e, int pos0, int count, float[] dst, int d0, int ds) {
-        int ow = pos0 % g.ow, rest = pos0 / g.ow, oh = rest % g.oh, od = rest / g.oh;
-        for (int done = 0; done < count; ) {
-            int seg = Math.min(count - done, g.ow - ow);
-            int id = od * g.sd + a - g.pd, ih = oh * g.sh + b - g.ph, dd = d0 + done * ds;
-            int iw0 = ow * g.sw + e - g.pw;
-            if (id < 0 || id >= g.d || ih < 0 || ih >= g.h) {
-                for (int i = 0; i < seg; i++) dst[dd + i * ds] = 0f;
-            } else if (g.sw == 1) {
-                // iw = iw0 + i is inside [0, W) for i in [lo, hi)
-                int row = base + (id * g.h + ih) * g.w + iw0;
-                int lo = Math.min(seg, Math.max(0, -iw0)), hi = Math.max(lo, Math.min(seg, g.w - iw0));
-                for (int i = 0; i < lo; i++) dst[dd + i * ds] = 0f;
-                if (ds == 1) {
-                    for (int i = lo; i < hi; i++) dst[dd + i] = x[row + i];
-                } else {
-                    for (int i = lo; i < hi; i++) dst[dd + i * ds] = x[row + i];
-                }
-                for (int i = hi; i < seg; i++) dst[dd + i * ds] = 0f;
-            } else {
-                int row = base + (id * g.h + ih) * g.w;
-                for (int i = 0; i < seg; i++) {
-                    int iw = iw0 + i * g.sw;
-                    dst[dd + i * ds] = iw >= 0 && iw < g.w ? x[row + iw] : 0f;
-                }
-            }
-            done += seg;
-            ow = 0;
-            if (++oh == g.oh) {
-                oh = 0;
-                od++;
-            }
-        }
-    }
-
-    /**
-     * The transpose of {@link #gather}: {@code dst[d0 + i] = dy[base + output position that reads input
-     * position q0 + i through tap (a, b, e)]}, 0 where no output position does (with stride s only every
-     * s-th input position is read by a given tap; rows past the last window are never read).
-     */
-    static void gatherT(ConvGeometry g, float[] dy, int base, int a, int b, int e, int q0, int count, float[] dst, int d0) {
-        int iw = q0 % g.w, rest = q0 / g.w, ih = rest % g.h, id = rest / g.h;
-        for (int done = 0; done < count; ) {
-            int seg = Math.min(count - done, g.w - iw);
-            int dd = d0 + done;
-            int odn = id + g.pd - a, ohn = ih + g.ph - b, own0 = iw + g.pw - e;   // = od*sd, oh*sh, ow*sw if read
-            if (odn < 0 || ohn < 0 || odn % g.sd != 0 || ohn % g.sh != 0 || odn / g.sd >= g.od || ohn / g.sh >= g.oh) {
-                for (int i = 0; i < seg; i++) dst[dd + i] = 0f;
-            } else if (g.sw == 1) {
-                int row = base + (odn / g.sd * g.oh + ohn / g.sh) * g.ow + own0;
-                int lo = Math.min(seg, Math.max(0, -own0)), hi = Math.max(lo, Math.min(seg, g.ow - own0));
-                for (int i = 0; i < lo; i++) dst[dd + i] = 0f;
-                for (int i = lo; i < hi; i++) dst[dd + i] = dy[row + i];
-                for (int i = hi; i < seg; i++) dst[dd + i] = 0f;
-            } else {
-                int row = base + (odn / g.sd * g.oh + ohn / g.sh) * g.ow;
-                for (int i = 0; i < seg; i++) {
-                    int own = own0 + i;
-                    dst[dd + i] = own >= 0 && own % g.sw == 0 && own / g.sw < g.ow ? dy[row + own / g.sw] : 0f;
-                }
-            }
-            done += seg;
-            iw = 0;
-            if (++ih == g.h) {
-                ih = 0;
-                id++;
-            }
-        }
     }
 }

@@ -5,9 +5,13 @@ package dev.vdiff.tensor.kernels;
  *
  * <p>Panel layouts (see {@link Gemm}): the A panel holds {@code a[ao + k*MR + r] = A(i0 + r, k0 + k)}, the
  * B panel {@code b[bo + k*NR + j] = B(k0 + k, j0 + j)}, for {@code k < kc}. Every implementation computes,
- * for each tile element, {@code acc = 0; for k in 0..kc-1: acc = fma(A(r,k), B(k,j), acc)} and then
- * {@code C = (overwrite ? 0 : C) + acc} (the one formula, so that even the sign of a zero agrees). Fused multiply-adds are correctly rounded,
- * so every implementation of this contract (scalar or vector, any tile size) gives the same bits.
+ * for each tile element,
+ * <pre>
+ *   acc = 0;  for k in 0 .. kc-1:  acc = fma(A(r, k), B(k, j), acc);   C = C + acc
+ * </pre>
+ * (a product that overwrites C starts from a zeroed C, so even the sign of a zero agrees). Fused
+ * multiply-adds are correctly rounded, so every implementation of this contract (scalar or vector, any tile
+ * size) gives the same bits.
  */
 public final class MicroKernel {
     private MicroKernel() {}
@@ -16,24 +20,36 @@ public final class MicroKernel {
     public interface F {
         int mr();
         int nr();
-        void tile(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, boolean overwrite);
+        void tile(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc);
     }
 
     /** float64 tile, same contract. */
     public interface D {
         int mr();
         int nr();
-        void tile(int kc, double[] a, int ao, double[] b, int bo, double[] c, int co, int ldc, boolean overwrite);
+        void tile(int kc, double[] a, int ao, double[] b, int bo, double[] c, int co, int ldc);
     }
-
-    /** The float32 kernel in use: the Vector API one when {@link Simd#ENABLED}, else {@link #SCALAR_F}. */
-    public static final F FLOAT = Simd.ENABLED ? GemmSimd.floatKernel() : scalarFloat();
-    /** The float64 kernel in use. */
-    public static final D DOUBLE = Simd.ENABLED ? GemmSimd.doubleKernel() : scalarDouble();
 
     /** The readable reference kernels; used when the Vector API is absent and in tests as the oracle. */
     public static final F SCALAR_F = scalarFloat();
     public static final D SCALAR_D = scalarDouble();
+
+    /** The Vector API kernels when {@link Simd#ENABLED}, else the scalar ones. */
+    public static final F VECTOR_F = Simd.ENABLED ? GemmSimd.floatKernel() : SCALAR_F;
+    public static final D VECTOR_D = Simd.ENABLED ? GemmSimd.doubleKernel() : SCALAR_D;
+
+    /**
+     * The float32 kernel for the next product: the vector kernel once C2 has compiled it, the scalar one
+     * before (see {@link GemmSimd#compiled()}). Both give the same bits, so switching changes only speed.
+     */
+    public static F floatKernel() {
+        return Simd.ENABLED && GemmSimd.compiled() ? VECTOR_F : SCALAR_F;
+    }
+
+    /** The float64 kernel for the next product, chosen as {@link #floatKernel()}. */
+    public static D doubleKernel() {
+        return Simd.ENABLED && GemmSimd.compiled() ? VECTOR_D : SCALAR_D;
+    }
 
     private static final int SCALAR_MR = 8, SCALAR_NR = 32;
 
@@ -41,7 +57,7 @@ public final class MicroKernel {
         return new F() {
             public int mr() { return SCALAR_MR; }
             public int nr() { return SCALAR_NR; }
-            public void tile(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, boolean overwrite) {
+            public void tile(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc) {
                 final int mr = SCALAR_MR, nr = SCALAR_NR;
                 float[] acc = new float[mr * nr];   // acc[r*nr + j]
                 for (int k = 0; k < kc; k++) {
@@ -54,7 +70,7 @@ public final class MicroKernel {
                 }
                 for (int r = 0; r < mr; r++) {
                     int cr = co + r * ldc;
-                    for (int j = 0; j < nr; j++) c[cr + j] = (overwrite ? 0f : c[cr + j]) + acc[r * nr + j];
+                    for (int j = 0; j < nr; j++) c[cr + j] += acc[r * nr + j];
                 }
             }
         };
@@ -64,7 +80,7 @@ public final class MicroKernel {
         return new D() {
             public int mr() { return SCALAR_MR; }
             public int nr() { return SCALAR_NR / 2; }
-            public void tile(int kc, double[] a, int ao, double[] b, int bo, double[] c, int co, int ldc, boolean overwrite) {
+            public void tile(int kc, double[] a, int ao, double[] b, int bo, double[] c, int co, int ldc) {
                 final int mr = SCALAR_MR, nr = SCALAR_NR / 2;
                 double[] acc = new double[mr * nr];
                 for (int k = 0; k < kc; k++) {
@@ -77,7 +93,7 @@ public final class MicroKernel {
                 }
                 for (int r = 0; r < mr; r++) {
                     int cr = co + r * ldc;
-                    for (int j = 0; j < nr; j++) c[cr + j] = (overwrite ? 0.0 : c[cr + j]) + acc[r * nr + j];
+                    for (int j = 0; j < nr; j++) c[cr + j] += acc[r * nr + j];
                 }
             }
         };

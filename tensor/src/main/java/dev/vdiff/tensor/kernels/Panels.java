@@ -19,6 +19,7 @@ public final class Panels {
     public interface F {
         void pack(int batch, int k0, int kc, int c0, int cols, int width, float[] dst, int off);
 
+
         /** False when every batch reads the same matrix (then it is packed once and shared). */
         default boolean varies() {
             return true;
@@ -28,6 +29,7 @@ public final class Panels {
     /** A float64 operand. */
     public interface D {
         void pack(int batch, int k0, int kc, int c0, int cols, int width, double[] dst, int off);
+
 
         default boolean varies() {
             return true;
@@ -46,7 +48,7 @@ public final class Panels {
                     // rows of S are contiguous: copy row by row
                     for (int kk = 0; kk < kc; kk++) {
                         int s = base + kk * kStride, d = off + kk * width;
-                        for (int cc = 0; cc < cols; cc++) dst[d + cc] = data[s + cc];
+                        System.arraycopy(data, s, dst, d, cols);   // short rows: faster than a loop
                         for (int cc = cols; cc < width; cc++) dst[d + cc] = 0f;
                     }
                 } else {
@@ -73,7 +75,7 @@ public final class Panels {
                 if (cStride == 1) {
                     for (int kk = 0; kk < kc; kk++) {
                         int s = base + kk * kStride, d = off + kk * width;
-                        for (int cc = 0; cc < cols; cc++) dst[d + cc] = data[s + cc];
+                        System.arraycopy(data, s, dst, d, cols);
                         for (int cc = cols; cc < width; cc++) dst[d + cc] = 0.0;
                     }
                 } else {

@@ -52,6 +52,7 @@ public final class Attention {
         if (k.shape(0) != b || k.shape(1) != h || k.shape(3) != dk || v.shape(0) != b || v.shape(1) != h || v.shape(2) != sk) {
             throw new IllegalArgumentException(op + ": need q [B, H, Sq, Dk], k [B, H, Sk, Dk], v [B, H, Sk, Dv]; got q " + Shape.str(q.shape()) + ", k " + Shape.str(k.shape()) + ", v " + Shape.str(v.shape()));
         }
+        if (dk == 0) throw new IllegalArgumentException(op + ": the feature size Dk of q " + Shape.str(q.shape()) + " must be at least 1");
         Mask m = mask == null ? null : mask(op, mask, b, h, sq, sk);
         Geometry g = new Geometry(b, h, sq, sk, dk, dv, Rows.dense(h, sq, dk), Rows.dense(h, sk, dk), Rows.dense(h, sk, dv), Rows.dense(h, sq, dv), m);
         return run(op, q, k, v, g, new int[] {b, h, sq, dv}, probabilities);

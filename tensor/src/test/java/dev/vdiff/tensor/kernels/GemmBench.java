@@ -1,24 +1,67 @@
 package dev.vdiff.tensor.kernels;
 
+import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Parallel;
+import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.ops.Convolution;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
  * A timing harness, not a test: {@code java --add-modules jdk.incubator.vector -cp tensor/target/classes:tensor/target/test-classes
- * dev.vdiff.tensor.kernels.GemmBench [threads...]}. Prints best and median ms and GFLOP/s of square sgemm
- * (C = A.B, C preallocated, as the bench's matmul_512 / matmul_1024) for each thread count.
- * The machine is shared, so the best of many runs is the figure to compare.
+ * dev.vdiff.tensor.kernels.GemmBench [matmul|conv|all] [threads...]}. Prints best and median ms and GFLOP/s of
+ * the bench figures ({@code shared/bench/README.md}): square sgemm (C = A.B, C preallocated: matmul_512,
+ * matmul_1024) and conv2d_fwd_bwd (Conv 3x3 64->64, pad 1, bias, x [16,64,32,32], forward then backward to
+ * dx, dW, db for a fixed upstream), for each thread count. The machine is shared, so the best of many runs
+ * is the figure to compare.
  */
 public final class GemmBench {
     public static void main(String[] args) {
-        int[] threads = args.length == 0 ? new int[] {1, 2} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
-        System.out.printf("java %s, simd %s, kernel %dx%d%n", System.getProperty("java.version"), Simd.ENABLED, MicroKernel.FLOAT.mr(), MicroKernel.FLOAT.nr());
+        String what = args.length == 0 ? "all" : args[0];
+        int[] threads = args.length <= 1 ? new int[] {1, 2} : Arrays.stream(args, 1, args.length).mapToInt(Integer::parseInt).toArray();
+        System.out.printf("java %s, simd %s, kernel %dx%d, load average %.1f%n", System.getProperty("java.version"), Simd.ENABLED,
+            MicroKernel.VECTOR_F.mr(), MicroKernel.VECTOR_F.nr(), java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        long t0 = System.nanoTime();
+        while (Simd.ENABLED && !GemmSimd.compiled()) Thread.onSpinWait();   // until the vector kernel is compiled
+        System.out.printf("vector kernel compiled after %.1f s%n", (System.nanoTime() - t0) / 1e9);
         for (int th : threads) {
             Parallel.setThreads(th);
-            for (int n : new int[] {512, 1024}) square(n, th, n == 512 ? 60 : 20);
+            if (!what.equals("conv")) for (int n : new int[] {512, 1024}) square(n, th, n == 512 ? 60 : 20);
+            if (!what.equals("matmul")) conv(th, 20);
         }
+    }
+
+    static void conv(int threads, int reps) {
+        SplittableRandom rnd = new SplittableRandom(7);
+        Tensor x = random(rnd, 16, 64, 32, 32).requiresGrad(true), w = random(rnd, 64, 64, 3, 3).requiresGrad(true);
+        Tensor b = random(rnd, 64).requiresGrad(true), up = random(rnd, 16, 64, 32, 32);
+        Runnable step = () -> {
+            Tensor y = Convolution.conv2d(x, w, b, new int[] {1, 1}, new int[] {1, 1});
+            y.backward(up);
+            x.zeroGrad();
+            w.zeroGrad();
+            b.zeroGrad();
+        };
+        long until = System.nanoTime() + 3_000_000_000L;
+        while (System.nanoTime() < until) step.run();
+        double[] ms = new double[reps];
+        for (int r = 0; r < reps; r++) {
+            long t0 = System.nanoTime();
+            step.run();
+            ms[r] = (System.nanoTime() - t0) / 1e6;
+        }
+        Arrays.sort(ms);
+        double flop = 3.0 * 2 * 16 * 64 * 32 * 32 * 64 * 9;
+        System.out.printf("conv2d_fwd_bwd threads %d: best %.3f ms (%.1f GFLOP/s), median %.3f ms (%.1f GFLOP/s)%n",
+            threads, ms[0], flop / ms[0] / 1e6, ms[reps / 2], flop / ms[reps / 2] / 1e6);
+    }
+
+    static Tensor random(SplittableRandom rnd, int... shape) {
+        Tensor t = Tensor.zeros(DType.FLOAT32, shape);
+        float[] d = t.floats();
+        for (int i = 0; i < d.length; i++) d[i] = (float) rnd.nextDouble(-1, 1);
+        return t;
     }
 
     static void square(int n, int threads, int reps) {

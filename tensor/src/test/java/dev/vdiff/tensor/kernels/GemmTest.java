@@ -74,7 +74,7 @@ class GemmTest {
         assertArrayEquals(simdC, directC, "direct loop vs packed kernel");
         if (Simd.ENABLED) {
             float[] vecC = c0.clone();
-            Gemm.sgemm(MicroKernel.FLOAT, 1, m, n, k, Panels.strided(a, new int[] {aOff}, ta ? lda : 1, ta ? 1 : lda),
+            Gemm.sgemm(MicroKernel.VECTOR_F, 1, m, n, k, Panels.strided(a, new int[] {aOff}, ta ? lda : 1, ta ? 1 : lda),
                 Panels.strided(b, new int[] {bOff}, tb ? 1 : ldb, tb ? ldb : 1), vecC, cOff, 0, ldc, true);
             assertArrayEquals(scalarC, vecC, "vector kernel vs scalar kernel");
         }
@@ -106,7 +106,7 @@ class GemmTest {
         double[] x = randomD(rnd, (ta ? k : m) * lda), y = randomD(rnd, (tb ? n : k) * ldb);
         Gemm.dgemm(MicroKernel.SCALAR_D, 1, m, n, k, Panels.strided(x, new int[] {0}, ta ? lda : 1, ta ? 1 : lda),
             Panels.strided(y, new int[] {0}, tb ? 1 : ldb, tb ? ldb : 1), r1, 0, 0, n, true);
-        Gemm.dgemm(MicroKernel.DOUBLE, 1, m, n, k, Panels.strided(x, new int[] {0}, ta ? lda : 1, ta ? 1 : lda),
+        Gemm.dgemm(MicroKernel.VECTOR_D, 1, m, n, k, Panels.strided(x, new int[] {0}, ta ? lda : 1, ta ? 1 : lda),
             Panels.strided(y, new int[] {0}, tb ? 1 : ldb, tb ? ldb : 1), r2, 0, 0, n, true);
         Direct.dgemm(m, n, k, x, 0, ta ? lda : 1, ta ? 1 : lda, y, 0, tb ? 1 : ldb, tb ? ldb : 1, r3, 0, n, true);
         assertArrayEquals(r1, r2, "scalar vs default double kernel");
@@ -160,7 +160,7 @@ class GemmTest {
     @Test
     void vectorKernelIsInUseWhenTheModuleIsPresent() {
         assumeTrue(Simd.ENABLED, "jdk.incubator.vector is not in the boot layer (or -Dvdiff.simd=false): scalar kernels only");
-        org.junit.jupiter.api.Assertions.assertNotSame(MicroKernel.SCALAR_F, MicroKernel.FLOAT);
+        org.junit.jupiter.api.Assertions.assertNotSame(MicroKernel.SCALAR_F, MicroKernel.VECTOR_F);
     }
 
 

@@ -77,14 +77,19 @@ class ConvolutionTest {
         GradCheck.check(t -> Convolution.conv3d(t[0], t[1], t[2], new int[] {1, 2, 2}, new int[] {0, 1, 1}), leaf(rnd, 1, 3, 2, 7, 5), leaf(rnd, 2, 3, 1, 3, 3), leaf(rnd, 2));
     }
 
-    /** Shapes big enough for several k-blocks and tiles, checked against the definition (direct loops). */
+    /**
+     * Shapes big enough for several k-blocks and tiles, checked against the definition (direct loops); they
+     * cover both kernel paths (stride 1 on the padded grid, strided via im2col).
+     */
     static Stream<Arguments> largerShapes() {
         return Stream.of(
             // x [N, C, D, H, W], w [O, C, kD, kH, kW], stride, padding
-            Arguments.of(new int[] {3, 16, 1, 11, 13}, new int[] {20, 16, 1, 3, 3}, new int[] {1, 1, 1}, new int[] {0, 1, 1}),
+            Arguments.of(new int[] {2, 16, 1, 11, 13}, new int[] {12, 16, 1, 3, 3}, new int[] {1, 1, 1}, new int[] {0, 1, 1}),
             Arguments.of(new int[] {2, 24, 1, 9, 8}, new int[] {10, 24, 1, 3, 3}, new int[] {1, 2, 2}, new int[] {0, 1, 1}),
             Arguments.of(new int[] {2, 40, 5, 4, 6}, new int[] {9, 40, 3, 1, 1}, new int[] {1, 1, 1}, new int[] {1, 0, 0}),
-            Arguments.of(new int[] {1, 12, 4, 6, 5}, new int[] {7, 12, 3, 3, 3}, new int[] {2, 1, 2}, new int[] {1, 1, 0}));
+            Arguments.of(new int[] {1, 12, 4, 6, 5}, new int[] {7, 12, 3, 3, 3}, new int[] {2, 1, 2}, new int[] {1, 1, 0}),
+            // stride 1 but padding wider than kernel - 1: the general (im2col) path instead of the padded grid
+            Arguments.of(new int[] {2, 5, 1, 4, 6}, new int[] {3, 5, 1, 1, 2}, new int[] {1, 1, 1}, new int[] {0, 1, 1}));
     }
 
     @ParameterizedTest(name = "x{0} w{1}")
