@@ -36,7 +36,7 @@ public final class Vdiff implements Runnable {
         PrintWriter err = cl.getErr();
         boolean debug = System.getenv("VDIFF_DEBUG") != null;
         if (e instanceof UserError || e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException || e instanceof java.io.IOException) {
-            err.println("vdiff " + cl.getCommandName() + ": error: " + e.getMessage());
+            err.println(cl.getCommandSpec().qualifiedName() + ": error: " + e.getMessage());   // e.g. "vdiff tqd plot: error: ..."
             if (debug) e.printStackTrace(err);
             return 2;
         }

@@ -38,6 +38,12 @@ public final class Strided {
 
     /** A dense row-major copy of any view's elements, same dtype. */
     public static Object toDense(Tensor t) {
+        // A dense tensor is one block copy (the row loop below costs several times more on short rows).
+        if (t.isDense()) {
+            Object out = Tensor.allocate(t.dtype(), t.numel());
+            System.arraycopy(t.storage(), 0, out, 0, t.numel());
+            return out;
+        }
         int[] shape = t.shape();
         int r = shape.length;
         int inner = r == 0 ? 1 : shape[r - 1];

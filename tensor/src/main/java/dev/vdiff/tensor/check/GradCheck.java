@@ -7,6 +7,7 @@ import dev.vdiff.tensor.autograd.Autograd;
 
 import java.util.SplittableRandom;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Float64 gradient checks: the autodiff vector-Jacobian product against central differences.
@@ -31,7 +32,24 @@ public final class GradCheck {
 
     public static void check(Function<Tensor[], Tensor> f, double eps, double atol, double rtol, Tensor... inputs) {
         Tensor[] xs = leaves(inputs);
-        Tensor out = f.apply(xs);
+        compareEvery(() -> f.apply(xs), eps, atol, rtol, xs);
+    }
+
+    /**
+     * As {@link #check}, for tensors that {@code f} reads by itself, such as a module's parameters: the
+     * given float64 leaves are perturbed in place (and restored), not copied. Leaves must be dense.
+     *
+     * <pre>{@code
+     * Linear fc = new Linear(3, 2, true, DType.FLOAT64, rng);
+     * GradCheck.checkInPlace(() -> fc.forward(x), x, fc.weight, fc.bias);   // x: a float64 leaf
+     * }</pre>
+     */
+    public static void checkInPlace(Supplier<Tensor> f, Tensor... leaves) {
+        compareEvery(f, EPS, ATOL, RTOL, inPlace(leaves));
+    }
+
+    private static void compareEvery(Supplier<Tensor> f, double eps, double atol, double rtol, Tensor[] xs) {
+        Tensor out = f.get();
         double[] up = upstream(out, 1234);
         double[][] analytic = analytic(out, up, xs);
         for (int k = 0; k < xs.length; k++) {
@@ -40,9 +58,9 @@ public final class GradCheck {
             for (int i = 0; i < x.length; i++) {
                 double keep = x[i];
                 x[i] = keep + eps;
-                double lp = loss(f, xs, up);
+                double lp = loss(f, up);
                 x[i] = keep - eps;
-                double lm = loss(f, xs, up);
+                double lm = loss(f, up);
                 x[i] = keep;
                 double num = (lp - lm) / (2 * eps);
                 double ana = analytic[k][i];
@@ -57,7 +75,16 @@ public final class GradCheck {
     /** Random-direction check for big inputs: {@code directions} random directions over all inputs jointly. */
     public static void checkDirection(Function<Tensor[], Tensor> f, int directions, long seed, Tensor... inputs) {
         Tensor[] xs = leaves(inputs);
-        Tensor out = f.apply(xs);
+        compareDirections(() -> f.apply(xs), directions, seed, xs);
+    }
+
+    /** As {@link #checkDirection}, perturbing the given dense float64 leaves in place (see {@link #checkInPlace}). */
+    public static void checkDirectionInPlace(Supplier<Tensor> f, int directions, long seed, Tensor... leaves) {
+        compareDirections(f, directions, seed, inPlace(leaves));
+    }
+
+    private static void compareDirections(Supplier<Tensor> f, int directions, long seed, Tensor[] xs) {
+        Tensor out = f.get();
         double[] up = upstream(out, seed);
         double[][] analytic = analytic(out, up, xs);
         SplittableRandom rnd = new SplittableRandom(seed + 1);
@@ -73,9 +100,9 @@ public final class GradCheck {
                 }
             }
             shift(xs, d, EPS);
-            double lp = loss(f, xs, up);
+            double lp = loss(f, up);
             shift(xs, d, -2 * EPS);
-            double lm = loss(f, xs, up);
+            double lm = loss(f, up);
             shift(xs, d, EPS);
             double num = (lp - lm) / (2 * EPS);
             if (!(Math.abs(predicted - num) <= ATOL + RTOL * Math.abs(num))) {
@@ -103,6 +130,18 @@ public final class GradCheck {
         return xs;
     }
 
+    /** The caller's own leaves, checked: perturbing them in place must change what f reads. */
+    private static Tensor[] inPlace(Tensor[] leaves) {
+        for (int k = 0; k < leaves.length; k++) {
+            Tensor t = leaves[k];
+            if (t.dtype() != DType.FLOAT64 || !t.isDense() || t.node() != null) {
+                throw new IllegalArgumentException("in-place gradient checks need dense float64 leaves; input " + k + " is " + t.dtype() + Shape.str(t.shape()) + (t.node() != null ? ", the output of an op" : t.isDense() ? "" : ", a strided view"));
+            }
+            t.zeroGrad();
+        }
+        return leaves;
+    }
+
     private static double[] upstream(Tensor out, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         double[] u = new double[out.numel()];
@@ -121,9 +160,9 @@ public final class GradCheck {
         return g;
     }
 
-    private static double loss(Function<Tensor[], Tensor> f, Tensor[] xs, double[] up) {
+    private static double loss(Supplier<Tensor> f, double[] up) {
         try (var s = Autograd.noGrad()) {
-            double[] o = f.apply(xs).toDoubleArray();
+            double[] o = f.get().toDoubleArray();
             double l = 0;
             for (int i = 0; i < o.length; i++) l += o[i] * up[i];
             return l;

@@ -1,16 +1,16 @@
 package dev.vdiff.tensor.kernels;
 
 /**
- * Whether hot loops may use the Vector API ({@code jdk.incubator.vector}).
+ * Whether kernels take their Vector API ({@code jdk.incubator.vector}) paths.
  *
- * <p>{@link #ENABLED} is true iff the module is in the boot layer (the JVM was started with
- * {@code --add-modules jdk.incubator.vector}) and {@code -Dvdiff.simd=false} was not given. Classes that
- * mention Vector API types are only loaded behind a check of this flag, so a JVM without the module runs
- * the scalar kernels and never touches them.
+ * <p>True iff the incubator module is in the boot layer (the build and the launcher add it with
+ * {@code --add-modules jdk.incubator.vector}) and {@code -Dvdiff.simd} is not {@code "false"}. Classes that
+ * use the Vector API are only loaded behind this flag, so vdiff still runs, on its scalar loops, on a JVM
+ * started without the module.
  */
 public final class Simd {
     private Simd() {}
 
-    public static final boolean ENABLED = !"false".equals(System.getProperty("vdiff.simd"))
-        && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    public static final boolean ENABLED = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+        && !"false".equals(System.getProperty("vdiff.simd"));
 }

@@ -1,0 +1,51 @@
+package dev.vdiff.diffusion.unet;
+
+import dev.vdiff.tensor.DType;
+import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.nn.GroupNorm;
+import dev.vdiff.tensor.nn.Linear;
+import dev.vdiff.tensor.nn.Module;
+import dev.vdiff.tensor.ops.Arithmetic;
+import dev.vdiff.tensor.ops.Attention;
+import dev.vdiff.tensor.random.Rng;
+
+/**
+ * Self-attention among the pixels of each frame (FORMAT.md 5.20 "Spatial attention"): {@code S = N} sequences
+ * of {@code T = R1*R2} tokens.
+ *
+ * <pre>
+ * z         = norm(h)                             statistics per frame row
+ * tok[n, r] = z[n, :, r1, r2],  r = r1*R2 + r2    [N, R1*R2, c]
+ * q | k | v = qkv(tok)                            the three contiguous thirds of qkv's output
+ * out       = h + proj( Attn(q, k, v) ) read back as [N, c, R1, R2]
+ * </pre>
+ *
+ * Parameters in PyTorch order: {@code norm, qkv, proj}.
+ */
+public final class SpatialAttention extends Module {
+    private final GroupNorm norm;
+    private final Linear qkv, proj;
+    private final int channels, heads;
+
+    SpatialAttention(DType dtype, int channels, VideoUNetConfig cfg, Rng rng) {
+        this.channels = channels;
+        this.heads = cfg.heads();
+        norm = child("norm", new GroupNorm(cfg.groups(), channels, cfg.gnEps(), true, dtype));
+        qkv = child("qkv", new Linear(channels, 3 * channels, true, dtype, rng));
+        proj = child("proj", new Linear(channels, channels, true, dtype, rng));
+    }
+
+    /** h {@code [N, c, R1, R2]} -> {@code [N, c, R1, R2]}. */
+    public Tensor forward(Tensor h) {
+        int n = h.shape(0), c = channels, r1 = h.shape(2), r2 = h.shape(3), t = r1 * r2;
+        Tensor z = norm.forward(h);                                  // [N, c, R1, R2]
+        Tensor tok = z.reshape(n, c, t).transpose(1, 2);             // [N, c, T] -> [N, T, c] (token r = r1*R2 + r2)
+        Tensor qkvOut = qkv.forward(tok);                            // [N, T, 3c]
+        Tensor q = qkvOut.narrow(2, 0, c);                           // [N, T, c] views into qkv's output
+        Tensor k = qkvOut.narrow(2, c, c);
+        Tensor v = qkvOut.narrow(2, 2 * c, c);
+        Tensor o = proj.forward(Attention.multiHead(q, k, v, heads)); // [N, T, c]
+        Tensor back = o.transpose(1, 2).reshape(n, c, r1, r2);       // [N, T, c] -> [N, c, T] -> [N, c, R1, R2]
+        return Arithmetic.add(h, back);
+    }
+}

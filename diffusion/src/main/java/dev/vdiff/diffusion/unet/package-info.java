@@ -1,0 +1,20 @@
+/**
+ * The pseudo-3D video UNet of the benchmark ({@code shared/bench/tiny_video_unet.md}, oracle FORMAT.md 5.20),
+ * the noise-prediction network of vdiff's diffusion models.
+ *
+ * <table>
+ * <caption>files</caption>
+ * <tr><td>{@link dev.vdiff.diffusion.unet.VideoUNetConfig}</td><td>sizes; {@code benchmark()} is tiny_video_unet v1</td></tr>
+ * <tr><td>{@link dev.vdiff.diffusion.unet.VideoUNet}</td><td>the network: layout, order of blocks, skips, loading</td></tr>
+ * <tr><td>{@link dev.vdiff.diffusion.unet.TimestepEmbedding}</td><td>{@code e = MLP(sinusoid(t)) + label_emb[y]}</td></tr>
+ * <tr><td>{@link dev.vdiff.diffusion.unet.ResBlock}</td><td>GroupNorm, SiLU, conv, + embedding, GroupNorm, SiLU, conv, + skip</td></tr>
+ * <tr><td>{@link dev.vdiff.diffusion.unet.SpatialAttention}</td><td>attention among the pixels of a frame</td></tr>
+ * <tr><td>{@link dev.vdiff.diffusion.unet.TemporalAttention}</td><td>attention among the frames at a pixel; GroupNorm per video</td></tr>
+ * <tr><td>{@link dev.vdiff.diffusion.unet.TemporalAttentionHook}</td><td>hands out temporal attention probabilities</td></tr>
+ * </table>
+ *
+ * Shape legend: {@code B} videos, {@code F} frames, {@code N = B*F} frame rows ({@code n = b*F + f}),
+ * {@code C} latent channels, {@code c} model channels, {@code R1 x R2} the current resolution, {@code S}
+ * attention sequences of {@code T} tokens.
+ */
+package dev.vdiff.diffusion.unet;

@@ -1,0 +1,153 @@
+package dev.vdiff.cli;
+
+import dev.vdiff.reference.train.Checkpoints;
+import dev.vdiff.reference.train.Denoiser;
+import dev.vdiff.reference.train.Models;
+import dev.vdiff.reference.train.RunSpec;
+import dev.vdiff.reference.train.SampleWriter;
+import dev.vdiff.reference.train.SamplerSettings;
+import dev.vdiff.reference.train.VideoGenerator;
+import dev.vdiff.tensor.DType;
+import dev.vdiff.tensor.Parallel;
+import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.io.Safetensors;
+import dev.vdiff.tensor.random.Rng;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code vdiff sample}: generates class-conditioned videos from a training run's checkpoint with DDIM and
+ * classifier-free guidance, LCM multistep or flow-matching Euler, and writes per class a GIF, an MP4 and a PNG
+ * frame grid, plus {@code samples.safetensors} with the raw videos and labels.
+ */
+@Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Generates class-conditioned videos from a trained run (DDIM+CFG, LCM multistep or flow-matching Euler); "
+        + "writes a GIF, an MP4 and a PNG grid per class.")
+public final class SampleCommand implements CliCommand {
+    @Option(names = "--run", required = true, paramLabel = "DIR", description = "a run folder made by vdiff train (or vdiff demo: DIR/run)")
+    Path run;
+    @Option(names = "--checkpoint", paramLabel = "STEP", description = "the checkpoint's step (default: the newest)")
+    Long checkpoint;
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "where to write the videos")
+    Path out;
+    @Option(names = "--sampler", defaultValue = "ddim", description = "ddim, lcm (epsilon models) or flow (flow-matching models) (default: ${DEFAULT-VALUE})")
+    String sampler;
+    @Option(names = "--steps", defaultValue = "25", description = "sampling steps (default: ${DEFAULT-VALUE})")
+    int steps;
+    @Option(names = "--guidance", defaultValue = "3.0", description = "classifier-free guidance scale, 1 = none (default: ${DEFAULT-VALUE})")
+    double guidance;
+    @Option(names = "--eta", defaultValue = "0.0", description = "DDIM stochasticity (default: ${DEFAULT-VALUE})")
+    double eta;
+    @Option(names = "--labels", defaultValue = "all", split = ",", description = "class labels to generate, or 'all' (default: ${DEFAULT-VALUE})")
+    List<String> labels;
+    @Option(names = "--per-label", defaultValue = "4", description = "videos per label (default: ${DEFAULT-VALUE})")
+    int perLabel;
+    @Option(names = "--seed", defaultValue = "0", description = "sampling seed (default: ${DEFAULT-VALUE})")
+    long seed;
+    @Option(names = "--weights", defaultValue = "ema", description = "ema (averaged) or trained weights (default: ${DEFAULT-VALUE})")
+    String weights;
+    @Option(names = "--scale", defaultValue = "4", description = "enlarge pixels this many times in the GIF/MP4/PNG (default: ${DEFAULT-VALUE})")
+    int scale;
+    @Option(names = "--fps", defaultValue = "6", description = "frames per second of the GIF/MP4 (default: ${DEFAULT-VALUE})")
+    double fps;
+    @Option(names = "--threads", description = "compute threads (default: all cores)")
+    Integer threads;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        if (threads != null) {
+            if (threads < 1) throw new UserError("--threads must be >= 1, got " + threads);
+            Parallel.setThreads(threads);
+        }
+        if (perLabel < 1) throw new UserError("--per-label must be >= 1, got " + perLabel);
+        if (scale < 1 || scale > 64) throw new UserError("--scale must be in 1..64, got " + scale);
+        if (!(fps > 0 && fps <= 100)) throw new UserError("--fps must be in (0, 100], got " + fps);
+        if (!weights.equals("ema") && !weights.equals("trained")) throw new UserError("--weights must be ema or trained, got " + weights);
+        SamplerSettings settings;
+        try {
+            SamplerSettings.Kind kind = SamplerSettings.Kind.parse(sampler);
+            settings = new SamplerSettings(kind, steps, guidance, eta, 1.0, 50, 1.0);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--sampler/--steps/--guidance/--eta: " + e.getMessage());
+        }
+        RunSpec runSpec = RunSpec.read(run);
+        Path ckpt = checkpointDir();
+        Map<String, Tensor> w = weights.equals("ema") ? Checkpoints.emaWeights(ckpt) : Checkpoints.modelWeights(ckpt);
+        Denoiser model = Models.build(runSpec.model(), DType.FLOAT32, Rng.seed(0));
+        model.module().loadStateDict(w);
+        long[] ys = labelList(runSpec.model().classes());
+
+        VideoGenerator gen = new VideoGenerator(model, runSpec.objective(), runSpec.schedule(), settings, 8);
+        PrintWriter log = spec.commandLine().getErr();
+        log.printf(Locale.ROOT, "vdiff sample: %d videos from %s (%s weights), %s%n", ys.length, ckpt, weights, settings.describe());
+        log.flush();
+        long t0 = System.nanoTime();
+        var d = runSpec.data();
+        List<Tensor> videos = gen.generate(ys, d.frames(), 3, d.height(), d.width(), Rng.seed(seed), k -> {
+            log.printf(Locale.ROOT, "  %d/%d videos (%.0f s)%n", k, ys.length, (System.nanoTime() - t0) * 1e-9);
+            log.flush();
+        });
+        Files.createDirectories(out);
+        PrintWriter o = spec.commandLine().getOut();
+        for (int i = 0; i < ys.length; i += perLabel) {
+            String name = d.className((int) ys[i]).replace(' ', '-');
+            List<Path> files = SampleWriter.write(out, name, videos.subList(i, i + perLabel), scale, fps);
+            o.println(files.get(0) + "  " + files.get(1) + "  " + files.get(2));
+        }
+        Map<String, Tensor> raw = new LinkedHashMap<>();
+        raw.put("videos", dev.vdiff.tensor.ops.Concat.cat(0, videos.stream().map(v -> v.unsqueeze(0)).toArray(Tensor[]::new)));
+        raw.put("labels", Tensor.ofLongs(ys, ys.length));
+        Safetensors.write(out.resolve("samples.safetensors"), raw, Map.of("sampler", settings.describe(), "checkpoint", ckpt.toString()));
+        o.println(out.resolve("samples.safetensors"));
+        o.flush();
+        return 0;
+    }
+
+    private Path checkpointDir() throws IOException {
+        Checkpoints ck = new Checkpoints(RunSpec.checkpointsDir(run), 1);
+        if (checkpoint == null) return ck.latest().orElseThrow(() -> new UserError("no checkpoint in " + ck.dir() + " (train first)"));
+        Path p = ck.dir().resolve(Checkpoints.name(checkpoint));
+        if (!Files.isDirectory(p)) {
+            List<String> have = new ArrayList<>();
+            for (Path c : ck.list()) have.add(c.getFileName().toString());
+            throw new UserError("--checkpoint " + checkpoint + ": no " + p + " (have: " + (have.isEmpty() ? "none" : String.join(", ", have)) + ")");
+        }
+        return p;
+    }
+
+    private long[] labelList(int classes) {
+        List<Long> chosen = new ArrayList<>();
+        if (labels.size() == 1 && labels.get(0).equals("all")) {
+            if (classes == 0) chosen.add(0L);   // unconditional: the null label
+            for (int c = 0; c < classes; c++) chosen.add((long) c);
+        } else {
+            for (String s : labels) {
+                long y;
+                try {
+                    y = Long.parseLong(s.trim());
+                } catch (NumberFormatException e) {
+                    throw new UserError("--labels: '" + s + "' is not a label number (or use 'all')");
+                }
+                if (y < 0 || y >= Math.max(1, classes)) throw new UserError("--labels: " + y + " is outside 0.." + (Math.max(1, classes) - 1));
+                chosen.add(y);
+            }
+        }
+        long[] ys = new long[chosen.size() * perLabel];
+        for (int i = 0; i < ys.length; i++) ys[i] = chosen.get(i / perLabel);
+        return ys;
+    }
+}

@@ -1,0 +1,195 @@
+package dev.vdiff.reference.demo;
+
+import dev.vdiff.reference.data.VideoDataset;
+import dev.vdiff.reference.eval.SampleQuality;
+import dev.vdiff.reference.train.Checkpoints;
+import dev.vdiff.reference.train.DataSpec;
+import dev.vdiff.reference.train.Denoiser;
+import dev.vdiff.reference.train.LossChart;
+import dev.vdiff.reference.train.Models;
+import dev.vdiff.reference.train.RunSpec;
+import dev.vdiff.reference.train.SampleWriter;
+import dev.vdiff.reference.train.TimestepSampler;
+import dev.vdiff.reference.train.TrainProgress;
+import dev.vdiff.reference.train.Trainer;
+import dev.vdiff.reference.train.VideoGenerator;
+import dev.vdiff.tensor.DType;
+import dev.vdiff.tensor.Parallel;
+import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.random.Rng;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * {@code vdiff demo}: the whole pipeline on a fresh machine, no data and no GPU needed.
+ * <ol>
+ *   <li>held-out real clips: a reference set for the metric and a second set, the metric's noise floor;</li>
+ *   <li>the untrained network generates the evaluation clips (its metric: where training starts);</li>
+ *   <li>training ({@link Trainer}) with a progress bar, checkpoints in {@code OUT/run};</li>
+ *   <li>the trained network (EMA weights) generates the same labels from the same noise;</li>
+ *   <li>{@code OUT/samples/<class>.gif|.mp4|.png}, {@code OUT/loss.png}, {@code OUT/metrics.json},
+ *       {@code OUT/report.md}.</li>
+ * </ol>
+ */
+public final class Demo {
+    /** Seed of the sampling noise (the same noise for the untrained and the trained network). */
+    static final long SAMPLE_SEED = 1234;
+
+    private Demo() {}
+
+    /** What a demo run measured. */
+    public record Result(double trained, double untrained, double data, List<Double> losses, long parameters, Timings time, Path report) {}
+
+    /** Seconds spent in each phase. */
+    public record Timings(double data, double untrainedSampling, double training, double trainedSampling, double writing, double total) {}
+
+    public static Result run(DemoConfig cfg, Path out, PrintStream log) throws IOException {
+        long start = System.nanoTime();
+        RunSpec run = cfg.run();
+        DataSpec d = run.data();
+        int classes = d.classes();
+        Path runDir = out.resolve("run"), samples = out.resolve("samples");
+        prepare(out, runDir, samples);
+        log.printf(Locale.ROOT, "vdiff demo: %s; %d threads%n", cfg == null ? "" : describe(cfg), Parallel.threads());
+
+        // 1. Held-out real clips: the metric's reference, and a second set of the evaluation size (noise floor).
+        log.println("[1/5] held-out data for the metric");
+        long t = System.nanoTime();
+        VideoDataset data = d.open();
+        List<Tensor> reference = clips(data, DataSpec.HELD_OUT_A, cfg.referenceClips());
+        long[] labels = balancedLabels(classes, cfg.evalPerClass());
+        List<Tensor> heldOut = clips(data, DataSpec.HELD_OUT_B, labels.length);
+        SampleQuality quality = new SampleQuality(reference);
+        double dData = quality.distance(heldOut);
+        double tData = seconds(t);
+
+        // 2. The untrained network.
+        log.printf(Locale.ROOT, "[2/5] untrained network: %d videos (%s)%n", labels.length, cfg.sampler().describe());
+        t = System.nanoTime();
+        Denoiser model = Models.build(run.model(), DType.FLOAT32, Rng.seed(run.train().seed()).split(Trainer.MODEL_INIT));
+        VideoGenerator gen = new VideoGenerator(model, run.objective(), run.schedule(), cfg.sampler(), 8);
+        List<Tensor> untrained = gen.generate(labels, d.frames(), 3, d.height(), d.width(), Rng.seed(SAMPLE_SEED), counter(log, labels.length));
+        double dUntrained = quality.distance(untrained);
+        double tUntrained = seconds(t);
+        log.printf(Locale.ROOT, "      %s: untrained %.3f, held-out data %.3f%n", SampleQuality.METRIC, dUntrained, dData);
+
+        // 3. Training.
+        log.printf(Locale.ROOT, "[3/5] training: %d steps of %d clips, %,d parameters%n", run.train().steps(), run.train().batchSize(), model.module().parameterCount());
+        t = System.nanoTime();
+        run.write(runDir);
+        Trainer trainer = new Trainer(model, data, run.train(), run.objective(), run.schedule(), TimestepSampler.uniform(run.schedule().numTrainTimesteps()));
+        Checkpoints checkpoints = new Checkpoints(RunSpec.checkpointsDir(runDir), run.train().keepCheckpoints());
+        try (TrainProgress progress = new TrainProgress("train", log, 0, run.train().steps(), Duration.ZERO, 15)) {
+            trainer.run(run.train().steps(), checkpoints, progress);
+        }
+        double tTrain = seconds(t);
+
+        // 4. The trained network (EMA weights), same labels, same noise.
+        log.printf(Locale.ROOT, "[4/5] trained network (EMA weights): %d videos%n", labels.length);
+        t = System.nanoTime();
+        List<Tensor> trained = trainer.withEmaWeights(() -> gen.generate(labels, d.frames(), 3, d.height(), d.width(), Rng.seed(SAMPLE_SEED), counter(log, labels.length)));
+        double dTrained = quality.distance(trained);
+        double tTrained = seconds(t);
+        log.printf(Locale.ROOT, "      %s: trained %.3f, untrained %.3f, held-out data %.3f%n", SampleQuality.METRIC, dTrained, dUntrained, dData);
+
+        // 5. Files.
+        log.println("[5/5] writing videos, chart, metrics and report");
+        t = System.nanoTime();
+        List<String> classNames = new ArrayList<>();
+        for (int c = 0; c < classes; c++) {
+            String name = d.className(c).replace(' ', '-');
+            classNames.add(name);
+            SampleWriter.write(samples, name, trained.subList(c * cfg.evalPerClass(), c * cfg.evalPerClass() + cfg.shownPerClass()), cfg.scale(), cfg.fps());
+        }
+        SampleWriter.write(samples, "untrained", firstOfEachClass(untrained, classes, cfg.evalPerClass()), cfg.scale(), cfg.fps());
+        SampleWriter.write(samples, "data", firstOfEachLabel(data, heldOut.size(), classes), cfg.scale(), cfg.fps());
+        LossChart.write(out.resolve("loss.png"), trainer.losses(), "vdiff demo: training loss");
+        double tWrite = seconds(t);
+        Timings time = new Timings(tData, tUntrained, tTrain, tTrained, tWrite, seconds(start));
+        Result result = new Result(dTrained, dUntrained, dData, trainer.losses(), model.module().parameterCount(), time, out.resolve("report.md"));
+        DemoReport.write(out, cfg, result, classNames, Parallel.threads());
+        log.printf(Locale.ROOT, "vdiff demo: done in %.0f s: %s%n", time.total(), result.report());
+        return result;
+    }
+
+    /** Clears what an earlier demo wrote into {@code out} (only our own files and folders). */
+    private static void prepare(Path out, Path runDir, Path samples) throws IOException {
+        Files.createDirectories(out);
+        if (Files.isDirectory(runDir) && !Files.exists(runDir.resolve(RunSpec.FILE))) {
+            throw new IllegalArgumentException(runDir + " exists but is not a demo run; choose another --out");
+        }
+        for (Path p : List.of(runDir, samples)) deleteTree(p);
+        for (String f : List.of("loss.png", "metrics.json", "report.md")) Files.deleteIfExists(out.resolve(f));
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) return;
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) Files.deleteIfExists(q);
+        }
+    }
+
+    /** Labels {@code 0,..,0, 1,..,1, ...}: {@code perClass} of each class. */
+    static long[] balancedLabels(int classes, int perClass) {
+        long[] y = new long[Math.max(1, classes) * perClass];
+        for (int i = 0; i < y.length; i++) y[i] = classes == 0 ? 0 : i / perClass;
+        return y;
+    }
+
+    private static List<Tensor> clips(VideoDataset data, long first, int n) {
+        Tensor[] out = new Tensor[n];
+        Parallel.forRange(n, 1, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) out[i] = data.clip(first + i).video();
+        });
+        return List.of(out);
+    }
+
+    /** The first generated video of each class (one row per class in the "untrained" files). */
+    private static List<Tensor> firstOfEachClass(List<Tensor> videos, int classes, int perClass) {
+        List<Tensor> out = new ArrayList<>();
+        for (int c = 0; c < Math.max(1, classes); c++) out.add(videos.get(c * perClass));
+        return out;
+    }
+
+    /** One real held-out clip of each class, for comparison. */
+    private static List<Tensor> firstOfEachLabel(VideoDataset data, int n, int classes) {
+        Tensor[] found = new Tensor[Math.max(1, classes)];
+        int missing = found.length;
+        for (long i = 0; i < 100L * n + 1000 && missing > 0; i++) {
+            var c = data.clip(DataSpec.HELD_OUT_B + i);
+            int y = Math.max(0, c.label());
+            if (y < found.length && found[y] == null) {
+                found[y] = c.video();
+                missing--;
+            }
+        }
+        List<Tensor> out = new ArrayList<>();
+        for (Tensor v : found) if (v != null) out.add(v);
+        return out;
+    }
+
+    private static java.util.function.IntConsumer counter(PrintStream log, int total) {
+        long t0 = System.nanoTime();
+        return k -> log.printf(Locale.ROOT, "      %d/%d videos, %.0f s%n", k, total, seconds(t0));
+    }
+
+    static String describe(DemoConfig cfg) {
+        RunSpec r = cfg.run();
+        DataSpec d = r.data();
+        return String.format(Locale.ROOT, "%d classes of moving shapes, %d frames of %dx%d pixels; UNet %s; %d steps of %d clips",
+            d.classes(), d.frames(), d.height(), d.width(), r.model().describe(), r.train().steps(), r.train().batchSize());
+    }
+
+    static double seconds(long since) {
+        return (System.nanoTime() - since) * 1e-9;
+    }
+}

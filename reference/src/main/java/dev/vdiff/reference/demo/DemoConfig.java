@@ -1,0 +1,60 @@
+package dev.vdiff.reference.demo;
+
+import dev.vdiff.reference.data.BackgroundKind;
+import dev.vdiff.reference.train.DataSpec;
+import dev.vdiff.reference.train.ModelSpec;
+import dev.vdiff.reference.train.Objective;
+import dev.vdiff.reference.train.RunSpec;
+import dev.vdiff.reference.train.SamplerSettings;
+import dev.vdiff.reference.train.TrainConfig;
+
+import java.util.List;
+
+/**
+ * What {@code vdiff demo} does: the data, the network, the training settings, the sampler, and how many clips
+ * the evaluation uses. {@link #full()} is sized to train in about five minutes on two cores; {@link #quick()}
+ * is a one-minute smoke run of the same pipeline.
+ *
+ * <p>Design choice (documented in the report): <b>pixel space</b>, 16x16 RGB, 8 frames. A latent space would
+ * need an autoencoder trained first; at 16x16 the clips are already small, and pixel space keeps the
+ * pipeline honest (what is generated is what is shown and measured).
+ *
+ * @param run            model, data, objective and training settings (as {@code vdiff train} would use)
+ * @param sampler        the sampler for every generated video (display and evaluation)
+ * @param evalPerClass   generated clips per class for the metric (and the same number of held-out real clips)
+ * @param referenceClips held-out real clips that define the metric's reference statistics
+ * @param shownPerClass  videos per class in the GIF/MP4/PNG files
+ * @param scale          pixel enlargement in the files
+ * @param fps            frame rate of the GIF/MP4 files
+ */
+public record DemoConfig(RunSpec run, SamplerSettings sampler, int evalPerClass, int referenceClips, int shownPerClass, int scale, double fps) {
+    public DemoConfig {
+        if (evalPerClass < 1 || referenceClips < 2 || shownPerClass < 1 || shownPerClass > evalPerClass) {
+            throw new IllegalArgumentException("DemoConfig: need evalPerClass >= shownPerClass >= 1 and referenceClips >= 2");
+        }
+    }
+
+    /** 16x16x8 moving shapes (5 classes: the shape), a 0.6M-parameter UNet, 1200 steps of 8 clips, DDIM 20 steps with guidance 3. */
+    public static DemoConfig full() {
+        DataSpec data = DataSpec.synthetic(8, 16, 16, 5, 0, 0.6, 1.2, 0.0, List.of(BackgroundKind.FLAT, BackgroundKind.GRADIENT));
+        ModelSpec model = new ModelSpec(8, 3, 2, 32, 64, 4, 16, 5, 64, 128);
+        TrainConfig train = new TrainConfig(1200, 8, 1e-3, 50, 0.0, 1.0, 0.99, 0.1, 0, 100_000, 400, 1);
+        return new DemoConfig(new RunSpec(model, data, Objective.EPSILON, train), SamplerSettings.ddim(20, 3.0), 8, 256, 4, 6, 6);
+    }
+
+    /** The same pipeline at toy size: a minute or less. */
+    public static DemoConfig quick() {
+        DataSpec data = DataSpec.synthetic(4, 8, 8, 5, 0, 0.4, 0.8, 0.0, List.of(BackgroundKind.FLAT));
+        ModelSpec model = new ModelSpec(4, 3, 1, 16, 32, 2, 8, 5, 32, 64);
+        TrainConfig train = new TrainConfig(60, 4, 2e-3, 10, 0.0, 1.0, 0.9, 0.1, 0, 10_000, 30, 1);
+        return new DemoConfig(new RunSpec(model, data, Objective.EPSILON, train), SamplerSettings.ddim(8, 3.0), 4, 64, 2, 8, 4);
+    }
+
+    public DemoConfig withSteps(long steps) {
+        return new DemoConfig(run.withTrain(run.train().withSteps(steps)), sampler, evalPerClass, referenceClips, shownPerClass, scale, fps);
+    }
+
+    public DemoConfig withSeed(long seed) {
+        return new DemoConfig(run.withTrain(run.train().withSeed(seed)), sampler, evalPerClass, referenceClips, shownPerClass, scale, fps);
+    }
+}

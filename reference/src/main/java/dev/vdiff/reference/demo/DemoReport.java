@@ -1,0 +1,147 @@
+package dev.vdiff.reference.demo;
+
+import dev.vdiff.reference.eval.ClipFeatures;
+import dev.vdiff.reference.eval.SampleQuality;
+import dev.vdiff.reference.train.DataSpec;
+import dev.vdiff.reference.train.RunSpec;
+import dev.vdiff.reference.train.TrainConfig;
+import dev.vdiff.tensor.io.AtomicWrite;
+import dev.vdiff.tensor.io.Json;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Writes the demo's {@code metrics.json} and {@code report.md}. */
+final class DemoReport {
+    private DemoReport() {}
+
+    static void write(Path out, DemoConfig cfg, Demo.Result r, List<String> classNames, int threads) throws IOException {
+        text(out.resolve("metrics.json"), Json.write(metrics(cfg, r, threads)));
+        text(out.resolve("report.md"), markdown(cfg, r, classNames, threads));
+    }
+
+    /** {@code {"eval": {"metric", "trained", "untrained", "data", ...}, "train": {...}, "time_seconds": {...}, "config": {...}}}. */
+    static Map<String, Object> metrics(DemoConfig cfg, Demo.Result r, int threads) {
+        Map<String, Object> eval = new LinkedHashMap<>();
+        eval.put("metric", SampleQuality.METRIC);
+        eval.put("trained", r.trained());
+        eval.put("untrained", r.untrained());
+        eval.put("data", r.data());
+        eval.put("generated_clips", (long) Math.max(1, cfg.run().data().classes()) * cfg.evalPerClass());
+        eval.put("reference_clips", (long) cfg.referenceClips());
+        eval.put("features", ClipFeatures.NAMES);
+        eval.put("sampler", cfg.sampler().describe());
+
+        Map<String, Object> train = new LinkedHashMap<>();
+        train.put("steps", (long) r.losses().size());
+        train.put("parameters", r.parameters());
+        train.put("first_loss_mean", mean(r.losses(), 0, window(r.losses())));
+        train.put("final_loss_mean", mean(r.losses(), r.losses().size() - window(r.losses()), r.losses().size()));
+        train.put("loss_window", (long) window(r.losses()));
+
+        Demo.Timings t = r.time();
+        Map<String, Object> time = new LinkedHashMap<>();
+        time.put("total", t.total());
+        time.put("data", t.data());
+        time.put("untrained_sampling", t.untrainedSampling());
+        time.put("training", t.training());
+        time.put("trained_sampling", t.trainedSampling());
+        time.put("writing", t.writing());
+        time.put("threads", (long) threads);
+
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("eval", eval);
+        m.put("train", train);
+        m.put("time_seconds", time);
+        m.put("config", cfg.run().toJson());
+        return m;
+    }
+
+    static String markdown(DemoConfig cfg, Demo.Result r, List<String> classNames, int threads) {
+        RunSpec run = cfg.run();
+        DataSpec d = run.data();
+        TrainConfig tc = run.train();
+        Demo.Timings t = r.time();
+        StringBuilder s = new StringBuilder();
+        s.append("# vdiff demo\n\n");
+        s.append(String.format(Locale.ROOT, "A small video diffusion model trained from scratch on the built-in synthetic moving shapes, on the CPU "
+            + "(%d threads), in %s; then asked for videos of each class.%n%n", threads, minutes(t.total())));
+
+        s.append("| | |\n|---|---|\n");
+        s.append(String.format(Locale.ROOT, "| data | synthetic moving shapes: %d frames of %dx%d RGB, %d classes (%s), backgrounds %s, %.1f-%.1f px/frame |%n",
+            d.frames(), d.height(), d.width(), d.classes(), String.join(", ", classNames), d.backgrounds().isEmpty() ? "all" : d.backgrounds().toString().toLowerCase(Locale.ROOT),
+            d.minSpeed(), d.maxSpeed()));
+        s.append(String.format(Locale.ROOT, "| model | pixel-space video UNet (2 levels, spatial + temporal attention at the half-resolution level), %s, %,d parameters |%n",
+            run.model().describe(), r.parameters()));
+        s.append(String.format(Locale.ROOT, "| training | %s, scaled-linear schedule (T = 1000), t uniform; %d steps x %d clips; AdamW lr %s (%d warm-up steps), "
+            + "weight decay %s, grad clip %s, EMA %s, class dropout %s, seed %d |%n",
+            run.objective().cliName.equals("eps") ? "epsilon-prediction DDPM" : "rectified flow", tc.steps(), tc.batchSize(), tc.lr(), tc.warmupSteps(),
+            tc.weightDecay(), tc.gradClip(), tc.emaDecay(), tc.classDropout(), tc.seed()));
+        s.append(String.format(Locale.ROOT, "| sampling | %s, EMA weights |%n%n", cfg.sampler().describe()));
+
+        s.append("## Samples\n\nEach file shows ").append(cfg.shownPerClass()).append(" generated videos side by side (GIF and MP4) and their frames, one row per video (PNG).\n\n");
+        for (String name : classNames) {
+            s.append("### ").append(name.replace('-', ' ')).append("\n\n");
+            s.append("![").append(name).append("](samples/").append(name).append(".gif) ");
+            s.append("[mp4](samples/").append(name).append(".mp4)\n\n");
+            s.append("![").append(name).append(" frames](samples/").append(name).append(".png)\n\n");
+        }
+        s.append("For comparison, one held-out real clip per class (top to bottom in class order), and the untrained network's videos for the same labels and noise:\n\n");
+        s.append("![real clips](samples/data.png)\n\n![untrained network](samples/untrained.png)\n\n");
+
+        int w = window(r.losses());
+        s.append("## Training loss\n\n![loss](loss.png)\n\n");
+        s.append(String.format(Locale.ROOT, "Mean loss of the first %d steps %.4f, of the last %d steps %.4f.%n%n",
+            w, mean(r.losses(), 0, w), w, mean(r.losses(), r.losses().size() - w, r.losses().size())));
+
+        s.append("## Sample quality\n\n");
+        s.append(String.format(Locale.ROOT, "`%s` (lower is better): the Fréchet distance between Gaussians fitted to %d hand-made features of each clip "
+            + "(colour means, contrast and histograms; spatial gradient and frame-difference energies; size, speed, speed variation and straightness of the "
+            + "moving foreground, see `ClipFeatures`), standardised by %d held-out real clips. Each row uses %d clips.%n%n",
+            SampleQuality.METRIC, ClipFeatures.DIM, cfg.referenceClips(), Math.max(1, d.classes()) * cfg.evalPerClass()));
+        s.append("| clips | distance |\n|---|---:|\n");
+        s.append(String.format(Locale.ROOT, "| trained network (EMA) | %.3f |%n", r.trained()));
+        s.append(String.format(Locale.ROOT, "| untrained network | %.3f |%n", r.untrained()));
+        s.append(String.format(Locale.ROOT, "| held-out real clips (noise floor) | %.3f |%n%n", r.data()));
+
+        s.append("## Time\n\n| phase | seconds |\n|---|---:|\n");
+        s.append(String.format(Locale.ROOT, "| held-out data and metric setup | %.1f |%n| untrained sampling | %.1f |%n| training | %.1f |%n"
+            + "| trained sampling | %.1f |%n| writing files | %.1f |%n| **total** | **%.1f** |%n%n",
+            t.data(), t.untrainedSampling(), t.training(), t.trainedSampling(), t.writing(), t.total()));
+
+        s.append("## Files\n\n");
+        s.append("- `run/`: the training run (`run.json`, `checkpoints/step-*/` with model, EMA, optimizer and RNG state); "
+            + "more videos: `./vdiff sample --run run --out more-samples`, more training: `./vdiff train --resume run --steps N`\n");
+        s.append("- `samples/`: GIF, MP4 and PNG per class; `untrained.*` and `data.*` for comparison\n");
+        s.append("- `loss.png`, `metrics.json` (the numbers above)\n");
+        return s.toString();
+    }
+
+    private static int window(List<Double> l) {
+        return Math.max(1, Math.min(50, l.size() / 5));
+    }
+
+    private static double mean(List<Double> l, int from, int to) {
+        double s = 0;
+        for (int i = from; i < to; i++) s += l.get(i);
+        return to > from ? s / (to - from) : Double.NaN;
+    }
+
+    private static String minutes(double seconds) {
+        return seconds < 90 ? String.format(Locale.ROOT, "%.0f seconds", seconds) : String.format(Locale.ROOT, "%.1f minutes", seconds / 60);
+    }
+
+    private static void text(Path file, String content) throws IOException {
+        byte[] b = content.getBytes(StandardCharsets.UTF_8);
+        AtomicWrite.write(file, ch -> {
+            ByteBuffer buf = ByteBuffer.wrap(b);
+            while (buf.hasRemaining()) ch.write(buf);
+        });
+    }
+}

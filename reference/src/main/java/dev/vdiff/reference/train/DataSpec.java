@@ -1,0 +1,157 @@
+package dev.vdiff.reference.train;
+
+import dev.vdiff.reference.data.BackgroundKind;
+import dev.vdiff.reference.data.Clip;
+import dev.vdiff.reference.data.ClipSpec;
+import dev.vdiff.reference.data.SyntheticConfig;
+import dev.vdiff.reference.data.SyntheticVideos;
+import dev.vdiff.reference.data.VideoDataset;
+import dev.vdiff.reference.data.VideoFolder;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Where a run's clips come from, saved in the run file so that sampling and resuming see the same data:
+ * the built-in synthetic moving shapes ({@code source = "synthetic"}) or a folder of video files
+ * ({@code source} = its path).
+ *
+ * <p>Synthetic clips are clean (no degradations) and may be restricted to some {@link BackgroundKind}s: a clip
+ * whose drawn background is not allowed gets an allowed one chosen from its seed. Labels are the shape kinds
+ * ({@code classes <= 5}) or shape x colour. Held-out sets for evaluation take indices from
+ * {@link #HELD_OUT_A} and {@link #HELD_OUT_B} on, far from the training indices {@code 0 .. trainClips-1}.
+ *
+ * @param source            "synthetic" or a folder path
+ * @param frames            F
+ * @param height            H
+ * @param width             W
+ * @param classes           number of class labels (0 = unconditional; a folder's labels come from its captions CSV)
+ * @param seed              synthetic data seed
+ * @param minSpeed          synthetic: slowest motion, pixels per frame
+ * @param maxSpeed          synthetic: fastest motion
+ * @param staticProbability synthetic: chance a clip stands still
+ * @param backgrounds       synthetic: the background kinds allowed (empty = all)
+ * @param stride            folder: take every stride-th frame
+ */
+public record DataSpec(String source, int frames, int height, int width, int classes, long seed, double minSpeed,
+                       double maxSpeed, double staticProbability, List<BackgroundKind> backgrounds, int stride) {
+    public static final String SYNTHETIC = "synthetic";
+    /** First data-set index of the two held-out synthetic sets. */
+    public static final long HELD_OUT_A = 1_000_000_000L, HELD_OUT_B = 2_000_000_000L;
+
+    public DataSpec {
+        backgrounds = List.copyOf(backgrounds);
+        if (source == null || source.isBlank()) throw new IllegalArgumentException("data source must be 'synthetic' or a folder");
+        if (frames < 1 || height < 4 || width < 4) throw new IllegalArgumentException("clips must have >= 1 frame and be at least 4x4, got " + frames + "x" + height + "x" + width);
+        if (classes < 0) throw new IllegalArgumentException("classes must be >= 0, got " + classes);
+        if (stride < 1) throw new IllegalArgumentException("frame stride must be >= 1, got " + stride);
+        if (isSynthetic()) synthetic();   // validates the synthetic knobs with SyntheticConfig's messages
+    }
+
+    /** Synthetic moving shapes, label = shape kind. */
+    public static DataSpec synthetic(int frames, int height, int width, int classes, long seed, double minSpeed, double maxSpeed,
+                                     double staticProbability, List<BackgroundKind> backgrounds) {
+        return new DataSpec(SYNTHETIC, frames, height, width, classes, seed, minSpeed, maxSpeed, staticProbability, backgrounds, 1);
+    }
+
+    /** Video files under {@code dir}. */
+    public static DataSpec folder(Path dir, int frames, int height, int width, int classes, int stride) {
+        return new DataSpec(dir.toString(), frames, height, width, classes, 0, 0, 0, 0, List.of(), stride);
+    }
+
+    public boolean isSynthetic() {
+        return SYNTHETIC.equals(source);
+    }
+
+    /** The data set (a folder is opened and checked now: unreadable files are reported by name). */
+    public VideoDataset open() {
+        if (!isSynthetic()) return VideoFolder.open(Path.of(source), new VideoFolder.Options(frames, height, width, stride, null));
+        SyntheticVideos base = new SyntheticVideos(synthetic());
+        if (backgrounds.isEmpty() || backgrounds.size() == BackgroundKind.values().length) return base;
+        return new Restricted(base, backgrounds);
+    }
+
+    private SyntheticConfig synthetic() {
+        return SyntheticConfig.defaults().withSeed(seed).withSize(frames, height, width).withClasses(Math.max(1, classes))
+            .withMotion(minSpeed, maxSpeed, staticProbability, 0).clean();
+    }
+
+    /** Synthetic clips with only some background kinds. */
+    private record Restricted(SyntheticVideos base, List<BackgroundKind> allowed) implements VideoDataset {
+        @Override
+        public Clip clip(long index) {
+            ClipSpec s = base.spec(index);
+            if (allowed.contains(s.background())) return base.render(s);
+            BackgroundKind bg = allowed.get((int) Math.floorMod(s.seed(), (long) allowed.size()));
+            return base.render(new ClipSpec(s.shape(), s.color(), bg, s.speed(), s.direction(), s.isStatic(), s.shuffled(),
+                s.blurSigma(), s.noiseStd(), s.blockStrength(), s.downscale(), s.seed()));
+        }
+
+        @Override
+        public long size() {
+            return base.size();
+        }
+
+        @Override
+        public int frames() {
+            return base.frames();
+        }
+
+        @Override
+        public int height() {
+            return base.height();
+        }
+
+        @Override
+        public int width() {
+            return base.width();
+        }
+    }
+
+    /** The readable name of class {@code label} ("circle", or "red circle" for shape x colour labels). */
+    public String className(int label) {
+        if (!isSynthetic()) return "class" + label;
+        int shapes = dev.vdiff.reference.data.ShapeKind.values().length;
+        String shape = dev.vdiff.reference.data.ShapeKind.values()[label % shapes].noun();
+        return classes <= shapes ? shape : dev.vdiff.reference.data.ShapeColor.values()[label / shapes].word() + " " + shape;
+    }
+
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("source", source);
+        m.put("frames", frames);
+        m.put("height", height);
+        m.put("width", width);
+        m.put("classes", classes);
+        m.put("seed", seed);
+        m.put("min_speed", minSpeed);
+        m.put("max_speed", maxSpeed);
+        m.put("static_probability", staticProbability);
+        List<String> bg = new ArrayList<>();
+        for (BackgroundKind k : backgrounds) bg.add(k.name().toLowerCase(Locale.ROOT));
+        m.put("backgrounds", bg);
+        m.put("stride", stride);
+        return m;
+    }
+
+    public static DataSpec fromJson(Map<?, ?> m) {
+        List<BackgroundKind> bg = new ArrayList<>();
+        for (Object o : JsonFields.listOf(m, "backgrounds")) bg.add(parseBackground(String.valueOf(o)));
+        return new DataSpec(JsonFields.stringOf(m, "source"), (int) JsonFields.longOf(m, "frames"), (int) JsonFields.longOf(m, "height"),
+            (int) JsonFields.longOf(m, "width"), (int) JsonFields.longOf(m, "classes"), JsonFields.longOf(m, "seed"),
+            JsonFields.doubleOf(m, "min_speed"), JsonFields.doubleOf(m, "max_speed"), JsonFields.doubleOf(m, "static_probability"),
+            bg, (int) JsonFields.longOf(m, "stride"));
+    }
+
+    /** {@code flat}, {@code gradient}, {@code stripes}, {@code value_noise} (or {@code noise}). */
+    public static BackgroundKind parseBackground(String name) {
+        String n = name.trim().toLowerCase(Locale.ROOT).replace('-', '_');
+        if (n.equals("noise")) n = "value_noise";
+        for (BackgroundKind k : BackgroundKind.values()) if (k.name().toLowerCase(Locale.ROOT).equals(n)) return k;
+        throw new IllegalArgumentException("unknown background '" + name + "' (expected flat, gradient, stripes or noise)");
+    }
+}

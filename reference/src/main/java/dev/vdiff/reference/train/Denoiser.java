@@ -1,0 +1,28 @@
+package dev.vdiff.reference.train;
+
+import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.nn.Module;
+
+/**
+ * A label-conditioned noise-prediction network, the thing the {@link Trainer} trains and the samplers call:
+ * {@code forward(x [B, F, C, H, W], t int64 [B], y int64 [B]) -> [B, F, C, H, W]} (the predicted epsilon,
+ * SPEC §1.2). Label {@link #numClasses()} is the null label used for classifier-free guidance (SPEC §1.4);
+ * a network with {@code numClasses() == 0} ignores {@code y}.
+ *
+ * <p>The video UNet ({@code dev.vdiff.diffusion.unet.VideoUNet}) is the real one; tests use tiny stand-ins.
+ */
+public interface Denoiser {
+    /** The trainable parameters live here (names and order of the state dict). */
+    Module module();
+
+    /** The prediction for noisy videos {@code x} at timesteps {@code t} with labels {@code y}. */
+    Tensor forward(Tensor x, Tensor t, Tensor y);
+
+    /** Class labels {@code 0..numClasses()-1}; {@code numClasses()} is the null (unconditional) label. */
+    int numClasses();
+
+    /** The null label: what class dropout substitutes and what the unconditional CFG branch sees. */
+    default int nullLabel() {
+        return numClasses();
+    }
+}

@@ -1,0 +1,72 @@
+package dev.vdiff.reference.train;
+
+import dev.vdiff.reference.data.AtomicFiles;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The training-loss curve as a PNG (XChart): every step's loss as a thin light line and its moving average
+ * ({@link #smoothed}) as a bold one, log-scaled loss axis.
+ *
+ * <pre>{@code
+ * LossChart.write(Path.of("out/loss.png"), trainer.losses(), "vdiff demo: training loss");
+ * }</pre>
+ */
+public final class LossChart {
+    private LossChart() {}
+
+    /** Writes the chart (atomically); at least one loss is needed. */
+    public static void write(Path file, List<Double> losses, String title) throws IOException {
+        if (losses.isEmpty()) throw new IllegalArgumentException("LossChart: no losses to draw");
+        System.setProperty("java.awt.headless", "true");
+        int n = losses.size();
+        double[] x = new double[n], y = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = i + 1;
+            y[i] = losses.get(i);
+        }
+        int window = Math.max(1, n / 50);
+        XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("step").yAxisTitle("loss (MSE on epsilon)").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setYAxisLogarithmic(allPositive(y));
+        chart.getStyler().setMarkerSize(0);
+        XYSeries raw = chart.addSeries("loss per step", x, y);
+        raw.setMarker(SeriesMarkers.NONE);
+        raw.setLineColor(new Color(120, 160, 220));
+        raw.setLineWidth(0.8f);
+        XYSeries avg = chart.addSeries("moving average (" + window + " steps)", x, smoothed(y, window));
+        avg.setMarker(SeriesMarkers.NONE);
+        avg.setLineColor(new Color(200, 60, 40));
+        avg.setLineWidth(2.2f);
+        byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        AtomicFiles.write(file, temp -> Files.write(temp, png));
+    }
+
+    /** Trailing moving average: {@code out[i] = mean(y[max(0, i-w+1) .. i])}. */
+    public static double[] smoothed(double[] y, int window) {
+        double[] out = new double[y.length];
+        double sum = 0;
+        for (int i = 0; i < y.length; i++) {
+            sum += y[i];
+            if (i >= window) sum -= y[i - window];
+            out[i] = sum / Math.min(i + 1, window);
+        }
+        return out;
+    }
+
+    private static boolean allPositive(double[] y) {
+        for (double v : y) if (!(v > 0)) return false;
+        return true;
+    }
+}

@@ -1,0 +1,104 @@
+package dev.vdiff.reference.train;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The optimisation settings of a training run (what the model and the data are is decided elsewhere).
+ *
+ * @param steps           optimizer steps in total (default 2000)
+ * @param batchSize       clips per step (default 8)
+ * @param lr              peak AdamW learning rate (default 2e-4)
+ * @param warmupSteps     linear warm-up from 0 to {@code lr} over this many steps, then constant (default 100;
+ *                        diffusers' {@code constant_with_warmup})
+ * @param weightDecay     AdamW decoupled weight decay (default 0.01, PyTorch's)
+ * @param gradClip        clip the global gradient L2 norm to this; 0 = off (default 1.0)
+ * @param emaDecay        decay of the parameter EMA used for sampling (default 0.999)
+ * @param classDropout    probability that a clip's label is replaced by the null label, so the same network
+ *                        learns the unconditional prediction for classifier-free guidance (Ho and Salimans
+ *                        2022, Algorithm 1; default 0.1)
+ * @param seed            everything random in the run derives from this (default 0)
+ * @param trainClips      size of the training set: data-set indices {@code 0 .. trainClips-1} (default 4096)
+ * @param checkpointEvery write a checkpoint every this many steps, and always at the end; 0 = only at the end
+ *                        (default 500)
+ * @param keepCheckpoints how many of the newest checkpoints to keep (default 2)
+ */
+public record TrainConfig(long steps, int batchSize, double lr, long warmupSteps, double weightDecay, double gradClip,
+                          double emaDecay, double classDropout, long seed, int trainClips, long checkpointEvery,
+                          int keepCheckpoints) {
+    public TrainConfig {
+        List<String> e = new ArrayList<>();
+        if (steps < 1) e.add("steps must be >= 1, got " + steps);
+        if (batchSize < 1) e.add("batch size must be >= 1, got " + batchSize);
+        if (!(lr > 0) || !Double.isFinite(lr)) e.add("learning rate must be > 0, got " + lr);
+        if (warmupSteps < 0) e.add("warm-up steps must be >= 0, got " + warmupSteps);
+        if (!(weightDecay >= 0) || !Double.isFinite(weightDecay)) e.add("weight decay must be >= 0, got " + weightDecay);
+        if (!(gradClip >= 0) || !Double.isFinite(gradClip)) e.add("gradient clip must be >= 0 (0 = off), got " + gradClip);
+        if (!(emaDecay >= 0 && emaDecay < 1)) e.add("EMA decay must be in [0, 1), got " + emaDecay);
+        if (!(classDropout >= 0 && classDropout <= 1)) e.add("class dropout must be in [0, 1], got " + classDropout);
+        if (trainClips < 1) e.add("training clips must be >= 1, got " + trainClips);
+        if (checkpointEvery < 0) e.add("checkpoint interval must be >= 0 (0 = only at the end), got " + checkpointEvery);
+        if (keepCheckpoints < 1) e.add("checkpoints to keep must be >= 1, got " + keepCheckpoints);
+        if (!e.isEmpty()) throw new IllegalArgumentException("invalid training settings: " + String.join("; ", e));
+    }
+
+    public static TrainConfig defaults() {
+        return new TrainConfig(2000, 8, 2e-4, 100, 0.01, 1.0, 0.999, 0.1, 0, 4096, 500, 2);
+    }
+
+    public TrainConfig withSteps(long s) {
+        return new TrainConfig(s, batchSize, lr, warmupSteps, weightDecay, gradClip, emaDecay, classDropout, seed, trainClips, checkpointEvery, keepCheckpoints);
+    }
+
+    public TrainConfig withBatchSize(int b) {
+        return new TrainConfig(steps, b, lr, warmupSteps, weightDecay, gradClip, emaDecay, classDropout, seed, trainClips, checkpointEvery, keepCheckpoints);
+    }
+
+    public TrainConfig withLr(double l, long warmup) {
+        return new TrainConfig(steps, batchSize, l, warmup, weightDecay, gradClip, emaDecay, classDropout, seed, trainClips, checkpointEvery, keepCheckpoints);
+    }
+
+    public TrainConfig withRegularisation(double wd, double clip, double ema, double dropout) {
+        return new TrainConfig(steps, batchSize, lr, warmupSteps, wd, clip, ema, dropout, seed, trainClips, checkpointEvery, keepCheckpoints);
+    }
+
+    public TrainConfig withSeed(long s) {
+        return new TrainConfig(steps, batchSize, lr, warmupSteps, weightDecay, gradClip, emaDecay, classDropout, s, trainClips, checkpointEvery, keepCheckpoints);
+    }
+
+    public TrainConfig withTrainClips(int n) {
+        return new TrainConfig(steps, batchSize, lr, warmupSteps, weightDecay, gradClip, emaDecay, classDropout, seed, n, checkpointEvery, keepCheckpoints);
+    }
+
+    public TrainConfig withCheckpoints(long every, int keep) {
+        return new TrainConfig(steps, batchSize, lr, warmupSteps, weightDecay, gradClip, emaDecay, classDropout, seed, trainClips, every, keep);
+    }
+
+    /** As a JSON object (snake_case keys, the names of the checkpoint's {@code state.json}). */
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("steps", steps);
+        m.put("batch_size", batchSize);
+        m.put("lr", lr);
+        m.put("warmup_steps", warmupSteps);
+        m.put("weight_decay", weightDecay);
+        m.put("grad_clip", gradClip);
+        m.put("ema_decay", emaDecay);
+        m.put("class_dropout", classDropout);
+        m.put("seed", seed);
+        m.put("train_clips", trainClips);
+        m.put("checkpoint_every", checkpointEvery);
+        m.put("keep_checkpoints", keepCheckpoints);
+        return m;
+    }
+
+    /** Reads {@link #toJson()}'s form; a missing or mistyped key is an error naming it. */
+    public static TrainConfig fromJson(Map<?, ?> m) {
+        return new TrainConfig(JsonFields.longOf(m, "steps"), (int) JsonFields.longOf(m, "batch_size"), JsonFields.doubleOf(m, "lr"),
+            JsonFields.longOf(m, "warmup_steps"), JsonFields.doubleOf(m, "weight_decay"), JsonFields.doubleOf(m, "grad_clip"),
+            JsonFields.doubleOf(m, "ema_decay"), JsonFields.doubleOf(m, "class_dropout"), JsonFields.longOf(m, "seed"),
+            (int) JsonFields.longOf(m, "train_clips"), JsonFields.longOf(m, "checkpoint_every"), (int) JsonFields.longOf(m, "keep_checkpoints"));
+    }
+}

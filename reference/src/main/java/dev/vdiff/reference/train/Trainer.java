@@ -1,0 +1,263 @@
+package dev.vdiff.reference.train;
+
+import dev.vdiff.diffusion.NoiseSchedule;
+import dev.vdiff.reference.data.VideoDataset;
+import dev.vdiff.tensor.DType;
+import dev.vdiff.tensor.Shape;
+import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.ops.Losses;
+import dev.vdiff.tensor.optim.AdamW;
+import dev.vdiff.tensor.optim.Ema;
+import dev.vdiff.tensor.optim.GradClip;
+import dev.vdiff.tensor.optim.LrSchedule;
+import dev.vdiff.tensor.random.Rng;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Epsilon-prediction DDPM training of a label-conditioned {@link Denoiser} (Ho et al. 2020, Algorithm 1, with
+ * the class dropout of classifier-free guidance, Ho and Salimans 2022, Algorithm 1). One {@link #step()}:
+ * <pre>
+ *   1. x0, c  = the next B clips and labels in data order ({@link DataOrder}, {@link BatchLoader})
+ *   2. c_i    = null label with probability p_uncond                           (CFG Algorithm 1, line 3)
+ *   3. t_i    = TimestepSampler (uniform on 0..T-1 by default)                 (DDPM Algorithm 1, line 3)
+ *   4. eps    ~ N(0, I)                                                        (line 4)
+ *   5. z_t    = a_t x0 + s_t eps                                               (SPEC §1.2; DDPM eq. 4)
+ *   6. loss   = mean || eps - eps_theta(z_t, t, c) ||^2                       (DDPM eq. 14, "L_simple")
+ *   7. clip the global gradient norm, AdamW step at the warmed-up learning rate, EMA update
+ * </pre>
+ * With {@link Objective#FLOW}, steps 5 and 6 use the rectified-flow input and velocity target instead.
+ *
+ * <p>Randomness: everything derives from {@code Rng.seed(seed)}. Step {@code k} draws only from the stream
+ * {@code root.split(STEPS).split(k)} (sub-streams for timesteps, noise and dropout), and the data order only
+ * from {@code root.split(DATA)}; so the random numbers of step {@code k} do not depend on what ran before,
+ * and a run resumed from a checkpoint at step {@code k} (parameters, optimizer moments, EMA, step, data
+ * position: {@link Checkpoints}) continues bit for bit as if it had never stopped.
+ *
+ * <pre>{@code
+ * Trainer tr = new Trainer(model, new SyntheticVideos(cfg), TrainConfig.defaults(),
+ *                          NoiseSchedule.videoCrafter2(), TimestepSampler.uniform(1000));
+ * tr.run(2000, new Checkpoints(runDir.resolve("checkpoints"), 2), r -> System.out.println(r.loss()));
+ * }</pre>
+ */
+public final class Trainer {
+    /** Stream ids under the run's root generator. */
+    static final long DATA = 1, STEPS = 2;
+    /** The stream under the run seed that initialises the network ({@code Rng.seed(seed).split(MODEL_INIT)}). */
+    public static final long MODEL_INIT = 3;
+    /** Stream ids under a step's generator. */
+    static final long TIMESTEPS = 0, NOISE = 1, DROPOUT = 2;
+
+    /** What one step did: its 1-based number, the loss before the update, the gradient norm before clipping, the learning rate used. */
+    public record StepResult(long step, double loss, double gradNorm, double lr) {}
+
+    /** Called after every step. */
+    @FunctionalInterface
+    public interface Listener {
+        void onStep(StepResult r);
+    }
+
+    private final Denoiser model;
+    private final TrainConfig cfg;
+    private final NoiseSchedule schedule;
+    private final TimestepSampler sampler;
+    private final Objective objective;
+    private final Rng root;
+    private final DataOrder order;
+    private final BatchLoader loader;
+    private final Map<String, Tensor> params;
+    private final AdamW optimizer;
+    private final Ema ema;
+    private final LrSchedule lrSchedule;
+
+    private long step;
+    private long position;
+    private final List<Double> losses = new ArrayList<>();
+    private final List<Double> gradNorms = new ArrayList<>();
+    private double elapsedSeconds;
+
+    /**
+     * A fresh run at step 0. The training set is data-set indices {@code 0 .. min(trainClips, data.size())-1}.
+     */
+    public Trainer(Denoiser model, VideoDataset data, TrainConfig cfg, NoiseSchedule schedule, TimestepSampler sampler) {
+        this(model, data, cfg, Objective.EPSILON, schedule, sampler);
+    }
+
+    /** A fresh run with the given objective (epsilon prediction or rectified flow). */
+    public Trainer(Denoiser model, VideoDataset data, TrainConfig cfg, Objective objective, NoiseSchedule schedule, TimestepSampler sampler) {
+        this.model = model;
+        this.objective = objective;
+        this.cfg = cfg;
+        this.schedule = schedule;
+        this.sampler = sampler;
+        this.root = Rng.seed(cfg.seed());
+        int n = (int) Math.min(cfg.trainClips(), data.size());
+        if (n < 1) throw new IllegalArgumentException("the training data set is empty");
+        this.order = new DataOrder(n, root.split(DATA));
+        this.loader = new BatchLoader(data, order, cfg.batchSize(), 512L << 20);
+        this.params = model.module().namedParameters();
+        this.optimizer = new AdamW(params, cfg.lr(), 0.9, 0.999, 1e-8, cfg.weightDecay());
+        this.ema = new Ema(params, cfg.emaDecay());
+        this.lrSchedule = LrSchedule.linearWarmup(cfg.warmupSteps());
+    }
+
+    /** One optimisation step (see the class comment); returns what it did. */
+    public StepResult step() {
+        long t0 = System.nanoTime();
+        Rng r = root.split(STEPS).split(step);
+        DType dtype = model.module().dtype();
+
+        // 1. The batch in data order.
+        Batch batch = loader.load(position);
+        Tensor x0 = batch.video().to(dtype);
+        int b = batch.size();
+        // 2. Labels, with class dropout to the null label (unlabelled clips always get the null label).
+        Tensor y = conditioning(batch.labels(), r.split(DROPOUT));
+        // 3. Timesteps.
+        Tensor t = sampler.sample(batch, r.split(TIMESTEPS));
+        checkTimesteps(t, b);
+        // 4.-5. Noise and the noisy input z_t = a_t x0 + s_t eps, per-sample coefficients (or the flow pair).
+        Tensor eps = r.split(NOISE).normal(dtype, x0.shape());
+        Objective.Example ex = objective.example(x0, eps, t, schedule);
+        // 6. L_simple.
+        double lr = lrSchedule.lr(cfg.lr(), step);
+        optimizer.setLr(lr);
+        optimizer.zeroGrad();
+        Tensor loss = Losses.mse(model.forward(ex.input(), ex.modelTimesteps(), y), ex.target());
+        double value = loss.item();
+        if (!Double.isFinite(value)) throw new TrainingDivergedException(step + 1, value, lr);
+        loss.backward();
+        // 7. Clip, update, average.
+        double norm = cfg.gradClip() > 0 ? GradClip.clipGradNorm(params.values(), cfg.gradClip()) : GradClip.gradNorm(params.values());
+        optimizer.step();
+        optimizer.zeroGrad();
+        ema.update(params);
+
+        step++;
+        position += b;
+        losses.add(value);
+        gradNorms.add(norm);
+        elapsedSeconds += (System.nanoTime() - t0) * 1e-9;
+        return new StepResult(step, value, norm, lr);
+    }
+
+    /** Runs steps until {@code until} steps are done, checkpointing as configured (when {@code checkpoints} is not null). */
+    public void run(long until, Checkpoints checkpoints, Listener listener) throws java.io.IOException {
+        long lastSaved = -1;
+        while (step < until) {
+            StepResult res = step();
+            if (listener != null) listener.onStep(res);
+            if (checkpoints != null && cfg.checkpointEvery() > 0 && step % cfg.checkpointEvery() == 0) {
+                checkpoints.save(this);
+                lastSaved = step;
+            }
+        }
+        if (checkpoints != null && lastSaved != step) checkpoints.save(this);
+    }
+
+    /** The label each sample is trained with: its own, or the null label (dropout, or no label). */
+    private Tensor conditioning(Tensor labels, Rng dropout) {
+        long[] raw = labels.contiguous().longs();
+        long[] y = new long[raw.length];
+        double[] u = dropout.uniform(DType.FLOAT64, raw.length).doubles();
+        int nul = model.nullLabel();
+        for (int i = 0; i < raw.length; i++) {
+            if (raw[i] >= nul) throw new IllegalArgumentException("clip label " + raw[i] + " is outside the model's " + nul + " classes");
+            y[i] = raw[i] < 0 || u[i] < cfg.classDropout() ? nul : raw[i];
+        }
+        return Tensor.ofLongs(y, y.length);
+    }
+
+    private void checkTimesteps(Tensor t, int b) {
+        if (t.dtype() != DType.INT64 || t.rank() != 1 || t.shape(0) != b) {
+            throw new IllegalStateException("timestep sampler returned " + t.dtype() + Shape.str(t.shape()) + ", expected int64 [" + b + "]");
+        }
+        for (long v : t.contiguous().longs()) {
+            if (v < 0 || v >= schedule.numTrainTimesteps()) throw new IllegalStateException("timestep sampler returned t = " + v + " outside 0.." + (schedule.numTrainTimesteps() - 1));
+        }
+    }
+
+    // ---------------------------------------------------------------- state (for Checkpoints and reports)
+
+    public long stepsDone() {
+        return step;
+    }
+
+    /** Clips consumed so far (the data position). */
+    public long dataPosition() {
+        return position;
+    }
+
+    public long epoch() {
+        return order.epoch(position);
+    }
+
+    /** The loss of every step so far (index k = step k+1), including steps before a resume. */
+    public List<Double> losses() {
+        return Collections.unmodifiableList(losses);
+    }
+
+    public List<Double> gradNorms() {
+        return Collections.unmodifiableList(gradNorms);
+    }
+
+    /** Seconds spent in {@link #step()}, summed over this run and the runs it resumed. */
+    public double elapsedSeconds() {
+        return elapsedSeconds;
+    }
+
+    public TrainConfig config() {
+        return cfg;
+    }
+
+    public Denoiser model() {
+        return model;
+    }
+
+    public AdamW optimizer() {
+        return optimizer;
+    }
+
+    public Ema ema() {
+        return ema;
+    }
+
+    public Rng rng() {
+        return root;
+    }
+
+    public Objective objective() {
+        return objective;
+    }
+
+    public NoiseSchedule schedule() {
+        return schedule;
+    }
+
+    /** Restores the counters and histories (parameters, moments and EMA are loaded by {@link Checkpoints}). */
+    void restore(long step, long position, List<Double> losses, List<Double> gradNorms, double elapsedSeconds) {
+        if (losses.size() != step || gradNorms.size() != step) {
+            throw new IllegalArgumentException("checkpoint at step " + step + " holds " + losses.size() + " losses and " + gradNorms.size() + " gradient norms");
+        }
+        this.step = step;
+        this.position = position;
+        this.losses.clear();
+        this.losses.addAll(losses);
+        this.gradNorms.clear();
+        this.gradNorms.addAll(gradNorms);
+        this.elapsedSeconds = elapsedSeconds;
+    }
+
+    /** Runs {@code body} with the EMA weights in the model, then puts the trained weights back. */
+    public <T> T withEmaWeights(java.util.function.Supplier<T> body) {
+        ema.swap(params);
+        try {
+            return body.get();
+        } finally {
+            ema.swap(params);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.vdiff.reference.train;
+
+import dev.vdiff.diffusion.ClassifierFreeGuidance;
+import dev.vdiff.diffusion.NoiseSchedule;
+import dev.vdiff.diffusion.PredictionType;
+import dev.vdiff.diffusion.VelocityModel;
+import dev.vdiff.diffusion.LcmBoundary;
+import dev.vdiff.diffusion.sampling.DdimSampler;
+import dev.vdiff.diffusion.sampling.FlowEulerSampler;
+import dev.vdiff.diffusion.sampling.LcmSampler;
+import dev.vdiff.diffusion.sampling.Timesteps;
+import dev.vdiff.tensor.DType;
+import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.autograd.Autograd;
+import dev.vdiff.tensor.ops.Concat;
+import dev.vdiff.tensor.random.Rng;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+/**
+ * Generates label-conditioned videos from a trained {@link Denoiser} with the samplers of
+ * {@code dev.vdiff.diffusion.sampling} and classifier-free guidance in the Imagen form
+ * {@code e_u + s (e_c - e_u)} (SPEC §1.4; two forward passes per step, {@link ClassifierFreeGuidance}):
+ * <ul>
+ *   <li>DDIM (SPEC §1.3): {@link DdimSampler} over the benchmark's grid from t = 999 down
+ *       ({@link Timesteps.Spacing#FROM_TOP}), last step to alpha_bar = 1, x0 clipped to the data range;</li>
+ *   <li>LCM multistep (SPEC §1.5): {@link LcmSampler} with T2V-Turbo's boundary scalings; on a network trained
+ *       with plain DDPM (not distilled) each step is "predict x0, renoise to the next time";</li>
+ *   <li>flow-matching Euler (SPEC §1.6): {@link FlowEulerSampler} for networks trained with
+ *       {@link Objective#FLOW}; the model timestep {@code 1000 sigma} is rounded to the integer the network
+ *       embeds (training used {@code t+1 = 1000 sigma} exactly).</li>
+ * </ul>
+ * Sample {@code i} starts from the noise {@code rng.split(i).normal(...)}, so it does not depend on how many
+ * others are generated with it; samples are generated {@code chunk} at a time to bound memory (the fresh
+ * noise of stochastic samplers comes from a per-chunk stream).
+ */
+public final class VideoGenerator {
+    private final Denoiser model;
+    private final Objective objective;
+    private final NoiseSchedule schedule;
+    private final SamplerSettings settings;
+    private final int chunk;
+
+    public VideoGenerator(Denoiser model, Objective objective, NoiseSchedule schedule, SamplerSettings settings, int chunk) {
+        if (settings.kind() == SamplerSettings.Kind.FLOW && objective != Objective.FLOW) {
+            throw new IllegalArgumentException("the flow sampler needs a flow-matching model (train with --objective flow); this one predicts epsilon, use ddim or lcm");
+        }
+        if (settings.kind() != SamplerSettings.Kind.FLOW && objective == Objective.FLOW) {
+            throw new IllegalArgumentException("this model was trained with the flow-matching objective; sample it with --sampler flow");
+        }
+        if (chunk < 1) throw new IllegalArgumentException("chunk must be >= 1, got " + chunk);
+        this.model = model;
+        this.objective = objective;
+        this.schedule = schedule;
+        this.settings = settings;
+        this.chunk = chunk;
+    }
+
+    /**
+     * Videos for {@code labels} (each {@code [F, C, H, W]}, float32), in order; {@code progress} (may be null)
+     * hears the number of samples finished.
+     */
+    public List<Tensor> generate(long[] labels, int frames, int channels, int height, int width, Rng rng, IntConsumer progress) {
+        for (long y : labels) {
+            if (y < 0 || y > model.nullLabel()) throw new IllegalArgumentException("label " + y + " is outside 0.." + (model.nullLabel() - 1) + " (or " + model.nullLabel() + " for unconditional)");
+        }
+        DType dtype = model.module().dtype();
+        List<Tensor> out = new ArrayList<>();
+        for (int start = 0; start < labels.length; start += chunk) {
+            int n = Math.min(chunk, labels.length - start);
+            Tensor[] noise = new Tensor[n];
+            for (int i = 0; i < n; i++) noise[i] = rng.split(start + i).normal(dtype, 1, frames, channels, height, width);
+            Tensor x = Concat.cat(0, noise);                                                   // [n, F, C, H, W]
+            Tensor y = Tensor.ofLongs(Arrays.copyOfRange(labels, start, start + n), n);
+            Tensor videos;
+            try (var g = Autograd.noGrad()) {
+                videos = sample(x, y, rng.split(-1 - start));
+            }
+            for (int i = 0; i < n; i++) out.add(videos.narrow(0, i, 1).reshape(frames, channels, height, width).to(DType.FLOAT32).contiguous());
+            if (progress != null) progress.accept(start + n);
+        }
+        return out;
+    }
+
+    private Tensor sample(Tensor noise, Tensor y, Rng rng) {
+        long[] nul = new long[y.shape(0)];
+        Arrays.fill(nul, model.nullLabel());
+        Tensor nullLabels = Tensor.ofLongs(nul, nul.length);
+        boolean guided = settings.guidance() != 1 && model.numClasses() > 0;
+        double s = settings.guidance();
+        switch (settings.kind()) {
+            case FLOW: {
+                VelocityModel v = (x, t, c) -> model.forward(x, roundTimesteps(t), c);
+                if (guided) v = ClassifierFreeGuidance.guide(v, nullLabels, ClassifierFreeGuidance.Convention.IMAGEN, s);
+                return new FlowEulerSampler(settings.steps(), settings.flowShift()).sample(v, noise, y, rng);
+            }
+            case LCM: {
+                dev.vdiff.diffusion.Denoiser d = epsilonModel(guided, nullLabels, s);
+                return new LcmSampler(schedule, LcmBoundary.T2V_TURBO, settings.steps(), settings.lcmOriginSteps()).sample(d, noise, y, rng);
+            }
+            default: {
+                dev.vdiff.diffusion.Denoiser d = epsilonModel(guided, nullLabels, s);
+                return new DdimSampler(schedule, Timesteps.Spacing.FROM_TOP, settings.steps(), Timesteps.FinalStep.TO_CLEAN, settings.eta(), settings.clipX0())
+                    .sample(d, noise, y, rng);
+            }
+        }
+    }
+
+    private dev.vdiff.diffusion.Denoiser epsilonModel(boolean guided, Tensor nullLabels, double s) {
+        dev.vdiff.diffusion.Denoiser d = dev.vdiff.diffusion.Denoiser.of(PredictionType.EPSILON, model::forward);
+        return guided ? ClassifierFreeGuidance.guide(d, nullLabels, ClassifierFreeGuidance.Convention.IMAGEN, s) : d;
+    }
+
+    /** The flow sampler's continuous model timesteps {@code 1000 sigma}, rounded to the int64 the network embeds. */
+    private static Tensor roundTimesteps(Tensor t) {
+        double[] v = t.toDoubleArray();
+        long[] r = new long[v.length];
+        for (int i = 0; i < v.length; i++) r[i] = Math.round(v[i]);
+        return Tensor.ofLongs(r, r.length);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.vdiff.reference.demo;
+
+import dev.vdiff.reference.data.BackgroundKind;
+import dev.vdiff.reference.train.DataSpec;
+import dev.vdiff.reference.train.ModelSpec;
+import dev.vdiff.reference.train.Objective;
+import dev.vdiff.reference.train.RunSpec;
+import dev.vdiff.reference.train.SamplerSettings;
+import dev.vdiff.reference.train.TrainConfig;
+import dev.vdiff.tensor.io.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The demo pipeline on a toy configuration (smaller than --quick): every file, and metrics.json's key layout. */
+class DemoTest {
+    static DemoConfig toy() {
+        DataSpec data = DataSpec.synthetic(2, 8, 8, 2, 0, 0.4, 0.8, 0.0, List.of(BackgroundKind.FLAT));
+        ModelSpec model = new ModelSpec(2, 3, 2, 8, 16, 2, 4, 2, 16, 16);
+        TrainConfig train = new TrainConfig(4, 2, 3e-3, 1, 0.0, 1.0, 0.5, 0.1, 0, 50, 2, 1);
+        return new DemoConfig(new RunSpec(model, data, Objective.EPSILON, train), SamplerSettings.ddim(2, 2.0), 2, 8, 1, 2, 4);
+    }
+
+    @Test
+    void writesReportVideosChartAndMetrics(@TempDir Path out) throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Demo.Result r = Demo.run(toy(), out, new PrintStream(log, true));
+        for (String f : List.of("report.md", "metrics.json", "loss.png", "samples/square.gif", "samples/square.mp4", "samples/square.png",
+                "samples/circle.gif", "samples/untrained.png", "samples/data.png", "run/run.json", "run/checkpoints/step-00000004/model.safetensors")) {
+            assertTrue(Files.isRegularFile(out.resolve(f)) && Files.size(out.resolve(f)) > 0, f);
+        }
+        Map<String, Object> m = Json.parseObject(Files.readAllBytes(out.resolve("metrics.json")));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> eval = (Map<String, Object>) m.get("eval");
+        assertEquals("frechet_clip_feature_distance", eval.get("metric"));
+        for (String k : List.of("trained", "untrained", "data")) assertTrue(eval.get(k) instanceof Double, k + " is a number: " + eval.get(k));
+        assertEquals(r.trained(), (Double) eval.get("trained"), 0.0);
+        assertEquals(r.untrained(), (Double) eval.get("untrained"), 0.0);
+        assertEquals(r.data(), (Double) eval.get("data"), 0.0);
+        String report = Files.readString(out.resolve("report.md"));
+        assertTrue(report.contains("![square](samples/square.gif)") && report.contains("![loss](loss.png)") && report.contains("| untrained network |"), report);
+        String text = log.toString();
+        assertTrue(text.contains("[1/5]") && text.contains("[5/5]") && text.contains("train"), text);
+
+        // A second demo into the same folder replaces the first one's files.
+        Demo.run(toy().withSeed(1), out, new PrintStream(new ByteArrayOutputStream(), true));
+        assertTrue(Files.readString(out.resolve("metrics.json")).contains("\"seed\": 1"));
+    }
+}

@@ -1,0 +1,165 @@
+package dev.vdiff.tensor.kernels;
+
+/**
+ * Deterministic sums in double for normalisation statistics, over {@link #LANES} fixed lanes.
+ *
+ * <p>Element {@code i} of a run goes to lane {@code i % LANES}; a tail shorter than LANES goes to lanes 0..
+ * in order; the lanes are added 0, 1, ... at the end. The scalar loops here and the Vector API loops in
+ * {@link SumsSimd} follow exactly this pattern (with fused multiply-adds in both), so they give the same
+ * bits, and the independent lanes keep the adders busy instead of waiting on one chain. Float32 values are
+ * widened to double before anything else happens, so float32 statistics are as accurate as float64 ones
+ * over the same values. LANES is the machine's float vector length (16 with AVX-512, 8 with AVX2), so
+ * sums may differ in the last bits between such machines, never between runs or thread counts on one.
+ */
+public final class Sums {
+    private Sums() {}
+
+    public static final int LANES = Simd.ENABLED ? SumsSimd.lanes() : 16;
+
+    /** Mean and biased variance of a[off .. off+n) (two passes: mean, then mean squared deviation) into out[0], out[1]. */
+    public static void meanAndVariance(float[] a, int off, int n, double[] out) {
+        double mu = sum(a, off, n) / n;
+        out[0] = mu;
+        out[1] = sumSquaredDeviation(a, off, n, mu) / n;
+    }
+
+    public static void meanAndVariance(double[] a, int off, int n, double[] out) {
+        double mu = sum(a, off, n) / n;
+        out[0] = mu;
+        out[1] = sumSquaredDeviation(a, off, n, mu) / n;
+    }
+
+    /** sum of a[off .. off+n). */
+    public static double sum(float[] a, int off, int n) {
+        return Simd.ENABLED ? SumsSimd.sum(a, off, n) : scalarSum(a, off, n);
+    }
+
+    static double scalarSum(float[] a, int off, int n) {
+        double[] s = new double[LANES];
+        int i = 0;
+        for (; i + LANES <= n; i += LANES) {
+            for (int j = 0; j < LANES; j++) s[j] += a[off + i + j];
+        }
+        for (int j = 0; i < n; i++, j++) s[j] += a[off + i];
+        return combine(s);
+    }
+
+    /** sum of (a - mu)^2 over a[off .. off+n). */
+    public static double sumSquaredDeviation(float[] a, int off, int n, double mu) {
+        return Simd.ENABLED ? SumsSimd.sumSquaredDeviation(a, off, n, mu) : scalarSumSquaredDeviation(a, off, n, mu);
+    }
+
+    static double scalarSumSquaredDeviation(float[] a, int off, int n, double mu) {
+        double[] s = new double[LANES];
+        int i = 0;
+        for (; i + LANES <= n; i += LANES) {
+            for (int j = 0; j < LANES; j++) {
+                double d = a[off + i + j] - mu;
+                s[j] = Math.fma(d, d, s[j]);
+            }
+        }
+        for (int j = 0; i < n; i++, j++) {
+            double d = a[off + i] - mu;
+            s[j] = Math.fma(d, d, s[j]);
+        }
+        return combine(s);
+    }
+
+    /** Sums of g and of g * (x - mu) over [off .. off+n), into out[0] and out[1]. */
+    public static void sumAndProductDeviation(float[] g, float[] x, int off, int n, double mu, double[] out) {
+        if (Simd.ENABLED) SumsSimd.sumAndProductDeviation(g, x, off, n, mu, out);
+        else scalarSumAndProductDeviation(g, x, off, n, mu, out);
+    }
+
+    static void scalarSumAndProductDeviation(float[] g, float[] x, int off, int n, double mu, double[] out) {
+        double[] s = new double[LANES], t = new double[LANES];
+        int i = 0;
+        for (; i + LANES <= n; i += LANES) {
+            for (int j = 0; j < LANES; j++) {
+                s[j] += g[off + i + j];
+                t[j] = Math.fma(g[off + i + j], x[off + i + j] - mu, t[j]);
+            }
+        }
+        for (int j = 0; i < n; i++, j++) {
+            s[j] += g[off + i];
+            t[j] = Math.fma(g[off + i], x[off + i] - mu, t[j]);
+        }
+        out[0] = combine(s);
+        out[1] = combine(t);
+    }
+
+    /** sum of a[off .. off+n). */
+    public static double sum(double[] a, int off, int n) {
+        return Simd.ENABLED ? SumsSimd.sum(a, off, n) : scalarSum(a, off, n);
+    }
+
+    static double scalarSum(double[] a, int off, int n) {
+        double[] s = new double[LANES];
+        int i = 0;
+        for (; i + LANES <= n; i += LANES) {
+            for (int j = 0; j < LANES; j++) s[j] += a[off + i + j];
+        }
+        for (int j = 0; i < n; i++, j++) s[j] += a[off + i];
+        return combine(s);
+    }
+
+    /** sum of (a - mu)^2 over a[off .. off+n). */
+    public static double sumSquaredDeviation(double[] a, int off, int n, double mu) {
+        return Simd.ENABLED ? SumsSimd.sumSquaredDeviation(a, off, n, mu) : scalarSumSquaredDeviation(a, off, n, mu);
+    }
+
+    static double scalarSumSquaredDeviation(double[] a, int off, int n, double mu) {
+        double[] s = new double[LANES];
+        int i = 0;
+        for (; i + LANES <= n; i += LANES) {
+            for (int j = 0; j < LANES; j++) {
+                double d = a[off + i + j] - mu;
+                s[j] = Math.fma(d, d, s[j]);
+            }
+        }
+        for (int j = 0; i < n; i++, j++) {
+            double d = a[off + i] - mu;
+            s[j] = Math.fma(d, d, s[j]);
+        }
+        return combine(s);
+    }
+
+    /** Sums of g and of g * (x - mu) over [off .. off+n), into out[0] and out[1]. */
+    public static void sumAndProductDeviation(double[] g, double[] x, int off, int n, double mu, double[] out) {
+        if (Simd.ENABLED) SumsSimd.sumAndProductDeviation(g, x, off, n, mu, out);
+        else scalarSumAndProductDeviation(g, x, off, n, mu, out);
+    }
+
+    static void scalarSumAndProductDeviation(double[] g, double[] x, int off, int n, double mu, double[] out) {
+        double[] s = new double[LANES], t = new double[LANES];
+        int i = 0;
+        for (; i + LANES <= n; i += LANES) {
+            for (int j = 0; j < LANES; j++) {
+                s[j] += g[off + i + j];
+                t[j] = Math.fma(g[off + i + j], x[off + i + j] - mu, t[j]);
+            }
+        }
+        for (int j = 0; i < n; i++, j++) {
+            s[j] += g[off + i];
+            t[j] = Math.fma(g[off + i], x[off + i] - mu, t[j]);
+        }
+        out[0] = combine(s);
+        out[1] = combine(t);
+    }
+
+    /** {@code out[j] = sum over i of part[i*cols + j]}, rows added in order: parts [rows, cols] -> out [cols]. */
+    public static double[] sumRows(double[] part, int rows, int cols) {
+        double[] out = new double[cols];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) out[j] += part[i * cols + j];
+        }
+        return out;
+    }
+
+    /** Lanes added in order 0, 1, ... */
+    static double combine(double[] s) {
+        double t = 0;
+        for (int j = 0; j < s.length; j++) t += s[j];
+        return t;
+    }
+}

@@ -1,0 +1,147 @@
+package dev.vdiff.tensor.ops;
+
+import dev.vdiff.tensor.DType;
+import dev.vdiff.tensor.Shape;
+import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.autograd.Autograd;
+import dev.vdiff.tensor.kernels.AttentionKernels;
+import dev.vdiff.tensor.kernels.AttentionKernels.Geometry;
+import dev.vdiff.tensor.kernels.AttentionKernels.Mask;
+import dev.vdiff.tensor.kernels.AttentionKernels.Rows;
+
+import java.util.function.Consumer;
+
+/**
+ * Softmax attention without projections (FORMAT.md §5.11): {@code softmax(q k^T / sqrt(Dk)) v}, fused into
+ * one kernel forward and one backward (see {@link AttentionKernels}).
+ *
+ * <pre>{@code
+ * // one query attending to two keys, Dk = 1: scores q k^T = [0, 2], P = softmax([0, 2]) = [0.119, 0.881]
+ * Tensor q = Tensor.of(new double[] {1}, 1, 1, 1, 1);
+ * Tensor k = Tensor.of(new double[] {0, 2}, 1, 1, 2, 1);
+ * Tensor v = Tensor.of(new double[] {10, 20}, 1, 1, 2, 1);
+ * Attention.scaledDotProduct(q, k, v, null);                          // [[[[18.81]]]] = 0.119*10 + 0.881*20
+ * Attention.scaledDotProduct(q, k, v, Tensor.ofLongs(new long[] {1, 0}, 1, 2));   // key 1 blocked: [[[[10]]]]
+ * }</pre>
+ *
+ * Gradients flow to q, k and v (not to the mask). The attention probabilities P can be handed to a
+ * {@code Consumer<Tensor>} ("probability hook"): a dense, detached {@code [B, H, Sq, Sk]} tensor of the
+ * forward's P, given to the consumer before the call returns, e.g. for an energy that measures how tokens
+ * attend. It is a constant: gradients do not flow through it. Without a hook P is not kept: backward
+ * recomputes it from the saved per-row log-sum-exp.
+ */
+public final class Attention {
+    private Attention() {}
+
+    /**
+     * {@code q [B, H, Sq, Dk]}, {@code k [B, H, Sk, Dk]}, {@code v [B, H, Sk, Dv]} -> {@code [B, H, Sq, Dv]}.
+     * {@code mask} (int64, or null) broadcasts to {@code [B, H, Sq, Sk]}; 0 blocks query i from key j.
+     */
+    public static Tensor scaledDotProduct(Tensor q, Tensor k, Tensor v, Tensor mask) {
+        return scaledDotProduct(q, k, v, mask, null);
+    }
+
+    /** As {@link #scaledDotProduct(Tensor, Tensor, Tensor, Tensor)}; {@code probabilities} (if non-null) receives P {@code [B, H, Sq, Sk]}. */
+    public static Tensor scaledDotProduct(Tensor q, Tensor k, Tensor v, Tensor mask, Consumer<Tensor> probabilities) {
+        String op = "scaled_dot_product_attention";
+        sameFloat(op, q, k, v);
+        if (q.rank() != 4 || k.rank() != 4 || v.rank() != 4) {
+            throw new IllegalArgumentException(op + ": q, k, v must be [B, H, S, D], got q " + Shape.str(q.shape()) + ", k " + Shape.str(k.shape()) + ", v " + Shape.str(v.shape()));
+        }
+        int b = q.shape(0), h = q.shape(1), sq = q.shape(2), dk = q.shape(3), sk = k.shape(2), dv = v.shape(3);
+        if (k.shape(0) != b || k.shape(1) != h || k.shape(3) != dk || v.shape(0) != b || v.shape(1) != h || v.shape(2) != sk) {
+            throw new IllegalArgumentException(op + ": need q [B, H, Sq, Dk], k [B, H, Sk, Dk], v [B, H, Sk, Dv]; got q " + Shape.str(q.shape()) + ", k " + Shape.str(k.shape()) + ", v " + Shape.str(v.shape()));
+        }
+        if (dk == 0) throw new IllegalArgumentException(op + ": the feature size Dk of q " + Shape.str(q.shape()) + " must be at least 1");
+        Mask m = mask == null ? null : mask(op, mask, b, h, sq, sk);
+        Geometry g = new Geometry(b, h, sq, sk, dk, dv, Rows.dense(h, sq, dk), Rows.dense(h, sk, dk), Rows.dense(h, sk, dv), Rows.dense(h, sq, dv), m);
+        return run(op, q, k, v, g, new int[] {b, h, sq, dv}, probabilities);
+    }
+
+    /**
+     * Multi-head attention core on {@code q [S, Tq, C]}, {@code k, v [S, Tk, C]} -> {@code [S, Tq, C]}: S
+     * independent sequences; head j owns channels {@code j*C/heads .. (j+1)*C/heads - 1} of all three and of
+     * the output. Equal to {@code scaledDotProduct} on the inputs reshaped to {@code [S, T, heads, C/heads]}
+     * and permuted to {@code [S, heads, T, C/heads]} (and the output permuted back), but reads and writes
+     * the head slices in place.
+     */
+    public static Tensor multiHead(Tensor q, Tensor k, Tensor v, int heads) {
+        return multiHead(q, k, v, heads, null);
+    }
+
+    /** As {@link #multiHead(Tensor, Tensor, Tensor, int)}; {@code probabilities} (if non-null) receives P {@code [S, heads, Tq, Tk]}. */
+    public static Tensor multiHead(Tensor q, Tensor k, Tensor v, int heads, Consumer<Tensor> probabilities) {
+        String op = "multi_head_attention";
+        sameFloat(op, q, k, v);
+        if (q.rank() != 3 || k.rank() != 3 || !java.util.Arrays.equals(k.shape(), v.shape()) || k.shape(0) != q.shape(0) || k.shape(2) != q.shape(2)) {
+            throw new IllegalArgumentException(op + ": need q [S, Tq, C] and k, v [S, Tk, C]; got q " + Shape.str(q.shape()) + ", k " + Shape.str(k.shape()) + ", v " + Shape.str(v.shape()));
+        }
+        int s = q.shape(0), tq = q.shape(1), tk = k.shape(1), c = q.shape(2);
+        if (heads < 1 || c % heads != 0) throw new IllegalArgumentException(op + ": " + heads + " heads do not divide the " + c + " channels of q " + Shape.str(q.shape()));
+        int hd = c / heads;
+        Rows rq = Rows.headSlices(tq, c, hd), rkv = Rows.headSlices(tk, c, hd);
+        Geometry g = new Geometry(s, heads, tq, tk, hd, hd, rq, rkv, rkv, rq, null);
+        return run(op, q, k, v, g, q.shape(), probabilities);
+    }
+
+    private static Tensor run(String op, Tensor q, Tensor k, Tensor v, Geometry g, int[] outShape, Consumer<Tensor> probabilities) {
+        Tensor qc = q.contiguous(), kc = k.contiguous(), vc = v.contiguous();
+        int rowsLse = g.batch() * g.heads() * g.sq(), outN = Shape.numel(outShape);
+        int[] probsShape = {g.batch(), g.heads(), g.sq(), g.sk()};
+        Tensor out, probs = null;
+        Object lse;
+        if (q.dtype() == DType.FLOAT32) {
+            float[] o = new float[outN], l = new float[rowsLse], p = probabilities == null ? null : new float[Shape.numel(probsShape)];
+            AttentionKernels.forward(qc.floats(), kc.floats(), vc.floats(), o, l, p, g);
+            out = Tensor.of(o, outShape);
+            lse = l;
+            if (p != null) probs = Tensor.of(p, probsShape);
+        } else {
+            double[] o = new double[outN], l = new double[rowsLse], p = probabilities == null ? null : new double[Shape.numel(probsShape)];
+            AttentionKernels.forward(qc.doubles(), kc.doubles(), vc.doubles(), o, l, p, g);
+            out = Tensor.of(o, outShape);
+            lse = l;
+            if (p != null) probs = Tensor.of(p, probsShape);
+        }
+        if (probabilities != null) probabilities.accept(probs);
+        Tensor outD = out.detach();
+        return Autograd.record(out, op, up -> {
+            Tensor dq, dk, dv;
+            if (q.dtype() == DType.FLOAT32) {
+                float[] a = new float[qc.numel()], bb = new float[kc.numel()], c = new float[vc.numel()];
+                AttentionKernels.backward(qc.floats(), kc.floats(), vc.floats(), outD.floats(), (float[]) lse, up.floats(), a, bb, c, g);
+                dq = Tensor.of(a, qc.shape());
+                dk = Tensor.of(bb, kc.shape());
+                dv = Tensor.of(c, vc.shape());
+            } else {
+                double[] a = new double[qc.numel()], bb = new double[kc.numel()], c = new double[vc.numel()];
+                AttentionKernels.backward(qc.doubles(), kc.doubles(), vc.doubles(), outD.doubles(), (double[]) lse, up.doubles(), a, bb, c, g);
+                dq = Tensor.of(a, qc.shape());
+                dk = Tensor.of(bb, kc.shape());
+                dv = Tensor.of(c, vc.shape());
+            }
+            return new Tensor[] {qc.requiresGrad() ? dq : null, kc.requiresGrad() ? dk : null, vc.requiresGrad() ? dv : null};
+        }, qc, kc, vc);
+    }
+
+    private static void sameFloat(String op, Tensor q, Tensor k, Tensor v) {
+        if (!q.dtype().isFloat() || q.dtype() != k.dtype() || q.dtype() != v.dtype()) {
+            throw new IllegalArgumentException(op + ": q, k, v must share one float dtype, got q " + q.dtype() + Shape.str(q.shape()) + ", k " + k.dtype() + Shape.str(k.shape()) + ", v " + v.dtype() + Shape.str(v.shape()));
+        }
+    }
+
+    /** The mask as a [B, H, Sq, Sk] strided view of its storage (stride 0 along broadcast axes). */
+    private static Mask mask(String op, Tensor mask, int b, int h, int sq, int sk) {
+        int[] target = {b, h, sq, sk}, ms = mask.shape();
+        if (mask.dtype() != DType.INT64) throw new IllegalArgumentException(op + ": mask must be int64 (1 = attend, 0 = blocked), got " + mask.dtype() + Shape.str(ms));
+        boolean ok = ms.length <= 4;
+        for (int i = 0; ok && i < ms.length; i++) {
+            int t = target[4 - ms.length + i];
+            ok = ms[i] == t || ms[i] == 1;
+        }
+        if (!ok) throw new IllegalArgumentException(op + ": mask " + Shape.str(ms) + " does not broadcast to the scores [B, H, Sq, Sk] = " + Shape.str(target));
+        Tensor e = mask.detach().expand(target);
+        int[] st = e.strides();
+        return new Mask((long[]) e.storage(), e.offset(), st[0], st[1], st[2], st[3]);
+    }
+}
