@@ -16,7 +16,9 @@ import java.util.Arrays;
  * {@link #gemm}: {@code C[m, n] (+)= sum_k A(m, k) B[k, n]} with B's and C's rows contiguous and vectorised
  * over n, and A read through two strides, so that a transposed A (P^T, dS^T) costs nothing. Products with
  * a transposed B (Q K^T, dO V^T) first transpose the small K or V of the pair ({@code [Sk, D]}) into
- * {@code [D, Sk]}. Softmax runs over the rows of the score tile in place with {@link #exp}.
+ * {@code [D, Sk]}; with fewer keys than a vector holds (temporal attention over 8 frames) they are dot
+ * products of rows instead ({@link #rowDots}). Softmax runs over the rows of the score tile in place with
+ * {@link #exp}.
  *
  * <p>Sums are deterministic: each output of {@link #gemm} accumulates over k in ascending order, and row
  * sums add the vector lanes in lane order (never {@code reduceLanes(ADD)}, whose order differs between the
@@ -55,10 +57,12 @@ final class AttentionSimd {
         for (int pair = lo; pair < hi; pair++) {
             int b = pair / g.heads(), h = pair % g.heads();
             int qb = g.q().base(b, h), kb = g.k().base(b, h), vb = g.v().base(b, h), ob = g.o().base(b, h);
-            transpose(k, kb, kr, sk, dk, kt);
+            boolean shortKeys = sk < VL;   // too few keys for a vector: dot products of rows, no transpose
+            if (!shortKeys) transpose(k, kb, kr, sk, dk, kt);
             for (int i0 = 0; i0 < sq; i0 += block) {
                 int rows = Math.min(block, sq - i0);
-                gemm(rows, sk, dk, q, qb + i0 * qr, qr, 1, kt, 0, sk, s, 0, sk, false);        // S = Q K^T
+                if (shortKeys) rowDots(rows, sk, dk, q, qb + i0 * qr, qr, k, kb, kr, s, sk);      // S = Q K^T
+                else gemm(rows, sk, dk, q, qb + i0 * qr, qr, 1, kt, 0, sk, s, 0, sk, false);
                 for (int r = 0; r < rows; r++) {
                     if (g.mask() != null) g.mask().apply(s, r * sk, b, h, i0 + r, sk);
                     lse[pair * sq + i0 + r] = softmax(s, r * sk, sk, scale, lanes);
@@ -78,18 +82,23 @@ final class AttentionSimd {
         for (int pair = lo; pair < hi; pair++) {
             int b = pair / g.heads(), h = pair % g.heads();
             int qb = g.q().base(b, h), kb = g.k().base(b, h), vb = g.v().base(b, h), ob = g.o().base(b, h);
-            transpose(k, kb, kr, sk, dkk, kt);
-            transpose(v, vb, vr, sk, dvv, vt);
+            boolean shortKeys = sk < VL;
+            if (!shortKeys) {
+                transpose(k, kb, kr, sk, dkk, kt);
+                transpose(v, vb, vr, sk, dvv, vt);
+            }
             for (int i0 = 0; i0 < sq; i0 += block) {
                 int rows = Math.min(block, sq - i0);
                 int qi0 = qb + i0 * qr, oi0 = ob + i0 * or;
-                gemm(rows, sk, dkk, q, qi0, qr, 1, kt, 0, sk, p, 0, sk, false);                // S = Q K^T
+                if (shortKeys) rowDots(rows, sk, dkk, q, qi0, qr, k, kb, kr, p, sk);             // S = Q K^T
+                else gemm(rows, sk, dkk, q, qi0, qr, 1, kt, 0, sk, p, 0, sk, false);
                 for (int r = 0; r < rows; r++) {
                     if (g.mask() != null) g.mask().apply(p, r * sk, b, h, i0 + r, sk);
                     probabilities(p, r * sk, sk, scale, lse[pair * sq + i0 + r]);             // P = exp(S - lse)
                 }
                 gemm(sk, dvv, rows, p, 0, 1, sk, dout, oi0, or, dv, vb, vr, true);             // dV += P^T dO
-                gemm(rows, sk, dvv, dout, oi0, or, 1, vt, 0, sk, ds, 0, sk, false);            // dP = dO V^T
+                if (shortKeys) rowDots(rows, sk, dvv, dout, oi0, or, v, vb, vr, ds, sk);         // dP = dO V^T
+                else gemm(rows, sk, dvv, dout, oi0, or, 1, vt, 0, sk, ds, 0, sk, false);
                 for (int r = 0; r < rows; r++) {
                     int oi = oi0 + r * or;
                     float d = 0;   // D_i = dO_i . O_i
@@ -98,6 +107,36 @@ final class AttentionSimd {
                 }
                 gemm(rows, dkk, sk, ds, 0, sk, 1, k, kb, kr, dq, qi0, qr, false);              // dQ = dS K
                 gemm(sk, dkk, rows, ds, 0, 1, sk, q, qi0, qr, dk, kb, kr, true);               // dK += dS^T Q
+            }
+        }
+    }
+
+    /**
+     * {@code c[m*n + j] = sum_k a[aOff + m*aRow + k] * b[bOff + j*bRow + k]} for m < M, j < n (fewer than a
+     * vector): dot products of rows, k ascending, eight columns at a time with independent accumulators.
+     * The same sums in the same order as {@link #gemm} on the transposed B, without the transpose.
+     */
+    private static void rowDots(int M, int n, int K, float[] a, int aOff, int aRow, float[] b, int bOff, int bRow, float[] c, int cRow) {
+        for (int m = 0; m < M; m++) {
+            int am = aOff + m * aRow, cm = m * cRow, j = 0;
+            for (; j + 8 <= n; j += 8) {
+                int b0 = bOff + j * bRow, b1 = b0 + bRow, b2 = b1 + bRow, b3 = b2 + bRow, b4 = b3 + bRow, b5 = b4 + bRow, b6 = b5 + bRow, b7 = b6 + bRow;
+                float x0 = 0, x1 = 0, x2 = 0, x3 = 0, x4 = 0, x5 = 0, x6 = 0, x7 = 0;
+                for (int kk = 0; kk < K; kk++) {
+                    float w = a[am + kk];
+                    x0 = Math.fma(w, b[b0 + kk], x0); x1 = Math.fma(w, b[b1 + kk], x1);
+                    x2 = Math.fma(w, b[b2 + kk], x2); x3 = Math.fma(w, b[b3 + kk], x3);
+                    x4 = Math.fma(w, b[b4 + kk], x4); x5 = Math.fma(w, b[b5 + kk], x5);
+                    x6 = Math.fma(w, b[b6 + kk], x6); x7 = Math.fma(w, b[b7 + kk], x7);
+                }
+                c[cm + j] = x0; c[cm + j + 1] = x1; c[cm + j + 2] = x2; c[cm + j + 3] = x3;
+                c[cm + j + 4] = x4; c[cm + j + 5] = x5; c[cm + j + 6] = x6; c[cm + j + 7] = x7;
+            }
+            for (; j < n; j++) {
+                int bj = bOff + j * bRow;
+                float x = 0;
+                for (int kk = 0; kk < K; kk++) x = Math.fma(a[am + kk], b[bj + kk], x);
+                c[cm + j] = x;
             }
         }
     }

@@ -101,6 +101,7 @@ public final class NormAttnTiming {
         }
         Arrays.sort(ms);
         Arrays.sort(cpu);
-        System.out.printf("%-24s median %8.3f ms   best %8.3f ms   (process CPU per call: median %8.3f ms)%n", name, ms[ms.length / 2], ms[0], cpu[cpu.length / 2]);
+        System.out.printf("%-24s wall median %8.3f ms  best %8.3f ms   process CPU per call median %8.3f ms  best %8.3f ms%n",
+            name, ms[ms.length / 2], ms[0], cpu[cpu.length / 2], cpu[0]);
     }
 }

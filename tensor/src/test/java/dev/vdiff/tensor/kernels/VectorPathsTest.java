@@ -77,7 +77,8 @@ class VectorPathsTest {
     @CsvSource({
         "2, 2, 37, 45, 20, 24, none",       // every tail: 4-row blocks + single rows, vector + narrow + scalar columns
         "1, 2, 64, 64, 32, 32, square",     // full tiles only
-        "3, 1, 8, 8, 32, 32, keys",         // temporal-attention size: 8 keys
+        "3, 1, 8, 8, 32, 32, keys",         // temporal-attention size: 8 keys (row dot products, no transpose)
+        "2, 1, 5, 11, 8, 16, square",       // 11 keys: 8 + 3 scalar columns
         "1, 1, 5, 300, 16, 48, square",     // a row wider than the query block split
         "1, 1, 20, 2000, 8, 8, keys",       // two query blocks (16 + 4 rows): dK, dV accumulate across blocks
     })
