@@ -28,6 +28,8 @@ public final class DemoCommand implements CliCommand {
     boolean quick;
     @Option(names = "--steps", description = "training steps (default: 1200, --quick: 60)")
     Long steps;
+    @Option(names = "--max-train-minutes", description = "stop training early after this many minutes, 0 = never (default: 6; --quick: 0)")
+    Double maxTrainMinutes;
     @Option(names = "--seed", defaultValue = "0", description = "training seed (default: ${DEFAULT-VALUE})")
     long seed;
     @Option(names = "--threads", description = "compute threads (default: all cores)")
@@ -46,6 +48,10 @@ public final class DemoCommand implements CliCommand {
         if (Files.exists(out) && !Files.isDirectory(out)) throw new UserError("--out " + out + " is a file, not a folder");
         DemoConfig cfg = (quick ? DemoConfig.quick() : DemoConfig.full()).withSeed(seed);
         if (steps != null) cfg = cfg.withSteps(steps);
+        if (maxTrainMinutes != null) {
+            if (!(maxTrainMinutes >= 0)) throw new UserError("--max-train-minutes must be >= 0, got " + maxTrainMinutes);
+            cfg = cfg.withMaxTrainSeconds(maxTrainMinutes * 60);
+        }
         Demo.Result r;
         try {
             r = Demo.run(cfg, out, System.err);

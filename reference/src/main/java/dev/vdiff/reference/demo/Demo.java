@@ -88,10 +88,16 @@ public final class Demo {
         run.write(runDir);
         Trainer trainer = new Trainer(model, data, run.train(), run.objective(), run.schedule(), TimestepSampler.uniform(run.schedule().numTrainTimesteps()));
         Checkpoints checkpoints = new Checkpoints(RunSpec.checkpointsDir(runDir), run.train().keepCheckpoints());
+        long trainStart = System.nanoTime();
+        double budget = cfg.maxTrainSeconds();
         try (TrainProgress progress = new TrainProgress("train", log, 0, run.train().steps(), Duration.ZERO, 15)) {
-            trainer.run(run.train().steps(), checkpoints, progress);
+            trainer.run(run.train().steps(), checkpoints, progress, () -> budget > 0 && seconds(trainStart) > budget);
         }
         double tTrain = seconds(t);
+        if (trainer.stepsDone() < run.train().steps()) {
+            log.printf(Locale.ROOT, "      stopped after %d of %d steps: the training time budget of %.0f s is spent (--max-train-minutes)%n",
+                trainer.stepsDone(), run.train().steps(), budget);
+        }
 
         // 4. The trained network (EMA weights), same labels, same noise.
         log.printf(Locale.ROOT, "[4/5] trained network (EMA weights): %d videos%n", labels.length);

@@ -26,9 +26,13 @@ import java.util.List;
  * @param shownPerClass  videos per class in the GIF/MP4/PNG files
  * @param scale          pixel enlargement in the files
  * @param fps            frame rate of the GIF/MP4 files
+ * @param maxTrainSeconds stop training early after this many seconds (0 = no limit): on a slow machine the demo
+ *                       still finishes in time, with fewer steps (the report says so)
  */
-public record DemoConfig(RunSpec run, SamplerSettings sampler, int evalPerClass, int referenceClips, int shownPerClass, int scale, double fps) {
+public record DemoConfig(RunSpec run, SamplerSettings sampler, int evalPerClass, int referenceClips, int shownPerClass, int scale, double fps,
+                         double maxTrainSeconds) {
     public DemoConfig {
+        if (!(maxTrainSeconds >= 0)) throw new IllegalArgumentException("DemoConfig: maxTrainSeconds must be >= 0, got " + maxTrainSeconds);
         if (evalPerClass < 1 || referenceClips < 2 || shownPerClass < 1 || shownPerClass > evalPerClass) {
             throw new IllegalArgumentException("DemoConfig: need evalPerClass >= shownPerClass >= 1 and referenceClips >= 2");
         }
@@ -39,7 +43,7 @@ public record DemoConfig(RunSpec run, SamplerSettings sampler, int evalPerClass,
         DataSpec data = DataSpec.synthetic(8, 16, 16, 5, 0, 0.6, 1.2, 0.0, List.of(BackgroundKind.FLAT, BackgroundKind.GRADIENT));
         ModelSpec model = new ModelSpec(8, 3, 2, 32, 64, 4, 16, 5, 64, 128);
         TrainConfig train = new TrainConfig(1200, 8, 1e-3, 50, 0.0, 1.0, 0.99, 0.1, 0, 100_000, 400, 1);
-        return new DemoConfig(new RunSpec(model, data, Objective.EPSILON, train), SamplerSettings.ddim(20, 3.0), 8, 256, 4, 6, 6);
+        return new DemoConfig(new RunSpec(model, data, Objective.EPSILON, train), SamplerSettings.ddim(20, 3.0), 8, 256, 4, 6, 6, 360);
     }
 
     /** The same pipeline at toy size: a minute or less. */
@@ -47,14 +51,18 @@ public record DemoConfig(RunSpec run, SamplerSettings sampler, int evalPerClass,
         DataSpec data = DataSpec.synthetic(4, 8, 8, 5, 0, 0.4, 0.8, 0.0, List.of(BackgroundKind.FLAT));
         ModelSpec model = new ModelSpec(4, 3, 1, 16, 32, 2, 8, 5, 32, 64);
         TrainConfig train = new TrainConfig(60, 4, 2e-3, 10, 0.0, 1.0, 0.9, 0.1, 0, 10_000, 30, 1);
-        return new DemoConfig(new RunSpec(model, data, Objective.EPSILON, train), SamplerSettings.ddim(8, 3.0), 4, 64, 2, 8, 4);
+        return new DemoConfig(new RunSpec(model, data, Objective.EPSILON, train), SamplerSettings.ddim(8, 3.0), 4, 64, 2, 8, 4, 0);
     }
 
     public DemoConfig withSteps(long steps) {
-        return new DemoConfig(run.withTrain(run.train().withSteps(steps)), sampler, evalPerClass, referenceClips, shownPerClass, scale, fps);
+        return new DemoConfig(run.withTrain(run.train().withSteps(steps)), sampler, evalPerClass, referenceClips, shownPerClass, scale, fps, maxTrainSeconds);
     }
 
     public DemoConfig withSeed(long seed) {
-        return new DemoConfig(run.withTrain(run.train().withSeed(seed)), sampler, evalPerClass, referenceClips, shownPerClass, scale, fps);
+        return new DemoConfig(run.withTrain(run.train().withSeed(seed)), sampler, evalPerClass, referenceClips, shownPerClass, scale, fps, maxTrainSeconds);
+    }
+
+    public DemoConfig withMaxTrainSeconds(double seconds) {
+        return new DemoConfig(run, sampler, evalPerClass, referenceClips, shownPerClass, scale, fps, seconds);
     }
 }

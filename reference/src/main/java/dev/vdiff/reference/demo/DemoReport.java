@@ -40,6 +40,7 @@ final class DemoReport {
 
         Map<String, Object> train = new LinkedHashMap<>();
         train.put("steps", (long) r.losses().size());
+        train.put("planned_steps", cfg.run().train().steps());
         train.put("parameters", r.parameters());
         train.put("first_loss_mean", mean(r.losses(), 0, window(r.losses())));
         train.put("final_loss_mean", mean(r.losses(), r.losses().size() - window(r.losses()), r.losses().size()));
@@ -79,9 +80,10 @@ final class DemoReport {
             d.minSpeed(), d.maxSpeed()));
         s.append(String.format(Locale.ROOT, "| model | pixel-space video UNet (2 levels, spatial + temporal attention at the half-resolution level), %s, %,d parameters |%n",
             run.model().describe(), r.parameters()));
-        s.append(String.format(Locale.ROOT, "| training | %s, scaled-linear schedule (T = 1000), t uniform; %d steps x %d clips; AdamW lr %s (%d warm-up steps), "
+        String stopped = r.losses().size() < tc.steps() ? String.format(Locale.ROOT, " (stopped after %d of %d steps by the %.0f s time budget)", r.losses().size(), tc.steps(), cfg.maxTrainSeconds()) : "";
+        s.append(String.format(Locale.ROOT, "| training | %s, scaled-linear schedule (T = 1000), t uniform; %d steps x %d clips%s; AdamW lr %s (%d warm-up steps), "
             + "weight decay %s, grad clip %s, EMA %s, class dropout %s, seed %d |%n",
-            run.objective().cliName.equals("eps") ? "epsilon-prediction DDPM" : "rectified flow", tc.steps(), tc.batchSize(), tc.lr(), tc.warmupSteps(),
+            run.objective().cliName.equals("eps") ? "epsilon-prediction DDPM" : "rectified flow", r.losses().size(), tc.batchSize(), stopped, tc.lr(), tc.warmupSteps(),
             tc.weightDecay(), tc.gradClip(), tc.emaDecay(), tc.classDropout(), tc.seed()));
         s.append(String.format(Locale.ROOT, "| sampling | %s, EMA weights |%n%n", cfg.sampler().describe()));
 

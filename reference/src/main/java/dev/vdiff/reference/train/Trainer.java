@@ -146,8 +146,16 @@ public final class Trainer {
 
     /** Runs steps until {@code until} steps are done, checkpointing as configured (when {@code checkpoints} is not null). */
     public void run(long until, Checkpoints checkpoints, Listener listener) throws java.io.IOException {
+        run(until, checkpoints, listener, () -> false);
+    }
+
+    /**
+     * As {@link #run(long, Checkpoints, Listener)}, but stops early after the first step at which {@code stop}
+     * says so (a time budget); the last step reached is checkpointed either way.
+     */
+    public void run(long until, Checkpoints checkpoints, Listener listener, java.util.function.BooleanSupplier stop) throws java.io.IOException {
         long lastSaved = -1;
-        while (step < until) {
+        while (step < until && (step == 0 || !stop.getAsBoolean())) {
             StepResult res = step();
             if (listener != null) listener.onStep(res);
             if (checkpoints != null && cfg.checkpointEvery() > 0 && step % cfg.checkpointEvery() == 0) {

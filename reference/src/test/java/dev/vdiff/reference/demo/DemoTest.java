@@ -27,7 +27,7 @@ class DemoTest {
         DataSpec data = DataSpec.synthetic(2, 8, 8, 2, 0, 0.4, 0.8, 0.0, List.of(BackgroundKind.FLAT));
         ModelSpec model = new ModelSpec(2, 3, 2, 8, 16, 2, 4, 2, 16, 16);
         TrainConfig train = new TrainConfig(4, 2, 3e-3, 1, 0.0, 1.0, 0.5, 0.1, 0, 50, 2, 1);
-        return new DemoConfig(new RunSpec(model, data, Objective.EPSILON, train), SamplerSettings.ddim(2, 2.0), 2, 8, 1, 2, 4);
+        return new DemoConfig(new RunSpec(model, data, Objective.EPSILON, train), SamplerSettings.ddim(2, 2.0), 2, 8, 1, 2, 4, 0);
     }
 
     @Test
@@ -51,8 +51,12 @@ class DemoTest {
         String text = log.toString();
         assertTrue(text.contains("[1/5]") && text.contains("[5/5]") && text.contains("train"), text);
 
-        // A second demo into the same folder replaces the first one's files.
-        Demo.run(toy().withSeed(1), out, new PrintStream(new ByteArrayOutputStream(), true));
-        assertTrue(Files.readString(out.resolve("metrics.json")).contains("\"seed\": 1"));
+        // A second demo into the same folder replaces the first one's files; a spent time budget stops training
+        // after the first step and says so.
+        Demo.run(toy().withSeed(1).withMaxTrainSeconds(1e-9), out, new PrintStream(new ByteArrayOutputStream(), true));
+        String metrics = Files.readString(out.resolve("metrics.json"));
+        assertTrue(metrics.contains("\"seed\": 1") && metrics.contains("\"steps\": 1,") && metrics.contains("\"planned_steps\": 4"), metrics);
+        assertTrue(Files.readString(out.resolve("report.md")).contains("stopped after 1 of 4 steps"));
+        assertTrue(Files.exists(out.resolve("run/checkpoints/step-00000001/state.json")));
     }
 }

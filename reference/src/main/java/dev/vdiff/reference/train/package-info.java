@@ -1,0 +1,20 @@
+/**
+ * Training and sampling of class-conditioned video diffusion models.
+ *
+ * <ul>
+ *   <li>{@link dev.vdiff.reference.train.Trainer}: epsilon-prediction DDPM (or rectified-flow,
+ *       {@link dev.vdiff.reference.train.Objective}) training with AdamW, gradient clipping, EMA, linear warm-up and
+ *       class dropout for classifier-free guidance; the timestep distribution is pluggable
+ *       ({@link dev.vdiff.reference.train.TimestepSampler}).</li>
+ *   <li>Determinism: the data order ({@link dev.vdiff.reference.train.DataOrder}) and every step's random numbers
+ *       derive from the seed and the step number alone, so {@link dev.vdiff.reference.train.Checkpoints} (model,
+ *       EMA, optimizer moments, step, data position, RNG state, loss history; written atomically) are enough to
+ *       resume bit for bit.</li>
+ *   <li>{@link dev.vdiff.reference.train.RunSpec}: a run folder ({@code run.json} + {@code checkpoints/}) as written
+ *       by {@code vdiff train} and read by {@code vdiff sample}.</li>
+ *   <li>{@link dev.vdiff.reference.train.VideoGenerator}: DDIM, LCM multistep or flow-matching Euler sampling with
+ *       classifier-free guidance; {@link dev.vdiff.reference.train.SampleWriter}: GIF, MP4 and PNG grids;
+ *       {@link dev.vdiff.reference.train.LossChart}: the loss curve (XChart).</li>
+ * </ul>
+ */
+package dev.vdiff.reference.train;
