@@ -37,7 +37,7 @@ public final class BenchCommand implements CliCommand {
     @Option(names = "--warmup", description = "Minimum untimed warm-up calls (default: the baseline's plan).")
     Integer warmup;
 
-    @Option(names = "--warmup-seconds", description = "Warm-up lasts at least this long, for the JIT (default: ${DEFAULT-VALUE}; quick: a quarter).", defaultValue = "2.0")
+    @Option(names = "--warmup-seconds", description = "Warm-up lasts at least this long: the Vector API kernels run on slow paths until C2 has compiled them, which takes seconds (default: ${DEFAULT-VALUE}; quick: a quarter).", defaultValue = "8.0")
     double warmupSeconds;
 
     @Option(names = "--quick", description = "Few repeats: a smoke test with the same keys.")
