@@ -14,7 +14,8 @@ import java.util.SplittableRandom;
  * the bench figures ({@code shared/bench/README.md}): square sgemm (C = A.B, C preallocated: matmul_512,
  * matmul_1024) and conv2d_fwd_bwd (Conv 3x3 64->64, pad 1, bias, x [16,64,32,32], forward then backward to
  * dx, dW, db for a fixed upstream), for each thread count. The machine is shared, so the best of many runs
- * is the figure to compare.
+ * is the figure to compare, and the CPU time of the compute threads is printed next to the wall time.
+ * Any JDK 17+ runs it, e.g. {@code /usr/lib/jvm/temurin-25-jdk-amd64/bin/java --add-modules jdk.incubator.vector ...}.
  */
 public final class GemmBench {
     public static void main(String[] args) {
