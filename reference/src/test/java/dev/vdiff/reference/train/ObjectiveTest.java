@@ -70,6 +70,6 @@ class ObjectiveTest {
         assertEquals(Objective.FLOW, Objective.parse("flow"));
         assertEquals(Objective.EPSILON, Objective.parse("EPS"));
         assertEquals(Objective.V, Objective.parse("v"));
-        assertThrows(IllegalArgumentException.class, () -> Objective.parse("v"));
+        assertThrows(IllegalArgumentException.class, () -> Objective.parse("x0"));
     }
 }
