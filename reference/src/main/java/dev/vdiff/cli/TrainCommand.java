@@ -56,6 +56,8 @@ public final class TrainCommand implements CliCommand {
     int classes;
     @Option(names = "--backgrounds", defaultValue = "flat,gradient", split = ",", description = "synthetic backgrounds allowed: flat, gradient, stripes, noise (default: ${DEFAULT-VALUE})")
     List<String> backgrounds;
+    @Option(names = "--color-by-class", description = "synthetic: each shape kind in its own colour (square red, circle green, ...) instead of a random one")
+    boolean colorByClass;
     @Option(names = "--data-seed", defaultValue = "0", description = "synthetic data seed (default: ${DEFAULT-VALUE})")
     long dataSeed;
 
@@ -71,7 +73,7 @@ public final class TrainCommand implements CliCommand {
     int groups;
     @Option(names = "--emb", defaultValue = "128", description = "time/label embedding width (default: ${DEFAULT-VALUE})")
     int emb;
-    @Option(names = "--objective", defaultValue = "eps", description = "eps (DDPM, sample with ddim/lcm) or flow (rectified flow, sample with flow) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--objective", defaultValue = "eps", description = "eps (DDPM epsilon-prediction) or v (v-prediction), both sampled with ddim/lcm; or flow (rectified flow, sampled with flow) (default: ${DEFAULT-VALUE})")
     String objective;
 
     @Option(names = "--steps", description = "optimizer steps in total (default: 2000)")
@@ -105,7 +107,7 @@ public final class TrainCommand implements CliCommand {
     CommandLine.Model.CommandSpec spec;
 
     /** Options that define a run and so cannot be given with --resume. */
-    private static final List<String> RUN_OPTIONS = List.of("--data", "--size", "--frames", "--classes", "--backgrounds", "--data-seed", "--patch", "--ch0", "--ch1",
+    private static final List<String> RUN_OPTIONS = List.of("--data", "--size", "--frames", "--classes", "--backgrounds", "--color-by-class", "--data-seed", "--patch", "--ch0", "--ch1",
         "--heads", "--groups", "--emb", "--objective", "--batch", "--lr", "--warmup", "--weight-decay", "--grad-clip", "--ema-decay", "--class-dropout",
         "--seed", "--train-clips", "--checkpoint-every", "--keep-checkpoints");
 
@@ -166,7 +168,7 @@ public final class TrainCommand implements CliCommand {
         List<BackgroundKind> bg = new ArrayList<>();
         for (String b : backgrounds) bg.add(DataSpec.parseBackground(b));
         DataSpec d = data.equals(DataSpec.SYNTHETIC)
-            ? DataSpec.synthetic(frames, size, size, classes, dataSeed, 0.6 * size / 16, 1.2 * size / 16, 0.0, bg)
+            ? DataSpec.synthetic(frames, size, size, classes, dataSeed, 0.6 * size / 16, 1.2 * size / 16, 0.0, bg, colorByClass)
             : DataSpec.folder(folder(data), frames, size, size, classes, 1);
         if (d.isSynthetic() && classes < 1) throw new UserError("--classes must be >= 1 for synthetic data, got " + classes);
         ModelSpec m = new ModelSpec(frames, 3, patch, ch0, ch1, heads, groups, classes, 64, emb);

@@ -70,12 +70,13 @@ class TrainSampleCliTest {
     @Test
     void badFlagsGiveOneLineErrorsNamingTheFlag() throws Exception {
         Path out = tmp.resolve("run");
-        expectError(vdiff(args(new String[] {"train", "--out", out.toString(), "--lr", "-1"}, new String[0])), "learning rate must be > 0");
-        expectError(vdiff("train", "--out", out.toString(), "--size", "14"), "multiples of 4");
-        expectError(vdiff("train", "--out", out.toString(), "--heads", "3"), "multiple of heads");
-        expectError(vdiff("train", "--out", out.toString(), "--backgrounds", "plaid"), "unknown background 'plaid'");
-        expectError(vdiff("train", "--out", out.toString(), "--objective", "v"), "unknown objective 'v'");
-        expectError(vdiff("train", "--out", out.toString(), "--data", tmp.resolve("nowhere").toString()), "--data");
+        // Each would train for a step if its check failed (so a missing check fails the test instead of hanging it).
+        expectError(vdiff("train", "--out", out.toString(), "--steps", "1", "--lr", "-1"), "learning rate must be > 0");
+        expectError(vdiff("train", "--out", out.toString(), "--steps", "1", "--size", "14"), "multiples of 4");
+        expectError(vdiff("train", "--out", out.toString(), "--steps", "1", "--heads", "3"), "multiple of heads");
+        expectError(vdiff("train", "--out", out.toString(), "--steps", "1", "--backgrounds", "plaid"), "unknown background 'plaid'");
+        expectError(vdiff("train", "--out", out.toString(), "--steps", "1", "--objective", "x0"), "unknown objective 'x0'");
+        expectError(vdiff("train", "--out", out.toString(), "--steps", "1", "--data", tmp.resolve("nowhere").toString()), "--data");
         expectError(vdiff("train"), "give either --out DIR");
         expectError(vdiff("train", "--resume", tmp.toString()), "is not a training run (no run.json");
         assertFalse(Files.exists(out.resolve("run.json")), "no run is created by a failed start");

@@ -75,15 +75,15 @@ final class DemoReport {
             + "(%d threads), in %s; then asked for videos of each class.%n%n", threads, minutes(t.total())));
 
         s.append("| | |\n|---|---|\n");
-        s.append(String.format(Locale.ROOT, "| data | synthetic moving shapes: %d frames of %dx%d RGB, %d classes (%s), backgrounds %s, %.1f-%.1f px/frame |%n",
-            d.frames(), d.height(), d.width(), d.classes(), String.join(", ", classNames), d.backgrounds().isEmpty() ? "all" : d.backgrounds().toString().toLowerCase(Locale.ROOT),
-            d.minSpeed(), d.maxSpeed()));
+        s.append(String.format(Locale.ROOT, "| data | synthetic moving shapes: %d frames of %dx%d RGB, %d classes (%s)%s, backgrounds %s, %.1f-%.1f px/frame |%n",
+            d.frames(), d.height(), d.width(), d.classes(), String.join(", ", classNames).replace('-', ' '), d.colorByClass() ? ", one colour per class" : ", random colours",
+            d.backgrounds().isEmpty() ? "all" : d.backgrounds().toString().toLowerCase(Locale.ROOT), d.minSpeed(), d.maxSpeed()));
         s.append(String.format(Locale.ROOT, "| model | pixel-space video UNet (2 levels, spatial + temporal attention at the half-resolution level), %s, %,d parameters |%n",
             run.model().describe(), r.parameters()));
         String stopped = r.losses().size() < tc.steps() ? String.format(Locale.ROOT, " (stopped after %d of %d steps by the %.0f s time budget)", r.losses().size(), tc.steps(), cfg.maxTrainSeconds()) : "";
         s.append(String.format(Locale.ROOT, "| training | %s, scaled-linear schedule (T = 1000), t uniform; %d steps x %d clips%s; AdamW lr %s (%d warm-up steps), "
             + "weight decay %s, grad clip %s, EMA %s, class dropout %s, seed %d |%n",
-            run.objective().cliName.equals("eps") ? "epsilon-prediction DDPM" : "rectified flow", r.losses().size(), tc.batchSize(), stopped, tc.lr(), tc.warmupSteps(),
+            objective(run), r.losses().size(), tc.batchSize(), stopped, tc.lr(), tc.warmupSteps(),
             tc.weightDecay(), tc.gradClip(), tc.emaDecay(), tc.classDropout(), tc.seed()));
         s.append(String.format(Locale.ROOT, "| sampling | %s, EMA weights |%n%n", cfg.sampler().describe()));
 
@@ -99,7 +99,7 @@ final class DemoReport {
 
         int w = window(r.losses());
         s.append("## Training loss\n\n![loss](loss.png)\n\n");
-        s.append(String.format(Locale.ROOT, "Mean loss of the first %d steps %.4f, of the last %d steps %.4f.%n%n",
+        s.append(String.format(Locale.ROOT, "Mean loss (MSE of the network output against its target) of the first %d steps %.4f, of the last %d steps %.4f.%n%n",
             w, mean(r.losses(), 0, w), w, mean(r.losses(), r.losses().size() - w, r.losses().size())));
 
         s.append("## Sample quality\n\n");
@@ -123,6 +123,14 @@ final class DemoReport {
         s.append("- `samples/`: GIF, MP4 and PNG per class; `untrained.*` and `data.*` for comparison\n");
         s.append("- `loss.png`, `metrics.json` (the numbers above)\n");
         return s.toString();
+    }
+
+    private static String objective(RunSpec run) {
+        switch (run.objective()) {
+            case EPSILON: return "epsilon-prediction DDPM";
+            case V: return "v-prediction DDPM (loss on v = a_t eps - s_t x0)";
+            default: return "rectified flow";
+        }
     }
 
     private static int window(List<Double> l) {

@@ -3,6 +3,8 @@ package dev.vdiff.reference.train;
 import dev.vdiff.reference.data.BackgroundKind;
 import dev.vdiff.reference.data.Clip;
 import dev.vdiff.reference.data.ClipSpec;
+import dev.vdiff.reference.data.ShapeColor;
+import dev.vdiff.reference.data.ShapeKind;
 import dev.vdiff.reference.data.SyntheticConfig;
 import dev.vdiff.reference.data.SyntheticVideos;
 import dev.vdiff.reference.data.VideoDataset;
@@ -35,10 +37,13 @@ import java.util.Map;
  * @param maxSpeed          synthetic: fastest motion
  * @param staticProbability synthetic: chance a clip stands still
  * @param backgrounds       synthetic: the background kinds allowed (empty = all)
+ * @param colorByClass      synthetic: every shape kind has its own colour (square red, circle green, triangle blue,
+ *                          cross yellow, ring cyan) instead of a random one, so that even a blurry 16x16 sample
+ *                          shows its class at a glance (needs classes <= 5)
  * @param stride            folder: take every stride-th frame
  */
 public record DataSpec(String source, int frames, int height, int width, int classes, long seed, double minSpeed,
-                       double maxSpeed, double staticProbability, List<BackgroundKind> backgrounds, int stride) {
+                       double maxSpeed, double staticProbability, List<BackgroundKind> backgrounds, boolean colorByClass, int stride) {
     public static final String SYNTHETIC = "synthetic";
     /** First data-set index of the two held-out synthetic sets. */
     public static final long HELD_OUT_A = 1_000_000_000L, HELD_OUT_B = 2_000_000_000L;
@@ -49,18 +54,19 @@ public record DataSpec(String source, int frames, int height, int width, int cla
         if (frames < 1 || height < 4 || width < 4) throw new IllegalArgumentException("clips must have >= 1 frame and be at least 4x4, got " + frames + "x" + height + "x" + width);
         if (classes < 0) throw new IllegalArgumentException("classes must be >= 0, got " + classes);
         if (stride < 1) throw new IllegalArgumentException("frame stride must be >= 1, got " + stride);
+        if (colorByClass && classes > ShapeKind.values().length) throw new IllegalArgumentException("colour by class needs at most " + ShapeKind.values().length + " classes (the shapes), got " + classes);
         if (isSynthetic()) synthetic();   // validates the synthetic knobs with SyntheticConfig's messages
     }
 
     /** Synthetic moving shapes, label = shape kind. */
     public static DataSpec synthetic(int frames, int height, int width, int classes, long seed, double minSpeed, double maxSpeed,
-                                     double staticProbability, List<BackgroundKind> backgrounds) {
-        return new DataSpec(SYNTHETIC, frames, height, width, classes, seed, minSpeed, maxSpeed, staticProbability, backgrounds, 1);
+                                     double staticProbability, List<BackgroundKind> backgrounds, boolean colorByClass) {
+        return new DataSpec(SYNTHETIC, frames, height, width, classes, seed, minSpeed, maxSpeed, staticProbability, backgrounds, colorByClass, 1);
     }
 
     /** Video files under {@code dir}. */
     public static DataSpec folder(Path dir, int frames, int height, int width, int classes, int stride) {
-        return new DataSpec(dir.toString(), frames, height, width, classes, 0, 0, 0, 0, List.of(), stride);
+        return new DataSpec(dir.toString(), frames, height, width, classes, 0, 0, 0, 0, List.of(), false, stride);
     }
 
     public boolean isSynthetic() {
@@ -71,8 +77,9 @@ public record DataSpec(String source, int frames, int height, int width, int cla
     public VideoDataset open() {
         if (!isSynthetic()) return VideoFolder.open(Path.of(source), new VideoFolder.Options(frames, height, width, stride, null));
         SyntheticVideos base = new SyntheticVideos(synthetic());
-        if (backgrounds.isEmpty() || backgrounds.size() == BackgroundKind.values().length) return base;
-        return new Restricted(base, backgrounds);
+        boolean allBackgrounds = backgrounds.isEmpty() || backgrounds.containsAll(List.of(BackgroundKind.values()));
+        if (allBackgrounds && !colorByClass) return base;
+        return new Restricted(base, allBackgrounds ? List.of(BackgroundKind.values()) : backgrounds, colorByClass);
     }
 
     private SyntheticConfig synthetic() {
@@ -80,14 +87,14 @@ public record DataSpec(String source, int frames, int height, int width, int cla
             .withMotion(minSpeed, maxSpeed, staticProbability, 0).clean();
     }
 
-    /** Synthetic clips with only some background kinds. */
-    private record Restricted(SyntheticVideos base, List<BackgroundKind> allowed) implements VideoDataset {
+    /** Synthetic clips with only some background kinds, and optionally one colour per shape kind. */
+    private record Restricted(SyntheticVideos base, List<BackgroundKind> allowed, boolean colorByClass) implements VideoDataset {
         @Override
         public Clip clip(long index) {
             ClipSpec s = base.spec(index);
-            if (allowed.contains(s.background())) return base.render(s);
-            BackgroundKind bg = allowed.get((int) Math.floorMod(s.seed(), (long) allowed.size()));
-            return base.render(new ClipSpec(s.shape(), s.color(), bg, s.speed(), s.direction(), s.isStatic(), s.shuffled(),
+            BackgroundKind bg = allowed.contains(s.background()) ? s.background() : allowed.get((int) Math.floorMod(s.seed(), (long) allowed.size()));
+            ShapeColor color = colorByClass ? classColor(s.shape()) : s.color();
+            return base.render(new ClipSpec(s.shape(), color, bg, s.speed(), s.direction(), s.isStatic(), s.shuffled(),
                 s.blurSigma(), s.noiseStd(), s.blockStrength(), s.downscale(), s.seed()));
         }
 
@@ -112,12 +119,18 @@ public record DataSpec(String source, int frames, int height, int width, int cla
         }
     }
 
-    /** The readable name of class {@code label} ("circle", or "red circle" for shape x colour labels). */
+    /** The colour of a shape kind when colours follow the class: the shape's ordinal-th {@link ShapeColor}. */
+    static ShapeColor classColor(ShapeKind shape) {
+        return ShapeColor.values()[shape.ordinal()];
+    }
+
+    /** The readable name of class {@code label} ("circle", or "red circle" for shape x colour labels or colour by class). */
     public String className(int label) {
         if (!isSynthetic()) return "class" + label;
-        int shapes = dev.vdiff.reference.data.ShapeKind.values().length;
-        String shape = dev.vdiff.reference.data.ShapeKind.values()[label % shapes].noun();
-        return classes <= shapes ? shape : dev.vdiff.reference.data.ShapeColor.values()[label / shapes].word() + " " + shape;
+        int shapes = ShapeKind.values().length;
+        ShapeKind shape = ShapeKind.values()[label % shapes];
+        if (colorByClass) return classColor(shape).word() + " " + shape.noun();
+        return classes <= shapes ? shape.noun() : ShapeColor.values()[label / shapes].word() + " " + shape.noun();
     }
 
     public Map<String, Object> toJson() {
@@ -134,6 +147,7 @@ public record DataSpec(String source, int frames, int height, int width, int cla
         List<String> bg = new ArrayList<>();
         for (BackgroundKind k : backgrounds) bg.add(k.name().toLowerCase(Locale.ROOT));
         m.put("backgrounds", bg);
+        m.put("color_by_class", colorByClass);
         m.put("stride", stride);
         return m;
     }
@@ -144,7 +158,7 @@ public record DataSpec(String source, int frames, int height, int width, int cla
         return new DataSpec(JsonFields.stringOf(m, "source"), (int) JsonFields.longOf(m, "frames"), (int) JsonFields.longOf(m, "height"),
             (int) JsonFields.longOf(m, "width"), (int) JsonFields.longOf(m, "classes"), JsonFields.longOf(m, "seed"),
             JsonFields.doubleOf(m, "min_speed"), JsonFields.doubleOf(m, "max_speed"), JsonFields.doubleOf(m, "static_probability"),
-            bg, (int) JsonFields.longOf(m, "stride"));
+            bg, JsonFields.boolOf(m, "color_by_class"), (int) JsonFields.longOf(m, "stride"));
     }
 
     /** {@code flat}, {@code gradient}, {@code stripes}, {@code value_noise} (or {@code noise}). */

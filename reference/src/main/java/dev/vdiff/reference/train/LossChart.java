@@ -36,7 +36,7 @@ public final class LossChart {
             y[i] = losses.get(i);
         }
         int window = Math.max(1, n / 50);
-        XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("step").yAxisTitle("loss (MSE on epsilon)").build();
+        XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("step").yAxisTitle("loss (MSE against the target)").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setYAxisLogarithmic(allPositive(y));

@@ -2,6 +2,7 @@ package dev.vdiff.reference.train;
 
 import dev.vdiff.diffusion.ClassifierFreeGuidance;
 import dev.vdiff.diffusion.NoiseSchedule;
+import dev.vdiff.diffusion.Parameterization;
 import dev.vdiff.diffusion.PredictionType;
 import dev.vdiff.diffusion.VelocityModel;
 import dev.vdiff.diffusion.LcmBoundary;
@@ -13,6 +14,7 @@ import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.autograd.Autograd;
 import dev.vdiff.tensor.ops.Concat;
+import dev.vdiff.tensor.ops.Pointwise;
 import dev.vdiff.tensor.random.Rng;
 
 import java.util.ArrayList;
@@ -26,7 +28,8 @@ import java.util.function.IntConsumer;
  * {@code e_u + s (e_c - e_u)} (SPEC §1.4; two forward passes per step, {@link ClassifierFreeGuidance}):
  * <ul>
  *   <li>DDIM (SPEC §1.3): {@link DdimSampler} over the benchmark's grid from t = 999 down
- *       ({@link Timesteps.Spacing#FROM_TOP}), last step to alpha_bar = 1, x0 clipped to the data range;</li>
+ *       ({@link Timesteps.Spacing#FROM_TOP}), last step to alpha_bar = 1, x0 clipped to the data range with the
+ *       noise estimate derived from the clipped x0 (see {@link #clipped});</li>
  *   <li>LCM multistep (SPEC §1.5): {@link LcmSampler} with T2V-Turbo's boundary scalings; on a network trained
  *       with plain DDPM (not distilled) each step is "predict x0, renoise to the next time";</li>
  *   <li>flow-matching Euler (SPEC §1.6): {@link FlowEulerSampler} for networks trained with
@@ -102,16 +105,34 @@ public final class VideoGenerator {
                 return new LcmSampler(schedule, LcmBoundary.T2V_TURBO, settings.steps(), settings.lcmOriginSteps()).sample(d, noise, y, rng);
             }
             default: {
-                dev.vdiff.diffusion.Denoiser d = epsilonModel(guided, nullLabels, s);
-                return new DdimSampler(schedule, Timesteps.Spacing.FROM_TOP, settings.steps(), Timesteps.FinalStep.TO_CLEAN, settings.eta(), settings.clipX0())
+                dev.vdiff.diffusion.Denoiser d = clipped(epsilonModel(guided, nullLabels, s));
+                return new DdimSampler(schedule, Timesteps.Spacing.FROM_TOP, settings.steps(), Timesteps.FinalStep.TO_CLEAN, settings.eta(), DdimSampler.NO_CLIP)
                     .sample(d, noise, y, rng);
             }
         }
     }
 
     private dev.vdiff.diffusion.Denoiser epsilonModel(boolean guided, Tensor nullLabels, double s) {
-        dev.vdiff.diffusion.Denoiser d = dev.vdiff.diffusion.Denoiser.of(PredictionType.EPSILON, model::forward);
+        dev.vdiff.diffusion.Denoiser d = dev.vdiff.diffusion.Denoiser.of(objective.predictionType(), model::forward);
         return guided ? ClassifierFreeGuidance.guide(d, nullLabels, ClassifierFreeGuidance.Convention.IMAGEN, s) : d;
+    }
+
+    /**
+     * With {@code clipX0} finite: the network as an x0-predictor whose estimate (SPEC §1.2, e.g. {@code (z_t - s_t e) / a_t}) is
+     * clamped to {@code [-clipX0, clipX0]}, so that DDIM derives its noise estimate from the clamped x0
+     * (diffusers' {@code clip_sample} with {@code use_clipped_model_output}). Clamping x0 but keeping the raw
+     * noise estimate instead (the benchmark's DDIM) turns the wild x0 estimates of a briefly trained network at
+     * high noise into saturated pixel noise in the result; deriving the noise from the clamped x0 keeps the
+     * update consistent and lets later, better x0 estimates take over.
+     */
+    private dev.vdiff.diffusion.Denoiser clipped(dev.vdiff.diffusion.Denoiser net) {
+        double c = settings.clipX0();
+        if (Double.isInfinite(c)) return net;
+        return dev.vdiff.diffusion.Denoiser.of(PredictionType.SAMPLE, (x, t, cond) -> {
+            int step = (int) t.longs()[0];
+            Tensor x0 = Parameterization.x0(net.predictionType(), x, net.predict(x, t, cond), schedule.sqrtAlphaBar(step), schedule.sqrtOneMinusAlphaBar(step));
+            return Pointwise.clamp(x0, -c, c);
+        });
     }
 
     /** The flow sampler's continuous model timesteps {@code 1000 sigma}, rounded to the int64 the network embeds. */

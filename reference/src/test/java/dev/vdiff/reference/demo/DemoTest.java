@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The demo pipeline on a toy configuration (smaller than --quick): every file, and metrics.json's key layout. */
 class DemoTest {
     static DemoConfig toy() {
-        DataSpec data = DataSpec.synthetic(2, 8, 8, 2, 0, 0.4, 0.8, 0.0, List.of(BackgroundKind.FLAT));
+        DataSpec data = DataSpec.synthetic(2, 8, 8, 2, 0, 0.4, 0.8, 0.0, List.of(BackgroundKind.FLAT), true);
         ModelSpec model = new ModelSpec(2, 3, 2, 8, 16, 2, 4, 2, 16, 16);
         TrainConfig train = new TrainConfig(4, 2, 3e-3, 1, 0.0, 1.0, 0.5, 0.1, 0, 50, 2, 1);
         return new DemoConfig(new RunSpec(model, data, Objective.EPSILON, train), SamplerSettings.ddim(2, 2.0), 2, 8, 1, 2, 4, 0);
@@ -34,8 +34,8 @@ class DemoTest {
     void writesReportVideosChartAndMetrics(@TempDir Path out) throws Exception {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Demo.Result r = Demo.run(toy(), out, new PrintStream(log, true));
-        for (String f : List.of("report.md", "metrics.json", "loss.png", "samples/square.gif", "samples/square.mp4", "samples/square.png",
-                "samples/circle.gif", "samples/untrained.png", "samples/data.png", "run/run.json", "run/checkpoints/step-00000004/model.safetensors")) {
+        for (String f : List.of("report.md", "metrics.json", "loss.png", "samples/red-square.gif", "samples/red-square.mp4", "samples/red-square.png",
+                "samples/green-circle.gif", "samples/untrained.png", "samples/data.png", "run/run.json", "run/checkpoints/step-00000004/model.safetensors")) {
             assertTrue(Files.isRegularFile(out.resolve(f)) && Files.size(out.resolve(f)) > 0, f);
         }
         Map<String, Object> m = Json.parseObject(Files.readAllBytes(out.resolve("metrics.json")));
@@ -47,7 +47,7 @@ class DemoTest {
         assertEquals(r.untrained(), (Double) eval.get("untrained"), 0.0);
         assertEquals(r.data(), (Double) eval.get("data"), 0.0);
         String report = Files.readString(out.resolve("report.md"));
-        assertTrue(report.contains("![square](samples/square.gif)") && report.contains("![loss](loss.png)") && report.contains("| untrained network |"), report);
+        assertTrue(report.contains("![red-square](samples/red-square.gif)") && report.contains("![loss](loss.png)") && report.contains("| untrained network |"), report);
         String text = log.toString();
         assertTrue(text.contains("[1/5]") && text.contains("[5/5]") && text.contains("train"), text);
 

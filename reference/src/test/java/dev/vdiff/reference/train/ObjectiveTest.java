@@ -32,6 +32,23 @@ class ObjectiveTest {
     }
 
     @Test
+    void vPairHasTheVelocityTarget() {
+        Rng r = Rng.seed(3);
+        Tensor x0 = r.normal(DType.FLOAT64, 2, 3), eps = r.normal(DType.FLOAT64, 2, 3);
+        Tensor t = Tensor.ofLongs(new long[] {10, 700}, 2);
+        Objective.Example ex = Objective.V.example(x0, eps, t, SCHEDULE);
+        for (int b = 0; b < 2; b++) {
+            int tb = (int) t.longs()[b];
+            double a = Math.sqrt(SCHEDULE.alphaBar(tb)), s = Math.sqrt(1 - SCHEDULE.alphaBar(tb));
+            for (int j = 0; j < 3; j++) {
+                double v = a * eps.get(b, j) - s * x0.get(b, j);   // Salimans and Ho 2022, §4
+                assertEquals(v, ex.target().get(b, j), 1e-15 + 1e-12 * Math.abs(v));
+                assertEquals(a * x0.get(b, j) + s * eps.get(b, j), ex.input().get(b, j), 1e-15 + 1e-12 * Math.abs(ex.input().get(b, j)));
+            }
+        }
+    }
+
+    @Test
     void flowPairIsStraightPathWithVelocityTarget() {
         Rng r = Rng.seed(2);
         Tensor x0 = r.normal(DType.FLOAT64, 2, 4), eps = r.normal(DType.FLOAT64, 2, 4);
@@ -52,6 +69,7 @@ class ObjectiveTest {
     void parsesCliNames() {
         assertEquals(Objective.FLOW, Objective.parse("flow"));
         assertEquals(Objective.EPSILON, Objective.parse("EPS"));
-        assertThrows(IllegalArgumentException.class, () -> Objective.parse("v"));
+        assertEquals(Objective.V, Objective.parse("v"));
+        assertThrows(IllegalArgumentException.class, () -> Objective.parse("x0"));
     }
 }

@@ -26,12 +26,17 @@ class VideoGeneratorTest {
     static final int F = 2, C = 3, H = 4, W = 4;
     static final Tensor X0 = Rng.seed(7).uniform(-0.9, 0.9, DType.FLOAT64, 1, F, C, H, W);
 
-    /** A network that returns the exact epsilon (or flow velocity) of x0*, ignoring the label. */
+    /** A network that returns the exact epsilon, v (DDPM) or flow velocity of x0*, ignoring the label. */
     static final class Oracle extends Module implements Denoiser {
-        final boolean flow;
+        final boolean flow, v;
 
         Oracle(boolean flow) {
+            this(flow, false);
+        }
+
+        Oracle(boolean flow, boolean v) {
             this.flow = flow;
+            this.v = v;
             param("unused", Tensor.zeros(DType.FLOAT64, 1));
         }
 
@@ -57,7 +62,9 @@ class VideoGeneratorTest {
                     rows[i] = Arithmetic.mul(Arithmetic.sub(xi, X0), 1 / sigma);
                 } else {
                     int tt = (int) ts[i];                                 // eps = (z - a x0) / s
-                    rows[i] = Arithmetic.mul(Arithmetic.sub(xi, Arithmetic.mul(X0, SCHEDULE.sqrtAlphaBar(tt))), 1 / SCHEDULE.sqrtOneMinusAlphaBar(tt));
+                    double a = SCHEDULE.sqrtAlphaBar(tt), s = SCHEDULE.sqrtOneMinusAlphaBar(tt);
+                    Tensor eps = Arithmetic.mul(Arithmetic.sub(xi, Arithmetic.mul(X0, a)), 1 / s);
+                    rows[i] = v ? Arithmetic.sub(Arithmetic.mul(eps, a), Arithmetic.mul(X0, s)) : eps;   // v = a eps - s x0
                 }
             }
             return dev.vdiff.tensor.ops.Concat.cat(0, rows);
@@ -76,6 +83,12 @@ class VideoGeneratorTest {
     void ddimWithExactNoiseLandsOnTheCleanVideo() {
         VideoGenerator g = new VideoGenerator(new Oracle(false), Objective.EPSILON, SCHEDULE, SamplerSettings.ddim(10, 3.0), 2);
         assertLandsOnX0(g.generate(new long[] {0, 1, 2}, F, C, H, W, Rng.seed(1), null), 1e-5);
+    }
+
+    @Test
+    void ddimWithExactVelocityOfAVModelLandsOnTheCleanVideo() {
+        VideoGenerator g = new VideoGenerator(new Oracle(false, true), Objective.V, SCHEDULE, SamplerSettings.ddim(10, 2.0), 4);
+        assertLandsOnX0(g.generate(new long[] {0, 1}, F, C, H, W, Rng.seed(4), null), 1e-5);
     }
 
     @Test
