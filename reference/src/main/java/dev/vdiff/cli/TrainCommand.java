@@ -73,6 +73,8 @@ public final class TrainCommand implements CliCommand {
     int groups;
     @Option(names = "--emb", defaultValue = "128", description = "time/label embedding width (default: ${DEFAULT-VALUE})")
     int emb;
+    @Option(names = "--temporal-attention-level0", description = "temporal attention at full resolution too (needs --ch0 = --ch1)")
+    boolean temporal0;
     @Option(names = "--objective", defaultValue = "eps", description = "eps (DDPM epsilon-prediction) or v (v-prediction), both sampled with ddim/lcm; or flow (rectified flow, sampled with flow) (default: ${DEFAULT-VALUE})")
     String objective;
 
@@ -108,7 +110,7 @@ public final class TrainCommand implements CliCommand {
 
     /** Options that define a run and so cannot be given with --resume. */
     private static final List<String> RUN_OPTIONS = List.of("--data", "--size", "--frames", "--classes", "--backgrounds", "--color-by-class", "--data-seed", "--patch", "--ch0", "--ch1",
-        "--heads", "--groups", "--emb", "--objective", "--batch", "--lr", "--warmup", "--weight-decay", "--grad-clip", "--ema-decay", "--class-dropout",
+        "--heads", "--groups", "--emb", "--temporal-attention-level0", "--objective", "--batch", "--lr", "--warmup", "--weight-decay", "--grad-clip", "--ema-decay", "--class-dropout",
         "--seed", "--train-clips", "--checkpoint-every", "--keep-checkpoints");
 
     @Override
@@ -171,7 +173,7 @@ public final class TrainCommand implements CliCommand {
             ? DataSpec.synthetic(frames, size, size, classes, dataSeed, 0.6 * size / 16, 1.2 * size / 16, 0.0, bg, colorByClass)
             : DataSpec.folder(folder(data), frames, size, size, classes, 1);
         if (d.isSynthetic() && classes < 1) throw new UserError("--classes must be >= 1 for synthetic data, got " + classes);
-        ModelSpec m = new ModelSpec(frames, 3, patch, ch0, ch1, heads, groups, classes, 64, emb);
+        ModelSpec m = new ModelSpec(frames, 3, patch, ch0, ch1, heads, groups, classes, 64, emb, temporal0);
         Models.config(m);   // size errors now, before anything is written
         Models.checkSize(m, size, size);
         TrainConfig t = new TrainConfig(steps == null ? 2000 : steps, batch, lr, warmup, weightDecay, gradClip, emaDecay, classDropout, seed,

@@ -27,7 +27,10 @@ public final class Vdiff implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Vdiff());
-        for (CliCommand c : ServiceLoader.load(CliCommand.class)) cl.addSubcommand(c);
+        for (CliCommand c : ServiceLoader.load(CliCommand.class)) {
+            if (c instanceof ExperimentCommand e) cl.addSubcommand(ExperimentCommand.withExperiments(e));
+            else cl.addSubcommand(c);
+        }
         cl.setExecutionExceptionHandler(Vdiff::handle);
         return cl;
     }

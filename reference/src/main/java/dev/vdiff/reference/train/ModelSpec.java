@@ -23,8 +23,11 @@ import java.util.Map;
  * @param classes  class labels; label {@code classes} is the null label (0 = unconditional)
  * @param tDim     sinusoidal timestep-embedding width
  * @param embDim   time/label embedding width
+ * @param temporal0 temporal attention also at full resolution (then {@code ch0 = ch1}: every attention level has
+ *                 {@code heads x ch1/heads} channels); frames then exchange information at both levels
  */
-public record ModelSpec(int frames, int channels, int patch, int ch0, int ch1, int heads, int groups, int classes, int tDim, int embDim) {
+public record ModelSpec(int frames, int channels, int patch, int ch0, int ch1, int heads, int groups, int classes, int tDim, int embDim,
+                        boolean temporal0) {
     public ModelSpec {
         if (patch < 1) throw new IllegalArgumentException("model: patch must be >= 1, got " + patch);
     }
@@ -42,6 +45,7 @@ public record ModelSpec(int frames, int channels, int patch, int ch0, int ch1, i
         m.put("classes", classes);
         m.put("t_dim", tDim);
         m.put("emb_dim", embDim);
+        m.put("temporal_attention_level0", temporal0);
         return m;
     }
 
@@ -50,11 +54,12 @@ public record ModelSpec(int frames, int channels, int patch, int ch0, int ch1, i
         if (!kind.equals("video_unet")) throw new IllegalArgumentException("unknown model kind '" + kind + "' (expected video_unet)");
         return new ModelSpec((int) JsonFields.longOf(m, "frames"), (int) JsonFields.longOf(m, "channels"), (int) JsonFields.longOf(m, "patch"), (int) JsonFields.longOf(m, "ch0"),
             (int) JsonFields.longOf(m, "ch1"), (int) JsonFields.longOf(m, "heads"), (int) JsonFields.longOf(m, "groups"),
-            (int) JsonFields.longOf(m, "classes"), (int) JsonFields.longOf(m, "t_dim"), (int) JsonFields.longOf(m, "emb_dim"));
+            (int) JsonFields.longOf(m, "classes"), (int) JsonFields.longOf(m, "t_dim"), (int) JsonFields.longOf(m, "emb_dim"),
+            JsonFields.boolOf(m, "temporal_attention_level0"));
     }
 
     /** One line for reports: {@code F=8 C=3 patch=2x2 ch=32/64 heads=4 groups=16 classes=5 emb=128}. */
     public String describe() {
-        return "F=" + frames + " C=" + channels + (patch > 1 ? " patch=" + patch + "x" + patch : "") + " ch=" + ch0 + "/" + ch1 + " heads=" + heads + " groups=" + groups + " classes=" + classes + " emb=" + embDim;
+        return "F=" + frames + " C=" + channels + (patch > 1 ? " patch=" + patch + "x" + patch : "") + " ch=" + ch0 + "/" + ch1 + " heads=" + heads + " groups=" + groups + " classes=" + classes + " emb=" + embDim + (temporal0 ? " temporal-attention-at-both-levels" : "");
     }
 }

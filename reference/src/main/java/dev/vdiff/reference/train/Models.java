@@ -7,6 +7,8 @@ import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.nn.Module;
 import dev.vdiff.tensor.random.Rng;
 
+import java.util.List;
+
 /** Builds the network a {@link ModelSpec} describes: the video UNet, adapted to {@link Denoiser} (and patched, {@link PatchedDenoiser}). */
 public final class Models {
     private Models() {}
@@ -14,7 +16,9 @@ public final class Models {
     /** The UNet configuration of a spec (its constructor checks the sizes and names every problem). */
     public static VideoUNetConfig config(ModelSpec s) {
         if (s.heads() < 1 || s.ch1() % s.heads() != 0) throw new IllegalArgumentException("model: ch1 = " + s.ch1() + " must be a multiple of heads = " + s.heads());
-        return VideoUNetConfig.twoLevel(s.frames(), s.channels() * s.patch() * s.patch(), s.ch0(), s.ch1(), s.heads(), s.ch1() / s.heads(), s.groups(), 1e-5,
+        if (s.temporal0() && s.ch0() != s.ch1()) throw new IllegalArgumentException("model: temporal attention at full resolution needs ch0 = ch1, got " + s.ch0() + " and " + s.ch1());
+        List<VideoUNetConfig.Level> levels = List.of(new VideoUNetConfig.Level(s.ch0(), false, s.temporal0()), new VideoUNetConfig.Level(s.ch1(), true, true));
+        return new VideoUNetConfig(s.frames(), s.channels() * s.patch() * s.patch(), levels, s.heads(), s.ch1() / s.heads(), s.groups(), 1e-5,
             s.classes(), s.tDim(), s.embDim());
     }
 
