@@ -1,6 +1,7 @@
 package dev.vdiff.cli;
 
 import dev.vdiff.reference.data.BackgroundKind;
+import dev.vdiff.reference.tpdiff.PyramidLoss;
 import dev.vdiff.reference.train.Checkpoints;
 import dev.vdiff.reference.train.DataSpec;
 import dev.vdiff.reference.train.Denoiser;
@@ -78,6 +79,9 @@ public final class TrainCommand implements CliCommand {
     @Option(names = "--objective", defaultValue = "eps", description = "eps (DDPM epsilon-prediction) or v (v-prediction), both sampled with ddim/lcm; or flow (rectified flow, sampled with flow) (default: ${DEFAULT-VALUE})")
     String objective;
 
+    @CommandLine.ArgGroup(exclusive = false, heading = "%nTPDiff temporal pyramid (SPEC §5):%n")
+    PyramidOptions pyramidOptions;
+
     @Option(names = "--steps", description = "optimizer steps in total (default: 2000)")
     Long steps;
     @Option(names = "--batch", defaultValue = "8", description = "clips per step (default: ${DEFAULT-VALUE})")
@@ -111,7 +115,8 @@ public final class TrainCommand implements CliCommand {
     /** Options that define a run and so cannot be given with --resume. */
     private static final List<String> RUN_OPTIONS = List.of("--data", "--size", "--frames", "--classes", "--backgrounds", "--color-by-class", "--data-seed", "--patch", "--ch0", "--ch1",
         "--heads", "--groups", "--emb", "--temporal-attention-level0", "--objective", "--batch", "--lr", "--warmup", "--weight-decay", "--grad-clip", "--ema-decay", "--class-dropout",
-        "--seed", "--train-clips", "--checkpoint-every", "--keep-checkpoints");
+        "--seed", "--train-clips", "--checkpoint-every", "--keep-checkpoints", "--pyramid", "--stages", "--step-weights", "--no-alignment", "--renoising",
+        "--renoise-coefficient", "--stage-sampling", "--global-time", "--data-downsampling", "--noise-downsampling");
 
     @Override
     public Integer call() throws IOException {
@@ -136,7 +141,8 @@ public final class TrainCommand implements CliCommand {
         }
         PrintStream err = System.err;
         Denoiser model = Models.build(run.model(), DType.FLOAT32, Rng.seed(run.train().seed()).split(Trainer.MODEL_INIT));
-        Trainer trainer = new Trainer(model, run.data().open(), run.train(), run.objective(), run.schedule(), TimestepSampler.uniform(run.schedule().numTrainTimesteps()));
+        Trainer trainer = new Trainer(model, run.data().open(), run.train(), run.objective(), run.schedule(), TimestepSampler.uniform(run.schedule().numTrainTimesteps()),
+            run.pyramid() == null ? null : new PyramidLoss(run.pyramid(), run.objective()));
         Checkpoints checkpoints = new Checkpoints(RunSpec.checkpointsDir(dir), run.train().keepCheckpoints());
         if (resume != null) {
             Optional<Path> latest = checkpoints.latest();
@@ -148,6 +154,7 @@ public final class TrainCommand implements CliCommand {
             err.printf(Locale.ROOT, "vdiff train: %s, %,d parameters, %s data %dx%dx%d, %d steps of %d clips, %d threads%n", run.model().describe(),
                 model.module().parameterCount(), run.data().source(), run.data().frames(), run.data().height(), run.data().width(),
                 run.train().steps(), run.train().batchSize(), Parallel.threads());
+            if (run.pyramid() != null) err.println("vdiff train: temporal pyramid " + run.pyramid().stages());
         }
         try (TrainProgress progress = new TrainProgress("train", err, trainer.stepsDone(), run.train().steps(),
                 Duration.ofMillis((long) (trainer.elapsedSeconds() * 1000)), 10)) {
@@ -178,7 +185,8 @@ public final class TrainCommand implements CliCommand {
         Models.checkSize(m, size, size);
         TrainConfig t = new TrainConfig(steps == null ? 2000 : steps, batch, lr, warmup, weightDecay, gradClip, emaDecay, classDropout, seed,
             trainClips, checkpointEvery, keepCheckpoints);
-        return new RunSpec(m, d, Objective.parse(objective), t);
+        RunSpec run = new RunSpec(m, d, Objective.parse(objective), t);
+        return pyramidOptions == null ? run : run.withPyramid(pyramidOptions.config(run));
     }
 
     private static Path folder(String s) {

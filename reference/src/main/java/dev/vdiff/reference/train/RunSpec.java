@@ -1,6 +1,8 @@
 package dev.vdiff.reference.train;
 
 import dev.vdiff.diffusion.NoiseSchedule;
+import dev.vdiff.reference.tpdiff.PyramidConfig;
+import dev.vdiff.reference.tpdiff.PyramidJson;
 import dev.vdiff.tensor.io.Json;
 
 import java.io.IOException;
@@ -19,10 +21,18 @@ import java.util.Map;
  * RUN/checkpoints/step-00000500/{model,ema,optimizer}.safetensors, state.json
  * RUN/loss.png
  * </pre>
+ *
+ * <p>{@code pyramid} (may be null = vanilla training): a TPDiff temporal pyramid (SPEC §5), stored as the optional
+ * {@code "pyramid"} object ({@link PyramidJson}); run files without it read as vanilla runs.
  */
-public record RunSpec(ModelSpec model, DataSpec data, Objective objective, TrainConfig train) {
+public record RunSpec(ModelSpec model, DataSpec data, Objective objective, TrainConfig train, PyramidConfig pyramid) {
     public static final String FILE = "run.json", CHECKPOINTS = "checkpoints";
     private static final String FORMAT = "vdiff-run";
+
+    /** A vanilla (non-pyramid) run. */
+    public RunSpec(ModelSpec model, DataSpec data, Objective objective, TrainConfig train) {
+        this(model, data, objective, train, null);
+    }
 
     /** The training noise schedule: scaled-linear, T = 1000, beta 0.00085 .. 0.012 (SPEC §1.1). */
     public NoiseSchedule schedule() {
@@ -30,7 +40,12 @@ public record RunSpec(ModelSpec model, DataSpec data, Objective objective, Train
     }
 
     public RunSpec withTrain(TrainConfig t) {
-        return new RunSpec(model, data, objective, t);
+        return new RunSpec(model, data, objective, t, pyramid);
+    }
+
+    /** This run trained as a temporal pyramid (null: vanilla). */
+    public RunSpec withPyramid(PyramidConfig p) {
+        return new RunSpec(model, data, objective, train, p);
     }
 
     public Map<String, Object> toJson() {
@@ -47,6 +62,7 @@ public record RunSpec(ModelSpec model, DataSpec data, Objective objective, Train
         sch.put("beta_end", 0.012);
         m.put("schedule", sch);
         m.put("train", train.toJson());
+        if (pyramid != null) m.put("pyramid", PyramidJson.toJson(pyramid));
         return m;
     }
 
@@ -63,8 +79,11 @@ public record RunSpec(ModelSpec model, DataSpec data, Objective objective, Train
         try {
             Map<String, Object> m = Json.parseObject(Files.readAllBytes(f));
             if (!FORMAT.equals(m.get("format"))) throw new IllegalArgumentException("not a vdiff run file (format " + m.get("format") + ")");
-            return new RunSpec(ModelSpec.fromJson(JsonFields.objectOf(m, "model")), DataSpec.fromJson(JsonFields.objectOf(m, "data")),
-                Objective.parse(JsonFields.stringOf(m, "objective")), TrainConfig.fromJson(JsonFields.objectOf(m, "train")));
+            Objective objective = Objective.parse(JsonFields.stringOf(m, "objective"));
+            RunSpec run = new RunSpec(ModelSpec.fromJson(JsonFields.objectOf(m, "model")), DataSpec.fromJson(JsonFields.objectOf(m, "data")),
+                objective, TrainConfig.fromJson(JsonFields.objectOf(m, "train")));
+            if (!m.containsKey("pyramid")) return run;
+            return run.withPyramid(PyramidJson.fromJson(JsonFields.objectOf(m, "pyramid"), PyramidJson.form(objective, run.schedule())));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(f + ": " + e.getMessage());
         }
