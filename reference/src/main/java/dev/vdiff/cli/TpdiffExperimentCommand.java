@@ -20,11 +20,11 @@ import java.nio.file.Path;
 public final class TpdiffExperimentCommand implements Experiment {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder")
     Path out;
-    @Option(names = "--quick", description = "a smaller run (about 10 minutes on 2 cores instead of 20)")
+    @Option(names = "--quick", description = "a smaller run (about 4 minutes on 2 shared cores instead of 15-20)")
     boolean quick;
     @Option(names = "--objective", defaultValue = "flow", description = "diffusion form of both arms: flow (flow matching, the default), eps or v (DDIM/VP) (default: ${DEFAULT-VALUE})")
     String objective;
-    @Option(names = "--steps", description = "training steps per arm (default: 300, --quick 100)")
+    @Option(names = "--steps", description = "training steps per arm (default: 500, --quick 100)")
     Long steps;
     @Option(names = "--seed", defaultValue = "0", description = "seed of both arms (default: ${DEFAULT-VALUE})")
     long seed;

@@ -115,18 +115,17 @@ public final class TpdiffExperiment {
         genPyramid.generate(warm, d.frames(), 3, d.height(), d.width(), Rng.seed(0), null);
         List<Tensor> vanillaVideos = new ArrayList<>(), pyramidVideos = new ArrayList<>();
         PairedTimes sampleTimes = new PairedTimes();
-        try (TrainProgress bar = new TrainProgress("sample (2 arms)", log, 0, 2L * chunks, Duration.ZERO, 15)) {
+        try (SampleProgress bar = new SampleProgress("sample (2 arms)", log, 2L * labels.length)) {
             for (int c = 0; c < chunks; c++) {
                 long[] ys = Arrays.copyOfRange(labels, c * cfg.chunk(), Math.min(labels.length, (c + 1) * cfg.chunk()));
                 Rng rng = Rng.seed(SAMPLE_SEED).split(c);
                 double[] ms = new double[2];
                 List<List<Tensor>> got = new ArrayList<>(List.of(List.of(), List.of()));
-                int done = 0;
                 for (int arm : order(c)) {
                     long t0 = System.nanoTime();
                     got.set(arm, (arm == 0 ? genVanilla : genPyramid).generate(ys, d.frames(), 3, d.height(), d.width(), rng, null));
                     ms[arm] = (System.nanoTime() - t0) * 1e-6 / ys.length;
-                    bar.onStep(new Trainer.StepResult(2L * c + (++done), 0, 0, 0));
+                    bar.stepBy(ys.length);
                 }
                 vanillaVideos.addAll(got.get(0));
                 pyramidVideos.addAll(got.get(1));

@@ -45,15 +45,15 @@ public record TpdiffExperimentConfig(RunSpec run, PyramidConfig pyramid, int sam
         pyramid.stages().checkFullFrames(run.data().frames());
     }
 
-    /** About 20 minutes on two cores: 16 frames of 16x16, a 0.6M-parameter UNet, 300 steps of 4 clips per arm, 24 sampling steps. */
+    /** 15 to 20 minutes on two shared cores: 16 frames of 16x16, a 0.6M-parameter UNet, 500 steps of 4 clips per arm, 24 sampling steps. */
     public static TpdiffExperimentConfig full(Objective objective) {
         DataSpec data = DataSpec.synthetic(16, 16, 16, 5, 0, 0.5, 1.0, 0.0, List.of(BackgroundKind.FLAT), true);
         ModelSpec model = new ModelSpec(16, 3, 1, 32, 64, 4, 16, 5, 64, 128, false);
-        TrainConfig train = new TrainConfig(300, 4, 1e-3, 30, 0.0, 1.0, 0.99, 0.1, 0, 512, 0, 1);
+        TrainConfig train = new TrainConfig(500, 4, 1e-3, 30, 0.0, 1.0, 0.99, 0.1, 0, 512, 0, 1);
         return of(new RunSpec(model, data, objective, train), 24, 2.0, 512, 4, 128, 5, 5, 2);
     }
 
-    /** Under ten minutes on two cores: the same network and data, 100 steps per arm, 12 sampling steps, fewer clips. */
+    /** About four minutes on two shared cores: the same network and data, 100 steps per arm (too few to learn the shapes), 12 sampling steps, fewer clips. */
     public static TpdiffExperimentConfig quick(Objective objective) {
         TpdiffExperimentConfig f = full(objective);
         RunSpec run = f.run().withTrain(f.run().train().withSteps(100).withLr(1e-3, 10).withTrainClips(200));

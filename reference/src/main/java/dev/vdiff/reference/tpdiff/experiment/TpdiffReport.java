@@ -150,7 +150,8 @@ final class TpdiffReport {
             + cfg.chunk() + " videos after one untimed warm-up chunk per arm. Another process may share the machine: the ratios of interleaved means are "
             + "what counts, not the absolute milliseconds.\n\n");
 
-        s.append("## Samples\n\nThe first " + cfg.shownPerClass() + " generated videos of each class (rows; same labels and seeds for both arms), and held-out real clips:\n\n");
+        s.append("## Samples\n\n" + (cfg.shownPerClass() == 1 ? "The first generated video" : "The first " + cfg.shownPerClass() + " generated videos")
+            + " of each class (rows; same labels and seeds for both arms), and held-out real clips:\n\n");
         s.append("| vanilla | TPDiff | real |\n|---|---|---|\n");
         s.append("| ![vanilla](samples/vanilla.gif) | ![pyramid](samples/pyramid.gif) | ![data](samples/data.gif) |\n\n");
         s.append("Frames: [vanilla](samples/vanilla.png), [TPDiff](samples/pyramid.png), [real](samples/data.png).\n\n");
