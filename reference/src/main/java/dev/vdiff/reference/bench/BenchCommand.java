@@ -46,6 +46,9 @@ public final class BenchCommand implements CliCommand {
     @Option(names = "--only", split = ",", description = "Run only these benchmarks (comma-separated).")
     List<String> only;
 
+    @Option(names = "--memory", description = "Also measure the activation memory of unet_train_step (heap the autograd graph holds; compare with tools/pytorch_activations.py).")
+    boolean memory;
+
     @Option(names = "--json", description = "Write the machine-readable result here.")
     Path json;
 
@@ -114,6 +117,12 @@ public final class BenchCommand implements CliCommand {
         doc.put("model", ModelWorkloads.modelInfo());
         doc.put("results", results);
         doc.put("peak_heap_mib", peakHeapMiB());
+        if (memory) {
+            Map<String, Object> mem = ActivationMemory.measure(seed);
+            System.out.printf("memory: unet_train_step holds %.1f MiB for backward (retained after backward: %.1f MiB)%n",
+                (Double) mem.get("activation_mib"), (Double) mem.get("retained_after_backward_mib"));
+            doc.put("memory", mem);
+        }
         if (json != null) {
             byte[] bytes = (Json.write(doc) + "\n").getBytes(StandardCharsets.UTF_8);
             AtomicWrite.write(json, ch -> ch.write(java.nio.ByteBuffer.wrap(bytes)));
