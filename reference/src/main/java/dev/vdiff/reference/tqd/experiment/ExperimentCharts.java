@@ -41,7 +41,7 @@ final class ExperimentCharts {
                 if (run.seed() > 0) s.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
             }
         }
-        b.getStyler().setYAxisLogarithmic(true);
+        b.getStyler().setYAxisDecimalPattern("0.000");   // linear: XChart's log axis prints no labels over this narrow a range
         write(out.resolve(BUCKETS), b);
 
         XYChart q = chart("Held-out loss, TQD / uniform per bucket (mean over seeds; below 1 = TQD better)", "timestep t (bucket centre)", "loss ratio");
@@ -71,7 +71,7 @@ final class ExperimentCharts {
             s.setMarker(SeriesMarkers.NONE);
             s.setLineColor(run.arm().equals(TqdExperiment.UNIFORM) ? UNIFORM : TQD);
         }
-        l.getStyler().setYAxisLogarithmic(true);
+        l.getStyler().setYAxisDecimalPattern("0.000");
         write(out.resolve(TRAINING), l);
     }
 
