@@ -1,6 +1,7 @@
 package dev.vdiff.reference.train;
 
 import dev.vdiff.diffusion.NoiseSchedule;
+import dev.vdiff.reference.tqd.train.TimestepSettings;
 import dev.vdiff.tensor.io.Json;
 
 import java.io.IOException;
@@ -11,18 +12,29 @@ import java.util.Map;
 
 /**
  * Everything that defines a training run, saved as {@code RUN/run.json} next to {@code RUN/checkpoints/}: the
- * network, the data, the objective, the noise schedule (always the scaled-linear schedule of SPEC §1.1 here)
- * and the {@link TrainConfig}. {@code vdiff sample} and {@code vdiff train --resume} read it back.
+ * network, the data, the objective, the noise schedule (always the scaled-linear schedule of SPEC §1.1 here),
+ * the {@link TrainConfig} and how timesteps are drawn ({@link TimestepSettings}: uniform, or TQD's per-clip law
+ * with quality dropout; absent in older run files, which read as uniform). {@code vdiff sample} and {@code vdiff train --resume} read it back.
  *
  * <pre>
  * RUN/run.json
  * RUN/checkpoints/step-00000500/{model,ema,optimizer}.safetensors, state.json
  * RUN/loss.png
+ * RUN/scores.csv       per-clip quality scores, for TQD timesteps or quality dropout
  * </pre>
  */
-public record RunSpec(ModelSpec model, DataSpec data, Objective objective, TrainConfig train) {
+public record RunSpec(ModelSpec model, DataSpec data, Objective objective, TrainConfig train, TimestepSettings timesteps) {
     public static final String FILE = "run.json", CHECKPOINTS = "checkpoints";
     private static final String FORMAT = "vdiff-run";
+
+    public RunSpec {
+        if (timesteps == null) timesteps = TimestepSettings.UNIFORM;
+    }
+
+    /** A run with uniform timesteps and no quality dropout (plain DDPM training). */
+    public RunSpec(ModelSpec model, DataSpec data, Objective objective, TrainConfig train) {
+        this(model, data, objective, train, TimestepSettings.UNIFORM);
+    }
 
     /** The training noise schedule: scaled-linear, T = 1000, beta 0.00085 .. 0.012 (SPEC §1.1). */
     public NoiseSchedule schedule() {
@@ -30,7 +42,7 @@ public record RunSpec(ModelSpec model, DataSpec data, Objective objective, Train
     }
 
     public RunSpec withTrain(TrainConfig t) {
-        return new RunSpec(model, data, objective, t);
+        return new RunSpec(model, data, objective, t, timesteps);
     }
 
     public Map<String, Object> toJson() {
@@ -47,6 +59,7 @@ public record RunSpec(ModelSpec model, DataSpec data, Objective objective, Train
         sch.put("beta_end", 0.012);
         m.put("schedule", sch);
         m.put("train", train.toJson());
+        m.put("timesteps", timesteps.toJson());
         return m;
     }
 
@@ -64,7 +77,8 @@ public record RunSpec(ModelSpec model, DataSpec data, Objective objective, Train
             Map<String, Object> m = Json.parseObject(Files.readAllBytes(f));
             if (!FORMAT.equals(m.get("format"))) throw new IllegalArgumentException("not a vdiff run file (format " + m.get("format") + ")");
             return new RunSpec(ModelSpec.fromJson(JsonFields.objectOf(m, "model")), DataSpec.fromJson(JsonFields.objectOf(m, "data")),
-                Objective.parse(JsonFields.stringOf(m, "objective")), TrainConfig.fromJson(JsonFields.objectOf(m, "train")));
+                Objective.parse(JsonFields.stringOf(m, "objective")), TrainConfig.fromJson(JsonFields.objectOf(m, "train")),
+                m.containsKey("timesteps") ? TimestepSettings.fromJson(JsonFields.objectOf(m, "timesteps")) : TimestepSettings.UNIFORM);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(f + ": " + e.getMessage());
         }

@@ -30,6 +30,9 @@ import java.util.Map;
  *   7. clip the global gradient norm, AdamW step at the warmed-up learning rate, EMA update
  * </pre>
  * With {@link Objective#FLOW}, steps 5 and 6 use the rectified-flow input and velocity target instead.
+ * Optional, off by default: a {@link DataSelection} that may skip candidates in step 1 (TQD's quality dropout,
+ * SPEC §2.3; its decisions draw from {@code root.split(SELECTION)}) and {@link SampleWeights} that weight each
+ * sample's loss in step 6 ({@link #withDataSelection}, {@link #withSampleWeights}).
  *
  * <p>Randomness: everything derives from {@code Rng.seed(seed)}. Step {@code k} draws only from the stream
  * {@code root.split(STEPS).split(k)} (sub-streams for timesteps, noise and dropout), and the data order only
@@ -46,6 +49,8 @@ import java.util.Map;
 public final class Trainer {
     /** Stream ids under the run's root generator. */
     static final long DATA = 1, STEPS = 2;
+    /** The stream under the run seed that a {@link DataSelection} may draw its decisions from ({@code Rng.seed(seed).split(SELECTION)}). */
+    public static final long SELECTION = 4;
     /** The stream under the run seed that initialises the network ({@code Rng.seed(seed).split(MODEL_INIT)}). */
     public static final long MODEL_INIT = 3;
     /** Stream ids under a step's generator. */
@@ -72,6 +77,8 @@ public final class Trainer {
     private final AdamW optimizer;
     private final Ema ema;
     private final LrSchedule lrSchedule;
+    private DataSelection selection = DataSelection.IN_ORDER;
+    private SampleWeights sampleWeights;
 
     private long step;
     private long position;
@@ -104,6 +111,23 @@ public final class Trainer {
         this.lrSchedule = LrSchedule.linearWarmup(cfg.warmupSteps());
     }
 
+    /**
+     * Replaces how batches are chosen (default {@link DataSelection#IN_ORDER}). Call before the first step and
+     * before {@link Checkpoints#load}; returns this trainer.
+     */
+    public Trainer withDataSelection(DataSelection s) {
+        if (step != 0) throw new IllegalStateException("Trainer: the data selection must be set before the first step");
+        this.selection = java.util.Objects.requireNonNull(s, "selection");
+        return this;
+    }
+
+    /** Weights each sample's loss ({@link SampleWeights}; default: none, the plain mean). Call before the first step. */
+    public Trainer withSampleWeights(SampleWeights w) {
+        if (step != 0) throw new IllegalStateException("Trainer: sample weights must be set before the first step");
+        this.sampleWeights = w;
+        return this;
+    }
+
     /** One optimisation step (see the class comment); returns what it did. */
     public StepResult step() {
         long t0 = System.nanoTime();
@@ -111,7 +135,8 @@ public final class Trainer {
         DType dtype = model.module().dtype();
 
         // 1. The batch in data order.
-        Batch batch = loader.load(position);
+        DataSelection.Selected chosen = selection.next(order, position, cfg.batchSize());
+        Batch batch = loader.load(chosen.indices(), position);
         Tensor x0 = batch.video().to(dtype);
         int b = batch.size();
         // 2. Labels, with class dropout to the null label (unlabelled clips always get the null label).
@@ -126,7 +151,8 @@ public final class Trainer {
         double lr = lrSchedule.lr(cfg.lr(), step);
         optimizer.setLr(lr);
         optimizer.zeroGrad();
-        Tensor loss = Losses.mse(model.forward(ex.input(), ex.modelTimesteps(), y), ex.target());
+        Tensor prediction = model.forward(ex.input(), ex.modelTimesteps(), y);
+        Tensor loss = sampleWeights == null ? Losses.mse(prediction, ex.target()) : WeightedMse.of(prediction, ex.target(), sampleWeights.of(batch));
         double value = loss.item();
         if (!Double.isFinite(value)) throw new TrainingDivergedException(step + 1, value, lr);
         loss.backward();
@@ -137,7 +163,7 @@ public final class Trainer {
         ema.update(params);
 
         step++;
-        position += b;
+        position = chosen.nextPosition();
         losses.add(value);
         gradNorms.add(norm);
         elapsedSeconds += (System.nanoTime() - t0) * 1e-9;
