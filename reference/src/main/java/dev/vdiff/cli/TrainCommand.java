@@ -1,6 +1,14 @@
 package dev.vdiff.cli;
 
 import dev.vdiff.reference.data.BackgroundKind;
+import dev.vdiff.reference.data.VideoDataset;
+import dev.vdiff.reference.tqd.DropoutMode;
+import dev.vdiff.reference.tqd.ScoreNormalization;
+import dev.vdiff.reference.tqd.TqdConfig;
+import dev.vdiff.reference.tqd.train.ClipScores;
+import dev.vdiff.reference.tqd.train.RunScores;
+import dev.vdiff.reference.tqd.train.TimestepSettings;
+import dev.vdiff.reference.tqd.train.TqdTraining;
 import dev.vdiff.reference.tpdiff.PyramidLoss;
 import dev.vdiff.reference.train.Checkpoints;
 import dev.vdiff.reference.train.DataSpec;
@@ -10,7 +18,6 @@ import dev.vdiff.reference.train.ModelSpec;
 import dev.vdiff.reference.train.Models;
 import dev.vdiff.reference.train.Objective;
 import dev.vdiff.reference.train.RunSpec;
-import dev.vdiff.reference.train.TimestepSampler;
 import dev.vdiff.reference.train.TrainConfig;
 import dev.vdiff.reference.train.TrainProgress;
 import dev.vdiff.reference.train.Trainer;
@@ -79,6 +86,19 @@ public final class TrainCommand implements CliCommand {
     @Option(names = "--objective", defaultValue = "eps", description = "eps (DDPM epsilon-prediction) or v (v-prediction), both sampled with ddim/lcm; or flow (rectified flow, sampled with flow) (default: ${DEFAULT-VALUE})")
     String objective;
 
+    @Option(names = "--timesteps", defaultValue = "uniform", description = "training timesteps: uniform, or tqd (each clip's Beta law from its quality scores, SPEC §2.2) (default: ${DEFAULT-VALUE})")
+    String timesteps;
+    @Option(names = "--scores", paramLabel = "FILE.csv", description = "per-clip quality scores in vdiff score's CSV format (path,mq,vq or path,mq_raw,vq_raw; synthetic clips are named synthetic/<index>); default: score the training clips with vdiff's scorers")
+    Path scores;
+    @Option(names = "--kappa-base", defaultValue = "2", description = "TQD: Beta concentration where MQ = VQ; 2 = uniform there (default: ${DEFAULT-VALUE})")
+    double kappaBase;
+    @Option(names = "--kappa-max", defaultValue = "8", description = "TQD: concentration at |MQ - VQ| = 1 (default: ${DEFAULT-VALUE})")
+    double kappaMax;
+    @Option(names = "--quality-dropout", description = "none, rejection (keep a clip with probability max(MQ, VQ), redraw otherwise) or loss-weight (default: rejection with --timesteps tqd, else none)")
+    String qualityDropout;
+    @Option(names = "--score-normalization", defaultValue = "percentile", description = "how raw scores are mapped to [0, 1]: percentile or rank (default: ${DEFAULT-VALUE})")
+    String scoreNormalization;
+
     @CommandLine.ArgGroup(exclusive = false, heading = "%nTPDiff temporal pyramid (SPEC §5):%n")
     PyramidOptions pyramidOptions;
 
@@ -115,8 +135,9 @@ public final class TrainCommand implements CliCommand {
     /** Options that define a run and so cannot be given with --resume. */
     private static final List<String> RUN_OPTIONS = List.of("--data", "--size", "--frames", "--classes", "--backgrounds", "--color-by-class", "--data-seed", "--patch", "--ch0", "--ch1",
         "--heads", "--groups", "--emb", "--temporal-attention-level0", "--objective", "--batch", "--lr", "--warmup", "--weight-decay", "--grad-clip", "--ema-decay", "--class-dropout",
-        "--seed", "--train-clips", "--checkpoint-every", "--keep-checkpoints", "--pyramid", "--stages", "--step-weights", "--no-alignment", "--renoising",
-        "--renoise-coefficient", "--stage-sampling", "--global-time", "--data-downsampling", "--noise-downsampling");
+        "--seed", "--train-clips", "--checkpoint-every", "--keep-checkpoints", "--timesteps", "--scores", "--kappa-base", "--kappa-max", "--quality-dropout",
+        "--score-normalization", "--pyramid", "--stages", "--step-weights", "--no-alignment", "--renoising", "--renoise-coefficient", "--stage-sampling",
+        "--global-time", "--data-downsampling", "--noise-downsampling");
 
     @Override
     public Integer call() throws IOException {
@@ -140,9 +161,13 @@ public final class TrainCommand implements CliCommand {
             run = newRun();
         }
         PrintStream err = System.err;
+        VideoDataset dataset = run.data().open();
+        ClipScores clipScores = resume != null ? RunScores.load(dir, run, dataset) : RunScores.prepare(dir, run, dataset, scores, err);
         Denoiser model = Models.build(run.model(), DType.FLOAT32, Rng.seed(run.train().seed()).split(Trainer.MODEL_INIT));
-        Trainer trainer = new Trainer(model, run.data().open(), run.train(), run.objective(), run.schedule(), TimestepSampler.uniform(run.schedule().numTrainTimesteps()),
+        Trainer trainer = new Trainer(model, dataset, run.train(), run.objective(), run.schedule(),
+            TqdTraining.sampler(run.timesteps(), clipScores, run.objective(), run.schedule().numTrainTimesteps()),
             run.pyramid() == null ? null : new PyramidLoss(run.pyramid(), run.objective()));
+        TqdTraining.configure(trainer, run.timesteps(), clipScores);
         Checkpoints checkpoints = new Checkpoints(RunSpec.checkpointsDir(dir), run.train().keepCheckpoints());
         if (resume != null) {
             Optional<Path> latest = checkpoints.latest();
@@ -151,9 +176,9 @@ public final class TrainCommand implements CliCommand {
             err.println("vdiff train: resuming " + latest.get() + " at step " + trainer.stepsDone() + " of " + run.train().steps());
         } else {
             run.write(dir);
-            err.printf(Locale.ROOT, "vdiff train: %s, %,d parameters, %s data %dx%dx%d, %d steps of %d clips, %d threads%n", run.model().describe(),
+            err.printf(Locale.ROOT, "vdiff train: %s, %,d parameters, %s data %dx%dx%d, %d steps of %d clips, %s, %d threads%n", run.model().describe(),
                 model.module().parameterCount(), run.data().source(), run.data().frames(), run.data().height(), run.data().width(),
-                run.train().steps(), run.train().batchSize(), Parallel.threads());
+                run.train().steps(), run.train().batchSize(), run.timesteps().describe(), Parallel.threads());
             if (run.pyramid() != null) err.println("vdiff train: temporal pyramid " + run.pyramid().stages());
         }
         try (TrainProgress progress = new TrainProgress("train", err, trainer.stepsDone(), run.train().steps(),
@@ -185,8 +210,40 @@ public final class TrainCommand implements CliCommand {
         Models.checkSize(m, size, size);
         TrainConfig t = new TrainConfig(steps == null ? 2000 : steps, batch, lr, warmup, weightDecay, gradClip, emaDecay, classDropout, seed,
             trainClips, checkpointEvery, keepCheckpoints);
-        RunSpec run = new RunSpec(m, d, Objective.parse(objective), t);
-        return pyramidOptions == null ? run : run.withPyramid(pyramidOptions.config(run));
+        RunSpec run = new RunSpec(m, d, Objective.parse(objective), t, timestepSettings());
+        if (pyramidOptions == null) return run;
+        if (run.timesteps().sampler() != TimestepSettings.Sampler.UNIFORM || run.timesteps().dropout() == DropoutMode.LOSS_WEIGHT) {
+            throw new UserError("--pyramid draws its own stages and times: it cannot be combined with --timesteps tqd or --quality-dropout loss-weight");
+        }
+        return run.withPyramid(pyramidOptions.config(run));
+    }
+
+    /** --timesteps, --kappa-base, --kappa-max, --quality-dropout, --score-normalization, checked. */
+    private TimestepSettings timestepSettings() {
+        TimestepSettings.Sampler sampler;
+        DropoutMode dropout;
+        ScoreNormalization norm;
+        try {
+            sampler = TimestepSettings.Sampler.parse(timesteps);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--timesteps must be uniform or tqd, got " + timesteps);
+        }
+        try {
+            dropout = qualityDropout == null ? (sampler == TimestepSettings.Sampler.TQD ? DropoutMode.REJECTION : DropoutMode.NONE) : DropoutMode.parse(qualityDropout);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--quality-dropout must be none, rejection or loss-weight, got " + qualityDropout);
+        }
+        try {
+            norm = ScoreNormalization.parse(scoreNormalization);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--score-normalization must be percentile or rank, got " + scoreNormalization);
+        }
+        if (!(kappaBase > 0) || Double.isInfinite(kappaBase)) throw new UserError("--kappa-base must be a finite number > 0, got " + kappaBase);
+        if (!(kappaMax >= kappaBase) || Double.isInfinite(kappaMax)) throw new UserError("--kappa-max must be finite and >= --kappa-base (" + kappaBase + "), got " + kappaMax);
+        boolean needs = sampler == TimestepSettings.Sampler.TQD || dropout != DropoutMode.NONE;
+        if (!needs && scores != null) throw new UserError("--scores is only used with --timesteps tqd or a --quality-dropout; this run uses neither");
+        if (scores != null && !Files.isRegularFile(scores)) throw new UserError("--scores " + scores + ": no such file");
+        return new TimestepSettings(sampler, new TqdConfig(kappaBase, kappaMax), dropout, norm, needs ? TimestepSettings.SCORES_FILE : null);
     }
 
     private static Path folder(String s) {

@@ -51,8 +51,13 @@ public final class BatchLoader {
     public Batch load(long position) {
         long[] indices = new long[batchSize];
         for (int i = 0; i < batchSize; i++) indices[i] = order.index(position + i);
-        Clip[] clips = new Clip[batchSize];
-        Parallel.forRange(batchSize, 1, (lo, hi) -> {
+        return load(indices, position);
+    }
+
+    /** The batch of the given data-set indices (chosen by a {@link DataSelection}), first at data position {@code position}. */
+    public Batch load(long[] indices, long position) {
+        Clip[] clips = new Clip[indices.length];
+        Parallel.forRange(indices.length, 1, (lo, hi) -> {
             for (int i = lo; i < hi; i++) clips[i] = clip(indices[i]);
         });
         return stack(Arrays.asList(clips), indices, position);

@@ -3,6 +3,7 @@ package dev.vdiff.reference.train;
 import dev.vdiff.diffusion.NoiseSchedule;
 import dev.vdiff.reference.tpdiff.PyramidConfig;
 import dev.vdiff.reference.tpdiff.PyramidJson;
+import dev.vdiff.reference.tqd.train.TimestepSettings;
 import dev.vdiff.tensor.io.Json;
 
 import java.io.IOException;
@@ -13,25 +14,36 @@ import java.util.Map;
 
 /**
  * Everything that defines a training run, saved as {@code RUN/run.json} next to {@code RUN/checkpoints/}: the
- * network, the data, the objective, the noise schedule (always the scaled-linear schedule of SPEC §1.1 here)
- * and the {@link TrainConfig}. {@code vdiff sample} and {@code vdiff train --resume} read it back.
+ * network, the data, the objective, the noise schedule (always the scaled-linear schedule of SPEC §1.1 here),
+ * the {@link TrainConfig} and how timesteps are drawn ({@link TimestepSettings}: uniform, or TQD's per-clip law
+ * with quality dropout; absent in older run files, which read as uniform). {@code vdiff sample} and {@code vdiff train --resume} read it back.
  *
  * <pre>
  * RUN/run.json
  * RUN/checkpoints/step-00000500/{model,ema,optimizer}.safetensors, state.json
  * RUN/loss.png
+ * RUN/scores.csv       per-clip quality scores, for TQD timesteps or quality dropout
  * </pre>
  *
  * <p>{@code pyramid} (may be null = vanilla training): a TPDiff temporal pyramid (SPEC §5), stored as the optional
  * {@code "pyramid"} object ({@link PyramidJson}); run files without it read as vanilla runs.
  */
-public record RunSpec(ModelSpec model, DataSpec data, Objective objective, TrainConfig train, PyramidConfig pyramid) {
+public record RunSpec(ModelSpec model, DataSpec data, Objective objective, TrainConfig train, TimestepSettings timesteps, PyramidConfig pyramid) {
     public static final String FILE = "run.json", CHECKPOINTS = "checkpoints";
     private static final String FORMAT = "vdiff-run";
 
-    /** A vanilla (non-pyramid) run. */
+    public RunSpec {
+        if (timesteps == null) timesteps = TimestepSettings.UNIFORM;
+    }
+
+    /** A run with uniform timesteps and no quality dropout (plain DDPM training). */
     public RunSpec(ModelSpec model, DataSpec data, Objective objective, TrainConfig train) {
-        this(model, data, objective, train, null);
+        this(model, data, objective, train, TimestepSettings.UNIFORM, null);
+    }
+
+    /** A run with the given timestep settings, not a pyramid. */
+    public RunSpec(ModelSpec model, DataSpec data, Objective objective, TrainConfig train, TimestepSettings timesteps) {
+        this(model, data, objective, train, timesteps, null);
     }
 
     /** The training noise schedule: scaled-linear, T = 1000, beta 0.00085 .. 0.012 (SPEC §1.1). */
@@ -40,12 +52,12 @@ public record RunSpec(ModelSpec model, DataSpec data, Objective objective, Train
     }
 
     public RunSpec withTrain(TrainConfig t) {
-        return new RunSpec(model, data, objective, t, pyramid);
+        return new RunSpec(model, data, objective, t, timesteps, pyramid);
     }
 
     /** This run trained as a temporal pyramid (null: vanilla). */
     public RunSpec withPyramid(PyramidConfig p) {
-        return new RunSpec(model, data, objective, train, p);
+        return new RunSpec(model, data, objective, train, timesteps, p);
     }
 
     public Map<String, Object> toJson() {
@@ -62,6 +74,7 @@ public record RunSpec(ModelSpec model, DataSpec data, Objective objective, Train
         sch.put("beta_end", 0.012);
         m.put("schedule", sch);
         m.put("train", train.toJson());
+        m.put("timesteps", timesteps.toJson());
         if (pyramid != null) m.put("pyramid", PyramidJson.toJson(pyramid));
         return m;
     }
@@ -81,7 +94,8 @@ public record RunSpec(ModelSpec model, DataSpec data, Objective objective, Train
             if (!FORMAT.equals(m.get("format"))) throw new IllegalArgumentException("not a vdiff run file (format " + m.get("format") + ")");
             Objective objective = Objective.parse(JsonFields.stringOf(m, "objective"));
             RunSpec run = new RunSpec(ModelSpec.fromJson(JsonFields.objectOf(m, "model")), DataSpec.fromJson(JsonFields.objectOf(m, "data")),
-                objective, TrainConfig.fromJson(JsonFields.objectOf(m, "train")));
+                objective, TrainConfig.fromJson(JsonFields.objectOf(m, "train")),
+                m.containsKey("timesteps") ? TimestepSettings.fromJson(JsonFields.objectOf(m, "timesteps")) : TimestepSettings.UNIFORM);
             if (!m.containsKey("pyramid")) return run;
             return run.withPyramid(PyramidJson.fromJson(JsonFields.objectOf(m, "pyramid"), PyramidJson.form(objective, run.schedule())));
         } catch (IllegalArgumentException e) {

@@ -30,6 +30,9 @@ import java.util.Map;
  *   7. clip the global gradient norm, AdamW step at the warmed-up learning rate, EMA update
  * </pre>
  * With {@link Objective#FLOW}, steps 5 and 6 use the rectified-flow input and velocity target instead.
+ * Optional, off by default: a {@link DataSelection} that may skip candidates in step 1 (TQD's quality dropout,
+ * SPEC §2.3; its decisions draw from {@code root.split(SELECTION)}) and {@link SampleWeights} that weight each
+ * sample's loss in step 6 ({@link #withDataSelection}, {@link #withSampleWeights}).
  *
  * <p>Randomness: everything derives from {@code Rng.seed(seed)}. Step {@code k} draws only from the stream
  * {@code root.split(STEPS).split(k)} (sub-streams for timesteps, noise and dropout), and the data order only
@@ -46,6 +49,8 @@ import java.util.Map;
 public final class Trainer {
     /** Stream ids under the run's root generator. */
     static final long DATA = 1, STEPS = 2;
+    /** The stream under the run seed that a {@link DataSelection} may draw its decisions from ({@code Rng.seed(seed).split(SELECTION)}). */
+    public static final long SELECTION = 4;
     /** The stream under the run seed that initialises the network ({@code Rng.seed(seed).split(MODEL_INIT)}). */
     public static final long MODEL_INIT = 3;
     /** Stream ids under a step's generator (a {@link LossBuilder} draws its times and noise from the first two). */
@@ -85,6 +90,7 @@ public final class Trainer {
     private final TimestepSampler sampler;
     private final Objective objective;
     private final LossBuilder lossBuilder;
+    private final boolean customLoss;
     private final Rng root;
     private final DataOrder order;
     private final BatchLoader loader;
@@ -92,6 +98,8 @@ public final class Trainer {
     private final AdamW optimizer;
     private final Ema ema;
     private final LrSchedule lrSchedule;
+    private DataSelection selection = DataSelection.IN_ORDER;
+    private SampleWeights sampleWeights;
 
     private long step;
     private long position;
@@ -120,6 +128,7 @@ public final class Trainer {
         this.model = model;
         this.objective = objective;
         this.lossBuilder = lossBuilder != null ? lossBuilder : this::objectiveLoss;
+        this.customLoss = lossBuilder != null;
         this.cfg = cfg;
         this.schedule = schedule;
         this.sampler = sampler;
@@ -134,6 +143,24 @@ public final class Trainer {
         this.lrSchedule = LrSchedule.linearWarmup(cfg.warmupSteps());
     }
 
+    /**
+     * Replaces how batches are chosen (default {@link DataSelection#IN_ORDER}). Call before the first step and
+     * before {@link Checkpoints#load}; returns this trainer.
+     */
+    public Trainer withDataSelection(DataSelection s) {
+        if (step != 0) throw new IllegalStateException("Trainer: the data selection must be set before the first step");
+        this.selection = java.util.Objects.requireNonNull(s, "selection");
+        return this;
+    }
+
+    /** Weights each sample's loss ({@link SampleWeights}; default: none, the plain mean). Call before the first step. */
+    public Trainer withSampleWeights(SampleWeights w) {
+        if (step != 0) throw new IllegalStateException("Trainer: sample weights must be set before the first step");
+        if (customLoss && w != null) throw new IllegalStateException("Trainer: sample weights apply to the objective's loss, not to a custom LossBuilder");
+        this.sampleWeights = w;
+        return this;
+    }
+
     /** One optimisation step (see the class comment); returns what it did. */
     public StepResult step() {
         long t0 = System.nanoTime();
@@ -141,7 +168,8 @@ public final class Trainer {
         DType dtype = model.module().dtype();
 
         // 1. The batch in data order.
-        Batch batch = loader.load(position);
+        DataSelection.Selected chosen = selection.next(order, position, cfg.batchSize());
+        Batch batch = loader.load(chosen.indices(), position);
         Tensor x0 = batch.video().to(dtype);
         int b = batch.size();
         // 2. Labels, with class dropout to the null label (unlabelled clips always get the null label).
@@ -161,7 +189,7 @@ public final class Trainer {
         ema.update(params);
 
         step++;
-        position += b;
+        position = chosen.nextPosition();
         losses.add(value);
         gradNorms.add(norm);
         elapsedSeconds += (System.nanoTime() - t0) * 1e-9;
@@ -176,8 +204,9 @@ public final class Trainer {
         // 4.-5. Noise and the noisy input z_t = a_t x0 + s_t eps, per-sample coefficients (or the flow pair).
         Tensor eps = r.split(NOISE).normal(x0.dtype(), x0.shape());
         Objective.Example ex = objective.example(x0, eps, t, schedule);
-        // 6. L_simple.
-        return Losses.mse(net.forward(ex.input(), ex.modelTimesteps(), y), ex.target());
+        // 6. L_simple (per-sample weighted with SampleWeights).
+        Tensor prediction = net.forward(ex.input(), ex.modelTimesteps(), y);
+        return sampleWeights == null ? Losses.mse(prediction, ex.target()) : WeightedMse.of(prediction, ex.target(), sampleWeights.of(batch));
     }
 
     /** Runs steps until {@code until} steps are done, checkpointing as configured (when {@code checkpoints} is not null). */

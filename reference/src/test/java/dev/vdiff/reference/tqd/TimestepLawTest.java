@@ -100,6 +100,10 @@ class TimestepLawTest {
         BetaDistribution ref = BetaDistribution.of(law.alpha(), law.beta());
         assertEquals(ref.getMean(), law.mean(), 1e-15);
         assertEquals(ref.getVariance(), law.variance(), 1e-15);
+        for (double t = 0.05; t < 1; t += 0.1) {
+            assertEquals(ref.density(t), law.density(t), 1e-12 * Math.max(1, ref.density(t)), "density at " + t);
+            assertEquals(ref.cumulativeProbability(t), law.cdf(t), 1e-12, "cdf at " + t);
+        }
     }
 
     /**
