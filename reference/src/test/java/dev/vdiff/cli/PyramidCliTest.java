@@ -106,6 +106,7 @@ class PyramidCliTest {
         expectError(vdiff(args(withFrames4("train", "--out", out.toString(), "--steps", "1"), "--pyramid", "--step-weights", "1,1")), "--step-weights needs one weight per stage (3)");
         expectError(vdiff(args(withFrames4("train", "--out", out.toString(), "--steps", "1"), "--pyramid", "--renoising", "wild")), "--renoising must be one of anti-correlated, none");
         expectError(vdiff(args(withFrames4("train", "--out", out.toString(), "--steps", "1"), "--pyramid", "--stages", "0")), "--stages must be in 1..6");
+        expectError(vdiff(args(withFrames4("train", "--out", out.toString(), "--steps", "1"), "--pyramid", "--timesteps", "tqd")), "cannot be combined with --timesteps tqd");
         assertFalse(Files.exists(out.resolve("run.json")), "no run is created by a failed start");
     }
 }
