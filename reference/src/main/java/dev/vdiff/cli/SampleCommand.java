@@ -61,6 +61,9 @@ public final class SampleCommand implements CliCommand {
     int scale;
     @Option(names = "--fps", defaultValue = "6", description = "frames per second of the GIF/MP4 (default: ${DEFAULT-VALUE})")
     double fps;
+    @Option(names = "--pyramid", description = "sample stage by stage with TPDiff renoising (SPEC §5.5; the default for a run trained with --pyramid, "
+        + "which can only be sampled this way); --steps is the total over the stages")
+    boolean pyramid;
     @Option(names = "--threads", description = "compute threads (default: all cores)")
     Integer threads;
 
@@ -91,9 +94,11 @@ public final class SampleCommand implements CliCommand {
         model.module().loadStateDict(w);
         long[] ys = labelList(runSpec.model().classes());
 
-        VideoGenerator gen = new VideoGenerator(model, runSpec.objective(), runSpec.schedule(), settings, 8);
+        if (pyramid && runSpec.pyramid() == null) throw new UserError("--pyramid: " + run + " was not trained as a temporal pyramid (vdiff train --pyramid)");
+        VideoGenerator gen = new VideoGenerator(model, runSpec.objective(), runSpec.schedule(), settings, 8, runSpec.pyramid());
         PrintWriter log = spec.commandLine().getErr();
-        log.printf(Locale.ROOT, "vdiff sample: %d videos from %s (%s weights), %s%n", ys.length, ckpt, weights, settings.describe());
+        log.printf(Locale.ROOT, "vdiff sample: %d videos from %s (%s weights), %s%s%n", ys.length, ckpt, weights, settings.describe(),
+            runSpec.pyramid() == null ? "" : ", temporal pyramid " + runSpec.pyramid().stages());
         log.flush();
         long t0 = System.nanoTime();
         var d = runSpec.data();

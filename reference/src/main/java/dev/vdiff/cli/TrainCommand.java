@@ -9,6 +9,7 @@ import dev.vdiff.reference.tqd.train.ClipScores;
 import dev.vdiff.reference.tqd.train.RunScores;
 import dev.vdiff.reference.tqd.train.TimestepSettings;
 import dev.vdiff.reference.tqd.train.TqdTraining;
+import dev.vdiff.reference.tpdiff.PyramidLoss;
 import dev.vdiff.reference.train.Checkpoints;
 import dev.vdiff.reference.train.DataSpec;
 import dev.vdiff.reference.train.Denoiser;
@@ -98,6 +99,9 @@ public final class TrainCommand implements CliCommand {
     @Option(names = "--score-normalization", defaultValue = "percentile", description = "how raw scores are mapped to [0, 1]: percentile or rank (default: ${DEFAULT-VALUE})")
     String scoreNormalization;
 
+    @CommandLine.ArgGroup(exclusive = false, heading = "%nTPDiff temporal pyramid (SPEC §5):%n")
+    PyramidOptions pyramidOptions;
+
     @Option(names = "--steps", description = "optimizer steps in total (default: 2000)")
     Long steps;
     @Option(names = "--batch", defaultValue = "8", description = "clips per step (default: ${DEFAULT-VALUE})")
@@ -132,7 +136,8 @@ public final class TrainCommand implements CliCommand {
     private static final List<String> RUN_OPTIONS = List.of("--data", "--size", "--frames", "--classes", "--backgrounds", "--color-by-class", "--data-seed", "--patch", "--ch0", "--ch1",
         "--heads", "--groups", "--emb", "--temporal-attention-level0", "--objective", "--batch", "--lr", "--warmup", "--weight-decay", "--grad-clip", "--ema-decay", "--class-dropout",
         "--seed", "--train-clips", "--checkpoint-every", "--keep-checkpoints", "--timesteps", "--scores", "--kappa-base", "--kappa-max", "--quality-dropout",
-        "--score-normalization");
+        "--score-normalization", "--pyramid", "--stages", "--step-weights", "--no-alignment", "--renoising", "--renoise-coefficient", "--stage-sampling",
+        "--global-time", "--data-downsampling", "--noise-downsampling");
 
     @Override
     public Integer call() throws IOException {
@@ -160,7 +165,8 @@ public final class TrainCommand implements CliCommand {
         ClipScores clipScores = resume != null ? RunScores.load(dir, run, dataset) : RunScores.prepare(dir, run, dataset, scores, err);
         Denoiser model = Models.build(run.model(), DType.FLOAT32, Rng.seed(run.train().seed()).split(Trainer.MODEL_INIT));
         Trainer trainer = new Trainer(model, dataset, run.train(), run.objective(), run.schedule(),
-            TqdTraining.sampler(run.timesteps(), clipScores, run.objective(), run.schedule().numTrainTimesteps()));
+            TqdTraining.sampler(run.timesteps(), clipScores, run.objective(), run.schedule().numTrainTimesteps()),
+            run.pyramid() == null ? null : new PyramidLoss(run.pyramid(), run.objective()));
         TqdTraining.configure(trainer, run.timesteps(), clipScores);
         Checkpoints checkpoints = new Checkpoints(RunSpec.checkpointsDir(dir), run.train().keepCheckpoints());
         if (resume != null) {
@@ -173,6 +179,7 @@ public final class TrainCommand implements CliCommand {
             err.printf(Locale.ROOT, "vdiff train: %s, %,d parameters, %s data %dx%dx%d, %d steps of %d clips, %s, %d threads%n", run.model().describe(),
                 model.module().parameterCount(), run.data().source(), run.data().frames(), run.data().height(), run.data().width(),
                 run.train().steps(), run.train().batchSize(), run.timesteps().describe(), Parallel.threads());
+            if (run.pyramid() != null) err.println("vdiff train: temporal pyramid " + run.pyramid().stages());
         }
         try (TrainProgress progress = new TrainProgress("train", err, trainer.stepsDone(), run.train().steps(),
                 Duration.ofMillis((long) (trainer.elapsedSeconds() * 1000)), 10)) {
@@ -203,7 +210,12 @@ public final class TrainCommand implements CliCommand {
         Models.checkSize(m, size, size);
         TrainConfig t = new TrainConfig(steps == null ? 2000 : steps, batch, lr, warmup, weightDecay, gradClip, emaDecay, classDropout, seed,
             trainClips, checkpointEvery, keepCheckpoints);
-        return new RunSpec(m, d, Objective.parse(objective), t, timestepSettings());
+        RunSpec run = new RunSpec(m, d, Objective.parse(objective), t, timestepSettings());
+        if (pyramidOptions == null) return run;
+        if (run.timesteps().sampler() != TimestepSettings.Sampler.UNIFORM || run.timesteps().dropout() == DropoutMode.LOSS_WEIGHT) {
+            throw new UserError("--pyramid draws its own stages and times: it cannot be combined with --timesteps tqd or --quality-dropout loss-weight");
+        }
+        return run.withPyramid(pyramidOptions.config(run));
     }
 
     /** --timesteps, --kappa-base, --kappa-max, --quality-dropout, --score-normalization, checked. */

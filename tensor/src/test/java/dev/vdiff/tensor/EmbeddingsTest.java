@@ -67,6 +67,35 @@ class EmbeddingsTest {
     }
 
     @Test
+    void floatTimesWithIntegerValuesEmbedExactlyAsInt64() {
+        long[] ts = {0, 1, 2, 17, 250, 499, 500, 998, 999, 1000};
+        double[] asDouble = new double[ts.length];
+        float[] asFloat = new float[ts.length];
+        for (int i = 0; i < ts.length; i++) {
+            asDouble[i] = ts[i];
+            asFloat[i] = ts[i];
+        }
+        Tensor l = Tensor.ofLongs(ts, ts.length), d = Tensor.of(asDouble, ts.length), f = Tensor.of(asFloat, ts.length);
+        for (DType out : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            Tensor ref = Embeddings.timestep(l, 64, out);
+            for (Tensor t : new Tensor[] {d, f}) {
+                Tensor e = Embeddings.timestep(t, 64, out);
+                if (out == DType.FLOAT32) assertArrayEquals(ref.floats(), e.floats(), "float32 embedding of " + t.dtype() + " times");
+                else assertArrayEquals(ref.doubles(), e.doubles(), "float64 embedding of " + t.dtype() + " times");
+            }
+        }
+    }
+
+    @Test
+    void fractionalTimesFollowTheFormula() {
+        // dim 4: w_0 = 1, w_1 = 1/100; a continuous flow time 737.25 (SPEC §1.6: model time 1000 t)
+        Tensor e = Embeddings.timestep(Tensor.of(new double[] {737.25}, 1), 4, DType.FLOAT64);
+        Close.assertClose(e, Tensor.of(new double[] {Math.cos(737.25), Math.cos(7.3725), Math.sin(737.25), Math.sin(7.3725)}, 1, 4), 1e-13, 1e-13);
+        assertThrows(IllegalArgumentException.class, () -> Embeddings.timestep(Tensor.of(new double[] {Double.NaN}, 1), 4, DType.FLOAT64));
+        assertThrows(IllegalArgumentException.class, () -> Embeddings.timestep(Tensor.ofLongs(new long[] {1, 2}, 1, 2), 4, DType.FLOAT64));
+    }
+
+    @Test
     void oddDimIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> Embeddings.timestep(Tensor.ofLongs(new long[] {1}, 1), 5, DType.FLOAT32));
         assertThrows(IllegalArgumentException.class, () -> Embeddings.framePositions(2, 3, DType.FLOAT64));

@@ -50,11 +50,26 @@ public final class TemporalAttention extends Module {
      * receives this layer's attention probabilities {@code [S, heads, F, F]} under the name {@code layer}.
      */
     public Tensor forward(Tensor h, String layer, TemporalAttentionHook hook) {
-        int n = h.shape(0), c = channels, f = frames, b = n / f, r1 = h.shape(2), r2 = h.shape(3), s = b * r1 * r2;
+        return forward(h, frames, layer, hook);
+    }
+
+    /**
+     * As {@link #forward(Tensor, String, TemporalAttentionHook)} for videos of {@code f} frames, {@code 1 <= f <= F}
+     * ({@code N = B*f}), e.g. the coarse stages of a TPDiff temporal pyramid (SPEC §5.1: stage k has F/2^{k-1}
+     * frames). The frames get the positions {@code pe[0 .. f-1]}, the first rows of the table. [RECONSTRUCTED]
+     * TPDiff's stage-consistent positions (SPEC §5.6) are defined only for RoPE DiTs; here the frame count itself
+     * tells the stages apart.
+     */
+    public Tensor forward(Tensor h, int f, String layer, TemporalAttentionHook hook) {
+        if (f < 1 || f > frames || h.shape(0) % f != 0) {
+            throw new IllegalArgumentException("TemporalAttention: " + h.shape(0) + " frames rows cannot be videos of " + f + " frames (1.." + frames + ")");
+        }
+        int n = h.shape(0), c = channels, b = n / f, r1 = h.shape(2), r2 = h.shape(3), s = b * r1 * r2;
+        Tensor pe = f == frames ? positions : positions.narrow(0, 0, f).contiguous();
         Tensor v5 = h.reshape(b, f, c, r1, r2).permute(0, 2, 1, 3, 4);   // [B, F, c, R1, R2] -> [B, c, F, R1, R2] (view)
         Tensor z = norm.forward(v5);                                     // [B, c, F, R1, R2], statistics per video
         Tensor tok = z.permute(0, 3, 4, 2, 1).reshape(s, f, c);          // [B, R1, R2, F, c] -> [S, F, c]
-        tok = Arithmetic.add(tok, positions);                            // + pe [F, c] in every sequence
+        tok = Arithmetic.add(tok, pe);                                   // + pe [F, c] in every sequence
         Tensor qkvOut = qkv.forward(tok);                                // [S, F, 3c]
         Tensor q = qkvOut.narrow(2, 0, c);                               // [S, F, c] views into qkv's output
         Tensor k = qkvOut.narrow(2, c, c);

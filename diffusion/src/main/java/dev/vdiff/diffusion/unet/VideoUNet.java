@@ -170,8 +170,12 @@ public final class VideoUNet extends Module {
      * The predicted noise for a batch of videos.
      *
      * @param x video latents {@code [B, F, C, H, W]} in the model's dtype, {@code H} and {@code W} multiples of
-     *          {@link VideoUNetConfig#downsampleFactor()}
-     * @param t timesteps, int64 {@code [B]}
+     *          {@link VideoUNetConfig#downsampleFactor()}, {@code 1 <= F <= }{@link VideoUNetConfig#frames()}: fewer
+     *          frames than configured run the same weights on a shorter clip (TPDiff's coarse stages, SPEC §5.1), the
+     *          temporal attention using the first F frame positions
+     * @param t timesteps, int64 {@code [B]}, or continuous times, float32/float64 {@code [B]} (a flow model's
+     *          {@code 1000 t}, SPEC §1.6, §5.3), embedded with the same sinusoids; an integer-valued float time gives
+     *          exactly the int64 result
      * @param y class labels, int64 {@code [B]} in {@code 0..numClasses} ({@code numClasses} = null label);
      *          may be null for a model without class conditioning
      * @return {@code [B, F, C, H, W]}
@@ -185,44 +189,44 @@ public final class VideoUNet extends Module {
         int nLevels = encoder.length;
         List<Tensor> skips = new ArrayList<>(nLevels);
         for (int i = 0; i < nLevels; i++) {
-            h = run(encoder[i], h, e);                              // [N, ch_i, H/2^i, W/2^i]
+            h = run(encoder[i], h, e, f);                           // [N, ch_i, H/2^i, W/2^i]
             skips.add(h);
             if (down[i] != null) h = down[i].forward(h);            // [N, ch_i, H/2^(i+1), W/2^(i+1)]
         }
 
         h = midRes1.forward(h, e);
         if (midSpatial != null) h = midSpatial.forward(h);
-        if (midTemporal != null) h = midTemporal.forward(h, "mid_tattn", hook);
+        if (midTemporal != null) h = midTemporal.forward(h, f, "mid_tattn", hook);
         h = midRes2.forward(h, e);
 
         for (int i = nLevels - 1; i >= 0; i--) {
             h = Concat.cat(1, h, skips.get(i));                      // [N, ch + ch_i, R1, R2]: current first, skip second
             skips.set(i, null);                                     // the skip is no longer needed here
-            h = run(decoder[i], h, e);                              // [N, ch_i, R1, R2]
+            h = run(decoder[i], h, e, f);                           // [N, ch_i, R1, R2]
             if (up[i] != null) h = up[i].forward(Resample.upsampleNearest2d(h, 2));   // [N, ch_i, 2 R1, 2 R2]
         }
         h = outConv.forward(Pointwise.silu(outNorm.forward(h)));    // [N, C, H, W]
         return h.reshape(b, f, c, hgt, wid);                        // [N, C, H, W] -> [B, F, C, H, W]
     }
 
-    private Tensor run(Stage s, Tensor h, Tensor e) {
+    private Tensor run(Stage s, Tensor h, Tensor e, int frames) {
         h = s.res.forward(h, e);
         if (s.spatial != null) h = s.spatial.forward(h);
-        if (s.temporal != null) h = s.temporal.forward(h, s.temporalName, hook);
+        if (s.temporal != null) h = s.temporal.forward(h, frames, s.temporalName, hook);
         return h;
     }
 
     private void checkInputs(Tensor x, Tensor t, Tensor y) {
         int[] xs = x.shape();
         int k = cfg.downsampleFactor();
-        String expect = "[B, " + cfg.frames() + ", " + cfg.channels() + ", H, W] with H and W multiples of " + k;
-        if (xs.length != 5 || xs[1] != cfg.frames() || xs[2] != cfg.channels() || xs[0] < 1 || xs[3] % k != 0 || xs[4] % k != 0 || xs[3] < k || xs[4] < k) {
+        String expect = "[B, F, " + cfg.channels() + ", H, W] with 1 <= F <= " + cfg.frames() + " and H and W multiples of " + k;
+        if (xs.length != 5 || xs[1] < 1 || xs[1] > cfg.frames() || xs[2] != cfg.channels() || xs[0] < 1 || xs[3] % k != 0 || xs[4] % k != 0 || xs[3] < k || xs[4] < k) {
             throw new IllegalArgumentException("VideoUNet: x has shape " + Shape.str(xs) + " but the model (" + cfg.describe() + ") expects " + expect);
         }
         if (x.dtype() != dtype) throw new IllegalArgumentException("VideoUNet: x is " + x.dtype() + " but the model's parameters are " + dtype + "; convert x with to(" + dtype + ")");
         int b = xs[0];
-        if (t == null || t.dtype() != DType.INT64 || t.rank() != 1 || t.shape(0) != b) {
-            throw new IllegalArgumentException("VideoUNet: t must be int64 [" + b + "] (one timestep per video of x " + Shape.str(xs) + "), got " + (t == null ? "null" : t.dtype() + Shape.str(t.shape())));
+        if (t == null || !(t.dtype() == DType.INT64 || t.dtype().isFloat()) || t.rank() != 1 || t.shape(0) != b) {
+            throw new IllegalArgumentException("VideoUNet: t must be int64 [" + b + "] (or float32/float64 continuous times; one per video of x " + Shape.str(xs) + "), got " + (t == null ? "null" : t.dtype() + Shape.str(t.shape())));
         }
         if (cfg.classConditional() && (y == null || y.dtype() != DType.INT64 || y.rank() != 1 || y.shape(0) != b)) {
             throw new IllegalArgumentException("VideoUNet: y must be int64 [" + b + "] (one label per video of x " + Shape.str(xs) + ", " + cfg.numClasses() + " = null label), got " + (y == null ? "null" : y.dtype() + Shape.str(y.shape())));

@@ -64,7 +64,7 @@ class VideoUNetBehaviourTest {
         VideoUNet net = new VideoUNet(CFG, DType.FLOAT64, Rng.seed(0));
         Tensor wrongFrames = Tensor.zeros(DType.FLOAT64, 2, 4, 2, 4, 6);
         var e = assertThrows(IllegalArgumentException.class, () -> net.forward(wrongFrames, T, Y));
-        assertTrue(e.getMessage().contains("[2, 4, 2, 4, 6]") && e.getMessage().contains("F=3") && e.getMessage().contains("[B, 3, 2, H, W]"), e.getMessage());
+        assertTrue(e.getMessage().contains("[2, 4, 2, 4, 6]") && e.getMessage().contains("F=3") && e.getMessage().contains("[B, F, 2, H, W] with 1 <= F <= 3"), e.getMessage());
         Tensor oddHeight = Tensor.zeros(DType.FLOAT64, 2, 3, 2, 5, 6);
         e = assertThrows(IllegalArgumentException.class, () -> net.forward(oddHeight, T, Y));
         assertTrue(e.getMessage().contains("multiples of 2"), e.getMessage());
@@ -119,5 +119,49 @@ class VideoUNetBehaviourTest {
         double norm = 0;
         for (double g : x.grad().toDoubleArray()) norm += g * g;
         assertTrue(norm > 0, "the probabilities' energy reaches x");
+    }
+
+    /**
+     * A clip with fewer frames than configured (TPDiff's coarse stages, SPEC §5.1) gives exactly what a model built
+     * for that frame count with the same weights gives (the weights do not depend on F; only the constant position
+     * table does, and its first rows are the same): checked against a separately constructed 2-frame and 1-frame model.
+     */
+    @Test
+    void fewerFramesEqualAModelBuiltForThatFrameCount() {
+        VideoUNet net = new VideoUNet(CFG, DType.FLOAT32, Rng.seed(0));
+        VideoUNetGradientTest.randomize(net, 21);
+        for (int f : new int[] {2, 1}) {
+            VideoUNetConfig shorter = new VideoUNetConfig(f, CFG.channels(), CFG.levels(), CFG.heads(), CFG.headDim(), CFG.groups(), CFG.gnEps(),
+                CFG.numClasses(), CFG.tDim(), CFG.embDim());
+            VideoUNet other = VideoUNet.load(shorter, net.stateDict());
+            Tensor x = VideoUNetGradientTest.randn(DType.FLOAT32, 22 + f, 2, f, 2, 4, 6);
+            Tensor a = net.forward(x, T, Y), b = other.forward(x, T, Y);
+            assertArrayEquals(new int[] {2, f, 2, 4, 6}, a.shape());
+            assertArrayEquals(b.contiguous().floats(), a.contiguous().floats(), f + " frames");
+        }
+        // The full clip still differs from running its frames separately: the temporal attention mixes them.
+        Tensor full = VideoUNetGradientTest.randn(DType.FLOAT32, 30, 2, 3, 2, 4, 6);
+        Tensor whole = net.forward(full, T, Y), firstTwo = net.forward(full.narrow(1, 0, 2).contiguous(), T, Y);
+        assertTrue(!java.util.Arrays.equals(whole.narrow(1, 0, 2).contiguous().floats(), firstTwo.contiguous().floats()), "frame 2 influences frames 0-1");
+    }
+
+    /** Continuous (float) times: integer-valued float times give the int64 output bit for bit; a fractional time lies between. */
+    @Test
+    void floatTimesWithIntegerValuesGiveTheInt64Output() {
+        VideoUNet net = new VideoUNet(CFG, DType.FLOAT32, Rng.seed(0));
+        VideoUNetGradientTest.randomize(net, 31);
+        Tensor x = VideoUNetGradientTest.randn(DType.FLOAT32, 32, 2, 3, 2, 4, 6);
+        float[] ref = net.forward(x, T, Y).contiguous().floats();
+        assertArrayEquals(ref, net.forward(x, Tensor.of(new float[] {999f, 5f}, 2), Y).contiguous().floats());
+        assertArrayEquals(ref, net.forward(x, Tensor.of(new double[] {999, 5}, 2), Y).contiguous().floats());
+        float[] frac = net.forward(x, Tensor.of(new float[] {998.5f, 5f}, 2), Y).contiguous().floats();
+        assertTrue(!java.util.Arrays.equals(ref, frac), "a fractional time is embedded as such, not rounded");
+    }
+
+    @Test
+    void tooManyFramesAreRejected() {
+        VideoUNet net = new VideoUNet(CFG, DType.FLOAT64, Rng.seed(0));
+        var e = assertThrows(IllegalArgumentException.class, () -> net.forward(Tensor.zeros(DType.FLOAT64, 2, 4, 2, 4, 6), T, Y));
+        assertTrue(e.getMessage().contains("1 <= F <= 3"), e.getMessage());
     }
 }

@@ -17,6 +17,11 @@
  *       {@link dev.vdiff.reference.tpdiff.DiffusionForm#correctedStart}</td></tr>
  *   <tr><td>§5.5b inference loops</td><td>eqs. 12-16</td><td>{@link dev.vdiff.reference.tpdiff.PyramidFlowSampler},
  *       {@link dev.vdiff.reference.tpdiff.PyramidDdimSampler}</td></tr>
+ *   <tr><td>§5.3-5.5c in the trainer, run files</td><td>Alg. 2</td><td>{@link dev.vdiff.reference.tpdiff.PyramidLoss}
+ *       ({@code vdiff train --pyramid}), {@link dev.vdiff.reference.tpdiff.PyramidJson} ({@code run.json});
+ *       sampling of pyramid runs in {@link dev.vdiff.reference.train.VideoGenerator}</td></tr>
+ *   <tr><td>the speed/quality claim</td><td>Tab. 1</td><td>{@link dev.vdiff.reference.tpdiff.experiment}
+ *       ({@code vdiff experiment tpdiff})</td></tr>
  * </table>
  *
  * <p>Not implemented: the stage-consistent RoPE of §5.6 (only for RoPE DiTs, not the project's UNet).

@@ -1,6 +1,8 @@
 package dev.vdiff.reference.train;
 
 import dev.vdiff.diffusion.NoiseSchedule;
+import dev.vdiff.reference.tpdiff.PyramidConfig;
+import dev.vdiff.reference.tpdiff.PyramidJson;
 import dev.vdiff.reference.tqd.train.TimestepSettings;
 import dev.vdiff.tensor.io.Json;
 
@@ -22,8 +24,11 @@ import java.util.Map;
  * RUN/loss.png
  * RUN/scores.csv       per-clip quality scores, for TQD timesteps or quality dropout
  * </pre>
+ *
+ * <p>{@code pyramid} (may be null = vanilla training): a TPDiff temporal pyramid (SPEC §5), stored as the optional
+ * {@code "pyramid"} object ({@link PyramidJson}); run files without it read as vanilla runs.
  */
-public record RunSpec(ModelSpec model, DataSpec data, Objective objective, TrainConfig train, TimestepSettings timesteps) {
+public record RunSpec(ModelSpec model, DataSpec data, Objective objective, TrainConfig train, TimestepSettings timesteps, PyramidConfig pyramid) {
     public static final String FILE = "run.json", CHECKPOINTS = "checkpoints";
     private static final String FORMAT = "vdiff-run";
 
@@ -33,7 +38,12 @@ public record RunSpec(ModelSpec model, DataSpec data, Objective objective, Train
 
     /** A run with uniform timesteps and no quality dropout (plain DDPM training). */
     public RunSpec(ModelSpec model, DataSpec data, Objective objective, TrainConfig train) {
-        this(model, data, objective, train, TimestepSettings.UNIFORM);
+        this(model, data, objective, train, TimestepSettings.UNIFORM, null);
+    }
+
+    /** A run with the given timestep settings, not a pyramid. */
+    public RunSpec(ModelSpec model, DataSpec data, Objective objective, TrainConfig train, TimestepSettings timesteps) {
+        this(model, data, objective, train, timesteps, null);
     }
 
     /** The training noise schedule: scaled-linear, T = 1000, beta 0.00085 .. 0.012 (SPEC §1.1). */
@@ -42,7 +52,12 @@ public record RunSpec(ModelSpec model, DataSpec data, Objective objective, Train
     }
 
     public RunSpec withTrain(TrainConfig t) {
-        return new RunSpec(model, data, objective, t, timesteps);
+        return new RunSpec(model, data, objective, t, timesteps, pyramid);
+    }
+
+    /** This run trained as a temporal pyramid (null: vanilla). */
+    public RunSpec withPyramid(PyramidConfig p) {
+        return new RunSpec(model, data, objective, train, timesteps, p);
     }
 
     public Map<String, Object> toJson() {
@@ -60,6 +75,7 @@ public record RunSpec(ModelSpec model, DataSpec data, Objective objective, Train
         m.put("schedule", sch);
         m.put("train", train.toJson());
         m.put("timesteps", timesteps.toJson());
+        if (pyramid != null) m.put("pyramid", PyramidJson.toJson(pyramid));
         return m;
     }
 
@@ -76,9 +92,12 @@ public record RunSpec(ModelSpec model, DataSpec data, Objective objective, Train
         try {
             Map<String, Object> m = Json.parseObject(Files.readAllBytes(f));
             if (!FORMAT.equals(m.get("format"))) throw new IllegalArgumentException("not a vdiff run file (format " + m.get("format") + ")");
-            return new RunSpec(ModelSpec.fromJson(JsonFields.objectOf(m, "model")), DataSpec.fromJson(JsonFields.objectOf(m, "data")),
-                Objective.parse(JsonFields.stringOf(m, "objective")), TrainConfig.fromJson(JsonFields.objectOf(m, "train")),
+            Objective objective = Objective.parse(JsonFields.stringOf(m, "objective"));
+            RunSpec run = new RunSpec(ModelSpec.fromJson(JsonFields.objectOf(m, "model")), DataSpec.fromJson(JsonFields.objectOf(m, "data")),
+                objective, TrainConfig.fromJson(JsonFields.objectOf(m, "train")),
                 m.containsKey("timesteps") ? TimestepSettings.fromJson(JsonFields.objectOf(m, "timesteps")) : TimestepSettings.UNIFORM);
+            if (!m.containsKey("pyramid")) return run;
+            return run.withPyramid(PyramidJson.fromJson(JsonFields.objectOf(m, "pyramid"), PyramidJson.form(objective, run.schedule())));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(f + ": " + e.getMessage());
         }

@@ -53,11 +53,30 @@ public final class Trainer {
     public static final long SELECTION = 4;
     /** The stream under the run seed that initialises the network ({@code Rng.seed(seed).split(MODEL_INIT)}). */
     public static final long MODEL_INIT = 3;
-    /** Stream ids under a step's generator. */
-    static final long TIMESTEPS = 0, NOISE = 1, DROPOUT = 2;
+    /** Stream ids under a step's generator (a {@link LossBuilder} draws its times and noise from the first two). */
+    public static final long TIMESTEPS = 0, NOISE = 1, DROPOUT = 2;
 
     /** What one step did: its 1-based number, the loss before the update, the gradient norm before clipping, the learning rate used. */
     public record StepResult(long step, double loss, double gradNorm, double lr) {}
+
+    /**
+     * Steps 3-6 of one training step: from the batch's clean videos and (dropped-out) labels to the loss to
+     * minimise. The default ({@code null} in the constructor) is the {@link Objective} path of the class comment;
+     * TPDiff's stage-wise training (SPEC §5.3-5.5c) is another. It must draw random numbers only from
+     * {@code step}'s sub-streams {@link #TIMESTEPS} and {@link #NOISE}, so that a resumed run replays it.
+     */
+    @FunctionalInterface
+    public interface LossBuilder {
+        /**
+         * @param model the network being trained
+         * @param batch the batch (clips, labels, indices)
+         * @param x0 the clean videos {@code [B, F, C, H, W]} in the model's dtype
+         * @param y the labels after class dropout, int64 {@code [B]}
+         * @param step this step's random stream
+         * @return a scalar loss, differentiable in the model's parameters
+         */
+        Tensor loss(Denoiser model, Batch batch, Tensor x0, Tensor y, Rng step);
+    }
 
     /** Called after every step. */
     @FunctionalInterface
@@ -70,6 +89,8 @@ public final class Trainer {
     private final NoiseSchedule schedule;
     private final TimestepSampler sampler;
     private final Objective objective;
+    private final LossBuilder lossBuilder;
+    private final boolean customLoss;
     private final Rng root;
     private final DataOrder order;
     private final BatchLoader loader;
@@ -95,8 +116,19 @@ public final class Trainer {
 
     /** A fresh run with the given objective (epsilon prediction or rectified flow). */
     public Trainer(Denoiser model, VideoDataset data, TrainConfig cfg, Objective objective, NoiseSchedule schedule, TimestepSampler sampler) {
+        this(model, data, cfg, objective, schedule, sampler, null);
+    }
+
+    /**
+     * A fresh run whose loss comes from {@code lossBuilder} (null: the objective's, with {@code sampler}'s
+     * timesteps); {@code objective} still says what the network predicts, for sampling.
+     */
+    public Trainer(Denoiser model, VideoDataset data, TrainConfig cfg, Objective objective, NoiseSchedule schedule, TimestepSampler sampler,
+                   LossBuilder lossBuilder) {
         this.model = model;
         this.objective = objective;
+        this.lossBuilder = lossBuilder != null ? lossBuilder : this::objectiveLoss;
+        this.customLoss = lossBuilder != null;
         this.cfg = cfg;
         this.schedule = schedule;
         this.sampler = sampler;
@@ -124,6 +156,7 @@ public final class Trainer {
     /** Weights each sample's loss ({@link SampleWeights}; default: none, the plain mean). Call before the first step. */
     public Trainer withSampleWeights(SampleWeights w) {
         if (step != 0) throw new IllegalStateException("Trainer: sample weights must be set before the first step");
+        if (customLoss && w != null) throw new IllegalStateException("Trainer: sample weights apply to the objective's loss, not to a custom LossBuilder");
         this.sampleWeights = w;
         return this;
     }
@@ -141,18 +174,11 @@ public final class Trainer {
         int b = batch.size();
         // 2. Labels, with class dropout to the null label (unlabelled clips always get the null label).
         Tensor y = conditioning(batch.labels(), r.split(DROPOUT));
-        // 3. Timesteps.
-        Tensor t = sampler.sample(batch, r.split(TIMESTEPS));
-        checkTimesteps(t, b);
-        // 4.-5. Noise and the noisy input z_t = a_t x0 + s_t eps, per-sample coefficients (or the flow pair).
-        Tensor eps = r.split(NOISE).normal(dtype, x0.shape());
-        Objective.Example ex = objective.example(x0, eps, t, schedule);
-        // 6. L_simple.
+        // 3.-6. The loss (by default: timesteps, noise, z_t, L_simple).
         double lr = lrSchedule.lr(cfg.lr(), step);
         optimizer.setLr(lr);
         optimizer.zeroGrad();
-        Tensor prediction = model.forward(ex.input(), ex.modelTimesteps(), y);
-        Tensor loss = sampleWeights == null ? Losses.mse(prediction, ex.target()) : WeightedMse.of(prediction, ex.target(), sampleWeights.of(batch));
+        Tensor loss = lossBuilder.loss(model, batch, x0, y, r);
         double value = loss.item();
         if (!Double.isFinite(value)) throw new TrainingDivergedException(step + 1, value, lr);
         loss.backward();
@@ -168,6 +194,19 @@ public final class Trainer {
         gradNorms.add(norm);
         elapsedSeconds += (System.nanoTime() - t0) * 1e-9;
         return new StepResult(step, value, norm, lr);
+    }
+
+    /** Steps 3-6 with the {@link Objective}: timesteps, noise, the noisy input and L_simple (the class comment). */
+    private Tensor objectiveLoss(Denoiser net, Batch batch, Tensor x0, Tensor y, Rng r) {
+        // 3. Timesteps.
+        Tensor t = sampler.sample(batch, r.split(TIMESTEPS));
+        checkTimesteps(t, batch.size());
+        // 4.-5. Noise and the noisy input z_t = a_t x0 + s_t eps, per-sample coefficients (or the flow pair).
+        Tensor eps = r.split(NOISE).normal(x0.dtype(), x0.shape());
+        Objective.Example ex = objective.example(x0, eps, t, schedule);
+        // 6. L_simple (per-sample weighted with SampleWeights).
+        Tensor prediction = net.forward(ex.input(), ex.modelTimesteps(), y);
+        return sampleWeights == null ? Losses.mse(prediction, ex.target()) : WeightedMse.of(prediction, ex.target(), sampleWeights.of(batch));
     }
 
     /** Runs steps until {@code until} steps are done, checkpointing as configured (when {@code checkpoints} is not null). */

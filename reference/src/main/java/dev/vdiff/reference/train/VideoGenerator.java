@@ -10,6 +10,10 @@ import dev.vdiff.diffusion.sampling.DdimSampler;
 import dev.vdiff.diffusion.sampling.FlowEulerSampler;
 import dev.vdiff.diffusion.sampling.LcmSampler;
 import dev.vdiff.diffusion.sampling.Timesteps;
+import dev.vdiff.reference.tpdiff.PyramidConfig;
+import dev.vdiff.reference.tpdiff.PyramidDdimSampler;
+import dev.vdiff.reference.tpdiff.PyramidFlowSampler;
+import dev.vdiff.reference.tpdiff.PyramidLoss;
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.autograd.Autograd;
@@ -36,7 +40,13 @@ import java.util.function.IntConsumer;
  *       {@link Objective#FLOW}; the model timestep {@code 1000 sigma} is rounded to the integer the network
  *       embeds (training used {@code t+1 = 1000 sigma} exactly).</li>
  * </ul>
- * Sample {@code i} starts from the noise {@code rng.split(i).normal(...)}, so it does not depend on how many
+ * With a TPDiff pyramid ({@link PyramidConfig}, SPEC §5.5-5.5b) the run is sampled stage by stage instead:
+ * {@link PyramidFlowSampler} (flow runs, {@code --sampler flow}) or {@link PyramidDdimSampler} (eps/v runs,
+ * {@code --sampler ddim}, deterministic, no x0 clipping inside the stages), with renoising at every stage jump and
+ * the same guidance; {@code steps} is the total over the stages. The starting noise then has the coarsest stage's
+ * frame count {@code F / 2^{K-1}}.
+ *
+ * <p>Sample {@code i} starts from the noise {@code rng.split(i).normal(...)}, so it does not depend on how many
  * others are generated with it; samples are generated {@code chunk} at a time to bound memory (the fresh
  * noise of stochastic samplers comes from a per-chunk stream).
  */
@@ -46,8 +56,14 @@ public final class VideoGenerator {
     private final NoiseSchedule schedule;
     private final SamplerSettings settings;
     private final int chunk;
+    private final PyramidConfig pyramid;
 
     public VideoGenerator(Denoiser model, Objective objective, NoiseSchedule schedule, SamplerSettings settings, int chunk) {
+        this(model, objective, schedule, settings, chunk, null);
+    }
+
+    /** A generator for a run trained as the temporal pyramid {@code pyramid} (null: vanilla). */
+    public VideoGenerator(Denoiser model, Objective objective, NoiseSchedule schedule, SamplerSettings settings, int chunk, PyramidConfig pyramid) {
         if (settings.kind() == SamplerSettings.Kind.FLOW && objective != Objective.FLOW) {
             throw new IllegalArgumentException("the flow sampler needs a flow-matching model (train with --objective flow); this one predicts epsilon, use ddim or lcm");
         }
@@ -55,6 +71,10 @@ public final class VideoGenerator {
             throw new IllegalArgumentException("this model was trained with the flow-matching objective; sample it with --sampler flow");
         }
         if (chunk < 1) throw new IllegalArgumentException("chunk must be >= 1, got " + chunk);
+        if (pyramid != null && settings.kind() == SamplerSettings.Kind.LCM) throw new IllegalArgumentException("a pyramid run is sampled with ddim (eps/v runs) or flow, not lcm");
+        if (pyramid != null && settings.eta() != 0) throw new IllegalArgumentException("the pyramid DDIM sampler is deterministic; eta must be 0, got " + settings.eta());
+        if (pyramid != null) new PyramidLoss(pyramid, objective);   // the pyramid's form must be the objective's
+        this.pyramid = pyramid;
         this.model = model;
         this.objective = objective;
         this.schedule = schedule;
@@ -75,7 +95,8 @@ public final class VideoGenerator {
         for (int start = 0; start < labels.length; start += chunk) {
             int n = Math.min(chunk, labels.length - start);
             Tensor[] noise = new Tensor[n];
-            for (int i = 0; i < n; i++) noise[i] = rng.split(start + i).normal(dtype, 1, frames, channels, height, width);
+            int noiseFrames = pyramid == null ? frames : pyramid.stages().frames(pyramid.stageCount(), frames);   // F / 2^{K-1}
+            for (int i = 0; i < n; i++) noise[i] = rng.split(start + i).normal(dtype, 1, noiseFrames, channels, height, width);
             Tensor x = Concat.cat(0, noise);                                                   // [n, F, C, H, W]
             Tensor y = Tensor.ofLongs(Arrays.copyOfRange(labels, start, start + n), n);
             Tensor videos;
@@ -94,6 +115,7 @@ public final class VideoGenerator {
         Tensor nullLabels = Tensor.ofLongs(nul, nul.length);
         boolean guided = settings.guidance() != 1 && model.numClasses() > 0;
         double s = settings.guidance();
+        if (pyramid != null) return samplePyramid(noise, y, rng, guided, nullLabels, s);
         switch (settings.kind()) {
             case FLOW: {
                 VelocityModel v = (x, t, c) -> model.forward(x, roundTimesteps(t), c);
@@ -110,6 +132,16 @@ public final class VideoGenerator {
                     .sample(d, noise, y, rng);
             }
         }
+    }
+
+    /** TPDiff's stage-wise samplers (SPEC §5.5b); the flow model sees its float stage time unrounded. */
+    private Tensor samplePyramid(Tensor noise, Tensor y, Rng rng, boolean guided, Tensor nullLabels, double s) {
+        if (objective == Objective.FLOW) {
+            VelocityModel v = model::forward;
+            if (guided) v = ClassifierFreeGuidance.guide(v, nullLabels, ClassifierFreeGuidance.Convention.IMAGEN, s);
+            return new PyramidFlowSampler(pyramid, settings.steps()).sample(v, noise, y, rng);
+        }
+        return new PyramidDdimSampler(pyramid, settings.steps()).sample(epsilonModel(guided, nullLabels, s), noise, y, rng);
     }
 
     private dev.vdiff.diffusion.Denoiser epsilonModel(boolean guided, Tensor nullLabels, double s) {

@@ -12,6 +12,7 @@ import dev.vdiff.tensor.autograd.Autograd;
  * Tensor table = Tensor.of(new double[] {0, 0, 1, 1, 2, 2}, 3, 2);       // V = 3 rows of D = 2
  * Embeddings.lookup(table, Tensor.ofLongs(new long[] {2, 0}, 2));       // [[2, 2], [0, 0]]
  * Embeddings.timestep(Tensor.ofLongs(new long[] {0}, 1), 4, DType.FLOAT64);  // [[1, 1, 0, 0]]: cosines, then sines
+ * Embeddings.timestep(Tensor.of(new float[] {737.5f}, 1), 4, DType.FLOAT32);  // continuous time (flow matching)
  * Embeddings.framePositions(2, 2, DType.FLOAT64);                        // [[0, 1], [sin 1, cos 1]]
  * }</pre>
  *
@@ -70,11 +71,18 @@ public final class Embeddings {
      * Sinusoidal timestep embedding {@code [B, dim]}: with {@code half = dim/2} and
      * {@code w_i = exp(-ln(10000) i / half)}, row b is {@code [cos(t_b w_0) .. cos(t_b w_{half-1}),
      * sin(t_b w_0) .. sin(t_b w_{half-1})]}, cosines first. A constant (no gradient).
+     *
+     * <p>{@code t} is int64 (discrete diffusion timesteps) or float32/float64 (continuous times, e.g. a flow
+     * model's {@code 1000 t}, SPEC §1.6, or a TPDiff stage's global time, SPEC §5.3); the formula is the same.
+     * A float time with an integer value gives exactly the embedding of that int64 timestep (up to 2^24), since
+     * every path first turns the time into the same float32 (float32 mode) or double (float64 mode) number.
      */
     public static Tensor timestep(Tensor t, int dim, DType dtype) {
-        if (t.dtype() != DType.INT64 || t.rank() != 1) throw new IllegalArgumentException("timestep: t must be int64 [B], got " + t.dtype() + Shape.str(t.shape()));
+        if (t.rank() != 1 || !(t.dtype() == DType.INT64 || t.dtype().isFloat())) {
+            throw new IllegalArgumentException("timestep: t must be int64, float32 or float64 [B], got " + t.dtype() + Shape.str(t.shape()));
+        }
         requireEvenDim("timestep", dim, dtype);
-        long[] ts = t.contiguous().longs();
+        double[] ts = times(t);
         int b = ts.length, half = dim / 2;
         if (dtype == DType.FLOAT64) {
             double[] out = new double[b * dim];
@@ -100,6 +108,28 @@ public final class Embeddings {
             }
         }
         return Tensor.of(out, b, dim);
+    }
+
+    /**
+     * The times as doubles: int64 values converted exactly (|t| < 2^53, so {@code (float)} of the double equals
+     * {@code (float)} of the long and the int64 embedding is unchanged), float values as they are. Rejects
+     * non-finite float times.
+     */
+    private static double[] times(Tensor t) {
+        if (t.dtype() == DType.INT64) {
+            long[] l = t.contiguous().longs();
+            double[] d = new double[l.length];
+            for (int i = 0; i < l.length; i++) {
+                if (Math.abs(l[i]) >= (1L << 53)) throw new IllegalArgumentException("timestep: t[" + i + "] = " + l[i] + " is too large for an exact sinusoid");
+                d[i] = l[i];
+            }
+            return d;
+        }
+        double[] d = t.toDoubleArray();
+        for (int i = 0; i < d.length; i++) {
+            if (!Double.isFinite(d[i])) throw new IllegalArgumentException("timestep: t[" + i + "] = " + d[i] + " is not finite");
+        }
+        return d;
     }
 
     /**
