@@ -34,6 +34,18 @@ public final class ClipFeatures {
         "hist_r0", "hist_r1", "hist_r2", "hist_r3", "hist_g0", "hist_g1", "hist_g2", "hist_g3", "hist_b0", "hist_b1", "hist_b2", "hist_b3",
         "spatial_gradient_energy", "temporal_difference_energy", "temporal_energy_std",
         "foreground_mass", "foreground_size", "centroid_speed", "speed_std", "straightness");
+    /**
+     * Each feature's resolution: the smallest difference between two clips that is worth seeing (a 2 % colour
+     * shift, a 1 % histogram fraction, a quarter pixel of size, a tenth of a pixel per frame of speed, ...).
+     * {@link SampleQuality} never divides by less: a feature that is (almost) constant in the reference set,
+     * such as the straightness of clips that all move on straight lines (reference std 0.005), would otherwise
+     * turn a visually small difference into a distance of 10^4 and drown every other feature.
+     */
+    public static final List<Double> RESOLUTION = List.of(
+        0.02, 0.02, 0.02, 0.02, 0.02, 0.02,
+        0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01,
+        0.005, 0.005, 0.002,
+        0.01, 0.25, 0.1, 0.05, 0.1);
     private static final int BINS = 4;
     private static final double MIN_MASS = 1e-6;
 

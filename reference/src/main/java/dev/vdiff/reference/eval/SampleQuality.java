@@ -9,9 +9,11 @@ import java.util.List;
  * clips and those of a fixed held-out reference set of real clips ("Fréchet clip-feature distance"; lower is
  * better, 0 = the same feature statistics).
  *
- * <p>Every feature is first standardised with the reference set's mean and standard deviation (floored at
- * {@link #MIN_STD}), so that no feature dominates by its units (gradient energies are ~1e-2, centroid speeds
- * ~1). To read a value, compare it with the distance of a second held-out set of real clips of the same size
+ * <p>Every feature is first standardised with the reference set's mean and standard deviation, so that no
+ * feature dominates by its units (gradient energies are ~1e-2, centroid speeds ~1). The standard deviation is
+ * floored at the feature's {@link ClipFeatures#RESOLUTION}: a feature that hardly varies in the reference set
+ * (straightness, when every real clip moves on a straight line) must not turn a small difference into a huge
+ * distance. To read a value, compare it with the distance of a second held-out set of real clips of the same size
  * (the noise floor of a finite sample) and with that of an untrained model.
  *
  * <pre>{@code
@@ -22,25 +24,31 @@ import java.util.List;
  */
 public final class SampleQuality {
     public static final String METRIC = "frechet_clip_feature_distance";
-    /** Smallest standard deviation used for standardising (a feature that is constant in the reference). */
-    public static final double MIN_STD = 1e-3;
-
     private final double[] mean, std;
     private final FrechetDistance.Gaussian reference;
 
     public SampleQuality(List<Tensor> referenceClips) {
-        double[][] f = ClipFeatures.of(referenceClips);
+        this(ClipFeatures.of(referenceClips));
+    }
+
+    /** From the reference clips' feature rows ({@link ClipFeatures#of}). */
+    SampleQuality(double[][] f) {
         if (f.length < 2) throw new IllegalArgumentException("SampleQuality: the reference set needs at least 2 clips, got " + f.length);
         FrechetDistance.Gaussian raw = FrechetDistance.fit(f);
         mean = raw.mean();
         std = new double[mean.length];
-        for (int j = 0; j < std.length; j++) std[j] = Math.max(MIN_STD, Math.sqrt(raw.cov()[j][j]));
+        for (int j = 0; j < std.length; j++) std[j] = Math.max(ClipFeatures.RESOLUTION.get(j), Math.sqrt(raw.cov()[j][j]));
         reference = FrechetDistance.fit(standardise(f));
     }
 
     /** The squared Fréchet distance of {@code clips}' standardised features to the reference's. */
     public double distance(List<Tensor> clips) {
-        return FrechetDistance.distance(reference, FrechetDistance.fit(standardise(ClipFeatures.of(clips))));
+        return distance(ClipFeatures.of(clips));
+    }
+
+    /** The same from feature rows. */
+    double distance(double[][] features) {
+        return FrechetDistance.distance(reference, FrechetDistance.fit(standardise(features)));
     }
 
     /** Per-feature means of {@code clips} in reference standard deviations away from the reference mean (for diagnosis). */
