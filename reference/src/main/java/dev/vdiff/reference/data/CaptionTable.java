@@ -37,7 +37,7 @@ final class CaptionTable {
             String line = lines.get(n);
             if (line.isBlank()) continue;
             String where = csv + " line " + (n + 1);
-            List<String> f = fields(line, where);
+            List<String> f = CsvLine.fields(line, where);
             if (rows.isEmpty() && f.get(0).strip().equalsIgnoreCase("path")) continue;
             if (f.size() < 2 || f.size() > 3) throw new UserError(where + ": expected path,caption[,label], got " + f.size() + " field(s)");
             String path = f.get(0).strip().replace('\\', '/');
@@ -54,30 +54,5 @@ final class CaptionTable {
             if (rows.put(path, new Entry(f.get(1).strip(), label)) != null) throw new UserError(where + ": " + path + " is listed twice");
         }
         return rows;
-    }
-
-    /** Splits one CSV line (RFC 4180 quoting, no line breaks inside fields). */
-    static List<String> fields(String line, String where) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char ch = line.charAt(i);
-            if (quoted) {
-                if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') { cur.append('"'); i++; }
-                else if (ch == '"') quoted = false;
-                else cur.append(ch);
-            } else if (ch == '"') {
-                quoted = true;
-            } else if (ch == ',') {
-                out.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(ch);
-            }
-        }
-        if (quoted) throw new UserError(where + ": unterminated quote");
-        out.add(cur.toString());
-        return out;
     }
 }

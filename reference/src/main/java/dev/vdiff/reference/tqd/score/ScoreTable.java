@@ -2,6 +2,7 @@ package dev.vdiff.reference.tqd.score;
 
 import dev.vdiff.cli.UserError;
 import dev.vdiff.reference.data.AtomicFiles;
+import dev.vdiff.reference.data.CsvLine;
 import dev.vdiff.reference.tqd.ScoreNormalization;
 
 import java.io.IOException;
@@ -64,7 +65,7 @@ public final class ScoreTable {
                 for (Row r : rows) {
                     MotionQuality m = r.quality().motion();
                     VisualQuality v = r.quality().visual();
-                    w.write(quote(r.path()) + "," + num(m.score()) + "," + num(v.score()) + "," + num(r.mq()) + "," + num(r.vq())
+                    w.write(CsvLine.quote(r.path()) + "," + num(m.score()) + "," + num(v.score()) + "," + num(r.mq()) + "," + num(r.vq())
                         + "," + num(m.magnitude()) + "," + num(m.coherence()) + "," + num(v.sharpness()) + "," + num(v.noise()) + "," + num(v.blockiness()) + "\n");
                 }
             }
@@ -82,7 +83,7 @@ public final class ScoreTable {
         int headerLine = 0;
         while (headerLine < lines.size() && lines.get(headerLine).isBlank()) headerLine++;
         if (headerLine == lines.size()) throw new UserError(csv + ": empty scores file (expected a header row: path,mq,vq or path,mq_raw,vq_raw)");
-        List<String> header = fields(lines.get(headerLine), csv + " line " + (headerLine + 1));
+        List<String> header = CsvLine.fields(lines.get(headerLine), csv + " line " + (headerLine + 1));
         Map<String, Integer> col = new LinkedHashMap<>();
         for (int i = 0; i < header.size(); i++) col.putIfAbsent(header.get(i).strip().toLowerCase(Locale.ROOT), i);
         boolean normalisedGiven = col.containsKey("mq") && col.containsKey("vq");
@@ -97,7 +98,7 @@ public final class ScoreTable {
         for (int n = headerLine + 1; n < lines.size(); n++) {
             if (lines.get(n).isBlank()) continue;
             String where = csv + " line " + (n + 1);
-            List<String> f = fields(lines.get(n), where);
+            List<String> f = CsvLine.fields(lines.get(n), where);
             if (f.size() != header.size()) throw new UserError(where + ": expected " + header.size() + " fields like the header, got " + f.size());
             String path = f.get(pathCol).strip().replace('\\', '/');
             if (path.isEmpty()) throw new UserError(where + ": empty path");
@@ -152,36 +153,6 @@ public final class ScoreTable {
             // reported below
         }
         throw new UserError(where + ": " + column + " must be a finite number, got '" + s.strip() + "'");
-    }
-
-    /** Splits one CSV line (RFC 4180 quoting, no line breaks inside fields). */
-    static List<String> fields(String line, String where) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char ch = line.charAt(i);
-            if (quoted) {
-                if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') { cur.append('"'); i++; }
-                else if (ch == '"') quoted = false;
-                else cur.append(ch);
-            } else if (ch == '"') {
-                quoted = true;
-            } else if (ch == ',') {
-                out.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(ch);
-            }
-        }
-        if (quoted) throw new UserError(where + ": unterminated quote");
-        out.add(cur.toString());
-        return out;
-    }
-
-    private static String quote(String s) {
-        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.strip().equals(s)) return s;
-        return "\"" + s.replace("\"", "\"\"") + "\"";
     }
 
     /** Six significant digits, no trailing zeros, plain decimal where short ({@code 0.5}, {@code 0.00186}, {@code 1.5e-07}). */
