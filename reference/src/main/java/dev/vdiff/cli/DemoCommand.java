@@ -3,7 +3,6 @@ package dev.vdiff.cli;
 import dev.vdiff.reference.demo.Demo;
 import dev.vdiff.reference.demo.DemoConfig;
 import dev.vdiff.reference.train.TrainingDivergedException;
-import dev.vdiff.tensor.Parallel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,10 +39,7 @@ public final class DemoCommand implements CliCommand {
 
     @Override
     public Integer call() throws IOException {
-        if (threads != null) {
-            if (threads < 1) throw new UserError("--threads must be >= 1, got " + threads);
-            Parallel.setThreads(threads);
-        }
+        ThreadsOption.apply(threads);
         if (steps != null && steps < 1) throw new UserError("--steps must be >= 1, got " + steps);
         if (Files.exists(out) && !Files.isDirectory(out)) throw new UserError("--out " + out + " is a file, not a folder");
         DemoConfig cfg = (quick ? DemoConfig.quick() : DemoConfig.full()).withSeed(seed);

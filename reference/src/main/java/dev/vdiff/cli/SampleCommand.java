@@ -8,7 +8,6 @@ import dev.vdiff.reference.train.SampleWriter;
 import dev.vdiff.reference.train.SamplerSettings;
 import dev.vdiff.reference.train.VideoGenerator;
 import dev.vdiff.tensor.DType;
-import dev.vdiff.tensor.Parallel;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.io.Safetensors;
 import dev.vdiff.tensor.random.Rng;
@@ -72,10 +71,7 @@ public final class SampleCommand implements CliCommand {
 
     @Override
     public Integer call() throws IOException {
-        if (threads != null) {
-            if (threads < 1) throw new UserError("--threads must be >= 1, got " + threads);
-            Parallel.setThreads(threads);
-        }
+        ThreadsOption.apply(threads);
         if (perLabel < 1) throw new UserError("--per-label must be >= 1, got " + perLabel);
         if (scale < 1 || scale > 64) throw new UserError("--scale must be in 1..64, got " + scale);
         if (!(fps > 0 && fps <= 100)) throw new UserError("--fps must be in (0, 100], got " + fps);

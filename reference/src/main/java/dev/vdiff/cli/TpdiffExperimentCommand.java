@@ -3,7 +3,6 @@ package dev.vdiff.cli;
 import dev.vdiff.reference.tpdiff.experiment.TpdiffExperiment;
 import dev.vdiff.reference.tpdiff.experiment.TpdiffExperimentConfig;
 import dev.vdiff.reference.train.Objective;
-import dev.vdiff.tensor.Parallel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,10 +34,7 @@ public final class TpdiffExperimentCommand implements Experiment {
 
     @Override
     public Integer call() throws Exception {
-        if (threads != null) {
-            if (threads < 1) throw new UserError("--threads must be >= 1, got " + threads);
-            Parallel.setThreads(threads);
-        }
+        ThreadsOption.apply(threads);
         Objective o = Objective.parse(objective);
         TpdiffExperimentConfig cfg = toy ? TpdiffExperimentConfig.toy(o) : quick ? TpdiffExperimentConfig.quick(o) : TpdiffExperimentConfig.full(o);
         if (steps != null) {

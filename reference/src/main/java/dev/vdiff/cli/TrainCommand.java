@@ -141,10 +141,7 @@ public final class TrainCommand implements CliCommand {
 
     @Override
     public Integer call() throws IOException {
-        if (threads != null) {
-            if (threads < 1) throw new UserError("--threads must be >= 1, got " + threads);
-            Parallel.setThreads(threads);
-        }
+        ThreadsOption.apply(threads);
         if ((out == null) == (resume == null)) throw new UserError("give either --out DIR (a new run) or --resume DIR (continue a run)");
         Path dir;
         RunSpec run;

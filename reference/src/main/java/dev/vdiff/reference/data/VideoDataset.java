@@ -1,5 +1,10 @@
 package dev.vdiff.reference.data;
 
+import dev.vdiff.tensor.Parallel;
+import dev.vdiff.tensor.Tensor;
+
+import java.util.List;
+
 /**
  * An indexable collection of clips of one size {@code [frames, 3, height, width]}. {@code clip(i)} is a pure
  * function of {@code i}: the same clip whatever was requested before and from whichever thread.
@@ -16,4 +21,13 @@ public interface VideoDataset {
     int height();
 
     int width();
+
+    /** The videos of clips {@code first .. first+n-1}, rendered in parallel (each clip is a pure function of its index). */
+    default List<Tensor> videos(long first, int n) {
+        Tensor[] out = new Tensor[n];
+        Parallel.forRange(n, 1, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) out[i] = clip(first + i).video();
+        });
+        return List.of(out);
+    }
 }

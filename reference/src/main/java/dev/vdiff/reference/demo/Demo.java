@@ -65,9 +65,9 @@ public final class Demo {
         log.println("[1/5] held-out data for the metric");
         long t = System.nanoTime();
         VideoDataset data = d.open();
-        List<Tensor> reference = clips(data, DataSpec.HELD_OUT_A, cfg.referenceClips());
-        long[] labels = balancedLabels(classes, cfg.evalPerClass());
-        List<Tensor> heldOut = clips(data, DataSpec.HELD_OUT_B, labels.length);
+        List<Tensor> reference = data.videos(DataSpec.HELD_OUT_A, cfg.referenceClips());
+        long[] labels = VideoGenerator.balancedLabels(classes, cfg.evalPerClass());
+        List<Tensor> heldOut = data.videos(DataSpec.HELD_OUT_B, labels.length);
         SampleQuality quality = new SampleQuality(reference);
         double dData = quality.distance(heldOut);
         double tData = seconds(t);
@@ -142,21 +142,6 @@ public final class Demo {
         try (Stream<Path> s = Files.walk(p)) {
             for (Path q : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) Files.deleteIfExists(q);
         }
-    }
-
-    /** Labels {@code 0,..,0, 1,..,1, ...}: {@code perClass} of each class. */
-    static long[] balancedLabels(int classes, int perClass) {
-        long[] y = new long[Math.max(1, classes) * perClass];
-        for (int i = 0; i < y.length; i++) y[i] = classes == 0 ? 0 : i / perClass;
-        return y;
-    }
-
-    private static List<Tensor> clips(VideoDataset data, long first, int n) {
-        Tensor[] out = new Tensor[n];
-        Parallel.forRange(n, 1, (lo, hi) -> {
-            for (int i = lo; i < hi; i++) out[i] = data.clip(first + i).video();
-        });
-        return List.of(out);
     }
 
     /** The first generated video of each class (one row per class in the "untrained" files). */

@@ -174,4 +174,11 @@ public final class VideoGenerator {
         for (int i = 0; i < v.length; i++) r[i] = Math.round(v[i]);
         return Tensor.ofLongs(r, r.length);
     }
+
+    /** Labels {@code 0,..,0, 1,..,1, ...}: {@code perClass} of each class (one null label 0 run when {@code classes = 0}). */
+    public static long[] balancedLabels(int classes, int perClass) {
+        long[] y = new long[Math.max(1, classes) * perClass];
+        for (int i = 0; i < y.length; i++) y[i] = classes == 0 ? 0 : i / perClass;
+        return y;
+    }
 }

@@ -71,9 +71,9 @@ public final class TpdiffExperiment {
         log.printf(Locale.ROOT, "[1/4] rendering %d training clips and %d + %d held-out clips%n", cfg.trainClips(), cfg.referenceClips(), cfg.classes() * cfg.evalPerClass());
         VideoDataset source = d.open();
         VideoDataset train = new PrerenderedVideos(source, cfg.trainClips());
-        SampleQuality quality = new SampleQuality(clips(source, DataSpec.HELD_OUT_A, cfg.referenceClips()));
-        long[] labels = balancedLabels(cfg.classes(), cfg.evalPerClass());
-        List<Tensor> heldOut = clips(source, DataSpec.HELD_OUT_B, labels.length);
+        SampleQuality quality = new SampleQuality(source.videos(DataSpec.HELD_OUT_A, cfg.referenceClips()));
+        long[] labels = VideoGenerator.balancedLabels(cfg.classes(), cfg.evalPerClass());
+        List<Tensor> heldOut = source.videos(DataSpec.HELD_OUT_B, labels.length);
         double qData = quality.distance(heldOut);
 
         // 2. Training, alternating the arms step by step.
@@ -168,20 +168,6 @@ public final class TpdiffExperiment {
         List<Tensor> out = new ArrayList<>();
         for (int c = 0; c < cfg.classes(); c++) out.addAll(videos.subList(c * cfg.evalPerClass(), c * cfg.evalPerClass() + cfg.shownPerClass()));
         return out;
-    }
-
-    static long[] balancedLabels(int classes, int perClass) {
-        long[] y = new long[classes * perClass];
-        for (int i = 0; i < y.length; i++) y[i] = i / perClass;
-        return y;
-    }
-
-    private static List<Tensor> clips(VideoDataset data, long first, int n) {
-        Tensor[] out = new Tensor[n];
-        Parallel.forRange(n, 1, (lo, hi) -> {
-            for (int i = lo; i < hi; i++) out[i] = data.clip(first + i).video();
-        });
-        return List.of(out);
     }
 
     /** Removes what an earlier run wrote into {@code out} (only the experiment's own files). */

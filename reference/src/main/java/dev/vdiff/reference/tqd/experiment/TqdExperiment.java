@@ -73,10 +73,10 @@ public final class TqdExperiment {
         // Held-out golden clips: the metric's reference, the loss clips, and a second set (the metric's noise floor).
         log.println("[eval] held-out golden clips");
         RegimeData heldOut = RegimeData.heldOutGolden(base, cfg.referenceClips(), RegimeData.HELD_OUT);
-        List<Tensor> reference = clips(heldOut);
+        List<Tensor> reference = heldOut.videos(0, (int) heldOut.size());
         long[] referenceLabels = labels(heldOut);
         SampleQuality quality = new SampleQuality(reference);
-        double floor = quality.distance(clips(RegimeData.heldOutGolden(base, samples, RegimeData.FLOOR)));
+        double floor = quality.distance(RegimeData.heldOutGolden(base, samples, RegimeData.FLOOR).videos(0, samples));
         HeldOutLoss lossEval = new HeldOutLoss(reference.subList(0, cfg.lossClips()), java.util.Arrays.copyOf(referenceLabels, cfg.lossClips()),
             OBJECTIVE, schedule, cfg.buckets(), EVAL_SEED);
         double[] heldOutQuality = meanQuality(reference);
@@ -179,14 +179,6 @@ public final class TqdExperiment {
             b += v[i] / v.length;
         }
         return new double[] {a, b};
-    }
-
-    static List<Tensor> clips(VideoDataset data) {
-        Tensor[] out = new Tensor[(int) data.size()];
-        Parallel.forRange(out.length, 1, (lo, hi) -> {
-            for (int i = lo; i < hi; i++) out[i] = data.clip(i).video();
-        });
-        return List.of(out);
     }
 
     static long[] labels(VideoDataset data) {

@@ -1,9 +1,9 @@
 package dev.vdiff.reference.tqd.experiment;
 
 import dev.vdiff.cli.Experiment;
+import dev.vdiff.cli.ThreadsOption;
 import dev.vdiff.cli.UserError;
 import dev.vdiff.reference.train.TrainingDivergedException;
-import dev.vdiff.tensor.Parallel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,10 +43,7 @@ public final class TqdExperimentCommand implements Experiment {
 
     @Override
     public Integer call() throws IOException {
-        if (threads != null) {
-            if (threads < 1) throw new UserError("--threads must be >= 1, got " + threads);
-            Parallel.setThreads(threads);
-        }
+        ThreadsOption.apply(threads);
         if (Files.exists(out) && !Files.isDirectory(out)) throw new UserError("--out " + out + " is a file, not a folder");
         ExperimentConfig cfg = toy ? ExperimentConfig.toy() : quick ? ExperimentConfig.quick() : ExperimentConfig.full();
         if (steps != null) {
