@@ -1,5 +1,6 @@
 package dev.vdiff.cli;
 
+import dev.vdiff.tensor.UserError;
 import dev.vdiff.reference.train.Checkpoints;
 import dev.vdiff.reference.train.Denoiser;
 import dev.vdiff.reference.train.Models;

@@ -1,6 +1,6 @@
 package dev.vdiff.reference.tqd.train;
 
-import dev.vdiff.cli.UserError;
+import dev.vdiff.tensor.UserError;
 import dev.vdiff.reference.data.VideoDataset;
 import dev.vdiff.reference.train.RunSpec;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
