@@ -1,8 +1,12 @@
 package dev.vdiff.cli;
 
+import dev.vdiff.reference.tpdiff.PyramidMethod;
+import dev.vdiff.reference.tqd.train.TqdMethod;
+import dev.vdiff.reference.train.TrainingMethod;
 import dev.vdiff.verification.OpFamily;
 import dev.vdiff.verification.ops.CoreOps;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -12,7 +16,8 @@ import java.util.List;
  *
  * <p>Where a new paper plugs in ({@code docs/ARCHITECTURE.md}): its experiment command goes into
  * {@link #experiments()}, its oracle ops (an {@link OpFamily} in its package) into {@link #opFamilies()}, its
- * training options into {@link TrainCommand} (which builds the run's {@code train} plug-ins from them).
+ * {@link TrainingMethod} into {@link #trainingMethods}, and its {@code vdiff train} options (which write the
+ * method's section of {@code run.json}) into {@link TrainCommand}.
  */
 public final class Catalog {
     private Catalog() {}
@@ -41,5 +46,17 @@ public final class Catalog {
     /** The op families of {@code vdiff verify}: the core catalogue, then the papers' ops. */
     public static List<OpFamily> opFamilies() {
         return List.of(new CoreOps());
+    }
+
+    /**
+     * The training methods that {@code vdiff train} configures and {@code vdiff sample} asks for a sampler, in
+     * order; each acts only on runs that have its section of {@code run.json}.
+     *
+     * @param userScores TQD: the user's {@code --scores} table for a new run (null: score the clips)
+     */
+    static List<TrainingMethod> trainingMethods(Path userScores) {
+        return List.of(
+            new TqdMethod(userScores),
+            new PyramidMethod());
     }
 }
