@@ -11,6 +11,8 @@ import dev.vdiff.verification.ops.ReductionOps;
 import dev.vdiff.verification.ops.ResampleOps;
 import dev.vdiff.verification.ops.SpecialFunctionOps;
 import dev.vdiff.verification.ops.UNetOps;
+import dev.vdiff.verification.ops.TpdiffOracleOps;
+import dev.vdiff.verification.ops.TqdOracleOps;
 
 import java.util.Collections;
 import java.util.Map;
@@ -38,6 +40,8 @@ public final class OpRegistry {
         SpecialFunctionOps.register(r);
         DiffusionOps.register(r);
         UNetOps.register(r);
+        TpdiffOracleOps.register(r);
+        TqdOracleOps.register(r);
         return r;
     }
 
