@@ -1,6 +1,8 @@
 package dev.vdiff.cli;
 
 import dev.vdiff.reference.tpdiff.PyramidMethod;
+import dev.vdiff.reference.tpdiff.TpdiffOps;
+import dev.vdiff.reference.tqd.TqdOps;
 import dev.vdiff.reference.tqd.train.TqdMethod;
 import dev.vdiff.reference.train.TrainingMethod;
 import dev.vdiff.verification.OpFamily;
@@ -45,7 +47,7 @@ public final class Catalog {
 
     /** The op families of {@code vdiff verify}: the core catalogue, then the papers' ops. */
     public static List<OpFamily> opFamilies() {
-        return List.of(new CoreOps());
+        return List.of(new CoreOps(), new TqdOps(), new TpdiffOps());
     }
 
     /**
