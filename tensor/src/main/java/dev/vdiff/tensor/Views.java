@@ -1,6 +1,7 @@
 package dev.vdiff.tensor;
 
 import dev.vdiff.tensor.autograd.Autograd;
+import dev.vdiff.tensor.ops.SecondOrder;
 
 import java.util.Arrays;
 
@@ -14,7 +15,7 @@ public final class Views {
     public static Tensor contiguous(Tensor x) {
         if (x.isDense()) return x;
         Tensor out = Tensor.dense(x.dtype(), Strided.toDense(x), x.shape());
-        return Autograd.record(out, "contiguous", g -> new Tensor[] {g}, x);
+        return Autograd.recordComposite(out, "contiguous", g -> new Tensor[] {g}, x);
     }
 
     public static Tensor copy(Tensor x) {
@@ -27,7 +28,7 @@ public final class Views {
         if (Arrays.equals(shape, in)) return x;
         Tensor d = x.isDense() ? x : copy(x);
         Tensor out = new Tensor(x.dtype(), shape, Shape.denseStrides(shape), 0, d.storage());
-        return Autograd.record(out, "reshape", g -> new Tensor[] {g.reshape(in)}, x);
+        return Autograd.recordComposite(out, "reshape", g -> new Tensor[] {g.reshape(in)}, x);
     }
 
     private static int[] inferShape(Tensor x, int[] newShape) {
@@ -69,7 +70,7 @@ public final class Views {
             inv[p] = i;
         }
         Tensor out = new Tensor(x.dtype(), ns, nst, x.offset(), x.storage());
-        return Autograd.record(out, "permute", g -> new Tensor[] {g.permute(inv)}, x);
+        return Autograd.recordComposite(out, "permute", g -> new Tensor[] {g.permute(inv)}, x);
     }
 
     public static Tensor transpose(Tensor x, int a, int b) {
@@ -101,7 +102,7 @@ public final class Views {
         }
         int[] in = x.shape();
         Tensor out = new Tensor(x.dtype(), ns, nst, x.offset(), x.storage());
-        return Autograd.record(out, "unsqueeze", g -> new Tensor[] {g.reshape(in)}, x);
+        return Autograd.recordComposite(out, "unsqueeze", g -> new Tensor[] {g.reshape(in)}, x);
     }
 
     public static Tensor squeeze(Tensor x, int axis) {
@@ -117,7 +118,7 @@ public final class Views {
         }
         int[] in = x.shape();
         Tensor out = new Tensor(x.dtype(), ns, nst, x.offset(), x.storage());
-        return Autograd.record(out, "squeeze", g -> new Tensor[] {g.reshape(in)}, x);
+        return Autograd.recordComposite(out, "squeeze", g -> new Tensor[] {g.reshape(in)}, x);
     }
 
     public static Tensor narrow(Tensor x, int axis, int start, int length) {
@@ -131,11 +132,11 @@ public final class Views {
         ns[a] = length;
         Tensor out = new Tensor(x.dtype(), ns, st, x.offset() + start * st[a], x.storage());
         int[] in = x.shape();
-        return Autograd.record(out, "narrow", g -> {
+        return Autograd.withSecondOrder(Autograd.record(out, "narrow", g -> {
             Tensor z = Tensor.zeros(g.dtype(), in);
             Strided.copyInto(z.narrow(a, start, length), g.contiguous().storage());
             return new Tensor[] {z};
-        }, x);
+        }, x), g -> new Tensor[] {SecondOrder.padNarrowed(g, in, a, start, length)});
     }
 
     public static Tensor expand(Tensor x, int... newShape) {
@@ -155,7 +156,7 @@ public final class Views {
         }
         if (Arrays.equals(s, newShape)) return x;
         Tensor out = new Tensor(x.dtype(), newShape, nst, x.offset(), x.storage());
-        return Autograd.record(out, "expand", g -> new Tensor[] {Strided.sumTo(g, s)}, x);
+        return Autograd.withSecondOrder(Autograd.record(out, "expand", g -> new Tensor[] {Strided.sumTo(g, s)}, x), g -> new Tensor[] {SecondOrder.sumTo(g, s)});
     }
 
     public static Tensor cast(Tensor x, DType target) {
@@ -187,6 +188,6 @@ public final class Views {
             out = Tensor.of(d, x.shape());
         }
         DType src = x.dtype();
-        return Autograd.record(out, "to(" + target + ")", g -> new Tensor[] {g.to(src)}, x);
+        return Autograd.recordComposite(out, "to(" + target + ")", g -> new Tensor[] {g.to(src)}, x);
     }
 }
