@@ -74,6 +74,18 @@ public abstract class Module {
         for (var e : children.entrySet()) e.getValue().collect(prefix + e.getKey() + ".", out);
     }
 
+    /** This module (name "") and every sub-module under its dotted path, depth first in registration order. */
+    public Map<String, Module> namedModules() {
+        Map<String, Module> out = new LinkedHashMap<>();
+        collectModules("", this, out);
+        return Collections.unmodifiableMap(out);
+    }
+
+    private static void collectModules(String path, Module m, Map<String, Module> out) {
+        out.put(path, m);
+        for (var e : m.children.entrySet()) collectModules(path.isEmpty() ? e.getKey() : path + "." + e.getKey(), e.getValue(), out);
+    }
+
     public List<Tensor> parameters() {
         return new ArrayList<>(namedParameters().values());
     }
