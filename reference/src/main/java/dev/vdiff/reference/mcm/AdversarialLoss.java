@@ -68,6 +68,25 @@ public enum AdversarialLoss {
         return Reductions.meanAll(Pointwise.square(Arithmetic.add(norm, -1.0)));
     }
 
+    /**
+     * As {@link #gradientPenalty(UnaryOperator, Tensor)} for a critic of several inputs (the token maps of
+     * several feature layers, each {@code [B, ...]}): {@code ||g_b||} is the norm of sample b's gradient over
+     * all of them together.
+     */
+    public static Tensor gradientPenalty(java.util.function.Function<Tensor[], Tensor> critic, Tensor... interp) {
+        for (Tensor t : interp) if (!t.requiresGrad()) throw new IllegalArgumentException("gradient penalty: the interpolated samples must require a gradient (mark them with requiresGrad(true))");
+        Tensor d = Reductions.sumAll(critic.apply(interp));
+        Tensor[] g = Autograd.grad(d, interp, true);
+        Tensor sq = null;
+        for (Tensor gi : g) {
+            int[] rest = new int[gi.rank() - 1];
+            for (int i = 0; i < rest.length; i++) rest[i] = i + 1;
+            Tensor s = Reductions.sum(Pointwise.square(gi), rest, false);                 // [B]
+            sq = sq == null ? s : Arithmetic.add(sq, s);
+        }
+        return Reductions.meanAll(Pointwise.square(Arithmetic.add(Pointwise.sqrt(sq), -1.0)));
+    }
+
     public String optionName() {
         return name().toLowerCase(Locale.ROOT);
     }
