@@ -83,6 +83,11 @@ class DoubleGradTest {
             r.normal(F64, 2, 3, 2, 3), r.normal(F64, 2, 3, 1, 1))));
         l.add(new OpCase("conv3d 3x3x3 pad 1", r -> of(x -> sq(Convolution.conv3d(x[0], x[1], x[2], new int[] {1, 1, 1}, new int[] {1, 1, 1})),
             r.normal(F64, 1, 2, 3, 3, 3), r.normal(0, 0.3, F64, 2, 2, 3, 3, 3), r.normal(F64, 2))));
+        l.add(new OpCase("conv3d (1,3,3) spatial stride 2", r -> of(x -> sq(Convolution.conv3d(x[0], x[1], null, new int[] {1, 2, 2}, new int[] {0, 1, 1})),
+            r.normal(F64, 1, 2, 2, 5, 5), r.normal(0, 0.3, F64, 2, 2, 1, 3, 3))));
+        l.add(new OpCase("group norm of a video [N, C, F, H, W]", r -> of(x -> Normalization.groupNorm(x[0], 2, x[1], x[2], 1e-6),
+            r.normal(F64, 1, 4, 2, 2, 2), r.normal(1, 0.2, F64, 4), r.normal(F64, 4))));
+        l.add(new OpCase("squeeze, transpose", r -> of(x -> sq(Arithmetic.mul(x[0].unsqueeze(1).squeeze(1).transpose(0, 1), x[1])), r.normal(F64, 3, 2), r.normal(F64, 2, 3))));
         l.add(new OpCase("group norm", r -> of(x -> Normalization.groupNorm(x[0], 2, x[1], x[2], 1e-5),
             r.normal(F64, 2, 4, 3, 2), r.normal(1, 0.2, F64, 4), r.normal(F64, 4))));
         l.add(new OpCase("group norm, no affine", r -> of(x -> Normalization.groupNorm(x[0], 1, null, null, 1e-5), r.normal(F64, 2, 2, 3))));
