@@ -1,13 +1,11 @@
 package dev.vdiff.tensor.ops;
 
 import dev.vdiff.tensor.DType;
-import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.autograd.Autograd;
 import dev.vdiff.tensor.autograd.BackwardFn;
 import dev.vdiff.tensor.kernels.UnaryKernels.Fn;
 
-import java.util.Arrays;
 
 /**
  * The differentiable backward passes of the elementwise ops, reductions and views: each returns the same
@@ -21,44 +19,8 @@ import java.util.Arrays;
  * backward reaches {@code x} again. Derivatives that are piecewise constant (clamp's mask, leaky ReLU's slope)
  * are constants of the gradient graph, as in PyTorch.
  */
-public final class SecondOrder {
+final class SecondOrder {
     private SecondOrder() {}
-
-    /**
-     * Sums {@code g} down to {@code shape} (the gradient of a broadcast) with recorded ops: a sum over the
-     * broadcast axes (keeping them), then a reshape. The differentiable twin of {@code Strided.sumTo}.
-     */
-    public static Tensor sumTo(Tensor g, int[] shape) {
-        int[] gs = g.shape();
-        if (Arrays.equals(gs, shape)) return g;
-        if (!Arrays.equals(Shape.broadcast(shape, gs), gs)) throw new IllegalArgumentException("cannot sum shape " + Shape.str(gs) + " down to " + Shape.str(shape));
-        int lead = gs.length - shape.length;
-        int[] axes = new int[gs.length];
-        int k = 0;
-        for (int d = 0; d < gs.length; d++) {
-            if (d < lead || (shape[d - lead] == 1 && gs[d] != 1)) axes[k++] = d;
-        }
-        if (k == 0) return g.reshape(shape);
-        return Reductions.sum(g, Arrays.copyOf(axes, k), true).reshape(shape);
-    }
-
-    /** The gradient of {@code narrow(axis, start, length)} of a tensor of shape {@code in}: g padded with zeros along {@code axis}. */
-    public static Tensor padNarrowed(Tensor g, int[] in, int axis, int start, int length) {
-        int after = in[axis] - start - length;
-        if (start == 0 && after == 0) return g;
-        Tensor[] parts = new Tensor[(start > 0 ? 1 : 0) + 1 + (after > 0 ? 1 : 0)];
-        int k = 0;
-        if (start > 0) parts[k++] = Tensor.zeros(g.dtype(), withSize(in, axis, start));
-        parts[k++] = g;
-        if (after > 0) parts[k] = Tensor.zeros(g.dtype(), withSize(in, axis, after));
-        return Concat.cat(axis, parts);
-    }
-
-    private static int[] withSize(int[] shape, int axis, int size) {
-        int[] s = shape.clone();
-        s[axis] = size;
-        return s;
-    }
 
     /**
      * The differentiable backward of the pointwise function {@code fn} (parameters {@code a}, {@code b} as in
