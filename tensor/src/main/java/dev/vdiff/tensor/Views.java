@@ -1,6 +1,8 @@
 package dev.vdiff.tensor;
 
 import dev.vdiff.tensor.autograd.Autograd;
+import dev.vdiff.tensor.ops.Concat;
+import dev.vdiff.tensor.ops.Reductions;
 
 import java.util.Arrays;
 
@@ -14,7 +16,7 @@ public final class Views {
     public static Tensor contiguous(Tensor x) {
         if (x.isDense()) return x;
         Tensor out = Tensor.dense(x.dtype(), Strided.toDense(x), x.shape());
-        return Autograd.record(out, "contiguous", g -> new Tensor[] {g}, x);
+        return Autograd.recordComposite(out, "contiguous", g -> new Tensor[] {g}, x);
     }
 
     public static Tensor copy(Tensor x) {
@@ -27,7 +29,7 @@ public final class Views {
         if (Arrays.equals(shape, in)) return x;
         Tensor d = x.isDense() ? x : copy(x);
         Tensor out = new Tensor(x.dtype(), shape, Shape.denseStrides(shape), 0, d.storage());
-        return Autograd.record(out, "reshape", g -> new Tensor[] {g.reshape(in)}, x);
+        return Autograd.recordComposite(out, "reshape", g -> new Tensor[] {g.reshape(in)}, x);
     }
 
     private static int[] inferShape(Tensor x, int[] newShape) {
@@ -69,7 +71,7 @@ public final class Views {
             inv[p] = i;
         }
         Tensor out = new Tensor(x.dtype(), ns, nst, x.offset(), x.storage());
-        return Autograd.record(out, "permute", g -> new Tensor[] {g.permute(inv)}, x);
+        return Autograd.recordComposite(out, "permute", g -> new Tensor[] {g.permute(inv)}, x);
     }
 
     public static Tensor transpose(Tensor x, int a, int b) {
@@ -101,7 +103,7 @@ public final class Views {
         }
         int[] in = x.shape();
         Tensor out = new Tensor(x.dtype(), ns, nst, x.offset(), x.storage());
-        return Autograd.record(out, "unsqueeze", g -> new Tensor[] {g.reshape(in)}, x);
+        return Autograd.recordComposite(out, "unsqueeze", g -> new Tensor[] {g.reshape(in)}, x);
     }
 
     public static Tensor squeeze(Tensor x, int axis) {
@@ -117,7 +119,7 @@ public final class Views {
         }
         int[] in = x.shape();
         Tensor out = new Tensor(x.dtype(), ns, nst, x.offset(), x.storage());
-        return Autograd.record(out, "squeeze", g -> new Tensor[] {g.reshape(in)}, x);
+        return Autograd.recordComposite(out, "squeeze", g -> new Tensor[] {g.reshape(in)}, x);
     }
 
     public static Tensor narrow(Tensor x, int axis, int start, int length) {
@@ -131,11 +133,11 @@ public final class Views {
         ns[a] = length;
         Tensor out = new Tensor(x.dtype(), ns, st, x.offset() + start * st[a], x.storage());
         int[] in = x.shape();
-        return Autograd.record(out, "narrow", g -> {
+        return Autograd.withSecondOrder(Autograd.record(out, "narrow", g -> {
             Tensor z = Tensor.zeros(g.dtype(), in);
             Strided.copyInto(z.narrow(a, start, length), g.contiguous().storage());
             return new Tensor[] {z};
-        }, x);
+        }, x), g -> new Tensor[] {padNarrowed(g, in, a, start, length)});
     }
 
     public static Tensor expand(Tensor x, int... newShape) {
@@ -155,7 +157,7 @@ public final class Views {
         }
         if (Arrays.equals(s, newShape)) return x;
         Tensor out = new Tensor(x.dtype(), newShape, nst, x.offset(), x.storage());
-        return Autograd.record(out, "expand", g -> new Tensor[] {Strided.sumTo(g, s)}, x);
+        return Autograd.withSecondOrder(Autograd.record(out, "expand", g -> new Tensor[] {Strided.sumTo(g, s)}, x), g -> new Tensor[] {sumToRecorded(g, s)});
     }
 
     public static Tensor cast(Tensor x, DType target) {
@@ -187,6 +189,43 @@ public final class Views {
             out = Tensor.of(d, x.shape());
         }
         DType src = x.dtype();
-        return Autograd.record(out, "to(" + target + ")", g -> new Tensor[] {g.to(src)}, x);
+        return Autograd.recordComposite(out, "to(" + target + ")", g -> new Tensor[] {g.to(src)}, x);
+    }
+
+    /**
+     * Sums {@code g} down to {@code shape} (the gradient of a broadcast) with recorded ops: a sum over the
+     * broadcast axes (keeping them), then a reshape. The differentiable twin of
+     * {@link Strided#sumTo}, for backward functions that build a gradient graph.
+     */
+    public static Tensor sumToRecorded(Tensor g, int[] shape) {
+        int[] gs = g.shape();
+        if (Arrays.equals(gs, shape)) return g;
+        if (!Arrays.equals(Shape.broadcast(shape, gs), gs)) throw new IllegalArgumentException("cannot sum shape " + Shape.str(gs) + " down to " + Shape.str(shape));
+        int lead = gs.length - shape.length;
+        int[] axes = new int[gs.length];
+        int k = 0;
+        for (int d = 0; d < gs.length; d++) {
+            if (d < lead || (shape[d - lead] == 1 && gs[d] != 1)) axes[k++] = d;
+        }
+        if (k == 0) return g.reshape(shape);
+        return Reductions.sum(g, Arrays.copyOf(axes, k), true).reshape(shape);
+    }
+
+    /** The gradient of {@code narrow(axis, start, length)} of a tensor of shape {@code in}: g padded with zeros along {@code axis}. */
+    private static Tensor padNarrowed(Tensor g, int[] in, int axis, int start, int length) {
+        int after = in[axis] - start - length;
+        if (start == 0 && after == 0) return g;
+        Tensor[] parts = new Tensor[(start > 0 ? 1 : 0) + 1 + (after > 0 ? 1 : 0)];
+        int k = 0;
+        if (start > 0) parts[k++] = Tensor.zeros(g.dtype(), withSize(in, axis, start));
+        parts[k++] = g;
+        if (after > 0) parts[k] = Tensor.zeros(g.dtype(), withSize(in, axis, after));
+        return Concat.cat(axis, parts);
+    }
+
+    private static int[] withSize(int[] shape, int axis, int size) {
+        int[] s = shape.clone();
+        s[axis] = size;
+        return s;
     }
 }

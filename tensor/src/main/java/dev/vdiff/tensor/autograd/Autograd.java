@@ -146,4 +146,150 @@ public final class Autograd {
         for (int i = 0; i < n; i++) z[i] = x[i] + y[i];
         return Tensor.of(z, a.shape());
     }
+
+    // ================================================================ gradients of gradients (create_graph)
+
+    /**
+     * As {@link #record}, for an op whose backward {@code fn} is itself written with recorded ops (views,
+     * concatenation): under {@link #grad} with {@code createGraph} the same function builds a differentiable
+     * gradient, so it serves as its own second-order form.
+     */
+    public static Tensor recordComposite(Tensor out, String op, BackwardFn fn, Tensor... inputs) {
+        return withSecondOrder(record(out, op, fn, inputs), fn);
+    }
+
+    /**
+     * Gives the op that just produced {@code out} its differentiable backward {@code fn}: the same
+     * vector-Jacobian product as the recorded one, written with recorded ops on the op's original (not
+     * detached) inputs, so that {@link #grad} with {@code createGraph} returns a gradient that can itself be
+     * differentiated. No-op when nothing was recorded (recording off, or no input needs a gradient) or
+     * {@code fn} is null. Returns {@code out}.
+     */
+    public static Tensor withSecondOrder(Tensor out, BackwardFn fn) {
+        Node n = out.node();
+        if (n != null && fn != null) n.setSecondOrder(fn);
+        return out;
+    }
+
+    /** {@code d output / d inputs} of a one-element {@code output} (upstream 1); see {@link #grad(Tensor[], Tensor[], Tensor[], boolean)}. */
+    public static Tensor[] grad(Tensor output, Tensor[] inputs, boolean createGraph) {
+        return grad(new Tensor[] {output}, null, inputs, createGraph);
+    }
+
+    /**
+     * The vector-Jacobian products {@code dL/d inputs[i]} of {@code L = sum_o sum(outputs[o] * upstream[o])}
+     * (PyTorch's {@code torch.autograd.grad}). Unlike {@link #backward} it accumulates nothing into
+     * {@link Tensor#grad()} and frees nothing (the graph stays usable, PyTorch's {@code retain_graph=True}).
+     * An input the outputs do not depend on gets zeros. {@code upstream} null (or a null entry) means 1 for a
+     * one-element output. Inputs may be leaves or results of ops.
+     *
+     * <p>{@code createGraph = false}: the ordinary backward functions run without recording (bit for bit the
+     * values {@link #backward} would accumulate). {@code createGraph = true}: every op between the outputs
+     * and the inputs runs its differentiable backward ({@link #withSecondOrder}) with recording on, so the
+     * returned gradients are functions of the inputs and parameters that {@link #backward} or another
+     * {@code grad} can differentiate again: gradient penalties ({@code ||grad_x D(x)||^2}) need this. An op
+     * on the path without a differentiable backward is an error naming the op, never a silent zero.
+     *
+     * <pre>{@code
+     * Tensor x = Tensor.of(new double[] {3}, 1).requiresGrad(true);
+     * Tensor y = Reductions.sumAll(Pointwise.pow(x, 3));               // x^3
+     * Tensor dy = Autograd.grad(y, new Tensor[] {x}, true)[0];          // 3 x^2 = 27, differentiable
+     * Autograd.grad(Reductions.sumAll(dy), new Tensor[] {x}, false)[0]; // 6 x = 18
+     * }</pre>
+     */
+    public static Tensor[] grad(Tensor[] outputs, Tensor[] upstream, Tensor[] inputs, boolean createGraph) {
+        if (createGraph && !enabled()) throw new IllegalStateException("grad(createGraph = true) inside a noGrad() scope: the gradient's graph cannot be recorded there");
+        Map<Tensor, Tensor> grads = new IdentityHashMap<>();
+        for (int o = 0; o < outputs.length; o++) {
+            Tensor out = outputs[o];
+            if (!out.requiresGrad()) throw new IllegalArgumentException("grad(): output " + o + " " + Shape.str(out.shape()) + " does not depend on any tensor that requires a gradient");
+            Tensor u = upstream == null ? null : upstream[o];
+            if (u == null) {
+                if (out.numel() != 1) throw new IllegalArgumentException("grad(): output " + o + " has shape " + Shape.str(out.shape()) + "; give an upstream gradient for outputs with more than one element");
+                u = Tensor.ones(out.dtype(), out.shape());
+            }
+            checkGrad("upstream gradient of output " + o, out, u);
+            Tensor prev = grads.get(out);
+            grads.put(out, prev == null ? u.contiguous() : accumulate(prev, u.contiguous(), createGraph));
+        }
+        Map<Tensor, Boolean> wanted = new IdentityHashMap<>();
+        for (int i = 0; i < inputs.length; i++) {
+            if (!inputs[i].requiresGrad()) throw new IllegalArgumentException("grad(): input " + i + " " + Shape.str(inputs[i].shape()) + " does not require a gradient");
+            wanted.put(inputs[i], Boolean.TRUE);
+        }
+        List<Tensor> order = topologicalOrderOf(outputs);
+        // A tensor is on a path to an input when it is an input or one of its op's inputs is; order lists
+        // the inputs of each op before the op's output.
+        Map<Tensor, Boolean> needed = new IdentityHashMap<>();
+        for (Tensor t : order) {
+            boolean on = wanted.containsKey(t);
+            if (!on && t.node() != null) for (Tensor c : t.node().inputs()) if (c != null && needed.containsKey(c)) { on = true; break; }
+            if (on) needed.put(t, Boolean.TRUE);
+        }
+        Scope scope = createGraph ? null : noGrad();
+        try {
+            for (int k = order.size() - 1; k >= 0; k--) {
+                Tensor t = order.get(k);
+                Node node = t.node();
+                Tensor g = grads.get(t);
+                if (g == null || node == null || !needed.containsKey(t)) continue;
+                if (!wanted.containsKey(t)) grads.remove(t);
+                BackwardFn fn = createGraph ? node.secondOrder() : node.fn();
+                if (fn == null) {
+                    throw new UnsupportedOperationException("grad(createGraph = true): op '" + node.op() + "' has no differentiable backward, so its gradient cannot be differentiated again (gradients of gradients are supported for arithmetic, pointwise functions, reductions, views, matmul/linear, convolution, normalisation and leaky ReLU)");
+                }
+                Tensor[] in = node.inputs();
+                Tensor[] gi = fn.apply(g);
+                if (gi.length != in.length) throw new IllegalStateException("backward of '" + node.op() + "' returned " + gi.length + " gradients for " + in.length + " inputs");
+                for (int i = 0; i < in.length; i++) {
+                    if (gi[i] == null || in[i] == null || !needed.containsKey(in[i])) continue;
+                    checkGrad("gradient from '" + node.op() + "' for input " + i, in[i], gi[i]);
+                    Tensor prev = grads.get(in[i]);
+                    Tensor gc = gi[i].contiguous();
+                    grads.put(in[i], prev == null ? gc : accumulate(prev, gc, createGraph));
+                }
+            }
+        } finally {
+            if (scope != null) scope.close();
+        }
+        Tensor[] result = new Tensor[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            Tensor g = grads.get(inputs[i]);
+            result[i] = g != null ? g : Tensor.zeros(inputs[i].dtype(), inputs[i].shape());
+        }
+        return result;
+    }
+
+    /** The sum of two gradients; recorded (as its own differentiable backward) when building a gradient graph. */
+    private static Tensor accumulate(Tensor a, Tensor b, boolean createGraph) {
+        Tensor s = add(a, b);
+        if (!createGraph) return s;
+        return recordComposite(s, "grad_accumulate", g -> new Tensor[] {g, g}, a, b);
+    }
+
+    /** Post-order over the graphs of several roots (each tensor once, op inputs before op outputs). */
+    private static List<Tensor> topologicalOrderOf(Tensor[] roots) {
+        List<Tensor> order = new ArrayList<>();
+        Map<Tensor, Boolean> seen = new IdentityHashMap<>();
+        ArrayDeque<Object[]> stack = new ArrayDeque<>();
+        for (Tensor root : roots) {
+            if (seen.put(root, Boolean.TRUE) != null) continue;
+            stack.push(new Object[] {root, 0});
+            while (!stack.isEmpty()) {
+                Object[] top = stack.peek();
+                Tensor t = (Tensor) top[0];
+                int next = (Integer) top[1];
+                Tensor[] in = t.node() == null ? new Tensor[0] : t.node().inputs();
+                if (next < in.length) {
+                    top[1] = next + 1;
+                    Tensor c = in[next];
+                    if (c != null && c.requiresGrad() && seen.put(c, Boolean.TRUE) == null) stack.push(new Object[] {c, 0});
+                } else {
+                    stack.pop();
+                    order.add(t);
+                }
+            }
+        }
+        return order;
+    }
 }

@@ -7,6 +7,7 @@ public final class Node {
     private final String op;
     private Tensor[] inputs;
     private BackwardFn fn;
+    private BackwardFn secondOrder;
 
     Node(String op, Tensor[] inputs, BackwardFn fn) {
         this.op = op;
@@ -27,9 +28,23 @@ public final class Node {
         return fn;
     }
 
+    /**
+     * The backward written with recorded (differentiable) ops, which {@link Autograd#grad} runs when asked for
+     * a graph of the gradient ({@code createGraph}); null when the op has none.
+     */
+    BackwardFn secondOrder() {
+        inputs();
+        return secondOrder;
+    }
+
+    void setSecondOrder(BackwardFn f) {
+        this.secondOrder = f;
+    }
+
     /** Drops the saved tensors so that their memory can be reclaimed (PyTorch's default after backward). */
     void release() {
         inputs = null;
         fn = null;
+        secondOrder = null;
     }
 }

@@ -19,6 +19,7 @@ import java.util.Map;
 public abstract class Module {
     private final Map<String, Tensor> params = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
+    private final Map<String, Tensor> buffers = new LinkedHashMap<>();
 
     /** Registers a parameter (a float leaf; it is marked as requiring a gradient) and returns it. */
     protected Tensor param(String name, Tensor value) {
@@ -27,6 +28,30 @@ public abstract class Module {
         value.requiresGrad(true).named(name);
         params.put(name, value);
         return value;
+    }
+
+    /**
+     * Registers a buffer: state that is not trained by gradients but belongs in a checkpoint (as PyTorch's
+     * {@code register_buffer}), e.g. a spectral norm's power-iteration vector. It is part of
+     * {@link #stateDict()} and {@link #loadStateDict}, never of {@link #parameters()}.
+     */
+    protected Tensor buffer(String name, Tensor value) {
+        if (params.containsKey(name) || children.containsKey(name) || buffers.containsKey(name)) throw new IllegalArgumentException("duplicate name '" + name + "' in " + getClass().getSimpleName());
+        if (value.requiresGrad()) throw new IllegalArgumentException("buffer '" + name + "' must not require a gradient");
+        buffers.put(name, value.named(name));
+        return value;
+    }
+
+    /** Every buffer under its full dotted name (a module's own first, then its children's). */
+    public Map<String, Tensor> namedBuffers() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        collectBuffers("", out);
+        return Collections.unmodifiableMap(out);
+    }
+
+    private void collectBuffers(String prefix, Map<String, Tensor> out) {
+        for (var e : buffers.entrySet()) out.put(prefix + e.getKey(), e.getValue());
+        for (var e : children.entrySet()) e.getValue().collectBuffers(prefix + e.getKey() + ".", out);
     }
 
     /** Registers a sub-module and returns it. */
@@ -49,6 +74,18 @@ public abstract class Module {
         for (var e : children.entrySet()) e.getValue().collect(prefix + e.getKey() + ".", out);
     }
 
+    /** This module (name "") and every sub-module under its dotted path, depth first in registration order. */
+    public Map<String, Module> namedModules() {
+        Map<String, Module> out = new LinkedHashMap<>();
+        collectModules("", this, out);
+        return Collections.unmodifiableMap(out);
+    }
+
+    private static void collectModules(String path, Module m, Map<String, Module> out) {
+        out.put(path, m);
+        for (var e : m.children.entrySet()) collectModules(path.isEmpty() ? e.getKey() : path + "." + e.getKey(), e.getValue(), out);
+    }
+
     public List<Tensor> parameters() {
         return new ArrayList<>(namedParameters().values());
     }
@@ -59,9 +96,13 @@ public abstract class Module {
         return n;
     }
 
-    /** The parameters' current values (the same tensors; copy them to snapshot). */
+    /** The parameters' and then the buffers' current values (the same tensors; copy them to snapshot). */
     public Map<String, Tensor> stateDict() {
-        return namedParameters();
+        Map<String, Tensor> b = namedBuffers();
+        if (b.isEmpty()) return namedParameters();
+        Map<String, Tensor> all = new LinkedHashMap<>(namedParameters());
+        all.putAll(b);
+        return Collections.unmodifiableMap(all);
     }
 
     /**
@@ -70,7 +111,7 @@ public abstract class Module {
      * lists what is missing, unexpected or mis-shaped.
      */
     public void loadStateDict(Map<String, Tensor> state) {
-        Map<String, Tensor> mine = namedParameters();
+        Map<String, Tensor> mine = stateDict();
         List<String> problems = new ArrayList<>();
         for (var e : mine.entrySet()) {
             Tensor src = state.get(e.getKey());

@@ -5,6 +5,7 @@ import dev.vdiff.tensor.Parallel;
 import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Strided;
 import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.Views;
 import dev.vdiff.tensor.autograd.Autograd;
 
 import java.util.Arrays;
@@ -31,39 +32,50 @@ public final class Arithmetic {
     public static Tensor add(Tensor a, Tensor b) {
         Tensor out = apply(Op.ADD, a, b);
         int[] sa = a.shape(), sb = b.shape();
-        return Autograd.record(out, "add", g -> new Tensor[] {
+        return Autograd.withSecondOrder(Autograd.record(out, "add", g -> new Tensor[] {
             a.requiresGrad() ? Strided.sumTo(g, sa) : null,
-            b.requiresGrad() ? Strided.sumTo(g, sb) : null}, a, b);
+            b.requiresGrad() ? Strided.sumTo(g, sb) : null}, a, b), g -> new Tensor[] {
+            a.requiresGrad() ? Views.sumToRecorded(g, sa) : null,
+            b.requiresGrad() ? Views.sumToRecorded(g, sb) : null});
     }
 
     public static Tensor sub(Tensor a, Tensor b) {
         Tensor out = apply(Op.SUB, a, b);
         int[] sa = a.shape(), sb = b.shape();
-        return Autograd.record(out, "sub", g -> new Tensor[] {
+        return Autograd.withSecondOrder(Autograd.record(out, "sub", g -> new Tensor[] {
             a.requiresGrad() ? Strided.sumTo(g, sa) : null,
-            b.requiresGrad() ? Strided.sumTo(scale(g, -1), sb) : null}, a, b);
+            b.requiresGrad() ? Strided.sumTo(scale(g, -1), sb) : null}, a, b), g -> new Tensor[] {
+            a.requiresGrad() ? Views.sumToRecorded(g, sa) : null,
+            b.requiresGrad() ? Views.sumToRecorded(neg(g), sb) : null});
     }
 
     public static Tensor mul(Tensor a, Tensor b) {
         Tensor out = apply(Op.MUL, a, b);
         int[] sa = a.shape(), sb = b.shape();
         Tensor ad = a.detach(), bd = b.detach();
-        return Autograd.record(out, "mul", g -> new Tensor[] {
+        return Autograd.withSecondOrder(Autograd.record(out, "mul", g -> new Tensor[] {
             a.requiresGrad() ? Strided.sumTo(apply(Op.MUL, g, bd), sa) : null,
-            b.requiresGrad() ? Strided.sumTo(apply(Op.MUL, g, ad), sb) : null}, a, b);
+            b.requiresGrad() ? Strided.sumTo(apply(Op.MUL, g, ad), sb) : null}, a, b), g -> new Tensor[] {
+            a.requiresGrad() ? Views.sumToRecorded(mul(g, b), sa) : null,
+            b.requiresGrad() ? Views.sumToRecorded(mul(g, a), sb) : null});
     }
 
     public static Tensor div(Tensor a, Tensor b) {
         Tensor out = apply(Op.DIV, a, b);
         int[] sa = a.shape(), sb = b.shape();
         Tensor bd = b.detach(), od = out.detach();
-        return Autograd.record(out, "div", g -> {
+        return Autograd.withSecondOrder(Autograd.record(out, "div", g -> {
             Tensor gb = a.requiresGrad() || b.requiresGrad() ? apply(Op.DIV, g, bd) : null;  // g / b
             return new Tensor[] {
                 a.requiresGrad() ? Strided.sumTo(gb, sa) : null,
                 // d(a/b)/db = -(a/b)/b, so the gradient is -(g/b)(a/b)
                 b.requiresGrad() ? Strided.sumTo(scale(apply(Op.MUL, gb, od), -1), sb) : null};
-        }, a, b);
+        }, a, b), g -> {
+            Tensor gb = div(g, b);   // g / b, recorded; d(a/b)/db = -(g/b)(a/b) with a/b the recorded output
+            return new Tensor[] {
+                a.requiresGrad() ? Views.sumToRecorded(gb, sa) : null,
+                b.requiresGrad() ? Views.sumToRecorded(neg(mul(gb, out)), sb) : null};
+        });
     }
 
     /** {@code a + c} for a number {@code c}. */
@@ -74,7 +86,7 @@ public final class Arithmetic {
     /** {@code a * c} for a number {@code c}. */
     public static Tensor mul(Tensor a, double c) {
         Tensor out = scale(a, c);
-        return Autograd.record(out, "mul_scalar", g -> new Tensor[] {scale(g, c)}, a);
+        return Autograd.withSecondOrder(Autograd.record(out, "mul_scalar", g -> new Tensor[] {scale(g, c)}, a), g -> new Tensor[] {mul(g, c)});
     }
 
     /** {@code -a}. */

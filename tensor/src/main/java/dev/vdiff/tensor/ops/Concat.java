@@ -56,7 +56,7 @@ public final class Concat {
         }
         Tensor out = Tensor.dense(first.dtype(), dst, outShape);
         Tensor[] inputs = xs.clone();
-        return Autograd.record(out, "cat", g -> {
+        return Autograd.recordComposite(out, "cat", g -> {
             Tensor[] grads = new Tensor[inputs.length];
             int start = 0;
             for (int k = 0; k < inputs.length; k++) {

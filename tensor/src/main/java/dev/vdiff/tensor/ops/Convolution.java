@@ -53,7 +53,7 @@ public final class Convolution {
         } else {
             Conv.forward(g, xd.doubles(), wd.doubles(), bd == null ? null : bd.doubles(), out.doubles());
         }
-        return Autograd.record(out, op, gy -> {
+        return Autograd.withSecondOrder(Autograd.record(out, op, gy -> {
             Tensor dy = gy.contiguous();
             Tensor gx = x.requiresGrad() ? Tensor.zeros(x.dtype(), x.shape()) : null;
             Tensor gw = w.requiresGrad() ? Tensor.zeros(w.dtype(), w.shape()) : null;
@@ -68,7 +68,7 @@ public final class Convolution {
                 if (gb != null) Conv.biasGrad(g, dy.doubles(), gb.doubles());
             }
             return new Tensor[] {gx, gw, gb};
-        }, x, w, bias);
+        }, x, w, bias), ConvolutionGrad.differentiableBackward(x, w, bias, g));
     }
 
     private static void checkArgs(String op, Tensor x, Tensor w, Tensor bias, int[] stride, int[] padding, int dims) {

@@ -5,6 +5,7 @@ import dev.vdiff.tensor.Parallel;
 import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Strided;
 import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.Views;
 import dev.vdiff.tensor.autograd.Autograd;
 
 import java.util.Arrays;
@@ -52,9 +53,12 @@ public final class LinearAlgebra {
         int[] outShape = concat(batch, m, n);
         Tensor out = product(a, b, batch, outShape);
         Tensor ad = a.detach(), bd = b.detach();
-        return Autograd.record(out, "matmul", g -> new Tensor[] {
+        return Autograd.withSecondOrder(Autograd.record(out, "matmul", g -> new Tensor[] {
             a.requiresGrad() ? gradLeft(g, bd, batch, sa) : null,
-            b.requiresGrad() ? gradRight(ad, g, batch, sb) : null}, a, b);
+            b.requiresGrad() ? gradRight(ad, g, batch, sb) : null}, a, b), g -> new Tensor[] {
+            // the same products with recorded ops: dA = dC B^T, dB = A^T dC, summed over broadcast batch axes
+            a.requiresGrad() ? Views.sumToRecorded(matmul(g, b.transpose(-2, -1)), sa) : null,
+            b.requiresGrad() ? Views.sumToRecorded(matmul(a.transpose(-2, -1), g), sb) : null});
     }
 
     /**
@@ -79,14 +83,21 @@ public final class LinearAlgebra {
         // Start from the bias rows and accumulate the product onto them.
         Tensor out = bias == null ? Tensor.zeros(x.dtype(), outShape) : Tensor.dense(x.dtype(), Strided.toDense(bias.detach().expand(outShape)), outShape);
         MatBatch.multiply(xm, MatBatch.of(wd, new int[0]).t(), x.dtype(), outShape, out);
-        return Autograd.record(out, "linear", g -> {
+        return Autograd.withSecondOrder(Autograd.record(out, "linear", g -> {
             MatBatch gm = rows(g);   // [R, out]
             Tensor gx = null, gw = null, gb = null;
             if (x.requiresGrad()) gx = MatBatch.multiply(gm, MatBatch.of(wd, new int[0]), x.dtype(), sx, null);          // dy W
             if (w.requiresGrad()) gw = MatBatch.multiply(gm.t(), rows(xd), x.dtype(), sw, null);                           // dy^T x
             if (bias != null && bias.requiresGrad()) gb = columnSums(g.contiguous(), outF);
             return new Tensor[] {gx, gw, gb};
-        }, x, w, bias);
+        }, x, w, bias), g -> {
+            // recorded form: rows [R, out] of dy and [R, in] of x; dx = dy W, dW = dy^T x, db = column sums
+            Tensor g2 = g.reshape(-1, outF), x2 = x.reshape(-1, sw[1]);
+            return new Tensor[] {
+                x.requiresGrad() ? matmul(g2, w).reshape(sx) : null,
+                w.requiresGrad() ? matmul(g2.transpose(0, 1), x2) : null,
+                bias != null && bias.requiresGrad() ? Reductions.sum(g2, new int[] {0}, false) : null};
+        });
     }
 
     // ------------------------------------------------------------------ helpers

@@ -56,7 +56,7 @@ public final class Normalization {
             out = Tensor.of(o, s);
         }
         int len = l;
-        return Autograd.record(out, op, g -> {
+        return Autograd.withSecondOrder(Autograd.record(out, op, g -> {
             boolean params = wc != null && (wc.requiresGrad() || bc.requiresGrad());
             double[] dwPart = new double[n * c], dbPart = new double[n * c];
             Tensor dx = null;
@@ -71,7 +71,7 @@ public final class Normalization {
             }
             if (!params) return new Tensor[] {dx, null, null};
             return new Tensor[] {dx, vector(wc, Sums.sumRows(dwPart, n, c)), vector(bc, Sums.sumRows(dbPart, n, c))};
-        }, xc, wc, bc);
+        }, xc, wc, bc), g -> NormalizationGrad.groupNorm(xc, groups, wc, bc, eps, g));
     }
 
     /**
@@ -98,7 +98,7 @@ public final class Normalization {
             LayerNormKernels.forward(xc.doubles(), doublesOrNull(wc), doublesOrNull(bc), o, mean, rstd, rows, d, eps);
             out = Tensor.of(o, s);
         }
-        return Autograd.record(out, op, g -> {
+        return Autograd.withSecondOrder(Autograd.record(out, op, g -> {
             boolean params = wc != null && (wc.requiresGrad() || bc.requiresGrad());
             int blocks = LayerNormKernels.blocks(rows);
             double[] dwPart = new double[blocks * d], dbPart = new double[blocks * d];
@@ -114,7 +114,7 @@ public final class Normalization {
             }
             if (!params) return new Tensor[] {dx, null, null};
             return new Tensor[] {dx, vector(wc, Sums.sumRows(dwPart, blocks, d)), vector(bc, Sums.sumRows(dbPart, blocks, d))};
-        }, xc, wc, bc);
+        }, xc, wc, bc), g -> NormalizationGrad.layerNorm(xc, wc, bc, eps, g));
     }
 
     private static void checkAffine(String op, Tensor x, Tensor weight, Tensor bias, int size) {

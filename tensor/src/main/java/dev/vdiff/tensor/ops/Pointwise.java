@@ -81,7 +81,8 @@ public final class Pointwise {
         if (!Autograd.enabled() || !x.requiresGrad()) return out;
         // Keep only what the derivative reads, so the graph does not hold both activations alive.
         Object xs = fn.usesX ? c.storage() : null, ys = fn.usesY ? out.storage() : null;
-        return Autograd.record(out, op, g -> new Tensor[] {backward(fn, a, b, xs, ys, g)}, x);
+        Tensor recorded = Autograd.record(out, op, g -> new Tensor[] {backward(fn, a, b, xs, ys, g)}, x);
+        return Autograd.withSecondOrder(recorded, SecondOrder.pointwise(fn, a, b, x, recorded));
     }
 
     private static Tensor backward(Fn fn, double a, double b, Object xs, Object ys, Tensor g) {

@@ -139,7 +139,7 @@ public final class Reductions {
         }
         if (!Autograd.enabled() || !x.requiresGrad()) return out;
         boolean viaBlock = perm == null;
-        return Autograd.record(out, op, g -> {
+        return Autograd.withSecondOrder(Autograd.record(out, op, g -> {
             if (!viaBlock) {
                 // broadcast the kept-shape gradient back over the reduced axes (a stride-0 view), densely
                 Tensor e = g.reshape(keepShape).expand(shape);
@@ -150,7 +150,10 @@ public final class Reductions {
             if (g.dtype() == DType.FLOAT32) ReduceKernels.broadcastBack(g.floats(), (float[]) dx, outer, r, inner, scale);
             else ReduceKernels.broadcastBack(g.doubles(), (double[]) dx, outer, r, inner, scale);
             return new Tensor[] {Tensor.dense(g.dtype(), dx, shape)};
-        }, x);
+        }, x), g -> {
+            Tensor e = g.reshape(keepShape).expand(shape);   // [kept with 1s] -> x's shape, a stride-0 view
+            return new Tensor[] {mean ? Arithmetic.mul(e, scale) : e};
+        });
     }
 
     /** Marks the axes to reduce; null means all. Errors name the op, the axes and the shape. */

@@ -6,6 +6,7 @@ import dev.vdiff.tensor.ops.Concat;
 import dev.vdiff.tensor.ops.Embeddings;
 import dev.vdiff.tensor.ops.Losses;
 import dev.vdiff.tensor.ops.Pointwise;
+import dev.vdiff.tensor.ops.Rectifiers;
 import dev.vdiff.tensor.ops.Reductions;
 import dev.vdiff.tensor.ops.Softmax;
 
@@ -72,6 +73,10 @@ final class ElementwiseEntries {
             of("silu", "Pointwise.silu" + T, () -> GradCheck.check(x -> Pointwise.silu(x[0]), range(31, -4, 4, 3, 5))),
             of("gelu (erf)", "Pointwise.gelu" + T, () -> GradCheck.check(x -> Pointwise.gelu(x[0]), range(32, -4, 4, 3, 5))),
             of("gelu (tanh)", "Pointwise.geluTanh" + T, () -> GradCheck.check(x -> Pointwise.geluTanh(x[0]), range(33, -4, 4, 3, 5))),
+            of("leaky relu 0.2, inputs 0.01 away from 0", "Rectifiers.leakyRelu(Tensor,double)",
+                () -> GradCheck.check(x -> Rectifiers.leakyRelu(x[0], 0.2), awayFrom(35, 0.01, new double[] {0}, 4, 6))),
+            of("relu, inputs 0.01 away from 0", "Rectifiers.relu" + T,
+                () -> GradCheck.check(x -> Rectifiers.relu(x[0]), awayFrom(36, 0.01, new double[] {0}, 4, 6))),
             of("exp of a permuted view", "Pointwise.exp" + T,
                 () -> GradCheck.check(x -> Pointwise.exp(x[0].permute(2, 0, 1)), uniform(34, 2, 3, 4))),
 
