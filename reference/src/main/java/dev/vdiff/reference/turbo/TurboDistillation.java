@@ -134,6 +134,24 @@ public final class TurboDistillation {
         return solver;
     }
 
+    /** A batch of clean clips {@code [B, F, C, H, W]} in the data range with their labels {@code [B]}. */
+    public record Clips(Tensor videos, Tensor labels) {}
+
+    /** The training data: the batch of step {@code s}, a pure function of {@code s} so that a resumed run sees the same data. */
+    @FunctionalInterface
+    public interface Batches {
+        Clips batch(long step);
+    }
+
+    /** Runs steps until {@link #stepCount()} reaches {@code untilStep}, handing each result to {@code progress}. */
+    public void run(long untilStep, Batches data, java.util.function.Consumer<StepResult> progress) {
+        while (step < untilStep) {
+            Clips c = data.batch(step);
+            StepResult r = step(c.videos(), c.labels());
+            if (progress != null) progress.accept(r);
+        }
+    }
+
     /** One training step on clean clips {@code x0 [B, F, C, H, W]} with labels {@code cond [B]}. */
     public StepResult step(Tensor x0, Tensor cond) {
         Rng rng = Rng.seed(config.seed()).split(step);

@@ -26,8 +26,18 @@ import java.util.Map;
  * exactly. A small reader of its own because {@code verification} sits above {@code reference} in the build.
  */
 final class PapersSuite {
-    /** Surefire runs in the module directory; an IDE may run from the repository root. */
+    /**
+     * The suite directory: the system property {@code vdiff.papersSuite} when set (e.g. a private suite made with
+     * {@code generate_papers.py --variant 1}), else the project's copy. Surefire runs in the module directory; an
+     * IDE may run from the repository root.
+     */
     static Path dir() {
+        String other = System.getProperty("vdiff.papersSuite");
+        return other != null && !other.isBlank() ? Path.of(other) : projectDir();
+    }
+
+    /** The project's copy, {@code verification/golden/papers}. */
+    static Path projectDir() {
         Path fromModule = Path.of("..", "verification", "golden", "papers");
         return Files.isDirectory(fromModule) ? fromModule : Path.of("verification", "golden", "papers");
     }
@@ -43,7 +53,12 @@ final class PapersSuite {
 
     @SuppressWarnings("unchecked")
     static List<Case> cases(String op) throws IOException {
-        Map<String, Object> m = Json.parseObject(Files.readAllBytes(dir().resolve("manifest.json")));
+        return cases(dir(), op);
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Case> cases(Path suite, String op) throws IOException {
+        Map<String, Object> m = Json.parseObject(Files.readAllBytes(suite.resolve("manifest.json")));
         List<Case> out = new ArrayList<>();
         for (Object o : (List<Object>) m.get("cases")) {
             Map<String, Object> c = (Map<String, Object>) o;

@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * T2V-Turbo-v2's five ops of the oracle papers suite (PAPERS.md §3.1-3.5), every public case in float64 and
- * float32 with the case's own tolerances, outputs and gradients.
+ * float32 with the case's own tolerances, outputs and gradients. A private suite in the same format runs the same
+ * way: {@code mvn ... -Dtest=TurboOracleOpsTest -Dvdiff.papersSuite=DIR}.
  */
 class TurboOracleOpsTest {
     @TestFactory
@@ -40,14 +41,14 @@ class TurboOracleOpsTest {
     void theCopyHoldsAllPublicCasesOfTheFiveOps() throws IOException {
         int[] expected = {5, 4, 4, 4, 4};
         List<OracleOp> ops = OracleOp.turbo();
-        for (int i = 0; i < ops.size(); i++) assertEquals(expected[i], PapersSuite.cases(ops.get(i).name()).size(), ops.get(i).name());
+        for (int i = 0; i < ops.size(); i++) assertEquals(expected[i], PapersSuite.cases(PapersSuite.projectDir(), ops.get(i).name()).size(), ops.get(i).name());
     }
 
     /** The gradient cases really check gradients (upstream and grads present). */
     @Test
     void differentiableOpsCarryGradients() throws IOException {
         for (String op : new String[] {"consistency_distillation_loss", "motion_guidance_energy"}) {
-            for (PapersSuite.Case c : PapersSuite.cases(op)) assertTrue(!c.grads().isEmpty() && !c.upstream().isEmpty(), c.id());
+            for (PapersSuite.Case c : PapersSuite.cases(PapersSuite.projectDir(), op)) assertTrue(!c.grads().isEmpty() && !c.upstream().isEmpty(), c.id());
         }
     }
 }
