@@ -19,6 +19,7 @@
  *     (eq. 4) target, pseudo-Huber CD loss, rewards, AdamW; state for checkpoints</td></tr>
  * <tr><td>{@link dev.vdiff.reference.turbo.TurboSampler}</td><td>LCM multistep sampling of the student with omega and
  *     lambda as inputs (SPEC §3.4b)</td></tr>
+ * <tr><td>{@code reward/}</td><td>the toy reward models (frame and clip classifiers), their rewards and training</td></tr>
  * <tr><td>{@code oracle/}</td><td>evaluators of the papers-suite ops {@code lcm_timesteps}, {@code guidance_embedding},
  *     {@code cfg_ddim_teacher_step}, {@code consistency_distillation_loss}, {@code motion_guidance_energy}</td></tr>
  * </table>
