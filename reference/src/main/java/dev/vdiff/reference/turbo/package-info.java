@@ -43,5 +43,11 @@
  *
  * Shape legend: {@code B} clips, {@code F} frames, {@code C} channels, {@code H x W} pixels; clips are
  * {@code [B, F, C, H, W]} (the UNet's layout), pixels in [-1, 1] for data and [0, 1] for rewards.
+ *
+ * <p>How it plugs in (docs/ARCHITECTURE.md): the papers-suite ops are a {@code dev.vdiff.verification.OpFamily}
+ * in this package; the distillation command, the reward command and the experiment are listed in
+ * {@code dev.vdiff.cli.Catalog}. This package may import {@code train}, {@code data}, {@code eval},
+ * {@code bench}, {@code tensor}, {@code diffusion} and {@code verification}, never another paper's package or
+ * {@code cli}.
  */
 package dev.vdiff.reference.turbo;

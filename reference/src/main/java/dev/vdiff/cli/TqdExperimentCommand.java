@@ -1,8 +1,9 @@
-package dev.vdiff.reference.tqd.experiment;
+package dev.vdiff.cli;
 
-import dev.vdiff.cli.Experiment;
-import dev.vdiff.cli.ThreadsOption;
-import dev.vdiff.cli.UserError;
+import dev.vdiff.reference.tqd.experiment.ExperimentConfig;
+import dev.vdiff.reference.tqd.experiment.ExperimentReport;
+import dev.vdiff.reference.tqd.experiment.TqdExperiment;
+import dev.vdiff.tensor.UserError;
 import dev.vdiff.reference.train.TrainingDivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,11 +13,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * {@code vdiff experiment tqd [--quick] --out DIR}: uniform vs TQD timesteps on the paper's three data regimes at
- * small scale ({@link TqdExperiment}); writes {@code DIR/metrics.json}, {@code DIR/report.md} and PNG charts.
+ * small scale ({@link TqdExperiment}, in the paper's package); writes {@code DIR/metrics.json}, {@code DIR/report.md} and PNG charts.
  */
 @Command(name = "tqd", mixinStandardHelpOptions = true, sortOptions = false,
     description = "TQD (timestep-aware quality decoupling) vs uniform timesteps on synthetic imbalanced-only, golden-only and all data: "
@@ -35,7 +35,7 @@ public final class TqdExperimentCommand implements Experiment {
     @Option(names = "--threads", description = "compute threads (default: all cores)")
     Integer threads;
 
-    /** The toy configuration instead of quick/full (tests only). */
+    @Option(names = "--toy", hidden = true, description = "a seconds-long toy run (tests)")
     boolean toy;
 
     @CommandLine.Spec
@@ -66,12 +66,7 @@ public final class TqdExperimentCommand implements Experiment {
         }
         ExperimentReport.write(out, r);
         var o = spec.commandLine().getOut();
-        TqdExperiment.RegimeResult main = r.regimes().get(0);
-        o.printf(Locale.ROOT, "%s (%.1f min)%n", out.resolve("report.md"), r.seconds() / 60);
-        for (String arm : List.of(TqdExperiment.UNIFORM, TqdExperiment.TQD)) {
-            var l = ExperimentReport.runs(main, arm);
-            o.printf(Locale.ROOT, "  %s %-7s held-out loss %.4f  sample quality %.3f%n", main.name(), arm, ExperimentReport.mean(l, ArmRun::meanBucketLoss), ExperimentReport.mean(l, ArmRun::sampleQuality));
-        }
+        o.print(ExperimentReport.summary(out, r));
         o.flush();
         return 0;
     }

@@ -15,22 +15,26 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Writes small suites in the oracle format for tests: npy files, safetensors files and the manifest. */
-final class SyntheticSuite {
-    final Path dir;
+/**
+ * Writes small suites in the oracle format ({@code docs/ORACLE.md}): npy files, safetensors files and the
+ * manifest. The tests of the runner and of {@code vdiff verify} build their suites with it; it is also the
+ * shortest way to turn a few tensors from Java into a suite that another implementation can check itself against.
+ */
+public final class SuiteWriter {
+    public final Path dir;
     private final List<Object> cases = new ArrayList<>();
 
-    SyntheticSuite(Path dir) {
+    public SuiteWriter(Path dir) {
         this.dir = dir;
     }
 
     /** The float64 tolerance of the format, and a float32 one. */
-    static Map<String, Object> tolerance(double rtol, double atol) {
+    public static Map<String, Object> tolerance(double rtol, double atol) {
         return Map.of("float64", Map.of("rtol", 1e-9, "atol", 1e-10), "float32", Map.of("rtol", rtol, "atol", atol));
     }
 
     /** Writes {@code <id>.<role>.<name>.npy} and returns its manifest entry. */
-    Map<String, Object> npy(String id, String role, String name, Tensor t) throws IOException {
+    public Map<String, Object> npy(String id, String role, String name, Tensor t) throws IOException {
         String file = id + "." + role + "." + name + ".npy";
         Npy.write(dir.resolve(file), t);
         Map<String, Object> e = new LinkedHashMap<>();
@@ -44,19 +48,19 @@ final class SyntheticSuite {
     }
 
     /** Writes a safetensors file and returns its {@code files} entry. */
-    Map<String, Object> safetensors(String file, Map<String, Tensor> tensors) throws IOException {
+    public Map<String, Object> safetensors(String file, Map<String, Tensor> tensors) throws IOException {
         Safetensors.write(dir.resolve(file), tensors);
         return Map.of("file", file, "format", "safetensors", "sha256", sha256(dir.resolve(file)));
     }
 
     /** Adds a case object (id, op, attrs, inputs, outputs, ...). */
-    SyntheticSuite add(Map<String, Object> c) {
+    public SuiteWriter add(Map<String, Object> c) {
         cases.add(c);
         return this;
     }
 
     /** Writes manifest.json and returns the directory. */
-    Path write() throws IOException {
+    public Path write() throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", "oracle-case-suite");
         m.put("format_version", 1L);
@@ -65,7 +69,7 @@ final class SyntheticSuite {
         return dir;
     }
 
-    static String sha256(Path file) throws IOException {
+    public static String sha256(Path file) throws IOException {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
         } catch (java.security.NoSuchAlgorithmException e) {
@@ -77,7 +81,7 @@ final class SyntheticSuite {
      * An {@code add} case with hand-computed references: a [2, 3] plus b [3] (broadcast over rows), upstream u;
      * grad a = u, grad b = column sums of u.
      */
-    static Map<String, Object> addCase(SyntheticSuite s, String id) throws IOException {
+    public static Map<String, Object> addCase(SuiteWriter s, String id) throws IOException {
         Tensor a = Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3), b = Tensor.of(new double[] {0.5, -1, 2}, 3);
         Tensor out = Tensor.of(new double[] {1.5, 1, 5, 4.5, 4, 8}, 2, 3);
         Tensor up = Tensor.of(new double[] {1, -2, 0.5, 3, 1, -1}, 2, 3);
@@ -94,7 +98,7 @@ final class SyntheticSuite {
         return c;
     }
 
-    static Map<String, Object> linked(Object... kv) {
+    public static Map<String, Object> linked(Object... kv) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
         return m;

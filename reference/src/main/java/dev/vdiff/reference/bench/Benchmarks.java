@@ -1,12 +1,9 @@
 package dev.vdiff.reference.bench;
 
-import dev.vdiff.cli.CliCommand;
-import dev.vdiff.cli.UserError;
+import dev.vdiff.tensor.UserError;
 import dev.vdiff.tensor.Parallel;
 import dev.vdiff.tensor.io.AtomicWrite;
 import dev.vdiff.tensor.io.Json;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,47 +16,63 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code vdiff bench}: the benchmarks of {@code shared/bench} with the same workloads, the same timing rules
- * and the same JSON keys as {@code pytorch_baseline.py}, so that {@code compare.py} reads both files and
- * prints ratios. Run both on the same machine, one after the other, with the same {@code --threads}.
+ * The benchmarks of {@code shared/bench} ({@code docs/bench/tiny_video_unet.md}) with the same workloads, the
+ * same timing rules and the same JSON keys as {@code pytorch_baseline.py}, so that {@code compare.py} reads both
+ * files and prints ratios. Run both on the same machine, one after the other, with the same thread count.
+ * {@code vdiff bench} ({@code dev.vdiff.cli.BenchCommand}) parses the flags into {@link Settings} and calls
+ * {@link #run}.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Times the shared/bench workloads (float32) and writes the baseline's JSON format.")
-public final class BenchCommand implements CliCommand {
+public final class Benchmarks {
     static final String SUITE = "tiny-video-unet-bench";
 
-    @Option(names = "--threads", description = "Compute threads (default: ${DEFAULT-VALUE}).", defaultValue = "2")
-    int threads;
+    /**
+     * What to run.
+     *
+     * @param threads        compute threads
+     * @param repeats        timed samples per benchmark (null: the baseline's plan)
+     * @param warmup         minimum untimed warm-up calls (null: the baseline's plan)
+     * @param warmupSeconds  warm-up lasts at least this long (quick: a quarter)
+     * @param quick          few repeats: a smoke test with the same keys
+     * @param only           benchmarks to run (null or empty: all)
+     * @param memory         also measure the training step's activation memory
+     * @param json           where to write the machine-readable result (null: nowhere)
+     * @param seed           seed of the random inputs
+     * @param maxBackground  shared-machine guard: allowed load of other processes beyond the CPUs left free
+     * @param maxWaitS       longest wait for a quiet machine per benchmark
+     */
+    public record Settings(int threads, Integer repeats, Integer warmup, double warmupSeconds, boolean quick, List<String> only,
+                           boolean memory, Path json, long seed, double maxBackground, double maxWaitS) {}
 
-    @Option(names = "--repeats", description = "Timed samples per benchmark (default: the baseline's plan).")
-    Integer repeats;
+    private final int threads;
+    private final Integer repeats;
+    private final Integer warmup;
+    private final double warmupSeconds;
+    private final boolean quick;
+    private final List<String> only;
+    private final boolean memory;
+    private final Path json;
+    private final long seed;
+    private final double maxBackground;
+    private final double maxWaitS;
 
-    @Option(names = "--warmup", description = "Minimum untimed warm-up calls (default: the baseline's plan).")
-    Integer warmup;
+    private Benchmarks(Settings s) {
+        threads = s.threads();
+        repeats = s.repeats();
+        warmup = s.warmup();
+        warmupSeconds = s.warmupSeconds();
+        quick = s.quick();
+        only = s.only();
+        memory = s.memory();
+        json = s.json();
+        seed = s.seed();
+        maxBackground = s.maxBackground();
+        maxWaitS = s.maxWaitS();
+    }
 
-    @Option(names = "--warmup-seconds", description = "Warm-up lasts at least this long: the Vector API kernels run on slow paths until C2 has compiled them, which takes seconds (default: ${DEFAULT-VALUE}; quick: a quarter).", defaultValue = "8.0")
-    double warmupSeconds;
-
-    @Option(names = "--quick", description = "Few repeats: a smoke test with the same keys.")
-    boolean quick;
-
-    @Option(names = "--only", split = ",", description = "Run only these benchmarks (comma-separated).")
-    List<String> only;
-
-    @Option(names = "--memory", description = "Also measure the activation memory of unet_train_step (heap the autograd graph holds; compare with tools/pytorch_activations.py).")
-    boolean memory;
-
-    @Option(names = "--json", description = "Write the machine-readable result here.")
-    Path json;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the random inputs (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--max-background", defaultValue = "0.15", description = "Shared-machine guard: allowed load of other processes beyond the CPUs left free (default: ${DEFAULT-VALUE}; 1 = off).")
-    double maxBackground;
-
-    @Option(names = "--max-wait-s", defaultValue = "120", description = "Longest wait for a quiet machine per benchmark (default: ${DEFAULT-VALUE}).")
-    double maxWaitS;
+    /** Runs the benchmarks, printing a table to standard output (and the JSON file when asked); returns 0. */
+    public static int run(Settings s) throws Exception {
+        return new Benchmarks(s).call();
+    }
 
     /** Every benchmark, in the baseline's order. */
     static List<Workload> catalogue() {
@@ -68,8 +81,7 @@ public final class BenchCommand implements CliCommand {
         return all;
     }
 
-    @Override
-    public Integer call() throws Exception {
+    private int call() throws Exception {
         if (threads < 1) throw new UserError("--threads must be at least 1, got " + threads);
         if (repeats != null && repeats < 1) throw new UserError("--repeats must be at least 1, got " + repeats);
         List<Workload> wanted = select(catalogue(), only);
@@ -161,7 +173,7 @@ public final class BenchCommand implements CliCommand {
     }
 
     static String version() {
-        String v = BenchCommand.class.getPackage().getImplementationVersion();
+        String v = Benchmarks.class.getPackage().getImplementationVersion();
         return v == null ? "0.1.0-dev" : v;
     }
 

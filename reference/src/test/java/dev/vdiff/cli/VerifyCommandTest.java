@@ -1,6 +1,6 @@
-package dev.vdiff.verification;
+package dev.vdiff.cli;
 
-import dev.vdiff.cli.Vdiff;
+import dev.vdiff.verification.SuiteWriter;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.io.Npy;
 import org.junit.jupiter.api.Test;
@@ -16,7 +16,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The {@code verify} subcommand through the real command line (found by ServiceLoader). */
+/** The {@code verify} subcommand through the real command line (listed in {@link Catalog}). */
 class VerifyCommandTest {
     @TempDir
     Path dir;
@@ -38,14 +38,14 @@ class VerifyCommandTest {
     /** Two add cases, the second with a wrong reference output, and one case of an op vdiff does not have. */
     @SuppressWarnings("unchecked")
     private Path suite() throws IOException {
-        SyntheticSuite s = new SyntheticSuite(dir);
-        s.add(SyntheticSuite.addCase(s, "add_00"));
-        Map<String, Object> bad = SyntheticSuite.addCase(s, "add_01");
+        SuiteWriter s = new SuiteWriter(dir);
+        s.add(SuiteWriter.addCase(s, "add_00"));
+        Map<String, Object> bad = SuiteWriter.addCase(s, "add_01");
         Npy.write(dir.resolve("add_01.out.out.npy"), Tensor.of(new double[] {1.5, 1, 5, 4.5, 4, 8.5}, 2, 3));
         ((Map<String, Object>) ((Map<String, Object>) bad.get("outputs")).get("out")).remove("sha256");
         s.add(bad);
-        s.add(SyntheticSuite.linked("id", "warp_00", "op", "warp", "attrs", Map.of(), "inputs", Map.of(), "outputs", Map.of(),
-            "tolerance", SyntheticSuite.tolerance(1e-5, 1e-6)));
+        s.add(SuiteWriter.linked("id", "warp_00", "op", "warp", "attrs", Map.of(), "inputs", Map.of(), "outputs", Map.of(),
+            "tolerance", SuiteWriter.tolerance(1e-5, 1e-6)));
         return s.write();
     }
 
@@ -78,8 +78,8 @@ class VerifyCommandTest {
 
     @Test
     void allPassingExitsWithZero() throws IOException {
-        SyntheticSuite s = new SyntheticSuite(dir);
-        Run r = verify("--suite", s.add(SyntheticSuite.addCase(s, "add_00")).write().toString());
+        SuiteWriter s = new SuiteWriter(dir);
+        Run r = verify("--suite", s.add(SuiteWriter.addCase(s, "add_00")).write().toString());
         assertEquals(0, r.exit, r.out + r.err);
         assertEquals("2 passed, 0 failed\n", r.out.replace("\r", ""));
     }

@@ -1,8 +1,12 @@
-package dev.vdiff.verification;
+package dev.vdiff.cli;
 
-import dev.vdiff.cli.CliCommand;
-import dev.vdiff.cli.UserError;
 import dev.vdiff.tensor.DType;
+import dev.vdiff.tensor.UserError;
+import dev.vdiff.verification.CaseRunner;
+import dev.vdiff.verification.OpRegistry;
+import dev.vdiff.verification.OracleCase;
+import dev.vdiff.verification.Reporter;
+import dev.vdiff.verification.Suite;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -17,7 +21,9 @@ import java.util.TreeSet;
 
 /**
  * {@code vdiff verify}: runs every case of a golden suite (oracle FORMAT.md) with vdiff's ops in float64
- * and float32 and prints one line per failing (case, precision), then {@code N passed, M failed}. Exit code 0
+ * and float32 and prints one line per failing (case, precision), then {@code N passed, M failed}. The ops are
+ * the core catalogue and the papers' families ({@link Catalog#opFamilies()}); the runner itself is in
+ * {@code verification/}. Exit code 0
  * when everything passed, 1 when anything failed, 2 for an unusable suite or bad flags.
  *
  * <pre>
@@ -61,7 +67,7 @@ public final class VerifyCommand implements CliCommand {
         Set<String> ops = selectedOps(s);
         PrintWriter out = spec.commandLine().getOut();
         Reporter reporter = new Reporter(out, verbose);
-        CaseRunner runner = new CaseRunner(OpRegistry.standard());
+        CaseRunner runner = new CaseRunner(OpRegistry.of(Catalog.opFamilies()));
         for (OracleCase c : s.cases()) {
             if (ops != null && !ops.contains(c.op())) continue;
             for (DType d : dtypes) reporter.report(runner.run(c, d));
