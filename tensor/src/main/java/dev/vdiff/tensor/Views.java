@@ -1,8 +1,6 @@
 package dev.vdiff.tensor;
 
 import dev.vdiff.tensor.autograd.Autograd;
-import dev.vdiff.tensor.ops.Concat;
-import dev.vdiff.tensor.ops.Reductions;
 
 import java.util.Arrays;
 
@@ -193,39 +191,26 @@ public final class Views {
     }
 
     /**
-     * Sums {@code g} down to {@code shape} (the gradient of a broadcast) with recorded ops: a sum over the
-     * broadcast axes (keeping them), then a reshape. The differentiable twin of
-     * {@link Strided#sumTo}, for backward functions that build a gradient graph.
+     * Sums {@code g} down to {@code shape} (the gradient of a broadcast), recorded: the differentiable twin of
+     * {@link Strided#sumTo}, for backward functions that build a gradient graph. Its own gradient is the
+     * broadcast back, {@link #expand}, so the pair differentiates to any order within this package (the
+     * tensor package must not call {@code tensor.ops}: no package cycles, docs/ARCHITECTURE.md).
      */
     public static Tensor sumToRecorded(Tensor g, int[] shape) {
         int[] gs = g.shape();
         if (Arrays.equals(gs, shape)) return g;
-        if (!Arrays.equals(Shape.broadcast(shape, gs), gs)) throw new IllegalArgumentException("cannot sum shape " + Shape.str(gs) + " down to " + Shape.str(shape));
-        int lead = gs.length - shape.length;
-        int[] axes = new int[gs.length];
-        int k = 0;
-        for (int d = 0; d < gs.length; d++) {
-            if (d < lead || (shape[d - lead] == 1 && gs[d] != 1)) axes[k++] = d;
-        }
-        if (k == 0) return g.reshape(shape);
-        return Reductions.sum(g, Arrays.copyOf(axes, k), true).reshape(shape);
+        Tensor out = Strided.sumTo(g, shape);
+        return Autograd.recordComposite(out, "sum_to", h -> new Tensor[] {expand(h, gs)}, g);
     }
 
-    /** The gradient of {@code narrow(axis, start, length)} of a tensor of shape {@code in}: g padded with zeros along {@code axis}. */
+    /**
+     * The gradient of {@code narrow(axis, start, length)} of a tensor of shape {@code in}: g padded with zeros
+     * along {@code axis}, recorded; its own gradient is the narrow again.
+     */
     private static Tensor padNarrowed(Tensor g, int[] in, int axis, int start, int length) {
-        int after = in[axis] - start - length;
-        if (start == 0 && after == 0) return g;
-        Tensor[] parts = new Tensor[(start > 0 ? 1 : 0) + 1 + (after > 0 ? 1 : 0)];
-        int k = 0;
-        if (start > 0) parts[k++] = Tensor.zeros(g.dtype(), withSize(in, axis, start));
-        parts[k++] = g;
-        if (after > 0) parts[k] = Tensor.zeros(g.dtype(), withSize(in, axis, after));
-        return Concat.cat(axis, parts);
-    }
-
-    private static int[] withSize(int[] shape, int axis, int size) {
-        int[] s = shape.clone();
-        s[axis] = size;
-        return s;
+        if (start == 0 && length == in[axis]) return g;
+        Tensor z = Tensor.zeros(g.dtype(), in);
+        Strided.copyInto(z.narrow(axis, start, length), g.contiguous().storage());
+        return Autograd.recordComposite(z, "pad", h -> new Tensor[] {narrow(h, axis, start, length)}, g);
     }
 }
