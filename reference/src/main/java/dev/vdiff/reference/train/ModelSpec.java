@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The sizes of a run's video UNet (a two-level {@code VideoUNetConfig}, FORMAT.md 5.20 / tiny_video_unet.md),
+ * The sizes of a run's video UNet (a two-level {@code VideoUNetConfig}, docs/ORACLE.md §5.20 / docs/bench/tiny_video_unet.md),
  * saved in the run file so that sampling rebuilds the same network. {@link Models#build} makes the network.
  *
  * <p>{@code patch = p > 1} folds every {@code p x p} block of pixels into channels before the UNet and unfolds
