@@ -207,6 +207,7 @@ public final class TrainCommand implements CliCommand {
         TrainConfig t = new TrainConfig(steps == null ? 2000 : steps, batch, lr, warmup, weightDecay, gradClip, emaDecay, classDropout, seed,
             trainClips, checkpointEvery, keepCheckpoints);
         TimestepSettings ts = timestepSettings();
+        refuseOptionsThatDoNotApply(d.isSynthetic(), ts);
         RunSpec run = ts.into(new RunSpec(m, d, Objective.parse(objective), t));
         if (pyramidOptions == null) return run;
         if (ts.sampler() != TimestepSettings.Sampler.UNIFORM || ts.dropout() == DropoutMode.LOSS_WEIGHT) {
@@ -241,6 +242,28 @@ public final class TrainCommand implements CliCommand {
         if (!needs && scores != null) throw new UserError("--scores is only used with --timesteps tqd or a --quality-dropout; this run uses neither");
         if (scores != null && !Files.isRegularFile(scores)) throw new UserError("--scores " + scores + ": no such file");
         return new TimestepSettings(sampler, new TqdConfig(kappaBase, kappaMax), dropout, norm, needs ? TimestepSettings.SCORES_FILE : null);
+    }
+
+    /** An option the run would not use is an error, never silently ignored. */
+    private void refuseOptionsThatDoNotApply(boolean synthetic, TimestepSettings ts) {
+        if (!synthetic) {
+            List<String> given = given("--backgrounds", "--color-by-class", "--data-seed");
+            if (!given.isEmpty()) throw new UserError(String.join(", ", given) + (given.size() == 1 ? " applies" : " apply") + " to --data synthetic only, not to the video folder " + data);
+        }
+        if (ts.sampler() != TimestepSettings.Sampler.TQD) {
+            List<String> given = given("--kappa-base", "--kappa-max");
+            if (!given.isEmpty()) throw new UserError(String.join(", ", given) + " shape" + (given.size() == 1 ? "s" : "") + " TQD's timestep law and need" + (given.size() == 1 ? "s" : "") + " --timesteps tqd (this run draws uniform timesteps)");
+        }
+        if (!ts.needsScores() && !given("--score-normalization").isEmpty()) {
+            throw new UserError("--score-normalization applies to quality scores: it needs --timesteps tqd or a --quality-dropout (this run uses neither)");
+        }
+    }
+
+    /** The options among {@code names} that the user gave. */
+    private List<String> given(String... names) {
+        List<String> l = new ArrayList<>();
+        for (String o : names) if (spec.commandLine().getParseResult().hasMatchedOption(o)) l.add(o);
+        return l;
     }
 
     private static Path folder(String s) {
