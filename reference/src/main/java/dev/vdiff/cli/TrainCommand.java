@@ -102,29 +102,29 @@ public final class TrainCommand implements CliCommand {
     @CommandLine.ArgGroup(exclusive = false, heading = "%nTPDiff temporal pyramid (SPEC §5):%n")
     PyramidOptions pyramidOptions;
 
-    @Option(names = "--steps", description = "optimizer steps in total (default: 2000)")
+    @Option(names = "--steps", description = "optimizer steps in total (default: " + TrainConfig.DEFAULT_STEPS + ")")
     Long steps;
-    @Option(names = "--batch", defaultValue = "8", description = "clips per step (default: ${DEFAULT-VALUE})")
+    @Option(names = "--batch", defaultValue = "" + TrainConfig.DEFAULT_BATCH_SIZE, description = "clips per step (default: ${DEFAULT-VALUE})")
     int batch;
-    @Option(names = "--lr", defaultValue = "1e-3", description = "peak learning rate (default: ${DEFAULT-VALUE})")
+    @Option(names = "--lr", defaultValue = "" + TrainConfig.DEFAULT_LR, description = "peak learning rate (default: ${DEFAULT-VALUE})")
     double lr;
-    @Option(names = "--warmup", defaultValue = "100", description = "linear warm-up steps (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", defaultValue = "" + TrainConfig.DEFAULT_WARMUP_STEPS, description = "linear warm-up steps (default: ${DEFAULT-VALUE})")
     long warmup;
-    @Option(names = "--weight-decay", defaultValue = "0.0", description = "AdamW weight decay (default: ${DEFAULT-VALUE})")
+    @Option(names = "--weight-decay", defaultValue = "" + TrainConfig.DEFAULT_WEIGHT_DECAY, description = "AdamW weight decay (default: ${DEFAULT-VALUE})")
     double weightDecay;
-    @Option(names = "--grad-clip", defaultValue = "1.0", description = "max global gradient norm, 0 = off (default: ${DEFAULT-VALUE})")
+    @Option(names = "--grad-clip", defaultValue = "" + TrainConfig.DEFAULT_GRAD_CLIP, description = "max global gradient norm, 0 = off (default: ${DEFAULT-VALUE})")
     double gradClip;
-    @Option(names = "--ema-decay", defaultValue = "0.995", description = "EMA decay (default: ${DEFAULT-VALUE})")
+    @Option(names = "--ema-decay", defaultValue = "" + TrainConfig.DEFAULT_EMA_DECAY, description = "EMA decay (default: ${DEFAULT-VALUE})")
     double emaDecay;
-    @Option(names = "--class-dropout", defaultValue = "0.1", description = "probability of training a clip unconditionally, for guidance (default: ${DEFAULT-VALUE})")
+    @Option(names = "--class-dropout", defaultValue = "" + TrainConfig.DEFAULT_CLASS_DROPOUT, description = "probability of training a clip unconditionally, for guidance (default: ${DEFAULT-VALUE})")
     double classDropout;
-    @Option(names = "--seed", defaultValue = "0", description = "seed of the run: initialisation, data order, noise (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seed", defaultValue = "" + TrainConfig.DEFAULT_SEED, description = "seed of the run: initialisation, data order, noise (default: ${DEFAULT-VALUE})")
     long seed;
-    @Option(names = "--train-clips", defaultValue = "4096", description = "size of the training set (default: ${DEFAULT-VALUE})")
+    @Option(names = "--train-clips", defaultValue = "" + TrainConfig.DEFAULT_TRAIN_CLIPS, description = "size of the training set (default: ${DEFAULT-VALUE})")
     int trainClips;
-    @Option(names = "--checkpoint-every", defaultValue = "500", description = "steps between checkpoints, 0 = only at the end (default: ${DEFAULT-VALUE})")
+    @Option(names = "--checkpoint-every", defaultValue = "" + TrainConfig.DEFAULT_CHECKPOINT_EVERY, description = "steps between checkpoints, 0 = only at the end (default: ${DEFAULT-VALUE})")
     long checkpointEvery;
-    @Option(names = "--keep-checkpoints", defaultValue = "2", description = "newest checkpoints kept (default: ${DEFAULT-VALUE})")
+    @Option(names = "--keep-checkpoints", defaultValue = "" + TrainConfig.DEFAULT_KEEP_CHECKPOINTS, description = "newest checkpoints kept (default: ${DEFAULT-VALUE})")
     int keepCheckpoints;
     @Option(names = "--threads", description = "compute threads (default: all cores)")
     Integer threads;
@@ -204,8 +204,9 @@ public final class TrainCommand implements CliCommand {
         ModelSpec m = new ModelSpec(frames, 3, patch, ch0, ch1, heads, groups, classes, 64, emb, temporal0);
         Models.config(m);   // size errors now, before anything is written
         Models.checkSize(m, size, size);
-        TrainConfig t = new TrainConfig(steps == null ? 2000 : steps, batch, lr, warmup, weightDecay, gradClip, emaDecay, classDropout, seed,
-            trainClips, checkpointEvery, keepCheckpoints);
+        TrainConfig t = TrainConfig.defaults().withSteps(steps == null ? TrainConfig.DEFAULT_STEPS : steps).withBatchSize(batch).withLr(lr)
+            .withWarmupSteps(warmup).withWeightDecay(weightDecay).withGradClip(gradClip).withEmaDecay(emaDecay).withClassDropout(classDropout)
+            .withSeed(seed).withTrainClips(trainClips).withCheckpointEvery(checkpointEvery).withKeepCheckpoints(keepCheckpoints);
         TimestepSettings ts = timestepSettings();
         refuseOptionsThatDoNotApply(d.isSynthetic(), ts);
         RunSpec run = ts.into(new RunSpec(m, d, Objective.parse(objective), t));

@@ -42,7 +42,8 @@ public record DemoConfig(RunSpec run, SamplerSettings sampler, int evalPerClass,
     public static DemoConfig full() {
         DataSpec data = DataSpec.synthetic(8, 16, 16, 5, 0, 0.6, 1.2, 0.0, List.of(BackgroundKind.FLAT), true);
         ModelSpec model = new ModelSpec(8, 3, 1, 32, 64, 4, 16, 5, 64, 128, false);
-        TrainConfig train = new TrainConfig(1200, 4, 1e-3, 50, 0.0, 1.0, 0.99, 0.1, 0, 100_000, 400, 1);
+        TrainConfig train = TrainConfig.defaults().withSteps(1200).withBatchSize(4).withWarmupSteps(50).withEmaDecay(0.99).withTrainClips(100_000)
+            .withCheckpointEvery(400).withKeepCheckpoints(1);
         return new DemoConfig(new RunSpec(model, data, Objective.V, train), SamplerSettings.ddim(16, 2.0), 6, 256, 4, 6, 6, 360);
     }
 
@@ -50,7 +51,8 @@ public record DemoConfig(RunSpec run, SamplerSettings sampler, int evalPerClass,
     public static DemoConfig quick() {
         DataSpec data = DataSpec.synthetic(4, 8, 8, 5, 0, 0.4, 0.8, 0.0, List.of(BackgroundKind.FLAT), true);
         ModelSpec model = new ModelSpec(4, 3, 1, 16, 32, 2, 8, 5, 32, 64, false);
-        TrainConfig train = new TrainConfig(60, 4, 2e-3, 10, 0.0, 1.0, 0.9, 0.1, 0, 10_000, 30, 1);
+        TrainConfig train = TrainConfig.defaults().withSteps(60).withBatchSize(4).withLr(2e-3).withWarmupSteps(10).withEmaDecay(0.9).withTrainClips(10_000)
+            .withCheckpointEvery(30).withKeepCheckpoints(1);
         return new DemoConfig(new RunSpec(model, data, Objective.V, train), SamplerSettings.ddim(8, 3.0), 4, 64, 2, 8, 4, 0);
     }
 
