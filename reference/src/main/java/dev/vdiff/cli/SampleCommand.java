@@ -88,17 +88,20 @@ public final class SampleCommand implements CliCommand {
         } catch (IllegalArgumentException e) {
             throw new UserError("--sampler/--steps/--guidance/--eta: " + e.getMessage());
         }
-        RunSpec runSpec = RunSpec.read(run);
+        RunSpec runSpec = UserInput.check(null, () -> RunSpec.read(run));
         Path ckpt = checkpointDir();
         Map<String, Tensor> w = weights.equals("ema") ? Checkpoints.emaWeights(ckpt) : Checkpoints.modelWeights(ckpt);
         Denoiser model = Models.build(runSpec.model(), DType.FLOAT32, Rng.seed(0));
-        model.module().loadStateDict(w);
+        UserInput.check(ckpt.toString(), () -> {
+            model.module().loadStateDict(w);
+            return null;
+        });
         long[] ys = labelList(runSpec.model().classes());
 
-        VideoSampler custom = customSampler(runSpec);
+        VideoSampler custom = UserInput.check(null, () -> customSampler(runSpec));
         if (pyramid && PyramidJson.of(runSpec) == null) throw new UserError("--pyramid: " + run + " was not trained as a temporal pyramid (vdiff train --pyramid)");
         if (pyramid) spec.commandLine().getErr().println("vdiff sample: --pyramid is not needed: a run trained with --pyramid is always sampled stage by stage");
-        VideoGenerator gen = new VideoGenerator(model, runSpec.objective(), runSpec.schedule(), settings, 8, custom);
+        VideoGenerator gen = UserInput.check(null, () -> new VideoGenerator(model, runSpec.objective(), runSpec.schedule(), settings, 8, custom));
         PrintWriter log = spec.commandLine().getErr();
         log.printf(Locale.ROOT, "vdiff sample: %d videos from %s (%s weights), %s%s%n", ys.length, ckpt, weights, settings.describe(),
             custom == null ? "" : ", " + custom.describe());

@@ -7,6 +7,7 @@ import dev.vdiff.reference.tqd.DropoutMode;
 import dev.vdiff.reference.tqd.ScoreNormalization;
 import dev.vdiff.reference.tqd.TqdConfig;
 import dev.vdiff.reference.tqd.train.TimestepSettings;
+import dev.vdiff.reference.tpdiff.PyramidConfig;
 import dev.vdiff.reference.tpdiff.PyramidJson;
 import dev.vdiff.reference.train.Checkpoints;
 import dev.vdiff.reference.train.DataSpec;
@@ -150,32 +151,40 @@ public final class TrainCommand implements CliCommand {
             for (String o : RUN_OPTIONS) if (spec.commandLine().getParseResult().hasMatchedOption(o)) given.add(o);
             if (!given.isEmpty()) throw new UserError(String.join(", ", given) + " cannot change on --resume (the run's settings are in " + resume.resolve(RunSpec.FILE) + "); only --steps and --threads may be given");
             dir = resume;
-            run = RunSpec.read(dir);
+            run = UserInput.check(null, () -> RunSpec.read(dir));
             if (steps != null) run = run.withTrain(run.train().withSteps(steps));
         } else {
             dir = out;
             if (Files.exists(dir.resolve(RunSpec.FILE))) throw new UserError(dir + " already holds a run; continue it with --resume " + dir + " or choose another --out");
-            run = newRun();
+            run = UserInput.check(null, this::newRun);
         }
         PrintStream err = System.err;
-        VideoDataset dataset = run.data().open();
+        RunSpec r = run;
+        VideoDataset dataset = UserInput.check(null, () -> r.data().open());
         // The methods' plug-ins (TQD's scores, timesteps and dropout; TPDiff's loss), from the run's sections.
         TrainingSetup setup = new TrainingSetup(run, dataset, dir, resume != null, err);
-        for (TrainingMethod m : Catalog.trainingMethods(scores)) m.configure(setup);
+        for (TrainingMethod m : Catalog.trainingMethods(scores)) UserInput.check(null, () -> {
+            m.configure(setup);
+            return null;
+        });
         Denoiser model = Models.build(run.model(), DType.FLOAT32, Rng.seed(run.train().seed()).split(Trainer.MODEL_INIT));
-        Trainer trainer = setup.build(model);
+        Trainer trainer = UserInput.check(null, () -> setup.build(model));
         Checkpoints checkpoints = new Checkpoints(RunSpec.checkpointsDir(dir), run.train().keepCheckpoints());
         if (resume != null) {
             Optional<Path> latest = checkpoints.latest();
             if (latest.isEmpty()) throw new UserError("no checkpoint to resume in " + checkpoints.dir());
-            Checkpoints.load(latest.get(), trainer);
+            UserInput.check(null, () -> {
+                Checkpoints.load(latest.get(), trainer);
+                return null;
+            });
             err.println("vdiff train: resuming " + latest.get() + " at step " + trainer.stepsDone() + " of " + run.train().steps());
         } else {
             run.write(dir);
             err.printf(Locale.ROOT, "vdiff train: %s, %,d parameters, %s data %dx%dx%d, %d steps of %d clips, %s, %d threads%n", run.model().describe(),
                 model.module().parameterCount(), run.data().source(), run.data().frames(), run.data().height(), run.data().width(),
-                run.train().steps(), run.train().batchSize(), TimestepSettings.of(run).describe(), Parallel.threads());
-            if (PyramidJson.of(run) != null) err.println("vdiff train: temporal pyramid " + PyramidJson.of(run).stages());
+                run.train().steps(), run.train().batchSize(), describeTimesteps(run), Parallel.threads());
+            PyramidConfig p = PyramidJson.of(run);
+            if (p != null) err.println("vdiff train: temporal pyramid " + p.stages());
         }
         try (TrainProgress progress = new TrainProgress("train", err, trainer.stepsDone(), run.train().steps(),
                 Duration.ofMillis((long) (trainer.elapsedSeconds() * 1000)), 10)) {
@@ -194,7 +203,7 @@ public final class TrainCommand implements CliCommand {
         return 0;
     }
 
-    private RunSpec newRun() {
+    private RunSpec newRun() throws IOException {
         List<BackgroundKind> bg = new ArrayList<>();
         for (String b : backgrounds) bg.add(DataSpec.parseBackground(b));
         DataSpec d = data.equals(DataSpec.SYNTHETIC)
@@ -243,6 +252,10 @@ public final class TrainCommand implements CliCommand {
         if (!needs && scores != null) throw new UserError("--scores is only used with --timesteps tqd or a --quality-dropout; this run uses neither");
         if (scores != null && !Files.isRegularFile(scores)) throw new UserError("--scores " + scores + ": no such file");
         return new TimestepSettings(sampler, new TqdConfig(kappaBase, kappaMax), dropout, norm, needs ? TimestepSettings.SCORES_FILE : null);
+    }
+
+    private static String describeTimesteps(RunSpec run) {
+        return TimestepSettings.of(run).describe();
     }
 
     /** An option the run would not use is an error, never silently ignored. */
