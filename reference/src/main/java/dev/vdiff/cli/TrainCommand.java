@@ -210,7 +210,8 @@ public final class TrainCommand implements CliCommand {
             ? DataSpec.synthetic(frames, size, size, classes, dataSeed, 0.6 * size / 16, 1.2 * size / 16, 0.0, bg, colorByClass)
             : DataSpec.folder(folder(data), frames, size, size, classes, 1);
         if (d.isSynthetic() && classes < 1) throw new UserError("--classes must be >= 1 for synthetic data, got " + classes);
-        ModelSpec m = new ModelSpec(frames, 3, patch, ch0, ch1, heads, groups, classes, 64, emb, temporal0);
+        ModelSpec m = ModelSpec.defaults().withFrames(frames).withPatch(patch).withCh0(ch0).withCh1(ch1).withHeads(heads)
+            .withGroups(groups).withClasses(classes).withEmbDim(emb).withTemporal0(temporal0);
         Models.config(m);   // size errors now, before anything is written
         Models.checkSize(m, size, size);
         TrainConfig t = TrainConfig.defaults().withSteps(steps == null ? TrainConfig.DEFAULT_STEPS : steps).withBatchSize(batch).withLr(lr)

@@ -31,6 +31,14 @@ class TrainDefaultsTest {
     }
 
     @Test
+    void trainCommandModelDefaultsAreModelSpecDefaults() {
+        TrainCommand t = (TrainCommand) Vdiff.commandLine().parseArgs("train", "--out", "unused").subcommand().commandSpec().userObject();
+        dev.vdiff.reference.train.ModelSpec d = dev.vdiff.reference.train.ModelSpec.defaults();
+        assertEquals(d, dev.vdiff.reference.train.ModelSpec.defaults().withFrames(t.frames).withPatch(t.patch).withCh0(t.ch0).withCh1(t.ch1)
+            .withHeads(t.heads).withGroups(t.groups).withClasses(t.classes).withEmbDim(t.emb).withTemporal0(t.temporal0));
+    }
+
+    @Test
     void documentedDefaults() {
         // The values TrainConfig's Javadoc and vdiff train --help state (they disagreed before: 2e-4, 0.01, 0.999 vs 1e-3, 0, 0.995).
         TrainConfig d = TrainConfig.defaults();
