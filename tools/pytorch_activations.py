@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Activation memory of PyTorch's training step for the benchmark model (tiny_video_unet.md), to compare with
+"""Activation memory of PyTorch's training step for the benchmark model (docs/bench/tiny_video_unet.md), to compare with
 `vdiff bench --memory`.
 
 "Activations" = the tensors autograd saves for the backward pass of one `loss = mse(model(x, t, y), target)`,

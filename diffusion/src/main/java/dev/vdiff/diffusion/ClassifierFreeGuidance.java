@@ -9,7 +9,7 @@ import java.util.Arrays;
 /**
  * Classifier-free guidance (Ho and Salimans 2022, eq. 6) in the two conventions of SPEC §1.4, as tensor
  * formulas and as model wrappers that make two separate forward passes (conditional, then unconditional, each of
- * batch B; never one batched 2B pass, as the benchmark requires, tiny_video_unet.md §7).
+ * batch B; never one batched 2B pass, as the benchmark requires, docs/bench/tiny_video_unet.md §7).
  *
  * <table>
  *   <caption>Notation (SPEC §1.4)</caption>

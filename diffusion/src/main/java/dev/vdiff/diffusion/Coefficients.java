@@ -8,7 +8,7 @@ import dev.vdiff.tensor.ops.Arithmetic;
  * Scalar schedule coefficients applied to sample tensors. A coefficient is either one number (a 0-d or
  * one-element tensor: one timestep for the whole batch) or a vector {@code [B]} with one value per sample,
  * broadcast over the remaining axes of an {@code x} of shape {@code [B, ...]}. Coefficients are float64 and
- * are rounded to the sample's dtype where they enter its arithmetic (oracle FORMAT.md §4).
+ * are rounded to the sample's dtype where they enter its arithmetic (docs/ORACLE.md §4).
  */
 final class Coefficients {
     private Coefficients() {}

@@ -22,7 +22,7 @@ import java.util.Arrays;
  * </table>
  *
  * <p>{@code tPrev = -1} means {@code alpha_bar_p = 1}: the last step lands on the clean sample (diffusers'
- * {@code set_alpha_to_one=True}; oracle FORMAT.md §5.18). The LVDM sampler instead ends at {@code alpha_bar_0},
+ * {@code set_alpha_to_one=True}; docs/ORACLE.md §5.18). The LVDM sampler instead ends at {@code alpha_bar_0},
  * which callers get with {@code tPrev = 0}. {@code tPrev = t} is allowed and returns {@code x_t} again (up to
  * rounding). No clipping or thresholding of {@code x0}.
  *

@@ -6,7 +6,7 @@ import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.ops.Arithmetic;
 
 /**
- * The boundary-condition scalings of a latent consistency model (SPEC §1.5; oracle FORMAT.md §5.19). The
+ * The boundary-condition scalings of a latent consistency model (SPEC §1.5; docs/ORACLE.md §5.19). The
  * consistency function is parameterised as {@code f(z_t, t) = c_skip(t) z_t + c_out(t) x0_hat(z_t)}
  * (Song et al. 2023, "Consistency Models", §3; adopted by Luo et al. 2023, "Latent Consistency Models"), where
  * {@code c_skip(0) = 1} and {@code c_out(0) = 0} make {@code f} the identity at the boundary time.
@@ -28,7 +28,7 @@ import dev.vdiff.tensor.ops.Arithmetic;
  * LcmBoundary.T2V_TURBO.cOut(0);      // 0
  * }</pre>
  *
- * <p>Float32: the scalings are computed in double and rounded (FORMAT.md §4 lets float32 evaluations work in
+ * <p>Float32: the scalings are computed in double and rounded (docs/ORACLE.md §4 lets float32 evaluations work in
  * higher precision internally); {@code c_skip} near {@code t = 999} is ~2.5e-9 and keeps its relative accuracy.
  *
  * @param sigmaData sigma_data, the data standard deviation assumed by the scalings

@@ -24,7 +24,7 @@ import java.util.Locale;
  * <ul>
  *   <li>{@link #scaledLinear} (diffusers {@code "scaled_linear"}, LDM's "linear"): the square roots of the betas are
  *   evenly spaced, {@code beta_i = (sqrt(b0) + i (sqrt(b1) - sqrt(b0)) / (T-1))^2}. This is the Stable Diffusion /
- *   VideoCrafter2 schedule (SPEC §1.1, oracle FORMAT.md §5.17); {@link #videoCrafter2()} has its constants.</li>
+ *   VideoCrafter2 schedule (SPEC §1.1, docs/ORACLE.md §5.17); {@link #videoCrafter2()} has its constants.</li>
  *   <li>{@link #linear} ({@code "linear"}): the betas themselves evenly spaced (Ho et al. 2020, §4: 1e-4 to 0.02).</li>
  *   <li>{@link #cosine} ({@code "squaredcos_cap_v2"}): Nichol and Dhariwal 2021, eq. 17,
  *   {@code alpha_bar(t) = f(t)/f(0)}, {@code f(t) = cos(((t/T + s)/(1 + s)) pi/2)^2}, {@code s = 0.008}, with
@@ -63,7 +63,7 @@ public final class NoiseSchedule {
         }
     }
 
-    /** {@code beta_i = (sqrt(betaStart) + i (sqrt(betaEnd) - sqrt(betaStart)) / (T-1))^2}, i = 0..T-1 (FORMAT.md §5.17). */
+    /** {@code beta_i = (sqrt(betaStart) + i (sqrt(betaEnd) - sqrt(betaStart)) / (T-1))^2}, i = 0..T-1 (docs/ORACLE.md §5.17). */
     public static NoiseSchedule scaledLinear(int numTrainTimesteps, double betaStart, double betaEnd) {
         double[] roots = linspace(Math.sqrt(betaStart), Math.sqrt(betaEnd), numTrainTimesteps);
         double[] betas = new double[roots.length];

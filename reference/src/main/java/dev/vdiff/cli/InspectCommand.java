@@ -1,5 +1,6 @@
 package dev.vdiff.cli;
 
+import dev.vdiff.tensor.UserError;
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Tensor;
@@ -48,9 +49,19 @@ public final class InspectCommand implements CliCommand {
 
     @Override
     public Integer call() throws IOException {
-        TensorFile.Format format = TensorFile.detect(file);
-        List<TensorFile.Info> infos = TensorFile.list(file);
-        LinkedHashMap<String, Tensor> tensors = TensorFile.read(file);
+        // Whatever goes wrong reading the user's file is about that file: one line (the messages name it).
+        TensorFile.Format format;
+        List<TensorFile.Info> infos;
+        LinkedHashMap<String, Tensor> tensors;
+        try {
+            format = TensorFile.detect(file);
+            infos = TensorFile.list(file);
+            tensors = TensorFile.read(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new UserError("no such file: " + file);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), e);
+        }
 
         PrintWriter out = spec.commandLine().getOut();
         out.println(file + ": " + format + ", " + tensors.size() + (tensors.size() == 1 ? " tensor" : " tensors"));

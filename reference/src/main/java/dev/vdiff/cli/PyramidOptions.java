@@ -6,6 +6,7 @@ import dev.vdiff.diffusion.pyramid.TemporalResampling.Downsampling;
 import dev.vdiff.reference.tpdiff.PyramidConfig;
 import dev.vdiff.reference.tpdiff.PyramidJson;
 import dev.vdiff.reference.tpdiff.PyramidLoss;
+import dev.vdiff.reference.train.Objective;
 import dev.vdiff.reference.train.RunSpec;
 import picocli.CommandLine.Option;
 
@@ -57,6 +58,9 @@ public final class PyramidOptions {
             if (renoising != null) c = c.withRenoising(PyramidJson.parse(PyramidConfig.Renoising.class, renoising, "--renoising"));
             if (coefficient != null) c = c.withCoefficient(PyramidJson.parse(PyramidConfig.RenoiseCoefficient.class, coefficient, "--renoise-coefficient"));
             if (stageSampling != null) c = c.withStageSampling(PyramidJson.parse(PyramidConfig.StageSampling.class, stageSampling, "--stage-sampling"));
+            if (globalTime != null && run.objective() != Objective.FLOW) {
+                throw new UserError("--global-time applies to flow pyramids (--objective flow) only: an " + run.objective().cliName + " pyramid shows the network its DDPM timestep");
+            }
             if (globalTime != null) c = c.withGlobalTime(PyramidJson.parse(PyramidConfig.GlobalTime.class, globalTime, "--global-time"));
             if (dataDownsampling != null) c = c.withDataDownsampling(PyramidJson.parse(Downsampling.class, dataDownsampling, "--data-downsampling"));
             if (noiseDownsampling != null) c = c.withNoiseDownsampling(PyramidJson.parse(Downsampling.class, noiseDownsampling, "--noise-downsampling"));

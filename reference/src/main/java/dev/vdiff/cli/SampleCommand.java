@@ -64,8 +64,8 @@ public final class SampleCommand implements CliCommand {
     int scale;
     @Option(names = "--fps", defaultValue = "6", description = "frames per second of the GIF/MP4 (default: ${DEFAULT-VALUE})")
     double fps;
-    @Option(names = "--pyramid", description = "sample stage by stage with TPDiff renoising (SPEC §5.5; the default for a run trained with --pyramid, "
-        + "which can only be sampled this way); --steps is the total over the stages")
+    @Option(names = "--pyramid", hidden = true, description = "kept for old scripts: a run trained with --pyramid is always sampled stage by stage "
+        + "(SPEC §5.5); with --pyramid a vanilla run is an error and a pyramid run prints that the flag is not needed")
     boolean pyramid;
     @Option(names = "--threads", description = "compute threads (default: all cores)")
     Integer threads;
@@ -83,20 +83,25 @@ public final class SampleCommand implements CliCommand {
         SamplerSettings settings;
         try {
             SamplerSettings.Kind kind = SamplerSettings.Kind.parse(sampler);
+            if (eta != 0 && kind != SamplerSettings.Kind.DDIM) throw new UserError("--eta applies to --sampler ddim only, not " + kind.cliName());
             settings = new SamplerSettings(kind, steps, guidance, eta, 1.0, 50, 1.0);
         } catch (IllegalArgumentException e) {
             throw new UserError("--sampler/--steps/--guidance/--eta: " + e.getMessage());
         }
-        RunSpec runSpec = RunSpec.read(run);
+        RunSpec runSpec = UserInput.check(null, () -> RunSpec.read(run));
         Path ckpt = checkpointDir();
         Map<String, Tensor> w = weights.equals("ema") ? Checkpoints.emaWeights(ckpt) : Checkpoints.modelWeights(ckpt);
         Denoiser model = Models.build(runSpec.model(), DType.FLOAT32, Rng.seed(0));
-        model.module().loadStateDict(w);
+        UserInput.check(ckpt.toString(), () -> {
+            model.module().loadStateDict(w);
+            return null;
+        });
         long[] ys = labelList(runSpec.model().classes());
 
-        VideoSampler custom = customSampler(runSpec);
+        VideoSampler custom = UserInput.check(null, () -> customSampler(runSpec));
         if (pyramid && PyramidJson.of(runSpec) == null) throw new UserError("--pyramid: " + run + " was not trained as a temporal pyramid (vdiff train --pyramid)");
-        VideoGenerator gen = new VideoGenerator(model, runSpec.objective(), runSpec.schedule(), settings, 8, custom);
+        if (pyramid) spec.commandLine().getErr().println("vdiff sample: --pyramid is not needed: a run trained with --pyramid is always sampled stage by stage");
+        VideoGenerator gen = UserInput.check(null, () -> new VideoGenerator(model, runSpec.objective(), runSpec.schedule(), settings, 8, custom));
         PrintWriter log = spec.commandLine().getErr();
         log.printf(Locale.ROOT, "vdiff sample: %d videos from %s (%s weights), %s%s%n", ys.length, ckpt, weights, settings.describe(),
             custom == null ? "" : ", " + custom.describe());

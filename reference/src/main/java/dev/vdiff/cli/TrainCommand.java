@@ -7,6 +7,7 @@ import dev.vdiff.reference.tqd.DropoutMode;
 import dev.vdiff.reference.tqd.ScoreNormalization;
 import dev.vdiff.reference.tqd.TqdConfig;
 import dev.vdiff.reference.tqd.train.TimestepSettings;
+import dev.vdiff.reference.tpdiff.PyramidConfig;
 import dev.vdiff.reference.tpdiff.PyramidJson;
 import dev.vdiff.reference.train.Checkpoints;
 import dev.vdiff.reference.train.DataSpec;
@@ -102,29 +103,29 @@ public final class TrainCommand implements CliCommand {
     @CommandLine.ArgGroup(exclusive = false, heading = "%nTPDiff temporal pyramid (SPEC §5):%n")
     PyramidOptions pyramidOptions;
 
-    @Option(names = "--steps", description = "optimizer steps in total (default: 2000)")
+    @Option(names = "--steps", description = "optimizer steps in total (default: " + TrainConfig.DEFAULT_STEPS + ")")
     Long steps;
-    @Option(names = "--batch", defaultValue = "8", description = "clips per step (default: ${DEFAULT-VALUE})")
+    @Option(names = "--batch", defaultValue = "" + TrainConfig.DEFAULT_BATCH_SIZE, description = "clips per step (default: ${DEFAULT-VALUE})")
     int batch;
-    @Option(names = "--lr", defaultValue = "1e-3", description = "peak learning rate (default: ${DEFAULT-VALUE})")
+    @Option(names = "--lr", defaultValue = "" + TrainConfig.DEFAULT_LR, description = "peak learning rate (default: ${DEFAULT-VALUE})")
     double lr;
-    @Option(names = "--warmup", defaultValue = "100", description = "linear warm-up steps (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", defaultValue = "" + TrainConfig.DEFAULT_WARMUP_STEPS, description = "linear warm-up steps (default: ${DEFAULT-VALUE})")
     long warmup;
-    @Option(names = "--weight-decay", defaultValue = "0.0", description = "AdamW weight decay (default: ${DEFAULT-VALUE})")
+    @Option(names = "--weight-decay", defaultValue = "" + TrainConfig.DEFAULT_WEIGHT_DECAY, description = "AdamW weight decay (default: ${DEFAULT-VALUE})")
     double weightDecay;
-    @Option(names = "--grad-clip", defaultValue = "1.0", description = "max global gradient norm, 0 = off (default: ${DEFAULT-VALUE})")
+    @Option(names = "--grad-clip", defaultValue = "" + TrainConfig.DEFAULT_GRAD_CLIP, description = "max global gradient norm, 0 = off (default: ${DEFAULT-VALUE})")
     double gradClip;
-    @Option(names = "--ema-decay", defaultValue = "0.995", description = "EMA decay (default: ${DEFAULT-VALUE})")
+    @Option(names = "--ema-decay", defaultValue = "" + TrainConfig.DEFAULT_EMA_DECAY, description = "EMA decay (default: ${DEFAULT-VALUE})")
     double emaDecay;
-    @Option(names = "--class-dropout", defaultValue = "0.1", description = "probability of training a clip unconditionally, for guidance (default: ${DEFAULT-VALUE})")
+    @Option(names = "--class-dropout", defaultValue = "" + TrainConfig.DEFAULT_CLASS_DROPOUT, description = "probability of training a clip unconditionally, for guidance (default: ${DEFAULT-VALUE})")
     double classDropout;
-    @Option(names = "--seed", defaultValue = "0", description = "seed of the run: initialisation, data order, noise (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seed", defaultValue = "" + TrainConfig.DEFAULT_SEED, description = "seed of the run: initialisation, data order, noise (default: ${DEFAULT-VALUE})")
     long seed;
-    @Option(names = "--train-clips", defaultValue = "4096", description = "size of the training set (default: ${DEFAULT-VALUE})")
+    @Option(names = "--train-clips", defaultValue = "" + TrainConfig.DEFAULT_TRAIN_CLIPS, description = "size of the training set (default: ${DEFAULT-VALUE})")
     int trainClips;
-    @Option(names = "--checkpoint-every", defaultValue = "500", description = "steps between checkpoints, 0 = only at the end (default: ${DEFAULT-VALUE})")
+    @Option(names = "--checkpoint-every", defaultValue = "" + TrainConfig.DEFAULT_CHECKPOINT_EVERY, description = "steps between checkpoints, 0 = only at the end (default: ${DEFAULT-VALUE})")
     long checkpointEvery;
-    @Option(names = "--keep-checkpoints", defaultValue = "2", description = "newest checkpoints kept (default: ${DEFAULT-VALUE})")
+    @Option(names = "--keep-checkpoints", defaultValue = "" + TrainConfig.DEFAULT_KEEP_CHECKPOINTS, description = "newest checkpoints kept (default: ${DEFAULT-VALUE})")
     int keepCheckpoints;
     @Option(names = "--threads", description = "compute threads (default: all cores)")
     Integer threads;
@@ -150,32 +151,40 @@ public final class TrainCommand implements CliCommand {
             for (String o : RUN_OPTIONS) if (spec.commandLine().getParseResult().hasMatchedOption(o)) given.add(o);
             if (!given.isEmpty()) throw new UserError(String.join(", ", given) + " cannot change on --resume (the run's settings are in " + resume.resolve(RunSpec.FILE) + "); only --steps and --threads may be given");
             dir = resume;
-            run = RunSpec.read(dir);
+            run = UserInput.check(null, () -> RunSpec.read(dir));
             if (steps != null) run = run.withTrain(run.train().withSteps(steps));
         } else {
             dir = out;
             if (Files.exists(dir.resolve(RunSpec.FILE))) throw new UserError(dir + " already holds a run; continue it with --resume " + dir + " or choose another --out");
-            run = newRun();
+            run = UserInput.check(null, this::newRun);
         }
         PrintStream err = System.err;
-        VideoDataset dataset = run.data().open();
+        RunSpec r = run;
+        VideoDataset dataset = UserInput.check(null, () -> r.data().open());
         // The methods' plug-ins (TQD's scores, timesteps and dropout; TPDiff's loss), from the run's sections.
         TrainingSetup setup = new TrainingSetup(run, dataset, dir, resume != null, err);
-        for (TrainingMethod m : Catalog.trainingMethods(scores)) m.configure(setup);
+        for (TrainingMethod m : Catalog.trainingMethods(scores)) UserInput.check(null, () -> {
+            m.configure(setup);
+            return null;
+        });
         Denoiser model = Models.build(run.model(), DType.FLOAT32, Rng.seed(run.train().seed()).split(Trainer.MODEL_INIT));
-        Trainer trainer = setup.build(model);
+        Trainer trainer = UserInput.check(null, () -> setup.build(model));
         Checkpoints checkpoints = new Checkpoints(RunSpec.checkpointsDir(dir), run.train().keepCheckpoints());
         if (resume != null) {
             Optional<Path> latest = checkpoints.latest();
             if (latest.isEmpty()) throw new UserError("no checkpoint to resume in " + checkpoints.dir());
-            Checkpoints.load(latest.get(), trainer);
+            UserInput.check(null, () -> {
+                Checkpoints.load(latest.get(), trainer);
+                return null;
+            });
             err.println("vdiff train: resuming " + latest.get() + " at step " + trainer.stepsDone() + " of " + run.train().steps());
         } else {
             run.write(dir);
             err.printf(Locale.ROOT, "vdiff train: %s, %,d parameters, %s data %dx%dx%d, %d steps of %d clips, %s, %d threads%n", run.model().describe(),
                 model.module().parameterCount(), run.data().source(), run.data().frames(), run.data().height(), run.data().width(),
-                run.train().steps(), run.train().batchSize(), TimestepSettings.of(run).describe(), Parallel.threads());
-            if (PyramidJson.of(run) != null) err.println("vdiff train: temporal pyramid " + PyramidJson.of(run).stages());
+                run.train().steps(), run.train().batchSize(), describeTimesteps(run), Parallel.threads());
+            PyramidConfig p = PyramidJson.of(run);
+            if (p != null) err.println("vdiff train: temporal pyramid " + p.stages());
         }
         try (TrainProgress progress = new TrainProgress("train", err, trainer.stepsDone(), run.train().steps(),
                 Duration.ofMillis((long) (trainer.elapsedSeconds() * 1000)), 10)) {
@@ -194,19 +203,22 @@ public final class TrainCommand implements CliCommand {
         return 0;
     }
 
-    private RunSpec newRun() {
+    private RunSpec newRun() throws IOException {
         List<BackgroundKind> bg = new ArrayList<>();
         for (String b : backgrounds) bg.add(DataSpec.parseBackground(b));
         DataSpec d = data.equals(DataSpec.SYNTHETIC)
             ? DataSpec.synthetic(frames, size, size, classes, dataSeed, 0.6 * size / 16, 1.2 * size / 16, 0.0, bg, colorByClass)
             : DataSpec.folder(folder(data), frames, size, size, classes, 1);
         if (d.isSynthetic() && classes < 1) throw new UserError("--classes must be >= 1 for synthetic data, got " + classes);
-        ModelSpec m = new ModelSpec(frames, 3, patch, ch0, ch1, heads, groups, classes, 64, emb, temporal0);
+        ModelSpec m = ModelSpec.defaults().withFrames(frames).withPatch(patch).withCh0(ch0).withCh1(ch1).withHeads(heads)
+            .withGroups(groups).withClasses(classes).withEmbDim(emb).withTemporal0(temporal0);
         Models.config(m);   // size errors now, before anything is written
         Models.checkSize(m, size, size);
-        TrainConfig t = new TrainConfig(steps == null ? 2000 : steps, batch, lr, warmup, weightDecay, gradClip, emaDecay, classDropout, seed,
-            trainClips, checkpointEvery, keepCheckpoints);
+        TrainConfig t = TrainConfig.defaults().withSteps(steps == null ? TrainConfig.DEFAULT_STEPS : steps).withBatchSize(batch).withLr(lr)
+            .withWarmupSteps(warmup).withWeightDecay(weightDecay).withGradClip(gradClip).withEmaDecay(emaDecay).withClassDropout(classDropout)
+            .withSeed(seed).withTrainClips(trainClips).withCheckpointEvery(checkpointEvery).withKeepCheckpoints(keepCheckpoints);
         TimestepSettings ts = timestepSettings();
+        refuseOptionsThatDoNotApply(d.isSynthetic(), ts);
         RunSpec run = ts.into(new RunSpec(m, d, Objective.parse(objective), t));
         if (pyramidOptions == null) return run;
         if (ts.sampler() != TimestepSettings.Sampler.UNIFORM || ts.dropout() == DropoutMode.LOSS_WEIGHT) {
@@ -241,6 +253,32 @@ public final class TrainCommand implements CliCommand {
         if (!needs && scores != null) throw new UserError("--scores is only used with --timesteps tqd or a --quality-dropout; this run uses neither");
         if (scores != null && !Files.isRegularFile(scores)) throw new UserError("--scores " + scores + ": no such file");
         return new TimestepSettings(sampler, new TqdConfig(kappaBase, kappaMax), dropout, norm, needs ? TimestepSettings.SCORES_FILE : null);
+    }
+
+    private static String describeTimesteps(RunSpec run) {
+        return TimestepSettings.of(run).describe();
+    }
+
+    /** An option the run would not use is an error, never silently ignored. */
+    private void refuseOptionsThatDoNotApply(boolean synthetic, TimestepSettings ts) {
+        if (!synthetic) {
+            List<String> given = given("--backgrounds", "--color-by-class", "--data-seed");
+            if (!given.isEmpty()) throw new UserError(String.join(", ", given) + (given.size() == 1 ? " applies" : " apply") + " to --data synthetic only, not to the video folder " + data);
+        }
+        if (ts.sampler() != TimestepSettings.Sampler.TQD) {
+            List<String> given = given("--kappa-base", "--kappa-max");
+            if (!given.isEmpty()) throw new UserError(String.join(", ", given) + " shape" + (given.size() == 1 ? "s" : "") + " TQD's timestep law and need" + (given.size() == 1 ? "s" : "") + " --timesteps tqd (this run draws uniform timesteps)");
+        }
+        if (!ts.needsScores() && !given("--score-normalization").isEmpty()) {
+            throw new UserError("--score-normalization applies to quality scores: it needs --timesteps tqd or a --quality-dropout (this run uses neither)");
+        }
+    }
+
+    /** The options among {@code names} that the user gave. */
+    private List<String> given(String... names) {
+        List<String> l = new ArrayList<>();
+        for (String o : names) if (spec.commandLine().getParseResult().hasMatchedOption(o)) l.add(o);
+        return l;
     }
 
     private static Path folder(String s) {

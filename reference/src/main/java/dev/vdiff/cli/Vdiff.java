@@ -5,14 +5,18 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * The {@code vdiff} command line. Run it through the {@code ./vdiff} launcher at the repository root, which
  * builds the project when needed and passes the JVM flags.
  *
- * <p>Errors: bad flags print picocli's message and the usage (exit 2); {@link UserError} and
- * {@link IllegalArgumentException} print one line {@code vdiff: error: ...} (exit 2); anything else is a bug
- * and prints its stack trace (exit 3). {@code VDIFF_DEBUG=1} prints stack traces for every error.
+ * <p>Errors: bad flags print picocli's message and the usage (exit 2); a {@link UserError} (bad input, thrown by
+ * library code anywhere) prints one line {@code vdiff CMD: error: ...} (exit 2); an I/O failure prints one line
+ * and writes its stack trace to a file it names (exit 2); anything else, {@link IllegalArgumentException}
+ * included, is a bug and prints its stack trace (exit 3). {@code VDIFF_DEBUG=1} prints stack traces for every error.
  */
 @Command(name = "vdiff", mixinStandardHelpOptions = true, versionProvider = Vdiff.Version.class,
     description = "Reference implementation of video-diffusion training on the JVM.")
@@ -35,17 +39,54 @@ public final class Vdiff implements Runnable {
         return cl;
     }
 
-    private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+    /**
+     * {@link UserError}: one line, exit 2. An I/O failure (a file that cannot be read or written): one line naming
+     * it, exit 2, and the stack trace written to a file whose path the line gives. Anything else is a bug in vdiff:
+     * the stack trace, exit 3. {@code VDIFF_DEBUG=1} prints every stack trace.
+     */
+    static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
+        String who = cl.getCommandSpec().qualifiedName();   // e.g. "vdiff tqd plot"
         boolean debug = System.getenv("VDIFF_DEBUG") != null;
-        if (e instanceof UserError || e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException || e instanceof java.io.IOException) {
-            err.println(cl.getCommandSpec().qualifiedName() + ": error: " + e.getMessage());   // e.g. "vdiff tqd plot: error: ..."
+        if (e instanceof UserError) {
+            err.println(who + ": error: " + e.getMessage());
             if (debug) e.printStackTrace(err);
             return 2;
         }
-        err.println("vdiff " + cl.getCommandName() + ": internal error (please report): " + e);
+        if (e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException) {
+            Throwable io = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
+            Path trace = writeTrace(e);
+            err.println(who + ": error: " + describe(io) + (trace == null ? "" : " (stack trace in " + trace + ")"));
+            if (debug) e.printStackTrace(err);
+            return 2;
+        }
+        err.println(who + ": internal error (please report): " + e);
         e.printStackTrace(err);
         return 3;
+    }
+
+    /** An I/O exception as one line: the JDK's file exceptions carry only the path, so name what happened. */
+    private static String describe(Throwable io) {
+        if (io instanceof java.nio.file.NoSuchFileException f) return "no such file: " + f.getFile();
+        if (io instanceof java.nio.file.AccessDeniedException f) return "permission denied: " + f.getFile();
+        if (io instanceof java.nio.file.FileAlreadyExistsException f) return "already exists: " + f.getFile();
+        if (io instanceof java.nio.file.NotDirectoryException f) return "not a folder: " + f.getFile();
+        if (io instanceof java.nio.file.DirectoryNotEmptyException f) return "folder not empty: " + f.getFile();
+        String m = io.getMessage();
+        return m == null ? io.getClass().getSimpleName() : m;
+    }
+
+    /** Writes {@code e}'s stack trace to a new file in the temporary folder; null if even that fails. */
+    private static Path writeTrace(Throwable e) {
+        try {
+            Path f = Files.createTempFile("vdiff-error-", ".txt");
+            StringWriter sw = new StringWriter();
+            e.printStackTrace(new PrintWriter(sw));
+            Files.writeString(f, sw.toString());
+            return f;
+        } catch (java.io.IOException | RuntimeException again) {
+            return null;
+        }
     }
 
     public static void main(String[] args) {

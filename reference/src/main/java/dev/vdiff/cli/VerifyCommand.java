@@ -20,7 +20,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * {@code vdiff verify}: runs every case of a golden suite (oracle FORMAT.md) with vdiff's ops in float64
+ * {@code vdiff verify}: runs every case of a golden suite (docs/ORACLE.md) with vdiff's ops in float64
  * and float32 and prints one line per failing (case, precision), then {@code N passed, M failed}. The ops are
  * the core catalogue and the papers' families ({@link Catalog#opFamilies()}); the runner itself is in
  * {@code verification/}. Exit code 0

@@ -61,7 +61,7 @@ class EmbeddingsTest {
         long[] ts = new long[1000];
         for (int i = 0; i < ts.length; i++) ts[i] = i;
         Tensor t = Tensor.ofLongs(ts, ts.length);
-        // FORMAT.md 5.20: a float32 angle t*w_i near t = 999 is off by up to ~6e-5
+        // docs/ORACLE.md §5.20: a float32 angle t*w_i near t = 999 is off by up to ~6e-5
         Close.assertClose(Embeddings.timestep(t, 64, DType.FLOAT32).to(DType.FLOAT64), Embeddings.timestep(t, 64, DType.FLOAT64), 0, 1.5e-4);
         Close.assertClose(Embeddings.framePositions(16, 128, DType.FLOAT32).to(DType.FLOAT64), Embeddings.framePositions(16, 128, DType.FLOAT64), 0, 1e-5);
     }

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The public oracle cases (PyTorch float64 references) of the elementwise, reduction, softmax, loss and
  * resampling ops, forward and backward, in float64 and float32 with each case's tolerance
- * (FORMAT.md sections 4 and 6).
+ * (docs/ORACLE.md sections 4 and 6).
  */
 class GoldenPointwiseTest {
     static final Set<String> OPS = Set.of("add", "sub", "mul", "div", "sum", "mean", "softmax", "log_softmax", "silu", "gelu",

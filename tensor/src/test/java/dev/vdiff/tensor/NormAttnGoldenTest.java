@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
  * The golden cases of group_norm, layer_norm and scaled_dot_product_attention (verification/golden/public),
- * forward and backward, in float64 and float32 with the case's tolerances (FORMAT.md §4, §6).
+ * forward and backward, in float64 and float32 with the case's tolerances (docs/ORACLE.md §4, §6).
  */
 class NormAttnGoldenTest {
     static Stream<Case> cases() {
@@ -44,7 +44,7 @@ class NormAttnGoldenTest {
         Map<String, Tensor> in = new LinkedHashMap<>();
         for (String name : c.section("inputs").keySet()) {
             Tensor t = c.tensor("inputs", name);
-            // Float inputs are float32-exact (FORMAT.md §2), so the conversion is lossless.
+            // Float inputs are float32-exact (docs/ORACLE.md §2), so the conversion is lossless.
             in.put(name, t.dtype() == DType.INT64 ? t : t.to(dtype).requiresGrad(true));
         }
         Tensor out;

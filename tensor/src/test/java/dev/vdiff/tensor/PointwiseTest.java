@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PointwiseTest {
-    /** The magnitudes FORMAT.md 5.10 asks activations to survive, plus ordinary values. */
+    /** The magnitudes docs/ORACLE.md §5.10 asks activations to survive, plus ordinary values. */
     static final double[] EXTREMES = {-100, -50, -20, -3.5, -1, -1e-3, 0, 1e-3, 0.7, 2, 20, 50, 100};
 
     private static Tensor vec(double... v) {

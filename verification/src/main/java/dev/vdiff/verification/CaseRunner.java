@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Evaluates one case in one precision and compares everything it computes (oracle FORMAT.md §4):
+ * Evaluates one case in one precision and compares everything it computes (docs/ORACLE.md §4):
  * <ol>
  *   <li>read the inputs; in float32 mode convert float inputs to float32 (lossless: the suite's inputs are
  *       float32-exact); make the float inputs that have reference gradients leaves that require a gradient;</li>

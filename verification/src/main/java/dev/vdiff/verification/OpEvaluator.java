@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Evaluates one op of the catalogue (oracle FORMAT.md §5) with vdiff's own implementation. An evaluator reads
+ * Evaluates one op of the catalogue (docs/ORACLE.md §5) with vdiff's own implementation. An evaluator reads
  * its inputs and attributes from the {@link Context} and returns the outputs by name; the runner does the
  * rest (backward with the case's upstream tensors, comparisons).
  *

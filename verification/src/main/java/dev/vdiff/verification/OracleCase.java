@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * One case of a suite, as {@code manifest.json} describes it (oracle FORMAT.md §3). Tensor data stays on disk
+ * One case of a suite, as {@code manifest.json} describes it (docs/ORACLE.md §3). Tensor data stays on disk
  * until {@link SuiteFiles} reads it.
  *
  * @param dir the suite directory, against which file names resolve

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A case suite: a directory holding {@code manifest.json} and the files it names (oracle FORMAT.md §1, §3).
+ * A case suite: a directory holding {@code manifest.json} and the files it names (docs/ORACLE.md §1, §3).
  *
  * <pre>{@code
  * Suite suite = Suite.load(Path.of("verification/golden/public"));

@@ -8,7 +8,7 @@ import java.util.Arrays;
 
 /**
  * The comparison of one computed tensor with its reference under a case's {@link Tolerance} (oracle
- * FORMAT.md §4): exact shape equality, then the elementwise rule through {@link Close}, whose worst ratio
+ * docs/ORACLE.md §4): exact shape equality, then the elementwise rule through {@link Close}, whose worst ratio
  * {@code |a - b| / tolerance} is the figure of merit (a tensor passes iff it is at most 1; NaN or infinity in
  * the computed tensor gives an infinite ratio).
  *

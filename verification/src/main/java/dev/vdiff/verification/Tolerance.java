@@ -1,7 +1,7 @@
 package dev.vdiff.verification;
 
 /**
- * The pass rule of one case in one precision (oracle FORMAT.md §4): elementwise
+ * The pass rule of one case in one precision (docs/ORACLE.md §4): elementwise
  * {@code |a - b| <= atol + rtol |b|}, or, for a tolerance with {@code atol_rms} ({@code tiny_video_unet}),
  * {@code |a - b| <= atol_rms * rms(T) + rtol |b|} with {@code rms(T)} the root mean square of the reference tensor.
  *

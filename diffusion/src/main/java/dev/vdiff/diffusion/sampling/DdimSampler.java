@@ -30,7 +30,7 @@ import java.util.Arrays;
  *   <li>{@code out = model(x, t, cond)} (guidance, if any, is inside the model: {@code ClassifierFreeGuidance.guide});</li>
  *   <li>{@code x0_hat}, {@code eps_hat} from {@code out} (SPEC §1.2);</li>
  *   <li>optionally {@code x0_hat = clamp(x0_hat, -clipX0, clipX0)}; {@code eps_hat} is kept (as the benchmark,
- *       tiny_video_unet.md §7, and diffusers without {@code use_clipped_model_output});</li>
+ *       docs/bench/tiny_video_unet.md §7, and diffusers without {@code use_clipped_model_output});</li>
  *   <li>{@code sigma = eta sqrt((1-abar_p)/(1-abar_t) (1-abar_t/abar_p))}; if positive, {@code xi ~ N(0, I)}
  *       fresh from the Rng (DDIM eq. 16);</li>
  *   <li>{@code x = sqrt(abar_p) x0_hat + sqrt(1 - abar_p - sigma^2) eps_hat + sigma xi} (DDIM eq. 12).</li>
@@ -76,7 +76,7 @@ public final class DdimSampler implements Sampler<Denoiser> {
         this(schedule, Timesteps.ddim(spacing, numSteps, schedule.numTrainTimesteps()), finalStep, eta, clipX0);
     }
 
-    /** The benchmark's sampler (tiny_video_unet.md §7): VC2 schedule, 16 steps from the top, eta 0, clip 1, to alpha_bar = 1. */
+    /** The benchmark's sampler (docs/bench/tiny_video_unet.md §7): VC2 schedule, 16 steps from the top, eta 0, clip 1, to alpha_bar = 1. */
     public static DdimSampler benchmark() {
         return new DdimSampler(NoiseSchedule.videoCrafter2(), Timesteps.Spacing.FROM_TOP, 16, Timesteps.FinalStep.TO_CLEAN, 0, 1);
     }

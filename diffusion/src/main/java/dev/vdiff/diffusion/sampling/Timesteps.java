@@ -11,7 +11,7 @@ package dev.vdiff.diffusion.sampling;
  *       <td>n = 50: 999, 979, ..., 19</td><td>the distillation {@code DDIMSolver} grid (SPEC §1.3); diffusers'
  *       "trailing" when n divides T</td></tr>
  *   <tr><td>{@link Spacing#FROM_TOP}</td><td>{@code t_j = T - 1 - j k}, {@code k = (T - 1) / (n - 1)}, j = 0..n-1</td>
- *       <td>n = 16: 999, 933, ..., 9 (k = 66)</td><td>the benchmark sampler, tiny_video_unet.md §7 and its
+ *       <td>n = 16: 999, 933, ..., 9 (k = 66)</td><td>the benchmark sampler, docs/bench/tiny_video_unet.md §7 and its
  *       {@code DDIM_STRIDE = 66}: evenly spaced from the top down to near 0 (not diffusers' "leading", which
  *       ends exactly at 0, nor its rounded "linspace")</td></tr>
  *   <tr><td>{@link #lcm}</td><td>{@code reverse(origin)[0::O/n][0:n]}, {@code origin = (i+1) c - 1},
@@ -26,7 +26,7 @@ public final class Timesteps {
     public enum Spacing {
         /** {@code (i+1) k - 1}: the grid of the distillation solvers, ending at {@code k - 1} (SPEC §1.3). */
         TRAILING,
-        /** {@code T - 1 - j k} with {@code k = (T-1)/(n-1)}: the benchmark's grid, from {@code T - 1} towards 0 (tiny_video_unet.md §7). */
+        /** {@code T - 1 - j k} with {@code k = (T-1)/(n-1)}: the benchmark's grid, from {@code T - 1} towards 0 (docs/bench/tiny_video_unet.md §7). */
         FROM_TOP
     }
 
@@ -35,7 +35,7 @@ public final class Timesteps {
      * ({@code alpha_bar = 1}, the clean end) or to {@code t_prev = 0} ({@code alpha_bar_0 = 0.99915} for VC2).
      */
     public enum FinalStep {
-        /** {@code alpha_bar_prev = 1}: diffusers' {@code set_alpha_to_one=True}, the benchmark (oracle FORMAT.md §5.18). */
+        /** {@code alpha_bar_prev = 1}: diffusers' {@code set_alpha_to_one=True}, the benchmark (docs/ORACLE.md §5.18). */
         TO_CLEAN(-1),
         /** {@code alpha_bar_prev = alpha_bar_0}: the LVDM sampler and the distillation {@code DDIMSolver} (SPEC §1.3). */
         TO_FIRST_TIMESTEP(0);

@@ -11,7 +11,7 @@ import dev.vdiff.tensor.ops.Pointwise;
 import dev.vdiff.tensor.random.Rng;
 
 /**
- * The residual block of FORMAT.md 5.20 ({@code ResBlock(i->o)}), run on every frame on its own, with the
+ * The residual block of docs/ORACLE.md §5.20 ({@code ResBlock(i->o)}), run on every frame on its own, with the
  * video's time/label embedding added as a per-channel bias between the two convolutions:
  *
  * <pre>

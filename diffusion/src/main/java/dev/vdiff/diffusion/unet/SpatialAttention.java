@@ -10,7 +10,7 @@ import dev.vdiff.tensor.ops.Attention;
 import dev.vdiff.tensor.random.Rng;
 
 /**
- * Self-attention among the pixels of each frame (FORMAT.md 5.20 "Spatial attention"): {@code S = N} sequences
+ * Self-attention among the pixels of each frame (docs/ORACLE.md §5.20 "Spatial attention"): {@code S = N} sequences
  * of {@code T = R1*R2} tokens.
  *
  * <pre>

@@ -13,7 +13,7 @@ import dev.vdiff.tensor.ops.Softmax;
 import dev.vdiff.tensor.random.Rng;
 
 /**
- * Self-attention among the frames of each video at each pixel (FORMAT.md 5.20 "Temporal attention"):
+ * Self-attention among the frames of each video at each pixel (docs/ORACLE.md §5.20 "Temporal attention"):
  * {@code S = B*R1*R2} sequences of {@code T = F} tokens.
  *
  * <pre>
@@ -25,7 +25,8 @@ import dev.vdiff.tensor.random.Rng;
  * </pre>
  *
  * The GroupNorm over the whole video (not per frame) is what VideoCrafter's and AnimateDiff's temporal
- * transformers do; {@code pe} is the interleaved sine/cosine frame position table, a constant.
+ * transformers do; {@code pe} is the interleaved sine/cosine frame position table, a constant (VideoCrafter2 has
+ * none, SPEC §1.7; docs/UNET.md).
  * Parameters in PyTorch order: {@code norm, qkv, proj}.
  */
 public final class TemporalAttention extends Module {

@@ -12,7 +12,7 @@ import dev.vdiff.tensor.ops.Pointwise;
 import dev.vdiff.tensor.random.Rng;
 
 /**
- * The per-video conditioning vector of FORMAT.md 5.20:
+ * The per-video conditioning vector of docs/ORACLE.md §5.20:
  *
  * <pre>
  * temb = [cos(t w_0) .. cos(t w_{half-1}), sin(t w_0) .. sin(t w_{half-1})],  w_i = exp(-ln(10000) i / half)

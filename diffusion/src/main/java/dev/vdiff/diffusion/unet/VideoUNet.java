@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The pseudo-3D video UNet of FORMAT.md 5.20 / {@code bench/tiny_video_unet.md}: 2-D convolutions and spatial
+ * The pseudo-3D video UNet of docs/ORACLE.md §5.20 / {@code docs/bench/tiny_video_unet.md}: 2-D convolutions and spatial
  * attention on every frame, temporal attention across the frames of each video, conditioned on the diffusion
  * timestep and a class label; it predicts the noise of a video latent.
  *
@@ -36,6 +36,11 @@ import java.util.Map;
  *
  * With {@link VideoUNetConfig#benchmark()} the parameters are exactly PyTorch's {@code TinyVideoUNet}
  * state dict: 117 tensors, 2,369,220 numbers, same names and order.
+ *
+ * <p>Compared with VideoCrafter2's UNet (SPEC §1.7), the papers' base model: no temporal convolution blocks, no
+ * GEGLU feed-forward (nor LayerNorm or cross-attention) in the attention blocks, no fps conditioning, class labels
+ * instead of text, a fixed frame position table in temporal attention; the table of differences and the reasons
+ * are in {@code docs/UNET.md}.
  *
  * <pre>{@code
  * VideoUNet net = VideoUNet.load(VideoUNetConfig.benchmark(), Safetensors.read(path));
@@ -71,7 +76,7 @@ public final class VideoUNet extends Module {
     }
 
     /**
-     * A model with PyTorch's default initialisation drawn from {@code rng} (tiny_video_unet.md section 9):
+     * A model with PyTorch's default initialisation drawn from {@code rng} (docs/bench/tiny_video_unet.md §9):
      * conv and linear weights kaiming-uniform with {@code a = sqrt 5}, i.e. U(+-1/sqrt(fan_in)), biases
      * U(+-1/sqrt(fan_in)), GroupNorm scale 1 and shift 0, the label table standard normal. Layers are created
      * (and drawn) in PyTorch's parameter order, so a seed always gives the same model; the numbers are not
@@ -83,7 +88,7 @@ public final class VideoUNet extends Module {
         this.dtype = dtype;
         List<VideoUNetConfig.Level> levels = cfg.levels();
         int nLevels = levels.size();
-        // Registration order = PyTorch's state_dict order (FORMAT.md 5.20 table).
+        // Registration order = PyTorch's state_dict order (docs/ORACLE.md §5.20 table).
         embedding = new TimestepEmbedding(dtype, cfg, rng);
         child("time_fc1", embedding.fc1);
         child("time_fc2", embedding.fc2);

@@ -8,7 +8,7 @@ import java.util.List;
  * which the network takes from its input.
  *
  * <p>The defaults ({@link #benchmark()}) are the benchmark model {@code tiny_video_unet} v1
- * ({@code shared/bench/tiny_video_unet.md}, oracle {@code FORMAT.md} 5.20): 2,369,220 parameters in 117 tensors.
+ * ({@code docs/bench/tiny_video_unet.md}, {@code docs/ORACLE.md} §5.20): 2,369,220 parameters in 117 tensors.
  *
  * <table>
  * <caption>fields (benchmark values)</caption>
@@ -29,7 +29,7 @@ import java.util.List;
  * has them), a stride-2 conv between levels; a middle block ResBlock, [attention], ResBlock at the deepest level
  * (attention as the deepest level has it); on the way up per level a ResBlock on {@code concat(h, skip)},
  * [attention], and, except at level 0, nearest upsampling and a 3x3 conv. With two levels this is exactly the
- * FORMAT.md network.
+ * network of docs/ORACLE.md §5.20.
  */
 public record VideoUNetConfig(int frames, int channels, List<Level> levels, int heads, int headDim, int groups,
                               double gnEps, int numClasses, int tDim, int embDim) {
@@ -73,7 +73,7 @@ public record VideoUNetConfig(int frames, int channels, List<Level> levels, int 
     }
 
     /**
-     * The two-level network of FORMAT.md 5.20 with its attrs: level 0 ({@code ch0} channels) without attention,
+     * The two-level network of docs/ORACLE.md §5.20 with its attrs: level 0 ({@code ch0} channels) without attention,
      * level 1 ({@code ch1} channels) with spatial and temporal attention.
      */
     public static VideoUNetConfig twoLevel(int frames, int channels, int ch0, int ch1, int heads, int headDim, int groups,
@@ -87,12 +87,12 @@ public record VideoUNetConfig(int frames, int channels, List<Level> levels, int 
         return twoLevel(8, 4, 64, 128, 4, 32, 32, 1e-5, 10, 64, 256);
     }
 
-    /** Level 0's channels ({@code ch0} of FORMAT.md). */
+    /** Level 0's channels ({@code ch0} of docs/ORACLE.md). */
     public int ch0() {
         return levels.get(0).channels();
     }
 
-    /** The deepest level's channels ({@code ch1} of FORMAT.md for two levels). */
+    /** The deepest level's channels ({@code ch1} of docs/ORACLE.md for two levels). */
     public int ch1() {
         return levels.get(levels.size() - 1).channels();
     }

@@ -1,6 +1,8 @@
 /**
- * The pseudo-3D video UNet of the benchmark ({@code shared/bench/tiny_video_unet.md}, oracle FORMAT.md 5.20),
- * the noise-prediction network of vdiff's diffusion models.
+ * The pseudo-3D video UNet of the benchmark ({@code docs/bench/tiny_video_unet.md}, docs/ORACLE.md §5.20),
+ * the noise-prediction network of vdiff's diffusion models. It differs from VideoCrafter2's UNet (SPEC §1.7): no
+ * temporal convolution, no GEGLU feed-forward, no fps conditioning, class labels instead of text
+ * ({@code docs/UNET.md}).
  *
  * <table>
  * <caption>files</caption>

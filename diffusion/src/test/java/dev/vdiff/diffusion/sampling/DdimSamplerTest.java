@@ -32,7 +32,7 @@ class DdimSamplerTest {
         assertEquals(999, trailing50[0]);
         assertEquals(19, trailing50[49]);
         assertArrayEquals(trailing50, Timesteps.ddim(Timesteps.Spacing.FROM_TOP, 50, 1000), "the spacings agree for n = 50");
-        // tiny_video_unet.md §7: t_k = 999 - 66 k, k = 0..15, ending at 9.
+        // docs/bench/tiny_video_unet.md §7: t_k = 999 - 66 k, k = 0..15, ending at 9.
         int[] bench = Timesteps.ddim(Timesteps.Spacing.FROM_TOP, 16, 1000);
         for (int k = 0; k < 16; k++) assertEquals(999 - 66 * k, bench[k]);
         // (i+1) k - 1 with k = 62: 991, 929, ..., 61.
@@ -77,7 +77,7 @@ class DdimSamplerTest {
 
     @Test
     void benchmarkSamplerFollowsTheWrittenProcedureWithTwoSeparatePassesPerStep() {
-        // tiny_video_unet.md §7 transcribed on plain arrays: eps = eps_u + 7.5 (eps_c - eps_u); x0 = clamp((x - s eps)/a, -1, 1);
+        // docs/bench/tiny_video_unet.md §7 transcribed on plain arrays: eps = eps_u + 7.5 (eps_c - eps_u); x0 = clamp((x - s eps)/a, -1, 1);
         // x = sqrt(abar_prev) x0 + sqrt(1 - abar_prev) eps, t_k = 999 - 66 k, abar_prev = abar[t_k - 66] or 1.
         int[] shape = {2, 8, 4, 2, 2};   // [B, F, C, H, W] as the benchmark lays it out
         Tensor noise = TestModels.normal(6, DType.FLOAT64, shape);

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** Reads golden cases of the suite (FORMAT.md 2, 2.1, 3) with the project's tensor-file readers. */
+/** Reads golden cases of the suite (docs/ORACLE.md §2, 2.1, 3) with the project's tensor-file readers. */
 final class GoldenFiles {
     private GoldenFiles() {}
 

@@ -16,9 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The whole network against PyTorch: golden case {@code tiny_video_unet_01} (FORMAT.md 5.20; one video of 4
+ * The whole network against PyTorch: golden case {@code tiny_video_unet_01} (docs/ORACLE.md §5.20; one video of 4
  * frames, 16x12, channels 16/32, 2 heads, gradients of all 117 parameters), forward and backward, under the
- * RMS-scaled rule of FORMAT.md 4 with the case's tolerances.
+ * RMS-scaled rule of docs/ORACLE.md §4 with the case's tolerances.
  */
 class VideoUNetGoldenTest {
 
@@ -85,7 +85,7 @@ class VideoUNetGoldenTest {
         return (String) ((Map<String, Object>) ((Map<String, Object>) c.get(section)).get(name)).get("file");
     }
 
-    /** FORMAT.md 4: |a - b| <= atol_rms * rms(b) + rtol * |b| elementwise. */
+    /** docs/ORACLE.md §4: |a - b| <= atol_rms * rms(b) + rtol * |b| elementwise. */
     private static Close.Result check(String what, Tensor actual, Tensor expected, double rtol, double atolRms, List<String> failures) {
         double[] b = expected.toDoubleArray();
         double ss = 0;

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** PyTorch's default initialisation (tiny_video_unet.md section 9), checked through its distributions. */
+/** PyTorch's default initialisation (docs/bench/tiny_video_unet.md §9), checked through its distributions. */
 class VideoUNetInitTest {
 
     /** fan_in of the conv/linear layer a parameter belongs to, from the weight's shape (hand rule: in * k * k). */

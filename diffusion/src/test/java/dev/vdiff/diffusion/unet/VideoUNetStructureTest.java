@@ -16,10 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Parameter names, order, shapes and counts against FORMAT.md 5.20 and tiny_video_unet.md section 5. */
+/** Parameter names, order, shapes and counts against docs/ORACLE.md §5.20 and docs/bench/tiny_video_unet.md §5. */
 class VideoUNetStructureTest {
 
-    /** The state dict of FORMAT.md 5.20 written out by hand from its module table: name -> shape. */
+    /** The state dict of docs/ORACLE.md §5.20 written out by hand from its module table: name -> shape. */
     private static List<Object[]> expected(int c, int ch0, int ch1, int groups, int classes, int tDim, int emb) {
         List<Object[]> l = new ArrayList<>();
         linear(l, "time_fc1", tDim, emb);
@@ -94,7 +94,7 @@ class VideoUNetStructureTest {
 
     @Test
     void perModuleCountsMatchTheBenchmarkTable() {
-        // tiny_video_unet.md section 5, column "count".
+        // docs/bench/tiny_video_unet.md §5, column "count".
         Map<String, Long> table = Map.ofEntries(Map.entry("time_fc1", 16_640L), Map.entry("time_fc2", 65_792L), Map.entry("label_emb", 2_816L),
             Map.entry("conv_in", 2_368L), Map.entry("enc0_res", 90_560L), Map.entry("down0", 36_928L), Map.entry("enc1_res", 263_040L),
             Map.entry("enc1_sattn", 66_304L), Map.entry("enc1_tattn", 66_304L), Map.entry("mid_res1", 328_576L), Map.entry("mid_sattn", 66_304L),
@@ -112,7 +112,7 @@ class VideoUNetStructureTest {
     void equalChannelsDropTheEncoderSkipConv() {
         VideoUNetConfig cfg = VideoUNetConfig.twoLevel(8, 4, 128, 128, 4, 32, 32, 1e-5, 10, 64, 256);
         VideoUNet net = new VideoUNet(cfg, DType.FLOAT64, Rng.seed(0));
-        // 117 minus skip.weight and skip.bias. (FORMAT.md 5.20 says "116 if ch0 = ch1", but a 1x1 conv is two
+        // 117 minus skip.weight and skip.bias. (docs/ORACLE.md §5.20 says "116 if ch0 = ch1", but a 1x1 conv is two
         // tensors; the hand-written state dict below, built from its own module table, has 115.)
         assertEquals(115, net.namedParameters().size());
         assertFalse(net.namedParameters().containsKey("enc1_res.skip.weight"));
@@ -121,7 +121,7 @@ class VideoUNetStructureTest {
 
     @Test
     void namesAndOrderMatchThePyTorchWeightFile() throws IOException {
-        // The suite writes safetensors members in PyTorch's parameter order (FORMAT.md 2.1).
+        // The suite writes safetensors members in PyTorch's parameter order (docs/ORACLE.md §2.1).
         @SuppressWarnings("unchecked")
         Map<String, Object> attrs = (Map<String, Object>) GoldenFiles.manifestCase(GoldenFiles.SUITE, "tiny_video_unet_01").get("attrs");
         Map<String, Tensor> file = GoldenFiles.safetensors(GoldenFiles.SUITE.resolve((String) attrs.get("weights_float64")));

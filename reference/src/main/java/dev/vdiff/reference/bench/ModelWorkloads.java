@@ -17,13 +17,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The three model-level benchmarks of {@code shared/bench/tiny_video_unet.md}: the benchmark UNet
+ * The three model-level benchmarks of {@code docs/bench/tiny_video_unet.md}: the benchmark UNet
  * (2,369,220 parameters) on x {@code [2, 8, 4, 32, 32]}, float32.
  */
 final class ModelWorkloads {
     private ModelWorkloads() {}
 
-    /** The spec's FLOP count of one forward pass (tiny_video_unet.md section 6). */
+    /** The spec's FLOP count of one forward pass (docs/bench/tiny_video_unet.md §6). */
     static final long FORWARD_FLOP = 28_421_586_944L;
     static final long PARAM_COUNT = 2_369_220L;
     static final int B = 2, F = 8, C = 4, H = 32, W = 32;
@@ -61,7 +61,7 @@ final class ModelWorkloads {
         @Override public double minSampleS(boolean q) { return 0; }
     }
 
-    /** Inputs of tiny_video_unet.md section 8: x, target standard normal; t in 0..999; y in 0..10. */
+    /** Inputs of docs/bench/tiny_video_unet.md §8: x, target standard normal; t in 0..999; y in 0..10. */
     record Inputs(VideoUNet model, Tensor x, Tensor t, Tensor y, Tensor target) {
         static Inputs make(long seed) {
             Rng rng = Rng.seed(seed);
@@ -106,7 +106,7 @@ final class ModelWorkloads {
     }
 
     /**
-     * 16 DDIM steps (eta 0) with classifier-free guidance 7.5 as tiny_video_unet.md section 7 defines them:
+     * 16 DDIM steps (eta 0) with classifier-free guidance 7.5 as docs/bench/tiny_video_unet.md §7 defines them:
      * t_k = 999 - 66k, two separate batch-2 passes per step (conditional [3, 7], null label [10, 10]),
      * eps = eps_u + 7.5 (eps_c - eps_u), x0 clamped to [-1, 1], alpha_bar_prev = 1 at the last step.
      */

@@ -41,16 +41,18 @@ public record DemoConfig(RunSpec run, SamplerSettings sampler, int evalPerClass,
     /** 16x16x8 moving shapes (5 classes: the shape), a 0.6M-parameter UNet, 1200 steps of 8 clips, DDIM 20 steps with guidance 3. */
     public static DemoConfig full() {
         DataSpec data = DataSpec.synthetic(8, 16, 16, 5, 0, 0.6, 1.2, 0.0, List.of(BackgroundKind.FLAT), true);
-        ModelSpec model = new ModelSpec(8, 3, 1, 32, 64, 4, 16, 5, 64, 128, false);
-        TrainConfig train = new TrainConfig(1200, 4, 1e-3, 50, 0.0, 1.0, 0.99, 0.1, 0, 100_000, 400, 1);
+        ModelSpec model = ModelSpec.defaults().withPatch(1);
+        TrainConfig train = TrainConfig.defaults().withSteps(1200).withBatchSize(4).withWarmupSteps(50).withEmaDecay(0.99).withTrainClips(100_000)
+            .withCheckpointEvery(400).withKeepCheckpoints(1);
         return new DemoConfig(new RunSpec(model, data, Objective.V, train), SamplerSettings.ddim(16, 2.0), 6, 256, 4, 6, 6, 360);
     }
 
     /** The same pipeline at toy size: a minute or less. */
     public static DemoConfig quick() {
         DataSpec data = DataSpec.synthetic(4, 8, 8, 5, 0, 0.4, 0.8, 0.0, List.of(BackgroundKind.FLAT), true);
-        ModelSpec model = new ModelSpec(4, 3, 1, 16, 32, 2, 8, 5, 32, 64, false);
-        TrainConfig train = new TrainConfig(60, 4, 2e-3, 10, 0.0, 1.0, 0.9, 0.1, 0, 10_000, 30, 1);
+        ModelSpec model = ModelSpec.defaults().withFrames(4).withPatch(1).withCh0(16).withCh1(32).withHeads(2).withGroups(8).withTDim(32).withEmbDim(64);
+        TrainConfig train = TrainConfig.defaults().withSteps(60).withBatchSize(4).withLr(2e-3).withWarmupSteps(10).withEmaDecay(0.9).withTrainClips(10_000)
+            .withCheckpointEvery(30).withKeepCheckpoints(1);
         return new DemoConfig(new RunSpec(model, data, Objective.V, train), SamplerSettings.ddim(8, 3.0), 4, 64, 2, 8, 4, 0);
     }
 

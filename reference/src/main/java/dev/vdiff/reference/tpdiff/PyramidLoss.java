@@ -1,6 +1,6 @@
 package dev.vdiff.reference.tpdiff;
 
-import dev.vdiff.reference.train.Batch;
+import dev.vdiff.reference.data.Batch;
 import dev.vdiff.reference.train.Denoiser;
 import dev.vdiff.reference.train.Objective;
 import dev.vdiff.reference.train.Trainer;

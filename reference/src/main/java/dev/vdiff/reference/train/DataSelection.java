@@ -1,5 +1,6 @@
 package dev.vdiff.reference.train;
 
+import dev.vdiff.reference.data.DataOrder;
 /**
  * Which clips make up the next batch. The default, {@link #IN_ORDER}, takes the next {@code B} clips of the
  * {@link DataOrder}; TQD's quality-based dropout (SPEC §2.3) instead skips candidates it rejects, so a batch of

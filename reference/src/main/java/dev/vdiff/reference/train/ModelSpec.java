@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The sizes of a run's video UNet (a two-level {@code VideoUNetConfig}, FORMAT.md 5.20 / tiny_video_unet.md),
+ * The sizes of a run's video UNet (a two-level {@code VideoUNetConfig}, docs/ORACLE.md §5.20 / docs/bench/tiny_video_unet.md),
  * saved in the run file so that sampling rebuilds the same network. {@link Models#build} makes the network.
  *
  * <p>{@code patch = p > 1} folds every {@code p x p} block of pixels into channels before the UNet and unfolds
@@ -30,6 +30,59 @@ public record ModelSpec(int frames, int channels, int patch, int ch0, int ch1, i
                         boolean temporal0) {
     public ModelSpec {
         if (patch < 1) throw new IllegalArgumentException("model: patch must be >= 1, got " + patch);
+    }
+
+    /**
+     * {@code vdiff train}'s network: 8 frames of RGB, 2x2 patches, 32/64 channels, 4 heads, 16 groups, 5 classes,
+     * embedding widths 64/128, temporal attention at half resolution only. Vary it with the withers, by name:
+     * {@code ModelSpec.defaults().withFrames(4).withCh0(8).withCh1(16)}.
+     */
+    public static ModelSpec defaults() {
+        return new ModelSpec(8, 3, 2, 32, 64, 4, 16, 5, 64, 128, false);
+    }
+
+    public ModelSpec withFrames(int v) {
+        return new ModelSpec(v, channels, patch, ch0, ch1, heads, groups, classes, tDim, embDim, temporal0);
+    }
+
+    public ModelSpec withChannels(int v) {
+        return new ModelSpec(frames, v, patch, ch0, ch1, heads, groups, classes, tDim, embDim, temporal0);
+    }
+
+    public ModelSpec withPatch(int v) {
+        return new ModelSpec(frames, channels, v, ch0, ch1, heads, groups, classes, tDim, embDim, temporal0);
+    }
+
+    public ModelSpec withCh0(int v) {
+        return new ModelSpec(frames, channels, patch, v, ch1, heads, groups, classes, tDim, embDim, temporal0);
+    }
+
+    public ModelSpec withCh1(int v) {
+        return new ModelSpec(frames, channels, patch, ch0, v, heads, groups, classes, tDim, embDim, temporal0);
+    }
+
+    public ModelSpec withHeads(int v) {
+        return new ModelSpec(frames, channels, patch, ch0, ch1, v, groups, classes, tDim, embDim, temporal0);
+    }
+
+    public ModelSpec withGroups(int v) {
+        return new ModelSpec(frames, channels, patch, ch0, ch1, heads, v, classes, tDim, embDim, temporal0);
+    }
+
+    public ModelSpec withClasses(int v) {
+        return new ModelSpec(frames, channels, patch, ch0, ch1, heads, groups, v, tDim, embDim, temporal0);
+    }
+
+    public ModelSpec withTDim(int v) {
+        return new ModelSpec(frames, channels, patch, ch0, ch1, heads, groups, classes, v, embDim, temporal0);
+    }
+
+    public ModelSpec withEmbDim(int v) {
+        return new ModelSpec(frames, channels, patch, ch0, ch1, heads, groups, classes, tDim, v, temporal0);
+    }
+
+    public ModelSpec withTemporal0(boolean v) {
+        return new ModelSpec(frames, channels, patch, ch0, ch1, heads, groups, classes, tDim, embDim, v);
     }
 
     public Map<String, Object> toJson() {

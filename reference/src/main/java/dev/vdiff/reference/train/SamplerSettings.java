@@ -10,7 +10,7 @@ import java.util.Locale;
  * @param steps          sampling steps (network evaluations per sample without guidance)
  * @param guidance       classifier-free guidance scale s in the Imagen form {@code e_u + s (e_c - e_u)}
  *                       (SPEC §1.4); 1 = no guidance (one pass per step)
- * @param eta            DDIM stochasticity (0 = deterministic)
+ * @param eta            DDIM stochasticity (0 = deterministic); must be 0 for the other samplers
  * @param clipX0         DDIM: clamp the predicted clean video to [-clipX0, clipX0] (pixel space: 1); infinity = off
  * @param lcmOriginSteps LCM: the distillation grid size O (SPEC §1.5; 50 in T2V-Turbo)
  * @param flowShift      flow Euler: the SD3 timestep shift (1 = none)
@@ -37,6 +37,7 @@ public record SamplerSettings(Kind kind, int steps, double guidance, double eta,
         if (steps < 1 || steps > 1000) throw new IllegalArgumentException("sampling steps must be in 1..1000, got " + steps);
         if (!(guidance >= 0) || !Double.isFinite(guidance)) throw new IllegalArgumentException("guidance scale must be >= 0, got " + guidance);
         if (!(eta >= 0) || !Double.isFinite(eta)) throw new IllegalArgumentException("eta must be >= 0, got " + eta);
+        if (eta != 0 && kind != Kind.DDIM) throw new IllegalArgumentException("eta applies to the ddim sampler only, not " + kind.cliName() + " (got eta " + eta + ")");
         if (!(clipX0 > 0)) throw new IllegalArgumentException("x0 clip must be > 0 (infinity = off), got " + clipX0);
         if (lcmOriginSteps < 1 || lcmOriginSteps > 1000) throw new IllegalArgumentException("LCM origin steps must be in 1..1000, got " + lcmOriginSteps);
         if (kind == Kind.LCM && steps > lcmOriginSteps) throw new IllegalArgumentException("LCM needs steps <= origin steps (" + lcmOriginSteps + "), got " + steps);

@@ -1,5 +1,6 @@
 package dev.vdiff.reference.train;
 
+import dev.vdiff.reference.data.Batch;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.random.Rng;
 

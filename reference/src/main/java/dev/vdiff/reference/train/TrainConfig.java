@@ -7,15 +7,23 @@ import java.util.Map;
 
 /**
  * The optimisation settings of a training run (what the model and the data are is decided elsewhere).
+ * {@link #defaults()} is the one source of the defaults: {@code vdiff train}'s options default to its values
+ * ({@code --help} shows them). Build variants with the withers, one named field at a time:
+ *
+ * <pre>{@code
+ * TrainConfig c = TrainConfig.defaults().withSteps(500).withBatchSize(4).withWarmupSteps(30).withEmaDecay(0.99);
+ * }</pre>
  *
  * @param steps           optimizer steps in total (default 2000)
  * @param batchSize       clips per step (default 8)
- * @param lr              peak AdamW learning rate (default 2e-4)
+ * @param lr              peak AdamW learning rate (default 1e-3: the small pixel-space UNets of this project
+ *                        train well with it; large latent models use about 1e-4)
  * @param warmupSteps     linear warm-up from 0 to {@code lr} over this many steps, then constant (default 100;
  *                        diffusers' {@code constant_with_warmup})
- * @param weightDecay     AdamW decoupled weight decay (default 0.01, PyTorch's)
+ * @param weightDecay     AdamW decoupled weight decay (default 0: none)
  * @param gradClip        clip the global gradient L2 norm to this; 0 = off (default 1.0)
- * @param emaDecay        decay of the parameter EMA used for sampling (default 0.999)
+ * @param emaDecay        decay of the parameter EMA used for sampling (default 0.995: an average over about the
+ *                        last 200 steps, suited to runs of a few thousand steps)
  * @param classDropout    probability that a clip's label is replaced by the null label, so the same network
  *                        learns the unconditional prediction for classifier-free guidance (Ho and Salimans
  *                        2022, Algorithm 1; default 0.1)
@@ -44,8 +52,48 @@ public record TrainConfig(long steps, int batchSize, double lr, long warmupSteps
         if (!e.isEmpty()) throw new IllegalArgumentException("invalid training settings: " + String.join("; ", e));
     }
 
+    /** The default of each field (compile-time constants, so that {@code vdiff train}'s option annotations can use them). */
+    public static final long DEFAULT_STEPS = 2000, DEFAULT_WARMUP_STEPS = 100, DEFAULT_SEED = 0, DEFAULT_CHECKPOINT_EVERY = 500;
+    public static final int DEFAULT_BATCH_SIZE = 8, DEFAULT_TRAIN_CLIPS = 4096, DEFAULT_KEEP_CHECKPOINTS = 2;
+    public static final double DEFAULT_LR = 1e-3, DEFAULT_WEIGHT_DECAY = 0.0, DEFAULT_GRAD_CLIP = 1.0, DEFAULT_EMA_DECAY = 0.995,
+        DEFAULT_CLASS_DROPOUT = 0.1;
+
+    /** The defaults of the field list above, and of {@code vdiff train}. */
     public static TrainConfig defaults() {
-        return new TrainConfig(2000, 8, 2e-4, 100, 0.01, 1.0, 0.999, 0.1, 0, 4096, 500, 2);
+        return new TrainConfig(DEFAULT_STEPS, DEFAULT_BATCH_SIZE, DEFAULT_LR, DEFAULT_WARMUP_STEPS, DEFAULT_WEIGHT_DECAY, DEFAULT_GRAD_CLIP,
+            DEFAULT_EMA_DECAY, DEFAULT_CLASS_DROPOUT, DEFAULT_SEED, DEFAULT_TRAIN_CLIPS, DEFAULT_CHECKPOINT_EVERY, DEFAULT_KEEP_CHECKPOINTS);
+    }
+
+    public TrainConfig withLr(double l) {
+        return new TrainConfig(steps, batchSize, l, warmupSteps, weightDecay, gradClip, emaDecay, classDropout, seed, trainClips, checkpointEvery, keepCheckpoints);
+    }
+
+    public TrainConfig withWarmupSteps(long w) {
+        return new TrainConfig(steps, batchSize, lr, w, weightDecay, gradClip, emaDecay, classDropout, seed, trainClips, checkpointEvery, keepCheckpoints);
+    }
+
+    public TrainConfig withWeightDecay(double wd) {
+        return new TrainConfig(steps, batchSize, lr, warmupSteps, wd, gradClip, emaDecay, classDropout, seed, trainClips, checkpointEvery, keepCheckpoints);
+    }
+
+    public TrainConfig withGradClip(double clip) {
+        return new TrainConfig(steps, batchSize, lr, warmupSteps, weightDecay, clip, emaDecay, classDropout, seed, trainClips, checkpointEvery, keepCheckpoints);
+    }
+
+    public TrainConfig withEmaDecay(double ema) {
+        return new TrainConfig(steps, batchSize, lr, warmupSteps, weightDecay, gradClip, ema, classDropout, seed, trainClips, checkpointEvery, keepCheckpoints);
+    }
+
+    public TrainConfig withClassDropout(double p) {
+        return new TrainConfig(steps, batchSize, lr, warmupSteps, weightDecay, gradClip, emaDecay, p, seed, trainClips, checkpointEvery, keepCheckpoints);
+    }
+
+    public TrainConfig withCheckpointEvery(long every) {
+        return new TrainConfig(steps, batchSize, lr, warmupSteps, weightDecay, gradClip, emaDecay, classDropout, seed, trainClips, every, keepCheckpoints);
+    }
+
+    public TrainConfig withKeepCheckpoints(int keep) {
+        return new TrainConfig(steps, batchSize, lr, warmupSteps, weightDecay, gradClip, emaDecay, classDropout, seed, trainClips, checkpointEvery, keep);
     }
 
     public TrainConfig withSteps(long s) {
@@ -56,24 +104,12 @@ public record TrainConfig(long steps, int batchSize, double lr, long warmupSteps
         return new TrainConfig(steps, b, lr, warmupSteps, weightDecay, gradClip, emaDecay, classDropout, seed, trainClips, checkpointEvery, keepCheckpoints);
     }
 
-    public TrainConfig withLr(double l, long warmup) {
-        return new TrainConfig(steps, batchSize, l, warmup, weightDecay, gradClip, emaDecay, classDropout, seed, trainClips, checkpointEvery, keepCheckpoints);
-    }
-
-    public TrainConfig withRegularisation(double wd, double clip, double ema, double dropout) {
-        return new TrainConfig(steps, batchSize, lr, warmupSteps, wd, clip, ema, dropout, seed, trainClips, checkpointEvery, keepCheckpoints);
-    }
-
     public TrainConfig withSeed(long s) {
         return new TrainConfig(steps, batchSize, lr, warmupSteps, weightDecay, gradClip, emaDecay, classDropout, s, trainClips, checkpointEvery, keepCheckpoints);
     }
 
     public TrainConfig withTrainClips(int n) {
         return new TrainConfig(steps, batchSize, lr, warmupSteps, weightDecay, gradClip, emaDecay, classDropout, seed, n, checkpointEvery, keepCheckpoints);
-    }
-
-    public TrainConfig withCheckpoints(long every, int keep) {
-        return new TrainConfig(steps, batchSize, lr, warmupSteps, weightDecay, gradClip, emaDecay, classDropout, seed, trainClips, every, keep);
     }
 
     /** As a JSON object (snake_case keys, the names of the checkpoint's {@code state.json}). */

@@ -1,5 +1,8 @@
 package dev.vdiff.reference.train;
 
+import dev.vdiff.reference.data.Batch;
+import dev.vdiff.reference.data.BatchLoader;
+import dev.vdiff.reference.data.DataOrder;
 import dev.vdiff.diffusion.NoiseSchedule;
 import dev.vdiff.reference.data.VideoDataset;
 import dev.vdiff.tensor.DType;

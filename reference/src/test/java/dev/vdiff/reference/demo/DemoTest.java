@@ -25,8 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DemoTest {
     static DemoConfig toy() {
         DataSpec data = DataSpec.synthetic(2, 8, 8, 2, 0, 0.4, 0.8, 0.0, List.of(BackgroundKind.FLAT), true);
-        ModelSpec model = new ModelSpec(2, 3, 2, 8, 16, 2, 4, 2, 16, 16, false);
-        TrainConfig train = new TrainConfig(4, 2, 3e-3, 1, 0.0, 1.0, 0.5, 0.1, 0, 50, 2, 1);
+        ModelSpec model = ModelSpec.defaults().withFrames(2).withCh0(8).withCh1(16).withHeads(2).withGroups(4).withClasses(2).withTDim(16).withEmbDim(16);
+        TrainConfig train = TrainConfig.defaults().withSteps(4).withBatchSize(2).withLr(3e-3).withWarmupSteps(1).withEmaDecay(0.5).withTrainClips(50)
+            .withCheckpointEvery(2).withKeepCheckpoints(1);
         return new DemoConfig(new RunSpec(model, data, Objective.EPSILON, train), SamplerSettings.ddim(2, 2.0), 2, 8, 1, 2, 4, 0);
     }
 

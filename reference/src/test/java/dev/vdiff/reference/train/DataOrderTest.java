@@ -1,5 +1,9 @@
 package dev.vdiff.reference.train;
 
+import dev.vdiff.reference.data.Batch;
+import dev.vdiff.reference.data.BatchLoader;
+import dev.vdiff.reference.data.DataOrder;
+
 import dev.vdiff.reference.data.SyntheticConfig;
 import dev.vdiff.reference.data.SyntheticVideos;
 import dev.vdiff.tensor.Parallel;

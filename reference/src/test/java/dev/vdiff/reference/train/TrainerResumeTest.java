@@ -29,8 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TrainerResumeTest {
     static final SyntheticVideos DATA = new SyntheticVideos(SyntheticConfig.defaults().withSeed(3).withSize(4, 8, 8).clean());
-    static final TrainConfig CFG = TrainConfig.defaults().withSteps(6).withBatchSize(3).withLr(3e-2, 2).withTrainClips(7)
-        .withRegularisation(0.01, 0.5, 0.9, 0.3).withSeed(11).withCheckpoints(2, 5);
+    static final TrainConfig CFG = TrainConfig.defaults().withSteps(6).withBatchSize(3).withLr(3e-2).withWarmupSteps(2).withTrainClips(7)
+        .withWeightDecay(0.01).withGradClip(0.5).withEmaDecay(0.9).withClassDropout(0.3).withSeed(11).withCheckpointEvery(2).withKeepCheckpoints(5);
 
     static Trainer trainer(long modelSeed, TrainConfig cfg) {
         TinyDenoiser model = new TinyDenoiser(3, 5, DType.FLOAT32, Rng.seed(modelSeed));
@@ -108,7 +108,7 @@ class TrainerResumeTest {
         Checkpoints ck = new Checkpoints(dir, 2);
         trainer(1, CFG).run(2, ck, null);
         Path latest = ck.latest().orElseThrow();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Checkpoints.load(latest, trainer(1, CFG.withLr(1e-3, 2))));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Checkpoints.load(latest, trainer(1, CFG.withLr(1e-3).withWarmupSteps(2))));
         assertTrue(e.getMessage().contains("lr 0.03 vs 0.001"), e.getMessage());
         Trainer longer = trainer(1, CFG.withSteps(10));
         Checkpoints.load(latest, longer);

@@ -3,7 +3,7 @@ package dev.vdiff.tensor.kernels;
 import dev.vdiff.tensor.Parallel;
 
 /**
- * Fused scaled dot-product attention, forward and backward (FORMAT.md §5.11), float32 and float64.
+ * Fused scaled dot-product attention, forward and backward (docs/ORACLE.md §5.11), float32 and float64.
  *
  * <p>Shape legend, per (batch b, head h) "pair": {@code Q [Sq, Dk]}, {@code K [Sk, Dk]}, {@code V [Sk, Dv]},
  * {@code O, dO [Sq, Dv]}, scores and probabilities {@code S, P [Sq, Sk]}. Feature axes are contiguous; where
@@ -19,7 +19,7 @@ import dev.vdiff.tensor.Parallel;
  *             dQ = dS K,    dK = dS^T Q
  * </pre>
  * Blocked entries get P = 0, so they contribute to nothing, forward or backward. A query row whose keys are
- * all blocked gets output 0 and gradient 0 (PyTorch gives NaN there; FORMAT.md excludes such rows).
+ * all blocked gets output 0 and gradient 0 (PyTorch gives NaN there; docs/ORACLE.md excludes such rows).
  *
  * <p>Pairs run in parallel and each writes only its own rows of O, lse, dQ, dK, dV, so results do not
  * depend on the thread count. Query rows are processed in blocks of {@link #queryBlock} rows so that the

@@ -3,7 +3,7 @@ package dev.vdiff.tensor.kernels;
 import dev.vdiff.tensor.Parallel;
 
 /**
- * GroupNorm forward and backward over flat arrays (FORMAT.md §5.7), float32 and float64.
+ * GroupNorm forward and backward over flat arrays (docs/ORACLE.md §5.7), float32 and float64.
  *
  * <p>Shape legend: {@code x, out, g (upstream), dx} are {@code [N, C, L]} with {@code L} the product of the
  * spatial sizes; the {@code C} channels form {@code G} groups of {@code CG = C/G} neighbouring channels, so

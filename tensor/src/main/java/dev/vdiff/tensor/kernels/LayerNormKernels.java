@@ -3,7 +3,7 @@ package dev.vdiff.tensor.kernels;
 import dev.vdiff.tensor.Parallel;
 
 /**
- * LayerNorm over the last axis (FORMAT.md §5.8), float32 and float64.
+ * LayerNorm over the last axis (docs/ORACLE.md §5.8), float32 and float64.
  *
  * <p>Shape legend: {@code x, out, g (upstream), dx} are {@code [R, D]} (all leading axes flattened into
  * {@code R} rows); {@code weight, bias [D]} (null: no affine); {@code mean, rstd [R]}. The formulas are those

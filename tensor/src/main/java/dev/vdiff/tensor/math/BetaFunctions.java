@@ -8,7 +8,7 @@ import dev.vdiff.tensor.Tensor;
  * The Beta function and the Beta(a, b) distribution: {@code ln B(a, b)}, the density, the regularized
  * incomplete beta function {@code I_x(a, b)} (the CDF) and its inverse (the quantile function).
  * TQD samples its timesteps from Beta laws (SPEC §2.2); the oracle op {@code beta_distribution}
- * (oracle FORMAT.md §5.16) checks these functions against SciPy.
+ * (docs/ORACLE.md §5.16) checks these functions against SciPy.
  *
  * <pre>{@code
  * BetaFunctions.logBeta(2, 3);                                  // ln(1/12) = -2.4849066497880004
@@ -29,9 +29,9 @@ import dev.vdiff.tensor.Tensor;
  * <p>Accuracy in float64 (tests compare with Apache Commons Statistics over a, b from 0.1 to 100 and
  * x from 1e-3 to 0.999): {@code logBeta} to about 1e-15 relative (absolute near its zeros), the density and
  * {@code I_x} to about 1e-13 relative, the inverse to a few ulps of its result. Float32 tensors are evaluated
- * in double from their float values (the parameters rounded to float first, as FORMAT.md §4 asks) and the
+ * in double from their float values (the parameters rounded to float first, as docs/ORACLE.md §4 asks) and the
  * result is rounded to float: these are scalar special functions, so "accumulating in higher precision"
- * (FORMAT.md §4) covers the whole evaluation.
+ * (docs/ORACLE.md §4) covers the whole evaluation.
  */
 public final class BetaFunctions {
     private BetaFunctions() {}
@@ -69,7 +69,7 @@ public final class BetaFunctions {
     }
 
     /**
-     * The Beta(a, b) density {@code x^(a-1) (1-x)^(b-1) / B(a, b)} (FORMAT.md §5.16), 0 outside [0, 1]; at
+     * The Beta(a, b) density {@code x^(a-1) (1-x)^(b-1) / B(a, b)} (docs/ORACLE.md §5.16), 0 outside [0, 1]; at
      * the end points it is the limit (infinite where the exponent is negative).
      */
     public static double pdf(double x, double a, double b) {
@@ -83,7 +83,7 @@ public final class BetaFunctions {
     }
 
     /**
-     * The regularized incomplete beta function {@code I_x(a, b)}, i.e. the Beta(a, b) CDF (FORMAT.md §5.16).
+     * The regularized incomplete beta function {@code I_x(a, b)}, i.e. the Beta(a, b) CDF (docs/ORACLE.md §5.16).
      *
      * <p>DLMF 8.17.22: {@code I_x(a, b) = x^a (1-x)^b / (a B(a, b)) * 1 / (1 + d_1 / (1 + d_2 / (1 + ...)))}, with
      * <pre>
@@ -130,7 +130,7 @@ public final class BetaFunctions {
 
     /**
      * The inverse of {@link #regularizedIncompleteBeta} in {@code x}: the {@code y} in [0, 1] with
-     * {@code I_y(a, b) = p}, i.e. the Beta(a, b) quantile (scipy's {@code ppf}; FORMAT.md §5.16).
+     * {@code I_y(a, b) = p}, i.e. the Beta(a, b) quantile (scipy's {@code ppf}; docs/ORACLE.md §5.16).
      *
      * <p>Halley's method on {@code I_y - p} (the derivative is the density, and {@code pdf'/pdf =
      * (a-1)/y - (b-1)/(1-y)}), safeguarded by a bracket that every evaluation shrinks: a step leaving the

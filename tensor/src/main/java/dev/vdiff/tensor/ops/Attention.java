@@ -12,7 +12,7 @@ import dev.vdiff.tensor.kernels.AttentionKernels.Rows;
 import java.util.function.Consumer;
 
 /**
- * Softmax attention without projections (FORMAT.md §5.11): {@code softmax(q k^T / sqrt(Dk)) v}, fused into
+ * Softmax attention without projections (docs/ORACLE.md §5.11): {@code softmax(q k^T / sqrt(Dk)) v}, fused into
  * one kernel forward and one backward (see {@link AttentionKernels}).
  *
  * <pre>{@code

@@ -6,7 +6,7 @@ import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.autograd.Autograd;
 
 /**
- * Embedding tables and the two fixed sinusoidal embeddings of the video UNet (FORMAT.md 5.20).
+ * Embedding tables and the two fixed sinusoidal embeddings of the video UNet (docs/ORACLE.md §5.20).
  *
  * <pre>{@code
  * Tensor table = Tensor.of(new double[] {0, 0, 1, 1, 2, 2}, 3, 2);       // V = 3 rows of D = 2
@@ -18,7 +18,7 @@ import dev.vdiff.tensor.autograd.Autograd;
  *
  * <p>Float32 mode computes the sinusoids the way PyTorch's float32 model does: the frequencies and the
  * angles {@code t * w_i} are float32 numbers (so for t near 1000 the angle carries an error of ~6e-5, which
- * FORMAT.md 5.20 accepts), and only sin/cos of that float32 angle are evaluated in double and rounded.
+ * docs/ORACLE.md §5.20 accepts), and only sin/cos of that float32 angle are evaluated in double and rounded.
  */
 public final class Embeddings {
     private Embeddings() {}

@@ -10,7 +10,7 @@ import java.util.Arrays;
 
 /**
  * Mean regression losses of a prediction against a target of the same shape, as 0-d tensors, with
- * gradients for both (FORMAT.md 5.14 and 5.15).
+ * gradients for both (docs/ORACLE.md §5.14 and 5.15).
  *
  * <pre>{@code
  * Tensor pred = Tensor.of(new double[] {1, 2, 3}, 3), target = Tensor.of(new double[] {1, 0, 0}, 3);
@@ -44,7 +44,7 @@ public final class Losses {
         Tensor a = input.detach().contiguous(), b = target.detach().contiguous();   // plain data, no graph
         int n = a.numel();
         boolean f32 = a.dtype() == DType.FLOAT32;
-        // float32 mode: the attribute c enters the arithmetic as a float32 number (FORMAT.md section 4)
+        // float32 mode: the attribute c enters the arithmetic as a float32 number (docs/ORACLE.md §4)
         double c = huberC < 0 ? -1 : f32 ? (float) huberC : huberC;
         double sum;
         if (f32) sum = huberC < 0 ? LossKernels.squaredErrorSum(a.floats(), b.floats(), n) : LossKernels.pseudoHuberSum(a.floats(), b.floats(), n, c);

@@ -9,7 +9,7 @@ import dev.vdiff.tensor.kernels.LayerNormKernels;
 import dev.vdiff.tensor.kernels.Sums;
 
 /**
- * GroupNorm and LayerNorm (FORMAT.md §5.7, §5.8), with hand-written fused backward passes.
+ * GroupNorm and LayerNorm (docs/ORACLE.md §5.7, §5.8), with hand-written fused backward passes.
  *
  * <pre>{@code
  * Tensor x = Tensor.of(new double[] {1, 3, 10, 30}, 1, 2, 2);   // [N=1, C=2, L=2]

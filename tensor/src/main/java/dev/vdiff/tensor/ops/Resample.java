@@ -7,7 +7,7 @@ import dev.vdiff.tensor.autograd.Autograd;
 import dev.vdiff.tensor.kernels.ResampleKernels;
 
 /**
- * Nearest-neighbour upsampling and average pooling of {@code [N, C, H, W]} images (FORMAT.md 5.12, 5.13).
+ * Nearest-neighbour upsampling and average pooling of {@code [N, C, H, W]} images (docs/ORACLE.md §5.12, 5.13).
  *
  * <pre>{@code
  * Tensor x = Tensor.of(new double[] {1, 2, 3, 4}, 1, 1, 2, 2);

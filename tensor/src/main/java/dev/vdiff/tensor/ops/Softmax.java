@@ -7,7 +7,7 @@ import dev.vdiff.tensor.autograd.Autograd;
 import dev.vdiff.tensor.kernels.SoftmaxKernels;
 
 /**
- * Softmax and log-softmax along one axis, with the maximum subtracted first (FORMAT.md 5.9).
+ * Softmax and log-softmax along one axis, with the maximum subtracted first (docs/ORACLE.md §5.9).
  *
  * <pre>{@code
  * Tensor x = Tensor.of(new double[] {1000, 1000, 0, Math.log(3)}, 2, 2);

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The golden case suite in {@code verification/golden/public} (FORMAT.md §1-3) for tensor tests: the manifest
+ * The golden case suite in {@code verification/golden/public} (docs/ORACLE.md §1-3) for tensor tests: the manifest
  * read with {@link Json}, the arrays with {@link Npy} (the project's own readers, themselves tested in
  * {@code dev.vdiff.tensor.io}). Manifest numbers are {@code Long} or {@code Double}: read them as {@code Number}.
  */

@@ -53,7 +53,7 @@ class SafetensorsTest {
         }
     }
 
-    /** FORMAT.md: the F32 file holds the same (float32-exact) values as the F64 file. */
+    /** docs/ORACLE.md: the F32 file holds the same (float32-exact) values as the F64 file. */
     @Test
     void goldenFloat32WeightsEqualTheFloat64Ones() throws Exception {
         Map<?, ?> files = goldenFiles();

@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The oracle cases of one op (format: shared {@code oracle/FORMAT.md}, read by
+ * The oracle cases of one op (format: shared {@code docs/ORACLE.md}, read by
  * {@link dev.vdiff.tensor.golden.GoldenCases}) with every tensor loaded, plus the evaluation rule of
- * FORMAT.md section 4 for one case.
+ * docs/ORACLE.md §4 for one case.
  */
 final class GoldenCases {
     private GoldenCases() {}

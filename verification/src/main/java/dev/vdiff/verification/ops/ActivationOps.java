@@ -6,7 +6,7 @@ import dev.vdiff.verification.OpEvaluator.Evaluation;
 import dev.vdiff.verification.OpRegistry;
 
 /**
- * Elementwise activations {@code silu, gelu, gelu_tanh} (oracle FORMAT.md §5.10) and {@code softmax,
+ * Elementwise activations {@code silu, gelu, gelu_tanh} (docs/ORACLE.md §5.10) and {@code softmax,
  * log_softmax} along attr {@code axis} (§5.9).
  */
 public final class ActivationOps {

@@ -4,7 +4,7 @@ import dev.vdiff.tensor.ops.Arithmetic;
 import dev.vdiff.verification.OpEvaluator.Evaluation;
 import dev.vdiff.verification.OpRegistry;
 
-/** {@code add, sub, mul, div} (oracle FORMAT.md §5.1): inputs {@code a}, {@code b} with NumPy broadcasting. */
+/** {@code add, sub, mul, div} (docs/ORACLE.md §5.1): inputs {@code a}, {@code b} with NumPy broadcasting. */
 public final class ArithmeticOps {
     private ArithmeticOps() {}
 

@@ -4,7 +4,7 @@ import dev.vdiff.tensor.ops.Attention;
 import dev.vdiff.verification.OpEvaluator.Evaluation;
 import dev.vdiff.verification.OpRegistry;
 
-/** {@code scaled_dot_product_attention} (oracle FORMAT.md §5.11): q, k, v and an optional int64 mask (0 = blocked). */
+/** {@code scaled_dot_product_attention} (docs/ORACLE.md §5.11): q, k, v and an optional int64 mask (0 = blocked). */
 public final class AttentionOps {
     private AttentionOps() {}
 

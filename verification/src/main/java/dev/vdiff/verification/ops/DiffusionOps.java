@@ -10,7 +10,7 @@ import dev.vdiff.verification.OpEvaluator.Evaluation;
 import dev.vdiff.verification.OpRegistry;
 
 /**
- * The sampler numerics of oracle FORMAT.md §5.17-5.19: {@code ddpm_schedule}, {@code ddim_step} and
+ * The sampler numerics of docs/ORACLE.md §5.17-5.19: {@code ddpm_schedule}, {@code ddim_step} and
  * {@code lcm_boundary}, by the {@code dev.vdiff.diffusion} classes.
  */
 public final class DiffusionOps {

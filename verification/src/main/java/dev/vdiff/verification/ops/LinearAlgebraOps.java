@@ -6,7 +6,7 @@ import dev.vdiff.verification.OpEvaluator.Evaluation;
 import dev.vdiff.verification.OpRegistry;
 
 /**
- * The GEMM-based ops: {@code matmul} (oracle FORMAT.md §5.3), {@code linear} with an optional bias (§5.4),
+ * The GEMM-based ops: {@code matmul} (docs/ORACLE.md §5.3), {@code linear} with an optional bias (§5.4),
  * and {@code conv2d}, {@code conv3d} with attrs {@code stride}, {@code padding} and an optional bias (§5.5, §5.6).
  */
 public final class LinearAlgebraOps {

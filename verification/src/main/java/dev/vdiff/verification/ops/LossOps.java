@@ -5,7 +5,7 @@ import dev.vdiff.verification.OpEvaluator.Context;
 import dev.vdiff.verification.OpEvaluator.Evaluation;
 import dev.vdiff.verification.OpRegistry;
 
-/** {@code mse_loss} (oracle FORMAT.md §5.14) and {@code pseudo_huber_loss} with attr {@code c} (§5.15), both mean-reduced. */
+/** {@code mse_loss} (docs/ORACLE.md §5.14) and {@code pseudo_huber_loss} with attr {@code c} (§5.15), both mean-reduced. */
 public final class LossOps {
     private LossOps() {}
 

@@ -5,7 +5,7 @@ import dev.vdiff.verification.OpEvaluator.Evaluation;
 import dev.vdiff.verification.OpRegistry;
 
 /**
- * {@code group_norm} with attrs {@code num_groups}, {@code eps} (oracle FORMAT.md §5.7) and {@code layer_norm}
+ * {@code group_norm} with attrs {@code num_groups}, {@code eps} (docs/ORACLE.md §5.7) and {@code layer_norm}
  * with attr {@code eps} (§5.8); the affine {@code weight} and {@code bias} are optional inputs.
  */
 public final class NormalizationOps {

@@ -4,7 +4,7 @@ import dev.vdiff.tensor.ops.Reductions;
 import dev.vdiff.verification.OpEvaluator.Evaluation;
 import dev.vdiff.verification.OpRegistry;
 
-/** {@code sum, mean} (oracle FORMAT.md §5.2): attrs {@code axes} (null = all, negative from the end) and {@code keepdim}. */
+/** {@code sum, mean} (docs/ORACLE.md §5.2): attrs {@code axes} (null = all, negative from the end) and {@code keepdim}. */
 public final class ReductionOps {
     private ReductionOps() {}
 

@@ -8,7 +8,7 @@ import dev.vdiff.verification.OpRegistry;
 import java.util.Arrays;
 
 /**
- * {@code upsample_nearest2d} with attr {@code scale_factor} (oracle FORMAT.md §5.12) and {@code avg_pool2d}
+ * {@code upsample_nearest2d} with attr {@code scale_factor} (docs/ORACLE.md §5.12) and {@code avg_pool2d}
  * with attrs {@code kernel_size} and {@code stride}, no padding (§5.13).
  */
 public final class ResampleOps {

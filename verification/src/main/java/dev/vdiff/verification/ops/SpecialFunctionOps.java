@@ -7,7 +7,7 @@ import dev.vdiff.verification.OpEvaluator.Evaluation;
 import dev.vdiff.verification.OpRegistry;
 
 /**
- * {@code beta_distribution} (oracle FORMAT.md §5.16): the Beta(a, b) density and CDF at {@code x} and the
+ * {@code beta_distribution} (docs/ORACLE.md §5.16): the Beta(a, b) density and CDF at {@code x} and the
  * quantile at {@code q}, by {@link BetaFunctions}.
  */
 public final class SpecialFunctionOps {

@@ -14,7 +14,7 @@ import java.io.IOException;
 import java.util.Map;
 
 /**
- * {@code tiny_video_unet} (oracle FORMAT.md §5.20): the whole pseudo-3D video UNet, built with the case's
+ * {@code tiny_video_unet} (docs/ORACLE.md §5.20): the whole pseudo-3D video UNet, built with the case's
  * sizes ({@code F, C, ch0, ch1, heads, head_dim, groups, gn_eps, num_classes, t_dim, emb_dim}; {@code B, H, W}
  * come from {@code x}) and loaded from the case's weight file of the evaluation precision
  * ({@code weights_float64} or {@code weights_float32}). Output {@code out}; the model's parameters are handed

@@ -1,5 +1,6 @@
 package dev.vdiff.reference.tpdiff.experiment;
 
+import dev.vdiff.reference.bench.PairedTimes;
 import dev.vdiff.reference.data.AtomicFiles;
 import dev.vdiff.reference.train.LossChart;
 import org.knowm.xchart.BitmapEncoder;

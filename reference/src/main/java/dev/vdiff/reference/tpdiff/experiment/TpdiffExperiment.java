@@ -1,5 +1,8 @@
 package dev.vdiff.reference.tpdiff.experiment;
 
+import dev.vdiff.reference.bench.MachineLoad;
+import dev.vdiff.reference.bench.PairedTimes;
+import dev.vdiff.reference.data.PrerenderedVideos;
 import dev.vdiff.reference.data.VideoDataset;
 import dev.vdiff.reference.eval.SampleQuality;
 import dev.vdiff.reference.tpdiff.PyramidLoss;

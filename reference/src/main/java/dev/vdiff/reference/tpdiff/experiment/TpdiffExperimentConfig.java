@@ -48,23 +48,25 @@ public record TpdiffExperimentConfig(RunSpec run, PyramidConfig pyramid, int sam
     /** 15 to 20 minutes on two shared cores: 16 frames of 16x16, a 0.6M-parameter UNet, 500 steps of 4 clips per arm, 24 sampling steps. */
     public static TpdiffExperimentConfig full(Objective objective) {
         DataSpec data = DataSpec.synthetic(16, 16, 16, 5, 0, 0.5, 1.0, 0.0, List.of(BackgroundKind.FLAT), true);
-        ModelSpec model = new ModelSpec(16, 3, 1, 32, 64, 4, 16, 5, 64, 128, false);
-        TrainConfig train = new TrainConfig(500, 4, 1e-3, 30, 0.0, 1.0, 0.99, 0.1, 0, 512, 0, 1);
+        ModelSpec model = ModelSpec.defaults().withFrames(16).withPatch(1);
+        TrainConfig train = TrainConfig.defaults().withSteps(500).withBatchSize(4).withWarmupSteps(30).withEmaDecay(0.99).withTrainClips(512)
+            .withCheckpointEvery(0).withKeepCheckpoints(1);
         return of(new RunSpec(model, data, objective, train), 24, 2.0, 512, 4, 128, 5, 5, 2);
     }
 
     /** About four minutes on two shared cores: the same network and data, 100 steps per arm (too few to learn the shapes), 12 sampling steps, fewer clips. */
     public static TpdiffExperimentConfig quick(Objective objective) {
         TpdiffExperimentConfig f = full(objective);
-        RunSpec run = f.run().withTrain(f.run().train().withSteps(100).withLr(1e-3, 10).withTrainClips(200));
+        RunSpec run = f.run().withTrain(f.run().train().withSteps(100).withLr(1e-3).withWarmupSteps(10).withTrainClips(200));
         return of(run, 12, 2.0, 200, 2, 64, 5, 5, 1);
     }
 
     /** Seconds, for tests: 4 frames of 8x8, a tiny UNet, a few steps. */
     public static TpdiffExperimentConfig toy(Objective objective) {
         DataSpec data = DataSpec.synthetic(4, 8, 8, 2, 0, 0.4, 0.8, 0.0, List.of(BackgroundKind.FLAT), true);
-        ModelSpec model = new ModelSpec(4, 3, 2, 8, 16, 2, 4, 2, 16, 16, false);
-        TrainConfig train = new TrainConfig(4, 2, 3e-3, 1, 0.0, 1.0, 0.9, 0.1, 0, 8, 0, 1);
+        ModelSpec model = ModelSpec.defaults().withFrames(4).withCh0(8).withCh1(16).withHeads(2).withGroups(4).withClasses(2).withTDim(16).withEmbDim(16);
+        TrainConfig train = TrainConfig.defaults().withSteps(4).withBatchSize(2).withLr(3e-3).withWarmupSteps(1).withEmaDecay(0.9).withTrainClips(8)
+            .withCheckpointEvery(0).withKeepCheckpoints(1);
         return of(new RunSpec(model, data, objective, train), 3, 2.0, 8, 2, 4, 2, 1, 1);
     }
 

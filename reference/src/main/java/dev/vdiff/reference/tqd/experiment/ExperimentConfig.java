@@ -65,7 +65,8 @@ public record ExperimentConfig(int frames, int size, int imbalanced, List<String
     }
 
     static ModelSpec unet(int frames, int ch0, int ch1, int groups, int emb) {
-        return new ModelSpec(frames, 3, 1, ch0, ch1, 2, groups, CLASSES, Math.max(16, emb / 2), emb, false);
+        return ModelSpec.defaults().withFrames(frames).withPatch(1).withCh0(ch0).withCh1(ch1).withHeads(2)
+            .withGroups(groups).withClasses(CLASSES).withTDim(Math.max(16, emb / 2)).withEmbDim(emb);
     }
 
     public ExperimentConfig withSteps(long s) {

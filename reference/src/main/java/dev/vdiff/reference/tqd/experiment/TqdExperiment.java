@@ -121,7 +121,8 @@ public final class TqdExperiment {
 
     private static ArmRun train(ExperimentConfig cfg, NoiseSchedule schedule, RegimeData data, ClipScores scores, String arm, int seed, String tag,
                                 ProgressBar bar, HeldOutLoss lossEval, SampleQuality quality, long[] sampleLabels) throws IOException {
-        TrainConfig tc = new TrainConfig(cfg.steps(), cfg.batch(), cfg.lr(), cfg.warmup(), 0.0, 1.0, cfg.emaDecay(), 0.1, seed, (int) data.size(), 0, 1);
+        TrainConfig tc = TrainConfig.defaults().withSteps(cfg.steps()).withBatchSize(cfg.batch()).withLr(cfg.lr()).withWarmupSteps(cfg.warmup())
+            .withEmaDecay(cfg.emaDecay()).withSeed(seed).withTrainClips((int) data.size()).withCheckpointEvery(0).withKeepCheckpoints(1);
         Denoiser model = Models.build(cfg.model(), DType.FLOAT32, Rng.seed(seed).split(Trainer.MODEL_INIT));
         TimestepSettings s = settings(arm, cfg);
         Trainer trainer = new Trainer(model, data, tc, OBJECTIVE, schedule, TqdTraining.sampler(s, scores, OBJECTIVE, schedule.numTrainTimesteps()));

@@ -1,7 +1,7 @@
 package dev.vdiff.reference.tqd.train;
 
 import dev.vdiff.reference.tqd.QualityDropout;
-import dev.vdiff.reference.train.DataOrder;
+import dev.vdiff.reference.data.DataOrder;
 import dev.vdiff.reference.train.DataSelection;
 
 /**

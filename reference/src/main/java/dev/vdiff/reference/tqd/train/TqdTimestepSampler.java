@@ -3,7 +3,7 @@ package dev.vdiff.reference.tqd.train;
 import dev.vdiff.reference.tqd.TimestepMapping;
 import dev.vdiff.reference.tqd.TqdConfig;
 import dev.vdiff.reference.tqd.TqdTimesteps;
-import dev.vdiff.reference.train.Batch;
+import dev.vdiff.reference.data.Batch;
 import dev.vdiff.reference.train.TimestepSampler;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.random.Rng;

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TimestepSettingsRunTest {
     static RunSpec run(TimestepSettings s) {
         DataSpec d = DataSpec.synthetic(4, 8, 8, 5, 0, 0.5, 1, 0, List.of(), false);
-        ModelSpec m = new ModelSpec(4, 3, 1, 8, 16, 2, 4, 5, 16, 16, false);
+        ModelSpec m = ModelSpec.defaults().withFrames(4).withPatch(1).withCh0(8).withCh1(16).withHeads(2).withGroups(4).withTDim(16).withEmbDim(16);
         return s.into(new RunSpec(m, d, Objective.V, TrainConfig.defaults()));
     }
 

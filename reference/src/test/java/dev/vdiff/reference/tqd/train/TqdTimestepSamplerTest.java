@@ -2,7 +2,7 @@ package dev.vdiff.reference.tqd.train;
 
 import dev.vdiff.reference.tqd.TimestepMapping;
 import dev.vdiff.reference.tqd.TqdConfig;
-import dev.vdiff.reference.train.Batch;
+import dev.vdiff.reference.data.Batch;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.random.Rng;
 import org.apache.commons.statistics.distribution.BetaDistribution;

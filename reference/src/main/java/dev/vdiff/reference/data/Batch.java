@@ -1,6 +1,5 @@
-package dev.vdiff.reference.train;
+package dev.vdiff.reference.data;
 
-import dev.vdiff.reference.data.Clip;
 import dev.vdiff.tensor.Tensor;
 
 import java.util.List;

@@ -1,7 +1,5 @@
-package dev.vdiff.reference.train;
+package dev.vdiff.reference.data;
 
-import dev.vdiff.reference.data.Clip;
-import dev.vdiff.reference.data.VideoDataset;
 import dev.vdiff.tensor.Parallel;
 import dev.vdiff.tensor.Tensor;
 
@@ -54,7 +52,7 @@ public final class BatchLoader {
         return load(indices, position);
     }
 
-    /** The batch of the given data-set indices (chosen by a {@link DataSelection}), first at data position {@code position}. */
+    /** The batch of the given data-set indices (chosen by a {@code DataSelection} of the trainer), first at data position {@code position}. */
     public Batch load(long[] indices, long position) {
         Clip[] clips = new Clip[indices.length];
         Parallel.forRange(indices.length, 1, (lo, hi) -> {

@@ -1,4 +1,4 @@
-package dev.vdiff.reference.tpdiff.experiment;
+package dev.vdiff.reference.bench;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,46 +9,46 @@ import java.util.List;
  * the load of a shared machine falls on both alike. The ratio of the means is the speed-up; its spread is
  * estimated from the per-pair ratios.
  */
-final class PairedTimes {
+public final class PairedTimes {
     private final List<Double> vanilla = new ArrayList<>(), pyramid = new ArrayList<>();
 
     /** Whether measurement {@code i} runs the pyramid arm first (ABBA order: no arm always runs right after a GC or the other's caches). */
-    static boolean pyramidFirst(long i) {
+    public static boolean pyramidFirst(long i) {
         return i % 2 == 1;
     }
 
-    void add(double vanillaMs, double pyramidMs) {
+    public void add(double vanillaMs, double pyramidMs) {
         vanilla.add(vanillaMs);
         pyramid.add(pyramidMs);
     }
 
-    int count() {
+    public int count() {
         return vanilla.size();
     }
 
-    double vanillaMean() {
+    public double vanillaMean() {
         return mean(vanilla);
     }
 
-    double pyramidMean() {
+    public double pyramidMean() {
         return mean(pyramid);
     }
 
-    double vanillaMedian() {
+    public double vanillaMedian() {
         return median(vanilla);
     }
 
-    double pyramidMedian() {
+    public double pyramidMedian() {
         return median(pyramid);
     }
 
     /** {@code mean(vanilla) / mean(pyramid)}. */
-    double speedup() {
+    public double speedup() {
         return vanillaMean() / pyramidMean();
     }
 
     /** The median of the per-pair ratios {@code vanilla_i / pyramid_i} (robust to a single slow outlier). */
-    double medianPairRatio() {
+    public double medianPairRatio() {
         List<Double> r = new ArrayList<>();
         for (int i = 0; i < vanilla.size(); i++) r.add(vanilla.get(i) / pyramid.get(i));
         return median(r);

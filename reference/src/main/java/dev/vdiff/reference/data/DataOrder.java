@@ -1,4 +1,4 @@
-package dev.vdiff.reference.train;
+package dev.vdiff.reference.data;
 
 import dev.vdiff.tensor.random.Rng;
 

@@ -1,4 +1,4 @@
-package dev.vdiff.reference.tpdiff.experiment;
+package dev.vdiff.reference.bench;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -6,11 +6,11 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /** The machine's load, for the report: timings on a shared machine are only comparable as interleaved ratios. */
-final class MachineLoad {
+public final class MachineLoad {
     private MachineLoad() {}
 
     /** {@code "load average 3.1, 2.9, 2.5 on 2 cores"} (from /proc/loadavg where it exists). */
-    static String describe() {
+    public static String describe() {
         int cores = Runtime.getRuntime().availableProcessors();
         try {
             Path p = Path.of("/proc/loadavg");

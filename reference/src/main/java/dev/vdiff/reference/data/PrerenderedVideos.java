@@ -1,7 +1,5 @@
-package dev.vdiff.reference.tpdiff.experiment;
+package dev.vdiff.reference.data;
 
-import dev.vdiff.reference.data.Clip;
-import dev.vdiff.reference.data.VideoDataset;
 import dev.vdiff.tensor.Parallel;
 
 /**
@@ -10,11 +8,11 @@ import dev.vdiff.tensor.Parallel;
  * drawing shapes, which is the same for both arms and would dilute the measured ratio. Rendering first makes a
  * step's time the training work only (as with a real, cached or preloaded data set).
  */
-final class PrerenderedVideos implements VideoDataset {
+public final class PrerenderedVideos implements VideoDataset {
     private final Clip[] clips;
     private final int frames, height, width;
 
-    PrerenderedVideos(VideoDataset source, int n) {
+    public PrerenderedVideos(VideoDataset source, int n) {
         if (n < 1 || n > source.size()) throw new IllegalArgumentException("PrerenderedVideos: need 1.." + source.size() + " clips, got " + n);
         clips = new Clip[n];
         Parallel.forRange(n, 1, (lo, hi) -> {
