@@ -14,12 +14,18 @@ import java.util.Locale;
  * TPDiff's ops of the papers suite (oracle/papers PAPERS.md §3.8-3.10), each computed by the project's own
  * classes with the options the case's attrs name: {@code tpdiff_renoise} by {@link Renoise},
  * {@code tpdiff_stage_schedule} by {@link PyramidStages}, {@code tpdiff_flow_stage_target} by {@link StagePath}.
- * Layout: the suite's videos are {@code [B, C, F, H, W]}, so the frame axis is 2.
+ * Layout: the suite's videos are {@code [B, C, F, H, W]}; vdiff's one video layout is {@code [B, F, C, H, W]}
+ * (docs/ARCHITECTURE.md), so inputs are permuted on the way in and outputs on the way out (the edge).
  */
 public final class TpdiffOps implements OpFamily {
 
-    /** The frame axis of the suite's {@code [B, C, F, H, W]} videos. */
-    private static final int FRAME_AXIS = PyramidConfig.FRAME_AXIS_BCFHW;
+    /** The frame axis of vdiff's {@code [B, F, C, H, W]} videos. */
+    private static final int FRAME_AXIS = PyramidConfig.FRAME_AXIS_BFCHW;
+
+    /** {@code [B, C, F, H, W] <-> [B, F, C, H, W]}: swapping axes 1 and 2 is its own inverse. */
+    private static Tensor swapFramesAndChannels(Tensor video) {
+        return video.permute(0, 2, 1, 3, 4);
+    }
 
     @Override
     public void register(OpRegistry r) {
@@ -27,7 +33,8 @@ public final class TpdiffOps implements OpFamily {
             Attrs at = ctx.attrs();
             Renoise.Jump jump = Renoise.jumpIntoStart(at.real("gamma_start"), at.real("sigma_start"), normalisation(at.string("form")),
                 PyramidConfig.RenoiseCoefficient.RATIO);
-            Tensor out = Renoise.applyWithNoise(ctx.input("x"), jump, FRAME_AXIS, ctx.input("z"));
+            Tensor out = swapFramesAndChannels(Renoise.applyWithNoise(swapFramesAndChannels(ctx.input("x")), jump, FRAME_AXIS,
+                swapFramesAndChannels(ctx.input("z"))));
             return Evaluation.of("out", out, "c", Tensor.scalar(ctx.dtype(), jump.c()), "alpha", Tensor.scalar(ctx.dtype(), jump.alpha()));
         });
         r.register("tpdiff_stage_schedule", ctx -> {
@@ -56,12 +63,13 @@ public final class TpdiffOps implements OpFamily {
                 .withNoiseDownsampling(downsampling(at.string("noise_down"), true)).stages();
             checkTime(ctx.oracleCase().id(), "start_time", at.real("start_time"), stages.start(k));
             checkTime(ctx.oracleCase().id(), "end_time", at.real("end_time"), stages.end(k));
-            Tensor epsK = StagePath.stageNoise(stages, k, ctx.input("eps"));
-            StagePath.Endpoints p = StagePath.endpoints(stages, k, ctx.input("x0"), epsK);
+            Tensor epsK = StagePath.stageNoise(stages, k, swapFramesAndChannels(ctx.input("eps")));
+            StagePath.Endpoints p = StagePath.endpoints(stages, k, swapFramesAndChannels(ctx.input("x0")), epsK);
             double[] local = ctx.input("t_prime").toDoubleArray();
             double[] t = new double[local.length];
             for (int b = 0; b < t.length; b++) t[b] = stages.time(k, local[b]);
-            return Evaluation.of("x_t", StagePath.flowPoint(p, local), "v_target", StagePath.flowTarget(p), "t", vector(t, ctx.dtype()));
+            return Evaluation.of("x_t", swapFramesAndChannels(StagePath.flowPoint(p, local)), "v_target", swapFramesAndChannels(StagePath.flowTarget(p)),
+                "t", vector(t, ctx.dtype()));
         });
     }
 
