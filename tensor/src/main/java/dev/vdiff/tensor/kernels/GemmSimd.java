@@ -18,59 +18,75 @@ final class GemmSimd {
     private GemmSimd() {}
 
     static MicroKernel.F floatKernel() {
-        startWarmUp();
         return new FloatTile();
     }
 
     static MicroKernel.D doubleKernel() {
-        startWarmUp();
         return new DoubleTile();
     }
 
-    private static volatile boolean compiled;
-    private static boolean warming;
+    /*
+     * Warm-up on the caller's thread, no thread of its own. Below C2 the Vector API is not intrinsified (every
+     * operation allocates and loops over lanes): these kernels are then some 500 times slower than compiled,
+     * and slower than the scalar kernel. C2 compiles a method only after it has been called (and looped) often
+     * enough. So until a kernel is compiled, each product runs the scalar kernel (same bits) and, before that,
+     * a few calls of the vector kernel on a tiny problem ("warm steps"), timing them; once a call is as fast as
+     * only compiled code can be, the products switch to the vector kernel. The warm steps cost a few hundred
+     * microseconds per product for the first few dozen products, and stop for good after WARM_BUDGET_NS in
+     * all (e.g. under -XX:TieredStopAtLevel=1, where C2 never compiles them: products then stay scalar).
+     */
+    private static final int WARM_KC = 32, WARM_CALLS = 8;
+    private static final long WARM_BUDGET_NS = 10_000_000_000L;
+    /** Compiled: 8 x 48 x 32 = 12k fused multiply-adds take about half a microsecond; below C2, hundreds. */
+    private static final long COMPILED_NS = 10_000;
+
+    private static volatile boolean floatCompiled, doubleCompiled, gaveUp;
+    private static long warmSpentNs;   // guarded by GemmSimd.class
+
+    /** True once the float32 kernel runs at compiled speed; before, runs one warm step (see above). */
+    static boolean floatCompiled() {
+        if (floatCompiled || gaveUp) return floatCompiled;
+        FloatTile f = new FloatTile();
+        float[] a = new float[WARM_KC * FloatTile.MR], b = new float[WARM_KC * FloatTile.NR], c = new float[FloatTile.MR * FloatTile.NR];
+        long t0 = System.nanoTime(), fastest = Long.MAX_VALUE;
+        for (int i = 0; i < WARM_CALLS; i++) {
+            long s = System.nanoTime();
+            f.tile(WARM_KC, a, 0, b, 0, c, 0, FloatTile.NR);
+            fastest = Math.min(fastest, System.nanoTime() - s);
+        }
+        if (fastest < COMPILED_NS) floatCompiled = true;
+        spend(System.nanoTime() - t0);
+        return floatCompiled;
+    }
+
+    /** The float64 form of {@link #floatCompiled()}. */
+    static boolean doubleCompiled() {
+        if (doubleCompiled || gaveUp) return doubleCompiled;
+        DoubleTile d = new DoubleTile();
+        double[] a = new double[WARM_KC * DoubleTile.MR], b = new double[WARM_KC * DoubleTile.NR], c = new double[DoubleTile.MR * DoubleTile.NR];
+        long t0 = System.nanoTime(), fastest = Long.MAX_VALUE;
+        for (int i = 0; i < WARM_CALLS; i++) {
+            long s = System.nanoTime();
+            d.tile(WARM_KC, a, 0, b, 0, c, 0, DoubleTile.NR);
+            fastest = Math.min(fastest, System.nanoTime() - s);
+        }
+        if (fastest < COMPILED_NS) doubleCompiled = true;
+        spend(System.nanoTime() - t0);
+        return doubleCompiled;
+    }
+
+    private static synchronized void spend(long ns) {
+        warmSpentNs += ns;
+        if (warmSpentNs > WARM_BUDGET_NS && !(floatCompiled && doubleCompiled)) gaveUp = true;
+    }
 
     /**
-     * True once the kernels run at compiled speed. Below C2 the Vector API is not intrinsified (every
-     * operation allocates and loops over lanes) and these kernels are some 500 times slower than compiled,
-     * and also slower than the scalar kernel; C2 compiles them only after hundreds of calls, which real
-     * products at that speed take seconds to make. So a daemon thread calls them on a tiny problem until a
-     * call is fast, while products use the scalar kernel (same bits). If C2 never compiles them
-     * (e.g. {@code -XX:TieredStopAtLevel=1}), products stay scalar.
+     * Runs warm steps until both kernels are compiled or the budget is spent, and says whether they are:
+     * for benchmarks that want the vector kernels from their first timed call.
      */
-    static boolean compiled() {
-        return compiled;
-    }
-
-    private static synchronized void startWarmUp() {
-        if (warming) return;
-        warming = true;
-        Thread t = new Thread(GemmSimd::warmUp, "vdiff-gemm-warmup");
-        t.setDaemon(true);
-        t.start();
-    }
-
-    private static void warmUp() {
-        FloatTile f = new FloatTile();
-        DoubleTile d = new DoubleTile();
-        int kc = 32;
-        float[] af = new float[kc * FloatTile.MR], bf = new float[kc * FloatTile.NR], cf = new float[FloatTile.MR * FloatTile.NR];
-        double[] ad = new double[kc * DoubleTile.MR], bd = new double[kc * DoubleTile.NR], cd = new double[DoubleTile.MR * DoubleTile.NR];
-        long giveUp = System.nanoTime() + 120_000_000_000L;
-        while (System.nanoTime() < giveUp) {
-            long fastest = Long.MAX_VALUE;
-            for (int i = 0; i < 50; i++) {
-                long t0 = System.nanoTime();
-                f.tile(kc, af, 0, bf, 0, cf, 0, FloatTile.NR);
-                d.tile(kc, ad, 0, bd, 0, cd, 0, DoubleTile.NR);
-                fastest = Math.min(fastest, System.nanoTime() - t0);
-            }
-            // compiled: ~1 microsecond for both (18k fused multiply-adds); below C2: hundreds
-            if (fastest < 20_000) {
-                compiled = true;
-                return;
-            }
-        }
+    static boolean warmUpNow() {
+        while (!gaveUp && !(floatCompiled() & doubleCompiled())) Thread.onSpinWait();
+        return floatCompiled && doubleCompiled;
     }
 
     /** C[8, 3L] (+)= A-panel[kc, 8]^T . B-panel[kc, 3L], L = lanes of the preferred float species. */

@@ -40,15 +40,24 @@ public final class MicroKernel {
 
     /**
      * The float32 kernel for the next product: the vector kernel once C2 has compiled it, the scalar one
-     * before (see {@link GemmSimd#compiled()}). Both give the same bits, so switching changes only speed.
+     * before (see {@link GemmSimd#floatCompiled()}, which warms the vector kernel up on the calling thread).
+     * Both give the same bits, so switching changes only speed.
      */
     public static F floatKernel() {
-        return Simd.ENABLED && GemmSimd.compiled() ? VECTOR_F : SCALAR_F;
+        return Simd.ENABLED && GemmSimd.floatCompiled() ? VECTOR_F : SCALAR_F;
     }
 
     /** The float64 kernel for the next product, chosen as {@link #floatKernel()}. */
     public static D doubleKernel() {
-        return Simd.ENABLED && GemmSimd.compiled() ? VECTOR_D : SCALAR_D;
+        return Simd.ENABLED && GemmSimd.doubleCompiled() ? VECTOR_D : SCALAR_D;
+    }
+
+    /**
+     * Warms the vector kernels up on this thread until C2 has compiled them (at most a few seconds) and says
+     * whether they are now in use; false without the Vector API. For benchmarks, which time steady state.
+     */
+    public static boolean warmUp() {
+        return Simd.ENABLED && GemmSimd.warmUpNow();
     }
 
     private static final int SCALAR_MR = 8, SCALAR_NR = 32;
