@@ -2,8 +2,6 @@ package dev.vdiff.tensor.kernels;
 
 import dev.vdiff.tensor.Parallel;
 
-import java.util.concurrent.ForkJoinTask;
-
 /**
  * General matrix multiply {@code C[M,N] (=|+=) A[M,K] . B[K,N]} in float32 ({@code sgemm}) and float64
  * ({@code dgemm}), optionally transposed operands, batched, multi-threaded and deterministic.
@@ -240,7 +238,7 @@ public final class Gemm {
             // (every task sweeps all of A per B panel anyway). Splitting M makes each m-tile pack B again, which
             // for im2col operands costs about as much as the arithmetic it shares out, so M is split only when
             // N gives too few tasks for the threads, or when the A block would not stay in L2.
-            int threads = ForkJoinTask.inForkJoinPool() ? 1 : Parallel.threads();
+            int threads = Parallel.threadsHere();
             int nTiles = threads == 1 ? 1 : Math.min(nPanels, Math.max(1, (8 * threads + batches - 1) / batches));
             int tileN = (nPanels + nTiles - 1) / nTiles;
             nTiles = (nPanels + tileN - 1) / tileN;
