@@ -31,61 +31,85 @@ final class GemmSimd {
      * and slower than the scalar kernel. C2 compiles a method only after it has been called (and looped) often
      * enough. So until a kernel is compiled, each product runs the scalar kernel (same bits) and, before that,
      * a few calls of the vector kernel on a tiny problem ("warm steps"), timing them; once a call is as fast as
-     * only compiled code can be, the products switch to the vector kernel. The warm steps cost a few hundred
-     * microseconds per product for the first few dozen products, and stop for good after WARM_BUDGET_NS in
-     * all (e.g. under -XX:TieredStopAtLevel=1, where C2 never compiles them: products then stay scalar).
+     * only compiled code can be, the products switch to the vector kernel. A warm step is skipped while less
+     * than three times its own cost has passed since the last one, so warming takes at most a quarter of the
+     * callers' time however long C2 takes (on a loaded machine its compile queue can take minutes). A JVM
+     * without C2 (-Xint, -XX:TieredStopAtLevel below 4) never compiles them: there products stay scalar and no
+     * warm step runs.
      */
     private static final int WARM_KC = 32, WARM_CALLS = 8;
-    private static final long WARM_BUDGET_NS = 10_000_000_000L;
-    /** Compiled: 8 x 48 x 32 = 12k fused multiply-adds take about half a microsecond; below C2, hundreds. */
+    private static final int[] WARM_ROWS = new int[WARM_KC];   // tileRows on the warm-up problem: B row k at k * NR
+    static {
+        for (int k = 0; k < WARM_KC; k++) WARM_ROWS[k] = k * FloatTile.NR;
+    }
+    /** Compiled: 8 x 48 x 32 = 12k fused multiply-adds take about half a microsecond (float: twice, tile and tileRows); below C2, hundreds. */
     private static final long COMPILED_NS = 10_000;
+    private static final boolean C2 = c2Available();
 
-    private static volatile boolean floatCompiled, doubleCompiled, gaveUp;
-    private static long warmSpentNs;   // guarded by GemmSimd.class
+    private static volatile boolean floatCompiled, doubleCompiled;
+    private static volatile long nextFloatWarm, nextDoubleWarm;   // System.nanoTime() before which no warm step runs
 
-    /** True once the float32 kernel runs at compiled speed; before, runs one warm step (see above). */
+    private static boolean c2Available() {
+        try {
+            var vm = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            return Boolean.parseBoolean(vm.getVMOption("UseCompiler").getValue())
+                && (!Boolean.parseBoolean(vm.getVMOption("TieredCompilation").getValue())
+                    || Integer.parseInt(vm.getVMOption("TieredStopAtLevel").getValue()) >= 4);
+        } catch (RuntimeException | LinkageError e) {
+            return true;   // not HotSpot, or options unknown: assume an optimising compiler and keep trying
+        }
+    }
+
+    /** True once the float32 kernels run at compiled speed; before, runs a warm step when one is due (see above). */
     static boolean floatCompiled() {
-        if (floatCompiled || gaveUp) return floatCompiled;
+        if (floatCompiled || !C2) return floatCompiled;
+        long t0 = System.nanoTime();
+        if (t0 - nextFloatWarm < 0) return false;
         FloatTile f = new FloatTile();
         float[] a = new float[WARM_KC * FloatTile.MR], b = new float[WARM_KC * FloatTile.NR], c = new float[FloatTile.MR * FloatTile.NR];
-        long t0 = System.nanoTime(), fastest = Long.MAX_VALUE;
+        long fastest = Long.MAX_VALUE;
         for (int i = 0; i < WARM_CALLS; i++) {
             long s = System.nanoTime();
             f.tile(WARM_KC, a, 0, b, 0, c, 0, FloatTile.NR);
+            f.tileRows(WARM_KC, a, 0, b, WARM_ROWS, 0, 0, c, 0, FloatTile.NR, null);
             fastest = Math.min(fastest, System.nanoTime() - s);
         }
         if (fastest < COMPILED_NS) floatCompiled = true;
-        spend(System.nanoTime() - t0);
+        long t1 = System.nanoTime();
+        nextFloatWarm = t1 + 3 * (t1 - t0);
         return floatCompiled;
     }
 
     /** The float64 form of {@link #floatCompiled()}. */
     static boolean doubleCompiled() {
-        if (doubleCompiled || gaveUp) return doubleCompiled;
+        if (doubleCompiled || !C2) return doubleCompiled;
+        long t0 = System.nanoTime();
+        if (t0 - nextDoubleWarm < 0) return false;
         DoubleTile d = new DoubleTile();
         double[] a = new double[WARM_KC * DoubleTile.MR], b = new double[WARM_KC * DoubleTile.NR], c = new double[DoubleTile.MR * DoubleTile.NR];
-        long t0 = System.nanoTime(), fastest = Long.MAX_VALUE;
+        long fastest = Long.MAX_VALUE;
         for (int i = 0; i < WARM_CALLS; i++) {
             long s = System.nanoTime();
             d.tile(WARM_KC, a, 0, b, 0, c, 0, DoubleTile.NR);
             fastest = Math.min(fastest, System.nanoTime() - s);
         }
         if (fastest < COMPILED_NS) doubleCompiled = true;
-        spend(System.nanoTime() - t0);
+        long t1 = System.nanoTime();
+        nextDoubleWarm = t1 + 3 * (t1 - t0);
         return doubleCompiled;
     }
 
-    private static synchronized void spend(long ns) {
-        warmSpentNs += ns;
-        if (warmSpentNs > WARM_BUDGET_NS && !(floatCompiled && doubleCompiled)) gaveUp = true;
-    }
-
     /**
-     * Runs warm steps until both kernels are compiled or the budget is spent, and says whether they are:
-     * for benchmarks that want the vector kernels from their first timed call.
+     * Runs warm steps back to back until both kernels are compiled (at most {@code maxSeconds}) and says
+     * whether they are: for benchmarks that want the vector kernels from their first timed call.
      */
-    static boolean warmUpNow() {
-        while (!gaveUp && !(floatCompiled() & doubleCompiled())) Thread.onSpinWait();
+    static boolean warmUpNow(double maxSeconds) {
+        long giveUp = System.nanoTime() + (long) (maxSeconds * 1e9);
+        while (C2 && !(floatCompiled && doubleCompiled) && System.nanoTime() - giveUp < 0) {
+            nextFloatWarm = nextDoubleWarm = System.nanoTime();
+            floatCompiled();
+            doubleCompiled();
+        }
         return floatCompiled && doubleCompiled;
     }
 
@@ -105,6 +129,63 @@ final class GemmSimd {
             FloatVector c60 = z, c61 = z, c62 = z, c70 = z, c71 = z, c72 = z;
             for (int k = 0; k < kc; k++) {
                 int bk = bo + k * NR, ak = ao + k * MR;
+                FloatVector b0 = FloatVector.fromArray(S, b, bk), b1 = FloatVector.fromArray(S, b, bk + L), b2 = FloatVector.fromArray(S, b, bk + 2 * L);
+                { FloatVector x = FloatVector.broadcast(S, a[ak + 0]); c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); }
+                { FloatVector x = FloatVector.broadcast(S, a[ak + 1]); c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12); }
+                { FloatVector x = FloatVector.broadcast(S, a[ak + 2]); c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22); }
+                { FloatVector x = FloatVector.broadcast(S, a[ak + 3]); c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32); }
+                { FloatVector x = FloatVector.broadcast(S, a[ak + 4]); c40 = x.fma(b0, c40); c41 = x.fma(b1, c41); c42 = x.fma(b2, c42); }
+                { FloatVector x = FloatVector.broadcast(S, a[ak + 5]); c50 = x.fma(b0, c50); c51 = x.fma(b1, c51); c52 = x.fma(b2, c52); }
+                { FloatVector x = FloatVector.broadcast(S, a[ak + 6]); c60 = x.fma(b0, c60); c61 = x.fma(b1, c61); c62 = x.fma(b2, c62); }
+                { FloatVector x = FloatVector.broadcast(S, a[ak + 7]); c70 = x.fma(b0, c70); c71 = x.fma(b1, c71); c72 = x.fma(b2, c72); }
+            }
+            // C += acc, written out here rather than in a helper: a vector passed to a call that C2 does not inline
+            // is boxed (an allocation per use). No branch on the data either: a branch that profiling saw go one
+            // way only is compiled as a trap, and recompiling this method takes C2 seconds.
+            int o;
+            o = co;
+            FloatVector.fromArray(S, c, o).add(c00).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c01).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c02).intoArray(c, o + 2 * L);
+            o = co + ldc;
+            FloatVector.fromArray(S, c, o).add(c10).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c11).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c12).intoArray(c, o + 2 * L);
+            o = co + 2 * ldc;
+            FloatVector.fromArray(S, c, o).add(c20).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c21).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c22).intoArray(c, o + 2 * L);
+            o = co + 3 * ldc;
+            FloatVector.fromArray(S, c, o).add(c30).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c31).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c32).intoArray(c, o + 2 * L);
+            o = co + 4 * ldc;
+            FloatVector.fromArray(S, c, o).add(c40).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c41).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c42).intoArray(c, o + 2 * L);
+            o = co + 5 * ldc;
+            FloatVector.fromArray(S, c, o).add(c50).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c51).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c52).intoArray(c, o + 2 * L);
+            o = co + 6 * ldc;
+            FloatVector.fromArray(S, c, o).add(c60).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c61).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c62).intoArray(c, o + 2 * L);
+            o = co + 7 * ldc;
+            FloatVector.fromArray(S, c, o).add(c70).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c71).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c72).intoArray(c, o + 2 * L);
+        }
+
+        /** {@link #tile} with B's rows read where they lie ({@link MicroKernel.F#tileRows}); generated from it. */
+        public void tileRows(int kc, float[] a, int ao, float[] b, int[] rows, int ro, int bBase, float[] c, int co, int ldc, float[] unused) {
+            FloatVector z = FloatVector.zero(S);
+            FloatVector c00 = z, c01 = z, c02 = z, c10 = z, c11 = z, c12 = z;
+            FloatVector c20 = z, c21 = z, c22 = z, c30 = z, c31 = z, c32 = z;
+            FloatVector c40 = z, c41 = z, c42 = z, c50 = z, c51 = z, c52 = z;
+            FloatVector c60 = z, c61 = z, c62 = z, c70 = z, c71 = z, c72 = z;
+            for (int k = 0; k < kc; k++) {
+                int bk = bBase + rows[ro + k], ak = ao + k * MR;   // B row k read in place, no panel
                 FloatVector b0 = FloatVector.fromArray(S, b, bk), b1 = FloatVector.fromArray(S, b, bk + L), b2 = FloatVector.fromArray(S, b, bk + 2 * L);
                 { FloatVector x = FloatVector.broadcast(S, a[ak + 0]); c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); }
                 { FloatVector x = FloatVector.broadcast(S, a[ak + 1]); c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12); }

@@ -21,6 +21,18 @@ public final class MicroKernel {
         int mr();
         int nr();
         void tile(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc);
+
+        /**
+         * The same tile with B read in place instead of from a packed panel: {@code B(k0 + k, j) =
+         * b[bBase + rows[ro + k] + j]} for {@code k < kc, j < nr()} (see {@link Panels.RowsF}). Same bits as
+         * {@link #tile}. This default gathers the rows into {@code panel} (at least {@code kc * nr()}) first;
+         * the vector kernel loads them directly.
+         */
+        default void tileRows(int kc, float[] a, int ao, float[] b, int[] rows, int ro, int bBase, float[] c, int co, int ldc, float[] panel) {
+            int nr = nr();
+            for (int k = 0; k < kc; k++) System.arraycopy(b, bBase + rows[ro + k], panel, k * nr, nr);
+            tile(kc, a, ao, panel, 0, c, co, ldc);
+        }
     }
 
     /** float64 tile, same contract. */
@@ -53,11 +65,12 @@ public final class MicroKernel {
     }
 
     /**
-     * Warms the vector kernels up on this thread until C2 has compiled them (at most a few seconds) and says
-     * whether they are now in use; false without the Vector API. For benchmarks, which time steady state.
+     * Warms the vector kernels up on this thread until C2 has compiled them (at most two minutes, seconds on a
+     * quiet machine) and says whether they are now in use; false without the Vector API or without C2. For
+     * benchmarks, which time steady state.
      */
     public static boolean warmUp() {
-        return Simd.ENABLED && GemmSimd.warmUpNow();
+        return Simd.ENABLED && GemmSimd.warmUpNow(120);
     }
 
     private static final int SCALAR_MR = 8, SCALAR_NR = 32;
