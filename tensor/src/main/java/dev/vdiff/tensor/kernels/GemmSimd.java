@@ -31,11 +31,12 @@ final class GemmSimd {
      * and slower than the scalar kernel. C2 compiles a method only after it has been called (and looped) often
      * enough. So until a kernel is compiled, each product runs the scalar kernel (same bits) and, before that,
      * a few calls of the vector kernel on a tiny problem ("warm steps"), timing them; once a call is as fast as
-     * only compiled code can be, the products switch to the vector kernel. A warm step is skipped while less
-     * than three times its own cost has passed since the last one, so warming takes at most a quarter of the
-     * callers' time however long C2 takes (on a loaded machine its compile queue can take minutes). A JVM
-     * without C2 (-Xint, -XX:TieredStopAtLevel below 4) never compiles them: there products stay scalar and no
-     * warm step runs.
+     * only compiled code can be, the products switch to the vector kernel. The first product of a kind warms
+     * up back to back for at most FIRST_WARM_NS (about a second on a quiet machine is enough: C2 compiles the
+     * kernels after some 600 calls); if C2 has not delivered by then (a loaded machine's compile queue can take
+     * minutes), later warm steps are skipped while less than their own cost has passed since the last one, so
+     * they take at most half of the callers' time. A JVM without C2 (-Xint, -XX:TieredStopAtLevel below 4)
+     * never compiles them: there products stay scalar and no warm step runs.
      */
     private static final int WARM_KC = 32, WARM_CALLS = 8;
     private static final int[] WARM_ROWS = new int[WARM_KC];   // tileRows on the warm-up problem: B row k at k * NR
@@ -48,6 +49,9 @@ final class GemmSimd {
 
     private static volatile boolean floatCompiled, doubleCompiled;
     private static volatile long nextFloatWarm, nextDoubleWarm;   // System.nanoTime() before which no warm step runs
+    private static final long FIRST_WARM_NS = 2_000_000_000L;
+    private static final java.util.concurrent.atomic.AtomicBoolean FLOAT_FIRST = new java.util.concurrent.atomic.AtomicBoolean(),
+        DOUBLE_FIRST = new java.util.concurrent.atomic.AtomicBoolean();
 
     private static boolean c2Available() {
         try {
@@ -63,8 +67,18 @@ final class GemmSimd {
     /** True once the float32 kernels run at compiled speed; before, runs a warm step when one is due (see above). */
     static boolean floatCompiled() {
         if (floatCompiled || !C2) return floatCompiled;
+        if (FLOAT_FIRST.compareAndSet(false, true)) {
+            long end = System.nanoTime() + FIRST_WARM_NS;
+            while (!floatCompiled && System.nanoTime() - end < 0) floatWarmStep(true);
+            return floatCompiled;
+        }
+        return floatWarmStep(false);
+    }
+
+    /** One warm step; unless {@code now}, only when due. */
+    private static boolean floatWarmStep(boolean now) {
         long t0 = System.nanoTime();
-        if (t0 - nextFloatWarm < 0) return false;
+        if (!now && t0 - nextFloatWarm < 0) return false;
         FloatTile f = new FloatTile();
         float[] a = new float[WARM_KC * FloatTile.MR], b = new float[WARM_KC * FloatTile.NR], c = new float[FloatTile.MR * FloatTile.NR];
         long fastest = Long.MAX_VALUE;
@@ -76,15 +90,25 @@ final class GemmSimd {
         }
         if (fastest < COMPILED_NS) floatCompiled = true;
         long t1 = System.nanoTime();
-        nextFloatWarm = t1 + 3 * (t1 - t0);
+        nextFloatWarm = t1 + (t1 - t0);
         return floatCompiled;
     }
 
     /** The float64 form of {@link #floatCompiled()}. */
     static boolean doubleCompiled() {
         if (doubleCompiled || !C2) return doubleCompiled;
+        if (DOUBLE_FIRST.compareAndSet(false, true)) {
+            long end = System.nanoTime() + FIRST_WARM_NS;
+            while (!doubleCompiled && System.nanoTime() - end < 0) doubleWarmStep(true);
+            return doubleCompiled;
+        }
+        return doubleWarmStep(false);
+    }
+
+    /** One warm step; unless {@code now}, only when due. */
+    private static boolean doubleWarmStep(boolean now) {
         long t0 = System.nanoTime();
-        if (t0 - nextDoubleWarm < 0) return false;
+        if (!now && t0 - nextDoubleWarm < 0) return false;
         DoubleTile d = new DoubleTile();
         double[] a = new double[WARM_KC * DoubleTile.MR], b = new double[WARM_KC * DoubleTile.NR], c = new double[DoubleTile.MR * DoubleTile.NR];
         long fastest = Long.MAX_VALUE;
@@ -95,7 +119,7 @@ final class GemmSimd {
         }
         if (fastest < COMPILED_NS) doubleCompiled = true;
         long t1 = System.nanoTime();
-        nextDoubleWarm = t1 + 3 * (t1 - t0);
+        nextDoubleWarm = t1 + (t1 - t0);
         return doubleCompiled;
     }
 
@@ -106,9 +130,8 @@ final class GemmSimd {
     static boolean warmUpNow(double maxSeconds) {
         long giveUp = System.nanoTime() + (long) (maxSeconds * 1e9);
         while (C2 && !(floatCompiled && doubleCompiled) && System.nanoTime() - giveUp < 0) {
-            nextFloatWarm = nextDoubleWarm = System.nanoTime();
-            floatCompiled();
-            doubleCompiled();
+            if (!floatCompiled) floatWarmStep(true);
+            if (!doubleCompiled) doubleWarmStep(true);
         }
         return floatCompiled && doubleCompiled;
     }
