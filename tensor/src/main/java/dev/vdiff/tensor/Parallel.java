@@ -1,11 +1,10 @@
 package dev.vdiff.tensor;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -93,8 +92,41 @@ public final class Parallel {
             if (pool != null) pool.shutdown();
         }
 
-        void invoke(RecursiveAction all) {
-            pool.invoke(all);
+        /**
+         * Runs {@code body} over {@code [0, n)} in chunks of {@code step} on this pool's threads and waits for all.
+         * The caller only waits: joining a fork-join task from outside its pool may run it on the caller, which
+         * would then fork the chunks into the common pool (another thread count, and a user's pool).
+         */
+        void runAll(int n, int step, Range body) {
+            int chunks = (n + step - 1) / step;
+            CountDownLatch done = new CountDownLatch(chunks);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            for (int from = 0; from < n; from += step) {
+                final int f = from, t = Math.min(n, from + step);
+                pool.execute(() -> {
+                    try {
+                        if (failure.get() == null) body.run(f, t);
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    } finally {
+                        done.countDown();
+                    }
+                });
+            }
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    done.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;   // the chunks write into the caller's arrays: wait for them regardless
+                }
+            }
+            if (interrupted) Thread.currentThread().interrupt();
+            Throwable e = failure.get();
+            if (e instanceof RuntimeException r) throw r;
+            if (e instanceof Error err) throw err;
+            if (e != null) throw new IllegalStateException(e);
         }
     }
 
@@ -206,21 +238,6 @@ public final class Parallel {
         // A few chunks per thread balance uneven work without making many tiny tasks.
         int chunks = Math.min((n + g - 1) / g, threads * 4);
         int step = (n + chunks - 1) / chunks;
-        List<RecursiveAction> tasks = new ArrayList<>(chunks);
-        for (int from = 0; from < n; from += step) {
-            final int f = from, t = Math.min(n, from + step);
-            tasks.add(new RecursiveAction() {
-                @Override
-                protected void compute() {
-                    body.run(f, t);
-                }
-            });
-        }
-        pool.invoke(new RecursiveAction() {
-            @Override
-            protected void compute() {
-                invokeAll(tasks);
-            }
-        });
+        pool.runAll(n, step, body);
     }
 }

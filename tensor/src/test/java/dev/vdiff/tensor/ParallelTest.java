@@ -111,6 +111,18 @@ class ParallelTest {
     }
 
     @Test
+    void aFailingChunkFailsTheLoopAfterEveryChunkHasStopped() {
+        try (Parallel.Pool pool = Parallel.open(2)) {
+            var e = assertThrows(IllegalArgumentException.class, () -> pool.run(() -> Parallel.forRange(64, 1, (lo, hi) -> {
+                if (lo == 0) throw new IllegalArgumentException("chunk 0 failed");
+            })));
+            assertEquals("chunk 0 failed", e.getMessage());
+            // the pool still works afterwards
+            assertTrue(pool.call(() -> chunkThreads(64)).stream().allMatch(n -> n.startsWith("vdiff-compute-")));
+        }
+    }
+
+    @Test
     void theProcessDefaultDoesNotReachIntoARun() {
         int keep = Parallel.threads();
         try (Parallel.Pool pool = Parallel.open(2)) {
