@@ -1,20 +1,37 @@
 package dev.vdiff.tensor;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
- * The one compute pool of vdiff. Hot loops split their outermost index range into chunks that run on it.
+ * vdiff's compute pools. Hot loops split their outermost index range into chunks that run on the pool of the
+ * run they are called from.
+ *
+ * <p>A <em>run</em> (a command, an experiment, a test) chooses its thread count explicitly by opening a
+ * {@link Pool} and running its work in it:
+ * <pre>{@code
+ * try (Parallel.Pool pool = Parallel.open(2)) {
+ *     Tensor y = pool.call(() -> model.forward(x));   // every hot loop inside fans out over 2 threads
+ * }
+ * }</pre>
+ * Hot loops stay static methods over primitive arrays: {@link #forRange} finds the pool from the calling
+ * thread (the pool whose {@code run}/{@code call} is on its stack), so two runs with different thread counts
+ * can share one JVM without seeing each other. Work outside any run uses the process default pool
+ * ({@code -Dvdiff.threads=N}, else all processors; {@link #setThreads} replaces it, for commands that set
+ * the count once for the whole process).
+ *
+ * <p>Nested loops do not fan out twice: a loop called from a chunk that already runs on one of vdiff's own
+ * compute threads runs inline. That is decided by our own marker (the thread is a vdiff worker), not by
+ * "any fork-join pool", so an op called from a user's parallel stream still fans out.
  *
  * <p>Determinism rule: a chunk only writes outputs that no other chunk writes, and every output element is
  * computed by the same sequential code whichever chunk it falls in. Reductions across chunks are done over
  * fixed-size blocks whose size does not depend on the thread count, then combined in block order. So the
  * thread count changes speed, never bits.
- *
- * <p>The pool size comes from {@code -Dvdiff.threads=N} or {@link #setThreads}; default: all processors.
  */
 public final class Parallel {
     private Parallel() {}
@@ -25,7 +42,153 @@ public final class Parallel {
         void run(int from, int to);
     }
 
-    private static volatile ForkJoinPool pool = newPool(defaultThreads());
+    /** The pool of the run whose work the calling thread is doing (set by {@link Pool#call}). */
+    private static final ThreadLocal<Pool> CURRENT = new ThreadLocal<>();
+
+    private static volatile Pool defaultPool;
+
+    /**
+     * A compute pool of a fixed number of threads: the thread-count setting of one run. Its threads are
+     * daemons named {@code vdiff-compute-N}; {@link #close} stops them.
+     */
+    public static final class Pool implements AutoCloseable {
+        private final int threads;
+        private final ForkJoinPool pool;   // null for one thread: everything runs on the caller
+        private final AtomicInteger workers = new AtomicInteger();
+
+        private Pool(int threads) {
+            this.threads = threads;
+            this.pool = threads == 1 ? null : new ForkJoinPool(threads, p -> new Worker(p, this), null, false);
+        }
+
+        /** The number of compute threads of this run. */
+        public int threads() {
+            return threads;
+        }
+
+        /** Runs {@code work} on the calling thread with this pool as the pool of every hot loop it calls. */
+        public void run(Runnable work) {
+            call(() -> {
+                work.run();
+                return null;
+            });
+        }
+
+        /** {@link #run} for work that returns a value. */
+        public <T> T call(Supplier<T> work) {
+            Pool before = CURRENT.get();
+            CURRENT.set(this);
+            try {
+                return work.get();
+            } finally {
+                if (before == null) CURRENT.remove();
+                else CURRENT.set(before);
+            }
+        }
+
+        /** Stops the pool's threads; work already handed to it finishes first. */
+        @Override
+        public void close() {
+            if (pool != null) pool.shutdown();
+        }
+
+        /**
+         * Runs {@code body} over {@code [0, n)} in chunks of {@code step} on this pool's threads and waits for all.
+         * The caller only waits: joining a fork-join task from outside its pool may run it on the caller, which
+         * would then fork the chunks into the common pool (another thread count, and a user's pool).
+         */
+        void runAll(int n, int step, Range body) {
+            int chunks = (n + step - 1) / step;
+            CountDownLatch done = new CountDownLatch(chunks);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            for (int from = 0; from < n; from += step) {
+                final int f = from, t = Math.min(n, from + step);
+                pool.execute(() -> {
+                    try {
+                        if (failure.get() == null) body.run(f, t);
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    } finally {
+                        done.countDown();
+                    }
+                });
+            }
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    done.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;   // the chunks write into the caller's arrays: wait for them regardless
+                }
+            }
+            if (interrupted) Thread.currentThread().interrupt();
+            Throwable e = failure.get();
+            if (e instanceof RuntimeException r) throw r;
+            if (e instanceof Error err) throw err;
+            if (e != null) throw new IllegalStateException(e);
+        }
+    }
+
+    /** A compute thread; being one is the marker for "already inside a fanned-out loop". */
+    private static final class Worker extends ForkJoinWorkerThread {
+        final Pool owner;
+
+        Worker(ForkJoinPool p, Pool owner) {
+            super(p);
+            this.owner = owner;
+            setName("vdiff-compute-" + owner.workers.getAndIncrement());
+            setDaemon(true);
+        }
+    }
+
+    /** Opens a pool of {@code threads} compute threads for one run; close it when the run ends. */
+    public static Pool open(int threads) {
+        if (threads < 1) throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+        return new Pool(threads);
+    }
+
+    /**
+     * Runs {@code work} with {@code threads} compute threads and closes the pool afterwards: a run in one call,
+     * e.g. for tests that compare thread counts.
+     */
+    public static <T> T withThreads(int threads, Supplier<T> work) {
+        try (Pool pool = open(threads)) {
+            return pool.call(work);
+        }
+    }
+
+    /**
+     * The pool hot loops called from this thread use: the run it works for (the thread is inside
+     * {@link Pool#call}, or is one of that pool's compute threads), else the process default.
+     */
+    public static Pool current() {
+        if (Thread.currentThread() instanceof Worker w) return w.owner;
+        Pool p = CURRENT.get();
+        return p != null ? p : defaultPool();
+    }
+
+    /** Number of compute threads of the current run (see {@link #current}). */
+    public static int threads() {
+        return current().threads;
+    }
+
+    /**
+     * How many threads a loop started here would fan out over: 1 on a compute thread (nested loops run
+     * inline), else the current run's thread count. For kernels that choose a tiling (never the bits) by it.
+     */
+    public static int threadsHere() {
+        return Thread.currentThread() instanceof Worker ? 1 : threads();
+    }
+
+    private static Pool defaultPool() {
+        Pool p = defaultPool;
+        if (p != null) return p;
+        synchronized (Parallel.class) {
+            if (defaultPool == null) defaultPool = new Pool(defaultThreads());
+            return defaultPool;
+        }
+    }
 
     private static int defaultThreads() {
         String p = System.getProperty("vdiff.threads");
@@ -41,60 +204,40 @@ public final class Parallel {
         return Runtime.getRuntime().availableProcessors();
     }
 
-    private static ForkJoinPool newPool(int n) {
-        return new ForkJoinPool(n, p -> {
-            var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-            t.setName("vdiff-compute-" + t.getPoolIndex());
-            t.setDaemon(true);
-            return t;
-        }, null, false);
-    }
-
-    /** Number of compute threads. */
-    public static int threads() {
-        return pool.getParallelism();
-    }
-
-    /** Replaces the compute pool with one of {@code n} threads. */
+    /**
+     * Replaces the process default pool (used by work outside any {@link Pool#call}) with one of {@code n}
+     * threads. For commands that set the thread count once for the whole process; code that may share the
+     * JVM with other runs opens its own pool instead.
+     */
     public static synchronized void setThreads(int n) {
         if (n < 1) throw new IllegalArgumentException("--threads must be at least 1, got " + n);
-        if (n == pool.getParallelism()) return;
-        ForkJoinPool old = pool;
-        pool = newPool(n);
-        old.shutdown();
+        Pool old = defaultPool();
+        if (n == old.threads) return;
+        defaultPool = new Pool(n);
+        old.close();
     }
 
     /**
-     * Runs {@code body} over {@code [0, n)} split into chunks of at least {@code grain} indices.
-     * Runs inline when the range is small, when there is one thread, or when already on a pool thread
-     * (nested loops do not fan out twice).
+     * Runs {@code body} over {@code [0, n)} split into chunks of at least {@code grain} indices, on the current
+     * run's pool. Runs inline when the range is small, when the run has one thread, or when already on a
+     * compute thread (nested loops do not fan out twice).
      */
     public static void forRange(int n, int grain, Range body) {
         if (n <= 0) return;
-        int threads = pool.getParallelism();
+        if (Thread.currentThread() instanceof Worker) {
+            body.run(0, n);
+            return;
+        }
+        Pool pool = current();
+        int threads = pool.threads;
         int g = Math.max(1, grain);
-        if (threads == 1 || n <= g || ForkJoinTask.inForkJoinPool()) {
+        if (threads == 1 || n <= g) {
             body.run(0, n);
             return;
         }
         // A few chunks per thread balance uneven work without making many tiny tasks.
         int chunks = Math.min((n + g - 1) / g, threads * 4);
         int step = (n + chunks - 1) / chunks;
-        List<RecursiveAction> tasks = new ArrayList<>(chunks);
-        for (int from = 0; from < n; from += step) {
-            final int f = from, t = Math.min(n, from + step);
-            tasks.add(new RecursiveAction() {
-                @Override
-                protected void compute() {
-                    body.run(f, t);
-                }
-            });
-        }
-        pool.invoke(new RecursiveAction() {
-            @Override
-            protected void compute() {
-                invokeAll(tasks);
-            }
-        });
+        pool.runAll(n, step, body);
     }
 }

@@ -138,17 +138,15 @@ class AttentionTest {
 
     @Test
     void resultsDoNotDependOnTheThreadCount() {
-        int keep = Parallel.threads();
-        try {
-            double[][] one = run(1), two = run(2);
-            for (int i = 0; i < one.length; i++) assertArrayEquals(one[i], two[i], 0.0, "result " + i + " changed with the thread count");
-        } finally {
-            Parallel.setThreads(keep);
-        }
+        double[][] one = run(1), two = run(2);
+        for (int i = 0; i < one.length; i++) assertArrayEquals(one[i], two[i], 0.0, "result " + i + " changed with the thread count");
     }
 
     private static double[][] run(int threads) {
-        Parallel.setThreads(threads);
+        return Parallel.withThreads(threads, () -> runHere());
+    }
+
+    private static double[][] runHere() {
         Tensor q = random(23, DType.FLOAT32, 24, 16, 64).requiresGrad(true), k = random(24, DType.FLOAT32, 24, 16, 64).requiresGrad(true), v = random(25, DType.FLOAT32, 24, 16, 64).requiresGrad(true);
         Tensor out = Attention.multiHead(q, k, v, 2);
         out.backward(random(26, DType.FLOAT32, 24, 16, 64));

@@ -107,18 +107,16 @@ class NormalizationTest {
 
     @Test
     void resultsDoNotDependOnTheThreadCount() {
-        int keep = Parallel.threads();
-        try {
-            double[][] one = runBoth(1), two = runBoth(2);
-            for (int i = 0; i < one.length; i++) assertArrayEquals(one[i], two[i], 0.0, "result " + i + " changed with the thread count");
-        } finally {
-            Parallel.setThreads(keep);
-        }
+        double[][] one = runBoth(1), two = runBoth(2);
+        for (int i = 0; i < one.length; i++) assertArrayEquals(one[i], two[i], 0.0, "result " + i + " changed with the thread count");
     }
 
     /** GroupNorm and LayerNorm, float32, forward and all gradients, on inputs big enough to be split. */
     private static double[][] runBoth(int threads) {
-        Parallel.setThreads(threads);
+        return Parallel.withThreads(threads, () -> runBothHere());
+    }
+
+    private static double[][] runBothHere() {
         // 32 groups of 1024 elements: two or more tasks; 200 rows of 128: two or more tasks, seven row blocks.
         Tensor x = random(22, DType.FLOAT32, 8, 16, 16, 16).requiresGrad(true);
         Tensor w = random(23, DType.FLOAT32, 16).requiresGrad(true), b = random(24, DType.FLOAT32, 16).requiresGrad(true);

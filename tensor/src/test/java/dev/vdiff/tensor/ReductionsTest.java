@@ -108,18 +108,15 @@ class ReductionsTest {
     void resultsDoNotDependOnTheThreadCount() {
         Tensor x = random(new int[] {7, 9000}, 8);
         Tensor y = random(new int[] {40, 3000}, 9).to(DType.FLOAT32);
-        int keep = Parallel.threads();
-        try {
-            Parallel.setThreads(1);
-            double[] a1 = Reductions.sum(x, new int[] {1}, false).toDoubleArray(), b1 = Reductions.sum(y, new int[] {0}, false).toDoubleArray();
-            double c1 = Reductions.sumAll(x).item();
-            Parallel.setThreads(3);
+        double[] a1 = Parallel.withThreads(1, () -> Reductions.sum(x, new int[] {1}, false).toDoubleArray());
+        double[] b1 = Parallel.withThreads(1, () -> Reductions.sum(y, new int[] {0}, false).toDoubleArray());
+        double c1 = Parallel.withThreads(1, () -> Reductions.sumAll(x).item());
+        Parallel.withThreads(3, () -> {
             assertArrayEquals(a1, Reductions.sum(x, new int[] {1}, false).toDoubleArray());
             assertArrayEquals(b1, Reductions.sum(y, new int[] {0}, false).toDoubleArray());
             assertEquals(c1, Reductions.sumAll(x).item());
-        } finally {
-            Parallel.setThreads(keep);
-        }
+            return null;
+        });
     }
 
     @Test

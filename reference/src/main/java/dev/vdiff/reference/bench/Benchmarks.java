@@ -86,6 +86,8 @@ public final class Benchmarks {
         if (repeats != null && repeats < 1) throw new UserError("--repeats must be at least 1, got " + repeats);
         List<Workload> wanted = select(catalogue(), only);
         Parallel.setThreads(threads);
+        // Time steady state: the vector GEMM kernels compiled by C2 before the first workload (no thread warms them).
+        dev.vdiff.tensor.kernels.MicroKernel.warmUp();
         var started = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
         List<Double> load0 = MachineInfo.loadAverage();
         String cpu = MachineInfo.cpuModel();

@@ -77,6 +77,7 @@ public final class Autograd {
         List<Tensor> order = topologicalOrder(root);
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
         grads.put(root, upstream.contiguous());
+        LeafGrads leaves = new LeafGrads(grads.get(root), order);
         try (Scope s = noGrad()) {
             for (int k = order.size() - 1; k >= 0; k--) {
                 Tensor t = order.get(k);
@@ -84,7 +85,7 @@ public final class Autograd {
                 if (g == null) continue;
                 Node node = t.node();
                 if (node == null) {
-                    if (t.requiresGrad()) t.setGrad(t.grad() == null ? g.copy() : add(t.grad(), g));
+                    if (t.requiresGrad()) t.setGrad(t.grad() == null ? leaves.adopt(g, grads.values()) : add(t.grad(), g));
                     continue;
                 }
                 Tensor[] in = node.inputs();

@@ -2,8 +2,6 @@ package dev.vdiff.tensor.kernels;
 
 import dev.vdiff.tensor.Parallel;
 
-import java.util.concurrent.ForkJoinTask;
-
 /**
  * General matrix multiply {@code C[M,N] (=|+=) A[M,K] . B[K,N]} in float32 ({@code sgemm}) and float64
  * ({@code dgemm}), optionally transposed operands, batched, multi-threaded and deterministic.
@@ -217,8 +215,11 @@ public final class Gemm {
         abstract void packA(int batch, int k0, int kc, int i0, int rows, Object dst, int off);
         /** Packs B columns [j0, j0 + cols), at most NR of them, of a k-block as one panel. */
         abstract void packB(int batch, int k0, int kc, int j0, int cols, Object dst, int off);
-        /** Runs the micro-kernel for the C tile at (i0, j0) of batch t (C += A.B); partial tiles go through {@code tmp}. */
-        abstract void tile(int kc, Object ap, int ao, Object bp, int bo, int t, int i0, int j0, int rows, int cols, Object tmp);
+        /**
+         * Runs the micro-kernel for the C tile at (i0, j0) of batch t (C += A.B) for the k-block at k0; partial
+         * tiles go through {@code tmp}.
+         */
+        abstract void tile(int kc, Object ap, int ao, Object bp, int bo, int t, int k0, int i0, int j0, int rows, int cols, Object tmp);
         /** Sets rows [i0, i1) x columns [j0, j1) of C_t to zero. */
         abstract void zero(int t, int i0, int i1, int j0, int j1);
 
@@ -240,7 +241,7 @@ public final class Gemm {
             // (every task sweeps all of A per B panel anyway). Splitting M makes each m-tile pack B again, which
             // for im2col operands costs about as much as the arithmetic it shares out, so M is split only when
             // N gives too few tasks for the threads, or when the A block would not stay in L2.
-            int threads = ForkJoinTask.inForkJoinPool() ? 1 : Parallel.threads();
+            int threads = Parallel.threadsHere();
             int nTiles = threads == 1 ? 1 : Math.min(nPanels, Math.max(1, (8 * threads + batches - 1) / batches));
             int tileN = (nPanels + nTiles - 1) / nTiles;
             nTiles = (nPanels + tileN - 1) / tileN;
@@ -268,7 +269,7 @@ public final class Gemm {
                             packB(t, k0, kc, j0, cols, bp, 0);
                             for (int p = p0; p < p1; p++) {
                                 int i0 = p * mr;
-                                tile(kc, ap, aBase + k0 * mPanels * mr + p * kc * mr, bp, 0, t, i0, j0, Math.min(mr, m - i0), cols, tmp);
+                                tile(kc, ap, aBase + k0 * mPanels * mr + p * kc * mr, bp, 0, t, k0, i0, j0, Math.min(mr, m - i0), cols, tmp);
                             }
                         }
                     }
@@ -282,6 +283,7 @@ public final class Gemm {
     private static final class FloatJob extends Job {
         final MicroKernel.F kernel;
         final Panels.F aT, b;
+        final Panels.RowsF direct;   // B read in place by the micro-kernel (no packing), or null
         final float[] c;
         final int cOff, cBatch, ldc;
 
@@ -291,6 +293,7 @@ public final class Gemm {
             this.kernel = kernel;
             this.aT = aT;
             this.b = b;
+            this.direct = b instanceof Panels.RowsF r && r.slack >= kernel.nr() ? r : null;
             this.c = c;
             this.cOff = cOff;
             this.cBatch = cBatch;
@@ -300,19 +303,24 @@ public final class Gemm {
         boolean aVaries() { return aT.varies(); }
         Object newArray(int slot, int length) { return slot < 0 ? new float[length] : Scratch.floats(slot, length); }
         void packA(int t, int k0, int kc, int i0, int rows, Object dst, int off) { aT.pack(t, k0, kc, i0, rows, mr, (float[]) dst, off); }
-        void packB(int t, int k0, int kc, int j0, int cols, Object dst, int off) { b.pack(t, k0, kc, j0, cols, nr, (float[]) dst, off); }
 
-        void tile(int kc, Object ap, int ao, Object bp, int bo, int t, int i0, int j0, int rows, int cols, Object tmpObj) {
+        void packB(int t, int k0, int kc, int j0, int cols, Object dst, int off) {
+            if (direct == null) b.pack(t, k0, kc, j0, cols, nr, (float[]) dst, off);
+        }
+
+        void tile(int kc, Object ap, int ao, Object bp, int bo, int t, int k0, int i0, int j0, int rows, int cols, Object tmpObj) {
             int co = cOff + t * cBatch + i0 * ldc + j0;
-            if (rows == mr && cols == nr) {
-                kernel.tile(kc, (float[]) ap, ao, (float[]) bp, bo, c, co, ldc);
-                return;
-            }
+            boolean full = rows == mr && cols == nr;
+            float[] tmp = (float[]) tmpObj, cc = full ? c : tmp;
+            int o = full ? co : 0, ld = full ? ldc : nr;
             // A partial tile: run the kernel on a full-size copy, then write back the part inside C.
-            float[] tmp = (float[]) tmpObj;
-            for (int r = 0; r < rows; r++) System.arraycopy(c, co + r * ldc, tmp, r * nr, cols);
-            kernel.tile(kc, (float[]) ap, ao, (float[]) bp, bo, tmp, 0, nr);
-            for (int r = 0; r < rows; r++) System.arraycopy(tmp, r * nr, c, co + r * ldc, cols);
+            if (!full) for (int r = 0; r < rows; r++) System.arraycopy(c, co + r * ldc, tmp, r * nr, cols);
+            if (direct != null) {
+                kernel.tileRows(kc, (float[]) ap, ao, direct.data, direct.rowOffsets, k0, direct.batchBase[t] + j0, cc, o, ld, (float[]) bp);
+            } else {
+                kernel.tile(kc, (float[]) ap, ao, (float[]) bp, bo, cc, o, ld);
+            }
+            if (!full) for (int r = 0; r < rows; r++) System.arraycopy(tmp, r * nr, c, co + r * ldc, cols);
         }
 
         void zero(int t, int i0, int i1, int j0, int j1) {
@@ -343,7 +351,7 @@ public final class Gemm {
         void packA(int t, int k0, int kc, int i0, int rows, Object dst, int off) { aT.pack(t, k0, kc, i0, rows, mr, (double[]) dst, off); }
         void packB(int t, int k0, int kc, int j0, int cols, Object dst, int off) { b.pack(t, k0, kc, j0, cols, nr, (double[]) dst, off); }
 
-        void tile(int kc, Object ap, int ao, Object bp, int bo, int t, int i0, int j0, int rows, int cols, Object tmpObj) {
+        void tile(int kc, Object ap, int ao, Object bp, int bo, int t, int k0, int i0, int j0, int rows, int cols, Object tmpObj) {
             int co = cOff + t * cBatch + i0 * ldc + j0;
             if (rows == mr && cols == nr) {
                 kernel.tile(kc, (double[]) ap, ao, (double[]) bp, bo, c, co, ldc);

@@ -24,8 +24,10 @@ import dev.vdiff.tensor.Parallel;
  * {@code a_c = rstd w_c}, {@code k = rstd^2 mean(gw xhat)}, {@code r = rstd mean(gw)}, so the second pass
  * is one fused multiply-add chain per element.
  *
- * <p>Every group is one task: statistics use the two-pass formula (mean, then mean squared deviation),
- * float32 sums are accumulated in double over a fixed lane pattern, and the parameter gradients are summed
+ * <p>Every group is one task: float32 statistics are fused into one pass over the group (sums of the
+ * deviations from its first value and of their squares, {@link Sums#meanAndVarianceOnePass}), float64 ones
+ * use the two-pass formula (mean, then mean squared deviation); float32 sums are accumulated in double over
+ * a fixed lane pattern, and the parameter gradients are summed
  * over the samples in order afterwards, so results do not depend on the thread count. The first pass of
  * each group reads memory; the later passes find the group (a few KiB) in L1/L2.
  */
@@ -49,7 +51,7 @@ public final class GroupNormKernels {
             double[] mv = new double[2];
             for (int blk = lo; blk < hi; blk++) {
                 int base = blk * m, c0 = (blk % groups) * cg;
-                Sums.meanAndVariance(x, base, m, mv);
+                Sums.meanAndVarianceOnePass(x, base, m, mv);   // fused statistics: one read of the group
                 double mu = mv[0], r = 1.0 / Math.sqrt(mv[1] + eps);
                 mean[blk] = mu;
                 rstd[blk] = r;

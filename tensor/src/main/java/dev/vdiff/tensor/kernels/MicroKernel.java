@@ -21,6 +21,18 @@ public final class MicroKernel {
         int mr();
         int nr();
         void tile(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc);
+
+        /**
+         * The same tile with B read in place instead of from a packed panel: {@code B(k0 + k, j) =
+         * b[bBase + rows[ro + k] + j]} for {@code k < kc, j < nr()} (see {@link Panels.RowsF}). Same bits as
+         * {@link #tile}. This default gathers the rows into {@code panel} (at least {@code kc * nr()}) first;
+         * the vector kernel loads them directly.
+         */
+        default void tileRows(int kc, float[] a, int ao, float[] b, int[] rows, int ro, int bBase, float[] c, int co, int ldc, float[] panel) {
+            int nr = nr();
+            for (int k = 0; k < kc; k++) System.arraycopy(b, bBase + rows[ro + k], panel, k * nr, nr);
+            tile(kc, a, ao, panel, 0, c, co, ldc);
+        }
     }
 
     /** float64 tile, same contract. */
@@ -40,15 +52,25 @@ public final class MicroKernel {
 
     /**
      * The float32 kernel for the next product: the vector kernel once C2 has compiled it, the scalar one
-     * before (see {@link GemmSimd#compiled()}). Both give the same bits, so switching changes only speed.
+     * before (see {@link GemmSimd#floatCompiled()}, which warms the vector kernel up on the calling thread).
+     * Both give the same bits, so switching changes only speed.
      */
     public static F floatKernel() {
-        return Simd.ENABLED && GemmSimd.compiled() ? VECTOR_F : SCALAR_F;
+        return Simd.ENABLED && GemmSimd.floatCompiled() ? VECTOR_F : SCALAR_F;
     }
 
     /** The float64 kernel for the next product, chosen as {@link #floatKernel()}. */
     public static D doubleKernel() {
-        return Simd.ENABLED && GemmSimd.compiled() ? VECTOR_D : SCALAR_D;
+        return Simd.ENABLED && GemmSimd.doubleCompiled() ? VECTOR_D : SCALAR_D;
+    }
+
+    /**
+     * Warms the vector kernels up on this thread until C2 has compiled them (at most two minutes, seconds on a
+     * quiet machine) and says whether they are now in use; false without the Vector API or without C2. For
+     * benchmarks, which time steady state.
+     */
+    public static boolean warmUp() {
+        return Simd.ENABLED && GemmSimd.warmUpNow(120);
     }
 
     private static final int SCALAR_MR = 8, SCALAR_NR = 32;

@@ -37,6 +37,36 @@ public final class Panels {
     }
 
     /**
+     * An operand whose rows are contiguous runs of one array, each starting anywhere:
+     * {@code S_batch(k, c) = data[batchBase[batch] + rowOffsets[k] + c]}. {@link Gemm} does not pack it: the
+     * micro-kernel reads B straight from {@code data} (a "direct" product, e.g. the taps of a stride-1
+     * convolution on its padded grid, whose panels would otherwise be copied row by row). Full-width reads
+     * of the last panel run up to {@code slack} elements past the last column: the array must hold them
+     * (their values only reach discarded columns of C).
+     */
+    public static final class RowsF implements F {
+        final float[] data;
+        final int[] rowOffsets, batchBase;
+        final int slack;
+
+        public RowsF(float[] data, int[] rowOffsets, int[] batchBase, int slack) {
+            this.data = data;
+            this.rowOffsets = rowOffsets;
+            this.batchBase = batchBase;
+            this.slack = slack;
+        }
+
+        @Override
+        public void pack(int batch, int k0, int kc, int c0, int cols, int width, float[] dst, int off) {
+            for (int kk = 0; kk < kc; kk++) {
+                int d = off + kk * width;
+                System.arraycopy(data, batchBase[batch] + rowOffsets[k0 + kk] + c0, dst, d, cols);
+                for (int cc = cols; cc < width; cc++) dst[d + cc] = 0f;
+            }
+        }
+    }
+
+    /**
      * {@code S_batch(k, c) = data[batchOffsets[batch] + k*kStride + c*cStride]}: any strided matrix, e.g.
      * row-major B[K, N] is {@code (ldb, 1)}, row-major A[M, K] read as A^T is {@code (1, lda)}.
      */

@@ -54,6 +54,27 @@ final class SumsSimd {
         return Sums.combine(s);
     }
 
+    static void shiftedSums(float[] a, int off, int n, double shift, double[] out) {
+        DoubleVector slo = DoubleVector.zero(D), shi = slo, qlo = slo, qhi = slo;
+        int i = 0;
+        for (; i + LANES <= n; i += LANES) {
+            FloatVector v = FloatVector.fromArray(F, a, off + i);
+            DoubleVector d0 = lower(v).sub(shift), d1 = upper(v).sub(shift);
+            slo = slo.add(d0);
+            shi = shi.add(d1);
+            qlo = d0.fma(d0, qlo);
+            qhi = d1.fma(d1, qhi);
+        }
+        double[] s = lanes(slo, shi), q = lanes(qlo, qhi);
+        for (int j = 0; i < n; i++, j++) {
+            double d = a[off + i] - shift;
+            s[j] += d;
+            q[j] = Math.fma(d, d, q[j]);
+        }
+        out[0] = Sums.combine(s);
+        out[1] = Sums.combine(q);
+    }
+
     static double sumSquaredDeviation(float[] a, int off, int n, double mu) {
         DoubleVector lo = DoubleVector.zero(D), hi = lo;
         int i = 0;

@@ -24,7 +24,7 @@ public final class GemmBench {
         System.out.printf("java %s, simd %s, kernel %dx%d, load average %.1f%n", System.getProperty("java.version"), Simd.ENABLED,
             MicroKernel.VECTOR_F.mr(), MicroKernel.VECTOR_F.nr(), java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         long t0 = System.nanoTime();
-        while (Simd.ENABLED && !GemmSimd.compiled()) Thread.onSpinWait();   // until the vector kernel is compiled
+        MicroKernel.warmUp();   // until the vector kernels are compiled
         System.out.printf("vector kernel compiled after %.1f s%n", (System.nanoTime() - t0) / 1e9);
         for (int th : threads) {
             Parallel.setThreads(th);

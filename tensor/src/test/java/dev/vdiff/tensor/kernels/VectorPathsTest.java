@@ -56,6 +56,25 @@ class VectorPathsTest {
     }
 
     @Test
+    void fusedStatisticsAreBitIdenticalAcrossPathsAndAgreeWithTwoPasses() {
+        SplittableRandom r = new SplittableRandom(4);
+        double[] a = new double[2], b = new double[2], one = new double[2], two = new double[2];
+        for (int n = 1; n < 70; n++) {
+            // a mean far from 0 (1000) with a spread of 1: the case a plain sum of squares gets wrong in float
+            float[] f = randomFloats(r, n + 3, 1, 1000);
+            for (int off = 0; off < 3; off++) {
+                Sums.scalarShiftedSums(f, off, n, f[off], a);
+                SumsSimd.shiftedSums(f, off, n, f[off], b);
+                assertArrayEquals(a, b, 0.0);
+                Sums.meanAndVarianceOnePass(f, off, n, one);
+                Sums.meanAndVariance(f, off, n, two);
+                assertEquals(two[0], one[0], 1e-12 * 1000);
+                assertEquals(two[1], one[1], 1e-9 * Math.max(two[1], 1e-3));
+            }
+        }
+    }
+
+    @Test
     void expIsAccurateAndItsVectorFormBitIdentical() {
         var species = FloatVector.SPECIES_PREFERRED;
         SplittableRandom r = new SplittableRandom(2);

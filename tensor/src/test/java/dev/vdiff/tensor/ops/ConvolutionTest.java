@@ -5,7 +5,6 @@ import dev.vdiff.tensor.Parallel;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.check.Close;
 import dev.vdiff.tensor.check.GradCheck;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -23,11 +22,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ConvolutionTest {
-    @AfterEach
-    void restoreThreads() {
-        Parallel.setThreads(Runtime.getRuntime().availableProcessors());
-    }
-
     @Test
     void smallConvolutionsMatchHandComputedValues() {
         Tensor x = Tensor.of(new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, 1, 1, 3, 3);
@@ -142,13 +136,15 @@ class ConvolutionTest {
     @Test
     void resultsAndGradientsDoNotDependOnTheThreadCount() {
         double[][] results = new double[2][];
-        for (int th = 1; th <= 2; th++) {
-            Parallel.setThreads(th);
-            SplittableRandom rnd = new SplittableRandom(4);
-            Tensor x = random32(rnd, 4, 16, 12, 12).requiresGrad(true), w = random32(rnd, 24, 16, 3, 3).requiresGrad(true), b = random32(rnd, 24).requiresGrad(true);
-            Tensor y = Convolution.conv2d(x, w, b, new int[] {1, 1}, new int[] {1, 1});
-            y.backward(random32(rnd, y.shape()));
-            results[th - 1] = LinearAlgebraTest.concat(y.toDoubleArray(), x.grad().toDoubleArray(), w.grad().toDoubleArray(), b.grad().toDoubleArray());
+        for (int threads = 1; threads <= 2; threads++) {
+            int th = threads;
+            results[th - 1] = Parallel.withThreads(th, () -> {
+                SplittableRandom rnd = new SplittableRandom(4);
+                Tensor x = random32(rnd, 4, 16, 12, 12).requiresGrad(true), w = random32(rnd, 24, 16, 3, 3).requiresGrad(true), b = random32(rnd, 24).requiresGrad(true);
+                Tensor y = Convolution.conv2d(x, w, b, new int[] {1, 1}, new int[] {1, 1});
+                y.backward(random32(rnd, y.shape()));
+                return LinearAlgebraTest.concat(y.toDoubleArray(), x.grad().toDoubleArray(), w.grad().toDoubleArray(), b.grad().toDoubleArray());
+            });
         }
         assertArrayEquals(results[0], results[1]);
     }

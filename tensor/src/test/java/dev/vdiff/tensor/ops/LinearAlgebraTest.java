@@ -4,7 +4,6 @@ import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Parallel;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.check.GradCheck;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -17,11 +16,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LinearAlgebraTest {
-    @AfterEach
-    void restoreThreads() {
-        Parallel.setThreads(Runtime.getRuntime().availableProcessors());
-    }
-
     @Test
     void matmulAndLinearMatchHandComputedValues() {
         Tensor a = Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);
@@ -99,13 +93,15 @@ class LinearAlgebraTest {
     @Test
     void resultsAndGradientsDoNotDependOnTheThreadCount() {
         double[][] results = new double[2][];
-        for (int th = 1; th <= 2; th++) {
-            Parallel.setThreads(th);
-            SplittableRandom rnd = new SplittableRandom(21);
-            Tensor x = random32(rnd, 4, 33, 70).requiresGrad(true), w = random32(rnd, 90, 70).requiresGrad(true), b = random32(rnd, 90).requiresGrad(true);
-            Tensor y = LinearAlgebra.matmul(LinearAlgebra.linear(x, w, b), random32(rnd, 4, 90, 60));
-            y.backward(random32(rnd, 4, 33, 60));
-            results[th - 1] = concat(y.toDoubleArray(), x.grad().toDoubleArray(), w.grad().toDoubleArray(), b.grad().toDoubleArray());
+        for (int threads = 1; threads <= 2; threads++) {
+            int th = threads;
+            results[th - 1] = Parallel.withThreads(th, () -> {
+                SplittableRandom rnd = new SplittableRandom(21);
+                Tensor x = random32(rnd, 4, 33, 70).requiresGrad(true), w = random32(rnd, 90, 70).requiresGrad(true), b = random32(rnd, 90).requiresGrad(true);
+                Tensor y = LinearAlgebra.matmul(LinearAlgebra.linear(x, w, b), random32(rnd, 4, 90, 60));
+                y.backward(random32(rnd, 4, 33, 60));
+                return concat(y.toDoubleArray(), x.grad().toDoubleArray(), w.grad().toDoubleArray(), b.grad().toDoubleArray());
+            });
         }
         assertArrayEquals(results[0], results[1]);
     }

@@ -115,16 +115,9 @@ class AdamWTest {
 
     @Test
     void updatesDoNotDependOnTheThreadCount() {
-        int keep = Parallel.threads();
-        try {
-            Parallel.setThreads(1);
-            float[] one = run(100_000);
-            Parallel.setThreads(2);
-            float[] two = run(100_000);
-            assertArrayEquals(one, two);
-        } finally {
-            Parallel.setThreads(keep);
-        }
+        float[] one = Parallel.withThreads(1, () -> run(100_000));
+        float[] two = Parallel.withThreads(2, () -> run(100_000));
+        assertArrayEquals(one, two);
     }
 
     private static float[] run(int n) {

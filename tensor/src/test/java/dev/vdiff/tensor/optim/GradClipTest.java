@@ -47,20 +47,14 @@ class GradClipTest {
     void largeNormIsExactForConstantGradientsAndThreadIndependent() {
         int n = 200_000;
         Tensor p = Tensor.zeros(DType.FLOAT64, n);
-        int keep = Parallel.threads();
-        try {
-            double[] norms = new double[2];
-            for (int threads = 1; threads <= 2; threads++) {
-                Parallel.setThreads(threads);
-                double[] g = new double[n];
-                for (int i = 0; i < n; i++) g[i] = Math.sin(i);
-                p.setGrad(Tensor.of(g, n));
-                norms[threads - 1] = GradClip.gradNorm(List.of(p));
-            }
-            assertEquals(norms[0], norms[1], 0, "bit-identical on 1 and 2 threads");
-        } finally {
-            Parallel.setThreads(keep);
+        double[] norms = new double[2];
+        for (int threads = 1; threads <= 2; threads++) {
+            double[] g = new double[n];
+            for (int i = 0; i < n; i++) g[i] = Math.sin(i);
+            p.setGrad(Tensor.of(g, n));
+            norms[threads - 1] = Parallel.withThreads(threads, () -> GradClip.gradNorm(List.of(p)));
         }
+        assertEquals(norms[0], norms[1], 0, "bit-identical on 1 and 2 threads");
         p.setGrad(Tensor.full(DType.FLOAT64, 0.5, n));
         assertEquals(0.5 * Math.sqrt(n), GradClip.gradNorm(List.of(p)), 1e-12 * Math.sqrt(n));
     }

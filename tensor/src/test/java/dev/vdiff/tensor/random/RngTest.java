@@ -70,21 +70,16 @@ class RngTest {
 
     @Test
     void bitsDoNotDependOnTheThreadCount() {
-        int keep = Parallel.threads();
         int n = 1 << 18;   // 64K blocks of float32: many parallel chunks
-        try {
-            Parallel.setThreads(1);
-            Object[] one = drawAll(n);
-            Parallel.setThreads(2);
-            Object[] two = drawAll(n);
+        {
+            Object[] one = Parallel.withThreads(1, () -> drawAll(n));
+            Object[] two = Parallel.withThreads(2, () -> drawAll(n));
             assertArrayEquals((float[]) one[0], (float[]) two[0]);
             assertArrayEquals((double[]) one[1], (double[]) two[1]);
             assertArrayEquals((float[]) one[2], (float[]) two[2]);
             assertArrayEquals((double[]) one[3], (double[]) two[3]);
             assertArrayEquals((long[]) one[4], (long[]) two[4]);
             assertArrayEquals((long[]) one[5], (long[]) two[5]);
-        } finally {
-            Parallel.setThreads(keep);
         }
     }
 
