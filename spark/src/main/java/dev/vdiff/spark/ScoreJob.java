@@ -8,7 +8,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
@@ -66,8 +65,11 @@ public final class ScoreJob {
         }
     }
 
-    /** What a run did: clips in the collection, clips scored, chunks scored by this run (not resumed). */
-    public record Summary(long clips, long scored, int chunksRun, List<String> notScored) {}
+    /**
+     * What a run did: clips in the collection, clips scored, chunks scored by this run (not resumed), and the
+     * first 20 clips not scored (path and reason; the table's {@code error} column has them all).
+     */
+    public record Summary(long clips, long scored, int chunksRun, List<String> firstNotScored) {}
 
     private ScoreJob() {}
 
@@ -85,84 +87,82 @@ public final class ScoreJob {
             log.println("vdiff score: " + out.root() + " is already complete; nothing to do");
             table = spark.read().schema(ScoreColumns.SCORES).parquet(out.published(OutputFolder.SCORES_PARQUET).toString());
         } else {
-            List<ClipList.Clip> clips = inputs(spark, s, out);
+            long clips = inputs(spark, s, out);
             chunksRun = scoreChunks(spark, s, out, clips, log);
-            publish(out, normalise(spark, s, out, clips.size()));
+            publish(out, normalise(spark, s, out, clips));
             table = spark.read().schema(ScoreColumns.SCORES).parquet(out.published(OutputFolder.SCORES_PARQUET).toString());
         }
         long clips = table.count();
-        List<Row> failed = table.where(functions.col(ScoreColumns.ERROR).isNotNull()).orderBy(ScoreColumns.PATH)
-            .select(ScoreColumns.PATH, ScoreColumns.ERROR).collectAsList();
-        List<String> notScored = new ArrayList<>();
-        for (Row r : failed) notScored.add(r.getString(0) + " (" + r.getString(1) + ")");
-        Summary summary = new Summary(clips, clips - failed.size(), chunksRun, List.copyOf(notScored));
+        Dataset<Row> failed = table.where(functions.col(ScoreColumns.ERROR).isNotNull());
+        long failures = failed.count();
+        List<String> some = new ArrayList<>();
+        for (Row r : failed.orderBy(ScoreColumns.PATH).select(ScoreColumns.PATH, ScoreColumns.ERROR).limit(20).collectAsList()) {
+            some.add(r.getString(0) + " (" + r.getString(1) + ")");
+        }
+        Summary summary = new Summary(clips, clips - failures, chunksRun, List.copyOf(some));
         log.println("scored " + summary.scored() + " of " + clips + " clips -> " + out.published(OutputFolder.SCORES_PARQUET) + ", "
             + out.published(OutputFolder.SCORES_CSV) + " (" + s.normalization().cliName + " normalisation, " + s.frames() + " frames of "
             + s.height() + "x" + s.width() + ")");
-        if (!notScored.isEmpty()) {
-            List<String> some = notScored.subList(0, Math.min(20, notScored.size()));
-            log.println("not scored (" + notScored.size() + "): " + String.join("; ", some) + (notScored.size() > some.size() ? "; ... (see the error column)" : ""));
+        if (failures > 0) {
+            log.println("not scored (" + failures + "): " + String.join("; ", some) + (failures > some.size() ? "; ... (see the error column)" : ""));
         }
         return summary;
     }
 
-    /** The clip list: stored by the first run, read back by every rerun. */
-    private static List<ClipList.Clip> inputs(SparkSession spark, Settings s, OutputFolder out) throws IOException {
-        if (!out.committed(out.inputs())) {
-            Configuration conf = spark.sparkContext().hadoopConfiguration();
-            List<ClipList.Clip> clips = s.data() != null ? ClipList.folder(s.data(), conf) : ClipList.list(s.list(), spark);
-            List<Row> rows = new ArrayList<>(clips.size());
-            for (ClipList.Clip c : clips) rows.add(RowFactory.create(c.id(), c.uri(), c.path()));
-            JavaRDD<Row> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, 1);
-            spark.createDataFrame(rdd, ScoreColumns.INPUTS).write().mode(SaveMode.Overwrite).parquet(out.inputs().toString());
-        }
-        List<ClipList.Clip> clips = new ArrayList<>();
-        for (Row r : spark.read().schema(ScoreColumns.INPUTS).parquet(out.inputs().toString()).orderBy(ScoreColumns.ID).collectAsList()) {
-            clips.add(new ClipList.Clip(r.getLong(0), r.getString(1), r.getString(2)));
-        }
-        for (int i = 0; i < clips.size(); i++) {
-            if (clips.get(i).id() != i) throw new IllegalStateException(out.inputs() + ": clip ids are not 0.." + (clips.size() - 1));
-        }
-        return clips;
+    /** The number of clips; the list is stored by the first run and read back by every rerun. */
+    private static long inputs(SparkSession spark, Settings s, OutputFolder out) throws IOException {
+        if (!out.committed(out.inputs())) ClipList.write(spark, s, out.inputs().toString());
+        Row ids = spark.read().schema(ScoreColumns.INPUTS).parquet(out.inputs().toString())
+            .agg(functions.count(ScoreColumns.ID), functions.min(ScoreColumns.ID), functions.max(ScoreColumns.ID)).first();
+        long n = ids.getLong(0);
+        if (n == 0 || ids.getLong(1) != 0 || ids.getLong(2) != n - 1) throw new IllegalStateException(out.inputs() + ": clip ids are not 0.." + (n - 1));
+        return n;
     }
 
     /** Pass 1: every chunk not yet committed; returns how many chunks this run scored. */
-    private static int scoreChunks(SparkSession spark, Settings s, OutputFolder out, List<ClipList.Clip> clips, PrintStream log) throws IOException {
+    private static int scoreChunks(SparkSession spark, Settings s, OutputFolder out, long clips, PrintStream log) throws IOException {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Map<String, String> conf = new HashMap<>();
         spark.sparkContext().hadoopConfiguration().forEach(e -> conf.put(e.getKey(), e.getValue()));
         Broadcast<Map<String, String>> hadoopConf = jsc.broadcast(conf);
         ClipScorer scorer = new ClipScorer(new ClipScorer.Sampling(s.frames(), s.stride(), s.height(), s.width()), hadoopConf);
+        Dataset<Row> inputs = spark.read().schema(ScoreColumns.INPUTS).parquet(out.inputs().toString());
 
-        int chunks = (clips.size() + s.chunk() - 1) / s.chunk();
+        int chunks = chunks(clips, s);
         List<Integer> todo = new ArrayList<>();
         for (int k = 0; k < chunks; k++) if (!out.committed(out.chunk(k))) todo.add(k);
-        log.println("vdiff score: " + clips.size() + " clips in " + chunks + " chunk(s) of up to " + s.chunk()
+        log.println("vdiff score: " + clips + " clips in " + chunks + " chunk(s) of up to " + s.chunk()
             + (todo.size() < chunks ? ", " + (chunks - todo.size()) + " already done (resuming)" : "")
             + ", " + jsc.defaultParallelism() + " task(s) at a time");
         long left = 0;
-        for (int k : todo) left += Math.min(clips.size(), (long) (k + 1) * s.chunk()) - (long) k * s.chunk();
+        for (int k : todo) left += size(k, clips, s);
         long start = System.nanoTime(), done = 0;
         for (int k : todo) {
-            List<Row> rows = new ArrayList<>();
-            for (ClipList.Clip c : clips.subList(k * s.chunk(), Math.min(clips.size(), (k + 1) * s.chunk()))) {
-                rows.add(RowFactory.create(c.id(), c.uri(), c.path()));
-            }
-            int tasks = (rows.size() + s.clipsPerTask() - 1) / s.clipsPerTask();
-            JavaRDD<Row> raw = jsc.parallelize(rows, tasks).mapPartitions(scorer);
+            long lo = (long) k * s.chunk(), n = size(k, clips, s);
+            int tasks = (int) ((n + s.clipsPerTask() - 1) / s.clipsPerTask());
+            JavaRDD<Row> raw = inputs.where(functions.col(ScoreColumns.ID).geq(lo).and(functions.col(ScoreColumns.ID).lt(lo + n)))
+                .repartition(tasks).javaRDD().mapPartitions(scorer);
             // One file per chunk: the scores are small; the shuffle into one partition happens after the scoring.
             spark.createDataFrame(raw, ScoreColumns.RAW).repartition(1).write().mode(SaveMode.Overwrite).parquet(out.chunk(k).toString());
-            done += rows.size();
+            done += n;
             double seconds = (System.nanoTime() - start) / 1e9, rate = done / seconds;
-            log.printf("chunk %d/%d: %d clips, %.1f clips/s this run, %d to go, ETA %s%n", k + 1, chunks, rows.size(), rate, left - done,
+            log.printf("chunk %d/%d: %d clips, %.1f clips/s this run, %d to go, ETA %s%n", k + 1, chunks, n, rate, left - done,
                 eta((left - done) / rate));
         }
         return todo.size();
     }
 
+    private static int chunks(long clips, Settings s) {
+        return (int) ((clips + s.chunk() - 1) / s.chunk());
+    }
+
+    private static long size(int k, long clips, Settings s) {
+        return Math.min(clips, (long) (k + 1) * s.chunk()) - (long) k * s.chunk();
+    }
+
     /** Pass 2: every raw row with its normalised scores, in path order, with {@code id} dropped. */
-    private static Dataset<Row> normalise(SparkSession spark, Settings s, OutputFolder out, int clips) {
-        int chunks = (clips + s.chunk() - 1) / s.chunk();
+    private static Dataset<Row> normalise(SparkSession spark, Settings s, OutputFolder out, long clips) {
+        int chunks = chunks(clips, s);
         String[] dirs = new String[chunks];
         for (int k = 0; k < chunks; k++) dirs[k] = out.chunk(k).toString();
         Dataset<Row> raw = spark.read().schema(ScoreColumns.RAW).parquet(dirs);

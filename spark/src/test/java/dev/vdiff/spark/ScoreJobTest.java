@@ -69,11 +69,15 @@ class ScoreJobTest {
             for (String c : ScoreTable.COLUMNS) if (!c.equals("path")) assertTrue(r.isNullAt(r.fieldIndex(c)), broken + " has no " + c);
         }
         assertCsvMatchesParquet(out, rows);
+        // What TQD training reads (vdiff train --scores): the scored clips' normalised scores, unchanged.
+        Map<String, ScoreTable.Scores> read = ScoreTable.read(out.resolve("scores.csv"), ScoreNormalization.PERCENTILE);
+        assertEquals(local.keySet(), read.keySet());
+        for (ScoreTable.Row r : local.values()) assertEquals(new ScoreTable.Scores(r.mq(), r.vq()), read.get(r.path()), r.path());
 
         // A rerun finds the job complete and writes nothing; other settings on the same folder are refused.
         ScoreJob.Summary again = ScoreJob.run(spark, folder(out, ScoreNormalization.PERCENTILE), quiet());
         assertEquals(0, again.chunksRun());
-        assertEquals(summary, new ScoreJob.Summary(again.clips(), again.scored(), summary.chunksRun(), again.notScored()));
+        assertEquals(summary, new ScoreJob.Summary(again.clips(), again.scored(), summary.chunksRun(), again.firstNotScored()));
         UserError e = assertThrows(UserError.class, () -> ScoreJob.run(spark, folder(out, ScoreNormalization.RANK), quiet()));
         assertTrue(e.getMessage().contains("other settings"), e.getMessage());
     }
