@@ -92,12 +92,14 @@ public final class ScoreJob {
             publish(out, normalise(spark, s, out, clips));
             table = spark.read().schema(ScoreColumns.SCORES).parquet(out.published(OutputFolder.SCORES_PARQUET).toString());
         }
-        long clips = table.count();
-        Dataset<Row> failed = table.where(functions.col(ScoreColumns.ERROR).isNotNull());
-        long failures = failed.count();
+        Row counts = table.agg(functions.count(functions.lit(1)), functions.count(ScoreColumns.ERROR)).first();
+        long clips = counts.getLong(0), failures = counts.getLong(1);
         List<String> some = new ArrayList<>();
-        for (Row r : failed.orderBy(ScoreColumns.PATH).select(ScoreColumns.PATH, ScoreColumns.ERROR).limit(20).collectAsList()) {
-            some.add(r.getString(0) + " (" + r.getString(1) + ")");
+        if (failures > 0) {
+            for (Row r : table.where(functions.col(ScoreColumns.ERROR).isNotNull()).orderBy(ScoreColumns.PATH)
+                     .select(ScoreColumns.PATH, ScoreColumns.ERROR).limit(20).collectAsList()) {
+                some.add(r.getString(0) + " (" + r.getString(1) + ")");
+            }
         }
         Summary summary = new Summary(clips, clips - failures, chunksRun, List.copyOf(some));
         log.println("scored " + summary.scored() + " of " + clips + " clips -> " + out.published(OutputFolder.SCORES_PARQUET) + ", "

@@ -107,6 +107,24 @@ class ScoreJobTest {
         assertSameScores(local, rows, relative::get);
         Row m = rows.get(missing);
         assertEquals("not found: " + missing, m.getString(m.fieldIndex("error")));
+
+        // The same list as Parquet (a string column uri, any other columns ignored) gives the same table.
+        List<Row> uriRows = new ArrayList<>();
+        for (String u : rows.keySet()) uriRows.add(org.apache.spark.sql.RowFactory.create(u, u.length()));
+        Path parquetList = tmp.resolve("list.parquet");
+        spark.createDataFrame(uriRows, new org.apache.spark.sql.types.StructType().add("uri", "string").add("other", "int"))
+            .write().parquet(parquetList.toString());
+        Path outParquet = tmp.resolve("out-parquet-list");
+        ScoreJob.run(spark, new ScoreJob.Settings(null, parquetList.toString(), outParquet.toString(), FRAMES, 1, SIZE, SIZE, ScoreNormalization.RANK, 5, 3), quiet());
+        assertEquals(List.copyOf(rows.values()), List.copyOf(parquet(outParquet).values()));
+
+        // A clip listed twice is refused before any scoring, with one line naming it.
+        lines.add(lines.get(0));
+        Files.write(list, lines, StandardCharsets.UTF_8);
+        Path outTwice = tmp.resolve("out-twice");
+        UserError e = assertThrows(UserError.class, () -> ScoreJob.run(spark,
+            new ScoreJob.Settings(null, list.toString(), outTwice.toString(), FRAMES, 1, SIZE, SIZE, ScoreNormalization.RANK, 5, 3), quiet()));
+        assertEquals("--list " + list + " names a clip more than once: " + lines.get(0), e.getMessage());
     }
 
     @Test
