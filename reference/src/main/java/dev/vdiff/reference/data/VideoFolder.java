@@ -171,13 +171,28 @@ public final class VideoFolder implements VideoDataset {
     public Clip clip(long index) {
         if (index < 0 || index >= items.size()) throw new IndexOutOfBoundsException("VideoFolder: clip " + index + " of " + items.size());
         Item item = items.get((int) index);
+        Tensor video;
+        try {
+            video = read(item.file(), options);
+        } catch (IOException e) {
+            throw new UserError("cannot decode " + item.file() + ": " + e.getMessage(), e);
+        }
+        return new Clip(video, item.label(), item.caption(), null);
+    }
+
+    /**
+     * One video file read exactly as {@link #clip} reads a file of a folder opened with {@code options}
+     * ({@code [frames, 3, height, width]} in [-1, 1]), for callers that get files one at a time (the Spark job).
+     * An IOException whose message is FFmpeg's one-line reason if it cannot be read.
+     */
+    public static Tensor read(Path file, Options options) throws IOException {
         float[] v;
         try {
-            v = VideoDecoder.read(item.file(), options.frames(), options.stride(), options.height(), options.width());
+            v = VideoDecoder.read(file, options.frames(), options.stride(), options.height(), options.width());
         } catch (IOException e) {
-            throw new UserError("cannot decode " + item.file() + ": " + Ffmpeg.reason(e), e);
+            throw new IOException(Ffmpeg.reason(e), e);
         }
-        return new Clip(Tensor.of(v, options.frames(), 3, options.height(), options.width()), item.label(), item.caption(), null);
+        return Tensor.of(v, options.frames(), 3, options.height(), options.width());
     }
 
     @Override

@@ -28,7 +28,8 @@ import java.util.Map;
  * and {@code vq} (already normalised, each in [0, 1]; used as they are) or {@code mq_raw} and {@code vq_raw}
  * (normalised here over the file's rows with the given {@link ScoreNormalization}); other columns are ignored,
  * so a table of VideoAlign scores works too. Fields may be quoted (RFC 4180, no line breaks inside); blank lines
- * are skipped. Problems are {@link UserError}s naming the file and line.
+ * are skipped, and so are rows with a non-empty {@code error} column (clips the Spark job could not score,
+ * docs/SCALE.md). Problems are {@link UserError}s naming the file and line.
  */
 public final class ScoreTable {
     /** Column names, in the order {@link #write} uses. */
@@ -91,7 +92,7 @@ public final class ScoreTable {
         if (!col.containsKey("path") || !col.containsKey(mName) || !col.containsKey(vName)) {
             throw new UserError(csv + " line " + (headerLine + 1) + ": the header must name path and mq,vq (normalised) or mq_raw,vq_raw; got " + String.join(",", header));
         }
-        int pathCol = col.get("path"), mCol = col.get(mName), vCol = col.get(vName);
+        int pathCol = col.get("path"), mCol = col.get(mName), vCol = col.get(vName), errorCol = col.getOrDefault("error", -1);
         List<String> paths = new ArrayList<>();
         List<Double> ms = new ArrayList<>(), vs = new ArrayList<>();
         java.util.Set<String> seen = new java.util.HashSet<>();
@@ -100,6 +101,7 @@ public final class ScoreTable {
             String where = csv + " line " + (n + 1);
             List<String> f = CsvLine.fields(lines.get(n), where);
             if (f.size() != header.size()) throw new UserError(where + ": expected " + header.size() + " fields like the header, got " + f.size());
+            if (errorCol >= 0 && !f.get(errorCol).isBlank()) continue;   // not scored: no score to read
             String path = f.get(pathCol).strip().replace('\\', '/');
             if (path.isEmpty()) throw new UserError(where + ": empty path");
             if (!seen.add(path)) throw new UserError(where + ": " + path + " is listed twice");
