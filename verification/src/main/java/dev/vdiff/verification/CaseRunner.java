@@ -1,5 +1,6 @@
 package dev.vdiff.verification;
 
+import dev.vdiff.tensor.check.Tolerance;
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.autograd.Autograd;

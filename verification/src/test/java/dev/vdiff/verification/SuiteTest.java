@@ -1,5 +1,6 @@
 package dev.vdiff.verification;
 
+import dev.vdiff.tensor.check.Tolerance;
 import dev.vdiff.tensor.DType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
