@@ -1,7 +1,7 @@
 package dev.vdiff.verification;
 
-import dev.vdiff.tensor.check.Tolerance;
 import dev.vdiff.tensor.DType;
+import dev.vdiff.tensor.check.Tolerance;
 import dev.vdiff.tensor.io.Json;
 
 import java.io.IOException;

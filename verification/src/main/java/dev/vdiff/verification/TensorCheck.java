@@ -1,9 +1,9 @@
 package dev.vdiff.verification;
 
-import dev.vdiff.tensor.check.Tolerance;
 import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.check.Close;
+import dev.vdiff.tensor.check.Tolerance;
 
 import java.util.Arrays;
 
