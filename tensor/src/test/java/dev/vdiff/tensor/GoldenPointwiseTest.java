@@ -1,6 +1,6 @@
 package dev.vdiff.tensor;
 
-import dev.vdiff.tensor.check.Close;
+import dev.vdiff.tensor.check.Tolerance;
 import dev.vdiff.tensor.golden.GoldenCases;
 import dev.vdiff.tensor.golden.GoldenCases.Case;
 import dev.vdiff.tensor.ops.Arithmetic;
@@ -47,7 +47,7 @@ class GoldenPointwiseTest {
     @MethodSource("cases")
     void matchesReference(Case c, DType dtype) {
         String mode = dtype == DType.FLOAT64 ? "float64" : "float32";
-        double rtol = c.tolerance(mode, "rtol"), atol = c.tolerance(mode, "atol");
+        Tolerance tol = c.tolerance(mode);
         List<String> names = new ArrayList<>(c.section("inputs").keySet());
         Tensor[] inputs = new Tensor[names.size()];
         for (int k = 0; k < inputs.length; k++) {
@@ -55,18 +55,13 @@ class GoldenPointwiseTest {
         }
         Tensor out = evaluate(c, inputs);
         assertEquals(dtype, out.dtype(), "output dtype");
-        check(c.id() + " " + mode + " out", out, c.tensor("outputs", "out"), rtol, atol);
+        tol.assertClose(c.id() + " " + mode + " out", out, c.tensor("outputs", "out"));
         out.backward(c.tensor("upstream", "out").to(dtype));
         for (int k = 0; k < inputs.length; k++) {
             Tensor g = inputs[k].grad();
             assertTrue(g != null, c.id() + ": no gradient for " + names.get(k));
-            check(c.id() + " " + mode + " grad " + names.get(k), g, c.tensor("grads", names.get(k)), rtol, atol);
+            tol.assertClose(c.id() + " " + mode + " grad " + names.get(k), g, c.tensor("grads", names.get(k)));
         }
-    }
-
-    private static void check(String what, Tensor actual, Tensor expected, double rtol, double atol) {
-        Close.Result r = Close.compare(actual.to(DType.FLOAT64), expected, rtol, atol);
-        if (!r.pass()) throw new AssertionError(r.describe(what));
     }
 
     @SuppressWarnings("unchecked")

@@ -1,6 +1,6 @@
 package dev.vdiff.tensor;
 
-import dev.vdiff.tensor.check.Close;
+import dev.vdiff.tensor.check.Tolerance;
 import dev.vdiff.tensor.golden.GoldenCases;
 import dev.vdiff.tensor.golden.GoldenCases.Case;
 import dev.vdiff.tensor.ops.Attention;
@@ -40,7 +40,7 @@ class NormAttnGoldenTest {
     }
 
     private static void run(Case c, DType dtype, String mode) {
-        double rtol = c.tolerance(mode, "rtol"), atol = c.tolerance(mode, "atol");
+        Tolerance tol = c.tolerance(mode);
         Map<String, Tensor> in = new LinkedHashMap<>();
         for (String name : c.section("inputs").keySet()) {
             Tensor t = c.tensor("inputs", name);
@@ -58,17 +58,12 @@ class NormAttnGoldenTest {
             default:
                 out = Attention.scaledDotProduct(in.get("q"), in.get("k"), in.get("v"), in.get("mask"));
         }
-        check(c.id() + " " + mode + " out", out, c.tensor("outputs", "out"), rtol, atol);
+        tol.assertClose(c.id() + " " + mode + " out", out, c.tensor("outputs", "out"));
         out.backward(c.tensor("upstream", "out").to(dtype));
         for (String name : c.section("grads").keySet()) {
             Tensor g = in.get(name).grad();
             assertNotNull(g, c.id() + ": no gradient reached input " + name);
-            check(c.id() + " " + mode + " grad " + name, g, c.tensor("grads", name), rtol, atol);
+            tol.assertClose(c.id() + " " + mode + " grad " + name, g, c.tensor("grads", name));
         }
-    }
-
-    private static void check(String what, Tensor actual, Tensor expected, double rtol, double atol) {
-        Close.Result r = Close.compare(actual.to(DType.FLOAT64), expected, rtol, atol);
-        if (!r.pass()) throw new AssertionError(r.describe(what));
     }
 }

@@ -3,6 +3,7 @@ package dev.vdiff.verification;
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.autograd.Autograd;
+import dev.vdiff.tensor.check.Tolerance;
 
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;

@@ -1,6 +1,7 @@
 package dev.vdiff.verification;
 
 import dev.vdiff.tensor.DType;
+import dev.vdiff.tensor.check.Tolerance;
 import dev.vdiff.tensor.io.Json;
 
 import java.io.IOException;
@@ -61,9 +62,8 @@ public record Suite(Path dir, List<OracleCase> cases) {
         Map<DType, Tolerance> tolerances = new LinkedHashMap<>();
         Map<String, Object> tol = object(c.get("tolerance"), where + " tolerance");
         for (DType dtype : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
-            Map<String, Object> t = object(tol.get(dtype.pyName), where + " tolerance." + dtype.pyName);
-            boolean rms = t.containsKey("atol_rms");
-            tolerances.put(dtype, new Tolerance(number(t, "rtol", where), number(t, rms ? "atol_rms" : "atol", where), rms));
+            String entry = where + " tolerance." + dtype.pyName;
+            tolerances.put(dtype, Tolerance.parse(object(tol.get(dtype.pyName), entry), entry));
         }
         Map<String, OracleCase.FileEntry> files = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : object(c.getOrDefault("files", Map.of()), where + " files").entrySet()) {
@@ -105,11 +105,5 @@ public record Suite(Path dir, List<OracleCase> cases) {
         Object v = m.get(key);
         if (!(v instanceof String)) throw new IllegalArgumentException(what + ": '" + key + "' should be a string, got " + Json.typeName(v));
         return (String) v;
-    }
-
-    private static double number(Map<String, Object> m, String key, String what) {
-        Object v = m.get(key);
-        if (!(v instanceof Number)) throw new IllegalArgumentException(what + ": '" + key + "' should be a number, got " + Json.typeName(v));
-        return ((Number) v).doubleValue();
     }
 }

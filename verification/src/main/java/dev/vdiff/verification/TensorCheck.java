@@ -3,6 +3,7 @@ package dev.vdiff.verification;
 import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.check.Close;
+import dev.vdiff.tensor.check.Tolerance;
 
 import java.util.Arrays;
 
@@ -25,8 +26,7 @@ public record TensorCheck(String tensor, int[] shape, Close.Result result) {
         if (!Arrays.equals(actual.shape(), shape)) {
             return failed(tensor, shape, "has shape " + Shape.str(actual.shape()) + " but the reference has " + Shape.str(shape));
         }
-        double[] b = expected.toDoubleArray();
-        return new TensorCheck(tensor, shape, Close.compare(actual.toDoubleArray(), b, tolerance.rtol(), tolerance.absoluteFor(b)));
+        return new TensorCheck(tensor, shape, tolerance.compare(actual.toDoubleArray(), expected.toDoubleArray()));
     }
 
     /** A check that failed before any number was compared. */

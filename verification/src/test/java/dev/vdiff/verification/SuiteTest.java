@@ -1,6 +1,7 @@
 package dev.vdiff.verification;
 
 import dev.vdiff.tensor.DType;
+import dev.vdiff.tensor.check.Tolerance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

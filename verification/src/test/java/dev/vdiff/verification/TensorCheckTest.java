@@ -1,6 +1,7 @@
 package dev.vdiff.verification;
 
 import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.check.Tolerance;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

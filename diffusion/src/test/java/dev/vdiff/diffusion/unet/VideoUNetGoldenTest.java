@@ -3,6 +3,7 @@ package dev.vdiff.diffusion.unet;
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.check.Close;
+import dev.vdiff.tensor.check.Tolerance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -48,8 +49,8 @@ class VideoUNetGoldenTest {
     static Summary evaluate(Path suite, String id, DType dtype, List<String> failures) throws IOException {
         Map<String, Object> c = GoldenFiles.manifestCase(suite, id);
         Map<String, Object> attrs = (Map<String, Object>) c.get("attrs");
-        Map<String, Object> tol = (Map<String, Object>) ((Map<String, Object>) c.get("tolerance")).get(dtype.pyName);
-        double rtol = ((Number) tol.get("rtol")).doubleValue(), atolRms = ((Number) tol.get("atol_rms")).doubleValue();
+        Tolerance tol = Tolerance.parse((Map<String, Object>) ((Map<String, Object>) c.get("tolerance")).get(dtype.pyName), id + " tolerance." + dtype.pyName);
+        assertTrue(tol.rmsScaled(), "the whole-network case has an RMS-scaled tolerance");
         String weights = (String) attrs.get(dtype == DType.FLOAT64 ? "weights_float64" : "weights_float32");
 
         VideoUNet net = VideoUNet.load(configOf(attrs), GoldenFiles.safetensors(suite.resolve(weights)));
@@ -63,8 +64,8 @@ class VideoUNetGoldenTest {
         out.backward(up);
 
         Map<String, Close.Result> results = new java.util.LinkedHashMap<>();
-        results.put("out", check("out", out, GoldenFiles.npy(suite.resolve(file(c, "outputs", "out"))), rtol, atolRms, failures));
-        results.put("grads.x", check("grads.x", x.grad(), GoldenFiles.npy(suite.resolve(file(c, "grads", "x"))), rtol, atolRms, failures));
+        results.put("out", check("out", out, GoldenFiles.npy(suite.resolve(file(c, "outputs", "out"))), tol, failures));
+        results.put("grads.x", check("grads.x", x.grad(), GoldenFiles.npy(suite.resolve(file(c, "grads", "x"))), tol, failures));
         Map<String, Tensor> params = net.namedParameters();
         for (var e : GoldenFiles.safetensors(suite.resolve((String) attrs.get("param_grads"))).entrySet()) {
             Tensor p = params.get(e.getKey());
@@ -73,7 +74,7 @@ class VideoUNetGoldenTest {
                 continue;
             }
             Tensor g = p.grad() == null ? Tensor.zerosLike(p) : p.grad();
-            results.put(e.getKey(), check(e.getKey(), g, e.getValue(), rtol, atolRms, failures));
+            results.put(e.getKey(), check(e.getKey(), g, e.getValue(), tol, failures));
         }
         String worst = null;
         for (var e : results.entrySet()) if (worst == null || e.getValue().worstRatio() > results.get(worst).worstRatio()) worst = e.getKey();
@@ -85,14 +86,10 @@ class VideoUNetGoldenTest {
         return (String) ((Map<String, Object>) ((Map<String, Object>) c.get(section)).get(name)).get("file");
     }
 
-    /** docs/ORACLE.md §4: |a - b| <= atol_rms * rms(b) + rtol * |b| elementwise. */
-    private static Close.Result check(String what, Tensor actual, Tensor expected, double rtol, double atolRms, List<String> failures) {
-        double[] b = expected.toDoubleArray();
-        double ss = 0;
-        for (double v : b) ss += v * v;
-        double rms = Math.sqrt(ss / Math.max(1, b.length));
-        Close.Result r = Close.compare(actual, expected, rtol, atolRms * rms);
-        if (!r.pass()) failures.add(r.describe(what + " (rms " + String.format("%.3g", rms) + ")"));
+    /** The case's rule ({@link Tolerance}: |a - b| <= atol_rms * rms(b) + rtol * |b| elementwise); a failure adds a line. */
+    private static Close.Result check(String what, Tensor actual, Tensor expected, Tolerance tol, List<String> failures) {
+        Close.Result r = tol.compare(actual, expected);
+        if (!r.pass()) failures.add(r.describe(what + " (" + tol + ")"));
         return r;
     }
 }

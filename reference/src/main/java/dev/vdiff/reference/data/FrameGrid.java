@@ -1,6 +1,7 @@
 package dev.vdiff.reference.data;
 
 import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.io.AtomicWrite;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -24,7 +25,7 @@ public final class FrameGrid {
     /** Writes the grid of {@code videos} (each {@code [F, 3, H, W]} in [-1, 1], same H and W); atomic. */
     public static void write(Path file, List<Tensor> videos, int scale) throws IOException {
         BufferedImage grid = image(videos, scale);
-        AtomicFiles.write(file, temp -> {
+        AtomicWrite.writeFile(file, temp -> {
             if (!ImageIO.write(grid, "png", temp.toFile())) throw new IOException("FrameGrid: no PNG writer in this JDK");
         });
     }

@@ -1,6 +1,7 @@
 package dev.vdiff.reference.data;
 
 import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.io.AtomicWrite;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -34,7 +35,7 @@ public final class GifWriter {
         int frames = video.shape(0), height = video.shape(2), width = video.shape(3);
         // GIF delays are in hundredths of a second.
         int delay = (int) Math.max(1, Math.round(100 / fps));
-        AtomicFiles.write(file, temp -> {
+        AtomicWrite.writeFile(file, temp -> {
             ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
             try (ImageOutputStream out = ImageIO.createImageOutputStream(temp.toFile())) {
                 writer.setOutput(out);

@@ -1,6 +1,7 @@
 package dev.vdiff.reference.data;
 
 import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.io.AtomicWrite;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
@@ -33,7 +34,7 @@ public final class Mp4Writer {
             throw new IllegalArgumentException("Mp4Writer: MP4 (YUV 4:2:0) needs even width and height, got " + height + "x" + width);
         }
         int codec = Ffmpeg.videoCodec();
-        AtomicFiles.write(file, temp -> {
+        AtomicWrite.writeFile(file, temp -> {
             try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(temp.toFile(), width, height, 0)) {
                 rec.setFormat("mp4");
                 rec.setVideoCodec(codec);

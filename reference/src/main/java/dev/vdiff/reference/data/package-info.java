@@ -9,7 +9,7 @@
  *       bundled FFmpeg (JavaCV), captions and labels from a CSV, unreadable files reported by name.</li>
  *   <li>{@link dev.vdiff.reference.data.GifWriter}, {@link dev.vdiff.reference.data.Mp4Writer},
  *       {@link dev.vdiff.reference.data.FrameGrid}: looping GIF, MP4 (H.264) and a PNG contact sheet; all
- *       writes are atomic ({@link dev.vdiff.reference.data.AtomicFiles}).</li>
+ *       writes are atomic ({@link dev.vdiff.tensor.io.AtomicWrite}).</li>
  * </ul>
  *
  * <p>Every clip is a {@link dev.vdiff.reference.data.Clip}: float32 video {@code [F, 3, H, W]} in [-1, 1],

@@ -1,6 +1,6 @@
 package dev.vdiff.reference.tqd;
 
-import dev.vdiff.reference.data.AtomicFiles;
+import dev.vdiff.tensor.io.AtomicWrite;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -77,7 +77,7 @@ public final class TimestepPlot {
             }
         }
         g.dispose();
-        AtomicFiles.write(png, temp -> {
+        AtomicWrite.writeFile(png, temp -> {
             if (!ImageIO.write(sheet, "png", temp.toFile())) throw new IOException("no PNG writer");
         });
     }

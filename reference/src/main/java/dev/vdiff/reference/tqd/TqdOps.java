@@ -11,7 +11,7 @@ import dev.vdiff.verification.OpRegistry;
  * TQD's op of the papers suite (oracle/papers PAPERS.md §3.11), {@code tqd_timestep_law}, by {@link TimestepLaw}:
  * the shapes {@code alpha, beta} of each (mq, vq) pair and the law's own (unclamped) quantiles
  * {@link TimestepLaw#inverseCdf}. In float32 the scores arrive float32-rounded and the law is evaluated in double
- * from them, then rounded (a scalar special function: FORMAT.md §4's higher-precision accumulation).
+ * from them, then rounded (a scalar special function: docs/ORACLE.md §4, accumulation in higher precision).
  */
 public final class TqdOps implements OpFamily {
 

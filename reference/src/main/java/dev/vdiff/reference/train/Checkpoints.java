@@ -9,19 +9,16 @@ import dev.vdiff.tensor.random.Rng;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -36,7 +33,7 @@ import java.util.stream.Stream;
  *                                             histories, seconds trained, the {@link TrainConfig}
  *                     NAME.safetensors        each {@link CheckpointState} of the run (a method's extra state)
  * </pre>
- * A checkpoint is written into a hidden {@code .step-...tmp-...} folder (every file forced to disk) that is then
+ * A checkpoint is written into a hidden {@code .step-NNNNNNNN.<random>.tmp} folder (every file forced to disk) that is then
  * renamed to its final name in one atomic step, so a crash leaves either no checkpoint or a complete one, never
  * half of one. Only the newest {@code keep} checkpoints are kept. {@link #load} refuses a checkpoint whose
  * settings differ from the trainer's in anything but the total number of steps (a resumed run may be extended).
@@ -69,7 +66,7 @@ public final class Checkpoints {
     public Path save(Trainer tr) throws IOException {
         Files.createDirectories(dir);
         Path target = dir.resolve(name(tr.stepsDone()));
-        Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
+        Path tmp = AtomicWrite.temporaryFor(target);   // .step-NNNNNNNN.<random>.tmp: never listed as a checkpoint
         Files.createDirectory(tmp);
         try {
             Safetensors.write(tmp.resolve(MODEL), tr.model().module().stateDict(), Map.of("format", "pt"));
@@ -199,23 +196,18 @@ public final class Checkpoints {
         for (int i = 0; i < all.size() - keep; i++) deleteTree(all.get(i));
     }
 
-    /** Renames {@code tmp} to {@code target} atomically; an existing {@code target} (same step saved again) is moved aside first. */
+    /**
+     * Renames {@code tmp} to {@code target} atomically ({@link AtomicWrite#rename}: no non-atomic fallback, the
+     * directory synced); an existing {@code target} (same step saved again) is renamed aside to a temporary name first.
+     */
     private static void replace(Path tmp, Path target) throws IOException {
         Path old = null;
         if (Files.exists(target)) {
-            old = target.resolveSibling("." + target.getFileName() + ".old-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
-            move(target, old);
+            old = AtomicWrite.temporaryFor(target);
+            AtomicWrite.rename(target, old);
         }
-        move(tmp, target);
+        AtomicWrite.rename(tmp, target);
         if (old != null) deleteTree(old);
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        }
     }
 
     static void writeText(Path file, String text) throws IOException {

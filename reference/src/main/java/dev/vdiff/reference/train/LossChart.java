@@ -1,6 +1,6 @@
 package dev.vdiff.reference.train;
 
-import dev.vdiff.reference.data.AtomicFiles;
+import dev.vdiff.tensor.io.AtomicWrite;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -50,7 +50,7 @@ public final class LossChart {
         avg.setLineColor(new Color(200, 60, 40));
         avg.setLineWidth(2.2f);
         byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
-        AtomicFiles.write(file, temp -> Files.write(temp, png));
+        AtomicWrite.writeFile(file, temp -> Files.write(temp, png));
     }
 
     /** Trailing moving average: {@code out[i] = mean(y[max(0, i-w+1) .. i])}. */

@@ -1,6 +1,7 @@
 package dev.vdiff.reference.data;
 
 import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.io.AtomicWrite;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,12 +47,12 @@ class FrameGridTest {
     void failedWriteLeavesTheOldFileAndNoTemporaryFile() throws IOException {
         Path target = dir.resolve("keep.txt");
         Files.writeString(target, "old");
-        assertThrows(IOException.class, () -> AtomicFiles.write(target, temp -> {
+        assertThrows(IOException.class, () -> AtomicWrite.writeFile(target, temp -> {
             Files.writeString(temp, "half");
             throw new IOException("disk full");
         }));
         assertEquals("old", Files.readString(target));
-        AtomicFiles.write(target, temp -> Files.writeString(temp, "new"));
+        AtomicWrite.writeFile(target, temp -> Files.writeString(temp, "new"));
         assertEquals("new", Files.readString(target));
         try (Stream<Path> s = Files.list(dir)) {
             assertEquals(List.of(target), s.toList(), "only the target is left");

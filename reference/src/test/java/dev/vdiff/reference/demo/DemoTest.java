@@ -60,4 +60,20 @@ class DemoTest {
         assertTrue(Files.readString(out.resolve("report.md")).contains("stopped after 1 of 4 steps"));
         assertTrue(Files.exists(out.resolve("run/checkpoints/step-00000001/state.json")));
     }
+
+    /**
+     * Training brings generated clips closer to the data: the toy network after 150 steps (DDIM 8 steps, no
+     * guidance; seconds) has a clearly smaller Fréchet feature distance to the held-out clips than the same network
+     * untrained. Seeded, so the margin is the same on every run (seeds 0-2 gave 0.77-0.83 of the untrained distance).
+     */
+    @Test
+    void trainedNetworkIsCloserToTheDataThanUntrained(@TempDir Path out) throws Exception {
+        DemoConfig base = toy();
+        DemoConfig cfg = new DemoConfig(base.run(), SamplerSettings.ddim(8, 1.0), base.evalPerClass(), base.referenceClips(),
+            base.shownPerClass(), base.scale(), base.fps(), 0).withSteps(150).withSeed(0);
+        Demo.Result r = Demo.run(cfg, out, new PrintStream(new ByteArrayOutputStream(), true));
+        assertTrue(Double.isFinite(r.trained()) && Double.isFinite(r.untrained()), r.toString());
+        assertTrue(r.trained() < 0.9 * r.untrained(), "trained " + r.trained() + " vs untrained " + r.untrained());
+        assertTrue(r.data() < r.trained(), "held-out real clips are the floor: data " + r.data() + " vs trained " + r.trained());
+    }
 }

@@ -17,7 +17,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Stage end points and paths, SPEC §5.2-5.3 and §5.8 items 1-2, against hand-built tensors and the printed equations. */
@@ -29,6 +31,12 @@ class StagePathTest {
         PyramidStages vp = PyramidConfig.vp(NoiseSchedule.videoCrafter2()).stages();
         return Stream.of(Arguments.of("flow", flow, 1), Arguments.of("flow", flow, 2), Arguments.of("flow", flow, 3),
             Arguments.of("vp", vp, 1), Arguments.of("vp", vp, 2), Arguments.of("vp", vp, 3));
+    }
+
+    /** The VP stages only: the ones a DDIM step (SPEC §1.3, a discrete VP schedule) applies to. */
+    static Stream<Arguments> vpStages() {
+        PyramidStages vp = PyramidConfig.vp(NoiseSchedule.videoCrafter2()).stages();
+        return Stream.of(Arguments.of("vp", vp, 1), Arguments.of("vp", vp, 2), Arguments.of("vp", vp, 3));
     }
 
     /** End points of stage k for a random [2, 8, 3, 2, 2] clip and stage noise. */
@@ -72,10 +80,10 @@ class StagePathTest {
     }
 
     @ParameterizedTest(name = "{0} stage {2}")
-    @MethodSource("stages")
+    @MethodSource("vpStages")
     void oneDdimStepWithTheStageNoiseLandsOnTheEnd(String name, PyramidStages st, int k) {
         // Eq. 10 is a DDIM step with constant eps_k (SPEC §1.3): the project's DdimStep from s_k must reach x̂_e.
-        if (!(st.form() instanceof DiffusionForm.Vp vp)) return;
+        DiffusionForm.Vp vp = assertInstanceOf(DiffusionForm.Vp.class, st.form());
         StagePath.Endpoints p = endpoints(st, k, 30 + k);
         Tensor eps = StagePath.stageEpsilon(st, k, p);
         DdimStep ddim = new DdimStep(vp.schedule(), PredictionType.EPSILON, 0);
@@ -139,8 +147,13 @@ class StagePathTest {
     void wrongStageNoiseShapeIsRejected() {
         PyramidStages st = PyramidConfig.flow().stages();
         Tensor x0 = Tensor.zeros(DType.FLOAT64, 1, 8, 2);
-        assertThrows(IllegalArgumentException.class, () -> StagePath.endpoints(st, 2, x0, Tensor.zeros(DType.FLOAT64, 1, 8, 2)));
-        assertThrows(IllegalArgumentException.class, () -> StagePath.flowPoint(new StagePath.Endpoints(x0, x0), new double[] {1.5}));
-        assertEquals(2, x0.shape(2));
+        // Stage 2 runs at half the frame rate: its noise is [1, 4, 2]; the full-rate shape is refused by name.
+        IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
+            () -> StagePath.endpoints(st, 2, x0, Tensor.zeros(DType.FLOAT64, 1, 8, 2)));
+        assertEquals("StagePath: stage 2 noise [1, 8, 2] must have the stage's shape [1, 4, 2]", shape.getMessage());
+        assertDoesNotThrow(() -> StagePath.endpoints(st, 2, x0, Tensor.zeros(DType.FLOAT64, 1, 4, 2)));
+        IllegalArgumentException position = assertThrows(IllegalArgumentException.class,
+            () -> StagePath.flowPoint(new StagePath.Endpoints(x0, x0), new double[] {1.5}));
+        assertEquals("StagePath.flowPoint: position 1.5 is outside [0, 1]", position.getMessage());
     }
 }

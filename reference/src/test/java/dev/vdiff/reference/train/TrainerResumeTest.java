@@ -5,6 +5,7 @@ import dev.vdiff.reference.data.SyntheticConfig;
 import dev.vdiff.reference.data.SyntheticVideos;
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.io.AtomicWrite;
 import dev.vdiff.tensor.random.Rng;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,12 +95,13 @@ class TrainerResumeTest {
         List<Path> kept = ck.list();
         assertEquals(List.of("step-00000004", "step-00000006"), kept.stream().map(p -> p.getFileName().toString()).toList());
         // A half-written checkpoint (as a crash during save would leave, before the rename) is not "latest".
-        Files.createDirectories(dir.resolve(".step-00000008.tmp-x"));
-        Files.writeString(dir.resolve(".step-00000008.tmp-x/state.json"), "{");
+        Path partial = AtomicWrite.temporaryFor(dir.resolve("step-00000008"));
+        Files.createDirectories(partial);
+        Files.writeString(partial.resolve("state.json"), "{");
         Files.createDirectories(dir.resolve("step-00000010"));   // no state.json: not complete
         assertEquals("step-00000006", ck.latest().orElseThrow().getFileName().toString());
         try (var s = Files.list(dir)) {
-            assertFalse(s.anyMatch(p -> p.getFileName().toString().contains(".tmp-") && !p.getFileName().toString().startsWith(".step-00000008")), "no temporary folders left behind");
+            assertEquals(List.of(partial), s.filter(AtomicWrite::isTemporary).toList(), "no temporary folders left behind but the crash's");
         }
     }
 

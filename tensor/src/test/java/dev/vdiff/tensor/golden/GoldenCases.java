@@ -1,6 +1,7 @@
 package dev.vdiff.tensor.golden;
 
 import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.check.Tolerance;
 import dev.vdiff.tensor.io.Json;
 import dev.vdiff.tensor.io.Npy;
 
@@ -50,9 +51,10 @@ public final class GoldenCases {
             return m;
         }
 
+        /** The case's pass rule in precision {@code mode} ("float64" or "float32"). */
         @SuppressWarnings("unchecked")
-        public double tolerance(String mode, String key) {
-            return ((Number) ((Map<String, Object>) section("tolerance").get(mode)).get(key)).doubleValue();
+        public Tolerance tolerance(String mode) {
+            return Tolerance.parse((Map<String, Object>) section("tolerance").get(mode), id + " tolerance." + mode);
         }
 
         @Override

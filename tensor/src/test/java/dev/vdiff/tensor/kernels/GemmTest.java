@@ -8,10 +8,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.lang.management.ManagementFactory;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class GemmTest {
@@ -157,10 +161,26 @@ class GemmTest {
         assertArrayEquals(new float[4], c);
     }
 
+    /**
+     * With the Vector API present, products move to the vector kernel once C2 has compiled it: the kernel that
+     * {@link Gemm#sgemm} asks for ({@link MicroKernel#floatKernel()}) becomes {@link MicroKernel#VECTOR_F}, a
+     * different implementation from the scalar one, within a minute of products (seconds on a quiet machine).
+     */
     @Test
-    void vectorKernelIsInUseWhenTheModuleIsPresent() {
+    void productsSwitchToTheVectorKernelOnceCompiled() {
         assumeTrue(Simd.ENABLED, "jdk.incubator.vector is not in the boot layer (or -Dvdiff.simd=false): scalar kernels only");
-        org.junit.jupiter.api.Assertions.assertNotSame(MicroKernel.SCALAR_F, MicroKernel.VECTOR_F);
+        List<String> jvm = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        assumeTrue(jvm.stream().noneMatch(a -> a.startsWith("-XX:TieredStopAtLevel") || a.equals("-Xint")),
+            "C2 is disabled (" + jvm + "): the vector kernels never compile and products stay scalar by design");
+        assertNotEquals(MicroKernel.SCALAR_F.getClass(), MicroKernel.VECTOR_F.getClass(), "VECTOR_F is its own implementation");
+        SplittableRandom rnd = new SplittableRandom(5);
+        int n = 48;
+        float[] a = randomF(rnd, n * n), b = randomF(rnd, n * n), c = new float[n * n];
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (MicroKernel.floatKernel() != MicroKernel.VECTOR_F && System.nanoTime() < deadline) {
+            Gemm.sgemm(false, false, n, n, n, a, 0, n, b, 0, n, c, 0, n, false);
+        }
+        assertSame(MicroKernel.VECTOR_F, MicroKernel.floatKernel(), "after a minute of products the vector kernel is still not in use");
     }
 
 

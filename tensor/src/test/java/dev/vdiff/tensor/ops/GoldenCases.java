@@ -2,7 +2,7 @@ package dev.vdiff.tensor.ops;
 
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Tensor;
-import dev.vdiff.tensor.check.Close;
+import dev.vdiff.tensor.check.Tolerance;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,7 +20,7 @@ final class GoldenCases {
 
     /** One case: its id, attrs and the named tensors (float64 as stored; int64 for integer inputs). */
     record Case(String id, Map<String, Object> attrs, Map<String, Tensor> inputs, Map<String, Tensor> outputs,
-                Map<String, Tensor> upstream, Map<String, Tensor> grads, double rtol64, double atol64, double rtol32, double atol32) {
+                Map<String, Tensor> upstream, Map<String, Tensor> grads, Tolerance tolerance64, Tolerance tolerance32) {
         @Override
         public String toString() {
             return id;
@@ -32,7 +32,7 @@ final class GoldenCases {
         List<Case> out = new ArrayList<>();
         for (var c : dev.vdiff.tensor.golden.GoldenCases.cases(op)) {
             out.add(new Case(c.id(), c.section("attrs"), c.tensors("inputs"), c.tensors("outputs"), c.tensors("upstream"), c.tensors("grads"),
-                c.tolerance("float64", "rtol"), c.tolerance("float64", "atol"), c.tolerance("float32", "rtol"), c.tolerance("float32", "atol")));
+                c.tolerance("float64"), c.tolerance("float32")));
         }
         return out;
     }
@@ -46,19 +46,14 @@ final class GoldenCases {
         Map<String, Tensor> in = new LinkedHashMap<>();
         c.inputs().forEach((name, t) -> in.put(name, t.dtype().isFloat() ? t.to(dtype).copy().requiresGrad(true) : t));
         Tensor out = op.apply(in);
-        double rtol = dtype == DType.FLOAT64 ? c.rtol64() : c.rtol32(), atol = dtype == DType.FLOAT64 ? c.atol64() : c.atol32();
-        assertClose(c.id() + " " + dtype + " out", out.to(DType.FLOAT64), c.outputs().get("out"), rtol, atol);
+        Tolerance tol = dtype == DType.FLOAT64 ? c.tolerance64() : c.tolerance32();
+        tol.assertClose(c.id() + " " + dtype + " out", out, c.outputs().get("out"));
         if (c.upstream().isEmpty()) return;
         out.backward(c.upstream().get("out").to(dtype));
         for (var e : c.grads().entrySet()) {
             Tensor g = in.get(e.getKey()).grad();
             if (g == null) throw new AssertionError(c.id() + " " + dtype + ": no gradient reached input " + e.getKey());
-            assertClose(c.id() + " " + dtype + " grad " + e.getKey(), g.to(DType.FLOAT64), e.getValue(), rtol, atol);
+            tol.assertClose(c.id() + " " + dtype + " grad " + e.getKey(), g, e.getValue());
         }
-    }
-
-    private static void assertClose(String what, Tensor actual, Tensor expected, double rtol, double atol) {
-        Close.Result r = Close.compare(actual, expected, rtol, atol);
-        if (!r.pass()) throw new AssertionError(r.describe(what));
     }
 }

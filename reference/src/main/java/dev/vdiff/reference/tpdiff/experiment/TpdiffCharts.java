@@ -1,8 +1,8 @@
 package dev.vdiff.reference.tpdiff.experiment;
 
 import dev.vdiff.reference.bench.PairedTimes;
-import dev.vdiff.reference.data.AtomicFiles;
 import dev.vdiff.reference.train.LossChart;
+import dev.vdiff.tensor.io.AtomicWrite;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -80,6 +80,6 @@ final class TpdiffCharts {
     private static void png(Path file, Chart<?, ?> chart) throws IOException {
         System.setProperty("java.awt.headless", "true");
         byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
-        AtomicFiles.write(file, temp -> Files.write(temp, png));
+        AtomicWrite.writeFile(file, temp -> Files.write(temp, png));
     }
 }

@@ -1,7 +1,7 @@
 package dev.vdiff.reference.tqd.experiment;
 
-import dev.vdiff.reference.data.AtomicFiles;
 import dev.vdiff.reference.train.LossChart;
+import dev.vdiff.tensor.io.AtomicWrite;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -91,6 +91,6 @@ final class ExperimentCharts {
 
     private static void write(Path file, XYChart chart) throws IOException {
         byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
-        AtomicFiles.write(file, temp -> Files.write(temp, png));
+        AtomicWrite.writeFile(file, temp -> Files.write(temp, png));
     }
 }

@@ -1,7 +1,7 @@
 package dev.vdiff.reference.tqd.experiment;
 
-import dev.vdiff.reference.data.AtomicFiles;
 import dev.vdiff.reference.eval.SampleQuality;
+import dev.vdiff.tensor.io.AtomicWrite;
 import dev.vdiff.tensor.io.Json;
 
 import java.io.IOException;
@@ -286,7 +286,7 @@ public final class ExperimentReport {
 
     private static void text(Path file, String content) throws IOException {
         byte[] b = content.getBytes(StandardCharsets.UTF_8);
-        AtomicFiles.write(file, temp -> Files.write(temp, b));
+        AtomicWrite.writeFile(file, temp -> Files.write(temp, b));
     }
 
     /** The lines {@code vdiff experiment tqd} prints when done: the report's path and the main regime's two arms. */

@@ -1,9 +1,9 @@
 package dev.vdiff.reference.tqd.score;
 
 import dev.vdiff.tensor.UserError;
-import dev.vdiff.reference.data.AtomicFiles;
 import dev.vdiff.reference.data.CsvLine;
 import dev.vdiff.reference.tqd.ScoreNormalization;
+import dev.vdiff.tensor.io.AtomicWrite;
 
 import java.io.IOException;
 import java.io.Writer;
@@ -60,7 +60,7 @@ public final class ScoreTable {
 
     /** Writes the rows with a header (atomically); numbers with 6 significant digits. */
     public static void write(Path csv, List<Row> rows) throws IOException {
-        AtomicFiles.write(csv, temp -> {
+        AtomicWrite.writeFile(csv, temp -> {
             try (Writer w = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
                 w.write(String.join(",", COLUMNS) + "\n");
                 for (Row r : rows) {

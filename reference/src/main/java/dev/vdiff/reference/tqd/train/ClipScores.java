@@ -1,6 +1,5 @@
 package dev.vdiff.reference.tqd.train;
 
-import dev.vdiff.reference.data.AtomicFiles;
 import dev.vdiff.reference.data.VideoDataset;
 import dev.vdiff.reference.data.VideoFolder;
 import dev.vdiff.reference.tqd.ScoreNormalization;
@@ -8,6 +7,7 @@ import dev.vdiff.reference.tqd.score.ClipQuality;
 import dev.vdiff.reference.tqd.score.DenseFlow;
 import dev.vdiff.reference.tqd.score.ScoreTable;
 import dev.vdiff.tensor.Parallel;
+import dev.vdiff.tensor.io.AtomicWrite;
 
 import java.io.IOException;
 import java.io.Writer;
@@ -99,7 +99,7 @@ public record ClipScores(double[] mq, double[] vq) {
     /** Writes {@code path,mq,vq} (atomically), numbers in Java's shortest exact form ({@link Double#toString}). */
     public void write(Path csv, List<String> names) throws IOException {
         if (names.size() != mq.length) throw new IllegalArgumentException("ClipScores: " + names.size() + " names for " + mq.length + " clips");
-        AtomicFiles.write(csv, temp -> {
+        AtomicWrite.writeFile(csv, temp -> {
             try (Writer w = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
                 w.write("path,mq,vq\n");
                 for (int i = 0; i < mq.length; i++) {

@@ -1,6 +1,7 @@
 package dev.vdiff.reference.tpdiff.experiment;
 
 import dev.vdiff.cli.Vdiff;
+import dev.vdiff.reference.eval.Pictures;
 import dev.vdiff.reference.train.Objective;
 import dev.vdiff.tensor.io.Json;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,36 @@ class TpdiffExperimentTest {
         for (String k : List.of("inference", "train")) assertTrue(((Number) sp.get(k)).doubleValue() > 0, k);
         String report = Files.readString(dir.resolve("report.md"));
         assertTrue(report.contains("## Where the time goes") && report.contains("timings.png"), report);
+
+        // Relations between the numbers: each speedup is vanilla time over pyramid time, the goal flags agree
+        // with the speedups, the frame-count prediction of a 3-stage pyramid lies in (1, 4).
+        Map<?, ?> inf = (Map<?, ?>) m.get("inference_ms"), train = (Map<?, ?>) m.get("train_step_ms");
+        assertEquals(num(inf, "vanilla") / num(inf, "pyramid"), num(sp, "inference"), 1e-9 * num(sp, "inference"));
+        assertEquals(num(train, "vanilla") / num(train, "pyramid"), num(sp, "train"), 1e-9 * num(sp, "train"));
+        assertEquals(num(sp, "inference") >= num(sp, "inference_goal"), sp.get("inference_goal_met"));
+        assertEquals(num(sp, "train") >= num(sp, "train_goal"), sp.get("train_goal_met"));
+        for (String k : List.of("inference_predicted_by_frame_count", "train_predicted_by_frame_count")) {
+            assertTrue(num(sp, k) > 1 && num(sp, k) < 4, k + " = " + num(sp, k));
+        }
+        Map<?, ?> loss = (Map<?, ?>) m.get("loss");
+        for (String k : List.of("vanilla_final_mean", "pyramid_final_mean")) assertTrue(num(loss, k) > 0 && Double.isFinite(num(loss, k)), k);
+        // Pictures: the charts decode and are not blank; the GIFs hold the clip's frames.
+        Pictures.assertPng(dir.resolve("timings.png"), 400, 250, 8);
+        Pictures.assertPng(dir.resolve("loss.png"), 400, 250, 8);
+        for (String gif : List.of("samples/vanilla.gif", "samples/pyramid.gif", "samples/data.gif")) {
+            javax.imageio.ImageReader reader = javax.imageio.ImageIO.getImageReadersByFormatName("gif").next();
+            try (var in = javax.imageio.ImageIO.createImageInputStream(dir.resolve(gif).toFile())) {
+                reader.setInput(in);
+                assertTrue(reader.getNumImages(true) >= 2, gif + ": a video has several frames");
+                assertTrue(reader.read(0).getWidth() >= 8, gif);
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+
+    private static double num(Map<?, ?> m, String key) {
+        return ((Number) m.get(key)).doubleValue();
     }
 
     @Test
