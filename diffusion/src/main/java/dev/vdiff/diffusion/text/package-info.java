@@ -19,7 +19,7 @@
  *
  * <p>Classifier-free guidance (SPEC §1.4) uses the empty caption as the unconditional prompt, as VideoCrafter2 and the
  * distillation papers do: {@code CaptionTokenizer.nullTokens(B, L)}, {@code [START, PAD, ..]} in every row, which
- * needs no vocabulary. Training drops captions to the empty one with some probability, as it drops labels to the
+ * needs no vocabulary. To learn it, training must replace some captions with the empty one, as it replaces labels with the
  * null label.
  *
  * Shape legend: {@code B} captions, {@code L} ids per caption ({@code maxLength}), {@code V} vocabulary size,
