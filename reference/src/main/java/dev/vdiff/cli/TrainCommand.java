@@ -15,7 +15,9 @@ import dev.vdiff.reference.train.LossChart;
 import dev.vdiff.reference.train.ModelSpec;
 import dev.vdiff.reference.train.Models;
 import dev.vdiff.reference.train.Objective;
+import dev.vdiff.reference.train.RunFolder;
 import dev.vdiff.reference.train.RunSpec;
+import dev.vdiff.reference.train.StopOnSignal;
 import dev.vdiff.reference.train.TrainConfig;
 import dev.vdiff.reference.train.TrainProgress;
 import dev.vdiff.reference.train.Trainer;
@@ -150,39 +152,53 @@ public final class TrainCommand implements CliCommand {
             for (String o : RUN_OPTIONS) if (spec.commandLine().getParseResult().hasMatchedOption(o)) given.add(o);
             if (!given.isEmpty()) throw new UserError(String.join(", ", given) + " cannot change on --resume (the run's settings are in " + resume.resolve(RunSpec.FILE) + "); only --steps and --threads may be given");
             dir = resume;
-            run = RunSpec.read(dir);
-            if (steps != null) run = run.withTrain(run.train().withSteps(steps));
+            run = RunFolder.withSteps(RunSpec.read(dir), steps);
         } else {
             dir = out;
-            if (Files.exists(dir.resolve(RunSpec.FILE))) throw new UserError(dir + " already holds a run; continue it with --resume " + dir + " or choose another --out");
+            RunFolder.checkNew(dir, "--out");
             run = newRun();
         }
         PrintStream err = System.err;
+        // Everything that can fail on bad input happens before the first file is written.
         VideoDataset dataset = run.data().open();
+        Checkpoints checkpoints = new Checkpoints(RunSpec.checkpointsDir(dir), run.train().keepCheckpoints());
+        Optional<Path> latest = resume == null ? Optional.empty() : checkpoints.latest();
         // The methods' plug-ins (TQD's scores, timesteps and dropout; TPDiff's loss), from the run's sections.
-        TrainingSetup setup = new TrainingSetup(run, dataset, dir, resume != null, err);
+        TrainingSetup setup = new TrainingSetup(run, dataset, dir, latest.isPresent(), err);
         for (TrainingMethod m : Catalog.trainingMethods(scores)) m.configure(setup);
         Denoiser model = Models.build(run.model(), DType.FLOAT32, Rng.seed(run.train().seed()).split(Trainer.MODEL_INIT));
         Trainer trainer = setup.build(model);
-        Checkpoints checkpoints = new Checkpoints(RunSpec.checkpointsDir(dir), run.train().keepCheckpoints());
-        if (resume != null) {
-            Optional<Path> latest = checkpoints.latest();
-            if (latest.isEmpty()) throw new UserError("no checkpoint to resume in " + checkpoints.dir());
+        int stale = checkpoints.removeUnfinished();
+        if (stale > 0) err.println("vdiff train: removed " + stale + " unfinished checkpoint folder(s) left by a killed run in " + checkpoints.dir());
+        if (latest.isPresent()) {
             Checkpoints.load(latest.get(), trainer);
+            if (steps != null) run.write(dir);   // the new total is part of the run from now on
             err.println("vdiff train: resuming " + latest.get() + " at step " + trainer.stepsDone() + " of " + run.train().steps());
         } else {
             run.write(dir);
+            if (resume != null) err.println("vdiff train: " + checkpoints.dir() + " holds no checkpoint yet; starting " + dir + " from step 0");
             err.printf(Locale.ROOT, "vdiff train: %s, %,d parameters, %s data %dx%dx%d, %d steps of %d clips, %s, %d threads%n", run.model().describe(),
                 model.module().parameterCount(), run.data().source(), run.data().frames(), run.data().height(), run.data().width(),
                 run.train().steps(), run.train().batchSize(), TimestepSettings.of(run).describe(), Parallel.threads());
             if (PyramidJson.of(run) != null) err.println("vdiff train: temporal pyramid " + PyramidJson.of(run).stages());
         }
-        try (TrainProgress progress = new TrainProgress("train", err, trainer.stepsDone(), run.train().steps(),
-                Duration.ofMillis((long) (trainer.elapsedSeconds() * 1000)), 10)) {
-            trainer.run(run.train().steps(), checkpoints, progress);
-        } catch (TrainingDivergedException e) {
-            throw new UserError(e.getMessage());
+        try (StopOnSignal stop = new StopOnSignal(err, 600)) {
+            try (TrainProgress progress = new TrainProgress("train", err, trainer.stepsDone(), run.train().steps(),
+                    Duration.ofMillis((long) (trainer.elapsedSeconds() * 1000)), 10)) {
+                trainer.run(run.train().steps(), checkpoints, progress, stop);
+            } catch (TrainingDivergedException e) {
+                throw new UserError(e.getMessage());
+            }
+            if (stop.getAsBoolean()) {
+                err.println("vdiff train: stopped at step " + trainer.stepsDone() + " of " + run.train().steps() + "; checkpoint " + checkpoints.latest().map(Path::toString).orElse("-")
+                    + "; continue with: vdiff train --resume " + dir);
+            }
+            finish(dir, trainer, checkpoints);
         }
+        return 0;
+    }
+
+    private void finish(Path dir, Trainer trainer, Checkpoints checkpoints) throws IOException {
         if (!trainer.losses().isEmpty()) LossChart.write(dir.resolve("loss.png"), trainer.losses(), "training loss");
         List<Double> l = trainer.losses();
         double last = 0;
@@ -191,7 +207,6 @@ public final class TrainCommand implements CliCommand {
         spec.commandLine().getOut().printf(Locale.ROOT, "trained %d steps in %.0f s; mean loss of the last %d steps %.4f; checkpoint %s%n",
             trainer.stepsDone(), trainer.elapsedSeconds(), n, last, checkpoints.latest().map(Path::toString).orElse("-"));
         spec.commandLine().getOut().flush();
-        return 0;
     }
 
     private RunSpec newRun() {
@@ -243,9 +258,10 @@ public final class TrainCommand implements CliCommand {
         return new TimestepSettings(sampler, new TqdConfig(kappaBase, kappaMax), dropout, norm, needs ? TimestepSettings.SCORES_FILE : null);
     }
 
+    /** The data folder as an absolute path, so that run.json resolves from any working directory. */
     private static Path folder(String s) {
         Path p = Path.of(s);
         if (!Files.isDirectory(p)) throw new UserError("--data " + s + ": not 'synthetic' and not a folder");
-        return p;
+        return p.toAbsolutePath().normalize();
     }
 }

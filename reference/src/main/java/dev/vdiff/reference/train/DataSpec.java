@@ -75,6 +75,9 @@ public record DataSpec(String source, int frames, int height, int width, int cla
 
     /** The data set (a folder is opened and checked now: unreadable files are reported by name). */
     public VideoDataset open() {
+        if (!isSynthetic() && !java.nio.file.Files.isDirectory(Path.of(source))) {
+            throw new dev.vdiff.tensor.UserError("the run's data folder " + source + " does not exist any more (moved or deleted?); put the videos back there to resume or sample this run");
+        }
         if (!isSynthetic()) return VideoFolder.open(Path.of(source), new VideoFolder.Options(frames, height, width, stride, null));
         SyntheticVideos base = new SyntheticVideos(synthetic());
         boolean allBackgrounds = backgrounds.isEmpty() || backgrounds.containsAll(List.of(BackgroundKind.values()));
