@@ -8,7 +8,9 @@ import dev.vdiff.reference.tqd.ScoreNormalization;
 import dev.vdiff.reference.tqd.TqdConfig;
 import dev.vdiff.reference.tqd.train.TimestepSettings;
 import dev.vdiff.reference.tpdiff.PyramidJson;
+import dev.vdiff.reference.train.CaptionSpec;
 import dev.vdiff.reference.train.Checkpoints;
+import dev.vdiff.reference.train.Conditioning;
 import dev.vdiff.reference.train.DataSpec;
 import dev.vdiff.reference.train.Denoiser;
 import dev.vdiff.reference.train.LossChart;
@@ -62,8 +64,13 @@ public final class TrainCommand implements CliCommand {
     int size;
     @Option(names = "--frames", defaultValue = "8", description = "frames per clip (default: ${DEFAULT-VALUE})")
     int frames;
-    @Option(names = "--classes", defaultValue = "5", description = "class labels: synthetic 1..5 (shape) or 10..35 (shape x colour); a folder's labels come from its captions.csv, 0 = unconditional (default: ${DEFAULT-VALUE})")
-    int classes;
+    @Option(names = "--condition", defaultValue = "auto", description = "what the model is conditioned on: captions (text encoder + cross-attention), labels, none, "
+        + "or auto: labels for synthetic data; for a folder captions if its CSV has any, else labels if any, else none (default: ${DEFAULT-VALUE}); see docs/DATA.md")
+    String condition;
+    @Option(names = "--captions", paramLabel = "FILE.csv", description = "a folder's captions and labels, rows path,caption[,label] with paths relative to the --data folder (default: DATA/captions.csv if present)")
+    Path captions;
+    @Option(names = "--classes", description = "class labels: synthetic 1..5 (shape) or 10..35 (shape x colour), default 5; a folder's labels come from its CSV (default: largest + 1); 0 = unconditional")
+    Integer classes;
     @Option(names = "--backgrounds", defaultValue = "flat,gradient", split = ",", description = "synthetic backgrounds allowed: flat, gradient, stripes, noise (default: ${DEFAULT-VALUE})")
     List<String> backgrounds;
     @Option(names = "--color-by-class", description = "synthetic: each shape kind in its own colour (square red, circle green, ...) instead of a random one")
@@ -135,7 +142,7 @@ public final class TrainCommand implements CliCommand {
     CommandLine.Model.CommandSpec spec;
 
     /** Options that define a run and so cannot be given with --resume. */
-    private static final List<String> RUN_OPTIONS = List.of("--data", "--size", "--frames", "--classes", "--backgrounds", "--color-by-class", "--data-seed", "--patch", "--ch0", "--ch1",
+    private static final List<String> RUN_OPTIONS = List.of("--data", "--condition", "--captions", "--size", "--frames", "--classes", "--backgrounds", "--color-by-class", "--data-seed", "--patch", "--ch0", "--ch1",
         "--heads", "--groups", "--emb", "--temporal-attention-level0", "--objective", "--batch", "--lr", "--warmup", "--weight-decay", "--grad-clip", "--ema-decay", "--class-dropout",
         "--seed", "--train-clips", "--checkpoint-every", "--keep-checkpoints", "--timesteps", "--scores", "--kappa-base", "--kappa-max", "--quality-dropout",
         "--score-normalization", "--pyramid", "--stages", "--step-weights", "--no-alignment", "--renoising", "--renoise-coefficient", "--stage-sampling",
@@ -160,13 +167,14 @@ public final class TrainCommand implements CliCommand {
         }
         PrintStream err = System.err;
         // Everything that can fail on bad input happens before the first file is written.
-        VideoDataset dataset = run.data().open();
+        VideoDataset dataset = opened != null ? opened : run.data().open();
+        if (decided == null) decided = Conditioning.of(run);
         Checkpoints checkpoints = new Checkpoints(RunSpec.checkpointsDir(dir), run.train().keepCheckpoints());
         Optional<Path> latest = resume == null ? Optional.empty() : checkpoints.latest();
         // The methods' plug-ins (TQD's scores, timesteps and dropout; TPDiff's loss), from the run's sections.
         TrainingSetup setup = new TrainingSetup(run, dataset, dir, latest.isPresent(), err);
         for (TrainingMethod m : Catalog.trainingMethods(scores)) m.configure(setup);
-        Denoiser model = Models.build(run.model(), DType.FLOAT32, Rng.seed(run.train().seed()).split(Trainer.MODEL_INIT));
+        Denoiser model = Models.build(run, DType.FLOAT32, Rng.seed(run.train().seed()).split(Trainer.MODEL_INIT));
         Trainer trainer = setup.build(model);
         int stale = checkpoints.removeUnfinished();
         if (stale > 0) err.println("vdiff train: removed " + stale + " unfinished checkpoint folder(s) left by a killed run in " + checkpoints.dir());
@@ -182,6 +190,7 @@ public final class TrainCommand implements CliCommand {
                 run.train().steps(), run.train().batchSize(), TimestepSettings.of(run).describe(), Parallel.threads());
             if (PyramidJson.of(run) != null) err.println("vdiff train: temporal pyramid " + PyramidJson.of(run).stages());
         }
+        err.println("vdiff train: " + decided.describe() + (CaptionSpec.of(run) == null ? "" : "; " + CaptionSpec.of(run).describe()));
         try (StopOnSignal stop = new StopOnSignal(err, 600)) {
             try (TrainProgress progress = new TrainProgress("train", err, trainer.stepsDone(), run.train().steps(),
                     Duration.ofMillis((long) (trainer.elapsedSeconds() * 1000)), 10)) {
@@ -209,20 +218,35 @@ public final class TrainCommand implements CliCommand {
         spec.commandLine().getOut().flush();
     }
 
+    /** What conditions the run (decided for a new run, read back on resume). */
+    private Conditioning decided;
+
+    /** The data set opened while deciding a new run (reused so that a folder is probed once). */
+    private VideoDataset opened;
+
     private RunSpec newRun() {
         List<BackgroundKind> bg = new ArrayList<>();
         for (String b : backgrounds) bg.add(DataSpec.parseBackground(b));
+        int k = classes == null ? 0 : classes;
+        if (captions != null && data.equals(DataSpec.SYNTHETIC)) throw new UserError("--captions is for a folder of videos; synthetic clips caption themselves (use --condition captions)");
+        if (captions != null && !Files.isRegularFile(captions)) throw new UserError("--captions " + captions + ": no such file");
         DataSpec d = data.equals(DataSpec.SYNTHETIC)
-            ? DataSpec.synthetic(frames, size, size, classes, dataSeed, 0.6 * size / 16, 1.2 * size / 16, 0.0, bg, colorByClass)
-            : DataSpec.folder(folder(data), frames, size, size, classes, 1);
-        if (d.isSynthetic() && classes < 1) throw new UserError("--classes must be >= 1 for synthetic data, got " + classes);
-        ModelSpec m = new ModelSpec(frames, 3, patch, ch0, ch1, heads, groups, classes, 64, emb, temporal0);
+            ? DataSpec.synthetic(frames, size, size, k, dataSeed, 0.6 * size / 16, 1.2 * size / 16, 0.0, bg, colorByClass)
+            : DataSpec.folder(folder(data), frames, size, size, k, 1).withCaptionsFile(captions);
+        // What conditions the model, from the data (captions? labels?) and --condition/--classes: before anything is written.
+        VideoDataset ds = d.open();
+        long n = Math.min(trainClips, ds.size());
+        decided = Conditioning.decide(condition, classes, d, ds, n);
+        d = d.withClasses(decided.classes());
+        opened = d.isSynthetic() ? null : ds;
+        ModelSpec m = new ModelSpec(frames, 3, patch, ch0, ch1, heads, groups, decided.classes(), 64, emb, temporal0);
         Models.config(m);   // size errors now, before anything is written
         Models.checkSize(m, size, size);
         TrainConfig t = new TrainConfig(steps == null ? 2000 : steps, batch, lr, warmup, weightDecay, gradClip, emaDecay, classDropout, seed,
             trainClips, checkpointEvery, keepCheckpoints);
         TimestepSettings ts = timestepSettings();
         RunSpec run = ts.into(new RunSpec(m, d, Objective.parse(objective), t));
+        if (decided.kind() == Conditioning.Kind.CAPTIONS) run = CaptionSpec.into(run, CaptionSpec.fromData(ds, n));
         if (pyramidOptions == null) return run;
         if (ts.sampler() != TimestepSettings.Sampler.UNIFORM || ts.dropout() == DropoutMode.LOSS_WEIGHT) {
             throw new UserError("--pyramid draws its own stages and times: it cannot be combined with --timesteps tqd or --quality-dropout loss-weight");

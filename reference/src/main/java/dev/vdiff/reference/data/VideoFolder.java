@@ -70,8 +70,10 @@ public final class VideoFolder implements VideoDataset {
     private final Options options;
     private final List<Item> items;
     private final List<Skipped> skipped;
+    private final Path captionsFile;
 
-    private VideoFolder(Path dir, Options options, List<Item> items, List<Skipped> skipped) {
+    private VideoFolder(Path dir, Options options, List<Item> items, List<Skipped> skipped, Path captionsFile) {
+        this.captionsFile = captionsFile;
         this.dir = dir;
         this.options = options;
         this.items = items;
@@ -117,7 +119,7 @@ public final class VideoFolder implements VideoDataset {
         if (!skipped.isEmpty()) {
             warn.accept("skipped " + skipped.size() + " file(s) in " + dir + ": " + summary(skipped));
         }
-        return new VideoFolder(dir, options, List.copyOf(items), Collections.unmodifiableList(skipped));
+        return new VideoFolder(dir, options, List.copyOf(items), Collections.unmodifiableList(skipped), table == null ? null : csv);
     }
 
     private static List<Path> videoFiles(Path dir) {
@@ -154,6 +156,21 @@ public final class VideoFolder implements VideoDataset {
     }
 
     /** The video files in the data set, in clip order. */
+    @Override
+    public String caption(long index) {
+        return items.get(Math.toIntExact(index)).caption();
+    }
+
+    @Override
+    public int label(long index) {
+        return items.get(Math.toIntExact(index)).label();
+    }
+
+    /** The captions CSV the captions and labels came from, or null when the folder has none. */
+    public Path captionsFile() {
+        return captionsFile;
+    }
+
     public List<Path> files() {
         return items.stream().map(Item::file).toList();
     }
