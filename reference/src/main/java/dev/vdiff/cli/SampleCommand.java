@@ -91,6 +91,7 @@ public final class SampleCommand implements CliCommand {
         } catch (IllegalArgumentException e) {
             throw new UserError("--sampler/--steps/--guidance/--eta: " + e.getMessage());
         }
+        OutputCheck.folder(out, "--out", "samples.safetensors", "vdiff sample");
         RunSpec runSpec = RunSpec.read(run);
         Path ckpt = checkpointDir();
         Map<String, Tensor> w = weights.equals("ema") ? Checkpoints.emaWeights(ckpt) : Checkpoints.modelWeights(ckpt);

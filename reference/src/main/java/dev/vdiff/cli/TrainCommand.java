@@ -50,7 +50,7 @@ import java.util.Optional;
  * (and {@code --threads}) may be given with it.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Trains a small video diffusion model (epsilon-prediction DDPM or flow matching, class-conditioned) "
+    description = "Trains a small video diffusion model (epsilon/v-prediction DDPM or flow matching; conditioned on captions, class labels or nothing, decided from the data) "
         + "with AdamW, gradient clipping, EMA and warm-up; checkpoints atomically; --resume continues bit for bit.")
 public final class TrainCommand implements CliCommand {
     @Option(names = "--out", paramLabel = "DIR", description = "new run folder (run.json, checkpoints/, loss.png)")
@@ -58,7 +58,8 @@ public final class TrainCommand implements CliCommand {
     @Option(names = "--resume", paramLabel = "DIR", description = "continue the run in DIR from its newest checkpoint")
     Path resume;
 
-    @Option(names = "--data", paramLabel = "SRC", defaultValue = "synthetic", description = "'synthetic' (built-in moving shapes) or a folder of videos (default: ${DEFAULT-VALUE})")
+    @Option(names = "--data", paramLabel = "SRC", defaultValue = "synthetic", description = "'synthetic' (built-in moving shapes) or a folder of videos: every mp4, m4v, mov, mkv, webm, avi, gif, mpg, mpeg, ogv, flv, wmv or ts file under it; "
+        + "--frames frames from the start, centre-cropped and resized to --size; captions and labels from FOLDER/captions.csv (rows path,caption[,label]) or --captions; see docs/DATA.md (default: ${DEFAULT-VALUE})")
     String data;
     @Option(names = "--size", defaultValue = "16", description = "clip height and width in pixels (default: ${DEFAULT-VALUE})")
     int size;
@@ -117,8 +118,8 @@ public final class TrainCommand implements CliCommand {
     int batch;
     @Option(names = "--lr", defaultValue = "1e-3", description = "peak learning rate (default: ${DEFAULT-VALUE})")
     double lr;
-    @Option(names = "--warmup", defaultValue = "100", description = "linear warm-up steps (default: ${DEFAULT-VALUE})")
-    long warmup;
+    @Option(names = "--warmup", description = "linear warm-up steps (default: 100, or a tenth of --steps when that is fewer, so that a short run reaches its learning rate)")
+    Long warmup;
     @Option(names = "--weight-decay", defaultValue = "0.0", description = "AdamW weight decay (default: ${DEFAULT-VALUE})")
     double weightDecay;
     @Option(names = "--grad-clip", defaultValue = "1.0", description = "max global gradient norm, 0 = off (default: ${DEFAULT-VALUE})")
@@ -242,7 +243,8 @@ public final class TrainCommand implements CliCommand {
         ModelSpec m = new ModelSpec(frames, 3, patch, ch0, ch1, heads, groups, decided.classes(), 64, emb, temporal0);
         Models.config(m);   // size errors now, before anything is written
         Models.checkSize(m, size, size);
-        TrainConfig t = new TrainConfig(steps == null ? 2000 : steps, batch, lr, warmup, weightDecay, gradClip, emaDecay, classDropout, seed,
+        long total = steps == null ? 2000 : steps;
+        TrainConfig t = new TrainConfig(total, batch, lr, warmup != null ? warmup : Math.min(100, total / 10), weightDecay, gradClip, emaDecay, classDropout, seed,
             trainClips, checkpointEvery, keepCheckpoints);
         TimestepSettings ts = timestepSettings();
         RunSpec run = ts.into(new RunSpec(m, d, Objective.parse(objective), t));
