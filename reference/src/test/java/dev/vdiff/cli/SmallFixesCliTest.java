@@ -69,6 +69,31 @@ class SmallFixesCliTest {
     }
 
     @Test
+    void scoreSaysWhenAShortClipIsPadded() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("videos"));
+        var synth = new dev.vdiff.reference.data.SyntheticVideos(dev.vdiff.reference.data.SyntheticConfig.defaults().withSize(4, 16, 16).clean());
+        dev.vdiff.reference.data.GifWriter.write(data.resolve("long.gif"), synth.clip(0).video(), 4);
+        dev.vdiff.reference.data.GifWriter.write(data.resolve("short.gif"), synth.clip(1).video().narrow(0, 0, 2).contiguous(), 4);
+        TrainSampleCliTest.Run r = vdiff("score", "--data", data.toString(), "--out", tmp.resolve("scores.csv").toString(), "--frames", "4", "--height", "8", "--width", "8");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains(data.resolve("short.gif") + " has only 2 frame(s); its last frame is repeated"), r.err());
+        assertFalse(r.err().contains("long.gif has only"), r.err());
+    }
+
+    @Test
+    void aScoresRowForAFileThatDoesNotExistIsAnError() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("videos"));
+        var synth = new dev.vdiff.reference.data.SyntheticVideos(dev.vdiff.reference.data.SyntheticConfig.defaults().withSize(2, 8, 8).clean());
+        for (int i = 0; i < 2; i++) dev.vdiff.reference.data.GifWriter.write(data.resolve("clip" + i + ".gif"), synth.clip(i).video(), 4);
+        Path csv = Files.writeString(tmp.resolve("scores.csv"), "path,mq,vq\nclip0.gif,0.5,0.5\nclip1.gif,0.2,0.9\nclip2.gif,0.1,0.1\n");
+        Path run = tmp.resolve("run");
+        expectError(vdiff(args(new String[] {"train", "--out", run.toString(), "--steps", "1", "--data", data.toString(), "--timesteps", "tqd", "--scores", csv.toString()}, TINY)),
+            csv + ": the row for clip2.gif names no file in " + data);
+        Files.writeString(csv, "path,mq,vq\nclip0.gif,0.5,0.5\nclip1.gif,0.2,0.9\n");
+        assertEquals(0, vdiff(args(new String[] {"train", "--out", tmp.resolve("run2").toString(), "--steps", "1", "--data", data.toString(), "--timesteps", "tqd", "--scores", csv.toString()}, TINY)).code());
+    }
+
+    @Test
     void runsListsEveryRunWithItsProgress() throws Exception {
         assertEquals(0, vdiff(args(new String[] {"train", "--out", tmp.resolve("a").toString(), "--steps", "2"}, TINY)).code());
         assertEquals(0, vdiff(args(new String[] {"train", "--out", tmp.resolve("b").toString(), "--steps", "1", "--condition", "captions"}, TINY)).code());

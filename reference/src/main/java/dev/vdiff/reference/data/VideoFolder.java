@@ -71,6 +71,7 @@ public final class VideoFolder implements VideoDataset {
     private final List<Item> items;
     private final List<Skipped> skipped;
     private final Path captionsFile;
+    private final Map<Path, Integer> shortClips = new java.util.concurrent.ConcurrentHashMap<>();
 
     private VideoFolder(Path dir, Options options, List<Item> items, List<Skipped> skipped, Path captionsFile) {
         this.captionsFile = captionsFile;
@@ -166,6 +167,14 @@ public final class VideoFolder implements VideoDataset {
         return items.get(Math.toIntExact(index)).label();
     }
 
+    /**
+     * The files decoded so far that had fewer frames than asked for, with their frame count: their last frame was
+     * repeated to fill the clip (so the caller can say so).
+     */
+    public Map<Path, Integer> shortClips() {
+        return new java.util.TreeMap<>(shortClips);
+    }
+
     /** The captions CSV the captions and labels came from, or null when the folder has none. */
     public Path captionsFile() {
         return captionsFile;
@@ -190,7 +199,9 @@ public final class VideoFolder implements VideoDataset {
         Item item = items.get((int) index);
         float[] v;
         try {
-            v = VideoDecoder.read(item.file(), options.frames(), options.stride(), options.height(), options.width());
+            v = VideoDecoder.read(item.file(), options.frames(), options.stride(), options.height(), options.width(), n -> {
+                if (n < options.frames()) shortClips.put(item.file(), n);
+            });
         } catch (IOException e) {
             throw new UserError("cannot decode " + item.file() + ": " + Ffmpeg.reason(e), e);
         }
