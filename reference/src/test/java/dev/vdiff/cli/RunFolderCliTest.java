@@ -115,6 +115,8 @@ class RunFolderCliTest {
         }
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), log.toString());
         assertTrue(log.toString().contains("vdiff train: stopped at step"), log.toString());
+        assertFalse(log.toString().contains("internal error") || log.toString().contains("\tat "), log.toString());
+        assertTrue(Files.size(run.resolve("loss.png")) > 1000, "the loss chart is drawn on the way out too");
         List<Path> saved;
         try (var s = Files.list(run.resolve("checkpoints"))) {
             saved = s.filter(q -> q.getFileName().toString().startsWith("step-")).toList();

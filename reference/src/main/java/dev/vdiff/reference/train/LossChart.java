@@ -51,6 +51,9 @@ public final class LossChart {
             avg.setLineColor(new Color(200, 60, 40));
             avg.setLineWidth(2.2f);
         }
+        // In memory, without ImageIO's disk cache: its stream closer registers a JVM shutdown hook, which fails when the
+        // chart is drawn after Ctrl-C/SIGTERM (the run saves its checkpoint and chart while the JVM shuts down).
+        javax.imageio.ImageIO.setUseCache(false);
         byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
         AtomicFiles.write(file, temp -> Files.write(temp, png));
     }
