@@ -31,6 +31,7 @@ public final class Catalog {
             new BenchCommand(),
             new TrainCommand(),
             new SampleCommand(),
+            new RunsCommand(),
             new DemoCommand(),
             new ScoreCommand(),
             new TqdCommand(),

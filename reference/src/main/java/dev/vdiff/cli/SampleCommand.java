@@ -1,7 +1,9 @@
 package dev.vdiff.cli;
 
 import dev.vdiff.tensor.UserError;
+import dev.vdiff.reference.train.CaptionSpec;
 import dev.vdiff.reference.train.Checkpoints;
+import dev.vdiff.reference.train.Conditioning;
 import dev.vdiff.reference.train.Denoiser;
 import dev.vdiff.reference.train.Models;
 import dev.vdiff.reference.train.RunSpec;
@@ -54,7 +56,9 @@ public final class SampleCommand implements CliCommand {
     double eta;
     @Option(names = "--labels", defaultValue = "all", split = ",", description = "class labels to generate, or 'all' (default: ${DEFAULT-VALUE})")
     List<String> labels;
-    @Option(names = "--per-label", defaultValue = "4", description = "videos per label (default: ${DEFAULT-VALUE})")
+    @Option(names = "--caption", paramLabel = "TEXT", description = "a run trained on captions: generate for this caption (repeat for several), e.g. --caption \"a red square moving left on a flat background\"")
+    List<String> captions;
+    @Option(names = "--per-label", defaultValue = "4", description = "videos per label or caption (default: ${DEFAULT-VALUE})")
     int perLabel;
     @Option(names = "--seed", defaultValue = "0", description = "sampling seed (default: ${DEFAULT-VALUE})")
     long seed;
@@ -88,15 +92,21 @@ public final class SampleCommand implements CliCommand {
         } catch (IllegalArgumentException e) {
             throw new UserError("--sampler/--steps/--guidance/--eta: " + e.getMessage());
         }
+        OutputCheck.folder(out, "--out", "samples.safetensors", "vdiff sample");
         RunSpec runSpec = UserInput.check(null, () -> RunSpec.read(run));
         Path ckpt = checkpointDir();
         Map<String, Tensor> w = weights.equals("ema") ? Checkpoints.emaWeights(ckpt) : Checkpoints.modelWeights(ckpt);
-        Denoiser model = Models.build(runSpec.model(), DType.FLOAT32, Rng.seed(0));
+        Denoiser model = Models.build(runSpec, DType.FLOAT32, Rng.seed(0));
         UserInput.check(ckpt.toString(), () -> {
             model.module().loadStateDict(w);
             return null;
         });
-        long[] ys = labelList(runSpec.model().classes());
+        CaptionSpec captioned = CaptionSpec.of(runSpec);
+        if (captioned == null && captions != null) throw new UserError("--caption: " + run + " was not trained on captions (" + Conditioning.of(runSpec).describe() + ")");
+        if (captioned != null && captions == null) throw new UserError(run + " was trained on captions: give --caption TEXT (repeatable)");
+        if (captioned != null && spec.commandLine().getParseResult().hasMatchedOption("--labels")) throw new UserError("--labels: " + run + " is conditioned on captions; use --caption TEXT");
+        List<String> prompts = captioned == null ? null : promptList(captioned);
+        long[] ys = captioned == null ? labelList(runSpec.model().classes()) : new long[prompts.size()];
 
         VideoSampler custom = UserInput.check(null, () -> customSampler(runSpec));
         if (pyramid && PyramidJson.of(runSpec) == null) throw new UserError("--pyramid: " + run + " was not trained as a temporal pyramid (vdiff train --pyramid)");
@@ -108,20 +118,23 @@ public final class SampleCommand implements CliCommand {
         log.flush();
         long t0 = System.nanoTime();
         var d = runSpec.data();
-        List<Tensor> videos = gen.generate(ys, d.frames(), 3, d.height(), d.width(), Rng.seed(seed), k -> {
+        java.util.function.IntConsumer progress = k -> {
             log.printf(Locale.ROOT, "  %d/%d videos (%.0f s)%n", k, ys.length, (System.nanoTime() - t0) * 1e-9);
             log.flush();
-        });
+        };
+        List<Tensor> videos = prompts == null ? gen.generate(ys, d.frames(), 3, d.height(), d.width(), Rng.seed(seed), progress)
+            : gen.generateCaptioned(prompts, d.frames(), 3, d.height(), d.width(), Rng.seed(seed), progress);
         Files.createDirectories(out);
         PrintWriter o = spec.commandLine().getOut();
         for (int i = 0; i < ys.length; i += perLabel) {
-            String name = d.className((int) ys[i]).replace(' ', '-');
+            String name = prompts == null ? d.className((int) ys[i]).replace(' ', '-') : slug(prompts.get(i), i / perLabel);
             List<Path> files = SampleWriter.write(out, name, videos.subList(i, i + perLabel), scale, fps);
             o.println(files.get(0) + "  " + files.get(1) + "  " + files.get(2));
         }
         Map<String, Tensor> raw = new LinkedHashMap<>();
         raw.put("videos", dev.vdiff.tensor.ops.Concat.cat(0, videos.stream().map(v -> v.unsqueeze(0)).toArray(Tensor[]::new)));
-        raw.put("labels", Tensor.ofLongs(ys, ys.length));
+        if (prompts == null) raw.put("labels", Tensor.ofLongs(ys, ys.length));
+        else raw.put("captions", captioned.tokenizer().encodeBatch(prompts));
         Safetensors.write(out.resolve("samples.safetensors"), raw, Map.of("sampler", settings.describe(), "checkpoint", ckpt.toString()));
         o.println(out.resolve("samples.safetensors"));
         o.flush();
@@ -150,6 +163,25 @@ public final class SampleCommand implements CliCommand {
             throw new UserError("--checkpoint " + checkpoint + ": no " + p + " (have: " + (have.isEmpty() ? "none" : String.join(", ", have)) + ")");
         }
         return p;
+    }
+
+    /** Each --caption {@code perLabel} times; words the run never saw are named (they encode as unknown). */
+    private List<String> promptList(CaptionSpec c) {
+        List<String> out = new ArrayList<>();
+        for (String p : captions) {
+            List<String> unknown = c.tokenizer().unknownWords(p);
+            if (!unknown.isEmpty()) spec.commandLine().getErr().println("vdiff sample: warning: --caption \"" + p + "\": " + String.join(", ", unknown) + " not in the run's vocabulary (encoded as unknown)");
+            if (c.tokenizer().truncates(p)) spec.commandLine().getErr().println("vdiff sample: warning: --caption \"" + p + "\" is longer than the " + (c.tokenizer().maxLength() - 1) + " words the run's captions have; the rest is dropped");
+            for (int i = 0; i < perLabel; i++) out.add(p);
+        }
+        return out;
+    }
+
+    /** A file name for a caption: {@code 01-a-red-square-moving-left} (its words, at most 60 characters, numbered). */
+    private static String slug(String caption, int index) {
+        String words = String.join("-", dev.vdiff.diffusion.text.CaptionTokenizer.words(caption));
+        if (words.length() > 60) words = words.substring(0, 60);
+        return String.format(Locale.ROOT, "%02d-%s", index + 1, words.isEmpty() ? "unconditional" : words);
     }
 
     private long[] labelList(int classes) {

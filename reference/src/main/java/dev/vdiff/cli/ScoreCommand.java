@@ -78,6 +78,7 @@ public final class ScoreCommand implements CliCommand {
         } catch (IllegalArgumentException e) {
             throw new UserError("--normalize: " + e.getMessage());
         }
+        OutputCheck.file(out, "--out", "vdiff score", "path,");
         PrintWriter err = spec.commandLine().getErr();
         List<String> notScored = new ArrayList<>();
         VideoFolder folder = VideoFolder.open(data, new VideoFolder.Options(frames, height, width, stride, null), msg -> { });
@@ -115,10 +116,12 @@ public final class ScoreCommand implements CliCommand {
         PrintWriter o = spec.commandLine().getOut();
         o.println("scored " + scored.size() + " of " + (n + folder.skipped().size()) + " videos in " + data + " -> " + out + " ("
             + normalization.cliName + " normalisation, " + frames + " frames of " + height + "x" + width + ")");
-        if (!notScored.isEmpty()) {
-            String line = "not scored (" + notScored.size() + "): " + String.join("; ", notScored);
-            o.println(line);
-            err.println("vdiff score: warning: " + line);
+        for (var e : folder.shortClips().entrySet()) {
+            err.println("vdiff score: warning: " + e.getKey() + " has only " + e.getValue() + " frame(s); its last frame is repeated to make the " + frames
+                + " scored frames (repeated frames have no motion), give --frames " + Math.max(3, e.getValue()) + " or less to score it as it is");
+        }
+        if (!notScored.isEmpty()) {   // on standard error only: standard output says what was written
+            err.println("vdiff score: warning: not scored (" + notScored.size() + "): " + String.join("; ", notScored));
             err.flush();
         }
         o.flush();

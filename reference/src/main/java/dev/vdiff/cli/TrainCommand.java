@@ -9,14 +9,18 @@ import dev.vdiff.reference.tqd.TqdConfig;
 import dev.vdiff.reference.tqd.train.TimestepSettings;
 import dev.vdiff.reference.tpdiff.PyramidConfig;
 import dev.vdiff.reference.tpdiff.PyramidJson;
+import dev.vdiff.reference.train.CaptionSpec;
 import dev.vdiff.reference.train.Checkpoints;
+import dev.vdiff.reference.train.Conditioning;
 import dev.vdiff.reference.train.DataSpec;
 import dev.vdiff.reference.train.Denoiser;
 import dev.vdiff.reference.train.LossChart;
 import dev.vdiff.reference.train.ModelSpec;
 import dev.vdiff.reference.train.Models;
 import dev.vdiff.reference.train.Objective;
+import dev.vdiff.reference.train.RunFolder;
 import dev.vdiff.reference.train.RunSpec;
+import dev.vdiff.reference.train.StopOnSignal;
 import dev.vdiff.reference.train.TrainConfig;
 import dev.vdiff.reference.train.TrainProgress;
 import dev.vdiff.reference.train.Trainer;
@@ -47,7 +51,7 @@ import java.util.Optional;
  * (and {@code --threads}) may be given with it.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Trains a small video diffusion model (epsilon-prediction DDPM or flow matching, class-conditioned) "
+    description = "Trains a small video diffusion model (epsilon/v-prediction DDPM or flow matching; conditioned on captions, class labels or nothing, decided from the data) "
         + "with AdamW, gradient clipping, EMA and warm-up; checkpoints atomically; --resume continues bit for bit.")
 public final class TrainCommand implements CliCommand {
     @Option(names = "--out", paramLabel = "DIR", description = "new run folder (run.json, checkpoints/, loss.png)")
@@ -55,14 +59,20 @@ public final class TrainCommand implements CliCommand {
     @Option(names = "--resume", paramLabel = "DIR", description = "continue the run in DIR from its newest checkpoint")
     Path resume;
 
-    @Option(names = "--data", paramLabel = "SRC", defaultValue = "synthetic", description = "'synthetic' (built-in moving shapes) or a folder of videos (default: ${DEFAULT-VALUE})")
+    @Option(names = "--data", paramLabel = "SRC", defaultValue = "synthetic", description = "'synthetic' (built-in moving shapes) or a folder of videos: every mp4, m4v, mov, mkv, webm, avi, gif, mpg, mpeg, ogv, flv, wmv or ts file under it; "
+        + "--frames frames from the start, centre-cropped and resized to --size; captions and labels from FOLDER/captions.csv (rows path,caption[,label]) or --captions; see docs/DATA.md (default: ${DEFAULT-VALUE})")
     String data;
     @Option(names = "--size", defaultValue = "16", description = "clip height and width in pixels (default: ${DEFAULT-VALUE})")
     int size;
     @Option(names = "--frames", defaultValue = "8", description = "frames per clip (default: ${DEFAULT-VALUE})")
     int frames;
-    @Option(names = "--classes", defaultValue = "5", description = "class labels: synthetic 1..5 (shape) or 10..35 (shape x colour); a folder's labels come from its captions.csv, 0 = unconditional (default: ${DEFAULT-VALUE})")
-    int classes;
+    @Option(names = "--condition", defaultValue = "auto", description = "what the model is conditioned on: captions (text encoder + cross-attention), labels, none, "
+        + "or auto: labels for synthetic data; for a folder captions if its CSV has any, else labels if any, else none (default: ${DEFAULT-VALUE}); see docs/DATA.md")
+    String condition;
+    @Option(names = "--captions", paramLabel = "FILE.csv", description = "a folder's captions and labels, rows path,caption[,label] with paths relative to the --data folder (default: DATA/captions.csv if present)")
+    Path captions;
+    @Option(names = "--classes", description = "class labels: synthetic 1..5 (shape) or 10..35 (shape x colour), default 5; a folder's labels come from its CSV (default: largest + 1); 0 = unconditional")
+    Integer classes;
     @Option(names = "--backgrounds", defaultValue = "flat,gradient", split = ",", description = "synthetic backgrounds allowed: flat, gradient, stripes, noise (default: ${DEFAULT-VALUE})")
     List<String> backgrounds;
     @Option(names = "--color-by-class", description = "synthetic: each shape kind in its own colour (square red, circle green, ...) instead of a random one")
@@ -109,8 +119,8 @@ public final class TrainCommand implements CliCommand {
     int batch;
     @Option(names = "--lr", defaultValue = "" + TrainConfig.DEFAULT_LR, description = "peak learning rate (default: ${DEFAULT-VALUE})")
     double lr;
-    @Option(names = "--warmup", defaultValue = "" + TrainConfig.DEFAULT_WARMUP_STEPS, description = "linear warm-up steps (default: ${DEFAULT-VALUE})")
-    long warmup;
+    @Option(names = "--warmup", description = "linear warm-up steps (default: " + TrainConfig.DEFAULT_WARMUP_STEPS + ", or a tenth of --steps when that is fewer, so that a short run reaches its learning rate)")
+    Long warmup;
     @Option(names = "--weight-decay", defaultValue = "" + TrainConfig.DEFAULT_WEIGHT_DECAY, description = "AdamW weight decay (default: ${DEFAULT-VALUE})")
     double weightDecay;
     @Option(names = "--grad-clip", defaultValue = "" + TrainConfig.DEFAULT_GRAD_CLIP, description = "max global gradient norm, 0 = off (default: ${DEFAULT-VALUE})")
@@ -134,7 +144,7 @@ public final class TrainCommand implements CliCommand {
     CommandLine.Model.CommandSpec spec;
 
     /** Options that define a run and so cannot be given with --resume. */
-    private static final List<String> RUN_OPTIONS = List.of("--data", "--size", "--frames", "--classes", "--backgrounds", "--color-by-class", "--data-seed", "--patch", "--ch0", "--ch1",
+    private static final List<String> RUN_OPTIONS = List.of("--data", "--condition", "--captions", "--size", "--frames", "--classes", "--backgrounds", "--color-by-class", "--data-seed", "--patch", "--ch0", "--ch1",
         "--heads", "--groups", "--emb", "--temporal-attention-level0", "--objective", "--batch", "--lr", "--warmup", "--weight-decay", "--grad-clip", "--ema-decay", "--class-dropout",
         "--seed", "--train-clips", "--checkpoint-every", "--keep-checkpoints", "--timesteps", "--scores", "--kappa-base", "--kappa-max", "--quality-dropout",
         "--score-normalization", "--pyramid", "--stages", "--step-weights", "--no-alignment", "--renoising", "--renoise-coefficient", "--stage-sampling",
@@ -151,47 +161,63 @@ public final class TrainCommand implements CliCommand {
             for (String o : RUN_OPTIONS) if (spec.commandLine().getParseResult().hasMatchedOption(o)) given.add(o);
             if (!given.isEmpty()) throw new UserError(String.join(", ", given) + " cannot change on --resume (the run's settings are in " + resume.resolve(RunSpec.FILE) + "); only --steps and --threads may be given");
             dir = resume;
-            run = UserInput.check(null, () -> RunSpec.read(dir));
-            if (steps != null) run = run.withTrain(run.train().withSteps(steps));
+            run = RunFolder.withSteps(UserInput.check(null, () -> RunSpec.read(dir)), steps);
         } else {
             dir = out;
-            if (Files.exists(dir.resolve(RunSpec.FILE))) throw new UserError(dir + " already holds a run; continue it with --resume " + dir + " or choose another --out");
+            RunFolder.checkNew(dir, "--out");
             run = UserInput.check(null, this::newRun);
         }
         PrintStream err = System.err;
+        // Everything that can fail on bad input happens before the first file is written.
         RunSpec r = run;
-        VideoDataset dataset = UserInput.check(null, () -> r.data().open());
+        VideoDataset dataset = opened != null ? opened : UserInput.check(null, () -> r.data().open());
+        if (decided == null) decided = Conditioning.of(run);
+        Checkpoints checkpoints = new Checkpoints(RunSpec.checkpointsDir(dir), run.train().keepCheckpoints());
+        Optional<Path> latest = resume == null ? Optional.empty() : checkpoints.latest();
         // The methods' plug-ins (TQD's scores, timesteps and dropout; TPDiff's loss), from the run's sections.
-        TrainingSetup setup = new TrainingSetup(run, dataset, dir, resume != null, err);
+        TrainingSetup setup = new TrainingSetup(run, dataset, dir, latest.isPresent(), err);
         for (TrainingMethod m : Catalog.trainingMethods(scores)) UserInput.check(null, () -> {
             m.configure(setup);
             return null;
         });
-        Denoiser model = Models.build(run.model(), DType.FLOAT32, Rng.seed(run.train().seed()).split(Trainer.MODEL_INIT));
+        Denoiser model = Models.build(run, DType.FLOAT32, Rng.seed(run.train().seed()).split(Trainer.MODEL_INIT));
         Trainer trainer = UserInput.check(null, () -> setup.build(model));
-        Checkpoints checkpoints = new Checkpoints(RunSpec.checkpointsDir(dir), run.train().keepCheckpoints());
-        if (resume != null) {
-            Optional<Path> latest = checkpoints.latest();
-            if (latest.isEmpty()) throw new UserError("no checkpoint to resume in " + checkpoints.dir());
+        int stale = checkpoints.removeUnfinished();
+        if (stale > 0) err.println("vdiff train: removed " + stale + " unfinished checkpoint folder(s) left by a killed run in " + checkpoints.dir());
+        if (latest.isPresent()) {
             UserInput.check(null, () -> {
                 Checkpoints.load(latest.get(), trainer);
                 return null;
             });
+            if (steps != null) run.write(dir);   // the new total is part of the run from now on
             err.println("vdiff train: resuming " + latest.get() + " at step " + trainer.stepsDone() + " of " + run.train().steps());
         } else {
             run.write(dir);
+            if (resume != null) err.println("vdiff train: " + checkpoints.dir() + " holds no checkpoint yet; starting " + dir + " from step 0");
             err.printf(Locale.ROOT, "vdiff train: %s, %,d parameters, %s data %dx%dx%d, %d steps of %d clips, %s, %d threads%n", run.model().describe(),
                 model.module().parameterCount(), run.data().source(), run.data().frames(), run.data().height(), run.data().width(),
                 run.train().steps(), run.train().batchSize(), describeTimesteps(run), Parallel.threads());
             PyramidConfig p = PyramidJson.of(run);
             if (p != null) err.println("vdiff train: temporal pyramid " + p.stages());
         }
-        try (TrainProgress progress = new TrainProgress("train", err, trainer.stepsDone(), run.train().steps(),
-                Duration.ofMillis((long) (trainer.elapsedSeconds() * 1000)), 10)) {
-            trainer.run(run.train().steps(), checkpoints, progress);
-        } catch (TrainingDivergedException e) {
-            throw new UserError(e.getMessage());
+        err.println("vdiff train: " + decided.describe() + (CaptionSpec.of(run) == null ? "" : "; " + CaptionSpec.of(run).describe()));
+        try (StopOnSignal stop = new StopOnSignal(err, 600)) {
+            try (TrainProgress progress = new TrainProgress("train", err, trainer.stepsDone(), run.train().steps(),
+                    Duration.ofMillis((long) (trainer.elapsedSeconds() * 1000)), 10)) {
+                trainer.run(run.train().steps(), checkpoints, progress, stop);
+            } catch (TrainingDivergedException e) {
+                throw new UserError(e.getMessage());
+            }
+            if (stop.getAsBoolean()) {
+                err.println("vdiff train: stopped at step " + trainer.stepsDone() + " of " + run.train().steps() + "; checkpoint " + checkpoints.latest().map(Path::toString).orElse("-")
+                    + "; continue with: vdiff train --resume " + dir);
+            }
+            finish(dir, trainer, checkpoints);
         }
+        return 0;
+    }
+
+    private void finish(Path dir, Trainer trainer, Checkpoints checkpoints) throws IOException {
         if (!trainer.losses().isEmpty()) LossChart.write(dir.resolve("loss.png"), trainer.losses(), "training loss");
         List<Double> l = trainer.losses();
         double last = 0;
@@ -200,26 +226,42 @@ public final class TrainCommand implements CliCommand {
         spec.commandLine().getOut().printf(Locale.ROOT, "trained %d steps in %.0f s; mean loss of the last %d steps %.4f; checkpoint %s%n",
             trainer.stepsDone(), trainer.elapsedSeconds(), n, last, checkpoints.latest().map(Path::toString).orElse("-"));
         spec.commandLine().getOut().flush();
-        return 0;
     }
+
+    /** What conditions the run (decided for a new run, read back on resume). */
+    private Conditioning decided;
+
+    /** The data set opened while deciding a new run (reused so that a folder is probed once). */
+    private VideoDataset opened;
 
     private RunSpec newRun() throws IOException {
         List<BackgroundKind> bg = new ArrayList<>();
         for (String b : backgrounds) bg.add(DataSpec.parseBackground(b));
+        int k = classes == null ? 0 : classes;
+        if (captions != null && data.equals(DataSpec.SYNTHETIC)) throw new UserError("--captions is for a folder of videos; synthetic clips caption themselves (use --condition captions)");
+        if (captions != null && !Files.isRegularFile(captions)) throw new UserError("--captions " + captions + ": no such file");
         DataSpec d = data.equals(DataSpec.SYNTHETIC)
-            ? DataSpec.synthetic(frames, size, size, classes, dataSeed, 0.6 * size / 16, 1.2 * size / 16, 0.0, bg, colorByClass)
-            : DataSpec.folder(folder(data), frames, size, size, classes, 1);
-        if (d.isSynthetic() && classes < 1) throw new UserError("--classes must be >= 1 for synthetic data, got " + classes);
+            ? DataSpec.synthetic(frames, size, size, k, dataSeed, 0.6 * size / 16, 1.2 * size / 16, 0.0, bg, colorByClass)
+            : DataSpec.folder(folder(data), frames, size, size, k, 1).withCaptionsFile(captions);
+        // What conditions the model, from the data (captions? labels?) and --condition/--classes: before anything is written.
+        VideoDataset ds = d.open();
+        long n = Math.min(trainClips, ds.size());
+        decided = Conditioning.decide(condition, classes, d, ds, n);
+        d = d.withClasses(decided.classes());
+        opened = d.isSynthetic() ? null : ds;
         ModelSpec m = ModelSpec.defaults().withFrames(frames).withPatch(patch).withCh0(ch0).withCh1(ch1).withHeads(heads)
-            .withGroups(groups).withClasses(classes).withEmbDim(emb).withTemporal0(temporal0);
+            .withGroups(groups).withClasses(decided.classes()).withEmbDim(emb).withTemporal0(temporal0);
         Models.config(m);   // size errors now, before anything is written
         Models.checkSize(m, size, size);
-        TrainConfig t = TrainConfig.defaults().withSteps(steps == null ? TrainConfig.DEFAULT_STEPS : steps).withBatchSize(batch).withLr(lr)
-            .withWarmupSteps(warmup).withWeightDecay(weightDecay).withGradClip(gradClip).withEmaDecay(emaDecay).withClassDropout(classDropout)
+        long total = steps == null ? TrainConfig.DEFAULT_STEPS : steps;
+        TrainConfig t = TrainConfig.defaults().withSteps(total).withBatchSize(batch).withLr(lr)
+            .withWarmupSteps(warmup != null ? warmup : Math.min(TrainConfig.DEFAULT_WARMUP_STEPS, total / 10)).withWeightDecay(weightDecay)
+            .withGradClip(gradClip).withEmaDecay(emaDecay).withClassDropout(classDropout)
             .withSeed(seed).withTrainClips(trainClips).withCheckpointEvery(checkpointEvery).withKeepCheckpoints(keepCheckpoints);
         TimestepSettings ts = timestepSettings();
         refuseOptionsThatDoNotApply(d.isSynthetic(), ts);
         RunSpec run = ts.into(new RunSpec(m, d, Objective.parse(objective), t));
+        if (decided.kind() == Conditioning.Kind.CAPTIONS) run = CaptionSpec.into(run, CaptionSpec.fromData(ds, n));
         if (pyramidOptions == null) return run;
         if (ts.sampler() != TimestepSettings.Sampler.UNIFORM || ts.dropout() == DropoutMode.LOSS_WEIGHT) {
             throw new UserError("--pyramid draws its own stages and times: it cannot be combined with --timesteps tqd or --quality-dropout loss-weight");
@@ -281,9 +323,10 @@ public final class TrainCommand implements CliCommand {
         return l;
     }
 
+    /** The data folder as an absolute path, so that run.json resolves from any working directory. */
     private static Path folder(String s) {
         Path p = Path.of(s);
         if (!Files.isDirectory(p)) throw new UserError("--data " + s + ": not 'synthetic' and not a folder");
-        return p;
+        return p.toAbsolutePath().normalize();
     }
 }

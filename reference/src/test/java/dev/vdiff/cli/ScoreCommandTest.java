@@ -52,7 +52,8 @@ class ScoreCommandTest {
         InspectCommandTest.Run r = vdiff("score", "--data", videos.toString(), "--out", csv.toString(), "--frames", "8", "--height", "32", "--width", "32");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("scored 4 of 5 videos"), r.out());
-        assertTrue(r.out().contains("broken.mp4") && r.err().contains("broken.mp4"), r.out() + r.err());
+        // The "not scored" list once, on standard error (issue 10: it was printed on both).
+        assertTrue(!r.out().contains("broken.mp4") && r.err().contains("not scored (1): " + videos.resolve("broken.mp4")), r.out() + r.err());
 
         List<String> lines = Files.readAllLines(csv);
         assertEquals(String.join(",", ScoreTable.COLUMNS), lines.get(0));

@@ -65,6 +65,29 @@ class AttentionTest {
     }
 
     @Test
+    void maskedMultiHeadMatchesCentralDifferencesAndScaledDotProduct() {
+        // A key-padding mask [S, 1, 1, Tk] (cross-attention to captions), Tq != Tk.
+        int s = 2, tq = 3, tk = 4, heads = 2, hd = 3, c = heads * hd;
+        Tensor q = random(16, DType.FLOAT64, s, tq, c).requiresGrad(true);
+        Tensor k = random(17, DType.FLOAT64, s, tk, c).requiresGrad(true);
+        Tensor v = random(18, DType.FLOAT64, s, tk, c).requiresGrad(true);
+        Tensor m = Tensor.ofLongs(new long[] {1, 1, 0, 0, 1, 0, 1, 1}, s, 1, 1, tk);
+        GradCheck.check(t -> Attention.multiHead(t[0], t[1], t[2], heads, m, null), q, k, v);
+        Tensor mh = Attention.multiHead(q, k, v, heads, m, null);
+        Tensor[] p = new Tensor[3];
+        int[] len = {tq, tk, tk};
+        Tensor[] in = {q, k, v};
+        for (int i = 0; i < 3; i++) p[i] = in[i].reshape(s, len[i], heads, hd).permute(0, 2, 1, 3);   // [S, T, heads, hd] -> [S, heads, T, hd]
+        Tensor sd = Attention.scaledDotProduct(p[0], p[1], p[2], m).permute(0, 2, 1, 3).reshape(s, tq, c);
+        assertArrayEquals(sd.toDoubleArray(), mh.toDoubleArray(), 0.0);
+        // Blocked keys do not matter: changing them changes nothing.
+        Tensor k2 = k.copy(), v2 = v.copy();
+        k2.set(9.0, 0, 3, 1);
+        v2.set(-7.0, 1, 1, 4);
+        assertArrayEquals(mh.toDoubleArray(), Attention.multiHead(q, k2, v2, heads, m, null).toDoubleArray(), 0.0);
+    }
+
+    @Test
     void multiHeadEqualsScaledDotProductOnPermutedInputs() {
         for (DType dt : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
             int s = 3, t = 37, heads = 2, hd = 32, c = heads * hd;

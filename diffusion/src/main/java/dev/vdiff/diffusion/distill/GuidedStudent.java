@@ -102,7 +102,7 @@ public final class GuidedStudent extends Module {
      * @param lambda motion strengths {@code [B]}; required with motion conditioning, must be null without
      */
     public Tensor forward(Tensor x, Tensor t, Tensor y, Tensor omega, Tensor lambda) {
-        return unet.forward(x, t, y, conditioning(x.shape(0), omega, lambda));
+        return unet.forward(x, t, y, null, conditioning(x.shape(0), omega, lambda));
     }
 
     /** {@code g [B, tDim]}: the projected embeddings added to the UNet's time embedding. */

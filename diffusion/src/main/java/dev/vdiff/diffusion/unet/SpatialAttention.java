@@ -1,5 +1,6 @@
 package dev.vdiff.diffusion.unet;
 
+import dev.vdiff.diffusion.text.TextFeatures;
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.nn.GroupNorm;
@@ -20,12 +21,16 @@ import dev.vdiff.tensor.random.Rng;
  * out       = h + proj( Attn(q, k, v) ) read back as [N, c, R1, R2]
  * </pre>
  *
- * Parameters in PyTorch order: {@code norm, qkv, proj}.
+ * Parameters in PyTorch order: {@code norm, qkv, proj}. A caption-conditioned model ({@link VideoUNetConfig#text()}
+ * not null) follows the self-attention with a {@link CrossAttention} to the caption, {@code out = cross(out, ctx)}, as
+ * VideoCrafter2's BasicBlock follows {@code attn1} with {@code attn2} (SPEC §1.7); its parameters come last, under
+ * {@code cross.}.
  */
 public final class SpatialAttention extends Module {
     private final GroupNorm norm;
     private final Linear qkv, proj;
     private final int channels, heads;
+    private final CrossAttention cross;   // null without caption conditioning
 
     SpatialAttention(DType dtype, int channels, VideoUNetConfig cfg, Rng rng) {
         this.channels = channels;
@@ -33,10 +38,29 @@ public final class SpatialAttention extends Module {
         norm = child("norm", new GroupNorm(cfg.groups(), channels, cfg.gnEps(), true, dtype));
         qkv = child("qkv", new Linear(channels, 3 * channels, true, dtype, rng));
         proj = child("proj", new Linear(channels, channels, true, dtype, rng));
+        cross = cfg.text() == null ? null : child("cross", new CrossAttention(dtype, channels, cfg.text().dim(), cfg, rng));
     }
 
-    /** h {@code [N, c, R1, R2]} -> {@code [N, c, R1, R2]}. */
+    /** h {@code [N, c, R1, R2]} -> {@code [N, c, R1, R2]}, for a block without cross-attention. */
     public Tensor forward(Tensor h) {
+        if (cross != null) throw new IllegalArgumentException("SpatialAttention: this block attends to captions; call forward(h, ctx)");
+        return selfAttention(h);
+    }
+
+    /**
+     * h {@code [N, c, R1, R2]} -> {@code [N, c, R1, R2]}: self-attention, then cross-attention to {@code ctx}, the
+     * captions of the B videos ({@code N = B*F}); {@code ctx} must be null exactly when the block has no
+     * cross-attention.
+     */
+    public Tensor forward(Tensor h, TextFeatures ctx) {
+        if ((ctx == null) != (cross == null)) {
+            throw new IllegalArgumentException("SpatialAttention: " + (cross == null ? "this block has no cross-attention but was given captions" : "this block attends to captions but none were given"));
+        }
+        Tensor out = selfAttention(h);
+        return cross == null ? out : cross.forward(out, ctx);
+    }
+
+    private Tensor selfAttention(Tensor h) {
         int n = h.shape(0), c = channels, r1 = h.shape(2), r2 = h.shape(3), t = r1 * r2;
         Tensor z = norm.forward(h);                                  // [N, c, R1, R2]
         Tensor tok = z.reshape(n, c, t).transpose(1, 2);             // [N, c, T] -> [N, T, c] (token r = r1*R2 + r2)

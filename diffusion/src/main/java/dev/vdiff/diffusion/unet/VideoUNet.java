@@ -1,5 +1,7 @@
 package dev.vdiff.diffusion.unet;
 
+import dev.vdiff.diffusion.text.TextEncoder;
+import dev.vdiff.diffusion.text.TextFeatures;
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Tensor;
@@ -34,6 +36,12 @@ import java.util.Map;
  * out = out_conv( SiLU( out_norm(h) ) ) read as [B, F, C, H, W]
  * </pre>
  *
+ * <p>Captions ({@link VideoUNetConfig#text()} not null): the model owns a {@link TextEncoder} (parameters under
+ * {@code text.}, registered last) that turns caption ids into token features {@code ctx [B, L, D_text]}, and every
+ * spatial attention block attends to them through a {@link CrossAttention} (SPEC §1.7), VideoCrafter2's text
+ * conditioning; the empty caption is the null condition of classifier-free guidance. Without captions none of
+ * this exists and the network is bit for bit the one above.
+ *
  * With {@link VideoUNetConfig#benchmark()} the parameters are exactly PyTorch's {@code TinyVideoUNet}
  * state dict: 117 tensors, 2,369,220 numbers, same names and order.
  *
@@ -58,6 +66,7 @@ public final class VideoUNet extends Module {
     private final ResBlock midRes1, midRes2;
     private final SpatialAttention midSpatial;
     private final TemporalAttention midTemporal;
+    private final TextEncoder text;   // null without caption conditioning
     private TemporalAttentionHook hook;
 
     /** A ResBlock with the attention blocks its level has (either may be null), under one name prefix. */
@@ -121,6 +130,8 @@ public final class VideoUNet extends Module {
         }
         outNorm = child("out_norm", new GroupNorm(cfg.groups(), ch, cfg.gnEps(), true, dtype));
         outConv = child("out_conv", conv3x3(ch, cfg.channels(), 1, rng));
+        // Last, so that a model without captions draws and names exactly what it did before captions existed.
+        text = cfg.text() == null ? null : child("text", new TextEncoder(cfg.text(), dtype, rng));
     }
 
     private Conv2d conv3x3(int in, int out, int stride, Rng rng) {
@@ -190,51 +201,77 @@ public final class VideoUNet extends Module {
     }
 
     /**
-     * As {@link #forward(Tensor, Tensor, Tensor)} with an extra time-embedding input {@code g} added to the
+     * As {@link #forward(Tensor, Tensor, Tensor)}, conditioned on captions as well.
+     *
+     * @param captions caption ids, int64 {@code [B, L]} from {@link dev.vdiff.diffusion.text.CaptionTokenizer#encodeBatch}
+     *                 (the empty caption, {@code CaptionTokenizer.nullTokens}, is the unconditional input); required
+     *                 exactly when the model is caption-conditioned ({@link VideoUNetConfig#captionConditional()})
+     */
+    public Tensor forward(Tensor x, Tensor t, Tensor y, Tensor captions) {
+        return forward(x, t, y, captions, null);
+    }
+
+    /**
+     * As {@link #forward(Tensor, Tensor, Tensor, Tensor)} with an extra time-embedding input {@code g} added to the
      * sinusoidal timestep embedding before the time MLP (SPEC §1.7: {@code emb = MLP_time(sinus(t) + g)}). A
      * teacher has {@code g = 0} (pass null); a consistency-distilled student passes its projected guidance-scale
      * (and motion-strength) embedding ({@code dev.vdiff.diffusion.distill.GuidedStudent}). The network has no
      * parameters for {@code g}: the projection lives with the caller, so teacher checkpoints load unchanged.
      *
+     * @param captions caption ids int64 {@code [B, L]}, or null for a model without captions
      * @param g {@code [B, tDim]} in the model's dtype, or null
      */
-    public Tensor forward(Tensor x, Tensor t, Tensor y, Tensor g) {
+    public Tensor forward(Tensor x, Tensor t, Tensor y, Tensor captions, Tensor g) {
         checkInputs(x, t, y);
+        checkCaptions(x, captions);
         int b = x.shape(0), f = x.shape(1), c = x.shape(2), hgt = x.shape(3), wid = x.shape(4), n = b * f;
         if (g != null && (g.rank() != 2 || g.shape(0) != b || g.shape(1) != cfg.tDim() || g.dtype() != dtype)) {
             throw new IllegalArgumentException("VideoUNet: the extra time embedding g must be " + dtype + " [" + b + ", " + cfg.tDim() + "], got " + g.dtype() + Shape.str(g.shape()));
         }
+        TextFeatures ctx = text == null ? null : text.forward(captions);   // [B, L, D_text] and its mask [B, L]
         Tensor e = embedding.forward(t, y, g);                      // [B, embDim]
         Tensor h = convIn.forward(x.reshape(n, c, hgt, wid));       // [B, F, C, H, W] -> [N, C, H, W] -> [N, ch0, H, W]
 
         int nLevels = encoder.length;
         List<Tensor> skips = new ArrayList<>(nLevels);
         for (int i = 0; i < nLevels; i++) {
-            h = run(encoder[i], h, e, f);                           // [N, ch_i, H/2^i, W/2^i]
+            h = run(encoder[i], h, e, ctx, f);                      // [N, ch_i, H/2^i, W/2^i]
             skips.add(h);
             if (down[i] != null) h = down[i].forward(h);            // [N, ch_i, H/2^(i+1), W/2^(i+1)]
         }
 
         h = midRes1.forward(h, e);
-        if (midSpatial != null) h = midSpatial.forward(h);
+        if (midSpatial != null) h = midSpatial.forward(h, ctx);
         if (midTemporal != null) h = midTemporal.forward(h, f, "mid_tattn", hook);
         h = midRes2.forward(h, e);
 
         for (int i = nLevels - 1; i >= 0; i--) {
             h = Concat.cat(1, h, skips.get(i));                      // [N, ch + ch_i, R1, R2]: current first, skip second
             skips.set(i, null);                                     // the skip is no longer needed here
-            h = run(decoder[i], h, e, f);                           // [N, ch_i, R1, R2]
+            h = run(decoder[i], h, e, ctx, f);                      // [N, ch_i, R1, R2]
             if (up[i] != null) h = up[i].forward(Resample.upsampleNearest2d(h, 2));   // [N, ch_i, 2 R1, 2 R2]
         }
         h = outConv.forward(Pointwise.silu(outNorm.forward(h)));    // [N, C, H, W]
         return h.reshape(b, f, c, hgt, wid);                        // [N, C, H, W] -> [B, F, C, H, W]
     }
 
-    private Tensor run(Stage s, Tensor h, Tensor e, int frames) {
+    private Tensor run(Stage s, Tensor h, Tensor e, TextFeatures ctx, int frames) {
         h = s.res.forward(h, e);
-        if (s.spatial != null) h = s.spatial.forward(h);
+        if (s.spatial != null) h = s.spatial.forward(h, ctx);
         if (s.temporal != null) h = s.temporal.forward(h, frames, s.temporalName, hook);
         return h;
+    }
+
+    private void checkCaptions(Tensor x, Tensor captions) {
+        if (text == null && captions != null) {
+            throw new IllegalArgumentException("VideoUNet: captions " + captions.dtype() + Shape.str(captions.shape()) + " given, but this model (" + cfg.describe() + ") is not caption-conditioned");
+        }
+        if (text == null) return;
+        int b = x.shape(0), l = cfg.text().maxLength();
+        if (captions == null || captions.dtype() != DType.INT64 || captions.rank() != 2 || captions.shape(0) != b || captions.shape(1) != l) {
+            throw new IllegalArgumentException("VideoUNet: captions must be int64 [" + b + ", " + l + "] (caption ids, one row per video of x " + Shape.str(x.shape())
+                + "; the empty caption for the unconditional pass), got " + (captions == null ? "null" : captions.dtype() + Shape.str(captions.shape())));
+        }
     }
 
     private void checkInputs(Tensor x, Tensor t, Tensor y) {

@@ -1,5 +1,7 @@
 package dev.vdiff.diffusion.unet;
 
+import dev.vdiff.diffusion.text.TextEncoderConfig;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,6 +25,10 @@ import java.util.List;
  *     (unconditional) label. 0 = no class conditioning: no {@code label_emb} table and {@code y} is not read</td></tr>
  * <tr><td>{@code tDim}, {@code embDim} (64, 256)</td><td>widths of the sinusoidal timestep embedding and of the
  *     time/label embedding {@code e}</td></tr>
+ * <tr><td>{@code text} (null)</td><td>caption conditioning: the {@link TextEncoderConfig} of the model's own caption
+ *     encoder, and a {@link CrossAttention} from every spatial attention block to its tokens (SPEC §1.7); null = no
+ *     caption conditioning, no parameters added, the network bit for bit the one without this field. Class labels
+ *     ({@code numClasses}) and captions can be on together</td></tr>
  * </table>
  *
  * <p>Network shape: per level one ResBlock on the way down (then spatial and temporal attention where the level
@@ -32,7 +38,7 @@ import java.util.List;
  * network of docs/ORACLE.md §5.20.
  */
 public record VideoUNetConfig(int frames, int channels, List<Level> levels, int heads, int headDim, int groups,
-                              double gnEps, int numClasses, int tDim, int embDim) {
+                              double gnEps, int numClasses, int tDim, int embDim, TextEncoderConfig text) {
 
     /** One resolution of the UNet: its model channels and which attention blocks it has. */
     public record Level(int channels, boolean spatialAttention, boolean temporalAttention) {
@@ -69,7 +75,14 @@ public record VideoUNetConfig(int frames, int channels, List<Level> levels, int 
                 if (l.temporalAttention() && l.channels() % 2 != 0) errors.add("temporal attention needs an even channel count for its frame position embedding, level " + i + " has " + l.channels());
             }
         }
+        if (text != null && levels.stream().noneMatch(Level::spatialAttention)) errors.add("caption conditioning needs at least one level with spatial attention (its cross-attention lives there)");
         if (!errors.isEmpty()) throw new IllegalArgumentException("invalid VideoUNetConfig: " + String.join("; ", errors));
+    }
+
+    /** A configuration without caption conditioning ({@code text = null}). */
+    public VideoUNetConfig(int frames, int channels, List<Level> levels, int heads, int headDim, int groups,
+                           double gnEps, int numClasses, int tDim, int embDim) {
+        this(frames, channels, levels, heads, headDim, groups, gnEps, numClasses, tDim, embDim, null);
     }
 
     /**
@@ -107,15 +120,28 @@ public record VideoUNetConfig(int frames, int channels, List<Level> levels, int 
         return 1 << (levels.size() - 1);
     }
 
+    /** Whether captions are read: {@code text != null}. */
+    public boolean captionConditional() {
+        return text != null;
+    }
+
     public VideoUNetConfig withFrames(int f) {
-        return new VideoUNetConfig(f, channels, levels, heads, headDim, groups, gnEps, numClasses, tDim, embDim);
+        return new VideoUNetConfig(f, channels, levels, heads, headDim, groups, gnEps, numClasses, tDim, embDim, text);
     }
 
     public VideoUNetConfig withNumClasses(int n) {
-        return new VideoUNetConfig(frames, channels, levels, heads, headDim, groups, gnEps, n, tDim, embDim);
+        return new VideoUNetConfig(frames, channels, levels, heads, headDim, groups, gnEps, n, tDim, embDim, text);
     }
 
-    /** One line for error messages: {@code F=8 C=4 levels=[64, 128(s,t)] heads=4x32 groups=32 classes=10}. */
+    /** The same network conditioned on captions encoded by {@code t} (null: no caption conditioning). */
+    public VideoUNetConfig withText(TextEncoderConfig t) {
+        return new VideoUNetConfig(frames, channels, levels, heads, headDim, groups, gnEps, numClasses, tDim, embDim, t);
+    }
+
+    /**
+     * One line for error messages: {@code F=8 C=4 levels=[64, 128(s,t)] heads=4x32 groups=32 classes=10}, followed by
+     * the text encoder ({@code text=V120 L16 D64 2x4}) when captions condition the model.
+     */
     public String describe() {
         StringBuilder b = new StringBuilder("F=" + frames + " C=" + channels + " levels=[");
         for (int i = 0; i < levels.size(); i++) {
@@ -124,6 +150,7 @@ public record VideoUNetConfig(int frames, int channels, List<Level> levels, int 
             b.append(l.channels());
             if (l.hasAttention()) b.append('(').append(l.spatialAttention() ? "s" : "").append(l.spatialAttention() && l.temporalAttention() ? "," : "").append(l.temporalAttention() ? "t" : "").append(')');
         }
-        return b.append("] heads=").append(heads).append('x').append(headDim).append(" groups=").append(groups).append(" classes=").append(numClasses).toString();
+        return b.append("] heads=").append(heads).append('x').append(headDim).append(" groups=").append(groups).append(" classes=").append(numClasses)
+            .append(text == null ? "" : " " + text.describe()).toString();
     }
 }

@@ -11,6 +11,8 @@
  * <tr><td>{@link dev.vdiff.diffusion.unet.TimestepEmbedding}</td><td>{@code e = MLP(sinusoid(t)) + label_emb[y]}</td></tr>
  * <tr><td>{@link dev.vdiff.diffusion.unet.ResBlock}</td><td>GroupNorm, SiLU, conv, + embedding, GroupNorm, SiLU, conv, + skip</td></tr>
  * <tr><td>{@link dev.vdiff.diffusion.unet.SpatialAttention}</td><td>attention among the pixels of a frame</td></tr>
+ * <tr><td>{@link dev.vdiff.diffusion.unet.CrossAttention}</td><td>attention from the pixels of a frame to its video's
+ *     caption tokens (only when {@code VideoUNetConfig.text} is set; encoder in {@code diffusion.text})</td></tr>
  * <tr><td>{@link dev.vdiff.diffusion.unet.TemporalAttention}</td><td>attention among the frames at a pixel; GroupNorm per video</td></tr>
  * <tr><td>{@link dev.vdiff.diffusion.unet.TemporalAttentionHook}</td><td>hands out temporal attention probabilities</td></tr>
  * </table>

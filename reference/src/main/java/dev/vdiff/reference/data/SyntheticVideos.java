@@ -66,6 +66,17 @@ public final class SyntheticVideos implements VideoDataset {
             config.label(spec.shape(), spec.color()), spec.caption(), spec);
     }
 
+    @Override
+    public String caption(long index) {
+        return spec(index).caption();
+    }
+
+    @Override
+    public int label(long index) {
+        ClipSpec s = spec(index);
+        return config.label(s.shape(), s.color());
+    }
+
     /** Unbounded: every index {@code >= 0} is a clip. */
     @Override
     public long size() {

@@ -16,6 +16,19 @@ public interface VideoDataset {
     /** Clip number {@code index}, {@code 0 <= index < size()}. */
     Clip clip(long index);
 
+    /**
+     * The caption of clip {@code index} ("" when the source has none), without decoding or rendering the video
+     * where the source can (a folder's CSV row, a synthetic clip's spec): what the caption vocabulary is built from.
+     */
+    default String caption(long index) {
+        return clip(index).caption();
+    }
+
+    /** The label of clip {@code index} (-1 when it has none), without decoding the video where the source can. */
+    default int label(long index) {
+        return clip(index).label();
+    }
+
     int frames();
 
     int height();

@@ -36,6 +36,11 @@ final class VideoDecoder {
 
     /** The sampled clip as float32 values {@code [frames, 3, height, width]} in [-1, 1]. */
     static float[] read(Path file, int frames, int stride, int height, int width) throws IOException {
+        return read(file, frames, stride, height, width, n -> { });
+    }
+
+    /** As {@link #read(Path, int, int, int, int)}; {@code decodedFrames} hears how many frames the video had (at most the number needed). */
+    static float[] read(Path file, int frames, int stride, int height, int width, java.util.function.IntConsumer decodedFrames) throws IOException {
         Ffmpeg.init();
         int need = (frames - 1) * stride + 1;
         List<float[]> decoded = new ArrayList<>();   // each [3, height, width]
@@ -52,6 +57,7 @@ final class VideoDecoder {
         }
         int n = decoded.size();
         if (n == 0) throw new IOException("no video frames");
+        decodedFrames.accept(n);
         int s = n >= need ? stride : Math.max(1, frames > 1 ? (n - 1) / (frames - 1) : 1);
         int size = 3 * height * width;
         float[] out = new float[frames * size];

@@ -70,8 +70,11 @@ public final class VideoFolder implements VideoDataset {
     private final Options options;
     private final List<Item> items;
     private final List<Skipped> skipped;
+    private final Path captionsFile;
+    private final Map<Path, Integer> shortClips = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private VideoFolder(Path dir, Options options, List<Item> items, List<Skipped> skipped) {
+    private VideoFolder(Path dir, Options options, List<Item> items, List<Skipped> skipped, Path captionsFile) {
+        this.captionsFile = captionsFile;
         this.dir = dir;
         this.options = options;
         this.items = items;
@@ -117,7 +120,7 @@ public final class VideoFolder implements VideoDataset {
         if (!skipped.isEmpty()) {
             warn.accept("skipped " + skipped.size() + " file(s) in " + dir + ": " + summary(skipped));
         }
-        return new VideoFolder(dir, options, List.copyOf(items), Collections.unmodifiableList(skipped));
+        return new VideoFolder(dir, options, List.copyOf(items), Collections.unmodifiableList(skipped), table == null ? null : csv);
     }
 
     private static List<Path> videoFiles(Path dir) {
@@ -154,6 +157,29 @@ public final class VideoFolder implements VideoDataset {
     }
 
     /** The video files in the data set, in clip order. */
+    @Override
+    public String caption(long index) {
+        return items.get(Math.toIntExact(index)).caption();
+    }
+
+    @Override
+    public int label(long index) {
+        return items.get(Math.toIntExact(index)).label();
+    }
+
+    /**
+     * The files decoded so far that had fewer frames than asked for, with their frame count: their last frame was
+     * repeated to fill the clip (so the caller can say so).
+     */
+    public Map<Path, Integer> shortClips() {
+        return new java.util.TreeMap<>(shortClips);
+    }
+
+    /** The captions CSV the captions and labels came from, or null when the folder has none. */
+    public Path captionsFile() {
+        return captionsFile;
+    }
+
     public List<Path> files() {
         return items.stream().map(Item::file).toList();
     }
@@ -173,7 +199,9 @@ public final class VideoFolder implements VideoDataset {
         Item item = items.get((int) index);
         Tensor video;
         try {
-            video = read(item.file(), options);
+            video = read(item.file(), options, n -> {
+                if (n < options.frames()) shortClips.put(item.file(), n);
+            });
         } catch (IOException e) {
             throw new UserError("cannot decode " + item.file() + ": " + e.getMessage(), e);
         }
@@ -186,9 +214,14 @@ public final class VideoFolder implements VideoDataset {
      * An IOException whose message is FFmpeg's one-line reason if it cannot be read.
      */
     public static Tensor read(Path file, Options options) throws IOException {
+        return read(file, options, n -> { });
+    }
+
+    /** As {@link #read(Path, Options)}, telling {@code framesFound} how many frames the file had (before padding). */
+    public static Tensor read(Path file, Options options, java.util.function.IntConsumer framesFound) throws IOException {
         float[] v;
         try {
-            v = VideoDecoder.read(file, options.frames(), options.stride(), options.height(), options.width());
+            v = VideoDecoder.read(file, options.frames(), options.stride(), options.height(), options.width(), framesFound);
         } catch (IOException e) {
             throw new IOException(Ffmpeg.reason(e), e);
         }

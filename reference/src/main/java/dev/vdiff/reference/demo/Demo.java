@@ -24,10 +24,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * {@code vdiff demo}: the whole pipeline on a fresh machine, no data and no GPU needed.
@@ -58,7 +56,7 @@ public final class Demo {
         DataSpec d = run.data();
         int classes = d.classes();
         Path runDir = out.resolve("run"), samples = out.resolve("samples");
-        prepare(out, runDir, samples);
+        DemoFolder.prepare(out);
         log.printf(Locale.ROOT, "vdiff demo: %s; %d threads%n", cfg == null ? "" : describe(cfg), Parallel.threads());
 
         // 1. Held-out real clips: the metric's reference, and a second set of the evaluation size (noise floor).
@@ -123,25 +121,9 @@ public final class Demo {
         Timings time = new Timings(tData, tUntrained, tTrain, tTrained, tWrite, seconds(start));
         Result result = new Result(dTrained, dUntrained, dData, trainer.losses(), model.module().parameterCount(), time, out.resolve("report.md"));
         DemoReport.write(out, cfg, result, classNames, Parallel.threads());
+        DemoFolder.finish(out);
         log.printf(Locale.ROOT, "vdiff demo: done in %.0f s: %s%n", time.total(), result.report());
         return result;
-    }
-
-    /** Clears what an earlier demo wrote into {@code out} (only our own files and folders). */
-    private static void prepare(Path out, Path runDir, Path samples) throws IOException {
-        Files.createDirectories(out);
-        if (Files.isDirectory(runDir) && !Files.exists(runDir.resolve(RunSpec.FILE))) {
-            throw new IllegalArgumentException(runDir + " exists but is not a demo run; choose another --out");
-        }
-        for (Path p : List.of(runDir, samples)) deleteTree(p);
-        for (String f : List.of("loss.png", "metrics.json", "report.md")) Files.deleteIfExists(out.resolve(f));
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) Files.deleteIfExists(q);
-        }
     }
 
     /** The first generated video of each class (one row per class in the "untrained" files). */

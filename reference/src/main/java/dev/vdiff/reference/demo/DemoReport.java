@@ -118,7 +118,7 @@ final class DemoReport {
             t.data(), t.untrainedSampling(), t.training(), t.trainedSampling(), t.writing(), t.total()));
 
         s.append("## Design choices\n\n");
-        s.append("- **Pixel space.** The clips are 16x16 RGB: small enough to diffuse directly, so there is no autoencoder to train first and "
+        s.append("- **Pixel space.** The clips are " + d.height() + "x" + d.width() + " RGB: small enough to diffuse directly, so there is no autoencoder to train first and "
             + "what is generated is what is shown and measured. (Folding 2x2 pixel blocks into channels, `--patch 2`, makes each step 2.4x "
             + "cheaper but learned about 3x slower per step in our runs.)\n");
         s.append("- **v-prediction.** `vdiff train` defaults to epsilon-prediction (VideoCrafter2's choice). With only minutes of training, an "
@@ -126,10 +126,10 @@ final class DemoReport {
             + "magnifies its error 1/a_t (15x at t = 999), and sampling starts there. Predicting v = a_t eps - s_t x0 weights those steps up "
             + "and carries the input through (eps = a_t v + s_t z_t); in our runs its clean-video error at t = 999 after 300 steps was 0.11 "
             + "(mean square) against 1.8 for epsilon after 600.\n");
-        s.append("- **One colour per class, plain backgrounds.** At 16x16 a shape is 5 to 8 pixels across; a class colour makes the requested "
+        s.append("- **One colour per class, plain backgrounds.** At " + d.height() + "x" + d.width() + " a shape is " + Math.round(d.height() * 5 / 16.0) + " to " + Math.round(d.height() * 8 / 16.0) + " pixels across; a class colour makes the requested "
             + "kind visible at a glance even while the outline is still soft. The class is still the shape (`--classes 5`).\n");
         s.append("- **Time budget.** Training stops after the configured steps or the time budget (`--max-train-minutes`), whichever comes "
-            + "first, so the demo ends in about ten minutes on a slow machine too; the report says when the budget cut training short. "
+            + "first, so the demo (six minutes of training) ends in about eight minutes on a slow machine too; the report says when the budget cut training short. "
             + "Everything else is deterministic: same seed, same machine speed, same bits.\n\n");
         s.append("## Files\n\n");
         s.append("- `run/`: the training run (`run.json`, `checkpoints/step-*/` with model, EMA, optimizer and RNG state); "

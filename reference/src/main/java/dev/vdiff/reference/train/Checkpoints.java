@@ -41,6 +41,7 @@ import java.util.stream.Stream;
 public final class Checkpoints {
     static final String MODEL = "model.safetensors", EMA = "ema.safetensors", OPTIMIZER = "optimizer.safetensors", STATE = "state.json";
     private static final Pattern NAME = Pattern.compile("step-(\\d{8,})");
+    private static final Pattern UNFINISHED = Pattern.compile("\\.step-\\d{8,}\\.(tmp|old)-[0-9a-z]+");
     private static final String FORMAT = "vdiff-train-state";
     private static final long VERSION = 1;
 
@@ -97,6 +98,20 @@ public final class Checkpoints {
         m.put("losses", toArray(tr.losses()));
         m.put("grad_norms", toArray(tr.gradNorms()));
         return m;
+    }
+
+    /**
+     * Deletes the hidden {@code .step-*.tmp-*} and {@code .step-*.old-*} folders that a process killed in
+     * {@link #save} leaves behind (this class's own names; nothing else is touched); returns how many.
+     */
+    public int removeUnfinished() throws IOException {
+        if (!Files.isDirectory(dir)) return 0;
+        List<Path> stale = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) if (UNFINISHED.matcher(p.getFileName().toString()).matches() && Files.isDirectory(p)) stale.add(p);
+        }
+        for (Path p : stale) deleteTree(p);
+        return stale.size();
     }
 
     /** The newest complete checkpoint in this folder, if any. */

@@ -41,15 +41,25 @@ import java.util.Map;
  *                          cross yellow, ring cyan) instead of a random one, so that even a blurry 16x16 sample
  *                          shows its class at a glance (needs classes <= 5)
  * @param stride            folder: take every stride-th frame
+ * @param captionsFile       folder: the CSV of {@code path,caption[,label]} rows (absolute), or null for the folder's own
+ *                          {@code captions.csv} if it has one ({@code --captions FILE})
  */
 public record DataSpec(String source, int frames, int height, int width, int classes, long seed, double minSpeed,
-                       double maxSpeed, double staticProbability, List<BackgroundKind> backgrounds, boolean colorByClass, int stride) {
+                       double maxSpeed, double staticProbability, List<BackgroundKind> backgrounds, boolean colorByClass, int stride,
+                       String captionsFile) {
     public static final String SYNTHETIC = "synthetic";
     /** First data-set index of the two held-out synthetic sets. */
     public static final long HELD_OUT_A = 1_000_000_000L, HELD_OUT_B = 2_000_000_000L;
 
+    /** Without a separate captions file. */
+    public DataSpec(String source, int frames, int height, int width, int classes, long seed, double minSpeed,
+                    double maxSpeed, double staticProbability, List<BackgroundKind> backgrounds, boolean colorByClass, int stride) {
+        this(source, frames, height, width, classes, seed, minSpeed, maxSpeed, staticProbability, backgrounds, colorByClass, stride, null);
+    }
+
     public DataSpec {
         backgrounds = List.copyOf(backgrounds);
+        if (captionsFile != null && SYNTHETIC.equals(source)) throw new IllegalArgumentException("a captions file is for a folder of videos; synthetic clips caption themselves");
         if (source == null || source.isBlank()) throw new IllegalArgumentException("data source must be 'synthetic' or a folder");
         if (frames < 1 || height < 4 || width < 4) throw new IllegalArgumentException("clips must have >= 1 frame and be at least 4x4, got " + frames + "x" + height + "x" + width);
         if (classes < 0) throw new IllegalArgumentException("classes must be >= 0, got " + classes);
@@ -69,13 +79,30 @@ public record DataSpec(String source, int frames, int height, int width, int cla
         return new DataSpec(dir.toString(), frames, height, width, classes, 0, 0, 0, 0, List.of(), false, stride);
     }
 
+    /** This spec with its classes replaced (what the data decided, {@link Conditioning}). */
+    public DataSpec withClasses(int n) {
+        return new DataSpec(source, frames, height, width, n, seed, minSpeed, maxSpeed, staticProbability, backgrounds, colorByClass, stride, captionsFile);
+    }
+
+    /** This folder spec with captions and labels from {@code csv} instead of the folder's captions.csv. */
+    public DataSpec withCaptionsFile(Path csv) {
+        return new DataSpec(source, frames, height, width, classes, seed, minSpeed, maxSpeed, staticProbability, backgrounds, colorByClass, stride,
+            csv == null ? null : csv.toAbsolutePath().normalize().toString());
+    }
+
     public boolean isSynthetic() {
         return SYNTHETIC.equals(source);
     }
 
     /** The data set (a folder is opened and checked now: unreadable files are reported by name). */
     public VideoDataset open() {
-        if (!isSynthetic()) return VideoFolder.open(Path.of(source), new VideoFolder.Options(frames, height, width, stride, null));
+        if (!isSynthetic() && !java.nio.file.Files.isDirectory(Path.of(source))) {
+            throw new dev.vdiff.tensor.UserError("the run's data folder " + source + " does not exist any more (moved or deleted?); put the videos back there to resume or sample this run");
+        }
+        if (captionsFile != null && !java.nio.file.Files.isRegularFile(Path.of(captionsFile))) {
+            throw new dev.vdiff.tensor.UserError("the run's captions file " + captionsFile + " does not exist any more (moved or deleted?)");
+        }
+        if (!isSynthetic()) return VideoFolder.open(Path.of(source), new VideoFolder.Options(frames, height, width, stride, captionsFile == null ? null : Path.of(captionsFile)));
         SyntheticVideos base = new SyntheticVideos(synthetic());
         boolean allBackgrounds = backgrounds.isEmpty() || backgrounds.containsAll(List.of(BackgroundKind.values()));
         if (allBackgrounds && !colorByClass) return base;
@@ -83,7 +110,8 @@ public record DataSpec(String source, int frames, int height, int width, int cla
     }
 
     private SyntheticConfig synthetic() {
-        return SyntheticConfig.defaults().withSeed(seed).withSize(frames, height, width).withClasses(Math.max(1, classes))
+        // classes = 0 (captions or unconditional): every shape and colour, as with the 5 shape classes.
+        return SyntheticConfig.defaults().withSeed(seed).withSize(frames, height, width).withClasses(classes == 0 ? ShapeKind.values().length : classes)
             .withMotion(minSpeed, maxSpeed, staticProbability, 0).clean();
     }
 
@@ -91,11 +119,26 @@ public record DataSpec(String source, int frames, int height, int width, int cla
     private record Restricted(SyntheticVideos base, List<BackgroundKind> allowed, boolean colorByClass) implements VideoDataset {
         @Override
         public Clip clip(long index) {
+            return base.render(spec(index));
+        }
+
+        /** The base spec with an allowed background and the class colour: the caption then describes the clip drawn. */
+        private ClipSpec spec(long index) {
             ClipSpec s = base.spec(index);
             BackgroundKind bg = allowed.contains(s.background()) ? s.background() : allowed.get((int) Math.floorMod(s.seed(), (long) allowed.size()));
             ShapeColor color = colorByClass ? classColor(s.shape()) : s.color();
-            return base.render(new ClipSpec(s.shape(), color, bg, s.speed(), s.direction(), s.isStatic(), s.shuffled(),
-                s.blurSigma(), s.noiseStd(), s.blockStrength(), s.downscale(), s.seed()));
+            return new ClipSpec(s.shape(), color, bg, s.speed(), s.direction(), s.isStatic(), s.shuffled(),
+                s.blurSigma(), s.noiseStd(), s.blockStrength(), s.downscale(), s.seed());
+        }
+
+        @Override
+        public String caption(long index) {
+            return spec(index).caption();
+        }
+
+        @Override
+        public int label(long index) {
+            return base.label(index);   // the label depends on the shape (and the drawn colour for shape x colour classes, which colorByClass excludes)
         }
 
         @Override
@@ -149,6 +192,7 @@ public record DataSpec(String source, int frames, int height, int width, int cla
         m.put("backgrounds", bg);
         m.put("color_by_class", colorByClass);
         m.put("stride", stride);
+        if (captionsFile != null) m.put("captions_file", captionsFile);
         return m;
     }
 
@@ -158,7 +202,8 @@ public record DataSpec(String source, int frames, int height, int width, int cla
         return new DataSpec(JsonFields.stringOf(m, "source"), (int) JsonFields.longOf(m, "frames"), (int) JsonFields.longOf(m, "height"),
             (int) JsonFields.longOf(m, "width"), (int) JsonFields.longOf(m, "classes"), JsonFields.longOf(m, "seed"),
             JsonFields.doubleOf(m, "min_speed"), JsonFields.doubleOf(m, "max_speed"), JsonFields.doubleOf(m, "static_probability"),
-            bg, JsonFields.boolOf(m, "color_by_class"), (int) JsonFields.longOf(m, "stride"));
+            bg, JsonFields.boolOf(m, "color_by_class"), (int) JsonFields.longOf(m, "stride"),
+            m.containsKey("captions_file") ? JsonFields.stringOf(m, "captions_file") : null);
     }
 
     /** {@code flat}, {@code gradient}, {@code stripes}, {@code value_noise} (or {@code noise}). */

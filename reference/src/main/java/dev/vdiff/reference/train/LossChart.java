@@ -39,16 +39,21 @@ public final class LossChart {
         XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("step").yAxisTitle("loss (MSE against the target)").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setYAxisLogarithmic(allPositive(y));
+        chart.getStyler().setYAxisLogarithmic(logarithmic(y));
         chart.getStyler().setMarkerSize(0);
         XYSeries raw = chart.addSeries("loss per step", x, y);
         raw.setMarker(SeriesMarkers.NONE);
         raw.setLineColor(new Color(120, 160, 220));
         raw.setLineWidth(0.8f);
-        XYSeries avg = chart.addSeries("moving average (" + window + " steps)", x, smoothed(y, window));
-        avg.setMarker(SeriesMarkers.NONE);
-        avg.setLineColor(new Color(200, 60, 40));
-        avg.setLineWidth(2.2f);
+        if (window > 1) {   // a 1-step average is the loss itself
+            XYSeries avg = chart.addSeries(averageName(window), x, smoothed(y, window));
+            avg.setMarker(SeriesMarkers.NONE);
+            avg.setLineColor(new Color(200, 60, 40));
+            avg.setLineWidth(2.2f);
+        }
+        // In memory, without ImageIO's disk cache: its stream closer registers a JVM shutdown hook, which fails when the
+        // chart is drawn after Ctrl-C/SIGTERM (the run saves its checkpoint and chart while the JVM shuts down).
+        javax.imageio.ImageIO.setUseCache(false);
         byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
         AtomicWrite.writeFile(file, temp -> Files.write(temp, png));
     }
@@ -65,8 +70,22 @@ public final class LossChart {
         return out;
     }
 
-    private static boolean allPositive(double[] y) {
-        for (double v : y) if (!(v > 0)) return false;
-        return true;
+    /**
+     * A logarithmic loss axis only when the losses are positive and span at least a decade: within one decade
+     * XChart's log axis has no tick between its powers of ten, so it would show no numbers at all.
+     */
+    static boolean logarithmic(double[] y) {
+        double lo = Double.POSITIVE_INFINITY, hi = 0;
+        for (double v : y) {
+            if (!(v > 0) || Double.isInfinite(v)) return false;
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+        return hi >= 10 * lo;
+    }
+
+    /** The legend of the moving average, or null when there is none ({@code window = 1}). */
+    static String averageName(int window) {
+        return window > 1 ? "moving average (" + window + " steps)" : null;
     }
 }

@@ -22,6 +22,15 @@ public final class Models {
             s.classes(), s.tDim(), s.embDim());
     }
 
+    /** The network of a run: its model, and the text encoder and cross-attention when it is caption-conditioned ({@link CaptionSpec}). */
+    public static Denoiser build(RunSpec run, DType dtype, Rng rng) {
+        CaptionSpec c = CaptionSpec.of(run);
+        if (c == null) return build(run.model(), dtype, rng);
+        VideoUNet net = new VideoUNet(config(run.model()).withText(c.text()), dtype, rng);
+        Denoiser d = wrap(net, c.tokenizer());
+        return run.model().patch() == 1 ? d : new PatchedDenoiser(d, run.model().patch());
+    }
+
     /** A freshly initialised network (PyTorch default init drawn from {@code rng}). */
     public static Denoiser build(ModelSpec s, DType dtype, Rng rng) {
         Denoiser unet = wrap(new VideoUNet(config(s), dtype, rng));
@@ -37,7 +46,16 @@ public final class Models {
     }
 
     public static Denoiser wrap(VideoUNet net) {
+        return wrap(net, null);
+    }
+
+    /** The UNet as a {@link Denoiser}; with {@code tokenizer} its condition is caption ids {@code [B, L]} (the net must read captions). */
+    public static Denoiser wrap(VideoUNet net, dev.vdiff.diffusion.text.CaptionTokenizer tokenizer) {
         int classes = net.config().numClasses();
+        if ((tokenizer != null) != net.config().captionConditional()) {
+            throw new IllegalArgumentException("Models.wrap: a tokenizer goes with a caption-conditioned network and only with one (" + net.config().describe() + ")");
+        }
+        if (tokenizer != null && classes > 0) throw new IllegalArgumentException("Models.wrap: a caption-conditioned network here has no class labels, got " + classes);
         return new Denoiser() {
             @Override
             public Module module() {
@@ -46,7 +64,12 @@ public final class Models {
 
             @Override
             public Tensor forward(Tensor x, Tensor t, Tensor y) {
-                return net.forward(x, t, y);
+                return tokenizer == null ? net.forward(x, t, y) : net.forward(x, t, null, y);
+            }
+
+            @Override
+            public dev.vdiff.diffusion.text.CaptionTokenizer tokenizer() {
+                return tokenizer;
             }
 
             @Override

@@ -35,6 +35,11 @@ public final class PatchedDenoiser implements Denoiser {
     }
 
     @Override
+    public dev.vdiff.diffusion.text.CaptionTokenizer tokenizer() {
+        return inner.tokenizer();
+    }
+
+    @Override
     public Tensor forward(Tensor x, Tensor t, Tensor y) {
         return unfold(inner.forward(fold(x, p), t, y), p);
     }

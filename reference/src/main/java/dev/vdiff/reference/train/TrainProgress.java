@@ -36,9 +36,26 @@ public final class TrainProgress implements Trainer.Listener, AutoCloseable {
         if (interactive) {
             b.setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setConsumer(new ConsoleProgressBarConsumer(out)).setUpdateIntervalMillis(250);
         } else {
-            b.setStyle(ProgressBarStyle.ASCII).setConsumer(new DelegatingProgressBarConsumer(out::println, 120)).setUpdateIntervalMillis(logEverySeconds * 1000);
+            b.setStyle(ProgressBarStyle.ASCII).setConsumer(new DelegatingProgressBarConsumer(onceper(out), 120)).setUpdateIntervalMillis(logEverySeconds * 1000);
         }
         bar = b.build();
+    }
+
+    private static final java.util.regex.Pattern COUNT = java.util.regex.Pattern.compile(" (\\d+)/(\\d+) steps");
+
+    /**
+     * A line consumer that drops a line reporting the same step count as the line before: the progress bar redraws
+     * once more when it is closed, which in a log printed the last line twice.
+     */
+    static java.util.function.Consumer<String> onceper(PrintStream out) {
+        String[] last = {null};
+        return line -> {
+            java.util.regex.Matcher m = COUNT.matcher(line);
+            String key = m.find() ? m.group() : null;
+            if (key != null && key.equals(last[0])) return;
+            last[0] = key;
+            out.println(line);
+        };
     }
 
     @Override

@@ -199,8 +199,9 @@ public final class Trainer {
         Batch batch = loader.load(chosen.indices(), position);
         Tensor x0 = batch.video().to(dtype);
         int b = batch.size();
-        // 2. Labels, with class dropout to the null label (unlabelled clips always get the null label).
-        Tensor y = conditioning(batch.labels(), r.split(DROPOUT));
+        // 2. Labels, with class dropout to the null label (unlabelled clips always get the null label); or, for a
+        //    caption-conditioned network, caption ids with the same dropout to the empty caption.
+        Tensor y = model.tokenizer() != null ? captionConditioning(batch, r.split(DROPOUT)) : conditioning(batch.labels(), r.split(DROPOUT));
         // 3.-6. The loss (by default: timesteps, noise, z_t, L_simple).
         double lr = lrSchedule.lr(cfg.lr(), step);
         optimizer.setLr(lr);
@@ -258,12 +259,25 @@ public final class Trainer {
         if (checkpoints != null && lastSaved != step) checkpoints.save(this);
     }
 
-    /** The label each sample is trained with: its own, or the null label (dropout, or no label). */
+    /**
+     * The caption ids each sample is trained with: its caption, or the empty caption (the null condition of
+     * classifier-free guidance) with probability p_uncond (CFG Algorithm 1, line 3, with captions as in VideoCrafter2).
+     */
+    private Tensor captionConditioning(Batch batch, Rng dropout) {
+        int b = batch.size();
+        double[] u = dropout.uniform(DType.FLOAT64, b).doubles();
+        List<String> captions = new ArrayList<>(b);
+        for (int i = 0; i < b; i++) captions.add(u[i] < cfg.classDropout() ? "" : batch.clips().get(i).caption());
+        return model.tokenizer().encodeBatch(captions);   // [B, L]
+    }
+
+    /** The label each sample is trained with: its own, or the null label (dropout, no label, or an unconditional network). */
     private Tensor conditioning(Tensor labels, Rng dropout) {
         long[] raw = labels.contiguous().longs();
         long[] y = new long[raw.length];
         double[] u = dropout.uniform(DType.FLOAT64, raw.length).doubles();
         int nul = model.nullLabel();
+        if (nul == 0) return Tensor.ofLongs(y, y.length);   // unconditional: every label is the null label 0
         for (int i = 0; i < raw.length; i++) {
             if (raw[i] >= nul) throw new IllegalArgumentException("clip label " + raw[i] + " is outside the model's " + nul + " classes");
             y[i] = raw[i] < 0 || u[i] < cfg.classDropout() ? nul : raw[i];

@@ -18,12 +18,11 @@ import dev.vdiff.tensor.ops.Pointwise;
 import dev.vdiff.tensor.random.Rng;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntConsumer;
 
 /**
- * Generates label-conditioned videos from a trained {@link Denoiser} with the samplers of
+ * Generates label- or caption-conditioned videos from a trained {@link Denoiser} with the samplers of
  * {@code dev.vdiff.diffusion.sampling} and classifier-free guidance in the Imagen form
  * {@code e_u + s (e_c - e_u)} (SPEC §1.4; two forward passes per step, {@link ClassifierFreeGuidance}):
  * <ul>
@@ -59,7 +58,7 @@ public final class VideoGenerator {
     /** A generator whose sampling loop is {@code custom} (null: the standard sampler of {@code settings}). */
     public VideoGenerator(Denoiser model, Objective objective, NoiseSchedule schedule, SamplerSettings settings, int chunk, VideoSampler custom) {
         if (settings.kind() == SamplerSettings.Kind.FLOW && objective != Objective.FLOW) {
-            throw new IllegalArgumentException("the flow sampler needs a flow-matching model (train with --objective flow); this one predicts epsilon, use ddim or lcm");
+            throw new IllegalArgumentException("the flow sampler needs a flow-matching model (train with --objective flow); this one was trained with --objective " + objective.cliName + ", sample it with ddim or lcm");
         }
         if (settings.kind() != SamplerSettings.Kind.FLOW && objective == Objective.FLOW) {
             throw new IllegalArgumentException("this model was trained with the flow-matching objective; sample it with --sampler flow");
@@ -79,18 +78,34 @@ public final class VideoGenerator {
      * hears the number of samples finished.
      */
     public List<Tensor> generate(long[] labels, int frames, int channels, int height, int width, Rng rng, IntConsumer progress) {
+        if (model.tokenizer() != null) throw new IllegalArgumentException("this model is conditioned on captions, not labels: generate it from captions");
         for (long y : labels) {
             if (y < 0 || y > model.nullLabel()) throw new IllegalArgumentException("label " + y + " is outside 0.." + (model.nullLabel() - 1) + " (or " + model.nullLabel() + " for unconditional)");
         }
+        return generate(Tensor.ofLongs(labels, labels.length), frames, channels, height, width, rng, progress);
+    }
+
+    /**
+     * Videos for captions (a caption-conditioned model, {@link Denoiser#tokenizer()}), in order; the empty caption
+     * is the unconditional one. Same noise rule as for labels: sample {@code i} starts from {@code rng.split(i)}.
+     */
+    public List<Tensor> generateCaptioned(List<String> captions, int frames, int channels, int height, int width, Rng rng, IntConsumer progress) {
+        if (model.tokenizer() == null) throw new IllegalArgumentException("this model is not conditioned on captions");
+        return generate(model.tokenizer().encodeBatch(captions), frames, channels, height, width, rng, progress);
+    }
+
+    /** Videos for conditions {@code [N]} (labels) or {@code [N, L]} (caption ids): row i conditions sample i. */
+    private List<Tensor> generate(Tensor conditions, int frames, int channels, int height, int width, Rng rng, IntConsumer progress) {
         DType dtype = model.module().dtype();
         List<Tensor> out = new ArrayList<>();
-        for (int start = 0; start < labels.length; start += chunk) {
-            int n = Math.min(chunk, labels.length - start);
+        int total = conditions.shape(0);
+        for (int start = 0; start < total; start += chunk) {
+            int n = Math.min(chunk, total - start);
             Tensor[] noise = new Tensor[n];
             int noiseFrames = custom == null ? frames : custom.noiseFrames(frames);
             for (int i = 0; i < n; i++) noise[i] = rng.split(start + i).normal(dtype, 1, noiseFrames, channels, height, width);
             Tensor x = Concat.cat(0, noise);                                                   // [n, F, C, H, W]
-            Tensor y = Tensor.ofLongs(Arrays.copyOfRange(labels, start, start + n), n);
+            Tensor y = conditions.narrow(0, start, n).contiguous();                            // [n] or [n, L]
             Tensor videos;
             try (var g = Autograd.noGrad()) {
                 videos = sample(x, y, rng.split(-1 - start));
@@ -102,10 +117,8 @@ public final class VideoGenerator {
     }
 
     private Tensor sample(Tensor noise, Tensor y, Rng rng) {
-        long[] nul = new long[y.shape(0)];
-        Arrays.fill(nul, model.nullLabel());
-        Tensor nullLabels = Tensor.ofLongs(nul, nul.length);
-        boolean guided = settings.guidance() != 1 && model.numClasses() > 0;
+        Tensor nullLabels = model.nullCondition(y.shape(0));   // null labels [n] or empty captions [n, L]
+        boolean guided = settings.guidance() != 1 && model.conditional();
         double s = settings.guidance();
         if (custom != null) return sampleCustom(noise, y, rng, guided, nullLabels, s);
         switch (settings.kind()) {

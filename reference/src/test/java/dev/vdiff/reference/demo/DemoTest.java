@@ -7,6 +7,7 @@ import dev.vdiff.reference.train.Objective;
 import dev.vdiff.reference.train.RunSpec;
 import dev.vdiff.reference.train.SamplerSettings;
 import dev.vdiff.reference.train.TrainConfig;
+import dev.vdiff.tensor.UserError;
 import dev.vdiff.tensor.io.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The demo pipeline on a toy configuration (smaller than --quick): every file, and metrics.json's key layout. */
@@ -75,5 +77,38 @@ class DemoTest {
         assertTrue(Double.isFinite(r.trained()) && Double.isFinite(r.untrained()), r.toString());
         assertTrue(r.trained() < 0.9 * r.untrained(), "trained " + r.trained() + " vs untrained " + r.untrained());
         assertTrue(r.data() < r.trained(), "held-out real clips are the floor: data " + r.data() + " vs trained " + r.trained());
+    }
+
+    /** Issue 10: {@code demo --out X} deleted X/samples recursively; now a folder it did not write is refused and left as it was. */
+    @Test
+    void neverDeletesWhatItDidNotWrite(@TempDir Path out) throws Exception {
+        Path clip = Files.createDirectories(out.resolve("samples")).resolve("clip.mp4");
+        Files.write(clip, new byte[] {0, 0, 0, 24, 'f', 't', 'y', 'p'});
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true);
+        UserError e = assertThrows(UserError.class, () -> Demo.run(toy(), out, quiet));
+        assertTrue(e.getMessage().contains("is not empty and was not written by vdiff demo (it holds samples)"), e.getMessage());
+        assertEquals(8, Files.size(clip));
+        assertEquals(List.of("samples"), list(out));
+
+        // In a folder a finished demo wrote, a file the user added among the demo's files is refused by name, not deleted.
+        Path own = out.resolve("own");
+        Demo.run(toy(), own, quiet);
+        Path mine = own.resolve("samples/mine.gif");
+        Files.writeString(mine, "my own clip");
+        UserError e2 = assertThrows(UserError.class, () -> Demo.run(toy(), own, quiet));
+        assertTrue(e2.getMessage().startsWith(mine + " was not written by vdiff demo"), e2.getMessage());
+        assertEquals("my own clip", Files.readString(mine));
+        assertTrue(Files.exists(own.resolve("report.md")));
+        // Files beside the demo's own are left alone when it runs again.
+        Files.delete(mine);
+        Files.writeString(own.resolve("notes.txt"), "notes");
+        Demo.run(toy(), own, quiet);
+        assertEquals("notes", Files.readString(own.resolve("notes.txt")));
+    }
+
+    private static List<String> list(Path dir) throws Exception {
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 }

@@ -71,6 +71,15 @@ public final class Attention {
 
     /** As {@link #multiHead(Tensor, Tensor, Tensor, int)}; {@code probabilities} (if non-null) receives P {@code [S, heads, Tq, Tk]}. */
     public static Tensor multiHead(Tensor q, Tensor k, Tensor v, int heads, Consumer<Tensor> probabilities) {
+        return multiHead(q, k, v, heads, null, probabilities);
+    }
+
+    /**
+     * As {@link #multiHead(Tensor, Tensor, Tensor, int)} with a key mask: {@code mask} (int64, or null) broadcasts
+     * to the scores {@code [S, heads, Tq, Tk]}, 0 blocks query i from key j, e.g. {@code [S, 1, 1, Tk]} to hide
+     * the padding tokens of a caption from every query. A query whose keys are all blocked gets output 0.
+     */
+    public static Tensor multiHead(Tensor q, Tensor k, Tensor v, int heads, Tensor mask, Consumer<Tensor> probabilities) {
         String op = "multi_head_attention";
         sameFloat(op, q, k, v);
         if (q.rank() != 3 || k.rank() != 3 || !java.util.Arrays.equals(k.shape(), v.shape()) || k.shape(0) != q.shape(0) || k.shape(2) != q.shape(2)) {
@@ -80,7 +89,8 @@ public final class Attention {
         if (heads < 1 || c % heads != 0) throw new IllegalArgumentException(op + ": " + heads + " heads do not divide the " + c + " channels of q " + Shape.str(q.shape()));
         int hd = c / heads;
         Rows rq = Rows.headSlices(tq, c, hd), rkv = Rows.headSlices(tk, c, hd);
-        Geometry g = new Geometry(s, heads, tq, tk, hd, hd, rq, rkv, rkv, rq, null);
+        Mask m = mask == null ? null : mask(op, mask, s, heads, tq, tk);
+        Geometry g = new Geometry(s, heads, tq, tk, hd, hd, rq, rkv, rkv, rq, m);
         return run(op, q, k, v, g, q.shape(), probabilities);
     }
 

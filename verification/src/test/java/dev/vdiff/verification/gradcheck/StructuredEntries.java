@@ -29,7 +29,8 @@ final class StructuredEntries {
         SDPA = "Attention.scaledDotProduct(Tensor,Tensor,Tensor,Tensor)",
         SDPA_HOOK = "Attention.scaledDotProduct(Tensor,Tensor,Tensor,Tensor,Consumer)",
         MULTI_HEAD = "Attention.multiHead(Tensor,Tensor,Tensor,int)",
-        MULTI_HEAD_HOOK = "Attention.multiHead(Tensor,Tensor,Tensor,int,Consumer)";
+        MULTI_HEAD_HOOK = "Attention.multiHead(Tensor,Tensor,Tensor,int,Consumer)",
+        MULTI_HEAD_MASK = "Attention.multiHead(Tensor,Tensor,Tensor,int,Tensor,Consumer)";
 
     static List<Entry> all() {
         return List.of(
@@ -125,6 +126,9 @@ final class StructuredEntries {
                 () -> GradCheck.check(x -> Attention.multiHead(x[0].narrow(2, 0, 6), x[0].narrow(2, 6, 6), x[0].narrow(2, 12, 6), 3), uniform(214, 2, 3, 18))),
             of("multiHead 1 head with a probability hook", MULTI_HEAD_HOOK,
                 () -> GradCheck.check(x -> Attention.multiHead(x[0], x[1], x[2], 1, p -> { }), uniform(215, 1, 3, 4), uniform(216, 1, 2, 4), uniform(217, 1, 2, 4))),
+            of("multiHead 2 heads, key-padding mask [S,1,1,Tk] (caption cross-attention)", MULTI_HEAD_MASK,
+                () -> GradCheck.check(x -> Attention.multiHead(x[0], x[1], x[2], 2, Tensor.ofLongs(new long[] {1, 1, 0, 0, 1, 0, 1, 1}, 2, 1, 1, 4), null),
+                    uniform(221, 2, 3, 6), uniform(222, 2, 4, 6), uniform(223, 2, 4, 6))),
             of("multiHead [4,32,32] 4 heads (directions)", MULTI_HEAD,
                 () -> GradCheck.checkDirection(x -> Attention.multiHead(x[0], x[1], x[2], 4), 3, 218, uniform(218, 4, 32, 32), uniform(219, 4, 32, 32), uniform(220, 4, 32, 32))),
 

@@ -31,6 +31,7 @@ public final class RunScores {
         List<String> names = ClipScores.names(data, n);
         ClipScores scores;
         if (userCsv != null) {
+            checkRowsExist(userCsv, names, data, s);
             scores = ClipScores.read(userCsv, names, s.normalization());
             log.printf("vdiff train: scores of %d training clips from %s%n", n, userCsv);
         } else {
@@ -50,6 +51,18 @@ public final class RunScores {
         Path csv = dir.resolve(s.scores());
         if (!Files.isRegularFile(csv)) throw new UserError(dir + ": the run trains with quality scores but " + csv + " is missing");
         return ClipScores.read(csv, ClipScores.names(data, trainingClips(run, data)), s.normalization());
+    }
+
+    /** A row of the user's table must name a clip of the data (a file of the folder, or synthetic/INDEX): a typo is not accepted silently. */
+    private static void checkRowsExist(Path csv, List<String> names, VideoDataset data, TimestepSettings s) {
+        java.util.Set<String> training = new java.util.HashSet<>(names);
+        for (String p : dev.vdiff.reference.tqd.score.ScoreTable.read(csv, s.normalization()).keySet()) {
+            if (training.contains(p)) continue;
+            boolean exists = data instanceof dev.vdiff.reference.data.VideoFolder f ? Files.isRegularFile(f.dir().resolve(p)) : p.matches("synthetic/\\d+");
+            if (!exists) {
+                throw new UserError(csv + ": the row for " + p + " names no " + (data instanceof dev.vdiff.reference.data.VideoFolder f ? "file in " + f.dir() : "synthetic clip (synthetic/INDEX)"));
+            }
+        }
     }
 
     private static int trainingClips(RunSpec run, VideoDataset data) {
