@@ -3,6 +3,7 @@ package dev.vdiff.reference.bench;
 import dev.vdiff.cli.CliCommand;
 import dev.vdiff.cli.UserError;
 import dev.vdiff.tensor.Parallel;
+import dev.vdiff.tensor.backend.Device;
 import dev.vdiff.tensor.io.AtomicWrite;
 import dev.vdiff.tensor.io.Json;
 import picocli.CommandLine.Command;
@@ -58,6 +59,9 @@ public final class BenchCommand implements CliCommand {
     @Option(names = "--max-background", defaultValue = "0.15", description = "Shared-machine guard: allowed load of other processes beyond the CPUs left free (default: ${DEFAULT-VALUE}; 1 = off).")
     double maxBackground;
 
+    @Option(names = "--backend", defaultValue = "jvm", description = "Kernel backend: jvm, or tornado (TornadoVM; needs TORNADOVM_HOME, see docs/TORNADO.md) (default: ${DEFAULT-VALUE}).")
+    String backend;
+
     @Option(names = "--max-wait-s", defaultValue = "120", description = "Longest wait for a quiet machine per benchmark (default: ${DEFAULT-VALUE}).")
     double maxWaitS;
 
@@ -73,20 +77,27 @@ public final class BenchCommand implements CliCommand {
         if (threads < 1) throw new UserError("--threads must be at least 1, got " + threads);
         if (repeats != null && repeats < 1) throw new UserError("--repeats must be at least 1, got " + repeats);
         List<Workload> wanted = select(catalogue(), only);
+        Device device;
+        try {
+            device = Device.named(backend);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
         Parallel.setThreads(threads);
         var started = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
         List<Double> load0 = MachineInfo.loadAverage();
         String cpu = MachineInfo.cpuModel();
         System.out.printf("%s v1  implementation=java-vdiff %s  threads=%d  quick=%s%n", SUITE, version(), threads, quick);
         System.out.printf("cpu: %s  (%d logical CPUs)  loadavg at start: %s%n", cpu, Runtime.getRuntime().availableProcessors(), load0);
-        System.out.printf("runtime: Java %s, %s, vector API %s%n%n", Runtime.version(), System.getProperty("java.vm.name"), vectorApi());
+        System.out.printf("runtime: Java %s, %s, vector API %s%n", Runtime.version(), System.getProperty("java.vm.name"), vectorApi());
+        System.out.printf("backend: %s (%s)%n%n", device.name(), device.kernels().description());
         System.out.printf("%-24s %11s %11s %11s %9s %6s%n", "benchmark", "median_ms", "min_ms", "max_ms", "GFLOP/s", "bgcpu");
         System.out.println("-".repeat(88));
         Sampler sampler = new Sampler(maxBackground, maxWaitS, threads);
         Map<String, Object> results = new LinkedHashMap<>();
         for (Workload w : wanted) {
             int[] plan = w.plan(quick);
-            Runnable fn = w.prepare(seed);
+            Runnable fn = w.prepare(seed, device);
             var r = sampler.run(fn, warmup != null ? warmup : plan[0], quick ? warmupSeconds / 4 : warmupSeconds,
                 repeats != null ? repeats : plan[1], w.minSampleS(quick), w.flop());
             results.put(w.key(), r);
@@ -112,6 +123,8 @@ public final class BenchCommand implements CliCommand {
         runtime.put("java", Runtime.version().toString());
         runtime.put("vm_options", String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()));
         runtime.put("vector_api", vectorApi());
+        runtime.put("backend", device.name());
+        runtime.put("backend_device", device.kernels().description());
         runtime.put("max_heap_mib", Runtime.getRuntime().maxMemory() / (1024 * 1024));
         doc.put("runtime", runtime);
         doc.put("model", ModelWorkloads.modelInfo());
