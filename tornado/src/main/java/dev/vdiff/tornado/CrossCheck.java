@@ -5,6 +5,7 @@ import dev.vdiff.tensor.backend.Device;
 import dev.vdiff.tensor.backend.JvmBackend;
 import dev.vdiff.tensor.backend.KernelBackend;
 import dev.vdiff.tensor.check.Close;
+import dev.vdiff.tensor.kernels.ConvGeometry;
 import dev.vdiff.tensor.kernels.UnaryKernels.Fn;
 import dev.vdiff.tensor.ops.Arithmetic;
 import dev.vdiff.tensor.ops.LinearAlgebra;
@@ -53,6 +54,7 @@ public final class CrossCheck {
         c.pointwise(quick);
         c.softmax(quick);
         c.groupNorm(quick);
+        c.conv(quick);
         c.ops(device);
         System.out.printf("%d checks, %d failed (%.1f s)%n", c.checks, c.failures.size(), (System.nanoTime() - t0) / 1e9);
         for (String f : c.failures) System.out.println("FAILED " + f);
@@ -151,6 +153,40 @@ public final class CrossCheck {
             compare(what + " backward dx", dxg, dxw, 1e-4, 1e-5);
             compare(what + " backward dwPart", dwg, dww, 1e-9, 1e-9);
             compare(what + " backward dbPart", dbg, dbw, 1e-9, 1e-9);
+        }
+    }
+
+    private void conv(boolean quick) {
+        // {n, c, d, h, w, o, kd, kh, kw, sd, sh, sw, pd, ph, pw, bias}
+        int[][] cases = quick
+            ? new int[][] {{2, 3, 1, 9, 8, 4, 1, 3, 3, 1, 1, 1, 0, 1, 1, 1}, {1, 2, 4, 5, 6, 3, 3, 3, 3, 1, 2, 2, 1, 1, 0, 0}}
+            : new int[][] {{2, 3, 1, 9, 8, 4, 1, 3, 3, 1, 1, 1, 0, 1, 1, 1}, {1, 2, 4, 5, 6, 3, 3, 3, 3, 1, 2, 2, 1, 1, 0, 0},
+                {2, 16, 1, 16, 16, 8, 1, 3, 3, 1, 2, 2, 0, 1, 1, 1}, {1, 8, 1, 7, 7, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1},
+                {2, 4, 6, 8, 8, 4, 3, 1, 1, 1, 1, 1, 1, 0, 0, 1}, {1, 32, 1, 32, 32, 32, 1, 3, 3, 1, 1, 1, 0, 1, 1, 1}};
+        for (int[] k : cases) {
+            ConvGeometry g = new ConvGeometry(k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], k[8], k[9], k[10], k[11], k[12], k[13], k[14]);
+            boolean hasBias = k[15] == 1;
+            String what = String.format("conv x[%d, %d, %d, %d, %d] w[%d, %d, %d, %d, %d] stride (%d, %d, %d) pad (%d, %d, %d)%s",
+                g.n, g.c, g.d, g.h, g.w, g.o, g.c, g.kd, g.kh, g.kw, g.sd, g.sh, g.sw, g.pd, g.ph, g.pw, hasBias ? " bias" : "");
+            float[] x = random(g.n * g.c * g.q), w = random(g.o * g.ck), b = hasBias ? random(g.o) : null;
+            float[] ow = new float[g.n * g.o * g.p], og = new float[ow.length];
+            jvm.convForward(g, x, w, b, ow);
+            dev.convForward(g, x, w, b, og);
+            double atol = 2e-6 * g.ck;
+            compare(what + " forward", og, ow, 1e-4, atol);
+            float[] dy = random(ow.length);
+            float[] dxw = new float[x.length], dxg = new float[x.length];
+            jvm.convInputGrad(g, dy, w, dxw);
+            dev.convInputGrad(g, dy, w, dxg);
+            compare(what + " dx", dxg, dxw, 1e-4, 2e-6 * g.o * g.kk);
+            float[] dww = new float[w.length], dwg = new float[w.length];
+            jvm.convWeightGrad(g, x, dy, dww);
+            dev.convWeightGrad(g, x, dy, dwg);
+            compare(what + " dw", dwg, dww, 1e-4, 2e-6 * g.n * g.p);
+            float[] dbw = new float[g.o], dbg = new float[g.o];
+            jvm.convBiasGrad(g, dy, dbw);
+            dev.convBiasGrad(g, dy, dbg);
+            compare(what + " db", dbg, dbw, 1e-4, 2e-6 * g.n * g.p);
         }
     }
 

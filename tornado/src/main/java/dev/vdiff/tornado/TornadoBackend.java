@@ -16,10 +16,10 @@ import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
  *   <li>batched strided GEMM ({@link GemmTask}: local-memory tiles), which also carries linear and matmul;</li>
  *   <li>the pointwise maps of {@link PointwiseTask#SUPPORTED} forward and backward;</li>
  *   <li>softmax and log-softmax forward and backward ({@link SoftmaxTask});</li>
- *   <li>group norm forward and backward ({@link GroupNormTask}).</li>
+ *   <li>group norm forward and backward ({@link GroupNormTask});</li>
+ *   <li>2-D and 3-D convolution forward, input, weight and bias gradients ({@link ConvTask}: direct).</li>
  * </ul>
- * Still on the JVM kernels (called through {@link JvmBackend}): convolution, attention, POW and the exact
- * GELU. Data: every call copies its inputs to the device and its outputs back (see docs/TORNADO.md for
+ * Still on the JVM kernels (called through {@link JvmBackend}): attention, POW and the exact GELU. Data: every call copies its inputs to the device and its outputs back (see docs/TORNADO.md for
  * what this costs and the planned device-resident design).
  */
 public final class TornadoBackend implements KernelBackend {
@@ -28,6 +28,7 @@ public final class TornadoBackend implements KernelBackend {
     private final PointwiseTask pointwise = new PointwiseTask();
     private final SoftmaxTask softmax = new SoftmaxTask();
     private final GroupNormTask groupNorm = new GroupNormTask();
+    private final ConvTask conv = new ConvTask();
 
     @Override public String name() { return "tornado"; }
 
@@ -48,10 +49,29 @@ public final class TornadoBackend implements KernelBackend {
         gemm.run(batches, m, n, k, a, aOff, aBatch, aK, aM, b, bOff, bBatch, bK, bN, c, cOff, cBatch, ldc, accumulate);
     }
 
-    @Override public void convForward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] out) { jvm.convForward(g, x, w, bias, out); }
-    @Override public void convInputGrad(ConvGeometry g, float[] dy, float[] w, float[] dx) { jvm.convInputGrad(g, dy, w, dx); }
-    @Override public void convWeightGrad(ConvGeometry g, float[] x, float[] dy, float[] dw) { jvm.convWeightGrad(g, x, dy, dw); }
-    @Override public void convBiasGrad(ConvGeometry g, float[] dy, float[] db) { jvm.convBiasGrad(g, dy, db); }
+    @Override
+    public void convForward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] out) {
+        if (out.length == 0) return;
+        conv.forward(g, x, w, bias, out);
+    }
+
+    @Override
+    public void convInputGrad(ConvGeometry g, float[] dy, float[] w, float[] dx) {
+        if (dx.length == 0) return;
+        conv.inputGrad(g, dy, w, dx);
+    }
+
+    @Override
+    public void convWeightGrad(ConvGeometry g, float[] x, float[] dy, float[] dw) {
+        if (dw.length == 0) return;
+        conv.weightGrad(g, x, dy, dw);
+    }
+
+    @Override
+    public void convBiasGrad(ConvGeometry g, float[] dy, float[] db) {
+        if (db.length == 0) return;
+        conv.biasGrad(g, dy, db);
+    }
 
     @Override
     public void attentionForward(float[] q, float[] k, float[] v, float[] out, float[] lse, float[] probs, AttentionKernels.Geometry g) {
