@@ -35,7 +35,7 @@ final class ConvTask implements AutoCloseable {
     private GridScheduler scheduler;
     private int generation;
 
-    static void forward(KernelContext ctx, IntArray p, FloatArray x, FloatArray w, FloatArray bias, FloatArray out) {
+    static void convForward(KernelContext ctx, IntArray p, FloatArray x, FloatArray w, FloatArray bias, FloatArray out) {
         if (p.get(0) == 0) {
             int c = p.get(2), d = p.get(3), h = p.get(4), wd = p.get(5), o = p.get(6);
             int kd = p.get(7), kh = p.get(8), kw = p.get(9);
@@ -213,7 +213,7 @@ final class ConvTask implements AutoCloseable {
         KernelContext ctx = new KernelContext();
         TaskGraph tg = new TaskGraph(name)
             .transferToDevice(DataTransferMode.EVERY_EXECUTION, params, x, w, bias, y)
-            .task("fwd", ConvTask::forward, ctx, params, x, w, bias, y)
+            .task("fwd", ConvTask::convForward, ctx, params, x, w, bias, y)
             .task("dx", ConvTask::inputGrad, ctx, params, y, w, res)
             .task("dw", ConvTask::weightGrad, ctx, params, x, y, res)
             .task("db", ConvTask::biasGrad, ctx, params, y, res)

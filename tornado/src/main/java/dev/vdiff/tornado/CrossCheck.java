@@ -5,6 +5,7 @@ import dev.vdiff.tensor.backend.Device;
 import dev.vdiff.tensor.backend.JvmBackend;
 import dev.vdiff.tensor.backend.KernelBackend;
 import dev.vdiff.tensor.check.Close;
+import dev.vdiff.tensor.kernels.AttentionKernels;
 import dev.vdiff.tensor.kernels.ConvGeometry;
 import dev.vdiff.tensor.kernels.UnaryKernels.Fn;
 import dev.vdiff.tensor.ops.Arithmetic;
@@ -55,6 +56,7 @@ public final class CrossCheck {
         c.softmax(quick);
         c.groupNorm(quick);
         c.conv(quick);
+        c.attention(quick);
         c.ops(device);
         System.out.printf("%d checks, %d failed (%.1f s)%n", c.checks, c.failures.size(), (System.nanoTime() - t0) / 1e9);
         for (String f : c.failures) System.out.println("FAILED " + f);
@@ -187,6 +189,35 @@ public final class CrossCheck {
             jvm.convBiasGrad(g, dy, dbw);
             dev.convBiasGrad(g, dy, dbg);
             compare(what + " db", dbg, dbw, 1e-4, 2e-6 * g.n * g.p);
+        }
+    }
+
+    private void attention(boolean quick) {
+        // {b, h, sq, sk, dk, dv, headSlices}
+        int[][] cases = quick ? new int[][] {{2, 2, 5, 7, 4, 3, 0}, {3, 4, 6, 6, 8, 8, 1}}
+            : new int[][] {{2, 2, 5, 7, 4, 3, 0}, {3, 4, 6, 6, 8, 8, 1}, {1, 1, 1, 1, 1, 1, 0}, {4, 4, 64, 64, 32, 32, 1}, {2, 3, 17, 40, 16, 24, 0}};
+        for (int[] a : cases) {
+            int b = a[0], h = a[1], sq = a[2], sk = a[3], dk = a[4], dv = a[5];
+            boolean slices = a[6] == 1;   // multiHead's layout: [S, T, C] with head slices (needs dk == dv)
+            AttentionKernels.Rows rq = slices ? AttentionKernels.Rows.headSlices(sq, h * dk, dk) : AttentionKernels.Rows.dense(h, sq, dk);
+            AttentionKernels.Rows rk = slices ? AttentionKernels.Rows.headSlices(sk, h * dk, dk) : AttentionKernels.Rows.dense(h, sk, dk);
+            AttentionKernels.Rows rv = slices ? AttentionKernels.Rows.headSlices(sk, h * dv, dv) : AttentionKernels.Rows.dense(h, sk, dv);
+            AttentionKernels.Rows ro = slices ? AttentionKernels.Rows.headSlices(sq, h * dv, dv) : AttentionKernels.Rows.dense(h, sq, dv);
+            AttentionKernels.Geometry g = new AttentionKernels.Geometry(b, h, sq, sk, dk, dv, rq, rk, rv, ro, null);
+            String what = String.format("attention B=%d H=%d Sq=%d Sk=%d Dk=%d Dv=%d %s", b, h, sq, sk, dk, dv, slices ? "head slices" : "dense");
+            float[] q = random(b * h * sq * dk), k = random(b * h * sk * dk), v = random(b * h * sk * dv);
+            for (int i = 0; i < q.length; i++) q[i] *= 2;
+            float[] ow = new float[b * h * sq * dv], og = new float[ow.length], lw = new float[b * h * sq], lg = new float[lw.length];
+            jvm.attentionForward(q, k, v, ow, lw, null, g);
+            dev.attentionForward(q, k, v, og, lg, null, g);
+            compare(what + " forward out", og, ow, 1e-4, 1e-5);
+            compare(what + " forward lse", lg, lw, 1e-5, 1e-5);
+            float[] d = random(ow.length);
+            float[][] w = {new float[q.length], new float[k.length], new float[v.length]}, gg = {new float[q.length], new float[k.length], new float[v.length]};
+            jvm.attentionBackward(q, k, v, ow, lw, d, w[0], w[1], w[2], g);
+            dev.attentionBackward(q, k, v, ow, lw, d, gg[0], gg[1], gg[2], g);
+            String[] names = {"dq", "dk", "dv"};
+            for (int i = 0; i < 3; i++) compare(what + " backward " + names[i], gg[i], w[i], 1e-4, 1e-5 * Math.max(sq, sk));
         }
     }
 

@@ -34,7 +34,7 @@ final class GroupNormTask implements AutoCloseable {
     private GridScheduler forwardScheduler, backwardScheduler;
     private int generation;
 
-    static void stats(KernelContext ctx, IntArray p, DoubleArray eps, FloatArray x, DoubleArray mean, DoubleArray rstd) {
+    static void groupStats(KernelContext ctx, IntArray p, DoubleArray eps, FloatArray x, DoubleArray mean, DoubleArray rstd) {
         int c = p.get(1), l = p.get(2), groups = p.get(3);
         int m = (c / groups) * l;
         int blk = ctx.groupIdx, lid = ctx.localIdx, base = blk * m;
@@ -67,7 +67,7 @@ final class GroupNormTask implements AutoCloseable {
         }
     }
 
-    static void apply(KernelContext ctx, IntArray p, FloatArray x, FloatArray w, FloatArray b, DoubleArray mean, DoubleArray rstd, FloatArray out) {
+    static void scaleShift(KernelContext ctx, IntArray p, FloatArray x, FloatArray w, FloatArray b, DoubleArray mean, DoubleArray rstd, FloatArray out) {
         int n = p.get(0), c = p.get(1), l = p.get(2), groups = p.get(3), affine = p.get(4);
         int cg = c / groups, m = cg * l;
         int i = ctx.globalIdx;
@@ -199,8 +199,8 @@ final class GroupNormTask implements AutoCloseable {
         KernelContext ctx = new KernelContext();
         TaskGraph fg = new TaskGraph(f)
             .transferToDevice(DataTransferMode.EVERY_EXECUTION, params, eps, x, w, b)
-            .task("stats", GroupNormTask::stats, ctx, params, eps, x, mean, rstd)
-            .task("apply", GroupNormTask::apply, ctx, params, x, w, b, mean, rstd, out)
+            .task("stats", GroupNormTask::groupStats, ctx, params, eps, x, mean, rstd)
+            .task("apply", GroupNormTask::scaleShift, ctx, params, x, w, b, mean, rstd, out)
             .transferToHost(DataTransferMode.EVERY_EXECUTION, out, mean, rstd);
         TaskGraph bg = new TaskGraph(bw)
             .transferToDevice(DataTransferMode.EVERY_EXECUTION, params, x, w, g, mean, rstd)

@@ -17,9 +17,11 @@ import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
  *   <li>the pointwise maps of {@link PointwiseTask#SUPPORTED} forward and backward;</li>
  *   <li>softmax and log-softmax forward and backward ({@link SoftmaxTask});</li>
  *   <li>group norm forward and backward ({@link GroupNormTask});</li>
- *   <li>2-D and 3-D convolution forward, input, weight and bias gradients ({@link ConvTask}: direct).</li>
+ *   <li>2-D and 3-D convolution forward, input, weight and bias gradients ({@link ConvTask}: direct);</li>
+ *   <li>attention without a mask, forward and backward ({@link AttentionTask}: probabilities materialised).</li>
  * </ul>
- * Still on the JVM kernels (called through {@link JvmBackend}): attention, POW and the exact GELU. Data: every call copies its inputs to the device and its outputs back (see docs/TORNADO.md for
+ * Still on the JVM kernels (called through {@link JvmBackend}): masked attention, attention that returns its
+ * probabilities, POW and the exact GELU. Data: every call copies its inputs to the device and its outputs back (see docs/TORNADO.md for
  * what this costs and the planned device-resident design).
  */
 public final class TornadoBackend implements KernelBackend {
@@ -29,6 +31,7 @@ public final class TornadoBackend implements KernelBackend {
     private final SoftmaxTask softmax = new SoftmaxTask();
     private final GroupNormTask groupNorm = new GroupNormTask();
     private final ConvTask conv = new ConvTask();
+    private final AttentionTask attention = new AttentionTask();
 
     @Override public String name() { return "tornado"; }
 
@@ -75,13 +78,15 @@ public final class TornadoBackend implements KernelBackend {
 
     @Override
     public void attentionForward(float[] q, float[] k, float[] v, float[] out, float[] lse, float[] probs, AttentionKernels.Geometry g) {
-        jvm.attentionForward(q, k, v, out, lse, probs, g);
+        if (g.mask() != null || probs != null || out.length == 0 || g.sk() == 0) jvm.attentionForward(q, k, v, out, lse, probs, g);
+        else attention.forward(q, k, v, out, lse, g);
     }
 
     @Override
     public void attentionBackward(float[] q, float[] k, float[] v, float[] out, float[] lse, float[] dout,
                                   float[] dq, float[] dk, float[] dv, AttentionKernels.Geometry g) {
-        jvm.attentionBackward(q, k, v, out, lse, dout, dq, dk, dv, g);
+        if (g.mask() != null || out.length == 0 || g.sk() == 0) jvm.attentionBackward(q, k, v, out, lse, dout, dq, dk, dv, g);
+        else attention.backward(q, k, v, out, lse, dout, dq, dk, dv, g);
     }
 
     @Override
