@@ -7,6 +7,7 @@
 # 1. finds NVIDIA's OpenCL driver (libnvidia-opencl.so.1) and says what it found; registers it with the
 #    ICD loader if no vendor file does; uses the carried libOpenCL.so.1 if the machine has no loader;
 # 2. CrossCheck: every offloaded kernel against the JVM path, on the GPU (bailout off);
+# 2b. TrainStepCheck: the whole VideoUNet step (loss, output, every gradient) against the JVM step;
 # 3. DeviceBench: the GEMM kernel alone, 4096^3, data resident;
 # 4. GpuBench on --backend tornado, then the unet_train_step on the JVM with 2 threads (the CPU baseline);
 # 5. the same workloads in PyTorch eager on CUDA.
@@ -50,6 +51,7 @@ step() { local t=$1; shift; echo; echo "== [$(date +%T)] $*"; timeout "$t" "$@";
 
 if [ -n "$found" ] || [ -n "$(ls /etc/OpenCL/vendors/*.icd 2>/dev/null)" ]; then
   step 150 "${J[@]}" dev.vdiff.tornado.CrossCheck ${GPU_RUN_CROSSCHECK_ARGS:-} | tee "$LOG/crosscheck.log"
+  step 120 "${J[@]}" TrainStepCheck tornado | tee "$LOG/trainstep.log"
   step 90 "${J[@]}" dev.vdiff.tornado.DeviceBench ${GPU_RUN_GEMM_N:-4096} 10
   step 200 "${J[@]}" GpuBench tornado 16 5 "$WORK"
 else

@@ -8,7 +8,8 @@
 # TORNADOVM_HOME is set and the JDK is 25+), then runs dev.vdiff.tornado.CrossCheck with TornadoVM's argfile
 # and -Dtornado.recover.bailout=False: with TornadoVM's default (true) a kernel that fails to compile runs
 # as plain sequential Java instead, and a broken kernel would pass. Exit status: 0 only if all checks pass.
-# Log: target/tornado/crosscheck.log.
+# Without --quick it then checks the whole VideoUNet training step against the JVM (TrainStepCheck).
+# Logs: target/tornado/crosscheck.log, target/tornado/trainstep.log.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 : "${TORNADOVM_HOME:?set TORNADOVM_HOME (tools/tornado/build-sdk.sh prints it)}"
@@ -18,14 +19,22 @@ JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 export JAVA_HOME TORNADOVM_HOME
 cd "$ROOT"
 mkdir -p target/tornado
-echo "building tensor + tornado (JDK 25, profile tornado) ..."
-MAVEN_OPTS=${MAVEN_OPTS:--Xmx1g} mvn -B -ntp -q -pl tornado -am -Dmaven.test.skip=true compile
-CP="$ROOT/tensor/target/classes:$ROOT/tornado/target/classes"
+echo "building tensor, diffusion, tornado (JDK 25, profile tornado) ..."
+MAVEN_OPTS=${MAVEN_OPTS:--Xmx1g} mvn -B -ntp -q -pl tornado,diffusion -am -Dmaven.test.skip=true compile
+CP="$ROOT/tensor/target/classes:$ROOT/diffusion/target/classes:$ROOT/tornado/target/classes"
+mkdir -p target/tornado/tools
+"$JAVA_HOME/bin/javac" -g -d target/tornado/tools -cp "$CP" tools/tornado/TrainStepCheck.java tools/tornado/GpuBench.java
+J=("$JAVA_HOME/bin/java" @"$TORNADOVM_HOME/tornado-argfile" --add-modules jdk.incubator.vector
+   -Dtornado.recover.bailout=False -Dvdiff.quietWarnings=true -Xmx6g -cp "$CP:$ROOT/target/tornado/tools:$ROOT/target/lib/*")
 set +e
-"$JAVA_HOME/bin/java" @"$TORNADOVM_HOME/tornado-argfile" --add-modules jdk.incubator.vector \
-  -Dtornado.recover.bailout=False -Dvdiff.quietWarnings=true -Xmx4g \
-  -cp "$CP" dev.vdiff.tornado.CrossCheck "$@" 2>&1 | tee target/tornado/crosscheck.log
+"${J[@]}" dev.vdiff.tornado.CrossCheck "$@" 2>&1 | tee target/tornado/crosscheck.log
 rc=${PIPESTATUS[0]}
+rc2=0
+if [ "${1:-}" != "--quick" ]; then
+  # the whole VideoUNet step (forward, loss, backward) on TornadoVM against the JVM step
+  "${J[@]}" TrainStepCheck tornado 2>&1 | tee target/tornado/trainstep.log
+  rc2=${PIPESTATUS[0]}
+fi
 set -e
-echo "test.sh: exit $rc (log: target/tornado/crosscheck.log)"
-exit "$rc"
+echo "test.sh: cross-checks exit $rc, train step exit $rc2 (logs: target/tornado/crosscheck.log, trainstep.log)"
+[ "$rc" = 0 ] && [ "$rc2" = 0 ]

@@ -14,8 +14,10 @@ public final class DeviceBench {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 4096;
         int reps = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         System.out.println("device: " + new TornadoBackend().description());
-        double t = GemmTask.timeResident(n, reps);
-        System.out.printf("gemm_resident n=%d tile=%d: median %.3f ms, %.2f TFLOP/s (%d calls; 16 entries checked)%n",
-            n, GemmTask.TS, t * 1e3, 2.0 * n * n * n / t / 1e12, reps);
+        for (boolean blocked : new boolean[] {false, true}) {
+            double t = GemmTask.timeResident(n, reps, blocked);
+            System.out.printf("gemm_resident n=%d %s: median %.3f ms, %.2f TFLOP/s (%d calls; 16 entries checked)%n",
+                n, blocked ? "64x64 tiles, 4x4 per work-item" : "16x16 tiles", t * 1e3, 2.0 * n * n * n / t / 1e12, reps);
+        }
     }
 }
