@@ -60,7 +60,7 @@ public final class CaseRunner {
         return new CaseResult(c, dtype, List.copyOf(checks), error, System.nanoTime() - start);
     }
 
-    private static void evaluateAndCompare(OracleCase c, DType dtype, OpEvaluator evaluator, List<TensorCheck> checks) throws IOException {
+    private void evaluateAndCompare(OracleCase c, DType dtype, OpEvaluator evaluator, List<TensorCheck> checks) throws IOException {
         Tolerance tol = c.tolerance(dtype);
 
         // 1. Inputs in the evaluation precision; leaves where a gradient is checked.
