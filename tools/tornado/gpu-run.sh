@@ -2,7 +2,7 @@
 # gpu-run.sh — the GPU trip, in one call on a machine with an NVIDIA GPU, PyTorch, no Java, no network.
 # Run from the repository root with the bundle of pack-gpu.sh carried along:
 #
-#   bash tools/tornado/gpu-run.sh target/tornado-gpu/bundle.tar.gz      (about 8 minutes at most)
+#   bash tools/tornado/gpu-run.sh target/tornado-gpu/bundle.tar.gz      (steps capped at 570 s in all; typically about 5 minutes)
 #
 # 1. finds NVIDIA's OpenCL driver (libnvidia-opencl.so.1) and says what it found; registers it with the
 #    ICD loader if no vendor file does; uses the carried libOpenCL.so.1 if the machine has no loader;
@@ -50,13 +50,13 @@ WORK=${GPU_RUN_WORK:-unet_train_step,unet_forward,matmul_1024,matmul_4096,conv2d
 step() { local t=$1; shift; echo; echo "== [$(date +%T)] $*"; timeout "$t" "$@"; local rc=$?; echo "-- exit $rc"; }
 
 if [ -n "$found" ] || [ -n "$(ls /etc/OpenCL/vendors/*.icd 2>/dev/null)" ]; then
-  step 150 "${J[@]}" dev.vdiff.tornado.CrossCheck ${GPU_RUN_CROSSCHECK_ARGS:-} | tee "$LOG/crosscheck.log"
-  step 120 "${J[@]}" TrainStepCheck tornado | tee "$LOG/trainstep.log"
-  step 90 "${J[@]}" dev.vdiff.tornado.DeviceBench ${GPU_RUN_GEMM_N:-4096} 10
-  step 200 "${J[@]}" GpuBench tornado 16 5 "$WORK"
+  step 120 "${J[@]}" dev.vdiff.tornado.CrossCheck ${GPU_RUN_CROSSCHECK_ARGS:-} | tee "$LOG/crosscheck.log"
+  step 90 "${J[@]}" TrainStepCheck tornado | tee "$LOG/trainstep.log"
+  step 60 "${J[@]}" dev.vdiff.tornado.DeviceBench ${GPU_RUN_GEMM_N:-4096} 10
+  step 150 "${J[@]}" GpuBench tornado 16 5 "$WORK"
 else
   echo "no NVIDIA OpenCL driver found: the TornadoVM steps are skipped"
 fi
-step 100 "${JVM[@]}" GpuBench jvm 2 2 unet_train_step
-step 120 python3 "$B/py/torch_cuda_bench.py" 10 "$WORK"
+step 60 "${JVM[@]}" GpuBench jvm 2 2 unet_train_step
+step 90 python3 "$B/py/torch_cuda_bench.py" 10 "$WORK"
 echo "done $(date -u)"

@@ -17,6 +17,9 @@ JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 [ -f "$TORNADOVM_HOME/tornado-argfile" ] || { echo "test.sh: no tornado-argfile in $TORNADOVM_HOME (run tools/tornado/build-sdk.sh)" >&2; exit 2; }
 "$JAVA_HOME/bin/java" -version 2>&1 | grep -qE 'version "(2[5-9]|[3-9][0-9])' || { echo "test.sh: JAVA_HOME=$JAVA_HOME is not a JDK 25+" >&2; exit 2; }
 export JAVA_HOME TORNADOVM_HOME
+# PoCL's kernel cache in ~/.cache is shared by every process of the user, and concurrent builds can race
+# ("unable to rename temporary ... kcache"); this run keeps its own.
+export POCL_CACHE_DIR=${POCL_CACHE_DIR:-$ROOT/target/tornado/pocl-cache}
 cd "$ROOT"
 mkdir -p target/tornado
 echo "building tensor, diffusion, tornado (JDK 25, profile tornado) ..."
