@@ -13,7 +13,8 @@ import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
  *
  * <p>Offloaded (each is checked element by element against {@link JvmBackend} by {@link CrossCheck}):
  * <ul>
- *   <li>batched strided GEMM ({@link GemmTask}: local-memory tiles), which also carries linear and matmul;</li>
+ *   <li>batched strided GEMM ({@link GemmTask}: local-memory tiles, register-blocked for large products),
+ *       which also carries linear and matmul;</li>
  *   <li>the pointwise maps of {@link PointwiseTask#SUPPORTED} forward and backward;</li>
  *   <li>softmax and log-softmax forward and backward ({@link SoftmaxTask});</li>
  *   <li>group norm forward and backward ({@link GroupNormTask});</li>
