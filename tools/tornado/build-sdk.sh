@@ -51,11 +51,11 @@ ver=$(grep -oP '^VERSION\s*=\s*"\K[^"]+' "$SRC/bin/pull_graal_jars.py")
 mkdir -p "$SRC/graalJars"
 grep -oP '"\K[a-z]+/[a-z-]+(?=/\{VERSION\}/)' "$SRC/bin/pull_graal_jars.py" | while read -r path; do
   group="org.graalvm.${path%%/*}" artifact="${path##*/}"
-  [ -f "$SRC/graalJars/$artifact-$ver.jar" ] && continue
+  [ -f "$SRC/graalJars/$artifact-$ver.jar" ] || [ -f "$WORK/absent-$artifact-$ver" ] && continue
   say "Graal jar $group:$artifact:$ver"
   if ! mvnw -q -N dependency:copy -Dartifact="$group:$artifact:$ver" -DoutputDirectory="$SRC/graalJars" >>"$WORK/logs/graal.log" 2>&1; then
     # compiler-management is absent from Central for 25.0.2; only libgraal (GraalVM JDKs) uses it.
-    if [ "$artifact" = compiler-management ]; then echo "  not on Maven Central; the OpenCL backend does not use it"
+    if [ "$artifact" = compiler-management ]; then echo "  not on Maven Central; the OpenCL backend does not use it"; touch "$WORK/absent-$artifact-$ver"
     else echo "build-sdk: could not fetch $group:$artifact:$ver (see $WORK/logs/graal.log)" >&2; exit 1; fi
   fi
 done
@@ -83,7 +83,8 @@ fi
 (cd "$SRC" && python3 bin/update_paths.py >"$WORK/logs/update-paths.log")
 SDK=$(readlink -f "$SRC/bin/sdk")
 echo "tornado.backends=opencl-backend" > "$SDK/etc/tornado.backend"
-(cd "$SDK/bin" && python3 gen-tornado-argfile-template.py opencl >/dev/null)
+(cd "$SDK/bin" && TORNADOVM_HOME="$SDK" python3 gen-tornado-argfile-template.py opencl >"$WORK/logs/argfile.log") \
+  || { cat "$WORK/logs/argfile.log" >&2; echo "build-sdk: writing the argfile template failed" >&2; exit 1; }
 sed "s#\${TORNADOVM_HOME}#$SDK#g" "$SDK/tornado-argfile.template" > "$SDK/tornado-argfile"
 printf 'export TORNADOVM_HOME=%s\nexport JAVA_HOME=%s\n' "$SDK" "$JDK" > "$WORK/env.sh"
 say "SDK: $SDK"
