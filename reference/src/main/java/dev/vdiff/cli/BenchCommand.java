@@ -47,8 +47,11 @@ public final class BenchCommand implements CliCommand {
     @Option(names = "--max-wait-s", defaultValue = "120", description = "Longest wait for a quiet machine per benchmark (default: ${DEFAULT-VALUE}).")
     double maxWaitS;
 
+    @Option(names = "--backend", defaultValue = "jvm", description = "Kernel backend: jvm, or tornado (TornadoVM; needs TORNADOVM_HOME, see docs/TORNADO.md) (default: ${DEFAULT-VALUE}).")
+    String backend;
+
     @Override
     public Integer call() throws Exception {
-        return Benchmarks.run(new Benchmarks.Settings(threads, repeats, warmup, warmupSeconds, quick, only, memory, json, seed, maxBackground, maxWaitS));
+        return Benchmarks.run(new Benchmarks.Settings(threads, repeats, warmup, warmupSeconds, quick, only, memory, json, seed, maxBackground, maxWaitS, backend));
     }
 }

@@ -7,6 +7,7 @@ import dev.vdiff.verification.OpRegistry;
 import dev.vdiff.verification.OracleCase;
 import dev.vdiff.verification.Reporter;
 import dev.vdiff.verification.Suite;
+import dev.vdiff.tensor.backend.Device;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -52,6 +53,10 @@ public final class VerifyCommand implements CliCommand {
         description = "Run only the cases of these ops (comma-separated op names).")
     List<String> only;
 
+    @Option(names = "--backend", defaultValue = "jvm", paramLabel = "jvm|tornado",
+        description = "Kernel backend the cases' ops run on (default: ${DEFAULT-VALUE}; tornado needs TORNADOVM_HOME, see docs/TORNADO.md).")
+    String backend;
+
     @Option(names = "--verbose", description = "Also print a line for every passing case.")
     boolean verbose;
 
@@ -67,7 +72,13 @@ public final class VerifyCommand implements CliCommand {
         Set<String> ops = selectedOps(s);
         PrintWriter out = spec.commandLine().getOut();
         Reporter reporter = new Reporter(out, verbose);
-        CaseRunner runner = new CaseRunner(OpRegistry.of(Catalog.opFamilies()));
+        Device device;
+        try {
+            device = Device.named(backend);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+        CaseRunner runner = new CaseRunner(OpRegistry.of(Catalog.opFamilies()), device);
         for (OracleCase c : s.cases()) {
             if (ops != null && !ops.contains(c.op())) continue;
             for (DType d : dtypes) reporter.report(runner.run(c, d));

@@ -2,6 +2,7 @@ package dev.vdiff.tensor;
 
 import dev.vdiff.tensor.autograd.Autograd;
 import dev.vdiff.tensor.autograd.Node;
+import dev.vdiff.tensor.backend.Device;
 
 import java.util.Arrays;
 
@@ -33,6 +34,8 @@ public final class Tensor {
     private Tensor grad;
     private Node node;
     private String name;
+    /** Where ops on this tensor run (see {@link Device}); set by {@link #moveTo} and inherited by op outputs. */
+    private Device device = Device.JVM;
 
     /** Wraps existing storage; {@code data} must be {@code float[]}, {@code double[]} or {@code long[]} matching {@code dtype}. */
     public Tensor(DType dtype, int[] shape, int[] strides, int offset, Object data) {
@@ -130,6 +133,19 @@ public final class Tensor {
     public int numel() { return Shape.numel(shape); }
     public String name() { return name; }
     public Tensor named(String n) { this.name = n; return this; }
+
+    /** The device whose kernels run the ops on this tensor (default {@link Device#JVM}). */
+    public Device device() { return device; }
+
+    /**
+     * Puts this tensor on {@code d} (in place, like assigning {@code p.data = p.data.to(d)} in PyTorch): ops
+     * with it as an input run on {@code d} from now on. The values stay in this tensor's storage, which
+     * every device uses as its host copy; returns this.
+     */
+    public Tensor moveTo(Device d) {
+        this.device = java.util.Objects.requireNonNull(d, "device");
+        return this;
+    }
 
     /** Raw storage (float[], double[] or long[]); read it through {@link #offset()} and {@link #strides()}. */
     public Object storage() { return data; }
@@ -287,7 +303,7 @@ public final class Tensor {
     public void attach(Node n) { this.node = n; }
 
     /** The same values, cut off from the graph. Shares storage. */
-    public Tensor detach() { return new Tensor(dtype, shape, strides, offset, data); }
+    public Tensor detach() { return new Tensor(dtype, shape, strides, offset, data).moveTo(device); }
 
     /** Backward from a one-element tensor with upstream gradient 1. */
     public void backward() { Autograd.backward(this, null); }

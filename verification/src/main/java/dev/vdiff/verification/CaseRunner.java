@@ -2,6 +2,7 @@ package dev.vdiff.verification;
 
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.backend.Device;
 import dev.vdiff.tensor.autograd.Autograd;
 import dev.vdiff.tensor.check.Tolerance;
 
@@ -30,9 +31,16 @@ public final class CaseRunner {
     public static final String PARAM_GRADS = "param_grads";
 
     private final OpRegistry registry;
+    private final Device device;
 
     public CaseRunner(OpRegistry registry) {
+        this(registry, Device.JVM);
+    }
+
+    /** Runs the cases with their inputs on {@code device} (so the ops run on its kernels). */
+    public CaseRunner(OpRegistry registry, Device device) {
         this.registry = registry;
+        this.device = device;
     }
 
     public CaseResult run(OracleCase c, DType dtype) {
@@ -53,13 +61,13 @@ public final class CaseRunner {
         return new CaseResult(c, dtype, List.copyOf(checks), error, System.nanoTime() - start);
     }
 
-    private static void evaluateAndCompare(OracleCase c, DType dtype, OpEvaluator evaluator, List<TensorCheck> checks) throws IOException {
+    private void evaluateAndCompare(OracleCase c, DType dtype, OpEvaluator evaluator, List<TensorCheck> checks) throws IOException {
         Tolerance tol = c.tolerance(dtype);
 
         // 1. Inputs in the evaluation precision; leaves where a gradient is checked.
         Map<String, Tensor> inputs = new LinkedHashMap<>();
         for (Map.Entry<String, OracleCase.TensorEntry> e : c.inputs().entrySet()) {
-            Tensor t = inPrecision(SuiteFiles.tensor(c, e.getValue()), dtype);
+            Tensor t = inPrecision(SuiteFiles.tensor(c, e.getValue()), dtype).moveTo(device);
             if (c.grads().containsKey(e.getKey())) t.requiresGrad(true);
             inputs.put(e.getKey(), t);
         }

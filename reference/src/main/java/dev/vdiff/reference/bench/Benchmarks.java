@@ -2,6 +2,7 @@ package dev.vdiff.reference.bench;
 
 import dev.vdiff.tensor.UserError;
 import dev.vdiff.tensor.Parallel;
+import dev.vdiff.tensor.backend.Device;
 import dev.vdiff.tensor.io.AtomicWrite;
 import dev.vdiff.tensor.io.Json;
 
@@ -41,7 +42,7 @@ public final class Benchmarks {
      * @param maxWaitS       longest wait for a quiet machine per benchmark
      */
     public record Settings(int threads, Integer repeats, Integer warmup, double warmupSeconds, boolean quick, List<String> only,
-                           boolean memory, Path json, long seed, double maxBackground, double maxWaitS) {}
+                           boolean memory, Path json, long seed, double maxBackground, double maxWaitS, String backend) {}
 
     private final int threads;
     private final Integer repeats;
@@ -54,6 +55,7 @@ public final class Benchmarks {
     private final long seed;
     private final double maxBackground;
     private final double maxWaitS;
+    private final String backend;
 
     private Benchmarks(Settings s) {
         threads = s.threads();
@@ -66,6 +68,7 @@ public final class Benchmarks {
         json = s.json();
         seed = s.seed();
         maxBackground = s.maxBackground();
+        backend = s.backend();
         maxWaitS = s.maxWaitS();
     }
 
@@ -85,6 +88,12 @@ public final class Benchmarks {
         if (threads < 1) throw new UserError("--threads must be at least 1, got " + threads);
         if (repeats != null && repeats < 1) throw new UserError("--repeats must be at least 1, got " + repeats);
         List<Workload> wanted = select(catalogue(), only);
+        Device device;
+        try {
+            device = Device.named(backend);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
         Parallel.setThreads(threads);
         // Time steady state: the vector GEMM kernels compiled by C2 before the first workload (no thread warms them).
         dev.vdiff.tensor.kernels.MicroKernel.warmUp();
@@ -93,14 +102,15 @@ public final class Benchmarks {
         String cpu = MachineInfo.cpuModel();
         System.out.printf("%s v1  implementation=java-vdiff %s  threads=%d  quick=%s%n", SUITE, version(), threads, quick);
         System.out.printf("cpu: %s  (%d logical CPUs)  loadavg at start: %s%n", cpu, Runtime.getRuntime().availableProcessors(), load0);
-        System.out.printf("runtime: Java %s, %s, vector API %s%n%n", Runtime.version(), System.getProperty("java.vm.name"), vectorApi());
+        System.out.printf("runtime: Java %s, %s, vector API %s%n", Runtime.version(), System.getProperty("java.vm.name"), vectorApi());
+        System.out.printf("backend: %s (%s)%n%n", device.name(), device.kernels().description());
         System.out.printf("%-24s %11s %11s %11s %9s %6s%n", "benchmark", "median_ms", "min_ms", "max_ms", "GFLOP/s", "bgcpu");
         System.out.println("-".repeat(88));
         Sampler sampler = new Sampler(maxBackground, maxWaitS, threads);
         Map<String, Object> results = new LinkedHashMap<>();
         for (Workload w : wanted) {
             int[] plan = w.plan(quick);
-            Runnable fn = w.prepare(seed);
+            Runnable fn = w.prepare(seed, device);
             var r = sampler.run(fn, warmup != null ? warmup : plan[0], quick ? warmupSeconds / 4 : warmupSeconds,
                 repeats != null ? repeats : plan[1], w.minSampleS(quick), w.flop());
             results.put(w.key(), r);
@@ -126,6 +136,8 @@ public final class Benchmarks {
         runtime.put("java", Runtime.version().toString());
         runtime.put("vm_options", String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()));
         runtime.put("vector_api", vectorApi());
+        runtime.put("backend", device.name());
+        runtime.put("backend_device", device.kernels().description());
         runtime.put("max_heap_mib", Runtime.getRuntime().maxMemory() / (1024 * 1024));
         doc.put("runtime", runtime);
         doc.put("model", ModelWorkloads.modelInfo());

@@ -2,6 +2,7 @@ package dev.vdiff.reference.bench;
 
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.backend.Device;
 import dev.vdiff.tensor.ops.Attention;
 import dev.vdiff.tensor.ops.Convolution;
 import dev.vdiff.tensor.ops.LinearAlgebra;
@@ -45,9 +46,9 @@ final class MicroWorkloads {
     static Workload matmul(int n) {
         return new Micro("matmul_" + n, 2L * n * n * n) {
             @Override
-            public Runnable prepare(long seed) {
+            public Runnable prepare(long seed, Device device) {
                 Rng rng = Rng.seed(seed);
-                Tensor a = rng.normal(DType.FLOAT32, n, n), b = rng.normal(DType.FLOAT32, n, n);
+                Tensor a = rng.normal(DType.FLOAT32, n, n).moveTo(device), b = rng.normal(DType.FLOAT32, n, n).moveTo(device);
                 return () -> LinearAlgebra.matmul(a, b);
             }
         };
@@ -58,9 +59,9 @@ final class MicroWorkloads {
         long fwd = 2L * 16 * 64 * 32 * 32 * 64 * 9;
         return new Micro("conv2d_fwd_bwd", 3 * fwd) {
             @Override
-            public Runnable prepare(long seed) {
+            public Runnable prepare(long seed, Device device) {
                 Rng rng = Rng.seed(seed);
-                Tensor x = rng.normal(DType.FLOAT32, 16, 64, 32, 32).requiresGrad(true);
+                Tensor x = rng.normal(DType.FLOAT32, 16, 64, 32, 32).requiresGrad(true).moveTo(device);
                 double bound = 1 / Math.sqrt(64 * 9);
                 Tensor w = rng.uniform(-bound, bound, DType.FLOAT32, 64, 64, 3, 3).requiresGrad(true);
                 Tensor b = rng.uniform(-bound, bound, DType.FLOAT32, 64).requiresGrad(true);
@@ -78,10 +79,10 @@ final class MicroWorkloads {
         long fwd = 4L * s * HEADS * t * t * HEAD_DIM;
         return new Micro(key, 3 * fwd) {
             @Override
-            public Runnable prepare(long seed) {
+            public Runnable prepare(long seed, Device device) {
                 Rng rng = Rng.seed(seed);
                 int c = HEADS * HEAD_DIM;
-                Tensor q = rng.normal(DType.FLOAT32, s, t, c).requiresGrad(true);
+                Tensor q = rng.normal(DType.FLOAT32, s, t, c).requiresGrad(true).moveTo(device);
                 Tensor k = rng.normal(DType.FLOAT32, s, t, c).requiresGrad(true);
                 Tensor v = rng.normal(DType.FLOAT32, s, t, c).requiresGrad(true);
                 Tensor go = rng.normal(DType.FLOAT32, s, t, c);
@@ -97,9 +98,9 @@ final class MicroWorkloads {
     static Workload groupNorm() {
         return new Micro("groupnorm_fwd_bwd", null) {
             @Override
-            public Runnable prepare(long seed) {
+            public Runnable prepare(long seed, Device device) {
                 Rng rng = Rng.seed(seed);
-                Tensor x = rng.normal(DType.FLOAT32, 16, 128, 16, 16).requiresGrad(true);
+                Tensor x = rng.normal(DType.FLOAT32, 16, 128, 16, 16).requiresGrad(true).moveTo(device);
                 Tensor w = Tensor.ones(DType.FLOAT32, 128).requiresGrad(true);
                 Tensor b = Tensor.zeros(DType.FLOAT32, 128).requiresGrad(true);
                 Tensor go = rng.normal(DType.FLOAT32, 16, 128, 16, 16);

@@ -5,6 +5,7 @@ import dev.vdiff.diffusion.unet.VideoUNet;
 import dev.vdiff.diffusion.unet.VideoUNetConfig;
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.backend.Device;
 import dev.vdiff.tensor.autograd.Autograd;
 import dev.vdiff.tensor.ops.Arithmetic;
 import dev.vdiff.tensor.ops.Losses;
@@ -64,8 +65,14 @@ final class ModelWorkloads {
     /** Inputs of docs/bench/tiny_video_unet.md §8: x, target standard normal; t in 0..999; y in 0..10. */
     record Inputs(VideoUNet model, Tensor x, Tensor t, Tensor y, Tensor target) {
         static Inputs make(long seed) {
+            return make(seed, Device.JVM);
+        }
+
+        /** The same on {@code device}: the parameters are moved there, so every op of the model runs there. */
+        static Inputs make(long seed, Device device) {
             Rng rng = Rng.seed(seed);
             VideoUNet model = new VideoUNet(VideoUNetConfig.benchmark(), DType.FLOAT32, rng.split(0));
+            for (Tensor p : model.parameters()) p.moveTo(device);
             Rng data = rng.split(1);
             return new Inputs(model, data.normal(DType.FLOAT32, B, F, C, H, W), data.randint(0, 1000, B),
                 data.randint(0, 11, B), data.normal(DType.FLOAT32, B, F, C, H, W));
@@ -76,8 +83,8 @@ final class ModelWorkloads {
     static Workload trainStep() {
         return new Model("unet_train_step", 3 * FORWARD_FLOP, new int[] {2, 7}, new int[] {1, 3}) {
             @Override
-            public Runnable prepare(long seed) {
-                Inputs in = Inputs.make(seed);
+            public Runnable prepare(long seed, Device device) {
+                Inputs in = Inputs.make(seed, device);
                 AdamW opt = new AdamW(in.model().namedParameters(), 1e-4);
                 return () -> {
                     opt.zeroGrad();
@@ -94,8 +101,8 @@ final class ModelWorkloads {
     static Workload forward() {
         return new Model("unet_forward", FORWARD_FLOP, new int[] {2, 9}, new int[] {1, 3}) {
             @Override
-            public Runnable prepare(long seed) {
-                Inputs in = Inputs.make(seed);
+            public Runnable prepare(long seed, Device device) {
+                Inputs in = Inputs.make(seed, device);
                 return () -> {
                     try (var s = Autograd.noGrad()) {
                         in.model().forward(in.x(), in.t(), in.y());
@@ -113,8 +120,8 @@ final class ModelWorkloads {
     static Workload sampleDdim16Cfg() {
         return new Model("unet_sample_ddim16_cfg", 32 * FORWARD_FLOP, new int[] {1, 3}, new int[] {0, 1}) {
             @Override
-            public Runnable prepare(long seed) {
-                Inputs in = Inputs.make(seed);
+            public Runnable prepare(long seed, Device device) {
+                Inputs in = Inputs.make(seed, device);
                 NoiseSchedule schedule = NoiseSchedule.scaledLinear(1000, 0.00085, 0.012);
                 Tensor xT = Rng.seed(seed).split(2).normal(DType.FLOAT32, B, F, C, H, W);
                 Tensor yCond = Tensor.ofLongs(new long[] {3, 7}, B);

@@ -1,5 +1,7 @@
 package dev.vdiff.reference.bench;
 
+import dev.vdiff.tensor.backend.Device;
+
 /**
  * One benchmark of {@code shared/bench}: its key, its FLOP count as the spec defines it (null where not
  * counted) and its default plan (warm-up calls, timed samples, minimum seconds per sample), full and quick.
@@ -16,5 +18,6 @@ interface Workload {
     /** Seconds a timed sample lasts at least (micro-benchmarks loop the call; 0 for the model figures). */
     double minSampleS(boolean quick);
 
-    Runnable prepare(long seed);
+    /** Builds the inputs (seeded) on {@code device} (tensors carry their device, so ops run there). */
+    Runnable prepare(long seed, Device device);
 }

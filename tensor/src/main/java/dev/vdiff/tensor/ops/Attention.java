@@ -3,6 +3,8 @@ package dev.vdiff.tensor.ops;
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.backend.KernelBackend;
+import dev.vdiff.tensor.backend.Device;
 import dev.vdiff.tensor.autograd.Autograd;
 import dev.vdiff.tensor.kernels.AttentionKernels;
 import dev.vdiff.tensor.kernels.AttentionKernels.Geometry;
@@ -100,9 +102,10 @@ public final class Attention {
         int[] probsShape = {g.batch(), g.heads(), g.sq(), g.sk()};
         Tensor out, probs = null;
         Object lse;
+        KernelBackend be = Device.of(q, k, v).kernels();
         if (q.dtype() == DType.FLOAT32) {
             float[] o = new float[outN], l = new float[rowsLse], p = probabilities == null ? null : new float[Shape.numel(probsShape)];
-            AttentionKernels.forward(qc.floats(), kc.floats(), vc.floats(), o, l, p, g);
+            be.attentionForward(qc.floats(), kc.floats(), vc.floats(), o, l, p, g);
             out = Tensor.of(o, outShape);
             lse = l;
             if (p != null) probs = Tensor.of(p, probsShape);
@@ -119,7 +122,7 @@ public final class Attention {
             Tensor dq, dk, dv;
             if (q.dtype() == DType.FLOAT32) {
                 float[] a = new float[qc.numel()], bb = new float[kc.numel()], c = new float[vc.numel()];
-                AttentionKernels.backward(qc.floats(), kc.floats(), vc.floats(), outD.floats(), (float[]) lse, up.floats(), a, bb, c, g);
+                be.attentionBackward(qc.floats(), kc.floats(), vc.floats(), outD.floats(), (float[]) lse, up.floats(), a, bb, c, g);
                 dq = Tensor.of(a, qc.shape());
                 dk = Tensor.of(bb, kc.shape());
                 dv = Tensor.of(c, vc.shape());

@@ -3,6 +3,8 @@ package dev.vdiff.tensor.ops;
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.backend.KernelBackend;
+import dev.vdiff.tensor.backend.Device;
 import dev.vdiff.tensor.autograd.Autograd;
 import dev.vdiff.tensor.kernels.Conv;
 import dev.vdiff.tensor.kernels.ConvGeometry;
@@ -48,8 +50,9 @@ public final class Convolution {
         Tensor xd = x.detach().contiguous(), wd = w.detach().contiguous();
         Tensor bd = bias == null ? null : bias.detach().contiguous();
         Tensor out = Tensor.zeros(x.dtype(), outShape);
+        KernelBackend be = Device.of(x, w, bias).kernels();
         if (x.dtype() == DType.FLOAT32) {
-            Conv.forward(g, xd.floats(), wd.floats(), bd == null ? null : bd.floats(), out.floats());
+            be.convForward(g, xd.floats(), wd.floats(), bd == null ? null : bd.floats(), out.floats());
         } else {
             Conv.forward(g, xd.doubles(), wd.doubles(), bd == null ? null : bd.doubles(), out.doubles());
         }
@@ -59,9 +62,9 @@ public final class Convolution {
             Tensor gw = w.requiresGrad() ? Tensor.zeros(w.dtype(), w.shape()) : null;
             Tensor gb = bias != null && bias.requiresGrad() ? Tensor.zeros(bias.dtype(), bias.shape()) : null;
             if (x.dtype() == DType.FLOAT32) {
-                if (gx != null) Conv.inputGrad(g, dy.floats(), wd.floats(), gx.floats());
-                if (gw != null) Conv.weightGrad(g, xd.floats(), dy.floats(), gw.floats());
-                if (gb != null) Conv.biasGrad(g, dy.floats(), gb.floats());
+                if (gx != null) be.convInputGrad(g, dy.floats(), wd.floats(), gx.floats());
+                if (gw != null) be.convWeightGrad(g, xd.floats(), dy.floats(), gw.floats());
+                if (gb != null) be.convBiasGrad(g, dy.floats(), gb.floats());
             } else {
                 if (gx != null) Conv.inputGrad(g, dy.doubles(), wd.doubles(), gx.doubles());
                 if (gw != null) Conv.weightGrad(g, xd.doubles(), dy.doubles(), gw.doubles());

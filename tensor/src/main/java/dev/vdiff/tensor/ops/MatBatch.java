@@ -3,6 +3,7 @@ package dev.vdiff.tensor.ops;
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.backend.Device;
 import dev.vdiff.tensor.kernels.Gemm;
 
 /**
@@ -10,7 +11,7 @@ import dev.vdiff.tensor.kernels.Gemm;
  * matrix {@code t} has element {@code (i, j)} at {@code storage[offsets[t] + i*rowStride + j*colStride]}.
  * The matmul-like ops describe their operands this way and hand them to {@link Gemm} without copying.
  */
-record MatBatch(Object storage, int[] offsets, int rows, int cols, int rowStride, int colStride) {
+record MatBatch(Object storage, int[] offsets, int rows, int cols, int rowStride, int colStride, Device device) {
 
     /** The last two axes of {@code x} as matrices, its leading axes broadcast to {@code batchShape}. */
     static MatBatch of(Tensor x, int[] batchShape) {
@@ -31,7 +32,7 @@ record MatBatch(Object storage, int[] offsets, int rows, int cols, int rowStride
                 idx[d] = 0;
             }
         }
-        return new MatBatch(x.storage(), offsets, shape[r - 2], shape[r - 1], strides[r - 2], strides[r - 1]);
+        return new MatBatch(x.storage(), offsets, shape[r - 2], shape[r - 1], strides[r - 2], strides[r - 1], x.device());
     }
 
     /**
@@ -55,7 +56,7 @@ record MatBatch(Object storage, int[] offsets, int rows, int cols, int rowStride
             rows *= shape[d];
         }
         if (first) rowStride = cols * colStride;   // one row: any stride works
-        return new MatBatch(x.storage(), new int[] {x.offset()}, rows, cols, rowStride, colStride);
+        return new MatBatch(x.storage(), new int[] {x.offset()}, rows, cols, rowStride, colStride, x.device());
     }
 
     int batches() {
@@ -64,7 +65,7 @@ record MatBatch(Object storage, int[] offsets, int rows, int cols, int rowStride
 
     /** The transposed matrices (a view: strides swapped). */
     MatBatch t() {
-        return new MatBatch(storage, offsets, cols, rows, colStride, rowStride);
+        return new MatBatch(storage, offsets, cols, rows, colStride, rowStride, device);
     }
 
     /**
@@ -75,8 +76,10 @@ record MatBatch(Object storage, int[] offsets, int rows, int cols, int rowStride
         int batches = a.batches(), m = a.rows, n = b.cols, k = a.cols;
         if (b.batches() != batches || b.rows != k) throw new IllegalStateException("matrix batches do not match: " + a + " vs " + b);
         Tensor out = init != null ? init : Tensor.zeros(dtype, outShape);
+        Device device = a.device.isJvm() ? b.device : a.device;   // Device.of's rule: a non-JVM operand decides
+        out.moveTo(device);
         if (dtype == DType.FLOAT32) {
-            Gemm.sgemmBatched(batches, m, n, k, (float[]) a.storage, 0, a.offsets, a.colStride, a.rowStride,
+            device.kernels().sgemmBatched(batches, m, n, k, (float[]) a.storage, 0, a.offsets, a.colStride, a.rowStride,
                 (float[]) b.storage, 0, b.offsets, b.rowStride, b.colStride, out.floats(), 0, m * n, n, init != null);
         } else {
             Gemm.dgemmBatched(batches, m, n, k, (double[]) a.storage, 0, a.offsets, a.colStride, a.rowStride,

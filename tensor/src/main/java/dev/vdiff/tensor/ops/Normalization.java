@@ -3,6 +3,8 @@ package dev.vdiff.tensor.ops;
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.backend.KernelBackend;
+import dev.vdiff.tensor.backend.Device;
 import dev.vdiff.tensor.autograd.Autograd;
 import dev.vdiff.tensor.kernels.GroupNormKernels;
 import dev.vdiff.tensor.kernels.LayerNormKernels;
@@ -46,9 +48,10 @@ public final class Normalization {
         Tensor xc = x.contiguous(), wc = weight == null ? null : weight.contiguous(), bc = bias == null ? null : bias.contiguous();
         double[] mean = new double[n * groups], rstd = new double[n * groups];
         Tensor out;
+        KernelBackend be = Device.of(x, weight, bias).kernels();
         if (x.dtype() == DType.FLOAT32) {
             float[] o = new float[x.numel()];
-            GroupNormKernels.forward(xc.floats(), floatsOrNull(wc), floatsOrNull(bc), o, mean, rstd, n, c, l, groups, eps);
+            be.groupNormForward(xc.floats(), floatsOrNull(wc), floatsOrNull(bc), o, mean, rstd, n, c, l, groups, eps);
             out = Tensor.of(o, s);
         } else {
             double[] o = new double[x.numel()];
@@ -62,7 +65,7 @@ public final class Normalization {
             Tensor dx = null;
             if (x.dtype() == DType.FLOAT32) {
                 float[] d = xc.requiresGrad() ? new float[x.numel()] : null;
-                GroupNormKernels.backward(xc.floats(), floatsOrNull(wc), g.floats(), mean, rstd, d, dwPart, dbPart, n, c, len, groups);
+                be.groupNormBackward(xc.floats(), floatsOrNull(wc), g.floats(), mean, rstd, d, dwPart, dbPart, n, c, len, groups);
                 if (d != null) dx = Tensor.of(d, s);
             } else {
                 double[] d = xc.requiresGrad() ? new double[x.numel()] : null;

@@ -4,6 +4,8 @@ import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Parallel;
 import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.backend.KernelBackend;
+import dev.vdiff.tensor.backend.Device;
 import dev.vdiff.tensor.autograd.Autograd;
 import dev.vdiff.tensor.kernels.UnaryKernels;
 import dev.vdiff.tensor.kernels.UnaryKernels.Fn;
@@ -69,10 +71,11 @@ public final class Pointwise {
         int n = c.numel();
         int[] shape = c.shape();
         Tensor out;
+        Device device = x.device();
         if (c.dtype() == DType.FLOAT32) {
             float[] src = c.floats(), dst = new float[n];
-            Parallel.forRange(n, GRAIN, (lo, hi) -> UnaryKernels.forward(fn, a, b, src, dst, lo, hi));
-            out = Tensor.of(dst, shape);
+            device.kernels().unaryForward(fn, a, b, src, dst, n);
+            out = Tensor.of(dst, shape).moveTo(device);
         } else {
             double[] src = c.doubles(), dst = new double[n];
             Parallel.forRange(n, GRAIN, (lo, hi) -> UnaryKernels.forward(fn, a, b, src, dst, lo, hi));
@@ -81,16 +84,16 @@ public final class Pointwise {
         if (!Autograd.enabled() || !x.requiresGrad()) return out;
         // Keep only what the derivative reads, so the graph does not hold both activations alive.
         Object xs = fn.usesX ? c.storage() : null, ys = fn.usesY ? out.storage() : null;
-        Tensor recorded = Autograd.record(out, op, g -> new Tensor[] {backward(fn, a, b, xs, ys, g)}, x);
+        Tensor recorded = Autograd.record(out, op, g -> new Tensor[] {backward(device.kernels(), fn, a, b, xs, ys, g)}, x);
         return Autograd.withSecondOrder(recorded, SecondOrder.pointwise(fn, a, b, x, recorded));
     }
 
-    private static Tensor backward(Fn fn, double a, double b, Object xs, Object ys, Tensor g) {
+    private static Tensor backward(KernelBackend be, Fn fn, double a, double b, Object xs, Object ys, Tensor g) {
         int n = g.numel();
         if (g.dtype() == DType.FLOAT32) {
             float[] gs = g.floats(), dx = new float[n];
             float[] x = (float[]) xs, y = (float[]) ys;
-            Parallel.forRange(n, GRAIN, (lo, hi) -> UnaryKernels.backward(fn, a, b, x, y, gs, dx, lo, hi));
+            be.unaryBackward(fn, a, b, x, y, gs, dx, n);
             return Tensor.of(dx, g.shape());
         }
         double[] gs = g.doubles(), dx = new double[n];

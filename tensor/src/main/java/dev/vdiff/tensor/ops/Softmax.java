@@ -3,6 +3,8 @@ package dev.vdiff.tensor.ops;
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.backend.KernelBackend;
+import dev.vdiff.tensor.backend.Device;
 import dev.vdiff.tensor.autograd.Autograd;
 import dev.vdiff.tensor.kernels.SoftmaxKernels;
 
@@ -46,10 +48,12 @@ public final class Softmax {
         Tensor c = x.detach().contiguous();
         int n = c.numel();
         Tensor out;
+        Device device = x.device();
+        KernelBackend be = device.kernels();
         if (c.dtype() == DType.FLOAT32) {
             float[] y = new float[n];
-            SoftmaxKernels.forward(log, c.floats(), y, outer, r, inner);
-            out = Tensor.of(y, shape);
+            be.softmaxForward(log, c.floats(), y, outer, r, inner);
+            out = Tensor.of(y, shape).moveTo(device);
         } else {
             double[] y = new double[n];
             SoftmaxKernels.forward(log, c.doubles(), y, outer, r, inner);
@@ -60,7 +64,7 @@ public final class Softmax {
         return Autograd.record(out, op, g -> {
             if (g.dtype() == DType.FLOAT32) {
                 float[] dx = new float[n];
-                SoftmaxKernels.backward(log, (float[]) ys, g.floats(), dx, outer, r, inner);
+                be.softmaxBackward(log, (float[]) ys, g.floats(), dx, outer, r, inner);
                 return new Tensor[] {Tensor.of(dx, shape)};
             }
             double[] dx = new double[n];

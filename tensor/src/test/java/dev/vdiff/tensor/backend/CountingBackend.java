@@ -1,0 +1,61 @@
+package dev.vdiff.tensor.backend;
+
+import dev.vdiff.tensor.kernels.AttentionKernels;
+import dev.vdiff.tensor.kernels.ConvGeometry;
+import dev.vdiff.tensor.kernels.UnaryKernels;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/** A test backend named "counting": the JVM kernels, plus a count of the calls per method. */
+public final class CountingBackend implements KernelBackend {
+    final Map<String, Integer> calls = new TreeMap<>();
+    private final JvmBackend jvm = new JvmBackend();
+
+    private void count(String m) { calls.merge(m, 1, Integer::sum); }
+
+    @Override public String name() { return "counting"; }
+    @Override public String description() { return "JVM kernels, counted"; }
+
+    @Override
+    public void sgemmBatched(int batches, int m, int n, int k, float[] a, int aOff, int[] aBatch, int aK, int aM,
+                             float[] b, int bOff, int[] bBatch, int bK, int bN, float[] c, int cOff, int cBatch, int ldc, boolean accumulate) {
+        count("gemm");
+        jvm.sgemmBatched(batches, m, n, k, a, aOff, aBatch, aK, aM, b, bOff, bBatch, bK, bN, c, cOff, cBatch, ldc, accumulate);
+    }
+
+    @Override public void convForward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] out) { count("convForward"); jvm.convForward(g, x, w, bias, out); }
+    @Override public void convInputGrad(ConvGeometry g, float[] dy, float[] w, float[] dx) { count("convInputGrad"); jvm.convInputGrad(g, dy, w, dx); }
+    @Override public void convWeightGrad(ConvGeometry g, float[] x, float[] dy, float[] dw) { count("convWeightGrad"); jvm.convWeightGrad(g, x, dy, dw); }
+    @Override public void convBiasGrad(ConvGeometry g, float[] dy, float[] db) { count("convBiasGrad"); jvm.convBiasGrad(g, dy, db); }
+
+    @Override
+    public void attentionForward(float[] q, float[] k, float[] v, float[] out, float[] lse, float[] probs, AttentionKernels.Geometry g) {
+        count("attentionForward");
+        jvm.attentionForward(q, k, v, out, lse, probs, g);
+    }
+
+    @Override
+    public void attentionBackward(float[] q, float[] k, float[] v, float[] out, float[] lse, float[] dout,
+                                  float[] dq, float[] dk, float[] dv, AttentionKernels.Geometry g) {
+        count("attentionBackward");
+        jvm.attentionBackward(q, k, v, out, lse, dout, dq, dk, dv, g);
+    }
+
+    @Override
+    public void groupNormForward(float[] x, float[] weight, float[] bias, float[] out, double[] mean, double[] rstd, int n, int c, int l, int groups, double eps) {
+        count("groupNormForward");
+        jvm.groupNormForward(x, weight, bias, out, mean, rstd, n, c, l, groups, eps);
+    }
+
+    @Override
+    public void groupNormBackward(float[] x, float[] weight, float[] g, double[] mean, double[] rstd, float[] dx, double[] dwPart, double[] dbPart, int n, int c, int l, int groups) {
+        count("groupNormBackward");
+        jvm.groupNormBackward(x, weight, g, mean, rstd, dx, dwPart, dbPart, n, c, l, groups);
+    }
+
+    @Override public void softmaxForward(boolean log, float[] x, float[] y, int outer, int r, int inner) { count("softmaxForward"); jvm.softmaxForward(log, x, y, outer, r, inner); }
+    @Override public void softmaxBackward(boolean log, float[] y, float[] g, float[] dx, int outer, int r, int inner) { count("softmaxBackward"); jvm.softmaxBackward(log, y, g, dx, outer, r, inner); }
+    @Override public void unaryForward(UnaryKernels.Fn fn, double a, double b, float[] x, float[] y, int n) { count("unaryForward"); jvm.unaryForward(fn, a, b, x, y, n); }
+    @Override public void unaryBackward(UnaryKernels.Fn fn, double a, double b, float[] x, float[] y, float[] g, float[] dx, int n) { count("unaryBackward"); jvm.unaryBackward(fn, a, b, x, y, g, dx, n); }
+}
