@@ -97,10 +97,10 @@ class GuidedStudentTest {
         VideoUNet net = new VideoUNet(TINY, DType.FLOAT64, Rng.seed(3));
         Tensor x = Rng.seed(4).normal(DType.FLOAT64, 2, 3, 2, 4, 4);
         try (var s = Autograd.noGrad()) {
-            assertArrayEquals(run(net.forward(x, T, Y)), run(net.forward(x, T, Y, null)), 0.0);
-            assertArrayEquals(run(net.forward(x, T, Y)), run(net.forward(x, T, Y, Tensor.zeros(DType.FLOAT64, 2, 8))), 0.0);
+            assertArrayEquals(run(net.forward(x, T, Y)), run(net.forward(x, T, Y, null, null)), 0.0);
+            assertArrayEquals(run(net.forward(x, T, Y)), run(net.forward(x, T, Y, null, Tensor.zeros(DType.FLOAT64, 2, 8))), 0.0);
         }
-        var e = assertThrows(IllegalArgumentException.class, () -> net.forward(x, T, Y, Tensor.zeros(DType.FLOAT64, 2, 7)));
+        var e = assertThrows(IllegalArgumentException.class, () -> net.forward(x, T, Y, null, Tensor.zeros(DType.FLOAT64, 2, 7)));
         assertTrue(e.getMessage().contains("[2, 8]"), e.getMessage());
         GuidedStudent plain = GuidedStudent.fromTeacher(net, new GuidedStudent.Config(16, false), Rng.seed(5));
         assertThrows(IllegalArgumentException.class, () -> plain.forward(x, T, Y, omega(), lambda()));
