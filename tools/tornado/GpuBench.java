@@ -10,7 +10,7 @@
 import dev.vdiff.diffusion.unet.VideoUNet;
 import dev.vdiff.diffusion.unet.VideoUNetConfig;
 import dev.vdiff.tensor.DType;
-import dev.vdiff.tensor.Parallel;
+import dev.vdiff.tensor.parallel.Parallel;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.autograd.Autograd;
 import dev.vdiff.tensor.backend.Device;

@@ -1,7 +1,7 @@
 package dev.vdiff.cli;
 
 import dev.vdiff.tensor.UserError;
-import dev.vdiff.tensor.Parallel;
+import dev.vdiff.tensor.parallel.Parallel;
 
 /** The {@code --threads N} option every long-running command shares: null keeps the default (all cores). */
 public final class ThreadsOption {

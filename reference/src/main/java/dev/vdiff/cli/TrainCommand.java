@@ -28,7 +28,7 @@ import dev.vdiff.reference.train.TrainingMethod;
 import dev.vdiff.reference.train.TrainingSetup;
 import dev.vdiff.reference.train.TrainingDivergedException;
 import dev.vdiff.tensor.DType;
-import dev.vdiff.tensor.Parallel;
+import dev.vdiff.tensor.parallel.Parallel;
 import dev.vdiff.tensor.random.Rng;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -243,6 +243,8 @@ public final class TrainCommand implements CliCommand {
         DataSpec d = data.equals(DataSpec.SYNTHETIC)
             ? DataSpec.synthetic(frames, size, size, k, dataSeed, 0.6 * size / 16, 1.2 * size / 16, 0.0, bg, colorByClass)
             : DataSpec.folder(folder(data), frames, size, size, k, 1).withCaptionsFile(captions);
+        TimestepSettings ts = timestepSettings();
+        refuseOptionsThatDoNotApply(d.isSynthetic(), ts);
         // What conditions the model, from the data (captions? labels?) and --condition/--classes: before anything is written.
         VideoDataset ds = d.open();
         long n = Math.min(trainClips, ds.size());
@@ -258,8 +260,6 @@ public final class TrainCommand implements CliCommand {
             .withWarmupSteps(warmup != null ? warmup : Math.min(TrainConfig.DEFAULT_WARMUP_STEPS, total / 10)).withWeightDecay(weightDecay)
             .withGradClip(gradClip).withEmaDecay(emaDecay).withClassDropout(classDropout)
             .withSeed(seed).withTrainClips(trainClips).withCheckpointEvery(checkpointEvery).withKeepCheckpoints(keepCheckpoints);
-        TimestepSettings ts = timestepSettings();
-        refuseOptionsThatDoNotApply(d.isSynthetic(), ts);
         RunSpec run = ts.into(new RunSpec(m, d, Objective.parse(objective), t));
         if (decided.kind() == Conditioning.Kind.CAPTIONS) run = CaptionSpec.into(run, CaptionSpec.fromData(ds, n));
         if (pyramidOptions == null) return run;

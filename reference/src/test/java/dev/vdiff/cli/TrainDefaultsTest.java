@@ -18,7 +18,8 @@ class TrainDefaultsTest {
         assertNull(t.steps, "--steps has no picocli default: null keeps a resumed run's target");
         assertEquals(d.batchSize(), t.batch);
         assertEquals(d.lr(), t.lr);
-        assertEquals(d.warmupSteps(), t.warmup);
+        assertNull(t.warmup, "--warmup has no picocli default: the run scales it, min(TrainConfig's warm-up, steps / 10)");
+        assertEquals(TrainConfig.DEFAULT_WARMUP_STEPS, d.warmupSteps());
         assertEquals(d.weightDecay(), t.weightDecay);
         assertEquals(d.gradClip(), t.gradClip);
         assertEquals(d.emaDecay(), t.emaDecay);
@@ -35,7 +36,9 @@ class TrainDefaultsTest {
         TrainCommand t = (TrainCommand) Vdiff.commandLine().parseArgs("train", "--out", "unused").subcommand().commandSpec().userObject();
         dev.vdiff.reference.train.ModelSpec d = dev.vdiff.reference.train.ModelSpec.defaults();
         assertEquals(d, dev.vdiff.reference.train.ModelSpec.defaults().withFrames(t.frames).withPatch(t.patch).withCh0(t.ch0).withCh1(t.ch1)
-            .withHeads(t.heads).withGroups(t.groups).withClasses(t.classes).withEmbDim(t.emb).withTemporal0(t.temporal0));
+            .withHeads(t.heads).withGroups(t.groups).withClasses(dev.vdiff.reference.train.Conditioning.SYNTHETIC_CLASSES).withEmbDim(t.emb).withTemporal0(t.temporal0));
+        assertNull(t.classes, "--classes has no picocli default: the conditioning is decided from the data");
+        assertEquals(d.classes(), dev.vdiff.reference.train.Conditioning.SYNTHETIC_CLASSES);
     }
 
     @Test

@@ -318,4 +318,20 @@ public final class Tensor {
         if (numel() <= 16) sb.append(' ').append(Arrays.toString(toDoubleArray()));
         return sb.append(')').toString();
     }
+
+    /**
+     * The device an op on these inputs runs on (nulls ignored): the JVM unless some input is on another
+     * device; two different non-JVM devices are an error naming both.
+     */
+    public static Device deviceOf(Tensor... inputs) {
+        Device d = Device.JVM;
+        for (Tensor t : inputs) {
+            if (t == null || t.device().isJvm()) continue;
+            if (d.isJvm()) d = t.device();
+            else if (d != t.device()) {
+                throw new IllegalArgumentException("inputs on two devices, " + d.name() + " and " + t.device().name() + " (tensor " + t + "); move them to one device first");
+            }
+        }
+        return d;
+    }
 }

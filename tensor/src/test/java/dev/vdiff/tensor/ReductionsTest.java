@@ -1,5 +1,6 @@
 package dev.vdiff.tensor;
 
+import dev.vdiff.tensor.parallel.Parallel;
 import dev.vdiff.tensor.check.Close;
 import dev.vdiff.tensor.check.GradCheck;
 import dev.vdiff.tensor.ops.Reductions;

@@ -1,7 +1,7 @@
 package dev.vdiff.diffusion.unet;
 
 import dev.vdiff.tensor.DType;
-import dev.vdiff.tensor.Parallel;
+import dev.vdiff.tensor.parallel.Parallel;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.autograd.Autograd;
 import dev.vdiff.tensor.check.Close;

@@ -1,7 +1,7 @@
 package dev.vdiff.reference.bench;
 
 import dev.vdiff.tensor.UserError;
-import dev.vdiff.tensor.Parallel;
+import dev.vdiff.tensor.parallel.Parallel;
 import dev.vdiff.tensor.backend.Device;
 import dev.vdiff.tensor.io.AtomicWrite;
 import dev.vdiff.tensor.io.Json;

@@ -1,6 +1,6 @@
 package dev.vdiff.reference.data;
 
-import dev.vdiff.tensor.Parallel;
+import dev.vdiff.tensor.parallel.Parallel;
 
 /**
  * The first {@code n} clips of a data set, rendered once up front and kept in memory. The experiment times

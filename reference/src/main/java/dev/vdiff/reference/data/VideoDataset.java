@@ -1,6 +1,6 @@
 package dev.vdiff.reference.data;
 
-import dev.vdiff.tensor.Parallel;
+import dev.vdiff.tensor.parallel.Parallel;
 import dev.vdiff.tensor.Tensor;
 
 import java.util.List;

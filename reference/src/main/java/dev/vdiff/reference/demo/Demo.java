@@ -14,7 +14,7 @@ import dev.vdiff.reference.train.TrainProgress;
 import dev.vdiff.reference.train.Trainer;
 import dev.vdiff.reference.train.VideoGenerator;
 import dev.vdiff.tensor.DType;
-import dev.vdiff.tensor.Parallel;
+import dev.vdiff.tensor.parallel.Parallel;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.random.Rng;
 

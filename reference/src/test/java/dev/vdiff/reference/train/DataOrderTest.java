@@ -6,7 +6,7 @@ import dev.vdiff.reference.data.DataOrder;
 
 import dev.vdiff.reference.data.SyntheticConfig;
 import dev.vdiff.reference.data.SyntheticVideos;
-import dev.vdiff.tensor.Parallel;
+import dev.vdiff.tensor.parallel.Parallel;
 import dev.vdiff.tensor.random.Rng;
 import org.junit.jupiter.api.Test;
 

@@ -3,7 +3,6 @@ package dev.vdiff.tensor.autograd;
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Tensor;
-import dev.vdiff.tensor.backend.Device;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -57,7 +56,7 @@ public final class Autograd {
      * Returns {@code out}, so that an op can end with {@code return Autograd.record(out, "op", fn, a, b);}.
      */
     public static Tensor record(Tensor out, String op, BackwardFn fn, Tensor... inputs) {
-        if (out.device().isJvm()) out.moveTo(Device.of(inputs));   // outputs live where their inputs do
+        if (out.device().isJvm()) out.moveTo(Tensor.deviceOf(inputs));   // outputs live where their inputs do
         if (!enabled()) return out;
         for (Tensor t : inputs) {
             if (t != null && t.requiresGrad()) {

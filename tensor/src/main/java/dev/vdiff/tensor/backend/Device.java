@@ -1,6 +1,5 @@
 package dev.vdiff.tensor.backend;
 
-import dev.vdiff.tensor.Tensor;
 
 import java.util.Map;
 import java.util.ServiceConfigurationError;
@@ -70,22 +69,6 @@ public final class Device {
         String hint = name.equals("tornado")
             ? " (the TornadoVM backend is built only with a TornadoVM SDK: set TORNADOVM_HOME and JAVA_HOME to a JDK 25, see docs/TORNADO.md)" : "";
         throw new IllegalArgumentException("--backend " + name + ": no such backend on the class path; available: " + found + hint);
-    }
-
-    /**
-     * The device an op on these inputs runs on (nulls ignored): the JVM unless some input is on another
-     * device; two different non-JVM devices are an error naming both.
-     */
-    public static Device of(Tensor... inputs) {
-        Device d = JVM;
-        for (Tensor t : inputs) {
-            if (t == null || t.device().isJvm()) continue;
-            if (d.isJvm()) d = t.device();
-            else if (d != t.device()) {
-                throw new IllegalArgumentException("inputs on two devices, " + d.name() + " and " + t.device().name() + " (tensor " + t + "); move them to one device first");
-            }
-        }
-        return d;
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.vdiff.tensor.backend;
 
-import dev.vdiff.tensor.Parallel;
+import dev.vdiff.tensor.parallel.Parallel;
 import dev.vdiff.tensor.kernels.AttentionKernels;
 import dev.vdiff.tensor.kernels.Conv;
 import dev.vdiff.tensor.kernels.ConvGeometry;

@@ -1,6 +1,6 @@
 package dev.vdiff.tensor.kernels;
 
-import dev.vdiff.tensor.Parallel;
+import dev.vdiff.tensor.parallel.Parallel;
 
 /**
  * Fused scaled dot-product attention, forward and backward (docs/ORACLE.md §5.11), float32 and float64.

@@ -1,6 +1,6 @@
 package dev.vdiff.tensor.kernels;
 
-import dev.vdiff.tensor.Parallel;
+import dev.vdiff.tensor.parallel.Parallel;
 
 /**
  * General matrix multiply {@code C[M,N] (=|+=) A[M,K] . B[K,N]} in float32 ({@code sgemm}) and float64

@@ -1,6 +1,6 @@
 package dev.vdiff.tensor.kernels;
 
-import dev.vdiff.tensor.Parallel;
+import dev.vdiff.tensor.parallel.Parallel;
 
 /**
  * GroupNorm forward and backward over flat arrays (docs/ORACLE.md §5.7), float32 and float64.

@@ -1,6 +1,6 @@
 package dev.vdiff.tensor.kernels;
 
-import dev.vdiff.tensor.Parallel;
+import dev.vdiff.tensor.parallel.Parallel;
 
 /**
  * Fused regression losses over flat arrays {@code a} (input) and {@code b} (target) of one length n:

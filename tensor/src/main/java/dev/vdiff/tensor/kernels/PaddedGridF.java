@@ -1,6 +1,6 @@
 package dev.vdiff.tensor.kernels;
 
-import dev.vdiff.tensor.Parallel;
+import dev.vdiff.tensor.parallel.Parallel;
 
 /**
  * Stride-1 correlation computed on the padded grid, the fast path of convolution forward and of its input

@@ -1,6 +1,6 @@
 package dev.vdiff.tensor.kernels;
 
-import dev.vdiff.tensor.Parallel;
+import dev.vdiff.tensor.parallel.Parallel;
 
 /**
  * Softmax and log-softmax along the middle axis of {@code x [outer, R, inner]} and their backward passes.

@@ -1,9 +1,5 @@
 package dev.vdiff.tensor.math;
 
-import dev.vdiff.tensor.DType;
-import dev.vdiff.tensor.Shape;
-import dev.vdiff.tensor.Tensor;
-
 /**
  * The Beta function and the Beta(a, b) distribution: {@code ln B(a, b)}, the density, the regularized
  * incomplete beta function {@code I_x(a, b)} (the CDF) and its inverse (the quantile function).
@@ -201,40 +197,6 @@ public final class BetaFunctions {
         }
         if (!(y > 0 && y < 1)) y = 0.5;
         return y;
-    }
-
-    /** Elementwise {@link #pdf} of a float tensor; float32 in, float32 out (see the class comment). */
-    public static Tensor pdf(Tensor x, double a, double b) {
-        return map("pdf", x, a, b, BetaFunctions::pdf);
-    }
-
-    /** Elementwise {@link #regularizedIncompleteBeta} (the CDF) of a float tensor. */
-    public static Tensor cdf(Tensor x, double a, double b) {
-        return map("cdf", x, a, b, BetaFunctions::regularizedIncompleteBeta);
-    }
-
-    /** Elementwise {@link #inverseRegularizedIncompleteBeta} (the quantile, scipy's {@code ppf}) of a float tensor. */
-    public static Tensor ppf(Tensor q, double a, double b) {
-        return map("ppf", q, a, b, BetaFunctions::inverseRegularizedIncompleteBeta);
-    }
-
-    private interface Fn {
-        double apply(double x, double a, double b);
-    }
-
-    private static Tensor map(String name, Tensor x, double a, double b, Fn fn) {
-        if (!x.dtype().isFloat()) throw new IllegalArgumentException("BetaFunctions." + name + ": needs a float tensor, got " + x.dtype() + Shape.str(x.shape()));
-        checkShape(name, a, b);
-        Tensor in = x.contiguous();
-        if (x.dtype() == DType.FLOAT32) {
-            double af = (float) a, bf = (float) b;
-            float[] src = in.floats(), dst = new float[src.length];
-            for (int i = 0; i < src.length; i++) dst[i] = (float) fn.apply(src[i], af, bf);
-            return Tensor.of(dst, x.shape());
-        }
-        double[] src = in.doubles(), dst = new double[src.length];
-        for (int i = 0; i < src.length; i++) dst[i] = fn.apply(src[i], a, b);
-        return Tensor.of(dst, x.shape());
     }
 
     private static void checkShape(String fn, double a, double b) {

@@ -4,7 +4,6 @@ import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.backend.KernelBackend;
-import dev.vdiff.tensor.backend.Device;
 import dev.vdiff.tensor.autograd.Autograd;
 import dev.vdiff.tensor.kernels.AttentionKernels;
 import dev.vdiff.tensor.kernels.AttentionKernels.Geometry;
@@ -102,7 +101,7 @@ public final class Attention {
         int[] probsShape = {g.batch(), g.heads(), g.sq(), g.sk()};
         Tensor out, probs = null;
         Object lse;
-        KernelBackend be = Device.of(q, k, v).kernels();
+        KernelBackend be = Tensor.deviceOf(q, k, v).kernels();
         if (q.dtype() == DType.FLOAT32) {
             float[] o = new float[outN], l = new float[rowsLse], p = probabilities == null ? null : new float[Shape.numel(probsShape)];
             be.attentionForward(qc.floats(), kc.floats(), vc.floats(), o, l, p, g);

@@ -1,6 +1,6 @@
 package dev.vdiff.tensor.ops;
 
-import dev.vdiff.tensor.Parallel;
+import dev.vdiff.tensor.parallel.Parallel;
 import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.autograd.Autograd;

@@ -4,7 +4,6 @@ import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.backend.KernelBackend;
-import dev.vdiff.tensor.backend.Device;
 import dev.vdiff.tensor.autograd.Autograd;
 import dev.vdiff.tensor.kernels.Conv;
 import dev.vdiff.tensor.kernels.ConvGeometry;
@@ -50,7 +49,7 @@ public final class Convolution {
         Tensor xd = x.detach().contiguous(), wd = w.detach().contiguous();
         Tensor bd = bias == null ? null : bias.detach().contiguous();
         Tensor out = Tensor.zeros(x.dtype(), outShape);
-        KernelBackend be = Device.of(x, w, bias).kernels();
+        KernelBackend be = Tensor.deviceOf(x, w, bias).kernels();
         if (x.dtype() == DType.FLOAT32) {
             be.convForward(g, xd.floats(), wd.floats(), bd == null ? null : bd.floats(), out.floats());
         } else {

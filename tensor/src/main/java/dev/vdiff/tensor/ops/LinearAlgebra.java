@@ -1,7 +1,7 @@
 package dev.vdiff.tensor.ops;
 
 import dev.vdiff.tensor.DType;
-import dev.vdiff.tensor.Parallel;
+import dev.vdiff.tensor.parallel.Parallel;
 import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Strided;
 import dev.vdiff.tensor.Tensor;

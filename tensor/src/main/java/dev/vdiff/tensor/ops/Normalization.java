@@ -4,7 +4,6 @@ import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.backend.KernelBackend;
-import dev.vdiff.tensor.backend.Device;
 import dev.vdiff.tensor.autograd.Autograd;
 import dev.vdiff.tensor.kernels.GroupNormKernels;
 import dev.vdiff.tensor.kernels.LayerNormKernels;
@@ -48,7 +47,7 @@ public final class Normalization {
         Tensor xc = x.contiguous(), wc = weight == null ? null : weight.contiguous(), bc = bias == null ? null : bias.contiguous();
         double[] mean = new double[n * groups], rstd = new double[n * groups];
         Tensor out;
-        KernelBackend be = Device.of(x, weight, bias).kernels();
+        KernelBackend be = Tensor.deviceOf(x, weight, bias).kernels();
         if (x.dtype() == DType.FLOAT32) {
             float[] o = new float[x.numel()];
             be.groupNormForward(xc.floats(), floatsOrNull(wc), floatsOrNull(bc), o, mean, rstd, n, c, l, groups, eps);

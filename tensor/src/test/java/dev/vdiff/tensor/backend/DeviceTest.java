@@ -67,8 +67,8 @@ class DeviceTest {
     @Test
     void twoDifferentDevicesAreAnError() {
         Tensor a = Tensor.of(new float[] {1}, 1).moveTo(Device.named("counting"));
-        assertEquals("counting", Device.of(a, Tensor.of(new float[] {2}, 1)).name(), "JVM + one device runs on that device");
-        assertSame(Device.JVM, Device.of(Tensor.of(new float[] {2}, 1), null));
+        assertEquals("counting", Tensor.deviceOf(a, Tensor.of(new float[] {2}, 1)).name(), "JVM + one device runs on that device");
+        assertSame(Device.JVM, Tensor.deviceOf(Tensor.of(new float[] {2}, 1), null));
     }
 
     private static Tensor rand(SplittableRandom r, int... shape) {

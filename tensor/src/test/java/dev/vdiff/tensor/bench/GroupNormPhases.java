@@ -1,7 +1,7 @@
 package dev.vdiff.tensor.bench;
 
 import dev.vdiff.tensor.DType;
-import dev.vdiff.tensor.Parallel;
+import dev.vdiff.tensor.parallel.Parallel;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.kernels.GroupNormKernels;
 import dev.vdiff.tensor.ops.Normalization;

@@ -1,6 +1,6 @@
 package dev.vdiff.tensor.kernels;
 
-import dev.vdiff.tensor.Parallel;
+import dev.vdiff.tensor.parallel.Parallel;
 import dev.vdiff.tensor.check.Close;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -100,7 +100,7 @@ class BetaFunctionsTest {
         for (int i = 0; i < xs.length; i++) wide[i] = xs[i];
         Tensor f32 = Tensor.of(xs, xs.length), f64 = Tensor.of(wide, xs.length);
         for (var fn : List.<java.util.function.Function<Tensor, Tensor>>of(
-                t -> BetaFunctions.pdf(t, 2, 5), t -> BetaFunctions.cdf(t, 2, 5), t -> BetaFunctions.ppf(t, 0.5, 0.5))) {
+                t -> dev.vdiff.tensor.ops.BetaDistribution.pdf(t, 2, 5), t -> dev.vdiff.tensor.ops.BetaDistribution.cdf(t, 2, 5), t -> dev.vdiff.tensor.ops.BetaDistribution.ppf(t, 0.5, 0.5))) {
             Tensor r32 = fn.apply(f32), r64 = fn.apply(f64);
             assertEquals(DType.FLOAT32, r32.dtype());
             assertEquals(DType.FLOAT64, r64.dtype());

@@ -1,7 +1,7 @@
 package dev.vdiff.tensor.random;
 
 import dev.vdiff.tensor.DType;
-import dev.vdiff.tensor.Parallel;
+import dev.vdiff.tensor.parallel.Parallel;
 import dev.vdiff.tensor.Tensor;
 import org.apache.commons.statistics.distribution.NormalDistribution;
 import org.junit.jupiter.api.Test;

@@ -6,7 +6,7 @@ import dev.vdiff.reference.tqd.ScoreNormalization;
 import dev.vdiff.reference.tqd.score.ClipQuality;
 import dev.vdiff.reference.tqd.score.DenseFlow;
 import dev.vdiff.reference.tqd.score.ScoreTable;
-import dev.vdiff.tensor.Parallel;
+import dev.vdiff.tensor.parallel.Parallel;
 import dev.vdiff.tensor.io.AtomicWrite;
 
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.vdiff.tensor;
+package dev.vdiff.tensor.parallel;
 
 import dev.vdiff.tensor.kernels.Gemm;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.vdiff.tensor;
+package dev.vdiff.tensor.parallel;
 
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
