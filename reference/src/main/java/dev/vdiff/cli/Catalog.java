@@ -47,7 +47,8 @@ public final class Catalog {
     static List<Experiment> experiments() {
         return List.of(
             new TqdExperimentCommand(),
-            new TpdiffExperimentCommand());
+            new TpdiffExperimentCommand(),
+            new TurboExperimentCommand());
     }
 
     /** The op families of {@code vdiff verify}: the core catalogue, then the papers' ops. */
