@@ -65,7 +65,7 @@ public final class DistillCommand implements CliCommand {
     String motionTerm;
     @Option(names = "--motion-layers", defaultValue = "decoder", description = "temporal attention layers of the energy: decoder, all, or names such as dec1_tattn,dec0_tattn (default: ${DEFAULT-VALUE})")
     String motionLayers;
-    @Option(names = "--motion-threshold", defaultValue = "0", description = "clips whose motion (mean absolute frame difference, pixels in [-1, 1]) is below this get no motion guidance; 0 = all clips (default: ${DEFAULT-VALUE})")
+    @Option(names = "--motion-threshold", defaultValue = "0", description = "clips whose optical-flow motion (mean Farnebäck flow length, pixels per frame; eval.FlowMotion) is below this get no motion guidance; 0 = all clips (default: ${DEFAULT-VALUE})")
     double motionThreshold;
     @Option(names = "--inversion-stride", defaultValue = "5", description = "DDIM inversion for z_ref over every stride-th grid point; 1 = all, as the code (default: ${DEFAULT-VALUE})")
     int inversionStride;

@@ -1,5 +1,6 @@
 package dev.vdiff.reference.turbo.experiment;
 
+import dev.vdiff.reference.eval.FlowMotion;
 import dev.vdiff.reference.eval.SampleQuality;
 import dev.vdiff.reference.train.DataSpec;
 import dev.vdiff.reference.train.Denoiser;
@@ -25,12 +26,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * One arm's measurements: generate the videos for the experiment's labels from the same starting noise, time
  * them, count the network's evaluations (one per sample per call; a CFG pass counts both branches), and score
  * them: the demo's quality distance, the mean image reward {@code log p(c | frame)} over all frames, the mean video
- * reward {@code log p(c | clip) + log p(moving | clip)} on strided frames, the frame-difference motion and the
- * video model's "moving" fraction.
+ * reward {@code log p(c | clip) + log p(moving | clip)} on strided frames, the optical-flow motion
+ * ({@link FlowMotion}), the frame-difference motion and the video model's "moving" fraction.
  */
 final class Measure {
     /** What one arm measured. */
-    record Result(double quality, double secondsPerVideo, double callsPerVideo, double imageReward, double videoReward, double motion, double movingFraction) {}
+    record Result(double quality, double secondsPerVideo, double callsPerVideo, double imageReward, double videoReward, double motion, double flowMotion, double movingFraction) {}
 
     private final SampleQuality quality;
     private final FrameClassifier image;
@@ -100,7 +101,9 @@ final class Measure {
             }
             double fd = 0;
             for (double m : FrameDifferenceMotion.of(clips)) fd += m / n;
-            return new Result(quality.distance(videos), secondsPerVideo, callsPerVideo, img, vid, fd, (double) moving / n);
+            double flow = 0;
+            for (double m : FlowMotion.of(clips)) flow += m / n;
+            return new Result(quality.distance(videos), secondsPerVideo, callsPerVideo, img, vid, fd, flow, (double) moving / n);
         }
     }
 

@@ -172,7 +172,7 @@ public final class TurboExperiment {
         int s = c.size();
         DataSpec d = DataSpec.synthetic(c.frames(), s, s, CLASSES, 0, 0.6 * s / 16, 1.2 * s / 16, 0.0, List.of(BackgroundKind.FLAT, BackgroundKind.GRADIENT), false);
         ModelSpec m = new ModelSpec(c.frames(), 3, 2, c.ch0(), c.ch1(), 2, Math.max(2, c.ch0() / 2), CLASSES, 64, 2 * c.ch1(), false);
-        TrainConfig tc = new TrainConfig(c.teacherSteps(), c.teacherBatch(), 2e-3, Math.min(50, c.teacherSteps() / 5), 0, 1.0, 0.995, 0.1, c.seed(), 4096, 0, 1);
+        TrainConfig tc = new TrainConfig(c.teacherSteps(), c.teacherBatch(), 2e-3, Math.min(50, c.teacherSteps() / 5), 0, 1.0, 0.99, 0.1, c.seed(), 4096, 0, 1);   // EMA 0.99: a short run's average must forget the initialisation
         RunSpec run = new RunSpec(m, d, Objective.EPSILON, tc);
         Files.createDirectories(dir);
         run.write(dir);

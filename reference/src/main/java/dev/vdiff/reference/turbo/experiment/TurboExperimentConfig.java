@@ -31,7 +31,7 @@ public record TurboExperimentConfig(int size, int frames, int ch0, int ch1, long
 
     /** --quick: under 10 minutes on 2 quiet cores. */
     public static TurboExperimentConfig quick() {
-        return new TurboExperimentConfig(16, 8, 16, 32, 250, 8, 60, 30, 4, 3e-4, 50, 1, 3, 2, 4, 0);
+        return new TurboExperimentConfig(16, 8, 16, 32, 500, 8, 100, 60, 4, 3e-4, 50, 1, 3, 2, 4, 0);
     }
 
     /** A seconds-long toy (tests). */

@@ -27,7 +27,7 @@ final class TurboReport {
         m.put("metric", dev.vdiff.reference.eval.SampleQuality.METRIC);
         m.put("floor", floor);
         Map<String, Object> q = new LinkedHashMap<>(), sec = new LinkedHashMap<>(), calls = new LinkedHashMap<>(), img = new LinkedHashMap<>(),
-            vid = new LinkedHashMap<>(), motion = new LinkedHashMap<>(), moving = new LinkedHashMap<>();
+            vid = new LinkedHashMap<>(), motion = new LinkedHashMap<>(), flow = new LinkedHashMap<>(), moving = new LinkedHashMap<>();
         for (var e : r.entrySet()) {
             Measure.Result x = e.getValue();
             q.put(e.getKey(), x.quality());
@@ -38,6 +38,7 @@ final class TurboReport {
             img.put(e.getKey(), x.imageReward());
             vid.put(e.getKey(), x.videoReward());
             motion.put(e.getKey(), x.motion());
+            flow.put(e.getKey(), x.flowMotion());
             moving.put(e.getKey(), x.movingFraction());
         }
         m.put("quality", q);
@@ -45,10 +46,12 @@ final class TurboReport {
         m.put("network_calls_per_video", calls);
         m.put("image_reward", img);
         m.put("video_reward", vid);
-        m.put("motion", Map.of("mg_off", r.get("mg_off_lcm4").motion(), "mg_on", r.get("student_lcm4").motion(), "real", r.get("real_held_out").motion()));
+        m.put("motion", Map.of("mg_off", r.get("mg_off_lcm4").flowMotion(), "mg_on", r.get("student_lcm4").flowMotion(), "real", r.get("real_held_out").flowMotion(),
+            "measure", "optical-flow motion, mean Farneback flow length in pixels per frame (eval.FlowMotion)"));
         m.put("moving_fraction", Map.of("mg_off", r.get("mg_off_lcm4").movingFraction(), "mg_on", r.get("student_lcm4").movingFraction(),
             "real", r.get("real_held_out").movingFraction()));
         m.put("frame_difference_motion", motion);
+        m.put("flow_motion", flow);
         Map<String, Object> goals = new LinkedHashMap<>();
         double q4 = r.get("student_lcm4").quality(), q16 = r.get("teacher_ddim16").quality();
         double speed = r.get("teacher_ddim16").secondsPerVideo() / r.get("student_lcm4").secondsPerVideo();
@@ -56,7 +59,7 @@ final class TurboReport {
         goals.put("quality_goal_met", q4 <= 1.5 * q16);
         goals.put("speedup_lcm4_vs_ddim16", speed);
         goals.put("speed_goal_met", speed >= 3.5);
-        goals.put("motion_goal_met", r.get("student_lcm4").motion() > r.get("mg_off_lcm4").motion());
+        goals.put("motion_goal_met", r.get("student_lcm4").flowMotion() > r.get("mg_off_lcm4").flowMotion());
         m.put("goals", goals);
         m.put("training", training);
         Map<String, Object> cfg = new LinkedHashMap<>();
@@ -121,7 +124,7 @@ final class TurboReport {
     private static String report(Map<String, Object> m, TurboExperimentConfig c, boolean givenTeacher) {
         Map<String, Object> q = (Map<String, Object>) m.get("quality"), sec = (Map<String, Object>) m.get("seconds_per_video"),
             calls = (Map<String, Object>) m.get("network_calls_per_video"), img = (Map<String, Object>) m.get("image_reward"),
-            vid = (Map<String, Object>) m.get("video_reward"), fd = (Map<String, Object>) m.get("frame_difference_motion"),
+            vid = (Map<String, Object>) m.get("video_reward"), fd = (Map<String, Object>) m.get("frame_difference_motion"), fl = (Map<String, Object>) m.get("flow_motion"),
             goals = (Map<String, Object>) m.get("goals"), training = (Map<String, Object>) m.get("training");
         Map<String, Object> mf = new LinkedHashMap<>();
         StringBuilder b = new StringBuilder();
@@ -132,10 +135,10 @@ final class TurboReport {
             c.sampleOmega(), 1 + c.sampleOmega(), 5 * c.perClass(), c.perClass()));
         b.append(String.format(Locale.ROOT, "Quality = the demo's %s to held-out real clips, lower is better; noise floor (a second held-out real set of the same size): **%.3f**.%n%n",
             m.get("metric"), (Double) m.get("floor")));
-        b.append("| arm | quality | network calls / video | seconds / video | image reward | video reward | frame-difference motion |\n|---|---|---|---|---|---|---|\n");
+        b.append("| arm | quality | network calls / video | seconds / video | image reward | video reward | flow motion (px/frame) | frame-difference motion |\n|---|---|---|---|---|---|---|---|\n");
         for (String k : q.keySet()) {
-            b.append(String.format(Locale.ROOT, "| %s | %.3f | %s | %s | %.3f | %.3f | %.4f |%n", k, num(q, k), calls.containsKey(k) ? String.format(Locale.ROOT, "%.0f", num(calls, k)) : "-",
-                sec.containsKey(k) ? String.format(Locale.ROOT, "%.3f", num(sec, k)) : "-", num(img, k), num(vid, k), num(fd, k)));
+            b.append(String.format(Locale.ROOT, "| %s | %.3f | %s | %s | %.3f | %.3f | %.4f | %.4f |%n", k, num(q, k), calls.containsKey(k) ? String.format(Locale.ROOT, "%.0f", num(calls, k)) : "-",
+                sec.containsKey(k) ? String.format(Locale.ROOT, "%.3f", num(sec, k)) : "-", num(img, k), num(vid, k), num(fl, k), num(fd, k)));
         }
         b.append("\nRewards: image = mean log p(class | frame) of the frame classifier; video = mean log p(class | clip) + log p(moving | clip) of the clip classifier (both trained here, higher is better).\n\n");
         b.append("## Goals\n\n");
@@ -143,7 +146,7 @@ final class TurboReport {
             (Boolean) goals.get("quality_goal_met") ? "met" : "**missed** by " + String.format(Locale.ROOT, "%.2fx", num(goals, "quality_ratio_lcm4_vs_ddim16") / 1.5)));
         b.append(String.format(Locale.ROOT, "- at least 3.5x faster per video: %.2fx -> %s.%n", num(goals, "speedup_lcm4_vs_ddim16"), (Boolean) goals.get("speed_goal_met") ? "met" : "**missed**"));
         Map<String, Object> motion = (Map<String, Object>) m.get("motion"), moving = (Map<String, Object>) m.get("moving_fraction");
-        b.append(String.format(Locale.ROOT, "- motion guidance raises the motion measure: frame-difference motion %.4f (off) -> %.4f (on), real clips %.4f; the video reward's moving fraction %.2f -> %.2f (real %.2f) -> %s.%n%n",
+        b.append(String.format(Locale.ROOT, "- motion guidance raises the motion measure: optical-flow motion %.4f (off) -> %.4f (on) px/frame, real clips %.4f; the video reward's moving fraction %.2f -> %.2f (real %.2f) -> %s.%n%n",
             num(motion, "mg_off"), num(motion, "mg_on"), num(motion, "real"), num(moving, "mg_off"), num(moving, "mg_on"), num(moving, "real"),
             (Boolean) goals.get("motion_goal_met") ? "met" : "**missed**"));
         b.append("## Training of the students\n\n| student | seconds | final loss L = L_CD - J | training state bytes (weights + AdamW + EMA target) | JVM heap peak (bytes, GC-dependent) |\n|---|---|---|---|---|\n");
