@@ -26,12 +26,12 @@ public record TurboExperimentConfig(int size, int frames, int ch0, int ch1, long
                                     double sampleOmega, int perClass, long seed) {
     /** The full run (the size of the committed report). */
     public static TurboExperimentConfig full() {
-        return new TurboExperimentConfig(16, 8, 16, 32, 1500, 8, 300, 300, 4, 3e-4, 50, 1, 3, 2, 8, 0);
+        return new TurboExperimentConfig(16, 8, 16, 32, 1500, 8, 300, 300, 4, 3e-4, 50, 0.5, 1.5, 1, 8, 0);
     }
 
     /** --quick: under 10 minutes on 2 quiet cores. */
     public static TurboExperimentConfig quick() {
-        return new TurboExperimentConfig(16, 8, 16, 32, 500, 8, 100, 60, 4, 3e-4, 50, 1, 3, 2, 4, 0);
+        return new TurboExperimentConfig(16, 8, 16, 32, 500, 8, 100, 60, 4, 3e-4, 50, 0.5, 1.5, 1, 4, 0);
     }
 
     /** A seconds-long toy (tests). */
