@@ -4,9 +4,12 @@ import dev.vdiff.reference.tpdiff.PyramidMethod;
 import dev.vdiff.reference.tpdiff.TpdiffOps;
 import dev.vdiff.reference.tqd.TqdOps;
 import dev.vdiff.reference.tqd.train.TqdMethod;
+import dev.vdiff.reference.turbo.TurboMethod;
+import dev.vdiff.reference.turbo.TurboOps;
 import dev.vdiff.reference.train.TrainingMethod;
 import dev.vdiff.verification.OpFamily;
 import dev.vdiff.verification.ops.CoreOps;
+import dev.vdiff.verification.ops.DistillationOps;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -30,6 +33,8 @@ public final class Catalog {
             new InspectCommand(),
             new BenchCommand(),
             new TrainCommand(),
+            new DistillCommand(),
+            new RewardCommand(),
             new SampleCommand(),
             new RunsCommand(),
             new DemoCommand(),
@@ -43,12 +48,13 @@ public final class Catalog {
     static List<Experiment> experiments() {
         return List.of(
             new TqdExperimentCommand(),
-            new TpdiffExperimentCommand());
+            new TpdiffExperimentCommand(),
+            new TurboExperimentCommand());
     }
 
     /** The op families of {@code vdiff verify}: the core catalogue, then the papers' ops. */
     public static List<OpFamily> opFamilies() {
-        return List.of(new CoreOps(), new TqdOps(), new TpdiffOps());
+        return List.of(new CoreOps(), new DistillationOps(), new TqdOps(), new TpdiffOps(), new TurboOps());
     }
 
     /**
@@ -60,6 +66,7 @@ public final class Catalog {
     static List<TrainingMethod> trainingMethods(Path userScores) {
         return List.of(
             new TqdMethod(userScores),
-            new PyramidMethod());
+            new PyramidMethod(),
+            new TurboMethod());
     }
 }

@@ -71,6 +71,10 @@ public final class SampleCommand implements CliCommand {
     @Option(names = "--pyramid", hidden = true, description = "kept for old scripts: a run trained with --pyramid is always sampled stage by stage "
         + "(SPEC §5.5); with --pyramid a vanilla run is an error and a pyramid run prints that the flag is not needed")
     boolean pyramid;
+    @Option(names = "--omega", description = "distilled T2V-Turbo students only: the guidance scale fed to the student, LCM convention (default: the run's, 7.5)")
+    Double omega;
+    @Option(names = "--motion-strength", description = "distilled T2V-Turbo students only: the motion strength lambda fed in the noisiest steps (default: the run's, 0.05)")
+    Double motionStrength;
     @Option(names = "--threads", description = "compute threads (default: all cores)")
     Integer threads;
 
@@ -96,9 +100,19 @@ public final class SampleCommand implements CliCommand {
         RunSpec runSpec = UserInput.check(null, () -> RunSpec.read(run));
         Path ckpt = checkpointDir();
         Map<String, Tensor> w = weights.equals("ema") ? Checkpoints.emaWeights(ckpt) : Checkpoints.modelWeights(ckpt);
-        Denoiser model = Models.build(runSpec, DType.FLOAT32, Rng.seed(0));
+        Denoiser model = methodNetwork(runSpec);
+        if (model != null) {
+            // A distilled student: one call per step with its inputs, no classifier-free second pass (SPEC §3.4b).
+            if (spec.commandLine().getParseResult().hasMatchedOption("--guidance") && guidance != 1) throw new UserError("--guidance: " + run + " is a distilled student; give its guidance as --omega (it runs no CFG pass)");
+            if (settings.kind() != SamplerSettings.Kind.LCM) throw new UserError("--sampler: " + run + " is a distilled student; sample it with --sampler lcm");
+            settings = new SamplerSettings(settings.kind(), steps, 1.0, eta, 1.0, 50, 1.0);
+        } else {
+            if (omega != null || motionStrength != null) throw new UserError("--omega/--motion-strength: " + run + " is not a distilled student (vdiff distill)");
+            model = Models.build(runSpec, DType.FLOAT32, Rng.seed(0));
+        }
+        Denoiser loaded = model;
         UserInput.check(ckpt.toString(), () -> {
-            model.module().loadStateDict(w);
+            loaded.module().loadStateDict(w);
             return null;
         });
         CaptionSpec captioned = CaptionSpec.of(runSpec);
@@ -111,7 +125,8 @@ public final class SampleCommand implements CliCommand {
         VideoSampler custom = UserInput.check(null, () -> customSampler(runSpec));
         if (pyramid && PyramidJson.of(runSpec) == null) throw new UserError("--pyramid: " + run + " was not trained as a temporal pyramid (vdiff train --pyramid)");
         if (pyramid) spec.commandLine().getErr().println("vdiff sample: --pyramid is not needed: a run trained with --pyramid is always sampled stage by stage");
-        VideoGenerator gen = UserInput.check(null, () -> new VideoGenerator(model, runSpec.objective(), runSpec.schedule(), settings, 8, custom));
+        SamplerSettings chosen = settings;
+        VideoGenerator gen = UserInput.check(null, () -> new VideoGenerator(loaded, runSpec.objective(), runSpec.schedule(), chosen, 8, custom));
         PrintWriter log = spec.commandLine().getErr();
         log.printf(Locale.ROOT, "vdiff sample: %d videos from %s (%s weights), %s%s%n", ys.length, ckpt, weights, settings.describe(),
             custom == null ? "" : ", " + custom.describe());
@@ -139,6 +154,18 @@ public final class SampleCommand implements CliCommand {
         o.println(out.resolve("samples.safetensors"));
         o.flush();
         return 0;
+    }
+
+    /** The network of the run's training method when it has its own (a distilled student), else null. */
+    private Denoiser methodNetwork(RunSpec runSpec) {
+        Map<String, Double> inputs = new LinkedHashMap<>();
+        if (omega != null) inputs.put("omega", omega);
+        if (motionStrength != null) inputs.put("motion_strength", motionStrength);
+        for (TrainingMethod m : Catalog.trainingMethods(null)) {
+            Denoiser d = m.network(runSpec, inputs);
+            if (d != null) return d;
+        }
+        return null;
     }
 
     /** The sampling loop of the run's training method, if it has its own (TPDiff's pyramid); null for the standard samplers. */

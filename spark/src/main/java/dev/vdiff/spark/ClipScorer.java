@@ -1,10 +1,10 @@
 package dev.vdiff.spark;
 
-import dev.vdiff.tensor.UserError;
 import dev.vdiff.reference.data.VideoFolder;
+import dev.vdiff.reference.eval.DenseFlow;
 import dev.vdiff.reference.tqd.score.ClipQuality;
-import dev.vdiff.reference.tqd.score.DenseFlow;
 import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.UserError;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
