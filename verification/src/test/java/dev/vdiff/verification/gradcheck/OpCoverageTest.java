@@ -41,7 +41,11 @@ class OpCoverageTest {
         // Outside autodiff by design: the building block that backward closures use; the recorded form is mul(Tensor, double).
         "Arithmetic.scale(Tensor,double)", "not recorded by autodiff (a helper for backward functions)",
         // Its only tensor input is the int64 timestep vector; the output is a constant of it.
-        "Embeddings.timestep(Tensor,int,DType)", "int64 input, constant output");
+        "Embeddings.timestep(Tensor,int,DType)", "int64 input, constant output",
+        // The Beta law's special functions, elementwise: checked against SciPy by the oracle's beta_distribution cases.
+        "BetaDistribution.pdf(Tensor,double,double)", "not recorded by autodiff (special function; beta_distribution oracle cases)",
+        "BetaDistribution.cdf(Tensor,double,double)", "not recorded by autodiff (special function; beta_distribution oracle cases)",
+        "BetaDistribution.ppf(Tensor,double,double)", "not recorded by autodiff (special function; beta_distribution oracle cases)");
 
     @Test
     void everyTensorOpIsGradientCheckedOrExcludedWithAReason() throws Exception {
