@@ -1,5 +1,6 @@
 package dev.vdiff.cli;
 
+import dev.vdiff.tensor.UserError;
 import dev.vdiff.reference.demo.Demo;
 import dev.vdiff.reference.demo.DemoConfig;
 import dev.vdiff.reference.train.TrainingDivergedException;

@@ -4,7 +4,7 @@ import java.util.concurrent.Callable;
 
 /**
  * A {@code vdiff experiment} subcommand: a picocli {@code @Command} class that returns an exit code, listed in
- * {@code META-INF/services/dev.vdiff.cli.Experiment}. Convention: options {@code --quick} and {@code --out DIR};
+ * {@link Catalog#experiments()}. Convention: options {@code --quick} and {@code --out DIR};
  * writes {@code DIR/metrics.json}, PNG charts and {@code DIR/report.md} (atomically), with a progress bar.
  */
 public interface Experiment extends Callable<Integer> {

@@ -3,13 +3,10 @@ package dev.vdiff.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-import java.util.ServiceLoader;
-
 /**
  * {@code vdiff experiment NAME [--quick] --out DIR}: the papers' experiments at small scale, each writing
- * {@code DIR/metrics.json}, charts and {@code DIR/report.md}. The experiments themselves are
- * {@link Experiment}s found with {@link ServiceLoader} (listed in {@code META-INF/services/dev.vdiff.cli.Experiment}),
- * so each paper's package contributes its own without this class knowing them.
+ * {@code DIR/metrics.json}, charts and {@code DIR/report.md}. The experiments themselves are the
+ * {@link Experiment}s listed in {@link Catalog#experiments()}; each runs code of its paper's package.
  */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
     description = "Runs a paper's experiment at small scale and writes metrics.json, charts and report.md.")
@@ -26,7 +23,7 @@ public final class ExperimentCommand implements CliCommand {
     /** This command with every registered experiment as a subcommand. */
     static CommandLine withExperiments(ExperimentCommand c) {
         CommandLine cl = new CommandLine(c);
-        for (Experiment e : ServiceLoader.load(Experiment.class)) cl.addSubcommand(e);
+        for (Experiment e : Catalog.experiments()) cl.addSubcommand(e);
         return cl;
     }
 }

@@ -1,5 +1,6 @@
 package dev.vdiff.cli;
 
+import dev.vdiff.tensor.UserError;
 import dev.vdiff.diffusion.pyramid.NoiseAlignment;
 import dev.vdiff.diffusion.pyramid.TemporalResampling.Downsampling;
 import dev.vdiff.reference.tpdiff.PyramidConfig;

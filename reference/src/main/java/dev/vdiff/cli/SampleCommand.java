@@ -1,12 +1,16 @@
 package dev.vdiff.cli;
 
+import dev.vdiff.tensor.UserError;
 import dev.vdiff.reference.train.Checkpoints;
 import dev.vdiff.reference.train.Denoiser;
 import dev.vdiff.reference.train.Models;
 import dev.vdiff.reference.train.RunSpec;
 import dev.vdiff.reference.train.SampleWriter;
 import dev.vdiff.reference.train.SamplerSettings;
+import dev.vdiff.reference.train.TrainingMethod;
 import dev.vdiff.reference.train.VideoGenerator;
+import dev.vdiff.reference.train.VideoSampler;
+import dev.vdiff.reference.tpdiff.PyramidJson;
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.io.Safetensors;
@@ -90,11 +94,12 @@ public final class SampleCommand implements CliCommand {
         model.module().loadStateDict(w);
         long[] ys = labelList(runSpec.model().classes());
 
-        if (pyramid && runSpec.pyramid() == null) throw new UserError("--pyramid: " + run + " was not trained as a temporal pyramid (vdiff train --pyramid)");
-        VideoGenerator gen = new VideoGenerator(model, runSpec.objective(), runSpec.schedule(), settings, 8, runSpec.pyramid());
+        VideoSampler custom = customSampler(runSpec);
+        if (pyramid && PyramidJson.of(runSpec) == null) throw new UserError("--pyramid: " + run + " was not trained as a temporal pyramid (vdiff train --pyramid)");
+        VideoGenerator gen = new VideoGenerator(model, runSpec.objective(), runSpec.schedule(), settings, 8, custom);
         PrintWriter log = spec.commandLine().getErr();
         log.printf(Locale.ROOT, "vdiff sample: %d videos from %s (%s weights), %s%s%n", ys.length, ckpt, weights, settings.describe(),
-            runSpec.pyramid() == null ? "" : ", temporal pyramid " + runSpec.pyramid().stages());
+            custom == null ? "" : ", " + custom.describe());
         log.flush();
         long t0 = System.nanoTime();
         var d = runSpec.data();
@@ -116,6 +121,18 @@ public final class SampleCommand implements CliCommand {
         o.println(out.resolve("samples.safetensors"));
         o.flush();
         return 0;
+    }
+
+    /** The sampling loop of the run's training method, if it has its own (TPDiff's pyramid); null for the standard samplers. */
+    private VideoSampler customSampler(RunSpec runSpec) {
+        VideoSampler found = null;
+        for (TrainingMethod m : Catalog.trainingMethods(null)) {
+            VideoSampler v = m.sampler(runSpec);
+            if (v == null) continue;
+            if (found != null) throw new UserError(run + ": two training methods each need their own sampler");
+            found = v;
+        }
+        return found;
     }
 
     private Path checkpointDir() throws IOException {

@@ -1,5 +1,6 @@
 package dev.vdiff.cli;
 
+import dev.vdiff.tensor.UserError;
 import dev.vdiff.reference.data.VideoFolder;
 import dev.vdiff.reference.tqd.ScoreNormalization;
 import dev.vdiff.reference.tqd.score.ClipQuality;

@@ -1,5 +1,6 @@
 package dev.vdiff.cli;
 
+import dev.vdiff.tensor.UserError;
 import dev.vdiff.tensor.Parallel;
 
 /** The {@code --threads N} option every long-running command shares: null keeps the default (all cores). */

@@ -1,5 +1,6 @@
 package dev.vdiff.cli;
 
+import dev.vdiff.tensor.UserError;
 import dev.vdiff.reference.tpdiff.experiment.TpdiffExperiment;
 import dev.vdiff.reference.tpdiff.experiment.TpdiffExperimentConfig;
 import dev.vdiff.reference.train.Objective;

@@ -1,5 +1,6 @@
 package dev.vdiff.cli;
 
+import dev.vdiff.tensor.UserError;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -1,5 +1,6 @@
 package dev.vdiff.cli;
 
+import dev.vdiff.tensor.UserError;
 import dev.vdiff.reference.tqd.BetaSampler;
 import dev.vdiff.reference.tqd.TimestepLaw;
 import dev.vdiff.reference.tqd.TimestepMapping;

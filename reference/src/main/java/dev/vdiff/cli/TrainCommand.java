@@ -1,15 +1,13 @@
 package dev.vdiff.cli;
 
+import dev.vdiff.tensor.UserError;
 import dev.vdiff.reference.data.BackgroundKind;
 import dev.vdiff.reference.data.VideoDataset;
 import dev.vdiff.reference.tqd.DropoutMode;
 import dev.vdiff.reference.tqd.ScoreNormalization;
 import dev.vdiff.reference.tqd.TqdConfig;
-import dev.vdiff.reference.tqd.train.ClipScores;
-import dev.vdiff.reference.tqd.train.RunScores;
 import dev.vdiff.reference.tqd.train.TimestepSettings;
-import dev.vdiff.reference.tqd.train.TqdTraining;
-import dev.vdiff.reference.tpdiff.PyramidLoss;
+import dev.vdiff.reference.tpdiff.PyramidJson;
 import dev.vdiff.reference.train.Checkpoints;
 import dev.vdiff.reference.train.DataSpec;
 import dev.vdiff.reference.train.Denoiser;
@@ -21,6 +19,8 @@ import dev.vdiff.reference.train.RunSpec;
 import dev.vdiff.reference.train.TrainConfig;
 import dev.vdiff.reference.train.TrainProgress;
 import dev.vdiff.reference.train.Trainer;
+import dev.vdiff.reference.train.TrainingMethod;
+import dev.vdiff.reference.train.TrainingSetup;
 import dev.vdiff.reference.train.TrainingDivergedException;
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Parallel;
@@ -159,12 +159,11 @@ public final class TrainCommand implements CliCommand {
         }
         PrintStream err = System.err;
         VideoDataset dataset = run.data().open();
-        ClipScores clipScores = resume != null ? RunScores.load(dir, run, dataset) : RunScores.prepare(dir, run, dataset, scores, err);
+        // The methods' plug-ins (TQD's scores, timesteps and dropout; TPDiff's loss), from the run's sections.
+        TrainingSetup setup = new TrainingSetup(run, dataset, dir, resume != null, err);
+        for (TrainingMethod m : Catalog.trainingMethods(scores)) m.configure(setup);
         Denoiser model = Models.build(run.model(), DType.FLOAT32, Rng.seed(run.train().seed()).split(Trainer.MODEL_INIT));
-        Trainer trainer = new Trainer(model, dataset, run.train(), run.objective(), run.schedule(),
-            TqdTraining.sampler(run.timesteps(), clipScores, run.objective(), run.schedule().numTrainTimesteps()),
-            run.pyramid() == null ? null : new PyramidLoss(run.pyramid(), run.objective()));
-        TqdTraining.configure(trainer, run.timesteps(), clipScores);
+        Trainer trainer = setup.build(model);
         Checkpoints checkpoints = new Checkpoints(RunSpec.checkpointsDir(dir), run.train().keepCheckpoints());
         if (resume != null) {
             Optional<Path> latest = checkpoints.latest();
@@ -175,8 +174,8 @@ public final class TrainCommand implements CliCommand {
             run.write(dir);
             err.printf(Locale.ROOT, "vdiff train: %s, %,d parameters, %s data %dx%dx%d, %d steps of %d clips, %s, %d threads%n", run.model().describe(),
                 model.module().parameterCount(), run.data().source(), run.data().frames(), run.data().height(), run.data().width(),
-                run.train().steps(), run.train().batchSize(), run.timesteps().describe(), Parallel.threads());
-            if (run.pyramid() != null) err.println("vdiff train: temporal pyramid " + run.pyramid().stages());
+                run.train().steps(), run.train().batchSize(), TimestepSettings.of(run).describe(), Parallel.threads());
+            if (PyramidJson.of(run) != null) err.println("vdiff train: temporal pyramid " + PyramidJson.of(run).stages());
         }
         try (TrainProgress progress = new TrainProgress("train", err, trainer.stepsDone(), run.train().steps(),
                 Duration.ofMillis((long) (trainer.elapsedSeconds() * 1000)), 10)) {
@@ -207,12 +206,13 @@ public final class TrainCommand implements CliCommand {
         Models.checkSize(m, size, size);
         TrainConfig t = new TrainConfig(steps == null ? 2000 : steps, batch, lr, warmup, weightDecay, gradClip, emaDecay, classDropout, seed,
             trainClips, checkpointEvery, keepCheckpoints);
-        RunSpec run = new RunSpec(m, d, Objective.parse(objective), t, timestepSettings());
+        TimestepSettings ts = timestepSettings();
+        RunSpec run = ts.into(new RunSpec(m, d, Objective.parse(objective), t));
         if (pyramidOptions == null) return run;
-        if (run.timesteps().sampler() != TimestepSettings.Sampler.UNIFORM || run.timesteps().dropout() == DropoutMode.LOSS_WEIGHT) {
+        if (ts.sampler() != TimestepSettings.Sampler.UNIFORM || ts.dropout() == DropoutMode.LOSS_WEIGHT) {
             throw new UserError("--pyramid draws its own stages and times: it cannot be combined with --timesteps tqd or --quality-dropout loss-weight");
         }
-        return run.withPyramid(pyramidOptions.config(run));
+        return PyramidJson.into(run, pyramidOptions.config(run));
     }
 
     /** --timesteps, --kappa-base, --kappa-max, --quality-dropout, --score-normalization, checked. */

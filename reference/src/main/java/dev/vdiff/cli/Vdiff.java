@@ -1,10 +1,10 @@
 package dev.vdiff.cli;
 
+import dev.vdiff.tensor.UserError;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
-import java.util.ServiceLoader;
 
 /**
  * The {@code vdiff} command line. Run it through the {@code ./vdiff} launcher at the repository root, which
@@ -27,7 +27,7 @@ public final class Vdiff implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Vdiff());
-        for (CliCommand c : ServiceLoader.load(CliCommand.class)) {
+        for (CliCommand c : Catalog.commands()) {
             if (c instanceof ExperimentCommand e) cl.addSubcommand(ExperimentCommand.withExperiments(e));
             else cl.addSubcommand(c);
         }

@@ -1,6 +1,7 @@
 package dev.vdiff.cli;
 
 import dev.vdiff.reference.tpdiff.PyramidConfig;
+import dev.vdiff.reference.tpdiff.PyramidJson;
 import dev.vdiff.reference.train.RunSpec;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.io.Safetensors;
@@ -59,8 +60,8 @@ class PyramidCliTest {
             assertArrayEquals(Files.readAllBytes(straight.resolve("checkpoints/step-00000004/" + f)), Files.readAllBytes(crashed.resolve("checkpoints/step-00000004/" + f)), f);
         }
         RunSpec run = RunSpec.read(straight);
-        assertNotNull(run.pyramid());
-        assertEquals(PyramidConfig.flow(), run.pyramid(), "defaults: 3 uniform stages, alignment on, anti-correlated renoising");
+        assertNotNull(PyramidJson.of(run));
+        assertEquals(PyramidConfig.flow(), PyramidJson.of(run), "defaults: 3 uniform stages, alignment on, anti-correlated renoising");
         assertTrue(Files.readString(straight.resolve("run.json")).contains("\"pyramid\""));
 
         Path samples = tmp.resolve("samples");
@@ -80,7 +81,7 @@ class PyramidCliTest {
         TrainSampleCliTest.Run a = vdiff(args(new String[] {"train", "--out", run.toString(), "--steps", "2"}, args(TrainSampleCliTest.TINY,
             "--objective", "eps", "--pyramid", "--stages", "2", "--step-weights", "1,2", "--no-alignment", "--stage-sampling", "equal-split")));
         assertEquals(0, a.code(), a.err());
-        PyramidConfig p = RunSpec.read(run).pyramid();
+        PyramidConfig p = PyramidJson.of(RunSpec.read(run));
         assertEquals(2, p.stageCount());
         assertArrayEquals(new int[] {1, 2}, p.stepWeights());
         assertEquals(dev.vdiff.diffusion.pyramid.NoiseAlignment.Mode.OFF, p.alignment());
@@ -96,7 +97,7 @@ class PyramidCliTest {
         Path vanilla = tmp.resolve("vanilla");
         assertEquals(0, vdiff(args(new String[] {"train", "--out", vanilla.toString(), "--steps", "1"}, TrainSampleCliTest.TINY)).code());
         assertFalse(Files.readString(vanilla.resolve("run.json")).contains("pyramid"), "old-style run file");
-        assertNull(RunSpec.read(vanilla).pyramid());
+        assertNull(PyramidJson.of(RunSpec.read(vanilla)));
         expectError(vdiff("sample", "--run", vanilla.toString(), "--out", tmp.resolve("s").toString(), "--pyramid"), "was not trained as a temporal pyramid");
         expectError(vdiff("train", "--resume", vanilla.toString(), "--pyramid"), "--pyramid cannot change on --resume");
 

@@ -1,5 +1,6 @@
 package dev.vdiff.cli;
 
+import dev.vdiff.tensor.UserError;
 import dev.vdiff.reference.data.BackgroundKind;
 import dev.vdiff.reference.data.ClipSpec;
 import dev.vdiff.reference.data.Direction;

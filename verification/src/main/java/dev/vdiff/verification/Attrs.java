@@ -59,6 +59,19 @@ public final class Attrs {
         return out;
     }
 
+    /** A list of numbers. */
+    public double[] reals(String name) {
+        Object v = get(name);
+        if (!(v instanceof List)) throw bad(name, "a list of numbers", v);
+        List<?> list = (List<?>) v;
+        double[] out = new double[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!(list.get(i) instanceof Number)) throw bad(name, "a list of numbers", v);
+            out[i] = ((Number) list.get(i)).doubleValue();
+        }
+        return out;
+    }
+
     /** A list of integers, or null when the attribute is null or absent (e.g. {@code axes: null} = all axes). */
     public int[] intsOrNull(String name) {
         return has(name) ? ints(name) : null;

@@ -1,43 +1,22 @@
 package dev.vdiff.verification;
 
-import dev.vdiff.verification.ops.ActivationOps;
-import dev.vdiff.verification.ops.ArithmeticOps;
-import dev.vdiff.verification.ops.AttentionOps;
-import dev.vdiff.verification.ops.DiffusionOps;
-import dev.vdiff.verification.ops.LinearAlgebraOps;
-import dev.vdiff.verification.ops.LossOps;
-import dev.vdiff.verification.ops.NormalizationOps;
-import dev.vdiff.verification.ops.ReductionOps;
-import dev.vdiff.verification.ops.ResampleOps;
-import dev.vdiff.verification.ops.SpecialFunctionOps;
-import dev.vdiff.verification.ops.UNetOps;
-
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Op name -> {@link OpEvaluator}. {@link #standard()} holds every op family that vdiff implements, one
- * {@code register} call per family (classes in {@code dev.vdiff.verification.ops}). An op of a suite that is
- * not registered fails its cases; it is never skipped.
+ * Op name -> {@link OpEvaluator}, filled by {@link OpFamily}s: the core catalogue
+ * ({@code dev.vdiff.verification.ops.CoreOps}) and whatever families the caller adds (the papers' ops, from
+ * {@code reference/}). The runner knows only this map; an op of a suite that is not registered fails its cases,
+ * it is never skipped.
  */
 public final class OpRegistry {
     private final Map<String, OpEvaluator> evaluators = new TreeMap<>();
 
-    /** The registry with every op family of vdiff. */
-    public static OpRegistry standard() {
+    /** A registry with the ops of {@code families}, registered in order. */
+    public static OpRegistry of(java.util.List<? extends OpFamily> families) {
         OpRegistry r = new OpRegistry();
-        ArithmeticOps.register(r);
-        ReductionOps.register(r);
-        LinearAlgebraOps.register(r);
-        ActivationOps.register(r);
-        ResampleOps.register(r);
-        LossOps.register(r);
-        NormalizationOps.register(r);
-        AttentionOps.register(r);
-        SpecialFunctionOps.register(r);
-        DiffusionOps.register(r);
-        UNetOps.register(r);
+        for (OpFamily f : families) f.register(r);
         return r;
     }
 

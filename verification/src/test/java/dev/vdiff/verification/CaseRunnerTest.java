@@ -1,5 +1,6 @@
 package dev.vdiff.verification;
 
+import dev.vdiff.verification.ops.CoreOps;
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.io.Npy;
@@ -23,14 +24,14 @@ class CaseRunnerTest {
     Path dir;
 
     private Suite addSuite() throws IOException {
-        SyntheticSuite s = new SyntheticSuite(dir);
-        return Suite.load(s.add(SyntheticSuite.addCase(s, "add_00")).write());
+        SuiteWriter s = new SuiteWriter(dir);
+        return Suite.load(s.add(SuiteWriter.addCase(s, "add_00")).write());
     }
 
     @Test
     void aCorrectCaseComparesOutputAndBothGradientsInBothPrecisions() throws IOException {
         OracleCase c = addSuite().cases().get(0);
-        CaseRunner runner = new CaseRunner(OpRegistry.standard());
+        CaseRunner runner = new CaseRunner(CoreOps.registry());
         for (DType dtype : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
             CaseResult r = runner.run(c, dtype);
             assertTrue(r.passed(), Reporter.line(r));
@@ -46,7 +47,7 @@ class CaseRunnerTest {
         // Replace the reference gradient of b (and drop the digest check by rewriting the manifest entry's file).
         Npy.write(dir.resolve("add_00.grad.b.npy"), Tensor.of(new double[] {4, -1, -0.4}, 3));
         OracleCase unchecked = withoutDigests(c);
-        CaseResult r = new CaseRunner(OpRegistry.standard()).run(unchecked, DType.FLOAT64);
+        CaseResult r = new CaseRunner(CoreOps.registry()).run(unchecked, DType.FLOAT64);
         assertFalse(r.passed());
         assertEquals("grad.b", r.worst().tensor());
         assertTrue(Reporter.line(r).startsWith("FAIL add_00 [float64] add: grad.b[2]: actual -0.5000000000 vs expected -0.4000000000"), Reporter.line(r));
@@ -56,7 +57,7 @@ class CaseRunnerTest {
     void aChangedFileFailsItsDigestCheck() throws IOException {
         OracleCase c = addSuite().cases().get(0);
         Npy.write(dir.resolve("add_00.in.a.npy"), Tensor.of(new double[] {1, 2, 3, 4, 5, 7}, 2, 3));
-        CaseResult r = new CaseRunner(OpRegistry.standard()).run(c, DType.FLOAT64);
+        CaseResult r = new CaseRunner(CoreOps.registry()).run(c, DType.FLOAT64);
         assertFalse(r.passed());
         assertTrue(r.error().contains("add_00.in.a.npy does not match the sha256"), r.error());
     }
@@ -74,7 +75,7 @@ class CaseRunnerTest {
         assertEquals("IllegalArgumentException: add: shapes [2, 3] and [4] do not broadcast", new CaseRunner(throwing).run(c, DType.FLOAT32).error());
 
         Files.delete(dir.resolve("add_00.up.out.npy"));
-        CaseResult missing = new CaseRunner(OpRegistry.standard()).run(c, DType.FLOAT64);
+        CaseResult missing = new CaseRunner(CoreOps.registry()).run(c, DType.FLOAT64);
         assertTrue(missing.error().startsWith("missing file") && missing.error().contains("add_00.up.out.npy"), missing.error());
     }
 
@@ -89,10 +90,10 @@ class CaseRunnerTest {
     @Test
     void parameterGradientsFromTheCaseFileAreComparedUnderTheRmsRule() throws IOException {
         // out = x * w with w a model parameter read from a weights file; dL/dw = x * upstream.
-        SyntheticSuite s = new SyntheticSuite(dir);
+        SuiteWriter s = new SuiteWriter(dir);
         Tensor x = Tensor.of(new double[] {1, 2, -1, 0.5}, 4), w = Tensor.of(new double[] {2, -1, 3, 4}, 4);
         Tensor up = Tensor.of(new double[] {1, 1, 2, -2}, 4);
-        Map<String, Object> c = SyntheticSuite.linked("id", "scale_00", "op", "scale",
+        Map<String, Object> c = SuiteWriter.linked("id", "scale_00", "op", "scale",
             "attrs", Map.of("weights", "scale_00.weights.safetensors"),
             "inputs", Map.of("x", s.npy("scale_00", "in", "x", x)),
             "outputs", Map.of("out", s.npy("scale_00", "out", "out", Tensor.of(new double[] {2, -2, -3, 2}, 4))),

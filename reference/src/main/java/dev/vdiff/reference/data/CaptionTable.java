@@ -1,6 +1,6 @@
 package dev.vdiff.reference.data;
 
-import dev.vdiff.cli.UserError;
+import dev.vdiff.tensor.UserError;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

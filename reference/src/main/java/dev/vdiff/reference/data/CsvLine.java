@@ -1,6 +1,6 @@
 package dev.vdiff.reference.data;
 
-import dev.vdiff.cli.UserError;
+import dev.vdiff.tensor.UserError;
 
 import java.util.ArrayList;
 import java.util.List;

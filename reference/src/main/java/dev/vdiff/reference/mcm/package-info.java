@@ -39,5 +39,14 @@
  * var lD = disc.discriminatorLoss(realImages, frames(st.studentOutput()), y, alpha, AdversarialLoss.WGAN, gpWeight.lambda());
  * lD.total().backward(); discOpt.step(); gpWeight.observe(step, lD.gradientPenalty().item());
  * }</pre>
+ *
+ * <p>How it plugs in (docs/ARCHITECTURE.md): a {@link dev.vdiff.reference.train.TrainingMethod} with its own
+ * section of {@code run.json}; the distillation loss as a {@link dev.vdiff.reference.train.Trainer.LossBuilder};
+ * its extra modules (adapters, discriminator heads) saved with every checkpoint as
+ * {@link dev.vdiff.reference.train.CheckpointState}s; its own sampler, if any, a
+ * {@link dev.vdiff.reference.train.VideoSampler}; oracle ops a {@code dev.vdiff.verification.OpFamily} in this
+ * package; the experiment command listed in {@code dev.vdiff.cli.Catalog}. This package may import
+ * {@code train}, {@code data}, {@code eval}, {@code bench}, {@code tensor}, {@code diffusion} and
+ * {@code verification}, never another paper's package or {@code cli}.
  */
 package dev.vdiff.reference.mcm;

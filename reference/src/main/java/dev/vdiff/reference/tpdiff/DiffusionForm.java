@@ -44,6 +44,27 @@ public sealed interface DiffusionForm permits DiffusionForm.Flow, DiffusionForm.
     /** Rejects a time outside the form's range (or, for a discrete form, not a timestep). */
     void checkTime(double t);
 
+    /** How the form ties {@code gamma} and {@code sigma} together. */
+    Normalisation normalisation();
+
+    /**
+     * The constraint between a form's coefficients, which fixes them given their ratio, the SNR
+     * {@code gamma / sigma} (SPEC §5.5 states the renoise condition as an SNR ratio).
+     */
+    enum Normalisation {
+        /** {@code gamma + sigma = 1} (rectified flow). */
+        FLOW,
+        /** {@code gamma^2 + sigma^2 = 1} (variance preserving: DDPM/DDIM, or the trigonometric path). */
+        VARIANCE_PRESERVING;
+
+        /** {@code (gamma, sigma)} with {@code gamma / sigma = snr} under this normalisation; {@code snr >= 0}. */
+        public double[] coefficientsAtSnr(double snr) {
+            if (!(snr >= 0) || Double.isInfinite(snr)) throw new IllegalArgumentException("DiffusionForm.Normalisation: SNR must be finite and >= 0, got " + snr);
+            double norm = this == FLOW ? 1 + snr : Math.sqrt(1 + snr * snr);
+            return new double[] {snr / norm, 1 / norm};
+        }
+    }
+
     /** True when times are integer timesteps that the model is called with as int64. */
     boolean discrete();
 
@@ -104,6 +125,11 @@ public sealed interface DiffusionForm permits DiffusionForm.Flow, DiffusionForm.
         @Override
         public boolean discrete() {
             return false;
+        }
+
+        @Override
+        public Normalisation normalisation() {
+            return Normalisation.FLOW;
         }
 
         @Override
@@ -191,6 +217,11 @@ public sealed interface DiffusionForm permits DiffusionForm.Flow, DiffusionForm.
         @Override
         public boolean discrete() {
             return true;
+        }
+
+        @Override
+        public Normalisation normalisation() {
+            return Normalisation.VARIANCE_PRESERVING;
         }
 
         @Override

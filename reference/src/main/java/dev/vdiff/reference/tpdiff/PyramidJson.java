@@ -5,6 +5,7 @@ import dev.vdiff.diffusion.pyramid.NoiseAlignment;
 import dev.vdiff.diffusion.pyramid.TemporalResampling.Downsampling;
 import dev.vdiff.reference.train.JsonFields;
 import dev.vdiff.reference.train.Objective;
+import dev.vdiff.reference.train.RunSpec;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,6 +31,19 @@ public final class PyramidJson {
     /** The form of a run's objective: {@code flow} is flow matching, {@code eps} and {@code v} are DDIM/VP over {@code schedule} (SPEC §5.1, eq. 6). */
     public static DiffusionForm form(Objective objective, NoiseSchedule schedule) {
         return objective == Objective.FLOW ? new DiffusionForm.Flow() : new DiffusionForm.Vp(schedule);
+    }
+
+    /** The key of a pyramid run's section of {@code run.json}. */
+    public static final String SECTION = "pyramid";
+
+    /** The pyramid of a run, or null for a vanilla run (no {@code "pyramid"} section); a malformed section is an error naming the key. */
+    public static PyramidConfig of(RunSpec run) {
+        return run.readSection(SECTION, m -> fromJson(m, form(run.objective(), run.schedule())), null);
+    }
+
+    /** {@code run} trained as the pyramid {@code c} (null: vanilla). */
+    public static RunSpec into(RunSpec run, PyramidConfig c) {
+        return run.withSection(SECTION, c == null ? null : toJson(c));
     }
 
     public static Map<String, Object> toJson(PyramidConfig c) {

@@ -108,6 +108,37 @@ public final class Renoise {
     }
 
     /**
+     * {@code x_s = c Up(x_e) + alpha n'} for an anti-correlated jump ({@code rho = -1}) with the noise given:
+     * {@code x_s[2f] = c x_e[f] + alpha z[f]}, {@code x_s[2f+1] = c x_e[f] - alpha z[f]} (SPEC §5.5b). The same
+     * arithmetic as {@link #apply(Tensor, Jump, int, Rng)} with {@code z} drawn there; this form lets a caller
+     * (e.g. the papers suite's {@code tpdiff_renoise}) supply {@code z}.
+     *
+     * @param z standard normal noise with the coarse shape of {@code xEnd}
+     */
+    public static Tensor applyWithNoise(Tensor xEnd, Jump jump, int frameAxis, Tensor z) {
+        if (jump.rho() != -1) throw new IllegalArgumentException("Renoise.applyWithNoise: a given noise z defines only anti-correlated pairs (rho = -1), the jump has " + jump);
+        if (!java.util.Arrays.equals(z.shape(), xEnd.shape())) {
+            throw new IllegalArgumentException("Renoise.applyWithNoise: noise z " + Shape.str(z.shape()) + " must have the coarse shape " + Shape.str(xEnd.shape()));
+        }
+        Tensor up = Arithmetic.mul(TemporalResampling.upNearest(xEnd, frameAxis, 2), jump.c());
+        return Arithmetic.add(up, Arithmetic.mul(interleaveAntiCorrelated(z, frameAxis), jump.alpha()));
+    }
+
+    /**
+     * The jump into a start {@code (gammaS, sigmaS)} from the end point that has twice its SNR, in the form's
+     * normalisation (SPEC §5.5 eq. 21 with {@code rho = -1}): {@code gamma_e / sigma_e = sqrt2 gamma_s / sigma_s}.
+     * Then {@code c = gamma_s / gamma_e} and {@code alpha = sigma_s / sqrt2} (eqs. 18, 22-24); e.g. flow
+     * {@code c = (sigma_s + sqrt2 gamma_s) / sqrt2}, VP {@code c = sqrt(sigma_s^2 + 2 gamma_s^2) / sqrt2}.
+     */
+    public static Jump jumpIntoStart(double gammaS, double sigmaS, DiffusionForm.Normalisation normalisation, PyramidConfig.RenoiseCoefficient coefficient) {
+        if (!(gammaS > 0) || !(sigmaS > 0)) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "Renoise.jumpIntoStart: need gamma_s > 0 and sigma_s > 0, got %s, %s", gammaS, sigmaS));
+        }
+        double[] end = normalisation.coefficientsAtSnr(Math.sqrt(2) * gammaS / sigmaS);   // (gamma_e, sigma_e)
+        return jump(end[0], end[1], gammaS, sigmaS, coefficient);
+    }
+
+    /**
      * Pair noise for a coarse shape {@code [.., F', ..]}: a tensor {@code [.., 2F', ..]} whose frames {@code 2f}
      * and {@code 2f+1} are standard normal with correlation {@code rho} and all else independent. For
      * {@code rho = -1}: one draw {@code z} of the coarse shape, interleaved as {@code (+z_f, -z_f)}.
@@ -117,13 +148,18 @@ public final class Renoise {
         if (frameAxis < 0 || frameAxis >= coarseShape.length) throw new IllegalArgumentException("Renoise.pairNoise: frame axis " + frameAxis + " is outside " + Shape.str(coarseShape));
         double a = Math.sqrt((1 + rho) / 2), b = Math.sqrt((1 - rho) / 2);
         Tensor z = rng.normal(dtype, coarseShape);
-        // [.., F', ..] -> [.., F', 1, ..] ; concatenating +b z and -b z on the new axis and merging gives (+z_f, -z_f) pairs.
-        Tensor plus = Arithmetic.mul(z, b).unsqueeze(frameAxis + 1), minus = Arithmetic.mul(z, -b).unsqueeze(frameAxis + 1);
-        int[] fine = coarseShape.clone();
-        fine[frameAxis] *= 2;
-        Tensor pairs = Concat.cat(frameAxis + 1, plus, minus).reshape(fine);   // [.., F', 2, ..] -> [.., 2F', ..]
+        Tensor pairs = interleaveAntiCorrelated(Arithmetic.mul(z, b), frameAxis);
         if (a == 0) return pairs;
         Tensor common = TemporalResampling.upNearest(rng.normal(dtype, coarseShape), frameAxis, 2);   // u, the same in both copies
         return Arithmetic.add(pairs, Arithmetic.mul(common, a));
+    }
+
+    /** {@code [.., F', ..] -> [.., 2F', ..]} with frames {@code (+z_f, -z_f)}. */
+    private static Tensor interleaveAntiCorrelated(Tensor z, int frameAxis) {
+        // [.., F', ..] -> [.., F', 1, ..] ; concatenating z and -z on the new axis and merging gives (+z_f, -z_f) pairs.
+        Tensor plus = z.unsqueeze(frameAxis + 1), minus = Arithmetic.neg(z).unsqueeze(frameAxis + 1);
+        int[] fine = z.shape().clone();
+        fine[frameAxis] *= 2;
+        return Concat.cat(frameAxis + 1, plus, minus).reshape(fine);   // [.., F', 2, ..] -> [.., 2F', ..]
     }
 }

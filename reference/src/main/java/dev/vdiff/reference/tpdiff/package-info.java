@@ -19,7 +19,8 @@
  *       {@link dev.vdiff.reference.tpdiff.PyramidDdimSampler}</td></tr>
  *   <tr><td>§5.3-5.5c in the trainer, run files</td><td>Alg. 2</td><td>{@link dev.vdiff.reference.tpdiff.PyramidLoss}
  *       ({@code vdiff train --pyramid}), {@link dev.vdiff.reference.tpdiff.PyramidJson} ({@code run.json});
- *       sampling of pyramid runs in {@link dev.vdiff.reference.train.VideoGenerator}</td></tr>
+ *       the plug-ins {@link dev.vdiff.reference.tpdiff.PyramidMethod} (trainer) and
+ *       {@link dev.vdiff.reference.tpdiff.PyramidVideoSampler} (sampling)</td></tr>
  *   <tr><td>the speed/quality claim</td><td>Tab. 1</td><td>{@link dev.vdiff.reference.tpdiff.experiment}
  *       ({@code vdiff experiment tpdiff})</td></tr>
  * </table>

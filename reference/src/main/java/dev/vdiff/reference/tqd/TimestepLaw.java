@@ -25,7 +25,8 @@ import dev.vdiff.tensor.random.Rng;
  * }</pre>
  *
  * <p>Sampling: {@link #sample(Rng)} uses {@link BetaSampler#GAMMA_RATIO} (exact, fast); {@link #quantile} is the
- * inverse CDF that {@link BetaSampler#INVERSION} feeds with one uniform. The clamps of SPEC §2.2 apply to both.
+ * inverse CDF that {@link BetaSampler#INVERSION} feeds with one uniform. The clamps of SPEC §2.2 apply to both;
+ * {@link #inverseCdf} is the unclamped quantile of the law.
  *
  * <table>
  *   <caption>Notation (SPEC §2.2)</caption>
@@ -91,16 +92,27 @@ public record TimestepLaw(double mu, double kappa, double alpha, double beta) {
     }
 
     /**
-     * {@code clamp(I^{-1}_u(alpha, beta), T_MIN, T_MAX)} for {@code u} in [0, 1], by {@code BetaFunctions}' root
-     * search (exact to a few ulps). {@code u <= I_{T_MIN}} gives {@code T_MIN} directly (and the mirror at the top):
+     * The quantile of the Beta law itself, {@code I^{-1}_u(alpha, beta)} for {@code u} in [0, 1], unclamped: the
+     * {@code ppf} of the papers suite's {@code tqd_timestep_law} (PAPERS.md §3.11). It may return exactly 0 or 1,
+     * or a value within 1e-300 of either, for extreme laws such as {@code Beta(8, 1e-4)}: use it to study the law,
+     * not to draw training timesteps (that is {@link #quantile}, which keeps them strictly inside (0, 1)).
+     */
+    public double inverseCdf(double u) {
+        if (!(u >= 0 && u <= 1)) throw new IllegalArgumentException("TimestepLaw.inverseCdf: u must be in [0, 1], got " + u);
+        return BetaFunctions.inverseRegularizedIncompleteBeta(u, alpha, beta);
+    }
+
+    /**
+     * The sampler's quantile: {@code clamp(I^{-1}_u(alpha, beta), T_MIN, T_MAX)} for {@code u} in [0, 1], by
+     * {@code BetaFunctions}' root search (exact to a few ulps). The clamp is SPEC §2.2's guard for a training
+     * timestep; {@link #inverseCdf} is the law's own quantile without it. {@code u <= I_{T_MIN}} gives {@code T_MIN} directly (and the mirror at the top):
      * the same result as clamping afterwards, without searching where the answer underflows (e.g. {@code beta = 1e-4}).
      */
     public double quantile(double u) {
         if (!(u >= 0 && u <= 1)) throw new IllegalArgumentException("TimestepLaw.quantile: u must be in [0, 1], got " + u);
         if (u <= cdf(T_MIN)) return T_MIN;
         if (u >= cdf(T_MAX)) return T_MAX;
-        double t = BetaFunctions.inverseRegularizedIncompleteBeta(u, alpha, beta);
-        return Math.min(T_MAX, Math.max(T_MIN, t));
+        return Math.min(T_MAX, Math.max(T_MIN, inverseCdf(u)));
     }
 
     /** One draw with {@link BetaSampler#GAMMA_RATIO}, in {@code [T_MIN, T_MAX]}. */

@@ -34,6 +34,7 @@ import java.util.stream.Stream;
  *                     optimizer.safetensors   AdamW moments and step counts ({@code <param>.exp_avg}, ...)
  *                     state.json              step, data position, epoch, RNG state, loss and gradient-norm
  *                                             histories, seconds trained, the {@link TrainConfig}
+ *                     NAME.safetensors        each {@link CheckpointState} of the run (a method's extra state)
  * </pre>
  * A checkpoint is written into a hidden {@code .step-...tmp-...} folder (every file forced to disk) that is then
  * renamed to its final name in one atomic step, so a crash leaves either no checkpoint or a complete one, never
@@ -74,6 +75,7 @@ public final class Checkpoints {
             Safetensors.write(tmp.resolve(MODEL), tr.model().module().stateDict(), Map.of("format", "pt"));
             Safetensors.write(tmp.resolve(EMA), tr.ema().stateDict(), Map.of("format", "pt"));
             Safetensors.write(tmp.resolve(OPTIMIZER), tr.optimizer().stateDict());
+            for (CheckpointState x : tr.extraState()) Safetensors.write(tmp.resolve(extraFile(x)), x.stateDict());
             writeText(tmp.resolve(STATE), Json.write(state(tr)));
             replace(tmp, target);
         } finally {
@@ -147,6 +149,7 @@ public final class Checkpoints {
             tr.model().module().loadStateDict(Safetensors.read(checkpoint.resolve(MODEL)));
             tr.ema().loadStateDict(Safetensors.read(checkpoint.resolve(EMA)));
             tr.optimizer().loadStateDict(Safetensors.read(checkpoint.resolve(OPTIMIZER)));
+            for (CheckpointState x : tr.extraState()) x.loadStateDict(Safetensors.read(checkpoint.resolve(extraFile(x))));
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(checkpoint + ": incomplete checkpoint, " + Path.of(e.getFile()).getFileName() + " is missing");
         }
@@ -179,6 +182,17 @@ public final class Checkpoints {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private static final Pattern EXTRA_NAME = Pattern.compile("[a-z0-9_-]+");
+
+    /** {@code NAME.safetensors}; a name that could clash with the standard files or leave the folder is a bug. */
+    private static String extraFile(CheckpointState x) {
+        String n = x.name();
+        if (!EXTRA_NAME.matcher(n).matches() || List.of("model", "ema", "optimizer", "state").contains(n)) {
+            throw new IllegalStateException("CheckpointState name '" + n + "' must be lower-case letters, digits, _ or - and not model, ema, optimizer or state");
+        }
+        return n + ".safetensors";
+    }
 
     private void prune() throws IOException {
         List<Path> all = list();

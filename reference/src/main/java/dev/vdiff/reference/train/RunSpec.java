@@ -1,22 +1,24 @@
 package dev.vdiff.reference.train;
 
 import dev.vdiff.diffusion.NoiseSchedule;
-import dev.vdiff.reference.tpdiff.PyramidConfig;
-import dev.vdiff.reference.tpdiff.PyramidJson;
-import dev.vdiff.reference.tqd.train.TimestepSettings;
 import dev.vdiff.tensor.io.Json;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything that defines a training run, saved as {@code RUN/run.json} next to {@code RUN/checkpoints/}: the
  * network, the data, the objective, the noise schedule (always the scaled-linear schedule of SPEC §1.1 here),
- * the {@link TrainConfig} and how timesteps are drawn ({@link TimestepSettings}: uniform, or TQD's per-clip law
- * with quality dropout; absent in older run files, which read as uniform). {@code vdiff sample} and {@code vdiff train --resume} read it back.
+ * the {@link TrainConfig}, and one named section per {@link TrainingMethod} the run uses, which only that method
+ * reads and writes: e.g. {@code "timesteps"} (TQD's timestep law and quality dropout; absent: uniform) and
+ * {@code "pyramid"} (a TPDiff temporal pyramid; absent: vanilla). {@code vdiff sample} and
+ * {@code vdiff train --resume} read it back.
  *
  * <pre>
  * RUN/run.json
@@ -25,25 +27,26 @@ import java.util.Map;
  * RUN/scores.csv       per-clip quality scores, for TQD timesteps or quality dropout
  * </pre>
  *
- * <p>{@code pyramid} (may be null = vanilla training): a TPDiff temporal pyramid (SPEC §5), stored as the optional
- * {@code "pyramid"} object ({@link PyramidJson}); run files without it read as vanilla runs.
+ * @param sections the methods' settings by section name, each a JSON object (kept in insertion order)
  */
-public record RunSpec(ModelSpec model, DataSpec data, Objective objective, TrainConfig train, TimestepSettings timesteps, PyramidConfig pyramid) {
+public record RunSpec(ModelSpec model, DataSpec data, Objective objective, TrainConfig train, Map<String, Map<String, Object>> sections) {
     public static final String FILE = "run.json", CHECKPOINTS = "checkpoints";
     private static final String FORMAT = "vdiff-run";
+    /** The keys of the generic part of {@code run.json}; every other key is a method's section. */
+    private static final List<String> GENERIC = List.of("format", "version", "model", "data", "objective", "schedule", "train");
 
     public RunSpec {
-        if (timesteps == null) timesteps = TimestepSettings.UNIFORM;
+        Map<String, Map<String, Object>> copy = new LinkedHashMap<>();
+        for (var e : sections.entrySet()) {
+            if (GENERIC.contains(e.getKey())) throw new IllegalArgumentException("RunSpec: '" + e.getKey() + "' is not a method section name");
+            copy.put(e.getKey(), Collections.unmodifiableMap(new LinkedHashMap<>(e.getValue())));
+        }
+        sections = Collections.unmodifiableMap(copy);
     }
 
-    /** A run with uniform timesteps and no quality dropout (plain DDPM training). */
+    /** A plain run: no method sections (uniform timesteps, the objective's loss, the standard samplers). */
     public RunSpec(ModelSpec model, DataSpec data, Objective objective, TrainConfig train) {
-        this(model, data, objective, train, TimestepSettings.UNIFORM, null);
-    }
-
-    /** A run with the given timestep settings, not a pyramid. */
-    public RunSpec(ModelSpec model, DataSpec data, Objective objective, TrainConfig train, TimestepSettings timesteps) {
-        this(model, data, objective, train, timesteps, null);
+        this(model, data, objective, train, Map.of());
     }
 
     /** The training noise schedule: scaled-linear, T = 1000, beta 0.00085 .. 0.012 (SPEC §1.1). */
@@ -52,12 +55,34 @@ public record RunSpec(ModelSpec model, DataSpec data, Objective objective, Train
     }
 
     public RunSpec withTrain(TrainConfig t) {
-        return new RunSpec(model, data, objective, t, timesteps, pyramid);
+        return new RunSpec(model, data, objective, t, sections);
     }
 
-    /** This run trained as a temporal pyramid (null: vanilla). */
-    public RunSpec withPyramid(PyramidConfig p) {
-        return new RunSpec(model, data, objective, train, timesteps, p);
+    /** A method's section, or empty when the run does not use the method. */
+    public Optional<Map<String, Object>> section(String name) {
+        return Optional.ofNullable(sections.get(name));
+    }
+
+    /**
+     * A method's section parsed by {@code parse}, or {@code absent} when the run has none; an
+     * {@link IllegalArgumentException} from {@code parse} is rethrown naming the file and the section.
+     */
+    public <T> T readSection(String name, java.util.function.Function<Map<String, Object>, T> parse, T absent) {
+        Map<String, Object> m = sections.get(name);
+        if (m == null) return absent;
+        try {
+            return parse.apply(m);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(FILE + " \"" + name + "\": " + e.getMessage(), e);
+        }
+    }
+
+    /** This run with section {@code name} set to {@code json} (null: removed). */
+    public RunSpec withSection(String name, Map<String, Object> json) {
+        Map<String, Map<String, Object>> m = new LinkedHashMap<>(sections);
+        if (json == null) m.remove(name);
+        else m.put(name, json);
+        return new RunSpec(model, data, objective, train, m);
     }
 
     public Map<String, Object> toJson() {
@@ -74,8 +99,7 @@ public record RunSpec(ModelSpec model, DataSpec data, Objective objective, Train
         sch.put("beta_end", 0.012);
         m.put("schedule", sch);
         m.put("train", train.toJson());
-        m.put("timesteps", timesteps.toJson());
-        if (pyramid != null) m.put("pyramid", PyramidJson.toJson(pyramid));
+        m.putAll(sections);
         return m;
     }
 
@@ -85,7 +109,11 @@ public record RunSpec(ModelSpec model, DataSpec data, Objective objective, Train
         Checkpoints.writeText(dir.resolve(FILE), Json.write(toJson()));
     }
 
-    /** Reads {@code dir/run.json}; a missing or malformed file is an error naming it and what is wrong. */
+    /**
+     * Reads {@code dir/run.json}; a missing or malformed file is an error naming it and what is wrong. Method
+     * sections are kept as read; each method checks its own when it reads it.
+     */
+    @SuppressWarnings("unchecked")
     public static RunSpec read(Path dir) throws IOException {
         Path f = dir.resolve(FILE);
         if (!Files.isRegularFile(f)) throw new IllegalArgumentException(dir + " is not a training run (no " + FILE + "; make one with vdiff train --out " + dir + ")");
@@ -93,11 +121,14 @@ public record RunSpec(ModelSpec model, DataSpec data, Objective objective, Train
             Map<String, Object> m = Json.parseObject(Files.readAllBytes(f));
             if (!FORMAT.equals(m.get("format"))) throw new IllegalArgumentException("not a vdiff run file (format " + m.get("format") + ")");
             Objective objective = Objective.parse(JsonFields.stringOf(m, "objective"));
-            RunSpec run = new RunSpec(ModelSpec.fromJson(JsonFields.objectOf(m, "model")), DataSpec.fromJson(JsonFields.objectOf(m, "data")),
-                objective, TrainConfig.fromJson(JsonFields.objectOf(m, "train")),
-                m.containsKey("timesteps") ? TimestepSettings.fromJson(JsonFields.objectOf(m, "timesteps")) : TimestepSettings.UNIFORM);
-            if (!m.containsKey("pyramid")) return run;
-            return run.withPyramid(PyramidJson.fromJson(JsonFields.objectOf(m, "pyramid"), PyramidJson.form(objective, run.schedule())));
+            Map<String, Map<String, Object>> sections = new LinkedHashMap<>();
+            for (var e : m.entrySet()) {
+                if (GENERIC.contains(e.getKey())) continue;
+                JsonFields.objectOf(m, e.getKey());   // must be an object
+                sections.put(e.getKey(), (Map<String, Object>) e.getValue());
+            }
+            return new RunSpec(ModelSpec.fromJson(JsonFields.objectOf(m, "model")), DataSpec.fromJson(JsonFields.objectOf(m, "data")),
+                objective, TrainConfig.fromJson(JsonFields.objectOf(m, "train")), sections);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(f + ": " + e.getMessage());
         }

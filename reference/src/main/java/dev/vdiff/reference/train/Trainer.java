@@ -30,9 +30,17 @@ import java.util.Map;
  *   7. clip the global gradient norm, AdamW step at the warmed-up learning rate, EMA update
  * </pre>
  * With {@link Objective#FLOW}, steps 5 and 6 use the rectified-flow input and velocity target instead.
- * Optional, off by default: a {@link DataSelection} that may skip candidates in step 1 (TQD's quality dropout,
- * SPEC §2.3; its decisions draw from {@code root.split(SELECTION)}) and {@link SampleWeights} that weight each
- * sample's loss in step 6 ({@link #withDataSelection}, {@link #withSampleWeights}).
+ *
+ * <p>Plug-in points (a paper's method sets them through a {@link TrainingSetup}; this class knows no paper):
+ * <ul>
+ *   <li>{@link TimestepSampler}: step 3 (default uniform; TQD's per-clip Beta law);</li>
+ *   <li>{@link LossBuilder}: steps 3-6 (default the objective's L_simple; TPDiff's stage-wise loss);</li>
+ *   <li>{@link DataSelection}: step 1, which clips make the batch (TQD's quality dropout by rejection, SPEC §2.3;
+ *       its decisions draw from {@code root.split(SELECTION)}), {@link #withDataSelection};</li>
+ *   <li>{@link SampleWeights}: per-sample weights of the loss in step 6 (TQD's loss-weight dropout),
+ *       {@link #withSampleWeights};</li>
+ *   <li>{@link CheckpointState}: extra state saved with every checkpoint, {@link #withExtraState}.</li>
+ * </ul>
  *
  * <p>Randomness: everything derives from {@code Rng.seed(seed)}. Step {@code k} draws only from the stream
  * {@code root.split(STEPS).split(k)} (sub-streams for timesteps, noise and dropout), and the data order only
@@ -100,6 +108,7 @@ public final class Trainer {
     private final LrSchedule lrSchedule;
     private DataSelection selection = DataSelection.IN_ORDER;
     private SampleWeights sampleWeights;
+    private final List<CheckpointState> extraState = new ArrayList<>();
 
     private long step;
     private long position;
@@ -159,6 +168,21 @@ public final class Trainer {
         if (customLoss && w != null) throw new IllegalStateException("Trainer: sample weights apply to the objective's loss, not to a custom LossBuilder");
         this.sampleWeights = w;
         return this;
+    }
+
+    /** Saves {@code s} with every checkpoint and restores it on resume ({@link CheckpointState}). Call before the first step. */
+    public Trainer withExtraState(CheckpointState s) {
+        if (step != 0) throw new IllegalStateException("Trainer: extra state must be added before the first step");
+        for (CheckpointState o : extraState) {
+            if (o.name().equals(s.name())) throw new IllegalArgumentException("Trainer: two extra states named '" + s.name() + "'");
+        }
+        extraState.add(s);
+        return this;
+    }
+
+    /** The extra state saved with every checkpoint, in the order added. */
+    public List<CheckpointState> extraState() {
+        return Collections.unmodifiableList(extraState);
     }
 
     /** One optimisation step (see the class comment); returns what it did. */

@@ -10,10 +10,6 @@ import dev.vdiff.diffusion.sampling.DdimSampler;
 import dev.vdiff.diffusion.sampling.FlowEulerSampler;
 import dev.vdiff.diffusion.sampling.LcmSampler;
 import dev.vdiff.diffusion.sampling.Timesteps;
-import dev.vdiff.reference.tpdiff.PyramidConfig;
-import dev.vdiff.reference.tpdiff.PyramidDdimSampler;
-import dev.vdiff.reference.tpdiff.PyramidFlowSampler;
-import dev.vdiff.reference.tpdiff.PyramidLoss;
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.autograd.Autograd;
@@ -40,11 +36,9 @@ import java.util.function.IntConsumer;
  *       {@link Objective#FLOW}; the model timestep {@code 1000 sigma} is rounded to the integer the network
  *       embeds (training used {@code t+1 = 1000 sigma} exactly).</li>
  * </ul>
- * With a TPDiff pyramid ({@link PyramidConfig}, SPEC §5.5-5.5b) the run is sampled stage by stage instead:
- * {@link PyramidFlowSampler} (flow runs, {@code --sampler flow}) or {@link PyramidDdimSampler} (eps/v runs,
- * {@code --sampler ddim}, deterministic, no x0 clipping inside the stages), with renoising at every stage jump and
- * the same guidance; {@code steps} is the total over the stages. The starting noise then has the coarsest stage's
- * frame count {@code F / 2^{K-1}}.
+ * A run whose training method needs its own sampling loop (a {@link VideoSampler} from
+ * {@link TrainingMethod#sampler}, e.g. TPDiff's stage-by-stage samplers, SPEC §5.5b) is sampled with that loop
+ * instead, with the same guidance; the starting noise then has the sampler's {@link VideoSampler#noiseFrames}.
  *
  * <p>Sample {@code i} starts from the noise {@code rng.split(i).normal(...)}, so it does not depend on how many
  * others are generated with it; samples are generated {@code chunk} at a time to bound memory (the fresh
@@ -56,14 +50,14 @@ public final class VideoGenerator {
     private final NoiseSchedule schedule;
     private final SamplerSettings settings;
     private final int chunk;
-    private final PyramidConfig pyramid;
+    private final VideoSampler custom;
 
     public VideoGenerator(Denoiser model, Objective objective, NoiseSchedule schedule, SamplerSettings settings, int chunk) {
         this(model, objective, schedule, settings, chunk, null);
     }
 
-    /** A generator for a run trained as the temporal pyramid {@code pyramid} (null: vanilla). */
-    public VideoGenerator(Denoiser model, Objective objective, NoiseSchedule schedule, SamplerSettings settings, int chunk, PyramidConfig pyramid) {
+    /** A generator whose sampling loop is {@code custom} (null: the standard sampler of {@code settings}). */
+    public VideoGenerator(Denoiser model, Objective objective, NoiseSchedule schedule, SamplerSettings settings, int chunk, VideoSampler custom) {
         if (settings.kind() == SamplerSettings.Kind.FLOW && objective != Objective.FLOW) {
             throw new IllegalArgumentException("the flow sampler needs a flow-matching model (train with --objective flow); this one predicts epsilon, use ddim or lcm");
         }
@@ -71,10 +65,8 @@ public final class VideoGenerator {
             throw new IllegalArgumentException("this model was trained with the flow-matching objective; sample it with --sampler flow");
         }
         if (chunk < 1) throw new IllegalArgumentException("chunk must be >= 1, got " + chunk);
-        if (pyramid != null && settings.kind() == SamplerSettings.Kind.LCM) throw new IllegalArgumentException("a pyramid run is sampled with ddim (eps/v runs) or flow, not lcm");
-        if (pyramid != null && settings.eta() != 0) throw new IllegalArgumentException("the pyramid DDIM sampler is deterministic; eta must be 0, got " + settings.eta());
-        if (pyramid != null) new PyramidLoss(pyramid, objective);   // the pyramid's form must be the objective's
-        this.pyramid = pyramid;
+        if (custom != null) custom.check(settings);
+        this.custom = custom;
         this.model = model;
         this.objective = objective;
         this.schedule = schedule;
@@ -95,7 +87,7 @@ public final class VideoGenerator {
         for (int start = 0; start < labels.length; start += chunk) {
             int n = Math.min(chunk, labels.length - start);
             Tensor[] noise = new Tensor[n];
-            int noiseFrames = pyramid == null ? frames : pyramid.stages().frames(pyramid.stageCount(), frames);   // F / 2^{K-1}
+            int noiseFrames = custom == null ? frames : custom.noiseFrames(frames);
             for (int i = 0; i < n; i++) noise[i] = rng.split(start + i).normal(dtype, 1, noiseFrames, channels, height, width);
             Tensor x = Concat.cat(0, noise);                                                   // [n, F, C, H, W]
             Tensor y = Tensor.ofLongs(Arrays.copyOfRange(labels, start, start + n), n);
@@ -115,7 +107,7 @@ public final class VideoGenerator {
         Tensor nullLabels = Tensor.ofLongs(nul, nul.length);
         boolean guided = settings.guidance() != 1 && model.numClasses() > 0;
         double s = settings.guidance();
-        if (pyramid != null) return samplePyramid(noise, y, rng, guided, nullLabels, s);
+        if (custom != null) return sampleCustom(noise, y, rng, guided, nullLabels, s);
         switch (settings.kind()) {
             case FLOW: {
                 VelocityModel v = (x, t, c) -> model.forward(x, roundTimesteps(t), c);
@@ -134,14 +126,12 @@ public final class VideoGenerator {
         }
     }
 
-    /** TPDiff's stage-wise samplers (SPEC §5.5b); the flow model sees its float stage time unrounded. */
-    private Tensor samplePyramid(Tensor noise, Tensor y, Rng rng, boolean guided, Tensor nullLabels, double s) {
-        if (objective == Objective.FLOW) {
-            VelocityModel v = model::forward;
-            if (guided) v = ClassifierFreeGuidance.guide(v, nullLabels, ClassifierFreeGuidance.Convention.IMAGEN, s);
-            return new PyramidFlowSampler(pyramid, settings.steps()).sample(v, noise, y, rng);
-        }
-        return new PyramidDdimSampler(pyramid, settings.steps()).sample(epsilonModel(guided, nullLabels, s), noise, y, rng);
+    /** A method's own sampling loop; a flow model sees its float time unrounded (TPDiff's stage times are not integers). */
+    private Tensor sampleCustom(Tensor noise, Tensor y, Rng rng, boolean guided, Tensor nullLabels, double s) {
+        VelocityModel v = model::forward;
+        if (guided) v = ClassifierFreeGuidance.guide(v, nullLabels, ClassifierFreeGuidance.Convention.IMAGEN, s);
+        dev.vdiff.diffusion.Denoiser d = objective == Objective.FLOW ? null : epsilonModel(guided, nullLabels, s);
+        return custom.sample(new VideoSampler.Network(v, d), noise, y, settings, rng);
     }
 
     private dev.vdiff.diffusion.Denoiser epsilonModel(boolean guided, Tensor nullLabels, double s) {

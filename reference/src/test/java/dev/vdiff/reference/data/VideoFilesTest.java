@@ -1,6 +1,6 @@
 package dev.vdiff.reference.data;
 
-import dev.vdiff.cli.UserError;
+import dev.vdiff.tensor.UserError;
 import dev.vdiff.tensor.Tensor;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

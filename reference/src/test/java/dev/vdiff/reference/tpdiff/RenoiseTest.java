@@ -168,4 +168,30 @@ class RenoiseTest {
     void pairNoiseNeedsAnRng() {
         assertThrows(IllegalArgumentException.class, () -> Renoise.apply(Tensor.zeros(DType.FLOAT64, 1, 2), new Renoise.Jump(1, 0.5, -1), 1, null));
     }
+
+    /** The given-noise form is the drawn form with the same z (rho = -1 draws only z, SPEC §5.5b). */
+    @Test
+    void givenNoiseEqualsDrawnNoise() {
+        Renoise.Jump jump = Renoise.jump(1.0 / 3, 2.0 / 3, 1 - 0.7387961250362586, 0.7387961250362586, PyramidConfig.RenoiseCoefficient.RATIO);
+        Tensor xe = Rng.seed(5).normal(DType.FLOAT64, 2, 3, 4, 2, 2);   // [B, C, F', H, W]
+        Tensor drawn = Renoise.apply(xe, jump, 2, Rng.seed(6));
+        Tensor given = Renoise.applyWithNoise(xe, jump, 2, Rng.seed(6).normal(DType.FLOAT64, 2, 3, 4, 2, 2));
+        assertTrue(java.util.Arrays.equals(drawn.toDoubleArray(), given.toDoubleArray()));
+        // x_s[2f] - x_s[2f+1] = 2 alpha z[f]; x_s[2f] + x_s[2f+1] = 2 c x_e[f]
+        assertEquals(2 * jump.c() * xe.get(1, 2, 3, 1, 0), given.get(1, 2, 6, 1, 0) + given.get(1, 2, 7, 1, 0), 1e-12);
+    }
+
+    /** The SNR-halving jump into a start in each normalisation gives PAPERS.md §3.8's closed forms. */
+    @Test
+    void jumpIntoStartHasTheClosedForms() {
+        double gs = 0.2612038749637414, ss = 0.7387961250362586;
+        Renoise.Jump flow = Renoise.jumpIntoStart(gs, ss, DiffusionForm.Normalisation.FLOW, PyramidConfig.RenoiseCoefficient.RATIO);
+        assertEquals((ss + Math.sqrt(2) * gs) / Math.sqrt(2), flow.c(), 1e-14);
+        assertEquals(ss / Math.sqrt(2), flow.alpha(), 1e-14);
+        assertEquals(-1, flow.rho(), 0);
+        double g = 0.37796447300922736, s2 = Math.sqrt(1 - g * g);
+        Renoise.Jump vp = Renoise.jumpIntoStart(g, s2, DiffusionForm.Normalisation.VARIANCE_PRESERVING, PyramidConfig.RenoiseCoefficient.RATIO);
+        assertEquals(Math.sqrt(s2 * s2 + 2 * g * g) / Math.sqrt(2), vp.c(), 1e-14);
+        assertEquals(s2 / Math.sqrt(2), vp.alpha(), 1e-14);
+    }
 }

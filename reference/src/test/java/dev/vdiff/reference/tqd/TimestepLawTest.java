@@ -230,4 +230,24 @@ class TimestepLawTest {
         assertTrue(e.getMessage().contains("kappa_max"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new TqdConfig(0, 2));
     }
+
+    /**
+     * The law's own quantile is unclamped (PAPERS.md §3.11): it agrees with Commons Statistics' Beta inverse CDF
+     * and reaches 0 and 1 at the ends, where the sampler's {@link TimestepLaw#quantile} stays inside
+     * {@code [T_MIN, T_MAX]}.
+     */
+    @ParameterizedTest
+    @CsvSource({"0.9, 0.1", "0.1, 0.9", "0.8, 0.8", "0.3, 0.6"})
+    void inverseCdfIsTheUnclampedQuantileOfTheLaw(double m, double v) {
+        TimestepLaw law = TimestepLaw.of(m, v, BASE2);
+        BetaDistribution ref = BetaDistribution.of(law.alpha(), law.beta());
+        for (double u : new double[] {1e-6, 0.01, 0.25, 0.5, 0.75, 0.99, 1 - 1e-6}) {
+            double expected = ref.inverseCumulativeProbability(u);
+            assertEquals(expected, law.inverseCdf(u), 1e-12 + 1e-9 * expected, "u = " + u);
+        }
+        assertEquals(0.0, law.inverseCdf(0), 0);
+        assertEquals(1.0, law.inverseCdf(1), 0);
+        assertEquals(TimestepLaw.T_MIN, law.quantile(0), 0);
+        assertEquals(TimestepLaw.T_MAX, law.quantile(1), 0);
+    }
 }

@@ -3,6 +3,7 @@ package dev.vdiff.reference.tpdiff.experiment;
 import dev.vdiff.reference.data.VideoDataset;
 import dev.vdiff.reference.eval.SampleQuality;
 import dev.vdiff.reference.tpdiff.PyramidLoss;
+import dev.vdiff.reference.tpdiff.PyramidVideoSampler;
 import dev.vdiff.reference.train.DataSpec;
 import dev.vdiff.reference.train.Denoiser;
 import dev.vdiff.reference.train.Models;
@@ -105,7 +106,8 @@ public final class TpdiffExperiment {
         // 3. Sampling with the EMA weights, alternating the arms chunk by chunk.
         Denoiser vanillaEma = emaCopy(vanilla, run), pyramidEma = emaCopy(pyramid, run);
         VideoGenerator genVanilla = new VideoGenerator(vanillaEma, run.objective(), run.schedule(), cfg.sampler(), cfg.chunk());
-        VideoGenerator genPyramid = new VideoGenerator(pyramidEma, run.objective(), run.schedule(), cfg.sampler(), cfg.chunk(), cfg.pyramid());
+        VideoGenerator genPyramid = new VideoGenerator(pyramidEma, run.objective(), run.schedule(), cfg.sampler(), cfg.chunk(),
+            new PyramidVideoSampler(cfg.pyramid(), run.objective()));
         int chunks = (labels.length + cfg.chunk() - 1) / cfg.chunk();
         log.printf(Locale.ROOT, "[3/4] sampling %d videos per arm (%s, %s for the pyramid), chunks of %d%n", labels.length, cfg.sampler().describe(),
             Arrays.toString(cfg.pyramid().stages().allocation(cfg.sampleSteps())) + " steps per stage", cfg.chunk());

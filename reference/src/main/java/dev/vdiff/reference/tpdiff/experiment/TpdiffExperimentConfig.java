@@ -86,7 +86,7 @@ public record TpdiffExperimentConfig(RunSpec run, PyramidConfig pyramid, int sam
 
     /** The pyramid arm's run. */
     public RunSpec pyramidRun() {
-        return run.withPyramid(pyramid);
+        return PyramidJson.into(run, pyramid);
     }
 
     /** The sampler settings of both arms: Euler (flow) or deterministic DDIM (eps/v), {@code sampleSteps} in total, the guidance scale. */

@@ -288,4 +288,15 @@ public final class ExperimentReport {
         byte[] b = content.getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(file, temp -> Files.write(temp, b));
     }
+
+    /** The lines {@code vdiff experiment tqd} prints when done: the report's path and the main regime's two arms. */
+    public static String summary(Path out, TqdExperiment.Result r) {
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%s (%.1f min)%n", out.resolve("report.md"), r.seconds() / 60));
+        TqdExperiment.RegimeResult main = r.regimes().get(0);
+        for (String arm : List.of(TqdExperiment.UNIFORM, TqdExperiment.TQD)) {
+            List<ArmRun> l = runs(main, arm);
+            s.append(String.format(Locale.ROOT, "  %s %-7s held-out loss %.4f  sample quality %.3f%n", main.name(), arm, mean(l, ArmRun::meanBucketLoss), mean(l, ArmRun::sampleQuality)));
+        }
+        return s.toString();
+    }
 }

@@ -1,6 +1,6 @@
 package dev.vdiff.reference.tqd.score;
 
-import dev.vdiff.cli.UserError;
+import dev.vdiff.tensor.UserError;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_video;

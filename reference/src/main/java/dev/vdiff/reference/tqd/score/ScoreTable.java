@@ -1,6 +1,6 @@
 package dev.vdiff.reference.tqd.score;
 
-import dev.vdiff.cli.UserError;
+import dev.vdiff.tensor.UserError;
 import dev.vdiff.reference.data.AtomicFiles;
 import dev.vdiff.reference.data.CsvLine;
 import dev.vdiff.reference.tqd.ScoreNormalization;

@@ -1,6 +1,6 @@
 package dev.vdiff.reference.tqd.train;
 
-import dev.vdiff.cli.UserError;
+import dev.vdiff.tensor.UserError;
 import dev.vdiff.reference.data.VideoDataset;
 import dev.vdiff.reference.train.RunSpec;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
@@ -25,7 +25,7 @@ public final class RunScores {
 
     /** For a new run: the user's table or our scorers, written to {@code dir/scores.csv} and read back; null if not needed. */
     public static ClipScores prepare(Path dir, RunSpec run, VideoDataset data, Path userCsv, PrintStream log) throws IOException {
-        TimestepSettings s = run.timesteps();
+        TimestepSettings s = TimestepSettings.of(run);
         if (!s.needsScores()) return null;
         int n = trainingClips(run, data);
         List<String> names = ClipScores.names(data, n);
@@ -45,7 +45,7 @@ public final class RunScores {
 
     /** For a resumed run (and after {@link #prepare}): {@code dir/scores.csv}; null if the run needs no scores. */
     public static ClipScores load(Path dir, RunSpec run, VideoDataset data) {
-        TimestepSettings s = run.timesteps();
+        TimestepSettings s = TimestepSettings.of(run);
         if (!s.needsScores()) return null;
         Path csv = dir.resolve(s.scores());
         if (!Files.isRegularFile(csv)) throw new UserError(dir + ": the run trains with quality scores but " + csv + " is missing");

@@ -4,6 +4,7 @@ import dev.vdiff.reference.tqd.DropoutMode;
 import dev.vdiff.reference.tqd.ScoreNormalization;
 import dev.vdiff.reference.tqd.TqdConfig;
 import dev.vdiff.reference.train.JsonFields;
+import dev.vdiff.reference.train.RunSpec;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,6 +28,9 @@ import java.util.Map;
  *                      scores are needed
  */
 public record TimestepSettings(Sampler sampler, TqdConfig tqd, DropoutMode dropout, ScoreNormalization normalization, String scores) {
+    /** The key of these settings in {@code run.json}. */
+    public static final String SECTION = "timesteps";
+
     /** The run-file file name of the scores a run trains with. */
     public static final String SCORES_FILE = "scores.csv";
 
@@ -54,6 +58,16 @@ public record TimestepSettings(Sampler sampler, TqdConfig tqd, DropoutMode dropo
         if (sampler == null || tqd == null || dropout == null || normalization == null) throw new IllegalArgumentException("TimestepSettings: null field");
         boolean needs = sampler == Sampler.TQD || dropout != DropoutMode.NONE;   // needsScores(): fields are not set yet
         if (needs && (scores == null || scores.isBlank())) throw new IllegalArgumentException("TimestepSettings: " + sampler.cliName + " timesteps with " + dropout.cliName + " dropout need a scores file");
+    }
+
+    /** A run's settings: its {@code "timesteps"} section, or {@link #UNIFORM} when it has none; a malformed section is an error naming the key. */
+    public static TimestepSettings of(RunSpec run) {
+        return run.readSection(SECTION, TimestepSettings::fromJson, UNIFORM);
+    }
+
+    /** {@code run} with these settings as its {@code "timesteps"} section. */
+    public RunSpec into(RunSpec run) {
+        return run.withSection(SECTION, toJson());
     }
 
     /** Whether the run reads per-clip quality scores (TQD timesteps or any dropout). */

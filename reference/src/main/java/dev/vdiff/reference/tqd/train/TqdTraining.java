@@ -6,6 +6,7 @@ import dev.vdiff.reference.tqd.TimestepMapping;
 import dev.vdiff.reference.train.Objective;
 import dev.vdiff.reference.train.TimestepSampler;
 import dev.vdiff.reference.train.Trainer;
+import dev.vdiff.reference.train.TrainingSetup;
 import dev.vdiff.tensor.random.Rng;
 
 /**
@@ -43,5 +44,24 @@ public final class TqdTraining {
             double[][] mv = scores.of(batch.indices());
             return QualityDropout.lossWeights(mv[0], mv[1]);
         });
+    }
+
+    /** The same plug-ins as {@link #sampler} and {@link #configure(Trainer, TimestepSettings, ClipScores)}, put into a {@link TrainingSetup} ({@link TqdMethod}). */
+    public static void configure(TrainingSetup setup, TimestepSettings s, ClipScores scores) {
+        Objective objective = setup.run().objective();
+        if (s.sampler() == TimestepSettings.Sampler.TQD) {
+            setup.timesteps(sampler(s, scores, objective, setup.run().schedule().numTrainTimesteps()), "TQD timesteps (--timesteps tqd)");
+        }
+        if (s.dropout() == DropoutMode.NONE) return;
+        if (scores == null) throw new IllegalArgumentException("quality dropout needs quality scores");
+        if (s.dropout() == DropoutMode.REJECTION) {
+            QualityDropout dropout = QualityDropout.of(scores.mq(), scores.vq(), Rng.seed(setup.run().train().seed()).split(Trainer.SELECTION));
+            setup.selection(new QualitySelection(dropout), "TQD quality dropout (rejection)");
+        } else {
+            setup.sampleWeights(batch -> {
+                double[][] mv = scores.of(batch.indices());
+                return QualityDropout.lossWeights(mv[0], mv[1]);
+            }, "TQD quality dropout (loss-weight)");
+        }
     }
 }

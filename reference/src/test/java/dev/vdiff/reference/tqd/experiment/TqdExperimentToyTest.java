@@ -1,5 +1,6 @@
 package dev.vdiff.reference.tqd.experiment;
 
+import dev.vdiff.cli.TqdExperimentCommand;
 import dev.vdiff.tensor.io.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,11 +21,10 @@ class TqdExperimentToyTest {
     @Test
     void toyRunWritesReportMetricsAndCharts(@TempDir Path dir) throws Exception {
         TqdExperimentCommand cmd = new TqdExperimentCommand();
-        cmd.toy = true;
         CommandLine cl = new CommandLine(cmd);
         StringWriter out = new StringWriter();
         cl.setOut(new PrintWriter(out, true));
-        int code = cl.execute("--out", dir.toString(), "--threads", "2");
+        int code = cl.execute("--toy", "--out", dir.toString(), "--threads", "2");
         assertEquals(0, code, out.toString());
         for (String f : List.of("metrics.json", "report.md", ExperimentCharts.BUCKETS, ExperimentCharts.RATIO, ExperimentCharts.TRAINING)) {
             assertTrue(Files.size(dir.resolve(f)) > 100, f);

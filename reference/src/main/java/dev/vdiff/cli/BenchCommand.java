@@ -1,0 +1,54 @@
+package dev.vdiff.cli;
+
+import dev.vdiff.reference.bench.Benchmarks;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code vdiff bench}: the benchmarks of {@code shared/bench} ({@link Benchmarks}), with the same workloads,
+ * timing rules and JSON keys as {@code pytorch_baseline.py}.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Times the shared/bench workloads (float32) and writes the baseline's JSON format.")
+public final class BenchCommand implements CliCommand {
+    @Option(names = "--threads", description = "Compute threads (default: ${DEFAULT-VALUE}).", defaultValue = "2")
+    int threads;
+
+    @Option(names = "--repeats", description = "Timed samples per benchmark (default: the baseline's plan).")
+    Integer repeats;
+
+    @Option(names = "--warmup", description = "Minimum untimed warm-up calls (default: the baseline's plan).")
+    Integer warmup;
+
+    @Option(names = "--warmup-seconds", description = "Warm-up lasts at least this long: the Vector API kernels run on slow paths until C2 has compiled them, which takes seconds (default: ${DEFAULT-VALUE}; quick: a quarter).", defaultValue = "8.0")
+    double warmupSeconds;
+
+    @Option(names = "--quick", description = "Few repeats: a smoke test with the same keys.")
+    boolean quick;
+
+    @Option(names = "--only", split = ",", description = "Run only these benchmarks (comma-separated).")
+    List<String> only;
+
+    @Option(names = "--memory", description = "Also measure the activation memory of unet_train_step (heap the autograd graph holds; compare with tools/pytorch_activations.py).")
+    boolean memory;
+
+    @Option(names = "--json", description = "Write the machine-readable result here.")
+    Path json;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the random inputs (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--max-background", defaultValue = "0.15", description = "Shared-machine guard: allowed load of other processes beyond the CPUs left free (default: ${DEFAULT-VALUE}; 1 = off).")
+    double maxBackground;
+
+    @Option(names = "--max-wait-s", defaultValue = "120", description = "Longest wait for a quiet machine per benchmark (default: ${DEFAULT-VALUE}).")
+    double maxWaitS;
+
+    @Override
+    public Integer call() throws Exception {
+        return Benchmarks.run(new Benchmarks.Settings(threads, repeats, warmup, warmupSeconds, quick, only, memory, json, seed, maxBackground, maxWaitS));
+    }
+}
