@@ -19,7 +19,9 @@ import dev.vdiff.tensor.random.Rng;
  * e    = time_fc2( SiLU( time_fc1(temb) ) ) + label_emb.weight[y]           [B, embDim]
  * </pre>
  *
- * The label row {@code numClasses} is the null label of classifier-free guidance. Its layers carry the
+ * The label row {@code numClasses} is the null label of classifier-free guidance. An optional extra vector
+ * {@code g [B, tDim]} is added to {@code temb} before {@code time_fc1} (SPEC §1.7: {@code emb = MLP_time(sinus(t) + g)},
+ * {@code g = 0} for a teacher, the projected guidance-scale / motion-strength embedding for a T2V-Turbo student). Its layers carry the
  * PyTorch names of the whole model ({@code time_fc1}, {@code time_fc2}, {@code label_emb}); {@link VideoUNet}
  * registers the same layer objects as its own top-level children, so the parameters sit at the top of the
  * model's state dict as in PyTorch.
@@ -43,7 +45,16 @@ public final class TimestepEmbedding extends Module {
      * @return {@code e [B, embDim]}
      */
     public Tensor forward(Tensor t, Tensor y) {
+        return forward(t, y, null);
+    }
+
+    /**
+     * As {@link #forward(Tensor, Tensor)} with {@code g [B, tDim]} (or null for none) added to the sinusoidal
+     * embedding before the MLP (SPEC §1.7).
+     */
+    public Tensor forward(Tensor t, Tensor y, Tensor g) {
         Tensor temb = Embeddings.timestep(t, tDim, fc1.weight.dtype());          // [B, tDim], cosines first
+        if (g != null) temb = Arithmetic.add(temb, g);                          // + g [B, tDim] (SPEC §1.7)
         Tensor e = fc2.forward(Pointwise.silu(fc1.forward(temb)));              // [B, embDim]
         if (labels == null) return e;
         long[] ys = y.contiguous().longs();

@@ -181,9 +181,25 @@ public final class VideoUNet extends Module {
      * @return {@code [B, F, C, H, W]}
      */
     public Tensor forward(Tensor x, Tensor t, Tensor y) {
+        return forward(x, t, y, null);
+    }
+
+    /**
+     * As {@link #forward(Tensor, Tensor, Tensor)} with an extra time-embedding input {@code g} added to the
+     * sinusoidal timestep embedding before the time MLP (SPEC §1.7: {@code emb = MLP_time(sinus(t) + g)}). A
+     * teacher has {@code g = 0} (pass null); a consistency-distilled student passes its projected guidance-scale
+     * (and motion-strength) embedding ({@code dev.vdiff.diffusion.distill.GuidedStudent}). The network has no
+     * parameters for {@code g}: the projection lives with the caller, so teacher checkpoints load unchanged.
+     *
+     * @param g {@code [B, tDim]} in the model's dtype, or null
+     */
+    public Tensor forward(Tensor x, Tensor t, Tensor y, Tensor g) {
         checkInputs(x, t, y);
         int b = x.shape(0), f = x.shape(1), c = x.shape(2), hgt = x.shape(3), wid = x.shape(4), n = b * f;
-        Tensor e = embedding.forward(t, y);                         // [B, embDim]
+        if (g != null && (g.rank() != 2 || g.shape(0) != b || g.shape(1) != cfg.tDim() || g.dtype() != dtype)) {
+            throw new IllegalArgumentException("VideoUNet: the extra time embedding g must be " + dtype + " [" + b + ", " + cfg.tDim() + "], got " + g.dtype() + Shape.str(g.shape()));
+        }
+        Tensor e = embedding.forward(t, y, g);                      // [B, embDim]
         Tensor h = convIn.forward(x.reshape(n, c, hgt, wid));       // [B, F, C, H, W] -> [N, C, H, W] -> [N, ch0, H, W]
 
         int nLevels = encoder.length;
