@@ -1,5 +1,6 @@
 package dev.vdiff.cli;
 
+import dev.vdiff.reference.mcm.McmOps;
 import dev.vdiff.reference.tpdiff.PyramidMethod;
 import dev.vdiff.reference.tpdiff.TpdiffOps;
 import dev.vdiff.reference.tqd.TqdOps;
@@ -47,7 +48,7 @@ public final class Catalog {
 
     /** The op families of {@code vdiff verify}: the core catalogue, then the papers' ops. */
     public static List<OpFamily> opFamilies() {
-        return List.of(new CoreOps(), new TqdOps(), new TpdiffOps());
+        return List.of(new CoreOps(), new TqdOps(), new TpdiffOps(), new McmOps());
     }
 
     /**

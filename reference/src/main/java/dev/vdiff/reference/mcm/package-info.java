@@ -25,8 +25,7 @@
  *       <td>{@link dev.vdiff.reference.mcm.AdversarialLoss}, {@link dev.vdiff.reference.mcm.GradientPenaltyWeight}</td></tr>
  *   <tr><td>§4.5</td><td>LoRA r = 64, alpha = 64, temporal 3-D convs excluded</td><td>{@link dev.vdiff.reference.mcm.lora.LoraAdapters}</td></tr>
  *   <tr><td>papers suite</td><td>{@code mcm_motion_representation}, {@code wgan_discriminator_losses}</td>
- *       <td>{@link dev.vdiff.reference.mcm.oracle.MotionRepresentationOp}, {@link dev.vdiff.reference.mcm.oracle.WganDiscriminatorLossesOp}
- *       (cases in {@code reference/golden/papers-mcm})</td></tr>
+ *       <td>{@link dev.vdiff.reference.mcm.McmOps}, an {@code OpFamily} of {@code vdiff verify}</td></tr>
  * </table>
  *
  * <p>One training iteration with these pieces (the teacher, student and LCM sampler come from the shared
