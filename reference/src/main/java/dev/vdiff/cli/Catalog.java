@@ -5,9 +5,11 @@ import dev.vdiff.reference.tpdiff.PyramidMethod;
 import dev.vdiff.reference.tpdiff.TpdiffOps;
 import dev.vdiff.reference.tqd.TqdOps;
 import dev.vdiff.reference.tqd.train.TqdMethod;
+import dev.vdiff.reference.turbo.TurboOps;
 import dev.vdiff.reference.train.TrainingMethod;
 import dev.vdiff.verification.OpFamily;
 import dev.vdiff.verification.ops.CoreOps;
+import dev.vdiff.verification.ops.DistillationOps;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -48,7 +50,7 @@ public final class Catalog {
 
     /** The op families of {@code vdiff verify}: the core catalogue, then the papers' ops. */
     public static List<OpFamily> opFamilies() {
-        return List.of(new CoreOps(), new TqdOps(), new TpdiffOps(), new McmOps());
+        return List.of(new CoreOps(), new DistillationOps(), new TqdOps(), new TpdiffOps(), new TurboOps(), new McmOps());
     }
 
     /**

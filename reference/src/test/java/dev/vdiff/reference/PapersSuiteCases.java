@@ -26,8 +26,14 @@ import static org.junit.jupiter.api.Assertions.fail;
 public final class PapersSuiteCases {
     private PapersSuiteCases() {}
 
-    /** Surefire runs in the module directory. */
+    /**
+     * The suite directory: the system property {@code vdiff.papersSuite} when set (a private suite in the same
+     * format, e.g. {@code generate_papers.py --variant 1}: {@code mvn ... -Dvdiff.papersSuite=DIR}), else the
+     * project's copy. Surefire runs in the module directory.
+     */
     static Path dir() {
+        String other = System.getProperty("vdiff.papersSuite");
+        if (other != null && !other.isBlank()) return Path.of(other);
         Path fromModule = Path.of("..", "verification", "golden", "papers");
         return Files.isDirectory(fromModule) ? fromModule : Path.of("verification", "golden", "papers");
     }

@@ -3,6 +3,8 @@ package dev.vdiff.verification;
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.autograd.Autograd;
+import dev.vdiff.tensor.ops.Arithmetic;
+import dev.vdiff.tensor.ops.Reductions;
 
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -18,9 +20,10 @@ import java.util.Map;
  *       float32-exact); make the float inputs that have reference gradients leaves that require a gradient;</li>
  *   <li>run the op's {@link OpEvaluator} (in a no-grad scope when the case has no gradients);</li>
  *   <li>compare every output with its reference;</li>
- *   <li>if the case has upstream tensors: backward from the output seeded with the upstream tensor, i.e.
- *       the gradient of {@code L = sum(out * upstream)}, then compare the gradient of every input named in
- *       {@code grads} and, when the case has a {@code param_grads} file, of every parameter it lists.</li>
+ *   <li>if the case has upstream tensors: one backward from {@code L = sum_o sum(out_o * upstream_o)} over all
+ *       outputs with an upstream tensor, then compare the gradient of every input named in {@code grads} (and
+ *       only those: an input without a reference gradient, e.g. a constant reference map, is not a leaf) and,
+ *       when the case has a {@code param_grads} file, of every parameter it lists.</li>
  * </ol>
  * Any exception on the way becomes the result's error: a case fails, it never aborts the run.
  */
@@ -99,18 +102,27 @@ public final class CaseRunner {
     }
 
     /**
-     * Seeds backward with the case's upstream tensors. Every differentiable op of the format has one output;
-     * several would need one backward through a shared graph, which vdiff's engine does not keep.
+     * Backpropagates once from {@code L = sum_o sum(O_o * U_o)} over the outputs that have an upstream tensor
+     * (oracle FORMAT.md §4; PAPERS.md §1): with one output that is {@code out.backward(U)}; with several, their
+     * terms are summed first so that every gradient flows through one shared graph. Every output with an upstream
+     * tensor must have recorded a backward (a detached output is an evaluator bug, reported).
      */
     private static void backward(OracleCase c, DType dtype, Map<String, Tensor> outputs) throws IOException {
-        if (c.upstream().size() != 1) {
-            throw new UnsupportedOperationException("case " + c.id() + " has " + c.upstream().size() + " upstream tensors; the runner supports one");
+        List<Tensor> out = new ArrayList<>(), upstream = new ArrayList<>();
+        for (Map.Entry<String, OracleCase.TensorEntry> up : c.upstream().entrySet()) {
+            Tensor o = outputs.get(up.getKey());
+            if (o == null) throw new IllegalArgumentException("op " + c.op() + " produced no output '" + up.getKey() + "' to backpropagate from");
+            if (!o.requiresGrad()) throw new IllegalStateException("output '" + up.getKey() + "' of op " + c.op() + " recorded no backward (it does not require a gradient)");
+            out.add(o);
+            upstream.add(inPrecision(SuiteFiles.tensor(c, up.getValue()), dtype));
         }
-        Map.Entry<String, OracleCase.TensorEntry> up = c.upstream().entrySet().iterator().next();
-        Tensor out = outputs.get(up.getKey());
-        if (out == null) throw new IllegalArgumentException("op " + c.op() + " produced no output '" + up.getKey() + "' to backpropagate from");
-        if (!out.requiresGrad()) throw new IllegalStateException("output '" + up.getKey() + "' of op " + c.op() + " recorded no backward (it does not require a gradient)");
-        out.backward(inPrecision(SuiteFiles.tensor(c, up.getValue()), dtype));
+        if (out.size() == 1) {
+            out.get(0).backward(upstream.get(0));
+            return;
+        }
+        Tensor loss = Reductions.sumAll(Arithmetic.mul(out.get(0), upstream.get(0)));
+        for (int i = 1; i < out.size(); i++) loss = Arithmetic.add(loss, Reductions.sumAll(Arithmetic.mul(out.get(i), upstream.get(i))));
+        loss.backward();
     }
 
     /** A leaf's accumulated gradient; a leaf that no gradient reached has gradient zero. */

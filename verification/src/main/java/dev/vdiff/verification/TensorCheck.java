@@ -1,5 +1,6 @@
 package dev.vdiff.verification;
 
+import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.check.Close;
@@ -17,16 +18,40 @@ import java.util.Arrays;
  * @param result the outcome
  */
 public record TensorCheck(String tensor, int[] shape, Close.Result result) {
-    /** Compares {@code actual} (any float dtype, widened to float64) with a float64 {@code expected}. */
+    /**
+     * Compares {@code actual} (any float dtype, widened to float64) with a float64 {@code expected}; an int64
+     * {@code expected} (e.g. {@code lcm_timesteps}, PAPERS.md §1) needs an int64 {@code actual} equal to it
+     * element by element, whatever the tolerance.
+     */
     public static TensorCheck of(String tensor, Tensor actual, Tensor expected, Tolerance tolerance) {
         int[] shape = expected.shape();
         if (actual == null) return failed(tensor, shape, "was not computed");
+        if (expected.dtype() == DType.INT64) return exact(tensor, actual, expected);
         if (!actual.dtype().isFloat()) return failed(tensor, shape, "is " + actual.dtype() + ", expected a float tensor");
         if (!Arrays.equals(actual.shape(), shape)) {
             return failed(tensor, shape, "has shape " + Shape.str(actual.shape()) + " but the reference has " + Shape.str(shape));
         }
         double[] b = expected.toDoubleArray();
         return new TensorCheck(tensor, shape, Close.compare(actual.toDoubleArray(), b, tolerance.rtol(), tolerance.absoluteFor(b)));
+    }
+
+    /** Integers compared exactly: the worst ratio is 0 when all are equal, infinite otherwise. */
+    private static TensorCheck exact(String tensor, Tensor actual, Tensor expected) {
+        int[] shape = expected.shape();
+        if (actual.dtype() != DType.INT64) return failed(tensor, shape, "is " + actual.dtype() + ", expected int64");
+        if (!Arrays.equals(actual.shape(), shape)) {
+            return failed(tensor, shape, "has shape " + Shape.str(actual.shape()) + " but the reference has " + Shape.str(shape));
+        }
+        long[] a = actual.contiguous().longs(), b = expected.contiguous().longs();
+        int worst = -1, failures = 0;
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] != b[i]) {
+                if (worst < 0) worst = i;
+                failures++;
+            }
+        }
+        if (failures == 0) return new TensorCheck(tensor, shape, new Close.Result(true, 0, -1, 0, 0, 0, null));
+        return new TensorCheck(tensor, shape, new Close.Result(false, Double.POSITIVE_INFINITY, worst, a[worst], b[worst], failures, null));
     }
 
     /** A check that failed before any number was compared. */

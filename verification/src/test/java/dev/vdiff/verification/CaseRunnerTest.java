@@ -115,6 +115,49 @@ class CaseRunnerTest {
         assertEquals(3, result.checks().size());
     }
 
+    /**
+     * The papers-suite additions (PAPERS.md §1), handled generally: two outputs with upstream tensors get one
+     * backward from {@code L = sum(p * U_p) + s * U_s} (p = a * b elementwise, s = sum(a) a 0-d scalar); only the
+     * input named in {@code grads} is a leaf ({@code b} is a constant); an int64 output is compared exactly.
+     * Expected values by hand: dL/da = b * U_p + U_s.
+     */
+    @Test
+    void severalUpstreamTensorsScalarsAndIntegerOutputs() throws IOException {
+        SuiteWriter s = new SuiteWriter(dir);
+        Tensor a = Tensor.of(new double[] {1, 2, -1}, 3), b = Tensor.of(new double[] {3, 0.5, 2}, 3);
+        Tensor upP = Tensor.of(new double[] {1, -2, 0.5}, 3), upS = Tensor.scalar(DType.FLOAT64, 4);
+        Map<String, Object> c = SuiteWriter.linked("id", "two_00", "op", "two",
+            "attrs", Map.of(),
+            "inputs", SuiteWriter.linked("a", s.npy("two_00", "in", "a", a), "b", s.npy("two_00", "in", "b", b)),
+            "outputs", SuiteWriter.linked("p", s.npy("two_00", "out", "p", Tensor.of(new double[] {3, 1, -2}, 3)),
+                "s", s.npy("two_00", "out", "s", Tensor.scalar(DType.FLOAT64, 2)),
+                "n", s.npy("two_00", "out", "n", Tensor.ofLongs(new long[] {7, 9}, 2))),
+            "upstream", SuiteWriter.linked("p", s.npy("two_00", "up", "p", upP), "s", s.npy("two_00", "up", "s", upS)),
+            "grads", Map.of("a", s.npy("two_00", "grad", "a", Tensor.of(new double[] {3 * 1 + 4, 0.5 * -2 + 4, 2 * 0.5 + 4}, 3))),
+            "tolerance", SuiteWriter.tolerance(1e-6, 1e-7));
+        OracleCase oc = Suite.load(s.add(c).write()).cases().get(0);
+        long[] n = {7, 9};
+        OpRegistry r = new OpRegistry().register("two", ctx -> {
+            assertFalse(ctx.input("b").requiresGrad(), "an input without a reference gradient is no leaf");
+            return OpEvaluator.Evaluation.of("p", Arithmetic.mul(ctx.input("a"), ctx.input("b")),
+                "s", dev.vdiff.tensor.ops.Reductions.sumAll(ctx.input("a")), "n", Tensor.ofLongs(n.clone(), 2));
+        });
+        for (DType d : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
+            CaseResult ok = new CaseRunner(r).run(oc, d);
+            assertTrue(ok.passed(), Reporter.line(ok));
+            assertEquals(4, ok.checks().size());
+        }
+        n[1] = 10;   // an integer off by one fails, whatever the tolerance
+        CaseResult off = new CaseRunner(r).run(oc, DType.FLOAT64);
+        assertFalse(off.passed());
+        assertEquals("n", off.worst().tensor());
+        OpRegistry asFloat = new OpRegistry().register("two", ctx -> OpEvaluator.Evaluation.of("p", Arithmetic.mul(ctx.input("a"), ctx.input("b")),
+            "s", dev.vdiff.tensor.ops.Reductions.sumAll(ctx.input("a")), "n", Tensor.of(new double[] {7, 9}, 2)));
+        CaseResult wrongType = new CaseRunner(asFloat).run(oc, DType.FLOAT64);
+        assertFalse(wrongType.passed());
+        assertTrue(Reporter.line(wrongType).contains("expected int64"), Reporter.line(wrongType));
+    }
+
     /** The case with digests removed, for tests that edit its files. */
     private static OracleCase withoutDigests(OracleCase c) {
         java.util.function.Function<Map<String, OracleCase.TensorEntry>, Map<String, OracleCase.TensorEntry>> strip = m -> {

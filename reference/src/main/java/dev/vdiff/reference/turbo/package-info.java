@@ -20,8 +20,8 @@
  * <tr><td>{@link dev.vdiff.reference.turbo.TurboSampler}</td><td>LCM multistep sampling of the student with omega and
  *     lambda as inputs (SPEC §3.4b)</td></tr>
  * <tr><td>{@code reward/}</td><td>the toy reward models (frame and clip classifiers), their rewards and training</td></tr>
- * <tr><td>{@code oracle/}</td><td>evaluators of the papers-suite ops {@code lcm_timesteps}, {@code guidance_embedding},
- *     {@code cfg_ddim_teacher_step}, {@code consistency_distillation_loss}, {@code motion_guidance_energy}</td></tr>
+ * <tr><td>{@link dev.vdiff.reference.turbo.TurboOps}</td><td>the papers-suite op {@code motion_guidance_energy}; the
+ *     four distillation ops shared with MCM are {@code dev.vdiff.verification.ops.DistillationOps}</td></tr>
  * </table>
  *
  * <p>The generic pieces (teacher step, CD loss, guided student, frozen teacher) live in
