@@ -1,5 +1,7 @@
 package dev.vdiff.reference.tqd.score;
 
+import dev.vdiff.reference.eval.Luma;
+
 /**
  * Motion quality (MQ) of a clip from dense optical flow: how much of the picture moves, and how steadily.
  * TQD scores clips with VideoAlign's MQ head (SPEC §2.1), a learnt model we do not have; this is a transparent

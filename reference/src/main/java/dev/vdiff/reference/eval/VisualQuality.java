@@ -1,4 +1,4 @@
-package dev.vdiff.reference.tqd.score;
+package dev.vdiff.reference.eval;
 
 import java.util.Arrays;
 
