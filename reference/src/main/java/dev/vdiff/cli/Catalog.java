@@ -45,7 +45,8 @@ public final class Catalog {
     static List<Experiment> experiments() {
         return List.of(
             new TqdExperimentCommand(),
-            new TpdiffExperimentCommand());
+            new TpdiffExperimentCommand(),
+            new McmExperimentCommand());
     }
 
     /** The op families of {@code vdiff verify}: the core catalogue, then the papers' ops. */

@@ -57,21 +57,4 @@ class VisualQualityTest {
         // |b - a| = 0.01, 0.02, 0.03, 0.5, 0.6: median 0.03 (the two changed pixels do not move it).
         assertEquals(0.03 / (0.6745 * Math.sqrt(2)), VisualQuality.temporalNoise(a, b), 1e-7);
     }
-
-    /** Bilinear sampling of a flow field, clamped at the border. */
-    @Test
-    void flowSamplingIsBilinear() {
-        int h = 3, w = 4;
-        float[] field = new float[h * w * 2];
-        for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) {
-            field[2 * (y * w + x)] = x + 10 * y;
-            field[2 * (y * w + x) + 1] = -x;
-        }
-        float[] out = new float[2];
-        MotionQuality.sample(field, h, w, 1.25, 0.5, out);
-        assertEquals(1.25 + 5, out[0], 1e-6);   // linear in x and y: exact
-        assertEquals(-1.25, out[1], 1e-6);
-        MotionQuality.sample(field, h, w, 7, -2, out);   // clamped to (3, 0)
-        assertEquals(3, out[0], 1e-6);
-    }
 }
