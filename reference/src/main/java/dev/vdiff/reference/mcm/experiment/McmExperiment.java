@@ -8,6 +8,7 @@ import dev.vdiff.diffusion.unet.VideoUNet;
 import dev.vdiff.reference.data.Clip;
 import dev.vdiff.reference.data.VideoDataset;
 import dev.vdiff.reference.eval.SampleQuality;
+import dev.vdiff.reference.mcm.ImagePool;
 import dev.vdiff.reference.mcm.McmDistillation;
 import dev.vdiff.reference.train.Denoiser;
 import dev.vdiff.reference.train.Models;
@@ -87,7 +88,7 @@ public final class McmExperiment {
         VideoDataset degraded = new QualityVideos(cfg.frames(), cfg.height(), cfg.width(), cfg.classes(), cfg.minSpeed(), cfg.maxSpeed(), cfg.seed(), cfg.degradation());
         VideoDataset clean = new QualityVideos(cfg.frames(), cfg.height(), cfg.width(), cfg.classes(), cfg.minSpeed(), cfg.maxSpeed(), cfg.seed() + 1, null);
         log.printf(Locale.ROOT, "[1/4] rendering %d clean image clips and %d reference clips%n", cfg.imagePool(), cfg.referenceClips());
-        ImagePool images = new ImagePool(clean, cfg.imagePool(), cfg.classes());
+        ImagePool images = new ImagePool(clean, 1_000_000_000L, cfg.imagePool(), cfg.classes());
         List<Tensor> reference = clean.videos(2_000_000_000L, cfg.referenceClips());
         SampleQuality quality = new SampleQuality(reference);
         FrameScores frameScores = new FrameScores(images.allFrames());

@@ -1,4 +1,4 @@
-package dev.vdiff.reference.mcm.experiment;
+package dev.vdiff.reference.mcm;
 
 import dev.vdiff.reference.data.Clip;
 import dev.vdiff.reference.data.VideoDataset;
@@ -13,23 +13,25 @@ import java.util.List;
  * the frames of {@code n} clean clips rendered once, grouped by class so that a clip's real images share its label
  * (the released {@code disc_same_caption} spirit with class labels).
  */
-final class ImagePool {
+public final class ImagePool {
     private final List<List<Tensor>> byClass = new ArrayList<>();   // class -> clean clips [F, 3, H, W]
     private final List<Tensor> all;
 
-    ImagePool(VideoDataset clean, int n, int classes) {
+    /** The frames of clips {@code first .. first + n - 1} of {@code clean} (labels {@code 0 .. classes - 1}; every class must occur). */
+    public ImagePool(VideoDataset clean, long first, int n, int classes) {
         for (int c = 0; c < classes; c++) byClass.add(new ArrayList<>());
-        List<Tensor> videos = clean.videos(1_000_000_000L, n);
+        List<Tensor> videos = clean.videos(first, n);
         for (int i = 0; i < n; i++) {
-            Clip c = clean.clip(1_000_000_000L + i);
+            Clip c = clean.clip(first + i);
+            if (c.label() < 0 || c.label() >= classes) throw new IllegalArgumentException("image pool: clip " + (first + i) + " has label " + c.label() + ", outside 0.." + (classes - 1));
             byClass.get(c.label()).add(videos.get(i));
         }
-        for (int c = 0; c < classes; c++) if (byClass.get(c).isEmpty()) throw new IllegalStateException("image pool: no clean clip of class " + c + " among " + n);
+        for (int c = 0; c < classes; c++) if (byClass.get(c).isEmpty()) throw new IllegalArgumentException("image pool: no image of class " + c + " among the " + n + " clips");
         all = videos;
     }
 
     /** One image {@code [1, 3, H, W]} of class {@code label}: a random frame of a random clean clip of that class. */
-    Tensor draw(int label, Rng rng) {
+    public Tensor draw(int label, Rng rng) {
         List<Tensor> clips = byClass.get(label);
         Tensor v = clips.get(rng.nextInt(clips.size()));
         int f = rng.nextInt(v.shape(0));
@@ -37,7 +39,7 @@ final class ImagePool {
     }
 
     /** Every clean clip of the pool (their frames are the image set the frame statistics are compared with). */
-    List<Tensor> allFrames() {
+    public List<Tensor> allFrames() {
         return all;
     }
 }
