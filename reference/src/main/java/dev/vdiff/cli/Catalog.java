@@ -5,6 +5,7 @@ import dev.vdiff.reference.tpdiff.PyramidMethod;
 import dev.vdiff.reference.tpdiff.TpdiffOps;
 import dev.vdiff.reference.tqd.TqdOps;
 import dev.vdiff.reference.tqd.train.TqdMethod;
+import dev.vdiff.reference.turbo.TurboMethod;
 import dev.vdiff.reference.turbo.TurboOps;
 import dev.vdiff.reference.train.TrainingMethod;
 import dev.vdiff.verification.OpFamily;
@@ -33,6 +34,8 @@ public final class Catalog {
             new InspectCommand(),
             new BenchCommand(),
             new TrainCommand(),
+            new DistillCommand(),
+            new RewardCommand(),
             new SampleCommand(),
             new DemoCommand(),
             new ScoreCommand(),
@@ -63,6 +66,7 @@ public final class Catalog {
     static List<TrainingMethod> trainingMethods(Path userScores) {
         return List.of(
             new TqdMethod(userScores),
-            new PyramidMethod());
+            new PyramidMethod(),
+            new TurboMethod());
     }
 }

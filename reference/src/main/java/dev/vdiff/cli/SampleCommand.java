@@ -67,6 +67,10 @@ public final class SampleCommand implements CliCommand {
     @Option(names = "--pyramid", description = "sample stage by stage with TPDiff renoising (SPEC §5.5; the default for a run trained with --pyramid, "
         + "which can only be sampled this way); --steps is the total over the stages")
     boolean pyramid;
+    @Option(names = "--omega", description = "distilled T2V-Turbo students only: the guidance scale fed to the student, LCM convention (default: the run's, 7.5)")
+    Double omega;
+    @Option(names = "--motion-strength", description = "distilled T2V-Turbo students only: the motion strength lambda fed in the noisiest steps (default: the run's, 0.05)")
+    Double motionStrength;
     @Option(names = "--threads", description = "compute threads (default: all cores)")
     Integer threads;
 
@@ -90,7 +94,16 @@ public final class SampleCommand implements CliCommand {
         RunSpec runSpec = RunSpec.read(run);
         Path ckpt = checkpointDir();
         Map<String, Tensor> w = weights.equals("ema") ? Checkpoints.emaWeights(ckpt) : Checkpoints.modelWeights(ckpt);
-        Denoiser model = Models.build(runSpec.model(), DType.FLOAT32, Rng.seed(0));
+        Denoiser model = methodNetwork(runSpec);
+        if (model != null) {
+            // A distilled student: one call per step with its inputs, no classifier-free second pass (SPEC §3.4b).
+            if (spec.commandLine().getParseResult().hasMatchedOption("--guidance") && guidance != 1) throw new UserError("--guidance: " + run + " is a distilled student; give its guidance as --omega (it runs no CFG pass)");
+            if (settings.kind() != SamplerSettings.Kind.LCM) throw new UserError("--sampler: " + run + " is a distilled student; sample it with --sampler lcm");
+            settings = new SamplerSettings(settings.kind(), steps, 1.0, eta, 1.0, 50, 1.0);
+        } else {
+            if (omega != null || motionStrength != null) throw new UserError("--omega/--motion-strength: " + run + " is not a distilled student (vdiff distill)");
+            model = Models.build(runSpec.model(), DType.FLOAT32, Rng.seed(0));
+        }
         model.module().loadStateDict(w);
         long[] ys = labelList(runSpec.model().classes());
 
@@ -121,6 +134,18 @@ public final class SampleCommand implements CliCommand {
         o.println(out.resolve("samples.safetensors"));
         o.flush();
         return 0;
+    }
+
+    /** The network of the run's training method when it has its own (a distilled student), else null. */
+    private Denoiser methodNetwork(RunSpec runSpec) {
+        Map<String, Double> inputs = new LinkedHashMap<>();
+        if (omega != null) inputs.put("omega", omega);
+        if (motionStrength != null) inputs.put("motion_strength", motionStrength);
+        for (TrainingMethod m : Catalog.trainingMethods(null)) {
+            Denoiser d = m.network(runSpec, inputs);
+            if (d != null) return d;
+        }
+        return null;
     }
 
     /** The sampling loop of the run's training method, if it has its own (TPDiff's pyramid); null for the standard samplers. */

@@ -29,6 +29,16 @@ public interface TrainingMethod {
      */
     void configure(TrainingSetup setup) throws IOException;
 
+    /**
+     * The network of this method's runs when it is not the standard UNet ({@link Models#build}), or null: e.g. a
+     * distilled student with extra inputs (T2V-Turbo's guidance scale and motion strength). The weights are loaded
+     * by the caller ({@code module().loadStateDict}). {@code inputs} are the sampling inputs the user set by name
+     * (e.g. {@code omega}); the method refuses names it does not know with a {@code UserError}.
+     */
+    default Denoiser network(RunSpec run, java.util.Map<String, Double> inputs) {
+        return null;
+    }
+
     /** The sampler the run's videos must be generated with, or null for the standard samplers. */
     default VideoSampler sampler(RunSpec run) {
         return null;

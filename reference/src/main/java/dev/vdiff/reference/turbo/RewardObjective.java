@@ -1,5 +1,6 @@
 package dev.vdiff.reference.turbo;
 
+import dev.vdiff.reference.turbo.reward.DifferentiableReward;
 import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.ops.Arithmetic;

@@ -6,7 +6,6 @@ import dev.vdiff.diffusion.distill.ConsistencyDistillationLoss;
 import dev.vdiff.diffusion.distill.FrozenTeacher;
 import dev.vdiff.diffusion.distill.GuidedStudent;
 import dev.vdiff.tensor.Tensor;
-import dev.vdiff.tensor.autograd.Autograd;
 import dev.vdiff.tensor.ops.Arithmetic;
 import dev.vdiff.tensor.optim.AdamW;
 import dev.vdiff.tensor.optim.Ema;
@@ -98,9 +97,7 @@ public final class TurboDistillation {
 
     private final GuidedStudent student;
     private final Config config;
-    private final AugmentedSolver solver;
-    private final ConsistencyDistillationLoss cd;
-    private final RewardObjective rewards;
+    private final TurboLoss loss;
     private final AdamW optimizer;
     private final Ema ema;
     private long step;
@@ -115,9 +112,7 @@ public final class TurboDistillation {
         }
         this.student = student;
         this.config = config;
-        this.solver = new AugmentedSolver(teacher, schedule, config.solver(), config.motion(), gate);
-        this.cd = new ConsistencyDistillationLoss(schedule, config.boundary(), config.huberC());
-        this.rewards = rewards;
+        this.loss = new TurboLoss(teacher, schedule, config, gate, rewards);
         this.optimizer = new AdamW(student.namedParameters(), config.learningRate(), 0.9, 0.999, 1e-8, 0);
         this.ema = config.target() == Target.EMA ? new Ema(student.namedParameters(), config.emaDecay()) : null;
     }
@@ -131,7 +126,7 @@ public final class TurboDistillation {
     }
 
     public AugmentedSolver solver() {
-        return solver;
+        return loss.solver();
     }
 
     /** A batch of clean clips {@code [B, F, C, H, W]} in the data range with their labels {@code [B]}. */
@@ -155,43 +150,17 @@ public final class TurboDistillation {
     /** One training step on clean clips {@code x0 [B, F, C, H, W]} with labels {@code cond [B]}. */
     public StepResult step(Tensor x0, Tensor cond) {
         Rng rng = Rng.seed(config.seed()).split(step);
-        // 1. Teacher side (SPEC §3.3): z, t_s, omega, lambda, and z_prev at t_e.
-        AugmentedSolver.Sample s = solver.sample(x0, cond, rng);
-        Tensor lambda = student.config().motionConditioning() ? s.lambda() : null;
-        // 2. Student prediction at t_s, with gradients.
-        Tensor epsStudent = student.forward(s.z(), s.tS(), cond, s.omega(), lambda);
-        // 3. Target prediction at t_e, without gradients: online student (eq. 9) or its EMA (eq. 4).
-        Tensor epsTarget;
-        try (var scope = Autograd.noGrad()) {
-            if (ema != null) ema.swap(student.namedParameters());
-            try {
-                epsTarget = student.forward(s.zPrev(), s.tE(), cond, s.omega(), lambda);
-            } finally {
-                if (ema != null) ema.swap(student.namedParameters());
-            }
-        }
-        // 4. L_CD = d(F_s, sg(F_t)).
-        ConsistencyDistillationLoss.Result r = cd.evaluate(s.z(), epsStudent, s.zPrev(), epsTarget, s.tS(), s.tE());
-        Tensor total = r.loss();
-        double reward = 0;
-        // 5. Rewards on the decoded one-step estimate: L = L_CD - J (eq. 11).
-        if (rewards != null) {
-            Tensor j = rewards.objective(config.decode().apply(r.fStudent()), cond, rng);
-            reward = j.item();
-            total = Arithmetic.sub(total, j);
-        }
+        // 1.-5. The loss L = L_CD - J (TurboLoss); the solver and the reward frames share the step's stream.
+        TurboLoss.Parts p = loss.loss(student, x0, cond, ema, rng, rng);
+        double totalValue = p.total().item();
+        if (!Double.isFinite(totalValue)) throw new IllegalStateException("TurboDistillation: the loss is " + totalValue + " at step " + step + " (L_CD " + p.lossCd() + ", J " + p.reward() + ")");
         // 6. Backward, clip, AdamW, EMA.
-        double lossCd = r.loss().item();
-        double totalValue = total.item();
-        if (!Double.isFinite(totalValue)) throw new IllegalStateException("TurboDistillation: the loss is " + totalValue + " at step " + step + " (L_CD " + lossCd + ", J " + reward + ")");
         optimizer.zeroGrad();
-        total.backward();
+        p.total().backward();
         double norm = GradClip.clipGradNorm(student.parameters(), config.gradClip());
         optimizer.step();
         if (ema != null) ema.update(student.namedParameters());
-        int motionClips = 0;
-        for (double l : s.lambda().toDoubleArray()) if (l > 0) motionClips++;
-        return new StepResult(step++, lossCd, reward, totalValue, norm, motionClips);
+        return new StepResult(step++, p.lossCd(), p.reward(), totalValue, norm, p.motionClips());
     }
 
     /**

@@ -12,14 +12,23 @@
  * <tr><td>{@link dev.vdiff.reference.turbo.MotionGuidanceEnergy}</td><td>the energy G_m of eqs. 5-7 with the code's
  *     scales (SPEC §3.4)</td></tr>
  * <tr><td>{@link dev.vdiff.reference.turbo.MotionGate}, {@link dev.vdiff.reference.turbo.FrameDifferenceMotion}</td>
- *     <td>which clips have motion good enough to be their own reference</td></tr>
- * <tr><td>{@link dev.vdiff.reference.turbo.DifferentiableReward}, {@link dev.vdiff.reference.turbo.RewardObjective}</td>
+ *     <td>which clips have motion good enough to be their own reference: the mean absolute difference of
+ *     consecutive frames above {@code --motion-threshold} [RECONSTRUCTED: the paper ranks motion with its own
+ *     preprocessing; TQD's flow-based MQ lives in the tqd package, which a paper package may not import]</td></tr>
+ * <tr><td>{@link dev.vdiff.reference.turbo.reward.DifferentiableReward}, {@link dev.vdiff.reference.turbo.RewardObjective}</td>
  *     <td>J of eq. 10 and the sign convention L = L_CD - J (eq. 11)</td></tr>
+ * <tr><td>{@link dev.vdiff.reference.turbo.TurboLoss}</td><td>the loss of a step: solver, student, online (eq. 9) or
+ *     EMA (eq. 4) target, pseudo-Huber CD loss, rewards, L = L_CD - J</td></tr>
+ * <tr><td>{@link dev.vdiff.reference.turbo.TurboMethod}, {@link dev.vdiff.reference.turbo.TurboSettings},
+ *     {@link dev.vdiff.reference.turbo.StudentNetwork}</td><td>the plug-in of the generic trainer behind
+ *     {@code vdiff distill --method turbo}: the {@code "turbo"} section of run.json, the loss, the EMA target as
+ *     checkpointed state, and the student network {@code vdiff sample} calls once per LCM step</td></tr>
  * <tr><td>{@link dev.vdiff.reference.turbo.TurboDistillation}</td><td>the step: student, online (eq. 9) or EMA
  *     (eq. 4) target, pseudo-Huber CD loss, rewards, AdamW; state for checkpoints</td></tr>
  * <tr><td>{@link dev.vdiff.reference.turbo.TurboSampler}</td><td>LCM multistep sampling of the student with omega and
  *     lambda as inputs (SPEC §3.4b)</td></tr>
- * <tr><td>{@code reward/}</td><td>the toy reward models (frame and clip classifiers), their rewards and training</td></tr>
+ * <tr><td>{@code reward/}</td><td>the reward interface, the toy reward models (frame and clip classifiers), their
+ *     rewards, training and files ({@code vdiff reward train})</td></tr>
  * <tr><td>{@link dev.vdiff.reference.turbo.TurboOps}</td><td>the papers-suite op {@code motion_guidance_energy}; the
  *     four distillation ops shared with MCM are {@code dev.vdiff.verification.ops.DistillationOps}</td></tr>
  * </table>

@@ -1,5 +1,6 @@
 package dev.vdiff.reference.turbo;
 
+import dev.vdiff.reference.turbo.reward.DifferentiableReward;
 import dev.vdiff.diffusion.NoiseSchedule;
 import dev.vdiff.diffusion.distill.FrozenTeacher;
 import dev.vdiff.diffusion.distill.GuidedDdimSolver;

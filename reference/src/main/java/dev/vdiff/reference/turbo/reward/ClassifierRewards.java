@@ -1,6 +1,5 @@
 package dev.vdiff.reference.turbo.reward;
 
-import dev.vdiff.reference.turbo.DifferentiableReward;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.ops.Arithmetic;
 import dev.vdiff.tensor.ops.Pointwise;

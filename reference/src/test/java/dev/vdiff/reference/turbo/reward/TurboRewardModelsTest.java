@@ -4,7 +4,7 @@ import dev.vdiff.reference.data.Clip;
 import dev.vdiff.reference.data.SyntheticConfig;
 import dev.vdiff.reference.data.SyntheticVideos;
 import dev.vdiff.reference.data.VideoDataset;
-import dev.vdiff.reference.turbo.DifferentiableReward;
+import dev.vdiff.reference.turbo.reward.DifferentiableReward;
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.autograd.Autograd;

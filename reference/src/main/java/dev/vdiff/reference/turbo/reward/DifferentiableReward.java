@@ -1,4 +1,4 @@
-package dev.vdiff.reference.turbo;
+package dev.vdiff.reference.turbo.reward;
 
 import dev.vdiff.tensor.Tensor;
 
