@@ -34,7 +34,7 @@ final class McmCharts {
 
     private static void perSteps(Path file, McmExperimentConfig cfg, McmExperiment.Result r, String title, String yTitle, ToDoubleFunction<McmExperiment.Scores> f,
                                  boolean withData) throws IOException {
-        XYChart chart = new XYChartBuilder().width(900).height(520).title(title).xAxisTitle("student sampling steps (LCM multistep)").yAxisTitle(yTitle).build();
+        XYChart chart = new XYChartBuilder().width(1200).height(560).title(title).xAxisTitle("student sampling steps (LCM multistep)").yAxisTitle(yTitle).build();
         style(chart);
         int[] steps = cfg.samplingSteps();
         double[] x = new double[steps.length];
@@ -67,7 +67,7 @@ final class McmCharts {
     }
 
     private static void losses(Path file, McmExperiment.Result r) throws IOException {
-        XYChart chart = new XYChartBuilder().width(900).height(520).title("students' L_MCD (moving average; each in its own representation g)")
+        XYChart chart = new XYChartBuilder().width(1200).height(560).title("students' L_MCD (moving average; each in its own representation g)")
             .xAxisTitle("distillation step").yAxisTitle("L_MCD (pseudo-Huber)").build();
         style(chart);
         int k = 0;
@@ -91,6 +91,7 @@ final class McmCharts {
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        chart.getStyler().setXAxisDecimalPattern("0");
     }
 
     private static void png(Path file, Chart<?, ?> chart) throws IOException {

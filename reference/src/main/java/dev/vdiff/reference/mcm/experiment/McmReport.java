@@ -137,7 +137,8 @@ final class McmReport {
             b.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.4f |%n", a.arm().name(), a.arm().description(), a.trainSeconds(),
                 a.log().isEmpty() ? Double.NaN : a.log().get(a.log().size() - 1).lossMcd()));
         }
-        b.append("\nCharts: `quality.png`, `motion.png`, `loss.png`. Samples (rows: classes; GIF, MP4 and a PNG of the frames): ");
+        b.append("\nCharts: `quality.png`, `motion.png`, `loss.png`. Samples (GIF, MP4, and a PNG with one row per video and one column per frame; ")
+            .append("generated videos: 2 per class, class by class; data: the first 6 held-out clips, any class): ");
         for (String s : sampleFiles) b.append("`samples/").append(s).append(".gif` ");
         b.append("\n\nTimes were measured on a shared machine: compare them only within this run.\n");
         return b.toString();
