@@ -1,8 +1,6 @@
 package dev.vdiff.tensor;
 
 import dev.vdiff.tensor.autograd.Autograd;
-import dev.vdiff.tensor.ops.Concat;
-import dev.vdiff.tensor.ops.Reductions;
 
 import java.util.Arrays;
 
@@ -193,34 +191,27 @@ public final class Views {
     }
 
     /**
-     * Sums {@code g} down to {@code shape} (the gradient of a broadcast) with recorded ops: a sum over the
-     * broadcast axes (keeping them), then a reshape. The differentiable twin of
-     * {@link Strided#sumTo}, for backward functions that build a gradient graph.
+     * {@code g} summed down to {@code shape} (the gradient of a broadcast, {@link Strided#sumTo}), recorded as an op whose
+     * own backward is {@code expand} back to g's shape (so the gradient can be differentiated again without this package
+     * calling the ops).
      */
-    public static Tensor sumToRecorded(Tensor g, int[] shape) {
+    private static Tensor sumToRecorded(Tensor g, int[] shape) {
         int[] gs = g.shape();
         if (Arrays.equals(gs, shape)) return g;
-        if (!Arrays.equals(Shape.broadcast(shape, gs), gs)) throw new IllegalArgumentException("cannot sum shape " + Shape.str(gs) + " down to " + Shape.str(shape));
-        int lead = gs.length - shape.length;
-        int[] axes = new int[gs.length];
-        int k = 0;
-        for (int d = 0; d < gs.length; d++) {
-            if (d < lead || (shape[d - lead] == 1 && gs[d] != 1)) axes[k++] = d;
-        }
-        if (k == 0) return g.reshape(shape);
-        return Reductions.sum(g, Arrays.copyOf(axes, k), true).reshape(shape);
+        Tensor out = Strided.sumTo(g, shape);
+        return Autograd.recordComposite(out, "sum_to", gg -> new Tensor[] {expand(gg, gs).contiguous()}, g);
     }
 
-    /** The gradient of {@code narrow(axis, start, length)} of a tensor of shape {@code in}: g padded with zeros along {@code axis}. */
+    /**
+     * The gradient of {@code narrow(axis, start, length)} of a tensor of shape {@code in}: g placed in zeros along
+     * {@code axis}, recorded as an op whose own backward is the narrow view (so the gradient can be differentiated
+     * again without this package calling the ops).
+     */
     private static Tensor padNarrowed(Tensor g, int[] in, int axis, int start, int length) {
-        int after = in[axis] - start - length;
-        if (start == 0 && after == 0) return g;
-        Tensor[] parts = new Tensor[(start > 0 ? 1 : 0) + 1 + (after > 0 ? 1 : 0)];
-        int k = 0;
-        if (start > 0) parts[k++] = Tensor.zeros(g.dtype(), withSize(in, axis, start));
-        parts[k++] = g;
-        if (after > 0) parts[k] = Tensor.zeros(g.dtype(), withSize(in, axis, after));
-        return Concat.cat(axis, parts);
+        if (start == 0 && length == in[axis]) return g;
+        Tensor z = Tensor.zeros(g.dtype(), in);
+        Strided.copyInto(z.narrow(axis, start, length), g.contiguous().storage());
+        return Autograd.recordComposite(z, "pad_narrowed", gg -> new Tensor[] {gg.narrow(axis, start, length)}, g);
     }
 
     private static int[] withSize(int[] shape, int axis, int size) {

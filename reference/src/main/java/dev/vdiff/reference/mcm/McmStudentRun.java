@@ -131,7 +131,10 @@ public final class McmStudentRun {
         if (!history.get("loss_mcd").isEmpty()) LossChart.write(dir.resolve("loss.png"), history.get("loss_mcd"), "MCM: L_MCD per step");
     }
 
-    /** The batch of step {@code s}: training clips {@code s B .. s B + B - 1} (cyclic over the teacher's training set), 2 images per clip of its class. */
+    /**
+     * The batch of step {@code s}: clips {@code s B .. s B + B - 1} of the teacher's data source (a folder cycles; the
+     * synthetic generator has no end, so every step sees new clips), 2 images per clip of its class.
+     */
     McmDistillation.Batch batch(long s) {
         int b = settings.batch(), k = distillation.config().discFrames();
         DataSpec d = settings.data();
