@@ -49,6 +49,7 @@ public final class Catalog {
         return List.of(
             new TqdExperimentCommand(),
             new TpdiffExperimentCommand(),
+            new TurboExperimentCommand(),
             new McmExperimentCommand());
     }
 

@@ -1,7 +1,6 @@
 package dev.vdiff.cli;
 
 import dev.vdiff.diffusion.distill.GuidedDdimSolver;
-import dev.vdiff.reference.data.VideoDataset;
 import dev.vdiff.reference.train.Checkpoints;
 import dev.vdiff.reference.train.LossChart;
 import dev.vdiff.reference.train.Objective;
@@ -10,13 +9,11 @@ import dev.vdiff.reference.train.TrainConfig;
 import dev.vdiff.reference.train.TrainProgress;
 import dev.vdiff.reference.train.Trainer;
 import dev.vdiff.reference.train.TrainingDivergedException;
-import dev.vdiff.reference.train.TrainingSetup;
-import dev.vdiff.reference.turbo.StudentNetwork;
+import dev.vdiff.reference.turbo.TurboRuns;
 import dev.vdiff.reference.turbo.TurboMethod;
 import dev.vdiff.reference.turbo.TurboSettings;
 import dev.vdiff.reference.turbo.reward.RewardCheckpoint;
 import dev.vdiff.tensor.UserError;
-import dev.vdiff.tensor.io.Safetensors;
 import dev.vdiff.tensor.Parallel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,7 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@code vdiff distill --method turbo --teacher RUN --out DIR}: distils a few-step student from a teacher that
@@ -69,7 +65,7 @@ public final class DistillCommand implements CliCommand {
     String motionTerm;
     @Option(names = "--motion-layers", defaultValue = "decoder", description = "temporal attention layers of the energy: decoder, all, or names such as dec1_tattn,dec0_tattn (default: ${DEFAULT-VALUE})")
     String motionLayers;
-    @Option(names = "--motion-threshold", defaultValue = "0", description = "clips whose motion (mean absolute frame difference, pixels in [-1, 1]) is below this get no motion guidance; 0 = all clips (default: ${DEFAULT-VALUE})")
+    @Option(names = "--motion-threshold", defaultValue = "0", description = "clips whose optical-flow motion (mean Farnebäck flow length, pixels per frame; eval.FlowMotion) is below this get no motion guidance; 0 = all clips (default: ${DEFAULT-VALUE})")
     double motionThreshold;
     @Option(names = "--inversion-stride", defaultValue = "5", description = "DDIM inversion for z_ref over every stride-th grid point; 1 = all, as the code (default: ${DEFAULT-VALUE})")
     int inversionStride;
@@ -131,7 +127,6 @@ public final class DistillCommand implements CliCommand {
         McmDistillOptions.refuseUnless(method, spec);
         if ((out == null) == (resume == null)) throw new UserError("give either --out DIR (a new student) or --resume DIR (continue one)");
         Path dir;
-        RunSpec run;
         if (resume != null) {
             List<String> given = new ArrayList<>();
             for (var o : spec.options()) {
@@ -140,32 +135,23 @@ public final class DistillCommand implements CliCommand {
             }
             if (!given.isEmpty()) throw new UserError(String.join(", ", given) + " cannot change on --resume (the settings are in " + resume.resolve(RunSpec.FILE) + "); only --steps and --threads may be given");
             dir = resume;
-            run = RunSpec.read(dir);
-            if (TurboMethod.settings(run) == null) throw new UserError(resume + " is not a distilled student (no turbo section in run.json); continue a training run with vdiff train --resume");
-            if (steps != null) run = run.withTrain(run.train().withSteps(steps));
         } else {
             if (teacher == null) throw new UserError("--teacher RUN is required for a new student");
             dir = out;
             if (Files.exists(dir.resolve(RunSpec.FILE))) throw new UserError(dir + " already holds a run; continue it with --resume " + dir + " or choose another --out");
-            run = newStudent(dir);
+            newStudent(dir);
         }
-        TurboSettings s = TurboMethod.settings(run);
         PrintStream err = System.err;
-        VideoDataset dataset = run.data().open();
-        StudentNetwork student = TurboMethod.student(run, s, s.sampleOmega(), s.sampleMotionStrength());
-        if (resume == null) student.student().unet().loadStateDict(Safetensors.read(dir.resolve(TurboSettings.TEACHER_FILE)));   // student = teacher at step 0
-        TrainingSetup setup = new TrainingSetup(run, dataset, dir, resume != null, err);
-        new TurboMethod(student).configure(setup);
-        Trainer trainer = setup.build(student);
-        Checkpoints checkpoints = new Checkpoints(RunSpec.checkpointsDir(dir), run.train().keepCheckpoints());
+        TurboRuns.Opened o = TurboRuns.open(dir, resume != null, steps, err);
+        RunSpec run = o.run();
+        TurboSettings s = o.settings();
+        Trainer trainer = o.trainer();
+        Checkpoints checkpoints = o.checkpoints();
         if (resume != null) {
-            Optional<Path> latest = checkpoints.latest();
-            if (latest.isEmpty()) throw new UserError("no checkpoint to resume in " + checkpoints.dir());
-            Checkpoints.load(latest.get(), trainer);
-            err.println("vdiff distill: resuming " + latest.get() + " at step " + trainer.stepsDone() + " of " + run.train().steps());
+            err.println("vdiff distill: resuming at step " + trainer.stepsDone() + " of " + run.train().steps());
         } else {
             err.printf(Locale.ROOT, "vdiff distill: T2V-Turbo-v2 student of %s, %,d parameters, grid N = %d, omega ~ U[%s, %s], motion %s, target %s, rewards img %s vid %s, %d steps of %d clips, %d threads%n",
-                s.teacher(), student.module().parameterCount(), s.gridPoints(), s.omegaMin(), s.omegaMax(), s.motionStrength() > 0 ? "lambda_in " + s.motionStrength() : "off",
+                s.teacher(), o.student().module().parameterCount(), s.gridPoints(), s.omegaMin(), s.omegaMax(), s.motionStrength() > 0 ? "lambda_in " + s.motionStrength() : "off",
                 s.target(), s.betaImage(), s.betaVideo(), run.train().steps(), run.train().batchSize(), Parallel.threads());
         }
         try (TrainProgress progress = new TrainProgress("distill", err, trainer.stepsDone(), run.train().steps(),
@@ -228,12 +214,7 @@ public final class DistillCommand implements CliCommand {
         TrainConfig tt = t.train();
         TrainConfig config = new TrainConfig(steps == null ? 500 : steps, batch, lr, 0, 0.0, gradClip, emaDecay, 0.0, seed,
             trainClips == null ? tt.trainClips() : trainClips, checkpointEvery, keepCheckpoints);
-        RunSpec run = new RunSpec(t.model(), t.data(), Objective.EPSILON, config).withSection(TurboSettings.SECTION, s.toJson());
-        Files.createDirectories(dir);
-        Safetensors.write(dir.resolve(TurboSettings.TEACHER_FILE), Checkpoints.emaWeights(ckpt), Map.of("format", "pt", "teacher", ckpt.toString()));
-        if (image != null) Files.copy(imageReward, dir.resolve(TurboSettings.IMAGE_REWARD_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        if (video != null) Files.copy(videoReward, dir.resolve(TurboSettings.VIDEO_REWARD_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        run.write(dir);
+        RunSpec run = TurboRuns.create(dir, t, ckpt, s, config, imageReward, videoReward);
         return run;
     }
 }

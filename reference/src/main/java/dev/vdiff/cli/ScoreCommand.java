@@ -4,7 +4,7 @@ import dev.vdiff.tensor.UserError;
 import dev.vdiff.reference.data.VideoFolder;
 import dev.vdiff.reference.tqd.ScoreNormalization;
 import dev.vdiff.reference.tqd.score.ClipQuality;
-import dev.vdiff.reference.tqd.score.DenseFlow;
+import dev.vdiff.reference.eval.DenseFlow;
 import dev.vdiff.reference.tqd.score.ScoreTable;
 import dev.vdiff.tensor.Parallel;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;

@@ -1,5 +1,6 @@
 package dev.vdiff.reference.eval;
 
+import dev.vdiff.reference.eval.Luma;
 import java.util.Arrays;
 
 /**

@@ -4,6 +4,7 @@
  * symmetric eigendecomposition) and {@link dev.vdiff.reference.eval.SampleQuality} (the two together, standardised
  * by a held-out reference set); {@link dev.vdiff.reference.eval.VisualQuality} (no-reference frame quality: sharpness,
  * noise, blockiness, on {@link dev.vdiff.reference.eval.Luma}; TQD's VQ stand-in, here so that every paper's
- * experiment can score frames) and {@link dev.vdiff.reference.eval.FrameMotion} (mean absolute frame difference).
+ * experiment can score frames), {@link dev.vdiff.reference.eval.FrameMotion} (mean absolute frame difference) and
+ * {@link dev.vdiff.reference.eval.FlowMotion} (mean optical-flow length, {@link dev.vdiff.reference.eval.DenseFlow}).
  */
 package dev.vdiff.reference.eval;

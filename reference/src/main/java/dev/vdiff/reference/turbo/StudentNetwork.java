@@ -1,5 +1,6 @@
 package dev.vdiff.reference.turbo;
 
+import dev.vdiff.diffusion.NoiseSchedule;
 import dev.vdiff.diffusion.distill.GuidedStudent;
 import dev.vdiff.reference.train.Denoiser;
 import dev.vdiff.reference.train.PatchedDenoiser;
@@ -13,13 +14,27 @@ import dev.vdiff.tensor.nn.Module;
  * {@link GuidedStudent}. The guidance scale and the motion strength are inputs of the network (SPEC §3.4b): the
  * sampler calls it once per step with {@code omega} and {@code lambda(t) = motionStrength} for
  * {@code t >= T (1 - percentage)}, else 0; no classifier-free second pass.
+ *
+ * <p>x0 clipping [RECONSTRUCTED, on by default]: the released pipeline works in latent space and clips nothing; in
+ * vdiff's pixel space the network's {@code x0_hat = (z - s_t e) / a_t} is clamped to the data range [-1, 1] and the
+ * noise re-derived from it, {@code e' = (z - a_t clamp(x0_hat)) / s_t}, exactly as the teacher's DDIM sampler does
+ * ({@code VideoGenerator}'s clip), so both are sampled under the same rule. At {@code t = 999}, {@code a_t = 0.068}
+ * multiplies a small network's errors by 15; without the clamp a briefly trained student's one-step output leaves
+ * the pixel range.
  */
 public final class StudentNetwork implements Denoiser {
     private final GuidedStudent student;
     private final int patch, classes, numTrainTimesteps;
     private final double omega, motionStrength, percentage;
+    private final boolean clipX0;
+    private final NoiseSchedule schedule = NoiseSchedule.videoCrafter2();
 
     public StudentNetwork(GuidedStudent student, int patch, int classes, double omega, double motionStrength, double percentage) {
+        this(student, patch, classes, omega, motionStrength, percentage, true);
+    }
+
+    /** @param clipX0 clamp the x0 estimate to [-1, 1] at sampling (the class comment) */
+    public StudentNetwork(GuidedStudent student, int patch, int classes, double omega, double motionStrength, double percentage, boolean clipX0) {
         this.student = student;
         this.patch = patch;
         this.classes = classes;
@@ -27,6 +42,7 @@ public final class StudentNetwork implements Denoiser {
         this.omega = omega;
         this.motionStrength = motionStrength;
         this.percentage = percentage;
+        this.clipX0 = clipX0;
     }
 
     public GuidedStudent student() {
@@ -65,6 +81,21 @@ public final class StudentNetwork implements Denoiser {
         }
         DType d = x.dtype();
         Tensor lambda = student.config().motionConditioning() ? Tensor.of(l, b).to(d) : null;
-        return unfold(student.forward(fold(x), t, y, Tensor.of(w, b).to(d), lambda));
+        Tensor e = unfold(student.forward(fold(x), t, y, Tensor.of(w, b).to(d), lambda));
+        return clipX0 ? clipped(x, e, ts) : e;
+    }
+
+    /** {@code e' = (z - a_t clamp(x0_hat, -1, 1)) / s_t} per sample, {@code x0_hat = (z - s_t e) / a_t} (SPEC §1.2). */
+    private Tensor clipped(Tensor z, Tensor e, long[] ts) {
+        int b = z.shape(0), per = z.numel() / b;
+        double[] zv = z.toDoubleArray(), ev = e.toDoubleArray(), out = new double[zv.length];
+        for (int i = 0; i < b; i++) {
+            double a = schedule.sqrtAlphaBar((int) ts[i]), s = schedule.sqrtOneMinusAlphaBar((int) ts[i]);
+            for (int j = i * per; j < (i + 1) * per; j++) {
+                double x0 = Math.max(-1, Math.min(1, (zv[j] - s * ev[j]) / a));
+                out[j] = (zv[j] - a * x0) / s;
+            }
+        }
+        return Tensor.of(out, z.shape()).to(e.dtype());
     }
 }

@@ -82,7 +82,7 @@ public final class TurboMethod implements TrainingMethod {
         TurboDistillation.Config config = new TurboDistillation.Config(s.solver(), s.motion(), s.targetKind(), s.targetDecay(), run.train().lr(),
             run.train().gradClip(), LcmBoundary.T2V_TURBO, ConsistencyDistillationLoss.HUBER_C,
             x -> Arithmetic.mul(Arithmetic.add(net.unfold(x), 1.0), 0.5), run.train().seed());
-        MotionGate gate = s.motionThreshold() > 0 ? MotionGate.frameDifference(s.motionThreshold()) : MotionGate.all();
+        MotionGate gate = s.motionThreshold() > 0 ? MotionGate.flow(s.motionThreshold()) : MotionGate.all();
         TurboLoss loss = new TurboLoss(teacher, run.schedule(), config, gate, rewards);
         EmaTarget target = s.targetKind() == TurboDistillation.Target.EMA ? new EmaTarget(network.student(), s.targetDecay()) : null;
         if (target != null) setup.extraState(target);

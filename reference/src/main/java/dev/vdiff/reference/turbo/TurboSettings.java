@@ -23,7 +23,7 @@ import java.util.function.Predicate;
  * @param tau the noisiest fraction of the grid that gets motion guidance (0.5)
  * @param motionTerm RELEASED_CODE (default) or PAPER_EQ8
  * @param motionLayers "decoder" (every decoder temporal attention, the code's choice), "all", or layer names joined by ','
- * @param motionThreshold the gate: clips whose frame-difference motion is below it get no motion guidance (0 = all)
+ * @param motionThreshold the gate: clips whose optical-flow motion (eval.FlowMotion, pixels per frame) is below it get no motion guidance (0 = all)
  * @param inversionStride every stride-th grid point of the DDIM inversion for z_ref (1 = all, the code; toy default 5)
  * @param target "online" (v2, eq. 9) or "ema" (v1, eq. 4)
  * @param targetDecay mu of the EMA target (0.95)

@@ -12,9 +12,9 @@
  * <tr><td>{@link dev.vdiff.reference.turbo.MotionGuidanceEnergy}</td><td>the energy G_m of eqs. 5-7 with the code's
  *     scales (SPEC §3.4)</td></tr>
  * <tr><td>{@link dev.vdiff.reference.turbo.MotionGate}, {@link dev.vdiff.reference.turbo.FrameDifferenceMotion}</td>
- *     <td>which clips have motion good enough to be their own reference: the mean absolute difference of
- *     consecutive frames above {@code --motion-threshold} [RECONSTRUCTED: the paper ranks motion with its own
- *     preprocessing; TQD's flow-based MQ lives in the tqd package, which a paper package may not import]</td></tr>
+ *     <td>which clips have motion good enough to be their own reference: the optical-flow motion
+ *     ({@code eval.FlowMotion}, mean Farnebäck flow length) above {@code --motion-threshold} [RECONSTRUCTED: the
+ *     paper ranks motion in its preprocessing]; the frame difference as a cheaper alternative</td></tr>
  * <tr><td>{@link dev.vdiff.reference.turbo.reward.DifferentiableReward}, {@link dev.vdiff.reference.turbo.RewardObjective}</td>
  *     <td>J of eq. 10 and the sign convention L = L_CD - J (eq. 11)</td></tr>
  * <tr><td>{@link dev.vdiff.reference.turbo.TurboLoss}</td><td>the loss of a step: solver, student, online (eq. 9) or

@@ -5,7 +5,7 @@ import dev.vdiff.reference.data.VideoDataset;
 import dev.vdiff.reference.data.VideoFolder;
 import dev.vdiff.reference.tqd.ScoreNormalization;
 import dev.vdiff.reference.tqd.score.ClipQuality;
-import dev.vdiff.reference.tqd.score.DenseFlow;
+import dev.vdiff.reference.eval.DenseFlow;
 import dev.vdiff.reference.tqd.score.ScoreTable;
 import dev.vdiff.tensor.Parallel;
 

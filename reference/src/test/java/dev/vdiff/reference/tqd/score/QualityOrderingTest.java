@@ -1,5 +1,6 @@
 package dev.vdiff.reference.tqd.score;
 
+import dev.vdiff.reference.eval.DenseFlow;
 import dev.vdiff.reference.eval.VisualQuality;
 import dev.vdiff.reference.data.BackgroundKind;
 import dev.vdiff.reference.data.ClipSpec;

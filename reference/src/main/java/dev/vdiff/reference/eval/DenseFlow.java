@@ -1,4 +1,4 @@
-package dev.vdiff.reference.tqd.score;
+package dev.vdiff.reference.eval;
 
 import dev.vdiff.tensor.UserError;
 import org.bytedeco.javacpp.Loader;

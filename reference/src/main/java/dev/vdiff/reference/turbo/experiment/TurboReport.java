@@ -1,0 +1,166 @@
+package dev.vdiff.reference.turbo.experiment;
+
+import dev.vdiff.reference.data.AtomicFiles;
+import dev.vdiff.tensor.io.Json;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code metrics.json}, the two charts and {@code report.md} of {@link TurboExperiment}. */
+final class TurboReport {
+    private TurboReport() {}
+
+    static Map<String, Object> metrics(TurboExperimentConfig c, Path teacher, double floor, Map<String, Measure.Result> r, Map<String, Object> training) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("metric", dev.vdiff.reference.eval.SampleQuality.METRIC);
+        m.put("floor", floor);
+        Map<String, Object> q = new LinkedHashMap<>(), sec = new LinkedHashMap<>(), calls = new LinkedHashMap<>(), img = new LinkedHashMap<>(),
+            vid = new LinkedHashMap<>(), motion = new LinkedHashMap<>(), flow = new LinkedHashMap<>(), moving = new LinkedHashMap<>();
+        for (var e : r.entrySet()) {
+            Measure.Result x = e.getValue();
+            q.put(e.getKey(), x.quality());
+            if (!e.getKey().equals("real_held_out")) {
+                sec.put(e.getKey(), x.secondsPerVideo());
+                calls.put(e.getKey(), x.callsPerVideo());
+            }
+            img.put(e.getKey(), x.imageReward());
+            vid.put(e.getKey(), x.videoReward());
+            motion.put(e.getKey(), x.motion());
+            flow.put(e.getKey(), x.flowMotion());
+            moving.put(e.getKey(), x.movingFraction());
+        }
+        m.put("quality", q);
+        m.put("seconds_per_video", sec);
+        m.put("network_calls_per_video", calls);
+        m.put("image_reward", img);
+        m.put("video_reward", vid);
+        m.put("motion", Map.of("mg_off", r.get("mg_off_lcm4").flowMotion(), "mg_on", r.get("student_lcm4").flowMotion(), "real", r.get("real_held_out").flowMotion(),
+            "measure", "optical-flow motion, mean Farneback flow length in pixels per frame (eval.FlowMotion)"));
+        m.put("moving_fraction", Map.of("mg_off", r.get("mg_off_lcm4").movingFraction(), "mg_on", r.get("student_lcm4").movingFraction(),
+            "real", r.get("real_held_out").movingFraction()));
+        m.put("frame_difference_motion", motion);
+        m.put("flow_motion", flow);
+        Map<String, Object> goals = new LinkedHashMap<>();
+        double q4 = r.get("student_lcm4").quality(), q16 = r.get("teacher_ddim16").quality();
+        double speed = r.get("teacher_ddim16").secondsPerVideo() / r.get("student_lcm4").secondsPerVideo();
+        goals.put("quality_ratio_lcm4_vs_ddim16", q4 / q16);
+        goals.put("quality_goal_met", q4 <= 1.5 * q16);
+        goals.put("speedup_lcm4_vs_ddim16", speed);
+        goals.put("speed_goal_met", speed >= 3.5);
+        goals.put("motion_goal_met", r.get("student_lcm4").flowMotion() > r.get("mg_off_lcm4").flowMotion());
+        m.put("goals", goals);
+        m.put("training", training);
+        Map<String, Object> cfg = new LinkedHashMap<>();
+        cfg.put("teacher", teacher.toString());
+        cfg.put("size", c.size());
+        cfg.put("frames", c.frames());
+        cfg.put("teacher_steps", c.teacherSteps());
+        cfg.put("student_steps", c.studentSteps());
+        cfg.put("student_batch", c.studentBatch());
+        cfg.put("student_lr", c.studentLr());
+        cfg.put("grid_points", c.gridPoints());
+        cfg.put("omega_range", java.util.List.of(c.omegaMin(), c.omegaMax()));
+        cfg.put("sample_omega", c.sampleOmega());
+        cfg.put("teacher_guidance_imagen", 1 + c.sampleOmega());
+        cfg.put("per_class", c.perClass());
+        cfg.put("seed", c.seed());
+        m.put("config", cfg);
+        return m;
+    }
+
+    @SuppressWarnings("unchecked")
+    static void write(Path out, Map<String, Object> m, TurboExperimentConfig c, boolean givenTeacher) throws IOException {
+        byte[] json = Json.write(m).getBytes(StandardCharsets.UTF_8);
+        AtomicFiles.write(out.resolve("metrics.json"), tmp -> Files.write(tmp, json));
+        Map<String, Object> q = (Map<String, Object>) m.get("quality"), sec = (Map<String, Object>) m.get("seconds_per_video");
+        chart(out.resolve("quality_vs_steps.png"), "sample quality vs sampling steps (lower is better)", "distance to held-out real clips (" + m.get("metric") + ")", q,
+            (Double) m.get("floor"));
+        chart(out.resolve("time_vs_steps.png"), "wall time per video vs sampling steps (machine shared with other jobs)", "seconds per video", sec, null);
+        AtomicFiles.write(out.resolve("report.md"), tmp -> Files.writeString(tmp, report(m, c, givenTeacher)));
+    }
+
+    private static void chart(Path file, String title, String yTitle, Map<String, Object> values, Double floor) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        XYChart ch = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("sampling steps (log scale)").yAxisTitle(yTitle).build();
+        ch.getStyler().setChartBackgroundColor(Color.WHITE);
+        ch.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        ch.getStyler().setXAxisLogarithmic(true);
+        series(ch, "student LCM (1 call/step)", values, "student_lcm", new int[] {1, 2, 4, 8}, new Color(200, 60, 40));
+        series(ch, "teacher DDIM + CFG (2 calls/step)", values, "teacher_ddim", new int[] {16, 50}, new Color(40, 90, 200));
+        if (floor != null) {
+            XYSeries f = ch.addSeries("noise floor (held-out real clips)", new double[] {1, 50}, new double[] {floor, floor});
+            f.setMarker(SeriesMarkers.NONE);
+            f.setLineColor(Color.GRAY);
+        }
+        byte[] png = BitmapEncoder.getBitmapBytes(ch, BitmapEncoder.BitmapFormat.PNG);
+        AtomicFiles.write(file, tmp -> Files.write(tmp, png));
+    }
+
+    private static void series(XYChart ch, String name, Map<String, Object> values, String prefix, int[] steps, Color color) {
+        double[] x = new double[steps.length], y = new double[steps.length];
+        for (int i = 0; i < steps.length; i++) {
+            x[i] = steps[i];
+            y[i] = ((Number) values.get(prefix + steps[i])).doubleValue();
+        }
+        XYSeries s = ch.addSeries(name, x, y);
+        s.setLineColor(color);
+        s.setMarkerColor(color);
+        s.setMarker(SeriesMarkers.CIRCLE);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String report(Map<String, Object> m, TurboExperimentConfig c, boolean givenTeacher) {
+        Map<String, Object> q = (Map<String, Object>) m.get("quality"), sec = (Map<String, Object>) m.get("seconds_per_video"),
+            calls = (Map<String, Object>) m.get("network_calls_per_video"), img = (Map<String, Object>) m.get("image_reward"),
+            vid = (Map<String, Object>) m.get("video_reward"), fd = (Map<String, Object>) m.get("frame_difference_motion"), fl = (Map<String, Object>) m.get("flow_motion"),
+            goals = (Map<String, Object>) m.get("goals"), training = (Map<String, Object>) m.get("training");
+        Map<String, Object> mf = new LinkedHashMap<>();
+        StringBuilder b = new StringBuilder();
+        b.append("# T2V-Turbo-v2 at toy scale (`vdiff experiment turbo`)\n\n");
+        b.append(String.format(Locale.ROOT, "Teacher: %s; %d distillation steps per student (batch %d, lr %s), grid N = %d, omega ~ U[%s, %s] (LCM convention), "
+                + "students sampled with omega %s, teacher with Imagen s = %s. %d videos per arm (%d per class), the same labels and starting noise for every arm.%n%n",
+            givenTeacher ? "given (--teacher)" : c.teacherSteps() + " steps trained here", c.studentSteps(), c.studentBatch(), c.studentLr(), c.gridPoints(), c.omegaMin(), c.omegaMax(),
+            c.sampleOmega(), 1 + c.sampleOmega(), 5 * c.perClass(), c.perClass()));
+        b.append(String.format(Locale.ROOT, "Quality = the demo's %s to held-out real clips, lower is better; noise floor (a second held-out real set of the same size): **%.3f**.%n%n",
+            m.get("metric"), (Double) m.get("floor")));
+        b.append("| arm | quality | network calls / video | seconds / video | image reward | video reward | flow motion (px/frame) | frame-difference motion |\n|---|---|---|---|---|---|---|---|\n");
+        for (String k : q.keySet()) {
+            b.append(String.format(Locale.ROOT, "| %s | %.3f | %s | %s | %.3f | %.3f | %.4f | %.4f |%n", k, num(q, k), calls.containsKey(k) ? String.format(Locale.ROOT, "%.0f", num(calls, k)) : "-",
+                sec.containsKey(k) ? String.format(Locale.ROOT, "%.3f", num(sec, k)) : "-", num(img, k), num(vid, k), num(fl, k), num(fd, k)));
+        }
+        b.append("\nRewards: image = mean log p(class | frame) of the frame classifier; video = mean log p(class | clip) + log p(moving | clip) of the clip classifier (both trained here, higher is better).\n\n");
+        b.append("## Goals\n\n");
+        b.append(String.format(Locale.ROOT, "- 4-step student within 1.5x of the 16-step teacher's quality: ratio %.2f -> %s.%n", num(goals, "quality_ratio_lcm4_vs_ddim16"),
+            (Boolean) goals.get("quality_goal_met") ? "met" : "**missed** by " + String.format(Locale.ROOT, "%.2fx", num(goals, "quality_ratio_lcm4_vs_ddim16") / 1.5)));
+        b.append(String.format(Locale.ROOT, "- at least 3.5x faster per video: %.2fx -> %s.%n", num(goals, "speedup_lcm4_vs_ddim16"), (Boolean) goals.get("speed_goal_met") ? "met" : "**missed**"));
+        Map<String, Object> motion = (Map<String, Object>) m.get("motion"), moving = (Map<String, Object>) m.get("moving_fraction");
+        b.append(String.format(Locale.ROOT, "- motion guidance raises the motion measure: optical-flow motion %.4f (off) -> %.4f (on) px/frame, real clips %.4f; the video reward's moving fraction %.2f -> %.2f (real %.2f) -> %s.%n%n",
+            num(motion, "mg_off"), num(motion, "mg_on"), num(motion, "real"), num(moving, "mg_off"), num(moving, "mg_on"), num(moving, "real"),
+            (Boolean) goals.get("motion_goal_met") ? "met" : "**missed**"));
+        b.append("## Training of the students\n\n| student | seconds | final loss L = L_CD - J | training state bytes (weights + AdamW + EMA target) | JVM heap peak (bytes, GC-dependent) |\n|---|---|---|---|---|\n");
+        for (var e : training.entrySet()) {
+            Map<String, Object> t = (Map<String, Object>) e.getValue();
+            b.append(String.format(Locale.ROOT, "| %s | %.0f | %.5f | %,d | %,d |%n", e.getKey(), num(t, "seconds"), num(t, "final_loss"), ((Number) t.get("state_bytes")).longValue(),
+                ((Number) t.get("heap_peak_bytes")).longValue()));
+        }
+        b.append("\nFiles: `metrics.json`, `quality_vs_steps.png`, `time_vs_steps.png`, `samples/<arm>.gif|png` (one video per class), `students/<arm>/` (runs `vdiff sample --run` can sample), `teacher/`, `rewards/`.\n");
+        mf.clear();
+        return b.toString();
+    }
+
+    private static double num(Map<String, Object> m, String k) {
+        return ((Number) m.get(k)).doubleValue();
+    }
+}
