@@ -1,5 +1,6 @@
 package dev.vdiff.cli;
 
+import dev.vdiff.reference.mcm.McmOps;
 import dev.vdiff.reference.tpdiff.PyramidMethod;
 import dev.vdiff.reference.tpdiff.TpdiffOps;
 import dev.vdiff.reference.tqd.TqdOps;
@@ -49,12 +50,13 @@ public final class Catalog {
         return List.of(
             new TqdExperimentCommand(),
             new TpdiffExperimentCommand(),
-            new TurboExperimentCommand());
+            new TurboExperimentCommand(),
+            new McmExperimentCommand());
     }
 
     /** The op families of {@code vdiff verify}: the core catalogue, then the papers' ops. */
     public static List<OpFamily> opFamilies() {
-        return List.of(new CoreOps(), new DistillationOps(), new TqdOps(), new TpdiffOps(), new TurboOps());
+        return List.of(new CoreOps(), new DistillationOps(), new TqdOps(), new TpdiffOps(), new TurboOps(), new McmOps());
     }
 
     /**

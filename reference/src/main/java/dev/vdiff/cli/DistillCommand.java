@@ -40,7 +40,7 @@ import java.util.Map;
     description = "Distils a few-step student from a vdiff train run (T2V-Turbo-v2: CFG- and motion-guided DDIM solver, consistency loss "
         + "without target network, differentiable rewards); sample it with vdiff sample --run DIR --sampler lcm --steps 1|2|4|8.")
 public final class DistillCommand implements CliCommand {
-    @Option(names = "--method", required = true, description = "the distillation method: turbo (T2V-Turbo-v2)")
+    @Option(names = "--method", required = true, description = "the distillation method: turbo (T2V-Turbo-v2) or mcm (MCM; its options are marked mcm:)")
     String method;
     @Option(names = "--teacher", paramLabel = "RUN", description = "the teacher: a vdiff train run folder (eps objective, scaled-linear schedule)")
     Path teacher;
@@ -113,13 +113,18 @@ public final class DistillCommand implements CliCommand {
     @Option(names = "--threads", description = "compute threads (default: all cores)")
     Integer threads;
 
+    @CommandLine.Mixin
+    McmDistillOptions mcm;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
         ThreadsOption.apply(threads);
-        if (!method.equals("turbo")) throw new UserError("--method must be turbo (T2V-Turbo-v2), got " + method);
+        if (method.equals("mcm")) return mcm.run(this);
+        if (!method.equals("turbo")) throw new UserError("--method must be turbo (T2V-Turbo-v2) or mcm (MCM), got " + method);
+        McmDistillOptions.refuseUnless(method, spec);
         if ((out == null) == (resume == null)) throw new UserError("give either --out DIR (a new student) or --resume DIR (continue one)");
         Path dir;
         if (resume != null) {

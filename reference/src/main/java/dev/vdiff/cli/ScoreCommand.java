@@ -25,7 +25,7 @@ import java.util.List;
 /**
  * {@code vdiff score}: the motion and visual quality of every video in a folder (TQD's MQ and VQ, SPEC §2.1;
  * our optical-flow and image-statistics stand-ins, see {@link dev.vdiff.reference.tqd.score.MotionQuality} and
- * {@link dev.vdiff.reference.tqd.score.VisualQuality}), normalised to [0, 1] over the folder, as CSV
+ * {@link dev.vdiff.reference.eval.VisualQuality}), normalised to [0, 1] over the folder, as CSV
  * ({@link ScoreTable}: {@code path, mq_raw, vq_raw, mq, vq} and the raw components).
  *
  * <pre>

@@ -95,7 +95,7 @@ class DistillCliTest {
         var omega = vdiff("sample", "--run", flow.toString(), "--out", tmp.resolve("o").toString(), "--sampler", "flow", "--omega", "2");
         assertEquals(2, omega.code());
         assertTrue(omega.err().contains("not a distilled student"), omega.err());
-        var method = vdiff("distill", "--method", "mcm", "--teacher", flow.toString(), "--out", tmp.resolve("m").toString());
+        var method = vdiff("distill", "--method", "bogus", "--teacher", flow.toString(), "--out", tmp.resolve("m").toString());
         assertEquals(2, method.code());
         assertTrue(method.err().contains("--method"), method.err());
     }

@@ -191,26 +191,26 @@ public final class Views {
     }
 
     /**
-     * Sums {@code g} down to {@code shape} (the gradient of a broadcast), recorded: the differentiable twin of
-     * {@link Strided#sumTo}, for backward functions that build a gradient graph. Its own gradient is the
-     * broadcast back, {@link #expand}, so the pair differentiates to any order within this package (the
-     * tensor package must not call {@code tensor.ops}: no package cycles, docs/ARCHITECTURE.md).
+     * {@code g} summed down to {@code shape} (the gradient of a broadcast, {@link Strided#sumTo}), recorded as an op whose
+     * own backward is {@code expand} back to g's shape (so the gradient can be differentiated again without this package
+     * calling the ops).
      */
-    public static Tensor sumToRecorded(Tensor g, int[] shape) {
+    private static Tensor sumToRecorded(Tensor g, int[] shape) {
         int[] gs = g.shape();
         if (Arrays.equals(gs, shape)) return g;
         Tensor out = Strided.sumTo(g, shape);
-        return Autograd.recordComposite(out, "sum_to", h -> new Tensor[] {expand(h, gs)}, g);
+        return Autograd.recordComposite(out, "sum_to", gg -> new Tensor[] {expand(gg, gs).contiguous()}, g);
     }
 
     /**
-     * The gradient of {@code narrow(axis, start, length)} of a tensor of shape {@code in}: g padded with zeros
-     * along {@code axis}, recorded; its own gradient is the narrow again.
+     * The gradient of {@code narrow(axis, start, length)} of a tensor of shape {@code in}: g placed in zeros along
+     * {@code axis}, recorded as an op whose own backward is the narrow view (so the gradient can be differentiated
+     * again without this package calling the ops).
      */
     private static Tensor padNarrowed(Tensor g, int[] in, int axis, int start, int length) {
         if (start == 0 && length == in[axis]) return g;
         Tensor z = Tensor.zeros(g.dtype(), in);
         Strided.copyInto(z.narrow(axis, start, length), g.contiguous().storage());
-        return Autograd.recordComposite(z, "pad", h -> new Tensor[] {narrow(h, axis, start, length)}, g);
+        return Autograd.recordComposite(z, "pad_narrowed", gg -> new Tensor[] {gg.narrow(axis, start, length)}, g);
     }
 }

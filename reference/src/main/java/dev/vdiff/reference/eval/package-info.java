@@ -2,6 +2,9 @@
  * Sample quality: {@link dev.vdiff.reference.eval.ClipFeatures} (26 hand-made colour, texture and motion features
  * per clip), {@link dev.vdiff.reference.eval.FrechetDistance} (FID's formula, matrix square root through EJML's
  * symmetric eigendecomposition) and {@link dev.vdiff.reference.eval.SampleQuality} (the two together, standardised
- * by a held-out reference set).
+ * by a held-out reference set); {@link dev.vdiff.reference.eval.VisualQuality} (no-reference frame quality: sharpness,
+ * noise, blockiness, on {@link dev.vdiff.reference.eval.Luma}; TQD's VQ stand-in, here so that every paper's
+ * experiment can score frames), {@link dev.vdiff.reference.eval.FrameMotion} (mean absolute frame difference) and
+ * {@link dev.vdiff.reference.eval.FlowMotion} (mean optical-flow length, {@link dev.vdiff.reference.eval.DenseFlow}).
  */
 package dev.vdiff.reference.eval;

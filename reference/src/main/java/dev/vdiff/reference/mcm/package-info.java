@@ -24,13 +24,17 @@
  *   <tr><td>§4.4</td><td>clipped WGAN / hinge, GP with {@code createGraph}, adaptive {@code lambda_gp} x5</td>
  *       <td>{@link dev.vdiff.reference.mcm.AdversarialLoss}, {@link dev.vdiff.reference.mcm.GradientPenaltyWeight}</td></tr>
  *   <tr><td>§4.5</td><td>LoRA r = 64, alpha = 64, temporal 3-D convs excluded</td><td>{@link dev.vdiff.reference.mcm.lora.LoraAdapters}</td></tr>
+ *   <tr><td>§4.1-4.5</td><td>the training run: generator then discriminator per step, seeded per step, state dict, resume</td>
+ *       <td>{@link dev.vdiff.reference.mcm.McmDistillation}, {@link dev.vdiff.reference.mcm.McmConfig}</td></tr>
+ *   <tr><td>command</td><td>{@code vdiff distill --method mcm}: the student run folder, checkpoints, {@code --resume}</td>
+ *       <td>{@link dev.vdiff.reference.mcm.McmStudentRun}, {@link dev.vdiff.reference.mcm.McmRunSettings}, {@link dev.vdiff.reference.mcm.ImagePool}</td></tr>
+ *   <tr><td>experiment</td><td>{@code vdiff experiment mcm}</td><td>{@link dev.vdiff.reference.mcm.experiment.McmExperiment}</td></tr>
  *   <tr><td>papers suite</td><td>{@code mcm_motion_representation}, {@code wgan_discriminator_losses}</td>
- *       <td>{@link dev.vdiff.reference.mcm.oracle.MotionRepresentationOp}, {@link dev.vdiff.reference.mcm.oracle.WganDiscriminatorLossesOp}
- *       (cases in {@code reference/golden/papers-mcm})</td></tr>
+ *       <td>{@link dev.vdiff.reference.mcm.McmOps}, an {@code OpFamily} of {@code vdiff verify}</td></tr>
  * </table>
  *
- * <p>One training iteration with these pieces (the teacher, student and LCM sampler come from the shared
- * diffusion module; the training command is not written yet):
+ * <p>One training iteration with these pieces, as {@link dev.vdiff.reference.mcm.McmDistillation#step} writes it (the
+ * teacher and the LCM sampler come from the shared diffusion module):
  * <pre>{@code
  * lora.materialise();                                                           // student weights W0 + s B A
  * var st = mcd.loss(student, student, teacher, MotionTarget.learned(head, headEma, layout), x0, y, nullY, rng);

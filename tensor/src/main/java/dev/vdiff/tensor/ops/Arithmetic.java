@@ -5,7 +5,6 @@ import dev.vdiff.tensor.parallel.Parallel;
 import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Strided;
 import dev.vdiff.tensor.Tensor;
-import dev.vdiff.tensor.Views;
 import dev.vdiff.tensor.autograd.Autograd;
 
 import java.util.Arrays;
@@ -35,8 +34,8 @@ public final class Arithmetic {
         return Autograd.withSecondOrder(Autograd.record(out, "add", g -> new Tensor[] {
             a.requiresGrad() ? Strided.sumTo(g, sa) : null,
             b.requiresGrad() ? Strided.sumTo(g, sb) : null}, a, b), g -> new Tensor[] {
-            a.requiresGrad() ? Views.sumToRecorded(g, sa) : null,
-            b.requiresGrad() ? Views.sumToRecorded(g, sb) : null});
+            a.requiresGrad() ? SecondOrder.sumTo(g, sa) : null,
+            b.requiresGrad() ? SecondOrder.sumTo(g, sb) : null});
     }
 
     public static Tensor sub(Tensor a, Tensor b) {
@@ -45,8 +44,8 @@ public final class Arithmetic {
         return Autograd.withSecondOrder(Autograd.record(out, "sub", g -> new Tensor[] {
             a.requiresGrad() ? Strided.sumTo(g, sa) : null,
             b.requiresGrad() ? Strided.sumTo(scale(g, -1), sb) : null}, a, b), g -> new Tensor[] {
-            a.requiresGrad() ? Views.sumToRecorded(g, sa) : null,
-            b.requiresGrad() ? Views.sumToRecorded(neg(g), sb) : null});
+            a.requiresGrad() ? SecondOrder.sumTo(g, sa) : null,
+            b.requiresGrad() ? SecondOrder.sumTo(neg(g), sb) : null});
     }
 
     public static Tensor mul(Tensor a, Tensor b) {
@@ -56,8 +55,8 @@ public final class Arithmetic {
         return Autograd.withSecondOrder(Autograd.record(out, "mul", g -> new Tensor[] {
             a.requiresGrad() ? Strided.sumTo(apply(Op.MUL, g, bd), sa) : null,
             b.requiresGrad() ? Strided.sumTo(apply(Op.MUL, g, ad), sb) : null}, a, b), g -> new Tensor[] {
-            a.requiresGrad() ? Views.sumToRecorded(mul(g, b), sa) : null,
-            b.requiresGrad() ? Views.sumToRecorded(mul(g, a), sb) : null});
+            a.requiresGrad() ? SecondOrder.sumTo(mul(g, b), sa) : null,
+            b.requiresGrad() ? SecondOrder.sumTo(mul(g, a), sb) : null});
     }
 
     public static Tensor div(Tensor a, Tensor b) {
@@ -73,8 +72,8 @@ public final class Arithmetic {
         }, a, b), g -> {
             Tensor gb = div(g, b);   // g / b, recorded; d(a/b)/db = -(g/b)(a/b) with a/b the recorded output
             return new Tensor[] {
-                a.requiresGrad() ? Views.sumToRecorded(gb, sa) : null,
-                b.requiresGrad() ? Views.sumToRecorded(neg(mul(gb, out)), sb) : null};
+                a.requiresGrad() ? SecondOrder.sumTo(gb, sa) : null,
+                b.requiresGrad() ? SecondOrder.sumTo(neg(mul(gb, out)), sb) : null};
         });
     }
 

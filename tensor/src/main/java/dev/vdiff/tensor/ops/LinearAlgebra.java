@@ -5,7 +5,6 @@ import dev.vdiff.tensor.parallel.Parallel;
 import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Strided;
 import dev.vdiff.tensor.Tensor;
-import dev.vdiff.tensor.Views;
 import dev.vdiff.tensor.autograd.Autograd;
 
 import java.util.Arrays;
@@ -57,8 +56,8 @@ public final class LinearAlgebra {
             a.requiresGrad() ? gradLeft(g, bd, batch, sa) : null,
             b.requiresGrad() ? gradRight(ad, g, batch, sb) : null}, a, b), g -> new Tensor[] {
             // the same products with recorded ops: dA = dC B^T, dB = A^T dC, summed over broadcast batch axes
-            a.requiresGrad() ? Views.sumToRecorded(matmul(g, b.transpose(-2, -1)), sa) : null,
-            b.requiresGrad() ? Views.sumToRecorded(matmul(a.transpose(-2, -1), g), sb) : null});
+            a.requiresGrad() ? SecondOrder.sumTo(matmul(g, b.transpose(-2, -1)), sa) : null,
+            b.requiresGrad() ? SecondOrder.sumTo(matmul(a.transpose(-2, -1), g), sb) : null});
     }
 
     /**

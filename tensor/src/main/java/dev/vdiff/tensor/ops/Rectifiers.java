@@ -1,6 +1,7 @@
 package dev.vdiff.tensor.ops;
 
 import dev.vdiff.tensor.DType;
+import dev.vdiff.tensor.parallel.Parallel;
 import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.autograd.Autograd;
@@ -29,25 +30,43 @@ public final class Rectifiers {
         int n = c.numel();
         Tensor out, mask;
         if (c.dtype() == DType.FLOAT32) {
-            float s = (float) slope;
-            float[] v = c.floats(), y = new float[n], m = new float[n];
-            for (int i = 0; i < n; i++) {
-                m[i] = v[i] > 0 ? 1f : s;
-                y[i] = v[i] > 0 ? v[i] : s * v[i];
-            }
+            float[] y = new float[n], m = new float[n];
+            forward(c.floats(), (float) slope, y, m);
             out = Tensor.of(y, c.shape());
             mask = Tensor.of(m, c.shape());
         } else {
-            double[] v = c.doubles(), y = new double[n], m = new double[n];
-            for (int i = 0; i < n; i++) {
-                m[i] = v[i] > 0 ? 1 : slope;
-                y[i] = v[i] > 0 ? v[i] : slope * v[i];
-            }
+            double[] y = new double[n], m = new double[n];
+            forward(c.doubles(), slope, y, m);
             out = Tensor.of(y, c.shape());
             mask = Tensor.of(m, c.shape());
         }
         if (!Autograd.enabled() || !x.requiresGrad()) return out;
         return Autograd.recordComposite(out, "leaky_relu", g -> new Tensor[] {Arithmetic.mul(g, mask)}, x);
+    }
+
+    /**
+     * The forward kernel over {@code n} elements (any shape, flattened): {@code y = x > 0 ? x : slope x} and the slope
+     * mask {@code m = x > 0 ? 1 : slope}. Elementwise, so the result is the same whatever the thread count.
+     */
+    static void forward(float[] x, float slope, float[] y, float[] m) {
+        Parallel.forRange(x.length, Pointwise.GRAIN, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                boolean pos = x[i] > 0;
+                m[i] = pos ? 1f : slope;
+                y[i] = pos ? x[i] : slope * x[i];
+            }
+        });
+    }
+
+    /** The float64 forward kernel, as {@link #forward(float[], float, float[], float[])}. */
+    static void forward(double[] x, double slope, double[] y, double[] m) {
+        Parallel.forRange(x.length, Pointwise.GRAIN, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                boolean pos = x[i] > 0;
+                m[i] = pos ? 1 : slope;
+                y[i] = pos ? x[i] : slope * x[i];
+            }
+        });
     }
 
     /** {@code max(x, 0)}; gradient 0 at 0, as PyTorch. */

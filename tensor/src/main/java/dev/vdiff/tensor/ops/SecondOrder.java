@@ -1,10 +1,13 @@
 package dev.vdiff.tensor.ops;
 
 import dev.vdiff.tensor.DType;
+import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.autograd.Autograd;
 import dev.vdiff.tensor.autograd.BackwardFn;
 import dev.vdiff.tensor.kernels.UnaryKernels.Fn;
+
+import java.util.Arrays;
 
 
 /**
@@ -67,5 +70,24 @@ final class SecondOrder {
 
     static Tensor[] one(Tensor t) {
         return new Tensor[] {t};
+    }
+
+    /**
+     * Sums {@code g} down to {@code shape} (the gradient of a broadcast) with recorded ops: a sum over the
+     * broadcast axes (keeping them), then a reshape. The differentiable twin of
+     * {@code Strided.sumTo}, for backward functions that build a gradient graph.
+     */
+    static Tensor sumTo(Tensor g, int[] shape) {
+        int[] gs = g.shape();
+        if (Arrays.equals(gs, shape)) return g;
+        if (!Arrays.equals(Shape.broadcast(shape, gs), gs)) throw new IllegalArgumentException("cannot sum shape " + Shape.str(gs) + " down to " + Shape.str(shape));
+        int lead = gs.length - shape.length;
+        int[] axes = new int[gs.length];
+        int k = 0;
+        for (int d = 0; d < gs.length; d++) {
+            if (d < lead || (shape[d - lead] == 1 && gs[d] != 1)) axes[k++] = d;
+        }
+        if (k == 0) return g.reshape(shape);
+        return Reductions.sum(g, Arrays.copyOf(axes, k), true).reshape(shape);
     }
 }

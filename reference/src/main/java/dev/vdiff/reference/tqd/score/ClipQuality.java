@@ -1,6 +1,7 @@
 package dev.vdiff.reference.tqd.score;
 
 import dev.vdiff.reference.eval.Luma;
+import dev.vdiff.reference.eval.VisualQuality;
 import dev.vdiff.tensor.Tensor;
 
 /**

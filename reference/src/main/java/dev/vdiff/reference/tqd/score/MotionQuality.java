@@ -1,6 +1,7 @@
 package dev.vdiff.reference.tqd.score;
 
 import dev.vdiff.reference.eval.DenseFlow;
+import dev.vdiff.reference.eval.Luma;
 
 /**
  * Motion quality (MQ) of a clip from dense optical flow: how much of the picture moves, and how steadily.

@@ -1,5 +1,6 @@
 package dev.vdiff.reference.tqd.score;
 
+import dev.vdiff.reference.eval.VisualQuality;
 import dev.vdiff.tensor.UserError;
 import dev.vdiff.reference.data.CsvLine;
 import dev.vdiff.reference.tqd.ScoreNormalization;

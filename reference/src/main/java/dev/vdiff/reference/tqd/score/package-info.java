@@ -6,7 +6,7 @@
  *   <li>{@link dev.vdiff.reference.tqd.score.MotionQuality}: dense optical flow ({@link
  *       dev.vdiff.reference.eval.DenseFlow}, OpenCV's Farnebäck through JavaCV) between consecutive frames;
  *       {@code MQ_raw = C^2 ln(1 + M)} from the mean flow length {@code M} and its temporal coherence {@code C}.</li>
- *   <li>{@link dev.vdiff.reference.tqd.score.VisualQuality}: noise-corrected variance of the Laplacian (sharpness),
+ *   <li>{@link dev.vdiff.reference.eval.VisualQuality}: noise-corrected variance of the Laplacian (sharpness),
  *       the noise standard deviation (Immerkær / temporal median) and 8x8 blockiness, combined into one
  *       {@code VQ_raw} in [0, 1).</li>
  * </ul>

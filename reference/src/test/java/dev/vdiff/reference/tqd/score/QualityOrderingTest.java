@@ -1,6 +1,7 @@
 package dev.vdiff.reference.tqd.score;
 
 import dev.vdiff.reference.eval.DenseFlow;
+import dev.vdiff.reference.eval.VisualQuality;
 import dev.vdiff.reference.data.BackgroundKind;
 import dev.vdiff.reference.data.ClipSpec;
 import dev.vdiff.reference.data.Direction;

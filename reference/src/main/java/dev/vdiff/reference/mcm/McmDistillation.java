@@ -1,0 +1,306 @@
+package dev.vdiff.reference.mcm;
+
+import dev.vdiff.diffusion.Denoiser;
+import dev.vdiff.diffusion.NoiseSchedule;
+import dev.vdiff.diffusion.PredictionType;
+import dev.vdiff.diffusion.distill.FrozenTeacher;
+import dev.vdiff.diffusion.unet.VideoUNet;
+import dev.vdiff.reference.mcm.lora.LoraAdapters;
+import dev.vdiff.tensor.DType;
+import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.ops.Concat;
+import dev.vdiff.tensor.optim.AdamW;
+import dev.vdiff.tensor.optim.Ema;
+import dev.vdiff.tensor.optim.GradClip;
+import dev.vdiff.tensor.random.Rng;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * MCM's training run (SPEC §4.1-4.5, released {@code main.py}) on batches of clean clips and high-quality images,
+ * with the state a checkpoint needs. Per step {@code s}, every random draw from {@code Rng.seed(seed).split(s)}:
+ * <ol>
+ *   <li>{@code L_MCD} with mixed trajectories ({@link MotionConsistencyDistillation}; the target network is the
+ *       online student under no-grad, or an EMA copy of its trainable weights, {@link McmConfig.Target});</li>
+ *   <li>two frames per video of the student's estimate {@code F_s} (TSN, {@link TsnFrameSampler}) through the frame
+ *       discriminator: {@code L_G = L_MCD + lambda_adv L_adv} ({@link GeneratorLoss});</li>
+ *   <li>backward, LoRA gradients ({@link LoraAdapters#collectGradients}), gradient-norm clipping, AdamW over the
+ *       adapters (or the whole student) and the learned head {@code g_phi}; EMA updates of {@code g_phi^-} (0.95)
+ *       and, with an EMA target, of the student;</li>
+ *   <li>the discriminator on the real images and the detached frames, {@code L_D} with the gradient penalty
+ *       ({@link FrameDiscriminator#discriminatorLoss}), its AdamW step, and the adaptive {@code lambda_gp}
+ *       ({@link GradientPenaltyWeight}).</li>
+ * </ol>
+ * The student is a copy of the teacher's UNet without an {@code omega} input (SPEC §4.2: the LoRA student gets no
+ * omega embedding), with LoRA adapters ({@link McmConfig#lora()}) or trained whole ({@code lora = null}).
+ *
+ * <pre>{@code
+ * McmDistillation d = new McmDistillation(new FrozenTeacher(unet), schedule, McmConfig.mcm(seed, 3, classes));
+ * d.run(100, s -> batchOf(s), r -> log(r));
+ * Checkpoint.write(d.stateDict());          // adapters, head and its EMA, discriminator (with spectral-norm buffers), optimizers, lambda_gp, step
+ * }</pre>
+ */
+public final class McmDistillation {
+    /** A batch: clean clips {@code [B, F, C, H, W]}, labels {@code [B]}, and {@code B * frames} real images {@code [B k, C, H, W]} whose labels are each clip's label repeated k times. */
+    public record Batch(Tensor videos, Tensor labels, Tensor images) {}
+
+    /** The training data: the batch of step {@code s}, a pure function of {@code s} so that a resumed run sees the same data. */
+    @FunctionalInterface
+    public interface Batches {
+        Batch batch(long step);
+    }
+
+    /** What one step measured ({@code lossAdv}, {@code lossD}, {@code gradientPenalty} are 0 without a discriminator). */
+    public record StepResult(long step, double lossMcd, double lossAdv, double lossG, double lossD, double gradientPenalty, double lambdaGp, boolean generated, double gradNorm) {}
+
+    private final FrozenTeacher teacher;
+    private final McmConfig config;
+    private final VideoUNet student;
+    private final LoraAdapters lora;                    // null: the whole student trains
+    private final Map<String, Tensor> trainable;        // adapters or student weights
+    private final LearnedMotionHead head, headTarget;   // null unless representation = learn
+    private final Ema headEma, studentEma;
+    private final FrameDiscriminator disc;              // null when lambda_adv = 0
+    private final MotionConsistencyDistillation mcd;
+    private final MotionTarget motion;
+    private final GeneratorLoss generatorLoss;
+    private final GradientPenaltyWeight gpWeight;
+    private final AdamW optimizer, discOptimizer;
+    private long step;
+
+    public McmDistillation(FrozenTeacher teacher, NoiseSchedule schedule, McmConfig config) {
+        this.teacher = teacher;
+        this.config = config;
+        VideoUNet t = teacher.unet();
+        DType dt = t.dtype();
+        int channels = t.config().channels();
+        Rng init = Rng.seed(config.seed()).split(-1);      // initialisation draws; steps use split(s >= 0)
+        this.student = VideoUNet.load(t.config(), t.stateDict(), dt);
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        if (config.lora() != null) {
+            lora = LoraAdapters.attach(student, config.lora(), init.split(0));
+            for (Tensor p : student.parameters()) p.requiresGrad(false);
+            for (LoraAdapters.Adapter a : lora.adapters().values()) a.weight().requiresGrad(true);   // dL/dW, turned into dA, dB
+            params.putAll(prefixed("lora.", lora.namedParameters()));
+        } else {
+            lora = null;
+            params.putAll(prefixed("unet.", student.namedParameters()));
+        }
+        this.trainable = params;
+        this.mcd = new MotionConsistencyDistillation(config.mcd(), schedule);
+        if (config.representation() == McmConfig.Representation.LEARN) {
+            head = new LearnedMotionHead(new LearnedMotionHead.Config(channels, config.headHidden(), config.headGroups()), dt, init.split(1));
+            headTarget = new LearnedMotionHead(head.config, dt, init.split(1));
+            headEma = new Ema(head.namedParameters(), config.headEmaDecay());
+            headEma.copyTo(headTarget.namedParameters());
+            for (Tensor p : headTarget.parameters()) p.requiresGrad(false);
+            motion = MotionTarget.learned(head, headTarget, MotionTarget.Layout.BFCHW);
+            params.putAll(prefixed("head.", head.namedParameters()));
+        } else {
+            head = headTarget = null;
+            headEma = null;
+            motion = MotionTarget.fixed(config.representation().fixed(), config.filter(), MotionTarget.Layout.BFCHW);
+        }
+        this.studentEma = config.target() == McmConfig.Target.EMA ? new Ema(studentWeights(), config.targetEmaDecay()) : null;
+        this.optimizer = new AdamW(params, config.learningRate(), 0.9, 0.999, 1e-8, 0);
+        this.generatorLoss = new GeneratorLoss(config.lambdaAdv());
+        this.gpWeight = new GradientPenaltyWeight(config.gradientPenalty());
+        if (generatorLoss.adversarial()) {
+            RandomPatchFeatures features = new RandomPatchFeatures(config.features().withImageChannels(channels), dt);
+            disc = new FrameDiscriminator(features, config.discriminator(), dt, init.split(2));
+            discOptimizer = new AdamW(disc.namedParameters(), config.discLearningRate(), 0.9, 0.999, 1e-8, 0);
+        } else {
+            disc = null;
+            discOptimizer = null;
+        }
+    }
+
+    private Map<String, Tensor> studentWeights() {
+        return lora != null ? lora.namedParameters() : student.namedParameters();
+    }
+
+    public long stepCount() {
+        return step;
+    }
+
+    public McmConfig config() {
+        return config;
+    }
+
+    /** The student's UNet (with LoRA: the layers hold {@code W0 + s B A} after {@link #studentDenoiser()}). */
+    public VideoUNet student() {
+        return student;
+    }
+
+    public LoraAdapters lora() {
+        return lora;
+    }
+
+    public LearnedMotionHead head() {
+        return head;
+    }
+
+    public FrameDiscriminator discriminator() {
+        return disc;
+    }
+
+    /** The online student as an eps-predicting denoiser, for LCM sampling (writes the adapted weights first). */
+    public Denoiser studentDenoiser() {
+        if (lora != null) lora.materialise();
+        return Denoiser.of(PredictionType.EPSILON, student::forward);
+    }
+
+    /** Runs steps until {@link #stepCount()} reaches {@code untilStep}, handing each result to {@code progress}. */
+    public void run(long untilStep, Batches data, Consumer<StepResult> progress) {
+        while (step < untilStep) {
+            StepResult r = step(data.batch(step));
+            if (progress != null) progress.accept(r);
+        }
+    }
+
+    /** One training step (generator, then discriminator) on one batch. */
+    public StepResult step(Batch batch) {
+        Tensor x0 = batch.videos(), cond = batch.labels();
+        Rng rng = Rng.seed(config.seed()).split(step);
+        Rng rLoss = rng.split(0), rDisc = rng.split(1);
+        // 1. L_MCD with mixed trajectories; the target network is the online student (no grad) or its EMA.
+        Denoiser online = studentDenoiser();
+        Denoiser target = studentEma == null ? online : emaTarget();
+        MotionConsistencyDistillation.Step st = mcd.loss(online, target, teacher.denoiser(), motion, x0, cond, teacher.nullCondition(cond), rLoss);
+        // 2. Two frames per video of F_s through the discriminator: L_G = L_MCD + lambda_adv L_adv.
+        int b = x0.shape(0), f = x0.shape(1), k = config.discFrames();
+        Tensor fake = null, frameLabels = null, adv = null;
+        if (disc != null) {
+            if (batch.images() == null || batch.images().shape(0) != b * k) {
+                throw new IllegalArgumentException("MCM: the discriminator needs " + b * k + " real images per step (" + k + " per clip), got " + (batch.images() == null ? "none" : Integer.toString(batch.images().shape(0))));
+            }
+            fake = frames(st.studentOutput(), f, k, rDisc);                                  // [B k, C, H, W]
+            frameLabels = repeat(cond, k);                                                     // [B k]
+            adv = disc.generatorLoss(fake, frameLabels, config.adversarialLoss());
+        }
+        Tensor lossG = generatorLoss.total(st.loss(), adv);
+        double lossMcd = st.loss().item(), lossAdv = adv == null ? 0 : adv.item(), lossGValue = lossG.item();
+        if (!Double.isFinite(lossGValue)) throw new IllegalStateException("MCM: the generator loss is " + lossGValue + " at step " + step + " (L_MCD " + lossMcd + ", L_adv " + lossAdv + ")");
+        // 3. Backward, LoRA gradients, clipping, AdamW, EMAs.
+        optimizer.zeroGrad();
+        student.zeroGrad();
+        lossG.backward();
+        if (lora != null) lora.collectGradients();
+        double norm = GradClip.clipGradNorm(trainable.values(), config.gradClip());
+        optimizer.step();
+        if (headEma != null) {
+            headEma.update(head.namedParameters());
+            headEma.copyTo(headTarget.namedParameters());
+        }
+        if (studentEma != null) studentEma.update(studentWeights());
+        // 4. Discriminator on real images and the detached frames, then the adaptive lambda_gp.
+        double lossD = 0, gp = 0, lambdaGp = gpWeight.lambda();
+        if (disc != null) {
+            Tensor alpha = rDisc.uniform(x0.dtype(), b * k);
+            discOptimizer.zeroGrad();
+            FrameDiscriminator.Losses l = disc.discriminatorLoss(batch.images(), fake.detach(), frameLabels, alpha, config.adversarialLoss(), lambdaGp);
+            lossD = l.total().item();
+            gp = l.gradientPenalty().item();
+            if (!Double.isFinite(lossD)) throw new IllegalStateException("MCM: the discriminator loss is " + lossD + " at step " + step);
+            l.total().backward();
+            discOptimizer.step();
+            gpWeight.observe(step, gp);
+        }
+        return new StepResult(step++, lossMcd, lossAdv, lossGValue, lossD, gp, lambdaGp, st.generated(), norm);
+    }
+
+    /** The EMA student as the target denoiser: its weights are swapped in for the call and back (bit for bit). */
+    private Denoiser emaTarget() {
+        return Denoiser.of(PredictionType.EPSILON, (x, t, c) -> {
+            studentEma.swap(studentWeights());
+            try {
+                if (lora != null) lora.materialise();
+                return student.forward(x, t, c);
+            } finally {
+                studentEma.swap(studentWeights());
+                if (lora != null) lora.materialise();
+            }
+        });
+    }
+
+    /** {@code k} TSN frames of each video {@code [B, F, C, H, W]} as images {@code [B k, C, H, W]} (differentiable). */
+    static Tensor frames(Tensor videos, int f, int k, Rng rng) {
+        int b = videos.shape(0), c = videos.shape(2), h = videos.shape(3), w = videos.shape(4);
+        List<Tensor> out = new ArrayList<>(b * k);
+        for (int i = 0; i < b; i++) {
+            for (int j : TsnFrameSampler.sample(f, k, rng)) out.add(videos.narrow(0, i, 1).narrow(1, j, 1).reshape(1, c, h, w));   // [1, C, H, W]
+        }
+        return Concat.cat(0, out.toArray(new Tensor[0]));
+    }
+
+    /** Each label repeated {@code k} times in place: {@code [B] -> [B k]}. */
+    static Tensor repeat(Tensor labels, int k) {
+        long[] l = labels.contiguous().longs(), out = new long[l.length * k];
+        for (int i = 0; i < out.length; i++) out[i] = l[i / k];
+        return Tensor.ofLongs(out, out.length);
+    }
+
+    /**
+     * Everything a resumed run needs, as tensors by name (copies): {@code trainable.*} (adapters or student weights,
+     * and the learned head), {@code head_ema.*}, {@code student_ema.*} (EMA target), {@code disc.*} (heads, class
+     * embedding, spectral-norm power-iteration buffers), {@code optimizer.*}, {@code disc_optimizer.*},
+     * {@code lambda_gp} (float64 {@code [2]}: weight, last check) and {@code step}.
+     */
+    public Map<String, Tensor> stateDict() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (var e : trainable.entrySet()) out.put("trainable." + e.getKey(), e.getValue().detach().copy());
+        if (headEma != null) out.putAll(prefixed("head_ema.", headEma.stateDict()));
+        if (studentEma != null) out.putAll(prefixed("student_ema.", studentEma.stateDict()));
+        if (disc != null) {
+            for (var e : disc.stateDict().entrySet()) out.put("disc." + e.getKey(), e.getValue().detach().copy());
+            out.putAll(prefixed("disc_optimizer.", discOptimizer.stateDict()));
+        }
+        out.putAll(prefixed("optimizer.", optimizer.stateDict()));
+        out.put("lambda_gp", Tensor.of(new double[] {gpWeight.lambda(), gpWeight.lastCheck()}, 2));
+        out.put("step", Tensor.ofLongs(new long[] {step}, 1));
+        return out;
+    }
+
+    /** Restores a {@link #stateDict()} of a run with the same configuration and teacher. */
+    public void loadStateDict(Map<String, Tensor> state) {
+        Map<String, Tensor> tr = part(state, "trainable.");
+        if (!tr.keySet().equals(trainable.keySet())) throw new IllegalArgumentException("MCM state: the trainable tensors do not fit this configuration (" + tr.size() + " saved, " + trainable.size() + " expected)");
+        for (var e : trainable.entrySet()) {
+            Tensor src = tr.get(e.getKey()).to(e.getValue().dtype()).contiguous();
+            if (src.numel() != e.getValue().numel()) throw new IllegalArgumentException("MCM state: '" + e.getKey() + "' has " + src.numel() + " values, expected " + e.getValue().numel());
+            System.arraycopy(src.storage(), 0, e.getValue().storage(), 0, src.numel());
+        }
+        if (headEma != null) {
+            headEma.loadStateDict(part(state, "head_ema."));
+            headEma.copyTo(headTarget.namedParameters());
+        }
+        if (studentEma != null) studentEma.loadStateDict(part(state, "student_ema."));
+        if (disc != null) {
+            disc.loadStateDict(part(state, "disc."));
+            discOptimizer.loadStateDict(part(state, "disc_optimizer."));
+        }
+        optimizer.loadStateDict(part(state, "optimizer."));
+        Tensor gp = state.get("lambda_gp"), s = state.get("step");
+        if (gp == null || s == null) throw new IllegalArgumentException("MCM state: needs 'lambda_gp' and 'step'");
+        double[] g = gp.toDoubleArray();
+        gpWeight.restore(g[0], (long) g[1]);
+        step = s.contiguous().longs()[0];
+        if (lora != null) lora.materialise();
+    }
+
+    private static Map<String, Tensor> prefixed(String prefix, Map<String, Tensor> m) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (var e : m.entrySet()) out.put(prefix + e.getKey(), e.getValue());
+        return out;
+    }
+
+    private static Map<String, Tensor> part(Map<String, Tensor> state, String prefix) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (var e : state.entrySet()) if (e.getKey().startsWith(prefix)) out.put(e.getKey().substring(prefix.length()), e.getValue());
+        return out;
+    }
+}

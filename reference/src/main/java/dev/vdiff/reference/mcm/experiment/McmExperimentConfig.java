@@ -1,0 +1,75 @@
+package dev.vdiff.reference.mcm.experiment;
+
+import dev.vdiff.reference.mcm.McmConfig;
+import dev.vdiff.reference.mcm.MotionConsistencyDistillation;
+import dev.vdiff.reference.train.ModelSpec;
+import dev.vdiff.reference.train.TrainConfig;
+
+import java.util.List;
+
+/**
+ * What {@code vdiff experiment mcm} runs: a teacher trained on degraded clips, then several students distilled from it
+ * with the same seed, data and steps (plain LCM, MCM, and MCM with one part taken away), sampled at 1/2/4/8 steps.
+ *
+ * @param frames, height, width, classes the clips (one colour per class, flat background)
+ * @param minSpeed, maxSpeed             motion in pixels per frame
+ * @param degradation                    what makes the teacher's videos low quality
+ * @param model                          the teacher's (and students') video UNet
+ * @param teacherTrain                   the teacher's training (eps objective, scaled-linear schedule)
+ * @param teacherSteps, teacherGuidance  the teacher's reference samples: DDIM steps and CFG scale (Imagen form)
+ * @param distillSteps, batch            optimizer steps and clips per step of every student
+ * @param omegaMin, omegaMax             omega ~ U[omegaMin, omegaMax] of the distillation (LCM form; the teacher's
+ *                                       guidance {@code teacherGuidance = 1 + omega} lies inside)
+ * @param arms                           the students, compared side by side
+ * @param samplingSteps                  student sampling steps (LCM multistep, SPEC §4.5: 1, 2, 4, 8)
+ * @param perClass                       generated videos per class and per setting
+ * @param imagePool                      clean clips rendered as the high-quality image set (2 frames of each used)
+ * @param referenceClips                 clean held-out clips defining the sample-quality distance
+ * @param shownPerClass                  videos per class in the GIFs
+ * @param seed                           every random draw
+ */
+public record McmExperimentConfig(int frames, int height, int width, int classes, double minSpeed, double maxSpeed, QualityVideos.Degradation degradation,
+                                  ModelSpec model, TrainConfig teacherTrain, int teacherSteps, double teacherGuidance, long distillSteps, int batch,
+                                  double omegaMin, double omegaMax, double learningRate, List<Arm> arms, int[] samplingSteps, int perClass,
+                                  int imagePool, int referenceClips, int shownPerClass, long seed) {
+
+    /** One student: a name for files and tables, what it is, its configuration. */
+    public record Arm(String name, String description, McmConfig config) {}
+
+    /** Under 10 minutes on 2 shared cores: 8 frames of 16x16, 3 classes, teacher 800 steps, 5 students of 150 steps. */
+    public static McmExperimentConfig quick(long seed) {
+        return of(8, 16, new ModelSpec(8, 3, 1, 16, 32, 2, 8, 3, 32, 64, false), trainConfig(800, 4, seed), 20, 150, 2, 3, seed);
+    }
+
+    /** The full run: the same sizes, teacher 3000 steps, 5 students of 600 steps, more samples. */
+    public static McmExperimentConfig full(long seed) {
+        return of(8, 16, new ModelSpec(8, 3, 1, 16, 32, 2, 8, 3, 32, 64, false), trainConfig(3000, 4, seed), 30, 600, 2, 8, seed);
+    }
+
+    /** Seconds, for tests: 4 frames of 8x8, a tiny UNet, a few steps, 2 students. */
+    public static McmExperimentConfig toy(long seed) {
+        McmExperimentConfig c = of(4, 8, new ModelSpec(4, 3, 1, 8, 16, 2, 4, 3, 8, 16, false), trainConfig(4, 2, seed), 3, 2, 2, 1, seed);
+        return new McmExperimentConfig(c.frames, c.height, c.width, c.classes, c.minSpeed, c.maxSpeed, c.degradation, c.model, c.teacherTrain, c.teacherSteps,
+            c.teacherGuidance, c.distillSteps, c.batch, c.omegaMin, c.omegaMax, c.learningRate, c.arms.subList(0, 2), new int[] {1, 2}, c.perClass, 12, 4, 1, c.seed);
+    }
+
+    private static TrainConfig trainConfig(long steps, int batch, long seed) {
+        return new TrainConfig(steps, batch, 2e-3, Math.min(50, steps / 4), 0.0, 1.0, 0.99, 0.1, seed, 1024, 0, 1);
+    }
+
+    private static McmExperimentConfig of(int frames, int size, ModelSpec model, TrainConfig teacher, int teacherSteps, long distillSteps, int batch,
+                                          int perClass, long seed) {
+        int classes = model.classes();
+        double omegaMin = 2, omegaMax = 6, lr = 1e-3, discLr = 2e-4;   // toy scale: LoRA rank 8 needs a larger rate than the released 5e-6
+        McmConfig mcm = McmConfig.mcm(seed, classes).withMcd(new MotionConsistencyDistillation.Config(50, omegaMin, omegaMax, 0.001,
+            dev.vdiff.diffusion.LcmBoundary.MCM, 0.5)).withLearningRates(lr, discLr);
+        List<Arm> arms = List.of(
+            new Arm("lcm", "plain LCM: raw representation, no discriminator, real trajectories only", McmConfig.lcm(seed, classes).withMcd(mcm.mcd()).withPGen(0).withLearningRates(lr, discLr)),
+            new Arm("mcm", "MCM: learned head, frame discriminator (clipped WGAN + GP), mixed trajectories p_gen 0.5", mcm),
+            new Arm("mcm_no_disc", "MCM without the discriminator (lambda_adv 0)", mcm.withLambdaAdv(0)),
+            new Arm("mcm_no_mixed", "MCM with real trajectories only (p_gen 0)", mcm.withPGen(0)),
+            new Arm("mcm_raw", "MCM with the raw representation instead of the learned head", mcm.withRepresentation(McmConfig.Representation.RAW)));
+        return new McmExperimentConfig(frames, size, size, classes, 0.5, 1.5, new QualityVideos.Degradation(1.0, 0.06, 2.0), model, teacher, teacherSteps,
+            1 + (omegaMin + omegaMax) / 2, distillSteps, batch, omegaMin, omegaMax, lr, arms, new int[] {1, 2, 4, 8}, perClass, 120, 48, 2, seed);
+    }
+}

@@ -1,0 +1,61 @@
+package dev.vdiff.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static dev.vdiff.cli.TrainSampleCliTest.args;
+import static dev.vdiff.cli.TrainSampleCliTest.vdiff;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code vdiff distill --method mcm} on a tiny teacher: straight, and stopped after 2 steps then resumed to 4 (the
+ * same checkpoint bytes: adapters, learned head and its EMA, discriminator with spectral-norm buffers, optimizers,
+ * lambda_gp, loss history); and the one-line refusals.
+ */
+class McmDistillCliTest {
+    @TempDir
+    Path tmp;
+
+    static final String[] STUDENT = {"distill", "--method", "mcm", "--images", "synthetic", "--image-clips", "12", "--omega-min", "0.5", "--omega-max", "1.5",
+        "--lora-rank", "2", "--batch", "2", "--lr", "1e-3", "--checkpoint-every", "2", "--keep-checkpoints", "3", "--lambda-gp", "1e-2"};
+
+    @Test
+    void distillResumeBitForBitAndRefusals() throws Exception {
+        Path teacher = tmp.resolve("teacher");
+        assertEquals(0, vdiff(args(args(new String[] {"train", "--out", teacher.toString(), "--steps", "2"}, DistillCliTest.TINY), "--patch", "1")).code());
+        Path straight = tmp.resolve("straight"), stopped = tmp.resolve("stopped");
+        String[] common = args(STUDENT, "--teacher", teacher.toString());
+        var a = vdiff(args(common, "--out", straight.toString(), "--steps", "4"));
+        assertEquals(0, a.code(), a.err());
+        var b = vdiff(args(common, "--out", stopped.toString(), "--steps", "2"));
+        assertEquals(0, b.code(), b.err());
+        var c = vdiff("distill", "--method", "mcm", "--resume", stopped.toString(), "--steps", "4");
+        assertEquals(0, c.code(), c.err());
+        assertArrayEquals(Files.readAllBytes(straight.resolve("checkpoints/step-00000004.safetensors")), Files.readAllBytes(stopped.resolve("checkpoints/step-00000004.safetensors")),
+            "the resumed run's state after 4 steps");
+        assertArrayEquals(Files.readAllBytes(straight.resolve("lora.safetensors")), Files.readAllBytes(stopped.resolve("lora.safetensors")));
+        assertTrue(Files.size(straight.resolve("loss.png")) > 100);
+
+        var changed = vdiff("distill", "--method", "mcm", "--resume", stopped.toString(), "--p-gen", "1");
+        assertEquals(2, changed.code());
+        assertTrue(changed.err().contains("--p-gen cannot change on --resume") && changed.err().lines().count() == 1, changed.err());
+        var again = vdiff(args(common, "--out", straight.toString()));
+        assertEquals(2, again.code());
+        assertTrue(again.err().contains("already holds an MCM run"), again.err());
+        var foreign = vdiff(args(common, "--out", tmp.resolve("x").toString(), "--tau", "0.3"));
+        assertEquals(2, foreign.code());
+        assertTrue(foreign.err().contains("--tau do not apply to --method mcm"), foreign.err());
+        var wrongMethod = vdiff("distill", "--method", "turbo", "--teacher", teacher.toString(), "--out", tmp.resolve("y").toString(), "--p-gen", "0.3");
+        assertEquals(2, wrongMethod.code());
+        assertTrue(wrongMethod.err().contains("--p-gen belong to --method mcm"), wrongMethod.err());
+        var badRep = vdiff(args(common, "--out", tmp.resolve("z").toString(), "--representation", "wavelet"));
+        assertEquals(2, badRep.code());
+        assertTrue(badRep.err().contains("unknown motion representation 'wavelet'") && badRep.err().lines().count() == 1, badRep.err());
+        assertTrue(!Files.exists(tmp.resolve("z")), "a refused run writes nothing");
+    }
+}

@@ -1,0 +1,51 @@
+package dev.vdiff.reference.mcm.experiment;
+
+import dev.vdiff.cli.Vdiff;
+import dev.vdiff.tensor.io.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code vdiff experiment mcm} end to end at toy size (seconds): every file is written and metrics.json has the
+ * issue's keys ({@code frame_vq} and {@code motion} for teacher, lcm and mcm) with finite values.
+ */
+class McmExperimentTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void toyRunThroughTheCliWritesAllFilesAndFiniteMetrics() throws Exception {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        CommandLine cl = Vdiff.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        Path dir = tmp.resolve("mcm");
+        int code = cl.execute("experiment", "mcm", "--toy", "--out", dir.toString());
+        assertEquals(0, code, err.toString());
+        for (String f : List.of("metrics.json", "report.md", "quality.png", "motion.png", "loss.png", "samples/teacher.gif", "samples/data_clean.gif",
+            "samples/data_degraded.gif", "samples/lcm_2step.gif", "samples/mcm_2step.gif")) {
+            assertTrue(Files.isRegularFile(dir.resolve(f)) && Files.size(dir.resolve(f)) > 100, f);
+        }
+        Map<String, Object> m = Json.parseObject(Files.readAllBytes(dir.resolve("metrics.json")));
+        for (String group : List.of("frame_vq", "motion")) {
+            Map<?, ?> g = (Map<?, ?>) m.get(group);
+            for (String who : List.of("teacher", "lcm", "mcm")) {
+                double v = ((Number) g.get(who)).doubleValue();
+                assertTrue(Double.isFinite(v) && v >= 0, group + "." + who + " = " + v);
+            }
+        }
+        String report = Files.readString(dir.resolve("report.md"));
+        assertTrue(report.contains("## Goals") && report.contains("mcm_frame_vq_above_lcm"), report);
+    }
+}
