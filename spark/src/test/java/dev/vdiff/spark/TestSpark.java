@@ -17,11 +17,14 @@ final class TestSpark {
 
     private TestSpark() {}
 
-    /** {@code local[2]}, no UI, few shuffle partitions; stopped when the JVM exits. */
+    /** {@code local[2]} bound to the loopback, no UI, few shuffle partitions; stopped when the JVM exits. */
     static synchronized SparkSession session() {
         if (session == null) {
             session = SparkSession.builder().master("local[2]").appName("vdiff-spark-test")
                 .config("spark.ui.enabled", "false")
+                // Tests talk to themselves on the loopback only (never another interface of the machine).
+                .config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1")
                 .config("spark.sql.shuffle.partitions", "2")
                 .config("spark.hadoop.fs.vtest.impl", FlakyFileSystem.class.getName())
                 .config("spark.hadoop.fs.vtest.impl.disable.cache", "true")
