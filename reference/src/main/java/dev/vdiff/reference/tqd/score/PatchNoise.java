@@ -17,20 +17,24 @@ final class PatchNoise {
     static final int P = 5;
     /** Fraction of patches kept, the flattest. */
     static final double KEEP = 0.5;
+    /** Frames at least twice this high and wide are sampled at every second patch position. */
+    static final int MIN_STRIDED = 32;
 
     private PatchNoise() {}
 
     /** Noise variance (luma^2) of frames {@code [F][H*W]}, {@code H, W >= P}. */
     static double variance(float[][] frames, int h, int w) {
         int d = P * P;
+        // Patches on every second row and column of frames with plenty of them (4x less work, still > 1000 patches a frame).
+        int s = h >= 2 * MIN_STRIDED && w >= 2 * MIN_STRIDED ? 2 : 1;
         // Pass 1: each patch's variance; keep the flattest fraction (weak-texture patches).
-        int per = (h - P + 1) * (w - P + 1);
+        int per = ((h - P) / s + 1) * ((w - P) / s + 1);
         double[] pv = new double[frames.length * per];
         int k = 0;
         double[] patch = new double[d];
         for (float[] f : frames) {
-            for (int y = 0; y + P <= h; y++) {
-                for (int x = 0; x + P <= w; x++) {
+            for (int y = 0; y + P <= h; y += s) {
+                for (int x = 0; x + P <= w; x += s) {
                     double m = 0, q = 0;
                     for (int i = 0; i < P; i++) for (int j = 0; j < P; j++) { double v = f[(y + i) * w + x + j]; m += v; q += v * v; }
                     pv[k++] = q - m * m / d;
@@ -44,8 +48,8 @@ final class PatchNoise {
         long n = 0;
         k = 0;
         for (float[] f : frames) {
-            for (int y = 0; y + P <= h; y++) {
-                for (int x = 0; x + P <= w; x++) {
+            for (int y = 0; y + P <= h; y += s) {
+                for (int x = 0; x + P <= w; x += s) {
                     if (pv[k++] > threshold) continue;
                     for (int i = 0; i < P; i++) for (int j = 0; j < P; j++) patch[i * P + j] = f[(y + i) * w + x + j];
                     for (int a = 0; a < d; a++) {
