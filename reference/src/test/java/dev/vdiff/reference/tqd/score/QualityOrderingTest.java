@@ -109,7 +109,7 @@ class QualityOrderingTest {
         // 0.05 sqrt(0.299^2 + 0.587^2 + 0.114^2) = 0.0334. A still clip: the temporal estimate sees only noise.
         assertEquals(0.0334, noisy.noise(), 0.1 * 0.0334);
         assertEquals(0, c.noise(), 1e-3);
-        assertRanked("blockiness", score(clean.withDegradations(0, 0, 3, 1)).visual().blockiness(), c.blockiness() + 0.2);
+        assertRanked("blockiness", score(clean.withDegradations(0, 0, 3, 1)).visual().blockiness(), c.blockiness() + 0.05);
         assertRanked("sharpness", c.sharpness(), 5 * score(clean.withDegradations(1.5, 0, 0, 1)).visual().sharpness());
     }
 
