@@ -41,6 +41,8 @@ public final class LossChart {
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setYAxisLogarithmic(logarithmic(y));
         chart.getStyler().setMarkerSize(0);
+        chart.getStyler().setXAxisDecimalPattern("#");          // 1021, not "1,021" (grouped labels ran into each other)
+        chart.getStyler().setXAxisTickMarkSpacingHint(120);
         XYSeries raw = chart.addSeries("loss per step", x, y);
         raw.setMarker(SeriesMarkers.NONE);
         raw.setLineColor(new Color(120, 160, 220));
@@ -71,8 +73,9 @@ public final class LossChart {
     }
 
     /**
-     * A logarithmic loss axis only when the losses are positive and span at least a decade: within one decade
-     * XChart's log axis has no tick between its powers of ten, so it would show no numbers at all.
+     * A logarithmic loss axis only when the losses are positive and span at least two decades: XChart's log axis
+     * labels only powers of ten, so within one decade it shows no number and just over one it shows a single one
+     * (seen on the demo's chart); a range of 100x always holds at least two labelled powers of ten.
      */
     static boolean logarithmic(double[] y) {
         double lo = Double.POSITIVE_INFINITY, hi = 0;
@@ -81,7 +84,7 @@ public final class LossChart {
             lo = Math.min(lo, v);
             hi = Math.max(hi, v);
         }
-        return hi >= 10 * lo;
+        return hi >= 100 * lo;
     }
 
     /** The legend of the moving average, or null when there is none ({@code window = 1}). */

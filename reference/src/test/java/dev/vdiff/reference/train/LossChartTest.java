@@ -18,9 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The loss chart's axis and legend, and the progress log's last line (issue 10). */
 class LossChartTest {
     @Test
-    void logAxisOnlyWhenTheLossSpansADecade() {
+    void logAxisOnlyWhenTheLossSpansTwoDecades() {
         assertFalse(LossChart.logarithmic(new double[] {0.9, 0.5, 0.2}), "within one decade a log axis shows no numbers");
-        assertTrue(LossChart.logarithmic(new double[] {1.0, 0.3, 0.1}));
+        assertFalse(LossChart.logarithmic(new double[] {0.5, 0.1, 0.04}), "just over a decade a log axis shows one number");
+        assertTrue(LossChart.logarithmic(new double[] {1.0, 0.3, 0.01}));
         assertFalse(LossChart.logarithmic(new double[] {1.0, 0.0, 0.01}), "a zero loss cannot go on a log axis");
     }
 
