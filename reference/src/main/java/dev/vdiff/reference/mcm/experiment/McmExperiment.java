@@ -5,6 +5,7 @@ import dev.vdiff.diffusion.NoiseSchedule;
 import dev.vdiff.diffusion.distill.FrozenTeacher;
 import dev.vdiff.diffusion.sampling.LcmSampler;
 import dev.vdiff.diffusion.unet.VideoUNet;
+import dev.vdiff.reference.bench.MachineLoad;
 import dev.vdiff.reference.data.Clip;
 import dev.vdiff.reference.data.VideoDataset;
 import dev.vdiff.reference.eval.SampleQuality;
@@ -80,7 +81,7 @@ public final class McmExperiment {
     public static Result run(McmExperimentConfig cfg, Path out, PrintStream log) throws IOException {
         long start = System.nanoTime();
         prepare(out, cfg);
-        String loadBefore = MachineLoadLine.describe();
+        String loadBefore = MachineLoad.describe();
         log.printf(Locale.ROOT, "vdiff experiment mcm: %s; %d threads; %s%n", describe(cfg), Parallel.threads(), loadBefore);
         NoiseSchedule schedule = NoiseSchedule.videoCrafter2();
 
@@ -154,7 +155,7 @@ public final class McmExperiment {
         Path samples = out.resolve("samples");
         for (var e : shown.entrySet()) SampleWriter.write(samples, e.getKey(), e.getValue(), 6, 4);
         Result r = new Result(teacherScores, scores(frameScores, quality, degradedHeldOut, 0), scores(frameScores, quality, cleanHeldOut, 0), arms, teacherSeconds,
-            trainer.losses(), teacherNet.module().parameterCount(), Parallel.threads(), loadBefore + "; after: " + MachineLoadLine.describe(), (System.nanoTime() - start) * 1e-9);
+            trainer.losses(), teacherNet.module().parameterCount(), Parallel.threads(), loadBefore + "; after: " + MachineLoad.describe(), (System.nanoTime() - start) * 1e-9);
         McmCharts.write(out, cfg, r);
         McmReport.write(out, cfg, r, new ArrayList<>(shown.keySet()));
         log.printf(Locale.ROOT, "vdiff experiment mcm: done in %.0f s; %s%n", r.totalSeconds(), out.resolve("report.md"));
