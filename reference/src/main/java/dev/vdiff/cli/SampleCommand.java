@@ -1,6 +1,7 @@
 package dev.vdiff.cli;
 
 import dev.vdiff.tensor.UserError;
+import dev.vdiff.reference.mcm.McmStudent;
 import dev.vdiff.reference.train.CaptionSpec;
 import dev.vdiff.reference.train.Checkpoints;
 import dev.vdiff.reference.train.Conditioning;
@@ -34,13 +35,15 @@ import java.util.Map;
 /**
  * {@code vdiff sample}: generates class-conditioned videos from a training run's checkpoint with DDIM and
  * classifier-free guidance, LCM multistep or flow-matching Euler, and writes per class a GIF, an MP4 and a PNG
- * frame grid, plus {@code samples.safetensors} with the raw videos and labels.
+ * frame grid, plus {@code samples.safetensors} with the raw videos and labels. Distilled students: a T2V-Turbo student
+ * is a training run with its own network ({@link TrainingMethod#network}); an MCM student folder ({@code mcm.json},
+ * {@link McmStudent}) is sampled with its adapters merged into the teacher, LCM multistep with MCM's boundary.
  */
 @Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Generates class-conditioned videos from a trained run (DDIM+CFG, LCM multistep or flow-matching Euler); "
         + "writes a GIF, an MP4 and a PNG grid per class.")
 public final class SampleCommand implements CliCommand {
-    @Option(names = "--run", required = true, paramLabel = "DIR", description = "a run folder made by vdiff train (or vdiff demo: DIR/run)")
+    @Option(names = "--run", required = true, paramLabel = "DIR", description = "a run folder made by vdiff train (or vdiff demo: DIR/run), or a student made by vdiff distill (--sampler lcm)")
     Path run;
     @Option(names = "--checkpoint", paramLabel = "STEP", description = "the checkpoint's step (default: the newest)")
     Long checkpoint;
@@ -97,6 +100,7 @@ public final class SampleCommand implements CliCommand {
             throw new UserError("--sampler/--steps/--guidance/--eta: " + e.getMessage());
         }
         OutputCheck.folder(out, "--out", "samples.safetensors", "vdiff sample");
+        if (McmStudent.isRun(run)) return sampleMcm(settings);
         RunSpec runSpec = UserInput.check(null, () -> RunSpec.read(run));
         Path ckpt = checkpointDir();
         Map<String, Tensor> w = weights.equals("ema") ? Checkpoints.emaWeights(ckpt) : Checkpoints.modelWeights(ckpt);
@@ -115,6 +119,35 @@ public final class SampleCommand implements CliCommand {
             loaded.module().loadStateDict(w);
             return null;
         });
+        VideoSampler custom = UserInput.check(null, () -> customSampler(runSpec));
+        if (pyramid && PyramidJson.of(runSpec) == null) throw new UserError("--pyramid: " + run + " was not trained as a temporal pyramid (vdiff train --pyramid)");
+        if (pyramid) spec.commandLine().getErr().println("vdiff sample: --pyramid is not needed: a run trained with --pyramid is always sampled stage by stage");
+        return generateAndWrite(runSpec, loaded, settings, custom, ckpt + " (" + weights + " weights)", ckpt.toString());
+    }
+
+    /**
+     * An MCM student ({@code vdiff distill --method mcm}, {@link McmStudent}): LoRA merged into the teacher's weights,
+     * LCM multistep with MCM's boundary (S = 4), no CFG pass, the class labels it was trained on.
+     */
+    private int sampleMcm(SamplerSettings settings) throws IOException {
+        var parsed = spec.commandLine().getParseResult();
+        List<String> refused = new ArrayList<>();
+        for (String o : List.of("--weights", "--omega", "--motion-strength", "--pyramid", "--eta")) if (parsed.hasMatchedOption(o)) refused.add(o);
+        if (parsed.hasMatchedOption("--guidance") && guidance != 1) refused.add("--guidance");
+        if (!refused.isEmpty()) {
+            throw new UserError(String.join(", ", refused) + " do not apply to " + run + ": an MCM student (vdiff distill --method mcm) is its trained adapters merged into the teacher, "
+                + "sampled by LCM with the guidance distilled into it (no CFG pass)");
+        }
+        if (settings.kind() != SamplerSettings.Kind.LCM) throw new UserError("--sampler: " + run + " is an MCM student; sample it with --sampler lcm --steps 1|2|4|8");
+        if (captions != null) throw new UserError("--caption: " + run + " is an MCM student conditioned on class labels; use --labels");
+        McmStudent student = UserInput.check(null, () -> McmStudent.load(run, checkpoint));
+        SamplerSettings lcm = new SamplerSettings(SamplerSettings.Kind.LCM, steps, 1.0, 0, 1.0, student.settings().config().mcd().gridPoints(), 1.0);
+        return generateAndWrite(student.runSpec(), student.denoiser(), lcm, student.sampler(), student.checkpoint() + " (step " + student.step() + ")",
+            student.checkpoint().toString());
+    }
+
+    /** Generates the videos and writes per label or caption a GIF, an MP4 and a PNG grid, and {@code samples.safetensors}. */
+    private int generateAndWrite(RunSpec runSpec, Denoiser loaded, SamplerSettings settings, VideoSampler custom, String from, String checkpointName) throws IOException {
         CaptionSpec captioned = CaptionSpec.of(runSpec);
         if (captioned == null && captions != null) throw new UserError("--caption: " + run + " was not trained on captions (" + Conditioning.of(runSpec).describe() + ")");
         if (captioned != null && captions == null) throw new UserError(run + " was trained on captions: give --caption TEXT (repeatable)");
@@ -122,13 +155,10 @@ public final class SampleCommand implements CliCommand {
         List<String> prompts = captioned == null ? null : promptList(captioned);
         long[] ys = captioned == null ? labelList(runSpec.model().classes()) : new long[prompts.size()];
 
-        VideoSampler custom = UserInput.check(null, () -> customSampler(runSpec));
-        if (pyramid && PyramidJson.of(runSpec) == null) throw new UserError("--pyramid: " + run + " was not trained as a temporal pyramid (vdiff train --pyramid)");
-        if (pyramid) spec.commandLine().getErr().println("vdiff sample: --pyramid is not needed: a run trained with --pyramid is always sampled stage by stage");
         SamplerSettings chosen = settings;
         VideoGenerator gen = UserInput.check(null, () -> new VideoGenerator(loaded, runSpec.objective(), runSpec.schedule(), chosen, 8, custom));
         PrintWriter log = spec.commandLine().getErr();
-        log.printf(Locale.ROOT, "vdiff sample: %d videos from %s (%s weights), %s%s%n", ys.length, ckpt, weights, settings.describe(),
+        log.printf(Locale.ROOT, "vdiff sample: %d videos from %s, %s%s%n", ys.length, from, settings.describe(),
             custom == null ? "" : ", " + custom.describe());
         log.flush();
         long t0 = System.nanoTime();
@@ -150,7 +180,7 @@ public final class SampleCommand implements CliCommand {
         raw.put("videos", dev.vdiff.tensor.ops.Concat.cat(0, videos.stream().map(v -> v.unsqueeze(0)).toArray(Tensor[]::new)));
         if (prompts == null) raw.put("labels", Tensor.ofLongs(ys, ys.length));
         else raw.put("captions", captioned.tokenizer().encodeBatch(prompts));
-        Safetensors.write(out.resolve("samples.safetensors"), raw, Map.of("sampler", settings.describe(), "checkpoint", ckpt.toString()));
+        Safetensors.write(out.resolve("samples.safetensors"), raw, Map.of("sampler", settings.describe(), "checkpoint", checkpointName));
         o.println(out.resolve("samples.safetensors"));
         o.flush();
         return 0;

@@ -168,11 +168,32 @@ public final class McmStudentRun {
     }
 
     Path latestCheckpoint() throws IOException {
-        List<Path> all = checkpoints();
+        List<Path> all = checkpoints(dir);
         return all.isEmpty() ? null : all.get(all.size() - 1);
     }
 
+    /**
+     * The checkpoint of run {@code dir} after {@code step} optimizer steps (null: the newest); an
+     * {@link IllegalArgumentException} names what is missing and what the folder has.
+     */
+    static Path checkpoint(Path dir, Long step) throws IOException {
+        List<Path> all = checkpoints(dir);
+        if (all.isEmpty()) throw new IllegalArgumentException("no checkpoint in " + dir.resolve(CHECKPOINTS) + " (distill first)");
+        if (step == null) return all.get(all.size() - 1);
+        Path p = dir.resolve(CHECKPOINTS).resolve(String.format("step-%08d.safetensors", step));
+        if (!all.contains(p)) {
+            List<String> have = new ArrayList<>();
+            for (Path c : all) have.add(c.getFileName().toString());
+            throw new IllegalArgumentException("--checkpoint " + step + ": no " + p + " (have: " + String.join(", ", have) + ")");
+        }
+        return p;
+    }
+
     private List<Path> checkpoints() throws IOException {
+        return checkpoints(dir);
+    }
+
+    private static List<Path> checkpoints(Path dir) throws IOException {
         Path cdir = dir.resolve(CHECKPOINTS);
         if (!Files.isDirectory(cdir)) return List.of();
         try (Stream<Path> s = Files.list(cdir)) {

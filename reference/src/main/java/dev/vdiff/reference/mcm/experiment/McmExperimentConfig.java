@@ -36,19 +36,30 @@ public record McmExperimentConfig(int frames, int height, int width, int classes
     /** One student: a name for files and tables, what it is, its configuration. */
     public record Arm(String name, String description, McmConfig config) {}
 
+    /**
+     * The teacher's network: an eps-predicting UNet on pixels, <b>unpatched</b> ({@code patch 1}). With 2x2 patches
+     * (space-to-depth, {@code vdiff train}'s default) an eps teacher samples a period-2 checkerboard at this scale
+     * (docs/experiments/turbo.md: the same run with patch 1 samples the shapes on flat backgrounds), and MCM's student
+     * is a copy of the teacher's UNet, so a patched teacher is refused by {@code vdiff distill --method mcm} too.
+     */
+    static ModelSpec teacherModel(int frames, int ch0, int ch1, int groups, int tDim, int embDim) {
+        return ModelSpec.defaults().withFrames(frames).withChannels(3).withPatch(1).withCh0(ch0).withCh1(ch1).withHeads(2).withGroups(groups).withClasses(3)
+            .withTDim(tDim).withEmbDim(embDim).withTemporal0(false);
+    }
+
     /** Under 10 minutes on 2 shared cores: 8 frames of 16x16, 3 classes, teacher 800 steps, 5 students of 150 steps. */
     public static McmExperimentConfig quick(long seed) {
-        return of(8, 16, new ModelSpec(8, 3, 1, 16, 32, 2, 8, 3, 32, 64, false), trainConfig(800, 4, seed), 20, 150, 2, 3, seed);
+        return of(8, 16, teacherModel(8, 16, 32, 8, 32, 64), trainConfig(800, 4, seed), 20, 150, 2, 3, seed);
     }
 
     /** The full run: the same sizes, teacher 3000 steps, 5 students of 600 steps, more samples. */
     public static McmExperimentConfig full(long seed) {
-        return of(8, 16, new ModelSpec(8, 3, 1, 16, 32, 2, 8, 3, 32, 64, false), trainConfig(3000, 4, seed), 30, 600, 2, 8, seed);
+        return of(8, 16, teacherModel(8, 16, 32, 8, 32, 64), trainConfig(3000, 4, seed), 30, 600, 2, 8, seed);
     }
 
     /** Seconds, for tests: 4 frames of 8x8, a tiny UNet, a few steps, 2 students. */
     public static McmExperimentConfig toy(long seed) {
-        McmExperimentConfig c = of(4, 8, new ModelSpec(4, 3, 1, 8, 16, 2, 4, 3, 8, 16, false), trainConfig(4, 2, seed), 3, 2, 2, 1, seed);
+        McmExperimentConfig c = of(4, 8, teacherModel(4, 8, 16, 4, 8, 16), trainConfig(4, 2, seed), 3, 2, 2, 1, seed);
         return new McmExperimentConfig(c.frames, c.height, c.width, c.classes, c.minSpeed, c.maxSpeed, c.degradation, c.model, c.teacherTrain, c.teacherSteps,
             c.teacherGuidance, c.distillSteps, c.batch, c.omegaMin, c.omegaMax, c.learningRate, c.arms.subList(0, 2), new int[] {1, 2}, c.perClass, 12, 4, 1, c.seed);
     }

@@ -159,7 +159,14 @@ public final class LoraAdapters {
 
     /** Loads adapters saved by {@link #save}: every name must be present with its shape, and no other name. */
     public void load(Path file) throws IOException {
-        Map<String, Tensor> saved = Safetensors.read(file);
+        load(Safetensors.read(file), "LoRA file " + file);
+    }
+
+    /**
+     * Loads adapters by name ({@code <layer>.lora_A.weight}, {@code <layer>.lora_B.weight}) from {@code saved}, e.g. a
+     * checkpoint's part: every name must be present with its shape, and no other name; {@code source} names it in errors.
+     */
+    public void load(Map<String, Tensor> saved, String source) {
         Map<String, Tensor> mine = namedParameters();
         List<String> problems = new ArrayList<>();
         for (var e : mine.entrySet()) {
@@ -168,7 +175,7 @@ public final class LoraAdapters {
             else if (!Arrays.equals(t.shape(), e.getValue().shape())) problems.add("'" + e.getKey() + "' has shape " + Shape.str(t.shape()) + ", expected " + Shape.str(e.getValue().shape()));
         }
         for (String k : saved.keySet()) if (!mine.containsKey(k)) problems.add("unexpected '" + k + "'");
-        if (!problems.isEmpty()) throw new IllegalArgumentException("LoRA file " + file + " does not fit the model: " + String.join("; ", problems.subList(0, Math.min(8, problems.size()))));
+        if (!problems.isEmpty()) throw new IllegalArgumentException(source + " does not fit the model: " + String.join("; ", problems.subList(0, Math.min(8, problems.size()))));
         for (var e : mine.entrySet()) write(e.getValue(), saved.get(e.getKey()).to(e.getValue().dtype()));
     }
 

@@ -48,4 +48,14 @@ class McmExperimentTest {
         String report = Files.readString(dir.resolve("report.md"));
         assertTrue(report.contains("## Goals") && report.contains("mcm_frame_vq_above_lcm"), report);
     }
+
+    /** The teacher is an unpatched eps UNet in every size: with 2x2 patches an eps teacher samples a checkerboard (docs/experiments/turbo.md). */
+    @Test
+    void everyTeacherIsUnpatched() {
+        for (McmExperimentConfig c : List.of(McmExperimentConfig.toy(0), McmExperimentConfig.quick(0), McmExperimentConfig.full(0))) {
+            assertEquals(1, c.model().patch(), c.model().describe());
+            assertEquals(c.classes(), c.model().classes());
+        }
+        assertEquals(new dev.vdiff.reference.train.ModelSpec(8, 3, 1, 16, 32, 2, 8, 3, 32, 64, false), McmExperimentConfig.full(0).model());
+    }
 }
