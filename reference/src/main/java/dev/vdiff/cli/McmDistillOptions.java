@@ -35,9 +35,11 @@ public final class McmDistillOptions {
     static final Set<String> OWN = Set.of("--images", "--image-clips", "--representation", "--lora-rank", "--lora-alpha", "--lora-temporal", "--p-gen",
         "--disc-loss", "--lambda-adv", "--lambda-gp", "--adaptive-gp", "--disc-lr");
 
-    @Option(names = "--images", paramLabel = "DIR|synthetic", description = "mcm: the high-quality images of the frame discriminator: synthetic (clean frames of the generator at the teacher's size and classes) or a folder of clips in vdiff train's layout whose frames are the images (default: synthetic)")
+    @Option(names = "--images", paramLabel = "DIR|synthetic", description = "mcm: the high-quality images of the frame discriminator: synthetic (clean frames of the generator at the teacher's size and classes) "
+        + "or a folder of image files (png, jpg, bmp; resized to the teacher's frame size), labelled by DIR/captions.csv (path,caption,label) or class subfolders "
+        + "(DIR/0/..., DIR/circle/...), or unlabelled (images directly in DIR serve every class) (default: synthetic)")
     String images;
-    @Option(names = "--image-clips", description = "mcm: clips read once as the image pool (default: 200)")
+    @Option(names = "--image-clips", description = "mcm: synthetic clips rendered, or image files read (the first in path order), once as the image pool (default: 200)")
     Integer imageClips;
     @Option(names = "--representation", description = "mcm: the motion representation g: raw (plain LCM), diff, freq_low, freq_high, learn (the released head, EMA 0.95) (default: learn)")
     String representation;

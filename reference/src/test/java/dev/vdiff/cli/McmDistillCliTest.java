@@ -57,5 +57,23 @@ class McmDistillCliTest {
         assertEquals(2, badRep.code());
         assertTrue(badRep.err().contains("unknown motion representation 'wavelet'") && badRep.err().lines().count() == 1, badRep.err());
         assertTrue(!Files.exists(tmp.resolve("z")), "a refused run writes nothing");
+
+        // --images DIR: a folder of image files (PNG, JPEG), unlabelled here (they serve every class).
+        Path images = tmp.resolve("images");
+        dev.vdiff.reference.data.ImageFolderTest.write(images.resolve("a.png"), 20, 12, 0xFF0000, -1, "png");
+        dev.vdiff.reference.data.ImageFolderTest.write(images.resolve("b.jpg"), 12, 12, 0x00FF00, 0x0000FF, "jpg");
+        String[] withImages = args(STUDENT, "--teacher", teacher.toString(), "--steps", "1");
+        withImages[4] = images.toString();   // STUDENT's "--images synthetic"
+        var fromFiles = vdiff(args(withImages, "--out", tmp.resolve("from-files").toString()));
+        assertEquals(0, fromFiles.code(), fromFiles.err());
+        assertTrue(Files.isRegularFile(tmp.resolve("from-files/checkpoints/step-00000001.safetensors")));
+        Path videos = tmp.resolve("videos");
+        Files.createDirectories(videos);
+        Files.writeString(videos.resolve("clip.mp4"), "x");
+        withImages[4] = videos.toString();
+        var noImages = vdiff(args(withImages, "--out", tmp.resolve("from-videos").toString()));
+        assertEquals(2, noImages.code());
+        assertTrue(noImages.err().contains("it holds videos") && noImages.err().strip().lines().count() == 1, noImages.err());
+        assertTrue(!Files.exists(tmp.resolve("from-videos")), "a refused run writes nothing");
     }
 }

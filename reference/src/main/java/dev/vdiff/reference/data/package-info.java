@@ -7,6 +7,8 @@
  *       (shape, colour, motion, degradations), so splits by motion or visual quality are one filter away.</li>
  *   <li>{@link dev.vdiff.reference.data.VideoFolder}: mp4/gif/webm/... files under a folder, read with the
  *       bundled FFmpeg (JavaCV), captions and labels from a CSV, unreadable files reported by name.</li>
+ *   <li>{@link dev.vdiff.reference.data.ImageFolder}: png/jpg/bmp still images under a folder (MCM's high-quality
+ *       image set), labels from a CSV, class subfolders or none.</li>
  *   <li>{@link dev.vdiff.reference.data.GifWriter}, {@link dev.vdiff.reference.data.Mp4Writer},
  *       {@link dev.vdiff.reference.data.FrameGrid}: looping GIF, MP4 (H.264) and a PNG contact sheet; all
  *       writes are atomic ({@link dev.vdiff.tensor.io.AtomicWrite}).</li>

@@ -15,8 +15,9 @@ import java.util.Map;
  * @param teacher        the teacher run folder (for the record; its weights are copied into the student folder)
  * @param model, data    the teacher's network and training clips
  * @param images         {@code synthetic} (clean frames of the synthetic generator at the teacher's size and classes)
- *                       or a folder of clips in the layout of {@code vdiff train --data DIR} whose frames are the images
- * @param imageClips     clips of the image source rendered or read once as the image pool
+ *                       or a folder of image files ({@code data.ImageFolder}: png, jpg, bmp; labels from {@code captions.csv},
+ *                       class subfolders, or none)
+ * @param imageClips     synthetic clips rendered, or image files read, once as the image pool
  * @param steps, batch, checkpointEvery, keepCheckpoints  the run's schedule
  * @param representation, loraRank, loraAlpha, loraTemporal, pGen, loss, lambdaAdv, lambdaGp, adaptiveGp, target,
  *                       lr, discLr, omegaMin, omegaMax, seed  the MCM options

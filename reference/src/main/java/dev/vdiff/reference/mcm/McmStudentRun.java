@@ -4,6 +4,7 @@ import dev.vdiff.diffusion.NoiseSchedule;
 import dev.vdiff.diffusion.distill.FrozenTeacher;
 import dev.vdiff.diffusion.unet.VideoUNet;
 import dev.vdiff.reference.data.Clip;
+import dev.vdiff.reference.data.ImageFolder;
 import dev.vdiff.reference.data.VideoDataset;
 import dev.vdiff.reference.train.DataSpec;
 import dev.vdiff.reference.train.LossChart;
@@ -57,19 +58,31 @@ public final class McmStudentRun {
         VideoUNet unet = VideoUNet.load(Models.config(settings.model()), teacherWeights, DType.FLOAT32);
         this.distillation = new McmDistillation(new FrozenTeacher(unet), NoiseSchedule.videoCrafter2(), config);
         this.clips = settings.data().open();
-        int classes = Math.max(1, settings.model().classes());
-        this.images = new ImagePool(imageSource(settings), 0, settings.imageClips(), classes);
+        this.images = imagePool(settings, System.err);
         for (String k : HISTORY_KEYS) history.put(k, new ArrayList<>());
     }
 
-    /** The clean image source: the synthetic generator at the teacher's size (another seed), or a folder of clips. */
-    static VideoDataset imageSource(McmRunSettings s) {
+    /**
+     * The high-quality image set: {@code synthetic} (clean frames of {@code imageClips} clips of the synthetic generator
+     * at the teacher's size and classes, another seed), or the first {@code imageClips} image files (png, jpg, bmp) of a
+     * folder, resized to the teacher's frame size, labelled by {@code captions.csv} or class subfolders, or unlabelled
+     * ({@link ImageFolder}, {@link ImagePool#of}).
+     */
+    static ImagePool imagePool(McmRunSettings s, PrintStream log) {
         DataSpec d = s.data();
+        int classes = Math.max(1, s.model().classes());
         if ("synthetic".equals(s.images())) {
-            return DataSpec.synthetic(d.frames(), d.height(), d.width(), Math.max(1, d.classes()), d.seed() + 1, d.minSpeed(), d.maxSpeed(), d.staticProbability(),
+            VideoDataset clean = DataSpec.synthetic(d.frames(), d.height(), d.width(), classes, d.seed() + 1, d.minSpeed(), d.maxSpeed(), d.staticProbability(),
                 d.backgrounds(), d.colorByClass()).open();
+            return new ImagePool(clean, 0, s.imageClips(), classes);
         }
-        return DataSpec.folder(Path.of(s.images()), d.frames(), d.height(), d.width(), d.classes(), 1).open();
+        List<ImageFolder.Image> files = ImageFolder.read(Path.of(s.images()), d.height(), d.width(), s.imageClips(), classes, d::className,
+            msg -> log.println("vdiff distill: warning: " + msg));
+        try {
+            return ImagePool.of(files, classes);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--images " + s.images() + ": " + e.getMessage());
+        }
     }
 
     /** A new run in {@code dir} (which must not hold one): writes mcm.json and the teacher's weights. */
