@@ -72,7 +72,7 @@ public final class McmStudentRun {
         DataSpec d = s.data();
         int classes = Math.max(1, s.model().classes());
         if ("synthetic".equals(s.images())) {
-            VideoDataset clean = DataSpec.synthetic(d.frames(), d.height(), d.width(), classes, d.seed() + 1, d.minSpeed(), d.maxSpeed(), d.staticProbability(),
+            VideoDataset clean = DataSpec.synthetic(d.frames(), d.height(), d.width(), Math.max(1, d.classes()), d.seed() + 1, d.minSpeed(), d.maxSpeed(), d.staticProbability(),
                 d.backgrounds(), d.colorByClass()).open();
             return new ImagePool(clean, 0, s.imageClips(), classes);
         }
