@@ -80,6 +80,19 @@ class OutputFolderCliTest {
         assertEquals(1, r.err().strip().lines().count(), r.err());
     }
 
+    /** A rerun of the turbo experiment deletes its teacher/: a --teacher inside it is refused before anything is deleted. */
+    @org.junit.jupiter.api.Test
+    void turboRefusesATeacherInsideTheFolderItReplaces() throws Exception {
+        Path out = tmp.resolve("turbo");
+        OutputFolder f = OutputFolder.claim(out, TurboExperiment.COMMAND, TurboExperiment.OWNED);
+        Files.createDirectories(out.resolve("teacher"));
+        Files.writeString(out.resolve("teacher/run.json"), "{}");
+        f.finish();
+        oneLineError(vdiff("experiment", "turbo", "--toy", "--teacher", out.resolve("teacher").toString(), "--out", out.toString()),
+            "--teacher " + out.resolve("teacher") + " lies in ");
+        assertEquals("{}", Files.readString(out.resolve("teacher/run.json")));
+    }
+
     /** Every file and folder under {@code dir}, relative, sorted (the marker included). */
     private static List<String> list(Path dir) throws Exception {
         try (var s = Files.walk(dir)) {

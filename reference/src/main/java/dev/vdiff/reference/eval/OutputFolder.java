@@ -97,10 +97,13 @@ public final class OutputFolder {
             for (Path p : present) Files.delete(p);
             for (String o : owned) deleteEmptyFolders(out.resolve(o));
             // Listed files outside today's owned entries (an earlier `vdiff sample` wrote other names) are the command's too.
-            Path root = out.toAbsolutePath().normalize();
+            Path root = out.toAbsolutePath().normalize(), realRoot = out.toRealPath();
             for (String listed : m.files) {
                 Path p = root.resolve(listed).normalize();
                 if (!p.startsWith(root) || p.equals(root) || p.getFileName().toString().equals(MARKER)) continue;
+                // never through a linked folder: what it points to is not the command's
+                if (!Files.isDirectory(p.getParent()) || !p.getParent().toRealPath().startsWith(realRoot)
+                    || !realRoot.relativize(p.getParent().toRealPath()).equals(root.relativize(p.getParent()))) continue;
                 if (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                     Files.delete(p);
                     for (Path d = p.getParent(); !d.equals(root) && isEmptyFolder(d); d = d.getParent()) Files.delete(d);

@@ -143,6 +143,23 @@ class OutputFolderTest {
         assertEquals("keep", Files.readString(target.resolve("keep.txt")));
     }
 
+    /** A listed file is never deleted through a folder the user has since replaced by a link. */
+    @Test
+    void aListedFileBehindALinkedFolderIsNotDeleted() throws Exception {
+        Path out = tmp.resolve("linked");
+        OutputFolder f = OutputFolder.claim(out, CMD, List.of("x"));
+        Files.createDirectories(out.resolve("x"));
+        Files.writeString(out.resolve("x/a.gif"), "ours");
+        f.finish();
+        Files.delete(out.resolve("x/a.gif"));
+        Files.delete(out.resolve("x"));
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere2"));
+        Files.writeString(elsewhere.resolve("a.gif"), "the user's");
+        Files.createSymbolicLink(out.resolve("x"), elsewhere);
+        OutputFolder.claim(out, CMD, List.of("y"));   // x is no longer an owned entry: only the listed file could reach it
+        assertEquals("the user's", Files.readString(elsewhere.resolve("a.gif")));
+    }
+
     @Test
     void theDemosEarlierMarkerIsRead() throws Exception {
         Path out = Files.createDirectories(tmp.resolve("old-demo"));
