@@ -4,6 +4,10 @@ import dev.vdiff.reference.bench.Benchmarks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import dev.vdiff.tensor.io.Json;
+
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -35,7 +39,7 @@ public final class BenchCommand implements CliCommand {
     @Option(names = "--memory", description = "Also measure the activation memory of unet_train_step (heap the autograd graph holds; compare with tools/pytorch_activations.py).")
     boolean memory;
 
-    @Option(names = "--json", description = "Write the machine-readable result here.")
+    @Option(names = "--json", description = "Write the machine-readable result here (a new file, or one an earlier vdiff bench wrote; anything else is refused before timing).")
     Path json;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the random inputs (default: ${DEFAULT-VALUE}).")
@@ -52,6 +56,16 @@ public final class BenchCommand implements CliCommand {
 
     @Override
     public Integer call() throws Exception {
+        if (json != null) OutputCheck.file(json, "--json", "vdiff bench", BenchCommand::writtenByBench);
         return Benchmarks.run(new Benchmarks.Settings(threads, repeats, warmup, warmupSeconds, quick, only, memory, json, seed, maxBackground, maxWaitS, backend));
+    }
+
+    /** An earlier vdiff bench result ({@code "implementation": "java-vdiff"}), not the PyTorch baseline's or a user's file. */
+    static boolean writtenByBench(Path p) {
+        try {
+            return "java-vdiff".equals(Json.parseObject(Files.readAllBytes(p)).get("implementation"));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 }

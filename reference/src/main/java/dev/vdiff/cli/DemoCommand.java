@@ -22,7 +22,7 @@ import java.util.Locale;
     description = "Trains a small video diffusion model on built-in synthetic moving shapes (CPU, no data needed), samples "
         + "videos of every class, and writes DIR/report.md, GIF/MP4/PNG samples, loss.png and metrics.json.")
 public final class DemoCommand implements CliCommand {
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder (created; an earlier demo's files in it are replaced)")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder: new, empty, or one an earlier demo wrote (that demo's files are replaced, files it did not write are refused before any work; marker .vdiff-output)")
     Path out;
     @Option(names = "--quick", description = "a tiny one-minute run of the same pipeline (smoke test; the samples are not meant to look good)")
     boolean quick;

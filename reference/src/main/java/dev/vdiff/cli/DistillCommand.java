@@ -4,6 +4,7 @@ import dev.vdiff.diffusion.distill.GuidedDdimSolver;
 import dev.vdiff.reference.train.Checkpoints;
 import dev.vdiff.reference.train.LossChart;
 import dev.vdiff.reference.train.Objective;
+import dev.vdiff.reference.train.RunFolder;
 import dev.vdiff.reference.train.RunSpec;
 import dev.vdiff.reference.train.TrainConfig;
 import dev.vdiff.reference.train.TrainProgress;
@@ -46,7 +47,7 @@ public final class DistillCommand implements CliCommand {
     Path teacher;
     @Option(names = "--teacher-checkpoint", paramLabel = "STEP", description = "the teacher checkpoint's step (default: the newest); its EMA weights are used")
     Long teacherCheckpoint;
-    @Option(names = "--out", paramLabel = "DIR", description = "a new student run folder")
+    @Option(names = "--out", paramLabel = "DIR", description = "a new student run folder (new or empty)")
     Path out;
     @Option(names = "--resume", paramLabel = "DIR", description = "continue a student run (only --steps and --threads may be given with it)")
     Path resume;
@@ -138,7 +139,7 @@ public final class DistillCommand implements CliCommand {
         } else {
             if (teacher == null) throw new UserError("--teacher RUN is required for a new student");
             dir = out;
-            if (Files.exists(dir.resolve(RunSpec.FILE))) throw new UserError(dir + " already holds a run; continue it with --resume " + dir + " or choose another --out");
+            RunFolder.checkNew(dir, "--out");   // a run, or anything else (a user's files), is refused before anything is written
             newStudent(dir);
         }
         PrintStream err = System.err;

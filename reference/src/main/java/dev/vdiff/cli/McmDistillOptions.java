@@ -4,6 +4,7 @@ import dev.vdiff.reference.mcm.McmRunSettings;
 import dev.vdiff.reference.mcm.McmStudentRun;
 import dev.vdiff.reference.train.Checkpoints;
 import dev.vdiff.reference.train.Objective;
+import dev.vdiff.reference.train.RunFolder;
 import dev.vdiff.reference.train.RunSpec;
 import dev.vdiff.tensor.parallel.Parallel;
 import dev.vdiff.tensor.UserError;
@@ -97,6 +98,7 @@ public final class McmDistillOptions {
             err.printf(Locale.ROOT, "vdiff distill: resuming %s at step %d of %d%n", c.resume, run.distillation().stepCount(), run.settings().steps());
         } else {
             if (c.teacher == null) throw new UserError("--teacher RUN is required for a new student");
+            if (!Files.exists(c.out.resolve(McmRunSettings.FILE))) RunFolder.checkNew(c.out, "--out");   // a user's files: refused before anything is written
             McmRunSettings s = settings(c);
             try {
                 run = McmStudentRun.create(c.out, s, Checkpoints.emaWeights(teacherCheckpoint(c)));

@@ -16,7 +16,7 @@ import java.nio.file.Path;
     description = "MCM (SPEC §4): teacher on low-quality videos, plain LCM vs MCM (learned motion head, frame discriminator on clean images, "
         + "mixed trajectories) and ablations at 1/2/4/8 sampling steps; writes metrics.json, report.md, quality.png, motion.png, loss.png and sample GIFs.")
 public final class McmExperimentCommand implements Experiment {
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder: new, empty, or one an earlier vdiff experiment mcm wrote (its files are deleted when the rerun starts; files it did not write are refused before any work)")
     Path out;
     @Option(names = "--quick", description = "a smaller run (under 10 minutes on 2 shared cores)")
     boolean quick;

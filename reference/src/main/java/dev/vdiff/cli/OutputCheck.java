@@ -6,7 +6,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -21,20 +23,27 @@ final class OutputCheck {
      * first line starts with {@code ownHeader} (the command wrote it).
      */
     static void file(Path out, String option, String writer, String ownHeader) throws IOException {
-        if (Files.isDirectory(out)) throw new UserError(option + " " + out + " is a folder; give a file name, e.g. " + out.resolve("scores.csv"));
+        file(out, option, writer, p -> {
+            try (BufferedReader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
+                String first = r.readLine();
+                return first != null && first.startsWith(ownHeader);
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
+    /**
+     * {@code out} must be a file path in an existing, writable folder; an existing file is replaced only if
+     * {@code own} says the command wrote it ({@code p -> false}: never).
+     */
+    static void file(Path out, String option, String writer, Predicate<Path> own) throws IOException {
+        if (Files.isDirectory(out)) throw new UserError(option + " " + out + " is a folder; give a file name");
         Path parent = out.toAbsolutePath().getParent();
         if (parent == null || !Files.isDirectory(parent)) throw new UserError(option + " " + out + ": the folder " + parent + " does not exist");
         if (!Files.isWritable(parent)) throw new UserError(option + " " + out + ": the folder " + parent + " is not writable");
-        if (Files.exists(out)) {
-            String first;
-            try (BufferedReader r = Files.newBufferedReader(out, StandardCharsets.UTF_8)) {
-                first = r.readLine();
-            } catch (IOException e) {
-                first = null;
-            }
-            if (first == null || !first.startsWith(ownHeader)) {
-                throw new UserError(option + " " + out + " exists and was not written by " + writer + "; choose another file");
-            }
+        if (Files.exists(out, LinkOption.NOFOLLOW_LINKS) && !own.test(out)) {
+            throw new UserError(option + " " + out + " exists and was not written by " + writer + "; choose another file");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.vdiff.cli;
 import dev.vdiff.tensor.UserError;
 import dev.vdiff.reference.mcm.McmStudent;
 import dev.vdiff.reference.train.CaptionSpec;
+import dev.vdiff.reference.eval.OutputFolder;
 import dev.vdiff.reference.train.Checkpoints;
 import dev.vdiff.reference.train.Conditioning;
 import dev.vdiff.reference.train.Denoiser;
@@ -47,7 +48,7 @@ public final class SampleCommand implements CliCommand {
     Path run;
     @Option(names = "--checkpoint", paramLabel = "STEP", description = "the checkpoint's step (default: the newest)")
     Long checkpoint;
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "where to write the videos")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "where to write the videos: a new or empty folder, or one an earlier vdiff sample wrote (its files are replaced; files it did not write are refused before sampling)")
     Path out;
     @Option(names = "--sampler", defaultValue = "ddim", description = "ddim, lcm (epsilon models) or flow (flow-matching models) (default: ${DEFAULT-VALUE})")
     String sampler;
@@ -99,7 +100,7 @@ public final class SampleCommand implements CliCommand {
         } catch (IllegalArgumentException e) {
             throw new UserError("--sampler/--steps/--guidance/--eta: " + e.getMessage());
         }
-        OutputCheck.folder(out, "--out", "samples.safetensors", "vdiff sample");
+        OutputCheck.folder(out, "--out", OutputFolder.MARKER, "vdiff sample");   // early: a folder vdiff sample did not write is refused before the run loads
         if (McmStudent.isRun(run)) return sampleMcm(settings);
         RunSpec runSpec = UserInput.check(null, () -> RunSpec.read(run));
         Path ckpt = checkpointDir();
@@ -157,22 +158,26 @@ public final class SampleCommand implements CliCommand {
 
         SamplerSettings chosen = settings;
         VideoGenerator gen = UserInput.check(null, () -> new VideoGenerator(loaded, runSpec.objective(), runSpec.schedule(), chosen, 8, custom));
+        var d = runSpec.data();
+        // The files this call writes, claimed before sampling (OutputFolder: an earlier vdiff sample's files are replaced, a user's are refused).
+        List<String> names = new ArrayList<>(), owned = new ArrayList<>(List.of("samples.safetensors"));
+        for (int i = 0; i < ys.length; i += perLabel) names.add(prompts == null ? d.className((int) ys[i]).replace(' ', '-') : slug(prompts.get(i), i / perLabel));
+        for (String n : names) for (String ext : List.of(".gif", ".mp4", ".png")) owned.add(n + ext);
+        OutputFolder folder = OutputFolder.claim(out, "vdiff sample", owned);
         PrintWriter log = spec.commandLine().getErr();
         log.printf(Locale.ROOT, "vdiff sample: %d videos from %s, %s%s%n", ys.length, from, settings.describe(),
             custom == null ? "" : ", " + custom.describe());
         log.flush();
         long t0 = System.nanoTime();
-        var d = runSpec.data();
         java.util.function.IntConsumer progress = k -> {
             log.printf(Locale.ROOT, "  %d/%d videos (%.0f s)%n", k, ys.length, (System.nanoTime() - t0) * 1e-9);
             log.flush();
         };
         List<Tensor> videos = prompts == null ? gen.generate(ys, d.frames(), 3, d.height(), d.width(), Rng.seed(seed), progress)
             : gen.generateCaptioned(prompts, d.frames(), 3, d.height(), d.width(), Rng.seed(seed), progress);
-        Files.createDirectories(out);
         PrintWriter o = spec.commandLine().getOut();
         for (int i = 0; i < ys.length; i += perLabel) {
-            String name = prompts == null ? d.className((int) ys[i]).replace(' ', '-') : slug(prompts.get(i), i / perLabel);
+            String name = names.get(i / perLabel);
             List<Path> files = SampleWriter.write(out, name, videos.subList(i, i + perLabel), scale, fps);
             o.println(files.get(0) + "  " + files.get(1) + "  " + files.get(2));
         }
@@ -181,6 +186,7 @@ public final class SampleCommand implements CliCommand {
         if (prompts == null) raw.put("labels", Tensor.ofLongs(ys, ys.length));
         else raw.put("captions", captioned.tokenizer().encodeBatch(prompts));
         Safetensors.write(out.resolve("samples.safetensors"), raw, Map.of("sampler", settings.describe(), "checkpoint", checkpointName));
+        folder.finish();
         o.println(out.resolve("samples.safetensors"));
         o.flush();
         return 0;

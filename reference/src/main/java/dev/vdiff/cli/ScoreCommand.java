@@ -78,7 +78,7 @@ public final class ScoreCommand implements CliCommand {
         } catch (IllegalArgumentException e) {
             throw new UserError("--normalize: " + e.getMessage());
         }
-        OutputCheck.file(out, "--out", "vdiff score", "path,");
+        OutputCheck.file(out, "--out", "vdiff score", String.join(",", ScoreTable.COLUMNS));   // the whole header: a captions.csv also starts with "path,"
         PrintWriter err = spec.commandLine().getErr();
         List<String> notScored = new ArrayList<>();
         VideoFolder folder = VideoFolder.open(data, new VideoFolder.Options(frames, height, width, stride, null), msg -> { });

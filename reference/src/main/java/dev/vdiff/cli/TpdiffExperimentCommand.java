@@ -18,7 +18,7 @@ import java.nio.file.Path;
     description = "TPDiff (SPEC §5): vanilla vs temporal-pyramid training and sampling of the same small video UNet, timed in alternation; "
         + "writes metrics.json, report.md, timings.png, loss.png and sample GIFs.")
 public final class TpdiffExperimentCommand implements Experiment {
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder: new, empty, or one an earlier vdiff experiment tpdiff wrote (its files are deleted when the rerun starts; files it did not write are refused before any work)")
     Path out;
     @Option(names = "--quick", description = "a smaller run (about 4 minutes on 2 shared cores instead of 15-20)")
     boolean quick;

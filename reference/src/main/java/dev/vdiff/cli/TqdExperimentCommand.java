@@ -1,5 +1,6 @@
 package dev.vdiff.cli;
 
+import dev.vdiff.reference.eval.OutputFolder;
 import dev.vdiff.reference.tqd.experiment.ExperimentConfig;
 import dev.vdiff.reference.tqd.experiment.ExperimentReport;
 import dev.vdiff.reference.tqd.experiment.TqdExperiment;
@@ -10,7 +11,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -22,7 +22,7 @@ import java.util.List;
     description = "TQD (timestep-aware quality decoupling) vs uniform timesteps on synthetic imbalanced-only, golden-only and all data: "
         + "held-out loss per timestep bucket and sample quality; writes DIR/metrics.json, DIR/report.md and charts.")
 public final class TqdExperimentCommand implements Experiment {
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder (created; files of an earlier run are replaced)")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder: new, empty, or one an earlier vdiff experiment tqd wrote (its files are replaced; files it did not write are refused before any work)")
     Path out;
     @Option(names = "--quick", description = "the main (imbalanced-only) regime with one seed and 250 steps: under ten minutes on two cores")
     boolean quick;
@@ -44,7 +44,6 @@ public final class TqdExperimentCommand implements Experiment {
     @Override
     public Integer call() throws IOException {
         ThreadsOption.apply(threads);
-        if (Files.exists(out) && !Files.isDirectory(out)) throw new UserError("--out " + out + " is a file, not a folder");
         ExperimentConfig cfg = toy ? ExperimentConfig.toy() : quick ? ExperimentConfig.quick() : ExperimentConfig.full();
         if (steps != null) {
             if (steps < 1) throw new UserError("--steps must be >= 1, got " + steps);
@@ -58,6 +57,7 @@ public final class TqdExperimentCommand implements Experiment {
             for (String r : regimes) if (!ExperimentConfig.ALL_REGIMES.contains(r)) throw new UserError("--regimes: unknown regime '" + r + "' (expected imbalanced, golden or all)");
             cfg = cfg.withRegimes(regimes);
         }
+        OutputFolder folder = OutputFolder.claim(out, TqdExperiment.COMMAND, TqdExperiment.OWNED);
         TqdExperiment.Result r;
         try {
             r = TqdExperiment.run(cfg, quick, out, System.err);
@@ -65,6 +65,7 @@ public final class TqdExperimentCommand implements Experiment {
             throw new UserError(e.getMessage());
         }
         ExperimentReport.write(out, r);
+        folder.finish();
         var o = spec.commandLine().getOut();
         o.print(ExperimentReport.summary(out, r));
         o.flush();

@@ -33,7 +33,7 @@ public final class TqdPlotCommand implements CliCommand {
     @Option(names = "--kappa-max", paramLabel = "K", defaultValue = "8", description = "concentration at |MQ - VQ| = 1; default ${DEFAULT-VALUE}")
     double kappaMax;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE.png", description = "output image")
+    @Option(names = "--out", required = true, paramLabel = "FILE.png", description = "output image (a new file: an existing one is not overwritten)")
     Path out;
 
     @CommandLine.Spec
@@ -51,6 +51,7 @@ public final class TqdPlotCommand implements CliCommand {
             k[i] = bases.get(i);
         }
         if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) throw new UserError("--out must name a .png file, got " + out);
+        OutputCheck.file(out, "--out", "vdiff tqd plot", f -> false);   // a PNG/NPY carries no mark of who wrote it: never overwritten
         TimestepPlot.write(out, parsed, k, kappaMax);
         spec.commandLine().getOut().println("wrote " + out + ": " + parsed.size() + " (MQ, VQ) pair(s), kappa_base " + bases + ", kappa_max " + InspectCommand.num(kappaMax));
         spec.commandLine().getOut().flush();

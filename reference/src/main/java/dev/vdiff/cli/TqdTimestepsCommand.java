@@ -60,7 +60,7 @@ public final class TqdTimestepsCommand implements CliCommand {
     @Option(names = "--steps", paramLabel = "T", defaultValue = "1000", description = "model training timesteps for --as ddpm|flow; default ${DEFAULT-VALUE}")
     int steps;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE.npy", description = "output file")
+    @Option(names = "--out", required = true, paramLabel = "FILE.npy", description = "output file (a new file: an existing one is not overwritten)")
     Path out;
 
     @CommandLine.Spec
@@ -84,6 +84,7 @@ public final class TqdTimestepsCommand implements CliCommand {
         String kind = as.strip().toLowerCase(Locale.ROOT);
         if (!kind.equals("t") && !kind.equals("ddpm") && !kind.equals("flow")) throw new UserError("--as must be t, ddpm or flow, got '" + as + "'");
         if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy")) throw new UserError("--out must name a .npy file, got " + out);
+        OutputCheck.file(out, "--out", "vdiff tqd timesteps", f -> false);   // a PNG/NPY carries no mark of who wrote it: never overwritten
 
         double[] t = TqdTimesteps.sample(law, count, Rng.seed(seed), betaSampler);
         Tensor result;

@@ -17,7 +17,7 @@ import java.nio.file.Path;
         + "(quality with its noise floor, rewards, time, network calls) and ablations at 4 steps (motion guidance, rewards, EMA target); "
         + "writes metrics.json, report.md, quality_vs_steps.png, time_vs_steps.png and sample GIFs.")
 public final class TurboExperimentCommand implements Experiment {
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder: new, empty, or one an earlier vdiff experiment turbo wrote (its files, its teacher/, students/ and rewards/ runs included are deleted when the rerun starts; files it did not write are refused before any work)")
     Path out;
     @Option(names = "--quick", description = "a smaller run (under 10 minutes on 2 quiet cores)")
     boolean quick;

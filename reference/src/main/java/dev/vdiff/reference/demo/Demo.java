@@ -1,6 +1,7 @@
 package dev.vdiff.reference.demo;
 
 import dev.vdiff.reference.data.VideoDataset;
+import dev.vdiff.reference.eval.OutputFolder;
 import dev.vdiff.reference.eval.SampleQuality;
 import dev.vdiff.reference.train.Checkpoints;
 import dev.vdiff.reference.train.DataSpec;
@@ -37,10 +38,16 @@ import java.util.Locale;
  *   <li>{@code OUT/samples/<class>.gif|.mp4|.png}, {@code OUT/loss.png}, {@code OUT/metrics.json},
  *       {@code OUT/report.md}.</li>
  * </ol>
+ * {@code OUT} is an {@link OutputFolder}: a new or empty folder, or one an earlier demo wrote (whose files a rerun
+ * replaces); anything else is refused before any work.
  */
 public final class Demo {
     /** Seed of the sampling noise (the same noise for the untrained and the trained network). */
     static final long SAMPLE_SEED = 1234;
+
+    /** The command that owns the output folder, and what it writes there ({@link OutputFolder}). */
+    public static final String COMMAND = "vdiff demo";
+    public static final List<String> OWNED = List.of("run", "samples", "loss.png", "metrics.json", "report.md");
 
     private Demo() {}
 
@@ -56,7 +63,7 @@ public final class Demo {
         DataSpec d = run.data();
         int classes = d.classes();
         Path runDir = out.resolve("run"), samples = out.resolve("samples");
-        DemoFolder.prepare(out);
+        OutputFolder folder = OutputFolder.claim(out, COMMAND, OWNED);
         log.printf(Locale.ROOT, "vdiff demo: %s; %d threads%n", cfg == null ? "" : describe(cfg), Parallel.threads());
 
         // 1. Held-out real clips: the metric's reference, and a second set of the evaluation size (noise floor).
@@ -121,7 +128,7 @@ public final class Demo {
         Timings time = new Timings(tData, tUntrained, tTrain, tTrained, tWrite, seconds(start));
         Result result = new Result(dTrained, dUntrained, dData, trainer.losses(), model.module().parameterCount(), time, out.resolve("report.md"));
         DemoReport.write(out, cfg, result, classNames, Parallel.threads());
-        DemoFolder.finish(out);
+        folder.finish();
         log.printf(Locale.ROOT, "vdiff demo: done in %.0f s: %s%n", time.total(), result.report());
         return result;
     }

@@ -6,5 +6,7 @@
  * noise, blockiness, on {@link dev.vdiff.reference.eval.Luma}; TQD's VQ stand-in, here so that every paper's
  * experiment can score frames), {@link dev.vdiff.reference.eval.FrameMotion} (mean absolute frame difference) and
  * {@link dev.vdiff.reference.eval.FlowMotion} (mean optical-flow length, {@link dev.vdiff.reference.eval.DenseFlow}).
+ * Shared by every command that writes a report folder: {@link dev.vdiff.reference.eval.OutputFolder} (an {@code --out}
+ * folder the command owns: it never deletes or overwrites what it did not write).
  */
 package dev.vdiff.reference.eval;

@@ -41,6 +41,9 @@ class DemoTest {
                 "samples/green-circle.gif", "samples/untrained.png", "samples/data.png", "run/run.json", "run/checkpoints/step-00000004/model.safetensors")) {
             assertTrue(Files.isRegularFile(out.resolve(f)) && Files.size(out.resolve(f)) > 0, f);
         }
+        // the owned-entry list names everything the command wrote, and the folder is marked finished (OutputFolder)
+        assertEquals(List.of(), dev.vdiff.reference.eval.OutputFolder.unownedEntries(out, Demo.OWNED));
+        assertTrue(Files.readString(out.resolve(dev.vdiff.reference.eval.OutputFolder.MARKER)).contains("state: finished"));
         Map<String, Object> m = Json.parseObject(Files.readAllBytes(out.resolve("metrics.json")));
         @SuppressWarnings("unchecked")
         Map<String, Object> eval = (Map<String, Object>) m.get("eval");
@@ -89,6 +92,13 @@ class DemoTest {
         assertTrue(e.getMessage().contains("is not empty and was not written by vdiff demo (it holds samples)"), e.getMessage());
         assertEquals(8, Files.size(clip));
         assertEquals(List.of("samples"), list(out));
+        // A user's file at the top level of the folder, with a name the demo writes, is refused too.
+        Path top = Files.createDirectories(out.resolve("top"));
+        Files.writeString(top.resolve("report.md"), "my report");
+        UserError e1 = assertThrows(UserError.class, () -> Demo.run(toy(), top, quiet));
+        assertTrue(e1.getMessage().contains("(it holds report.md)") && !e1.getMessage().contains("\n"), e1.getMessage());
+        assertEquals("my report", Files.readString(top.resolve("report.md")));
+        assertEquals(List.of("report.md"), list(top));
 
         // In a folder a finished demo wrote, a file the user added among the demo's files is refused by name, not deleted.
         Path own = out.resolve("own");

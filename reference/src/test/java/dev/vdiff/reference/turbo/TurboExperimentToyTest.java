@@ -52,5 +52,8 @@ class TurboExperimentToyTest {
         for (String f : List.of("report.md", "quality_vs_steps.png", "time_vs_steps.png", "samples/student_lcm4.gif", "samples/teacher_ddim16.png")) {
             assertTrue(Files.size(tmp.resolve(f)) > 0, f);
         }
+        // the owned-entry list names everything the command wrote, and the folder is marked finished (OutputFolder)
+        assertEquals(List.of(), dev.vdiff.reference.eval.OutputFolder.unownedEntries(tmp, dev.vdiff.reference.turbo.experiment.TurboExperiment.OWNED));
+        assertTrue(Files.readString(tmp.resolve(dev.vdiff.reference.eval.OutputFolder.MARKER)).contains("state: finished"));
     }
 }

@@ -8,6 +8,7 @@ import dev.vdiff.diffusion.unet.VideoUNet;
 import dev.vdiff.reference.bench.MachineLoad;
 import dev.vdiff.reference.data.Clip;
 import dev.vdiff.reference.data.VideoDataset;
+import dev.vdiff.reference.eval.OutputFolder;
 import dev.vdiff.reference.eval.SampleQuality;
 import dev.vdiff.reference.mcm.ImagePool;
 import dev.vdiff.reference.mcm.McmDistillation;
@@ -78,9 +79,13 @@ public final class McmExperiment {
         }
     }
 
+    /** The command that owns the output folder and what it writes there ({@link OutputFolder}: a rerun replaces them, anything else is refused). */
+    public static final String COMMAND = "vdiff experiment mcm";
+    public static final List<String> OWNED = List.of("metrics.json", "report.md", "quality.png", "motion.png", "loss.png", "samples");
+
     public static Result run(McmExperimentConfig cfg, Path out, PrintStream log) throws IOException {
         long start = System.nanoTime();
-        prepare(out, cfg);
+        OutputFolder folder = OutputFolder.claim(out, COMMAND, OWNED);
         String loadBefore = MachineLoad.describe();
         log.printf(Locale.ROOT, "vdiff experiment mcm: %s; %d threads; %s%n", describe(cfg), Parallel.threads(), loadBefore);
         NoiseSchedule schedule = NoiseSchedule.videoCrafter2();
@@ -158,6 +163,7 @@ public final class McmExperiment {
             trainer.losses(), teacherNet.module().parameterCount(), Parallel.threads(), loadBefore + "; after: " + MachineLoad.describe(), (System.nanoTime() - start) * 1e-9);
         McmCharts.write(out, cfg, r);
         McmReport.write(out, cfg, r, new ArrayList<>(shown.keySet()));
+        folder.finish();
         log.printf(Locale.ROOT, "vdiff experiment mcm: done in %.0f s; %s%n", r.totalSeconds(), out.resolve("report.md"));
         return r;
     }
@@ -221,12 +227,6 @@ public final class McmExperiment {
         List<Tensor> out = new ArrayList<>();
         for (int c = 0; c < cfg.classes(); c++) out.addAll(videos.subList(c * cfg.perClass(), c * cfg.perClass() + cfg.shownPerClass()));
         return out;
-    }
-
-    /** Removes what an earlier run wrote into {@code out} (only the experiment's own files). */
-    private static void prepare(Path out, McmExperimentConfig cfg) throws IOException {
-        Files.createDirectories(out);
-        for (String f : List.of("metrics.json", "report.md", "quality.png", "motion.png", "loss.png")) Files.deleteIfExists(out.resolve(f));
     }
 
     static String describe(McmExperimentConfig cfg) {

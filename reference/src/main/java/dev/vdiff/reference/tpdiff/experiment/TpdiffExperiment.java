@@ -4,6 +4,7 @@ import dev.vdiff.reference.bench.MachineLoad;
 import dev.vdiff.reference.bench.PairedTimes;
 import dev.vdiff.reference.data.PrerenderedVideos;
 import dev.vdiff.reference.data.VideoDataset;
+import dev.vdiff.reference.eval.OutputFolder;
 import dev.vdiff.reference.eval.SampleQuality;
 import dev.vdiff.reference.tpdiff.PyramidLoss;
 import dev.vdiff.reference.tpdiff.PyramidVideoSampler;
@@ -23,7 +24,6 @@ import dev.vdiff.tensor.random.Rng;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,9 +63,13 @@ public final class TpdiffExperiment {
         }
     }
 
+    /** The command that owns the output folder and what it writes there ({@link OutputFolder}: a rerun replaces them, anything else is refused). */
+    public static final String COMMAND = "vdiff experiment tpdiff";
+    public static final List<String> OWNED = List.of("metrics.json", "report.md", "timings.png", "loss.png", "samples");
+
     public static Result run(TpdiffExperimentConfig cfg, Path out, PrintStream log) throws IOException {
         long start = System.nanoTime();
-        prepare(out);
+        OutputFolder folder = OutputFolder.claim(out, COMMAND, OWNED);
         RunSpec run = cfg.run();
         DataSpec d = run.data();
         String loadBefore = MachineLoad.describe();
@@ -151,6 +155,7 @@ public final class TpdiffExperiment {
         Result r = new Result(trainTimes, sampleTimes, qVanilla, qPyramid, qData, vanilla.losses(), pyramid.losses(), vanillaNet.module().parameterCount(),
             Parallel.threads(), loadBefore + "; after: " + MachineLoad.describe(), (System.nanoTime() - start) * 1e-9);
         TpdiffReport.write(out, cfg, r);
+        folder.finish();
         log.printf(Locale.ROOT, "vdiff experiment tpdiff: done in %.0f s: training %.2fx, inference %.2fx faster; %s%n", r.totalSeconds(), r.trainSpeedup(),
             r.inferenceSpeedup(), out.resolve("report.md"));
         return r;
@@ -173,13 +178,6 @@ public final class TpdiffExperiment {
         List<Tensor> out = new ArrayList<>();
         for (int c = 0; c < cfg.classes(); c++) out.addAll(videos.subList(c * cfg.evalPerClass(), c * cfg.evalPerClass() + cfg.shownPerClass()));
         return out;
-    }
-
-    /** Removes what an earlier run wrote into {@code out} (only the experiment's own files). */
-    private static void prepare(Path out) throws IOException {
-        Files.createDirectories(out);
-        for (String f : List.of("metrics.json", "report.md", "timings.png", "loss.png")) Files.deleteIfExists(out.resolve(f));
-        for (String a : List.of("vanilla", "pyramid", "data")) for (String ext : List.of(".gif", ".mp4", ".png")) Files.deleteIfExists(out.resolve("samples").resolve(a + ext));
     }
 
     static String describe(TpdiffExperimentConfig cfg) {

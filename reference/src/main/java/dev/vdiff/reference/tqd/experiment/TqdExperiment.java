@@ -60,6 +60,10 @@ public final class TqdExperiment {
     public record Result(ExperimentConfig config, boolean quick, int[] edges, double floorDistance, double heldOutMq, double heldOutVq,
                          List<RegimeResult> regimes, double seconds, int threads) {}
 
+    /** The command that owns the output folder and the files it writes there ({@link dev.vdiff.reference.eval.OutputFolder}). */
+    public static final String COMMAND = "vdiff experiment tqd";
+    public static final List<String> OWNED = List.of("metrics.json", "report.md", ExperimentCharts.BUCKETS, ExperimentCharts.RATIO, ExperimentCharts.TRAINING);
+
     public static Result run(ExperimentConfig cfg, boolean quick, Path out, PrintStream log) throws IOException {
         long start = System.nanoTime();
         Files.createDirectories(out);

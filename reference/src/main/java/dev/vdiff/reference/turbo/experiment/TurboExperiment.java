@@ -3,6 +3,7 @@ package dev.vdiff.reference.turbo.experiment;
 import dev.vdiff.diffusion.distill.GuidedDdimSolver;
 import dev.vdiff.reference.data.BackgroundKind;
 import dev.vdiff.reference.data.VideoDataset;
+import dev.vdiff.reference.eval.OutputFolder;
 import dev.vdiff.reference.eval.SampleQuality;
 import dev.vdiff.reference.train.Checkpoints;
 import dev.vdiff.reference.train.DataSpec;
@@ -72,9 +73,17 @@ public final class TurboExperiment {
     static final int[] TEACHER_STEPS = {16, 50};
     static final int CLASSES = 5;
 
+    /**
+     * The command that owns the output folder and what it writes there ({@link OutputFolder}): a rerun into the same
+     * folder deletes the earlier run's files, its teacher and student runs included, and starts over.
+     */
+    public static final String COMMAND = "vdiff experiment turbo";
+    public static final List<String> OWNED = List.of("metrics.json", "report.md", "quality_vs_steps.png", "time_vs_steps.png", "samples", "teacher", "students", "rewards");
+
     /** Runs everything into {@code out}; returns the metrics (also written as {@code out/metrics.json}). */
     public static Map<String, Object> run(TurboExperimentConfig c, Path teacherRun, Path out, PrintStream log) throws IOException {
-        Files.createDirectories(out);
+        if (teacherRun != null) checkGivenTeacher(teacherRun, out);
+        OutputFolder folder = OutputFolder.claim(out, COMMAND, OWNED);
         // 1. Teacher.
         Path teacher = teacherRun != null ? teacherRun : trainTeacher(c, out.resolve("teacher"), log);
         RunSpec t = RunSpec.read(teacher);
@@ -92,8 +101,6 @@ public final class TurboExperiment {
         RewardModelTraining.Config rc = new RewardModelTraining.Config(c.rewardSteps(), 16, 3e-3, c.seed());
         RewardModelTraining.trainImage(image, data, rc, null);
         RewardModelTraining.trainVideo(video, data, rc, null);
-        Files.deleteIfExists(imageFile);   // files this experiment writes itself (a rerun into the same folder)
-        Files.deleteIfExists(videoFile);
         RewardCheckpoint.save(imageFile, image, width);
         RewardCheckpoint.save(videoFile, video, width);
         // 3. Students.
@@ -106,7 +113,6 @@ public final class TurboExperiment {
                 GuidedDdimSolver.MotionTerm.RELEASED_CODE, "decoder", 0, 5, a.target, 0.95, a.rewards ? 0.2 : 0, a.rewards ? 0.5 : 0, 2, videoFrames,
                 a.rewards ? TurboSettings.IMAGE_REWARD_FILE : "", a.rewards ? TurboSettings.VIDEO_REWARD_FILE : "", 32, c.sampleOmega(), a.motion ? 0.05 : 0, 0.3);
             TrainConfig tc = new TrainConfig(c.studentSteps(), c.studentBatch(), c.studentLr(), 0, 0, 1.0, 0.9, 0, c.seed(), 4096, 0, 1);
-            deleteRun(dir);
             TurboRuns.create(dir, t, teacherCkpt, s, tc, a.rewards ? imageFile : null, a.rewards ? videoFile : null);
             resetPeaks();
             TurboRuns.Opened o = TurboRuns.open(dir, false, null, log);
@@ -158,6 +164,7 @@ public final class TurboExperiment {
             for (int i = 0; i < v.size(); i += c.perClass()) show.add(v.get(i));   // one per class
             SampleWriter.write(out.resolve("samples"), e.getKey(), show, 4, 6);
         }
+        folder.finish();
         return metrics;
     }
 
@@ -168,7 +175,6 @@ public final class TurboExperiment {
     /** A teacher run in {@code dir} as {@code vdiff train} makes it (eps objective, class dropout for CFG). */
     static Path trainTeacher(TurboExperimentConfig c, Path dir, PrintStream log) throws IOException {
         log.printf("[1/5] teacher: %d steps of %d clips%n", c.teacherSteps(), c.teacherBatch());
-        deleteRun(dir);
         int s = c.size();
         DataSpec d = DataSpec.synthetic(c.frames(), s, s, CLASSES, 0, 0.6 * s / 16, 1.2 * s / 16, 0.0, List.of(BackgroundKind.FLAT, BackgroundKind.GRADIENT), false);
         ModelSpec m = new ModelSpec(c.frames(), 3, 2, c.ch0(), c.ch1(), 2, Math.max(2, c.ch0() / 2), CLASSES, 64, 2 * c.ch1(), false);
@@ -184,12 +190,20 @@ public final class TurboExperiment {
         return dir;
     }
 
-    /** Removes a run folder this experiment wrote before (only its own sub-folders of --out). */
-    private static void deleteRun(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+    /**
+     * A given {@code --teacher} is checked before the output folder is claimed (nothing written or deleted on a bad
+     * teacher), and may not lie among the entries a rerun deletes.
+     */
+    private static void checkGivenTeacher(Path teacherRun, Path out) throws IOException {
+        Path abs = teacherRun.toAbsolutePath().normalize(), dir = out.toAbsolutePath().normalize();
+        for (String o : OWNED) {
+            if (abs.startsWith(dir.resolve(o))) {
+                throw new UserError("--teacher " + teacherRun + " lies in " + dir.resolve(o) + ", which this experiment deletes and rewrites; copy the run elsewhere or choose another --out");
+            }
         }
+        RunSpec t = RunSpec.read(teacherRun);
+        if (new Checkpoints(RunSpec.checkpointsDir(teacherRun), 1).latest().isEmpty()) throw new UserError(teacherRun + ": no checkpoint");
+        if (t.model().classes() < 2) throw new UserError("--teacher " + teacherRun + ": needs a class-conditional teacher");
     }
 
     /** Bytes of the training state: student parameters, AdamW's two moments, and the EMA target when there is one. */

@@ -37,6 +37,9 @@ class McmExperimentTest {
             "samples/data_degraded.gif", "samples/lcm_2step.gif", "samples/mcm_2step.gif")) {
             assertTrue(Files.isRegularFile(dir.resolve(f)) && Files.size(dir.resolve(f)) > 100, f);
         }
+        // the owned-entry list names everything the command wrote, and the folder is marked finished (OutputFolder)
+        assertEquals(List.of(), dev.vdiff.reference.eval.OutputFolder.unownedEntries(dir, McmExperiment.OWNED));
+        assertTrue(Files.readString(dir.resolve(dev.vdiff.reference.eval.OutputFolder.MARKER)).contains("state: finished"));
         Map<String, Object> m = Json.parseObject(Files.readAllBytes(dir.resolve("metrics.json")));
         for (String group : List.of("frame_vq", "motion")) {
             Map<?, ?> g = (Map<?, ?>) m.get(group);

@@ -38,6 +38,9 @@ class TpdiffExperimentTest {
         for (String f : List.of("metrics.json", "report.md", "timings.png", "loss.png", "samples/vanilla.gif", "samples/pyramid.gif", "samples/data.gif")) {
             assertTrue(Files.size(dir.resolve(f)) > 100, f);
         }
+        // the owned-entry list names everything the command wrote, and the folder is marked finished (OutputFolder)
+        assertEquals(List.of(), dev.vdiff.reference.eval.OutputFolder.unownedEntries(dir, TpdiffExperiment.OWNED));
+        assertTrue(Files.readString(dir.resolve(dev.vdiff.reference.eval.OutputFolder.MARKER)).contains("state: finished"));
         Map<String, Object> m = Json.parseObject(Files.readAllBytes(dir.resolve("metrics.json")));
         for (String group : List.of("inference_ms", "train_step_ms", "sample_quality")) {
             Map<?, ?> g = (Map<?, ?>) m.get(group);

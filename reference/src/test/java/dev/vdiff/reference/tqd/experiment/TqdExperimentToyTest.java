@@ -33,6 +33,9 @@ class TqdExperimentToyTest {
         for (String f : List.of("metrics.json", "report.md", ExperimentCharts.BUCKETS, ExperimentCharts.RATIO, ExperimentCharts.TRAINING)) {
             assertTrue(Files.size(dir.resolve(f)) > 100, f);
         }
+        // the owned-entry list names everything the command wrote, and the folder is marked finished (OutputFolder)
+        assertEquals(List.of(), dev.vdiff.reference.eval.OutputFolder.unownedEntries(dir, TqdExperiment.OWNED));
+        assertTrue(Files.readString(dir.resolve(dev.vdiff.reference.eval.OutputFolder.MARKER)).contains("state: finished"));
         Map<String, Object> m = Json.parseObject(Files.readAllBytes(dir.resolve("metrics.json")));
         Map<?, ?> arms = (Map<?, ?>) m.get("arms");
         for (String arm : List.of("uniform", "tqd")) {
