@@ -165,13 +165,15 @@ public final class TurboExperiment {
         return new SamplerSettings(SamplerSettings.Kind.LCM, n, 1.0, 0, 1.0, 50, 1.0);
     }
 
-    /** A teacher run in {@code dir} as {@code vdiff train} makes it (eps objective, class dropout for CFG). */
+    /** A teacher run in {@code dir} as {@code vdiff train --objective eps --patch 1} makes it (class dropout for CFG). */
     static Path trainTeacher(TurboExperimentConfig c, Path dir, PrintStream log) throws IOException {
         log.printf("[1/5] teacher: %d steps of %d clips%n", c.teacherSteps(), c.teacherBatch());
         deleteRun(dir);
         int s = c.size();
         DataSpec d = DataSpec.synthetic(c.frames(), s, s, CLASSES, 0, 0.6 * s / 16, 1.2 * s / 16, 0.0, List.of(BackgroundKind.FLAT, BackgroundKind.GRADIENT), false);
-        ModelSpec m = new ModelSpec(c.frames(), 3, 2, c.ch0(), c.ch1(), 2, Math.max(2, c.ch0() / 2), CLASSES, 64, 2 * c.ch1(), false);
+        // patch 1 (no space-to-depth): an eps teacher with 2x2 patches samples a period-2 checkerboard (docs/experiments/turbo.md);
+        // the students inherit the teacher's ModelSpec, so they run at full resolution too
+        ModelSpec m = new ModelSpec(c.frames(), 3, 1, c.ch0(), c.ch1(), 2, Math.max(2, c.ch0() / 2), CLASSES, 64, 2 * c.ch1(), false);
         TrainConfig tc = new TrainConfig(c.teacherSteps(), c.teacherBatch(), 2e-3, Math.min(50, c.teacherSteps() / 5), 0, 1.0, 0.99, 0.1, c.seed(), 4096, 0, 1);   // EMA 0.99: a short run's average must forget the initialisation
         RunSpec run = new RunSpec(m, d, Objective.EPSILON, tc);
         Files.createDirectories(dir);
