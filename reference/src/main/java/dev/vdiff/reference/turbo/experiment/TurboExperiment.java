@@ -151,6 +151,7 @@ public final class TurboExperiment {
         // 5. Files.
         log.println("[5/5] metrics, charts, samples, report");
         Map<String, Object> metrics = TurboReport.metrics(c, teacher, floor, results, training);
+        metrics.put("motion_study", MotionStudy.run(out, labels, c.motionSeeds(), c.seed(), log));
         TurboReport.write(out, metrics, c, teacherRun != null);
         for (var e : videos.entrySet()) {
             List<Tensor> v = e.getValue();

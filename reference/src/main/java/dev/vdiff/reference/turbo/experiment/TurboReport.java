@@ -160,6 +160,7 @@ final class TurboReport {
             num(motion, "mg_off"), num(motion, "mg_on"), num(motion, "real"), num(pd, "mean"), num(pd, "standard_error"), ((Number) pd.get("videos_higher")).intValue(),
             ((Number) pd.get("videos")).intValue(), num(moving, "mg_off"), num(moving, "mg_on"), num(moving, "real"),
             (Boolean) goals.get("motion_goal_met") ? "met" : "**missed**"));
+        if (m.containsKey("motion_study")) b.append(motionStudy((Map<String, Object>) m.get("motion_study")));
         b.append("## Training of the students\n\n| student | seconds | final loss L = L_CD - J | training state bytes (weights + AdamW + EMA target) | JVM heap peak (bytes, GC-dependent) |\n|---|---|---|---|---|\n");
         for (var e : training.entrySet()) {
             Map<String, Object> t = (Map<String, Object>) e.getValue();
@@ -169,6 +170,27 @@ final class TurboReport {
         b.append("\nFiles: `metrics.json`, `quality_vs_steps.png`, `time_vs_steps.png`, `samples/<arm>.gif|png` (one video per class), `students/<arm>/` (runs `vdiff sample --run` can sample), `teacher/`, `rewards/`.\n");
         mf.clear();
         return b.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String motionStudy(Map<String, Object> ms) {
+        Map<String, Object> share = (Map<String, Object>) ms.get("solver_share"), on = (Map<String, Object>) ms.get("mg_on_vs_mg_off"),
+            lam = (Map<String, Object>) ms.get("lambda_vs_lambda0"), means = (Map<String, Object>) ms.get("flow_means");
+        StringBuilder b = new StringBuilder("## Motion study (MotionStudy)\n\n");
+        b.append(String.format(Locale.ROOT, "- Motion term's share of the teacher's solver step, ||z_prev(lambda) - z_prev(0)|| / ||z_prev(0) - z|| on held-out clips in the guided "
+                + "part of the grid: %.3g per unit lambda, **%.3g at the run's lambda = %s** (per grid point: %s).%n", num(share, "mean_per_unit_lambda"),
+            num(share, "at_run_lambda"), share.get("run_lambda"), share.get("per_unit_lambda")));
+        b.append(String.format(Locale.ROOT, "- %d paired videos (LCM 4, other noise seeds than the table): flow motion mg_on %.4f, mg_off %.4f, mg_on with lambda = 0 at sampling %.4f px/frame.%n",
+            ((Number) ms.get("videos")).longValue(), num(means, "mg_on"), num(means, "mg_off"), num(means, "mg_on_lambda0")));
+        Map<String, Map<String, Object>> rows = new LinkedHashMap<>();
+        rows.put("mg_on - mg_off (the distillation with motion guidance)", on);
+        rows.put("mg_on lambda " + ms.get("sample_lambda") + " - lambda 0 (the student's motion input)", lam);
+        for (var e : rows.entrySet()) {
+            Map<String, Object> d = e.getValue();
+            b.append(String.format(Locale.ROOT, "- %s: %+.4f +- %.4f (standard error), higher in %d of %d videos -> %s.%n", e.getKey(), num(d, "mean"), num(d, "standard_error"),
+                ((Number) d.get("videos_higher")).longValue(), ((Number) d.get("videos")).longValue(), (Boolean) d.get("clearly_positive") ? "above two standard errors" : "not above two standard errors"));
+        }
+        return b.append("\n").toString();
     }
 
     private static double num(Map<String, Object> m, String k) {
