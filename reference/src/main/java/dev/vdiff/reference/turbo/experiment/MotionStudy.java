@@ -71,12 +71,33 @@ public final class MotionStudy {
             System.arraycopy(flow(off, offRun, labels, noise), 0, fOff, k * labels.length, labels.length);
             System.arraycopy(flow(lambdaZero, run, labels, noise), 0, fZero, k * labels.length, labels.length);
         }
-        m.put("mg_on_vs_mg_off", paired(fOn, fOff));
+        m.put("mg_on_vs_mg_off", paired(fOn, fOff));   // the same as compareStudents(fullDir, offDir, ...), computed with the lambda = 0 arm
         m.put("lambda_vs_lambda0", paired(fOn, fZero));
         m.put("flow_means", Map.of("mg_on", mean(fOn), "mg_off", mean(fOff), "mg_on_lambda0", mean(fZero)));
         m.put("videos", (long) n);
         m.put("sample_lambda", s.sampleMotionStrength());
         return m;
+    }
+
+    /**
+     * The paired flow-motion difference of two students' LCM 4-step samples ({@code on} at its run's sampling lambda
+     * minus {@code off}), over {@code seeds} noise seeds from {@code seed + 100}, as in {@link #run}: for students
+     * distilled with other seeds ({@code vdiff distill --seed}), the training seed's part of the spread.
+     */
+    public static Map<String, Object> compareStudents(Path onDir, Path offDir, long[] labels, int seeds, long seed) throws IOException {
+        RunSpec onRun = RunSpec.read(onDir), offRun = RunSpec.read(offDir);
+        TurboSettings so = TurboMethod.settings(onRun), sf = TurboMethod.settings(offRun);
+        StudentNetwork on = load(onDir, onRun, so, so.sampleMotionStrength()), off = load(offDir, offRun, sf, sf.sampleMotionStrength());
+        int n = labels.length * seeds;
+        double[] fOn = new double[n], fOff = new double[n];
+        for (int k = 0; k < seeds; k++) {
+            System.arraycopy(flow(on, onRun, labels, seed + 100 + k), 0, fOn, k * labels.length, labels.length);
+            System.arraycopy(flow(off, offRun, labels, seed + 100 + k), 0, fOff, k * labels.length, labels.length);
+        }
+        Map<String, Object> r = paired(fOn, fOff);
+        r.put("flow_on", mean(fOn));
+        r.put("flow_off", mean(fOff));
+        return r;
     }
 
     private static Map<String, Object> paired(double[] a, double[] b) {
