@@ -57,8 +57,14 @@ import java.util.Map;
  *   <li>ablations at 4 steps: motion guidance off, rewards off, EMA target instead of the online one (quality,
  *       motion, training-state bytes, JVM heap peak).</li>
  * </ul>
- * Motion is measured by the mean absolute frame difference ({@link FrameDifferenceMotion}) and by the video
- * reward model's "moving" fraction (its motion head's argmax is not "still").
+ * Motion is measured by the optical flow ({@code eval.FlowMotion}; the goal's measure, judged by the paired
+ * per-video difference of the 4-step students with and without motion guidance, {@link PairedDifference}), the
+ * mean absolute frame difference ({@link FrameDifferenceMotion}) and the video reward model's "moving" fraction
+ * (its motion head's argmax is not "still"); {@link MotionStudy} adds the motion term's share of the solver step
+ * and the same comparison over more noise seeds.
+ *
+ * <p>The teacher trained here predicts eps with patch 1: with 2x2 patches an eps teacher samples a period-2
+ * checkerboard (docs/experiments/turbo.md, tools/turbo/EpsCheckerboard.java).
  */
 public final class TurboExperiment {
     private TurboExperiment() {}
@@ -80,6 +86,7 @@ public final class TurboExperiment {
         RunSpec t = RunSpec.read(teacher);
         Path teacherCkpt = new Checkpoints(RunSpec.checkpointsDir(teacher), 1).latest().orElseThrow(() -> new UserError(teacher + ": no checkpoint"));
         if (t.model().classes() < 2) throw new UserError("--teacher " + teacher + ": needs a class-conditional teacher");
+        if (t.model().patch() > 1) log.println("warning: the teacher " + teacher + " folds " + t.model().patch() + "x" + t.model().patch() + " patches; an eps teacher with patches samples a checkerboard (docs/experiments/turbo.md), train it with --patch 1");
         VideoDataset data = t.data().open();
         int frames = t.data().frames(), classes = t.model().classes();
         // 2. Reward models.
