@@ -178,8 +178,8 @@ final class TurboReport {
             lam = (Map<String, Object>) ms.get("lambda_vs_lambda0"), means = (Map<String, Object>) ms.get("flow_means");
         StringBuilder b = new StringBuilder("## Motion study (MotionStudy)\n\n");
         b.append(String.format(Locale.ROOT, "- Motion term's share of the teacher's solver step, ||z_prev(lambda) - z_prev(0)|| / ||z_prev(0) - z|| on held-out clips in the guided "
-                + "part of the grid: %.3g per unit lambda, **%.3g at the run's lambda = %s** (per grid point: %s).%n", num(share, "mean_per_unit_lambda"),
-            num(share, "at_run_lambda"), share.get("run_lambda"), share.get("per_unit_lambda")));
+                + "part of the grid: %.3g per unit lambda, **%.3g at the run's lambda = %s** (per grid point, per unit lambda: %s).%n", num(share, "mean_per_unit_lambda"),
+            num(share, "at_run_lambda"), share.get("run_lambda"), perPoint((Map<String, Object>) share.get("per_unit_lambda"))));
         b.append(String.format(Locale.ROOT, "- %d paired videos (LCM 4, other noise seeds than the table): flow motion mg_on %.4f, mg_off %.4f, mg_on with lambda = 0 at sampling %.4f px/frame.%n",
             ((Number) ms.get("videos")).longValue(), num(means, "mg_on"), num(means, "mg_off"), num(means, "mg_on_lambda0")));
         Map<String, Map<String, Object>> rows = new LinkedHashMap<>();
@@ -188,9 +188,16 @@ final class TurboReport {
         for (var e : rows.entrySet()) {
             Map<String, Object> d = e.getValue();
             b.append(String.format(Locale.ROOT, "- %s: %+.4f +- %.4f (standard error), higher in %d of %d videos -> %s.%n", e.getKey(), num(d, "mean"), num(d, "standard_error"),
-                ((Number) d.get("videos_higher")).longValue(), ((Number) d.get("videos")).longValue(), (Boolean) d.get("clearly_positive") ? "above two standard errors" : "not above two standard errors"));
+                ((Number) d.get("videos_higher")).longValue(), ((Number) d.get("videos")).longValue(), (Boolean) d.get("clearly_positive") ? "a rise above two standard errors"
+                    : num(d, "mean") < -2 * num(d, "standard_error") ? "a drop beyond two standard errors" : "within two standard errors of zero"));
         }
         return b.append("\n").toString();
+    }
+
+    private static String perPoint(Map<String, Object> m) {
+        StringBuilder b = new StringBuilder();
+        for (var e : m.entrySet()) b.append(b.length() == 0 ? "" : ", ").append(e.getKey()).append(' ').append(String.format(Locale.ROOT, "%.2f", ((Number) e.getValue()).doubleValue()));
+        return b.toString();
     }
 
     private static double num(Map<String, Object> m, String k) {
