@@ -197,6 +197,8 @@ public final class TrainCommand implements CliCommand {
             err.printf(Locale.ROOT, "vdiff train: %s, %,d parameters, %s data %dx%dx%d, %d steps of %d clips, %s, %d threads%n", run.model().describe(),
                 model.module().parameterCount(), run.data().source(), run.data().frames(), run.data().height(), run.data().width(),
                 run.train().steps(), run.train().batchSize(), describeTimesteps(run), Parallel.threads());
+            String w = epsPatchWarning(run);
+            if (w != null) err.println(w);
             PyramidConfig p = PyramidJson.of(run);
             if (p != null) err.println("vdiff train: temporal pyramid " + p.stages());
         }
@@ -215,6 +217,21 @@ public final class TrainCommand implements CliCommand {
             finish(dir, trainer, checkpoints);
         }
         return 0;
+    }
+
+    /**
+     * The one-line warning for an eps-prediction run with {@code p x p} patches ({@code p >= 2}), or null. Measured
+     * (docs/experiments/turbo.md): {@code --objective eps} with 2x2 patches samples a period-2 checkerboard of
+     * saturated colours, the same run with {@code --patch 1} (or {@code --objective v}) draws shapes. Leading
+     * explanation: x0 = (z - s_t eps) / a_t multiplies the predicted noise's error by s_T / a_T (about 15 for the
+     * scaled-linear schedule) at the first sampling steps, and a patched network's error differs by position inside
+     * the patch (one output channel per position), so it repeats with the patch's period.
+     */
+    static String epsPatchWarning(RunSpec run) {
+        if (run.objective() != Objective.EPSILON || run.model().patch() < 2) return null;
+        int p = run.model().patch();
+        return "vdiff train: warning: --objective eps with --patch " + p + " is known to sample a period-" + p + " checkerboard (the eps error, amplified ~15x "
+            + "into x0 at high noise, repeats with the patch); prefer --patch 1 or --objective v (docs/experiments/turbo.md)";
     }
 
     private void finish(Path dir, Trainer trainer, Checkpoints checkpoints) throws IOException {

@@ -14,7 +14,8 @@ import java.nio.file.Path;
  */
 @Command(name = "turbo", mixinStandardHelpOptions = true, sortOptions = false,
     description = "T2V-Turbo-v2 (SPEC §3): a teacher, reward models and four distilled students; teacher DDIM 16/50 + CFG vs student LCM 1/2/4/8 "
-        + "(quality with its noise floor, rewards, time, network calls) and ablations at 4 steps (motion guidance, rewards, EMA target); "
+        + "(quality with its noise floor, rewards, time, network calls), ablations at 4 steps (motion guidance, rewards, EMA target) and a motion study "
+        + "(the motion term's share of the solver step; guidance on vs off over several noise seeds, paired); the teacher trained here is eps with patch 1; "
         + "writes metrics.json, report.md, quality_vs_steps.png, time_vs_steps.png and sample GIFs.")
 public final class TurboExperimentCommand implements Experiment {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder: new, empty, or one an earlier vdiff experiment turbo wrote (its files, its teacher/, students/ and rewards/ runs included are deleted when the rerun starts; files it did not write are refused before any work)")

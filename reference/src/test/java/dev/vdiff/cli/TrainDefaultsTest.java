@@ -50,4 +50,21 @@ class TrainDefaultsTest {
         assertEquals(0.995, d.emaDecay());
         assertEquals(8, d.batchSize());
     }
+    @Test
+    void epsWithPatchesIsWarnedAboutTheCheckerboard() {
+        var d = dev.vdiff.reference.train.DataSpec.synthetic(8, 16, 16, 5, 0, 0.6, 1.2, 0.0, java.util.List.of(dev.vdiff.reference.data.BackgroundKind.FLAT), false);
+        var m = dev.vdiff.reference.train.ModelSpec.defaults();
+        var t = TrainConfig.defaults();
+        var eps2 = new dev.vdiff.reference.train.RunSpec(m.withPatch(2), d, dev.vdiff.reference.train.Objective.EPSILON, t);
+        String w = TrainCommand.epsPatchWarning(eps2);
+        org.junit.jupiter.api.Assertions.assertNotNull(w);
+        org.junit.jupiter.api.Assertions.assertTrue(w.contains("--patch 2") && w.contains("checkerboard") && w.contains("--patch 1") && !w.contains("\n"), w);
+        org.junit.jupiter.api.Assertions.assertTrue(TrainCommand.epsPatchWarning(new dev.vdiff.reference.train.RunSpec(m.withPatch(4), d, dev.vdiff.reference.train.Objective.EPSILON, t)).contains("period-4"));
+        assertNull(TrainCommand.epsPatchWarning(new dev.vdiff.reference.train.RunSpec(m.withPatch(1), d, dev.vdiff.reference.train.Objective.EPSILON, t)), "patch 1 samples shapes");
+        assertNull(TrainCommand.epsPatchWarning(new dev.vdiff.reference.train.RunSpec(m.withPatch(2), d, dev.vdiff.reference.train.Objective.V, t)), "v-prediction draws shapes with 2x2 patches");
+        // vdiff train's defaults are eps with 2x2 patches: the warning is printed for a run with no options
+        TrainCommand c = (TrainCommand) Vdiff.commandLine().parseArgs("train", "--out", "unused").subcommand().commandSpec().userObject();
+        assertEquals("eps", c.objective);
+        assertEquals(2, c.patch);
+    }
 }

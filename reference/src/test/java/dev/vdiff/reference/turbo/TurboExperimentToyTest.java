@@ -45,6 +45,20 @@ class TurboExperimentToyTest {
         assertTrue(Double.isFinite(floor) && floor >= 0);
         assertEquals(floor, ((Number) q.get("real_held_out")).doubleValue(), 1e-12, "the floor is the held-out real set's distance");
         for (String k : List.of("mg_off", "mg_on")) assertTrue(Double.isFinite(((Number) motion.get(k)).doubleValue()), k);
+        Map<String, Object> paired = (Map<String, Object>) motion.get("paired_difference");
+        assertEquals(5L, ((Number) paired.get("videos")).longValue(), "one paired video per class");
+        assertEquals(((Number) motion.get("mg_on")).doubleValue() - ((Number) motion.get("mg_off")).doubleValue(), ((Number) paired.get("mean")).doubleValue(), 1e-9,
+            "the mean of the per-video differences is the difference of the means");
+        Map<String, Object> study = (Map<String, Object>) m.get("motion_study");
+        assertEquals(10L, ((Number) study.get("videos")).longValue(), "2 noise seeds x 5 videos");
+        double share = ((Number) ((Map<String, Object>) study.get("solver_share")).get("mean_per_unit_lambda")).doubleValue();
+        assertTrue(Double.isFinite(share) && share > 0, "the motion term moves the solver's step: " + share);
+        assertTrue(Files.readString(tmp.resolve("report.md")).contains("## Motion study"));
+        // the teacher is an eps run with patch 1 (2x2 patches sample a checkerboard), and the students inherit its geometry
+        var teacher = dev.vdiff.reference.train.RunSpec.read(tmp.resolve("teacher"));
+        assertEquals(dev.vdiff.reference.train.Objective.EPSILON, teacher.objective());
+        assertEquals(1, teacher.model().patch());
+        assertEquals(teacher.model(), dev.vdiff.reference.train.RunSpec.read(tmp.resolve("students/full")).model());
         Map<String, Object> training = (Map<String, Object>) m.get("training");
         long online = ((Number) ((Map<String, Object>) training.get("full")).get("state_bytes")).longValue();
         long ema = ((Number) ((Map<String, Object>) training.get("ema_target")).get("state_bytes")).longValue();

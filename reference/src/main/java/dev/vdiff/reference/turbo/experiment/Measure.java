@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Measure {
     /** What one arm measured. */
-    record Result(double quality, double secondsPerVideo, double callsPerVideo, double imageReward, double videoReward, double motion, double flowMotion, double movingFraction) {}
+    record Result(double quality, double secondsPerVideo, double callsPerVideo, double imageReward, double videoReward, double motion, double flowMotion, double movingFraction,
+                  double[] flowPerVideo) {}
 
     private final SampleQuality quality;
     private final FrameClassifier image;
@@ -101,9 +102,10 @@ final class Measure {
             }
             double fd = 0;
             for (double m : FrameDifferenceMotion.of(clips)) fd += m / n;
+            double[] flows = FlowMotion.of(clips);
             double flow = 0;
-            for (double m : FlowMotion.of(clips)) flow += m / n;
-            return new Result(quality.distance(videos), secondsPerVideo, callsPerVideo, img, vid, fd, flow, (double) moving / n);
+            for (double m : flows) flow += m / n;
+            return new Result(quality.distance(videos), secondsPerVideo, callsPerVideo, img, vid, fd, flow, (double) moving / n, flows);
         }
     }
 

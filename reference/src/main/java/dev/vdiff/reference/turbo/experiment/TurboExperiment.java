@@ -58,8 +58,14 @@ import java.util.Map;
  *   <li>ablations at 4 steps: motion guidance off, rewards off, EMA target instead of the online one (quality,
  *       motion, training-state bytes, JVM heap peak).</li>
  * </ul>
- * Motion is measured by the mean absolute frame difference ({@link FrameDifferenceMotion}) and by the video
- * reward model's "moving" fraction (its motion head's argmax is not "still").
+ * Motion is measured by the optical flow ({@code eval.FlowMotion}; the goal's measure, judged by the paired
+ * per-video difference of the 4-step students with and without motion guidance, {@link PairedDifference}), the
+ * mean absolute frame difference ({@link FrameDifferenceMotion}) and the video reward model's "moving" fraction
+ * (its motion head's argmax is not "still"); {@link MotionStudy} adds the motion term's share of the solver step
+ * and the same comparison over more noise seeds.
+ *
+ * <p>The teacher trained here predicts eps with patch 1: with 2x2 patches an eps teacher samples a period-2
+ * checkerboard (docs/experiments/turbo.md, tools/turbo/EpsCheckerboard.java).
  */
 public final class TurboExperiment {
     private TurboExperiment() {}
@@ -89,6 +95,7 @@ public final class TurboExperiment {
         RunSpec t = RunSpec.read(teacher);
         Path teacherCkpt = new Checkpoints(RunSpec.checkpointsDir(teacher), 1).latest().orElseThrow(() -> new UserError(teacher + ": no checkpoint"));
         if (t.model().classes() < 2) throw new UserError("--teacher " + teacher + ": needs a class-conditional teacher");
+        if (t.model().patch() > 1) log.println("warning: the teacher " + teacher + " folds " + t.model().patch() + "x" + t.model().patch() + " patches; an eps teacher with patches samples a checkerboard (docs/experiments/turbo.md), train it with --patch 1");
         VideoDataset data = t.data().open();
         int frames = t.data().frames(), classes = t.model().classes();
         // 2. Reward models.
@@ -157,6 +164,7 @@ public final class TurboExperiment {
         // 5. Files.
         log.println("[5/5] metrics, charts, samples, report");
         Map<String, Object> metrics = TurboReport.metrics(c, teacher, floor, results, training);
+        metrics.put("motion_study", MotionStudy.run(out, labels, c.motionSeeds(), c.seed(), log));
         TurboReport.write(out, metrics, c, teacherRun != null);
         for (var e : videos.entrySet()) {
             List<Tensor> v = e.getValue();
@@ -172,12 +180,14 @@ public final class TurboExperiment {
         return new SamplerSettings(SamplerSettings.Kind.LCM, n, 1.0, 0, 1.0, 50, 1.0);
     }
 
-    /** A teacher run in {@code dir} as {@code vdiff train} makes it (eps objective, class dropout for CFG). */
+    /** A teacher run in {@code dir} as {@code vdiff train --objective eps --patch 1} makes it (class dropout for CFG). */
     static Path trainTeacher(TurboExperimentConfig c, Path dir, PrintStream log) throws IOException {
         log.printf("[1/5] teacher: %d steps of %d clips%n", c.teacherSteps(), c.teacherBatch());
         int s = c.size();
         DataSpec d = DataSpec.synthetic(c.frames(), s, s, CLASSES, 0, 0.6 * s / 16, 1.2 * s / 16, 0.0, List.of(BackgroundKind.FLAT, BackgroundKind.GRADIENT), false);
-        ModelSpec m = new ModelSpec(c.frames(), 3, 2, c.ch0(), c.ch1(), 2, Math.max(2, c.ch0() / 2), CLASSES, 64, 2 * c.ch1(), false);
+        // patch 1 (no space-to-depth): an eps teacher with 2x2 patches samples a period-2 checkerboard (docs/experiments/turbo.md);
+        // the students inherit the teacher's ModelSpec, so they run at full resolution too
+        ModelSpec m = new ModelSpec(c.frames(), 3, 1, c.ch0(), c.ch1(), 2, Math.max(2, c.ch0() / 2), CLASSES, 64, 2 * c.ch1(), false);
         TrainConfig tc = new TrainConfig(c.teacherSteps(), c.teacherBatch(), 2e-3, Math.min(50, c.teacherSteps() / 5), 0, 1.0, 0.99, 0.1, c.seed(), 4096, 0, 1);   // EMA 0.99: a short run's average must forget the initialisation
         RunSpec run = new RunSpec(m, d, Objective.EPSILON, tc);
         Files.createDirectories(dir);

@@ -46,8 +46,15 @@ final class TurboReport {
         m.put("network_calls_per_video", calls);
         m.put("image_reward", img);
         m.put("video_reward", vid);
-        m.put("motion", Map.of("mg_off", r.get("mg_off_lcm4").flowMotion(), "mg_on", r.get("student_lcm4").flowMotion(), "real", r.get("real_held_out").flowMotion(),
-            "measure", "optical-flow motion, mean Farneback flow length in pixels per frame (eval.FlowMotion)"));
+        PairedDifference paired = PairedDifference.of(r.get("student_lcm4").flowPerVideo(), r.get("mg_off_lcm4").flowPerVideo());
+        Map<String, Object> mo = new LinkedHashMap<>();
+        mo.put("mg_off", r.get("mg_off_lcm4").flowMotion());
+        mo.put("mg_on", r.get("student_lcm4").flowMotion());
+        mo.put("real", r.get("real_held_out").flowMotion());
+        mo.put("measure", "optical-flow motion, mean Farneback flow length in pixels per frame (eval.FlowMotion)");
+        mo.put("paired_difference", Map.of("mean", paired.mean(), "standard_error", paired.standardError(), "videos_higher", paired.higher(), "videos", paired.n(),
+            "note", "per video, mg_on minus mg_off, same label and starting noise; spread over sampling noise only (one training seed)"));
+        m.put("motion", mo);
         m.put("moving_fraction", Map.of("mg_off", r.get("mg_off_lcm4").movingFraction(), "mg_on", r.get("student_lcm4").movingFraction(),
             "real", r.get("real_held_out").movingFraction()));
         m.put("frame_difference_motion", motion);
@@ -59,7 +66,7 @@ final class TurboReport {
         goals.put("quality_goal_met", q4 <= 1.5 * q16);
         goals.put("speedup_lcm4_vs_ddim16", speed);
         goals.put("speed_goal_met", speed >= 3.5);
-        goals.put("motion_goal_met", r.get("student_lcm4").flowMotion() > r.get("mg_off_lcm4").flowMotion());
+        goals.put("motion_goal_met", paired.clearlyPositive());   // a rise larger than two standard errors of the paired difference
         m.put("goals", goals);
         m.put("training", training);
         Map<String, Object> cfg = new LinkedHashMap<>();
@@ -146,9 +153,14 @@ final class TurboReport {
             (Boolean) goals.get("quality_goal_met") ? "met" : "**missed** by " + String.format(Locale.ROOT, "%.2fx", num(goals, "quality_ratio_lcm4_vs_ddim16") / 1.5)));
         b.append(String.format(Locale.ROOT, "- at least 3.5x faster per video: %.2fx -> %s.%n", num(goals, "speedup_lcm4_vs_ddim16"), (Boolean) goals.get("speed_goal_met") ? "met" : "**missed**"));
         Map<String, Object> motion = (Map<String, Object>) m.get("motion"), moving = (Map<String, Object>) m.get("moving_fraction");
-        b.append(String.format(Locale.ROOT, "- motion guidance raises the motion measure: optical-flow motion %.4f (off) -> %.4f (on) px/frame, real clips %.4f; the video reward's moving fraction %.2f -> %.2f (real %.2f) -> %s.%n%n",
-            num(motion, "mg_off"), num(motion, "mg_on"), num(motion, "real"), num(moving, "mg_off"), num(moving, "mg_on"), num(moving, "real"),
+        Map<String, Object> pd = (Map<String, Object>) motion.get("paired_difference");
+        b.append(String.format(Locale.ROOT, "- motion guidance raises the motion measure: optical-flow motion %.4f (off) -> %.4f (on) px/frame, real clips %.4f; "
+                + "paired per-video difference %+.4f +- %.4f (standard error), higher in %d of %d videos; the video reward's moving fraction %.2f -> %.2f (real %.2f) "
+                + "-> %s (met = difference above two standard errors).%n%n",
+            num(motion, "mg_off"), num(motion, "mg_on"), num(motion, "real"), num(pd, "mean"), num(pd, "standard_error"), ((Number) pd.get("videos_higher")).intValue(),
+            ((Number) pd.get("videos")).intValue(), num(moving, "mg_off"), num(moving, "mg_on"), num(moving, "real"),
             (Boolean) goals.get("motion_goal_met") ? "met" : "**missed**"));
+        if (m.containsKey("motion_study")) b.append(motionStudy((Map<String, Object>) m.get("motion_study")));
         b.append("## Training of the students\n\n| student | seconds | final loss L = L_CD - J | training state bytes (weights + AdamW + EMA target) | JVM heap peak (bytes, GC-dependent) |\n|---|---|---|---|---|\n");
         for (var e : training.entrySet()) {
             Map<String, Object> t = (Map<String, Object>) e.getValue();
@@ -157,6 +169,34 @@ final class TurboReport {
         }
         b.append("\nFiles: `metrics.json`, `quality_vs_steps.png`, `time_vs_steps.png`, `samples/<arm>.gif|png` (one video per class), `students/<arm>/` (runs `vdiff sample --run` can sample), `teacher/`, `rewards/`.\n");
         mf.clear();
+        return b.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String motionStudy(Map<String, Object> ms) {
+        Map<String, Object> share = (Map<String, Object>) ms.get("solver_share"), on = (Map<String, Object>) ms.get("mg_on_vs_mg_off"),
+            lam = (Map<String, Object>) ms.get("lambda_vs_lambda0"), means = (Map<String, Object>) ms.get("flow_means");
+        StringBuilder b = new StringBuilder("## Motion study (MotionStudy)\n\n");
+        b.append(String.format(Locale.ROOT, "- Motion term's share of the teacher's solver step, ||z_prev(lambda) - z_prev(0)|| / ||z_prev(0) - z|| on held-out clips in the guided "
+                + "part of the grid: %.3g per unit lambda, **%.3g at the run's lambda = %s** (per grid point, per unit lambda: %s).%n", num(share, "mean_per_unit_lambda"),
+            num(share, "at_run_lambda"), share.get("run_lambda"), perPoint((Map<String, Object>) share.get("per_unit_lambda"))));
+        b.append(String.format(Locale.ROOT, "- %d paired videos (LCM 4, other noise seeds than the table): flow motion mg_on %.4f, mg_off %.4f, mg_on with lambda = 0 at sampling %.4f px/frame.%n",
+            ((Number) ms.get("videos")).longValue(), num(means, "mg_on"), num(means, "mg_off"), num(means, "mg_on_lambda0")));
+        Map<String, Map<String, Object>> rows = new LinkedHashMap<>();
+        rows.put("mg_on - mg_off (the distillation with motion guidance)", on);
+        rows.put("mg_on lambda " + ms.get("sample_lambda") + " - lambda 0 (the student's motion input)", lam);
+        for (var e : rows.entrySet()) {
+            Map<String, Object> d = e.getValue();
+            b.append(String.format(Locale.ROOT, "- %s: %+.4f +- %.4f (standard error), higher in %d of %d videos -> %s.%n", e.getKey(), num(d, "mean"), num(d, "standard_error"),
+                ((Number) d.get("videos_higher")).longValue(), ((Number) d.get("videos")).longValue(), (Boolean) d.get("clearly_positive") ? "a rise above two standard errors"
+                    : num(d, "mean") < -2 * num(d, "standard_error") ? "a drop beyond two standard errors" : "within two standard errors of zero"));
+        }
+        return b.append("\n").toString();
+    }
+
+    private static String perPoint(Map<String, Object> m) {
+        StringBuilder b = new StringBuilder();
+        for (var e : m.entrySet()) b.append(b.length() == 0 ? "" : ", ").append(e.getKey()).append(' ').append(String.format(Locale.ROOT, "%.2f", ((Number) e.getValue()).doubleValue()));
         return b.toString();
     }
 
