@@ -56,7 +56,7 @@ def tensors(path):
     for k, v in head.items():
         if k == "__metadata__": continue
         s, e = v["data_offsets"]; raw = b[8 + n + s:8 + n + e]
-        fmt = {"F32": "f", "F64": "d"}[v["dtype"]]
+        fmt = {"F32": "f", "F64": "d", "I64": "q"}[v["dtype"]]
         out[k] = struct.unpack("<%d%s" % (len(raw) // struct.calcsize(fmt), fmt), raw)
     return out
 ok = True

@@ -154,7 +154,7 @@ public final class SampleCommand implements CliCommand {
         raw.put("videos", dev.vdiff.tensor.ops.Concat.cat(0, videos.stream().map(v -> v.unsqueeze(0)).toArray(Tensor[]::new)));
         if (prompts == null) raw.put("labels", Tensor.ofLongs(ys, ys.length));
         else raw.put("captions", captioned.tokenizer().encodeBatch(prompts));
-        Safetensors.write(out.resolve("samples.safetensors"), raw, Map.of("sampler", settings.describe(), "checkpoint", ckpt.toString()));
+        Safetensors.write(out.resolve("samples.safetensors"), raw, new java.util.TreeMap<>(Map.of("sampler", settings.describe(), "checkpoint", ckpt.toString())));
         o.println(out.resolve("samples.safetensors"));
         o.flush();
         return 0;
