@@ -2,7 +2,7 @@
 # gpu-run.sh — the GPU trip, in one call on a machine with an NVIDIA GPU, PyTorch, no Java, no network.
 # Run from the repository root with the bundle of pack-gpu.sh carried along:
 #
-#   bash tools/tornado/gpu-run.sh target/tornado-gpu/bundle.tar.gz      (steps capped at 560 s in all; typically about 5 minutes)
+#   bash tools/tornado/gpu-run.sh target/tornado-gpu/bundle.tar.gz      (steps capped at 570 s in all; typically about 5 minutes)
 #
 # 1. finds NVIDIA's OpenCL driver (libnvidia-opencl.so.1) and says what it found; registers it with the
 #    ICD loader if no vendor file does; uses the carried libOpenCL.so.1 if the machine has no loader;
@@ -54,9 +54,9 @@ if [ -n "$found" ] || [ -n "$(ls /etc/OpenCL/vendors/*.icd 2>/dev/null)" ]; then
   step 120 "${J[@]}" dev.vdiff.tornado.CrossCheck ${GPU_RUN_CROSSCHECK_ARGS:-} | tee "$LOG/crosscheck.log"
   [ "${GPU_RUN_TRAINSTEP:-1}" = 1 ] && step 90 "${J[@]}" TrainStepCheck tornado | tee "$LOG/trainstep.log"
   step 50 "${J[@]}" dev.vdiff.tornado.DeviceBench ${GPU_RUN_GEMM_N:-4096} 10
-  step 125 "${J[@]}" GpuBench tornado 16 5 "$WORK"
+  step 115 "${J[@]}" GpuBench tornado 16 5 "$WORK"
   # bytes over the bus per benchmark train step, as TornadoVM's profiler counts them
-  step 40 "${J[@]}" -Dvdiff.tornado.countTransfers=true TransferCount ${GPU_RUN_TRANSFERS:-benchmark} | tee "$LOG/transfers.log"
+  step 60 "${J[@]}" -Dvdiff.tornado.countTransfers=true TransferCount ${GPU_RUN_TRANSFERS:-benchmark} | tee "$LOG/transfers.log"
 else
   echo "no NVIDIA OpenCL driver found: the TornadoVM steps are skipped"
 fi
