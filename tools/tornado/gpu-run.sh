@@ -9,12 +9,12 @@
 # 2. CrossCheck: every offloaded kernel against the JVM path, on the GPU (bailout off);
 # 2b. TrainStepCheck: the whole VideoUNet step (loss, output, every gradient) against the JVM step;
 # 3. DeviceBench: the GEMM kernel alone, 4096^3, data resident;
-# 4. GpuBench on --backend tornado, then the unet_train_step on the JVM with 2 threads (the CPU baseline);
+# 4. GpuBench on --backend tornado; TransferCount (bytes host<->device per train step); then the unet_train_step on the JVM with 2 threads (the CPU baseline);
 # 5. the same workloads in PyTorch eager on CUDA.
 # Logs go to $OUT (the device tool's result folder) or target/tornado-gpu/out. Each step has a timeout, so
 # one hang cannot eat the whole trip; a step that fails is reported and the next one still runs.
 # For a dry run on PoCL: GPU_RUN_WORK=groupnorm_fwd_bwd GPU_RUN_CROSSCHECK_ARGS=--quick GPU_RUN_GEMM_N=128
-# GPU_RUN_TRAINSTEP=0 (the train step takes ~12 min on PoCL).
+# GPU_RUN_TRAINSTEP=0 GPU_RUN_TRANSFERS=tiny (the train step takes ~12 min on PoCL).
 set -uo pipefail
 BUNDLE=${1:?usage: gpu-run.sh <bundle.tar.gz>}
 LOG=${OUT:-target/tornado-gpu/out}
@@ -53,11 +53,13 @@ step() { local t=$1; shift; echo; echo "== [$(date +%T)] $*"; timeout "$t" "$@";
 if [ -n "$found" ] || [ -n "$(ls /etc/OpenCL/vendors/*.icd 2>/dev/null)" ]; then
   step 120 "${J[@]}" dev.vdiff.tornado.CrossCheck ${GPU_RUN_CROSSCHECK_ARGS:-} | tee "$LOG/crosscheck.log"
   [ "${GPU_RUN_TRAINSTEP:-1}" = 1 ] && step 90 "${J[@]}" TrainStepCheck tornado | tee "$LOG/trainstep.log"
-  step 60 "${J[@]}" dev.vdiff.tornado.DeviceBench ${GPU_RUN_GEMM_N:-4096} 10
-  step 150 "${J[@]}" GpuBench tornado 16 5 "$WORK"
+  step 50 "${J[@]}" dev.vdiff.tornado.DeviceBench ${GPU_RUN_GEMM_N:-4096} 10
+  step 115 "${J[@]}" GpuBench tornado 16 5 "$WORK"
+  # bytes over the bus per benchmark train step, as TornadoVM's profiler counts them
+  step 60 "${J[@]}" -Dvdiff.tornado.countTransfers=true TransferCount ${GPU_RUN_TRANSFERS:-benchmark} | tee "$LOG/transfers.log"
 else
   echo "no NVIDIA OpenCL driver found: the TornadoVM steps are skipped"
 fi
-step 90 "${JVM[@]}" GpuBench jvm 2 2 unet_train_step
-step 60 python3 "$B/py/torch_cuda_bench.py" 10 "$WORK"
+step 85 "${JVM[@]}" GpuBench jvm 2 2 unet_train_step
+step 50 python3 "$B/py/torch_cuda_bench.py" 10 "$WORK"
 echo "done $(date -u)"

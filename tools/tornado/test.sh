@@ -26,7 +26,7 @@ echo "building tensor, diffusion, tornado (JDK 25, profile tornado) ..."
 MAVEN_OPTS=${MAVEN_OPTS:--Xmx1g} mvn -B -ntp -q -pl tornado,diffusion -am -Dmaven.test.skip=true compile
 CP="$ROOT/tensor/target/classes:$ROOT/diffusion/target/classes:$ROOT/tornado/target/classes"
 mkdir -p target/tornado/tools
-"$JAVA_HOME/bin/javac" -g -d target/tornado/tools -cp "$CP" tools/tornado/TrainStepCheck.java tools/tornado/GpuBench.java
+"$JAVA_HOME/bin/javac" -g -d target/tornado/tools -cp "$CP" tools/tornado/TrainStepCheck.java tools/tornado/GpuBench.java tools/tornado/TransferCount.java
 J=("$JAVA_HOME/bin/java" @"$TORNADOVM_HOME/tornado-argfile" --add-modules jdk.incubator.vector
    -Dtornado.recover.bailout=False -Dvdiff.quietWarnings=true -Xmx6g -cp "$CP:$ROOT/target/tornado/tools:$ROOT/target/lib/*")
 set +e

@@ -34,6 +34,8 @@ public final class DemoCommand implements CliCommand {
     long seed;
     @Option(names = "--threads", description = "compute threads (default: all cores)")
     Integer threads;
+    @Option(names = "--backend", defaultValue = "jvm", paramLabel = "jvm|tornado", description = BackendOption.DESCRIPTION)
+    String backend;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -41,6 +43,7 @@ public final class DemoCommand implements CliCommand {
     @Override
     public Integer call() throws IOException {
         ThreadsOption.apply(threads);
+        var device = BackendOption.device(backend);
         if (steps != null && steps < 1) throw new UserError("--steps must be >= 1, got " + steps);
         if (Files.exists(out) && !Files.isDirectory(out)) throw new UserError("--out " + out + " is a file, not a folder");
         DemoConfig cfg = (quick ? DemoConfig.quick() : DemoConfig.full()).withSeed(seed);
@@ -51,7 +54,7 @@ public final class DemoCommand implements CliCommand {
         }
         Demo.Result r;
         try {
-            r = Demo.run(cfg, out, System.err);
+            r = Demo.run(cfg, device, out, System.err);
         } catch (TrainingDivergedException e) {
             throw new UserError(e.getMessage());
         }

@@ -16,6 +16,7 @@ import dev.vdiff.reference.train.VideoGenerator;
 import dev.vdiff.reference.train.VideoSampler;
 import dev.vdiff.reference.tpdiff.PyramidJson;
 import dev.vdiff.tensor.DType;
+import dev.vdiff.tensor.backend.Device;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.io.Safetensors;
 import dev.vdiff.tensor.random.Rng;
@@ -81,6 +82,8 @@ public final class SampleCommand implements CliCommand {
     Double motionStrength;
     @Option(names = "--threads", description = "compute threads (default: all cores)")
     Integer threads;
+    @Option(names = "--backend", defaultValue = "jvm", paramLabel = "jvm|tornado", description = BackendOption.DESCRIPTION)
+    String backend;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -88,6 +91,7 @@ public final class SampleCommand implements CliCommand {
     @Override
     public Integer call() throws IOException {
         ThreadsOption.apply(threads);
+        Device device = BackendOption.device(backend);
         if (perLabel < 1) throw new UserError("--per-label must be >= 1, got " + perLabel);
         if (scale < 1 || scale > 64) throw new UserError("--scale must be in 1..64, got " + scale);
         if (!(fps > 0 && fps <= 100)) throw new UserError("--fps must be in (0, 100], got " + fps);
@@ -115,7 +119,7 @@ public final class SampleCommand implements CliCommand {
             if (omega != null || motionStrength != null) throw new UserError("--omega/--motion-strength: " + run + " is not a distilled student (vdiff distill)");
             model = Models.build(runSpec, DType.FLOAT32, Rng.seed(0));
         }
-        Denoiser loaded = model;
+        Denoiser loaded = Models.moveTo(model, device);
         UserInput.check(ckpt.toString(), () -> {
             loaded.module().loadStateDict(w);
             return null;

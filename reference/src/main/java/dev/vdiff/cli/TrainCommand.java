@@ -28,6 +28,7 @@ import dev.vdiff.reference.train.TrainingMethod;
 import dev.vdiff.reference.train.TrainingSetup;
 import dev.vdiff.reference.train.TrainingDivergedException;
 import dev.vdiff.tensor.DType;
+import dev.vdiff.tensor.backend.Device;
 import dev.vdiff.tensor.parallel.Parallel;
 import dev.vdiff.tensor.random.Rng;
 import picocli.CommandLine;
@@ -139,6 +140,9 @@ public final class TrainCommand implements CliCommand {
     int keepCheckpoints;
     @Option(names = "--threads", description = "compute threads (default: all cores)")
     Integer threads;
+    @Option(names = "--backend", defaultValue = "jvm", paramLabel = "jvm|tornado", description = BackendOption.DESCRIPTION
+        + "; may be given with --resume, which continues bit for bit on the backend the run started on")
+    String backend;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -153,6 +157,7 @@ public final class TrainCommand implements CliCommand {
     @Override
     public Integer call() throws IOException {
         ThreadsOption.apply(threads);
+        Device device = BackendOption.device(backend);
         if ((out == null) == (resume == null)) throw new UserError("give either --out DIR (a new run) or --resume DIR (continue a run)");
         Path dir;
         RunSpec run;
@@ -180,7 +185,8 @@ public final class TrainCommand implements CliCommand {
             m.configure(setup);
             return null;
         });
-        Denoiser model = Models.build(run, DType.FLOAT32, Rng.seed(run.train().seed()).split(Trainer.MODEL_INIT));
+        Denoiser model = Models.moveTo(Models.build(run, DType.FLOAT32, Rng.seed(run.train().seed()).split(Trainer.MODEL_INIT)), device);
+        if (!device.isJvm()) err.println("vdiff train: backend " + device.name() + " (" + device.kernels().description() + ")");
         Trainer trainer = UserInput.check(null, () -> setup.build(model));
         int stale = checkpoints.removeUnfinished();
         if (stale > 0) err.println("vdiff train: removed " + stale + " unfinished checkpoint folder(s) left by a killed run in " + checkpoints.dir());

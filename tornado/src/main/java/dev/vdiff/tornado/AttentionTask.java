@@ -24,9 +24,9 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  *             dV_je = sum_i P_ij dO_ie;  dQ_ic = sum_j dS_ij K_jc;  dK_jc = sum_i dS_ij Q_ic
  * </pre>
  * Operands are read through the row layouts of {@link Geometry} (dense [B, H, S, D] or head slices of
- * [S, T, C]). Every sum runs in index order in one work-item (fixed order). All kernels sit in one task
- * graph, compiled once; a launch parameter selects forward or backward, and the other pass's kernels get
- * one work-group that returns at once.
+ * [S, T, C]). Every sum runs in index order in one work-item (fixed order). The forward kernels form one
+ * task graph (q, k, v in; o, lse out; S and P stay on the device between its kernels), the backward ones
+ * another (q, k, v, o, lse, dO in; dQ, dK, dV out): nothing else crosses the bus.
  */
 final class AttentionTask implements AutoCloseable {
     private static final int LOCAL = 64;
@@ -35,9 +35,11 @@ final class AttentionTask implements AutoCloseable {
     //         10..12 k, 13..15 v, 16..18 o
     private final IntArray params = new IntArray(20);
     private FloatArray q, k, v, o, dout, lse, s, p, dsum, dq, dk, dv;
-    private TornadoExecutionPlan plan;
+    private static final int FORWARD_TASKS = 3;   // TASKS[0..3) forward, the rest backward
+    private final TornadoExecutionPlan[] plans = new TornadoExecutionPlan[2];
     private final WorkerGrid1D[] grids = new WorkerGrid1D[TASKS.length];
-    private GridScheduler scheduler;
+    private final GridScheduler[] schedulers = new GridScheduler[2];
+    private int pass;   // of the launch being prepared: 0 forward, 1 backward
     private int generation;
 
     private static int base(IntArray p, int at, int pair) {
@@ -179,14 +181,16 @@ final class AttentionTask implements AutoCloseable {
             g.q().batch(), g.q().head(), g.q().row(), g.k().batch(), g.k().head(), g.k().row(),
             g.v().batch(), g.v().head(), g.v().row(), g.o().batch(), g.o().head(), g.o().row()};
         Staging.put(ps, ps.length, params);
+        pass = backward;
     }
 
     private void launch(long[] items) {
-        for (int t = 0; t < TASKS.length; t++) {
+        int from = pass == 0 ? 0 : FORWARD_TASKS, to = pass == 0 ? FORWARD_TASKS : TASKS.length;
+        for (int t = from; t < to; t++) {
             grids[t].setGlobalWork((items[t] + LOCAL - 1) / LOCAL * LOCAL, 1, 1);
             grids[t].setLocalWork(LOCAL, 1, 1);
         }
-        plan.withGridScheduler(scheduler).execute();
+        Transfers.execute(plans[pass], schedulers[pass]);
     }
 
     private void rebuild(int nq, int nk, int nv, int no, int nij, int rows) {
@@ -205,35 +209,43 @@ final class AttentionTask implements AutoCloseable {
         dsum = new FloatArray(Staging.capacity(rows));
         String name = "attention" + (generation++);
         KernelContext ctx = new KernelContext();
-        TaskGraph tg = new TaskGraph(name)
-            .transferToDevice(DataTransferMode.EVERY_EXECUTION, params, q, k, v, o, dout, lse)
+        TaskGraph fwd = new TaskGraph(name + "fwd")
+            .transferToDevice(DataTransferMode.EVERY_EXECUTION, params, q, k, v)
             .task("scores", AttentionTask::scoreMatrix, ctx, params, q, k, s)
             .task("rows", AttentionTask::rowStats, ctx, params, s, lse, p)
             .task("out", AttentionTask::output, ctx, params, p, v, o)
-            .task("probs", AttentionTask::probabilities, ctx, params, q, k, lse, p)
-            .task("dot", AttentionTask::rowDot, ctx, params, dout, o, dsum)
-            .task("ds", AttentionTask::scoreGrad, ctx, params, dout, v, p, dsum, s)
-            .task("dv", AttentionTask::gradV, ctx, params, p, dout, dv)
-            .task("dq", AttentionTask::gradQ, ctx, params, s, k, dq)
-            .task("dk", AttentionTask::gradK, ctx, params, s, q, dk)
-            .transferToHost(DataTransferMode.EVERY_EXECUTION, o, lse, dq, dk, dv);
-        scheduler = new GridScheduler();
-        for (int t = 0; t < TASKS.length; t++) {
-            grids[t] = new WorkerGrid1D(LOCAL);
-            scheduler.addWorkerGrid(name + "." + TASKS[t], grids[t]);
+            .transferToHost(DataTransferMode.EVERY_EXECUTION, o, lse);
+        KernelContext bctx = new KernelContext();
+        TaskGraph bwd = new TaskGraph(name + "bwd")
+            .transferToDevice(DataTransferMode.EVERY_EXECUTION, params, q, k, v, o, dout, lse)
+            .task("probs", AttentionTask::probabilities, bctx, params, q, k, lse, p)
+            .task("dot", AttentionTask::rowDot, bctx, params, dout, o, dsum)
+            .task("ds", AttentionTask::scoreGrad, bctx, params, dout, v, p, dsum, s)
+            .task("dv", AttentionTask::gradV, bctx, params, p, dout, dv)
+            .task("dq", AttentionTask::gradQ, bctx, params, s, k, dq)
+            .task("dk", AttentionTask::gradK, bctx, params, s, q, dk)
+            .transferToHost(DataTransferMode.EVERY_EXECUTION, dq, dk, dv);
+        TaskGraph[] tg = {fwd, bwd};
+        for (int k2 = 0; k2 < 2; k2++) {
+            schedulers[k2] = new GridScheduler();
+            for (int t = k2 == 0 ? 0 : FORWARD_TASKS; t < (k2 == 0 ? FORWARD_TASKS : TASKS.length); t++) {
+                grids[t] = new WorkerGrid1D(LOCAL);
+                schedulers[k2].addWorkerGrid(tg[k2].getTaskGraphName() + "." + TASKS[t], grids[t]);
+            }
+            plans[k2] = new TornadoExecutionPlan(tg[k2].snapshot());
         }
-        plan = new TornadoExecutionPlan(tg.snapshot());
     }
 
     @Override
     public synchronized void close() {
-        if (plan != null) {
+        for (int k2 = 0; k2 < plans.length; k2++) {
+            if (plans[k2] == null) continue;
             try {
-                plan.close();
+                plans[k2].close();
             } catch (Exception e) {
-                throw new IllegalStateException("closing the attention execution plan", e);
+                throw new IllegalStateException("closing the attention execution plans", e);
             }
-            plan = null;
+            plans[k2] = null;
         }
     }
 }

@@ -19,9 +19,10 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  *   weightGrad dw[o, c, tap]       = sum_{n, p} dy[n, o, p] x[n, c, p*s + tap - pad]
  *   biasGrad   db[o]               = sum_{n, p} dy[n, o, p]
  * </pre>
- * Each work-item sums in a fixed loop order, so results are the same bits on every run on one device. The
- * four kernels share one task graph; a launch parameter says which one runs (the others' grids are one
- * work-group that returns at once), so all four are compiled once.
+ * Each work-item sums in a fixed loop order, so results are the same bits on every run on one device. Each
+ * kernel has its own task graph over the shared staging arrays, which moves exactly the arrays that kernel
+ * reads (host to device) and the one it writes (back): forward x, w, bias -> out; input gradient dy, w -> dx;
+ * weight gradient x, dy -> dw; bias gradient dy -> db.
  */
 final class ConvTask implements AutoCloseable {
     private static final int LOCAL = 128;
@@ -30,9 +31,9 @@ final class ConvTask implements AutoCloseable {
     private final IntArray params = new IntArray(20);
     private FloatArray x, w, bias, y;    // y: out (forward) or dy (gradients)
     private FloatArray res;              // dx, dw or db of the gradients
-    private TornadoExecutionPlan plan;
+    private final TornadoExecutionPlan[] plans = new TornadoExecutionPlan[4];   // by mode: fwd, dx, dw, db
     private final WorkerGrid1D[] grids = new WorkerGrid1D[4];
-    private GridScheduler scheduler;
+    private final GridScheduler[] schedulers = new GridScheduler[4];
     private int generation;
 
     static void convForward(KernelContext ctx, IntArray p, FloatArray x, FloatArray w, FloatArray bias, FloatArray out) {
@@ -194,12 +195,9 @@ final class ConvTask implements AutoCloseable {
     }
 
     private void launch(int mode, int items) {
-        for (int k = 0; k < 4; k++) {
-            long global = k == mode ? (long) (items + LOCAL - 1) / LOCAL * LOCAL : LOCAL;
-            grids[k].setGlobalWork(global, 1, 1);
-            grids[k].setLocalWork(LOCAL, 1, 1);
-        }
-        plan.withGridScheduler(scheduler).execute();
+        grids[mode].setGlobalWork((long) (items + LOCAL - 1) / LOCAL * LOCAL, 1, 1);
+        grids[mode].setLocalWork(LOCAL, 1, 1);
+        Transfers.execute(plans[mode], schedulers[mode]);
     }
 
     private void rebuild(int nx, int ny, int nw, int no) {
@@ -210,32 +208,32 @@ final class ConvTask implements AutoCloseable {
         bias = new FloatArray(Staging.capacity(no));
         res = new FloatArray(Staging.capacity(Math.max(nx, Math.max(nw, no))));
         String name = "conv" + (generation++);
-        KernelContext ctx = new KernelContext();
-        TaskGraph tg = new TaskGraph(name)
-            .transferToDevice(DataTransferMode.EVERY_EXECUTION, params, x, w, bias, y)
-            .task("fwd", ConvTask::convForward, ctx, params, x, w, bias, y)
-            .task("dx", ConvTask::inputGrad, ctx, params, y, w, res)
-            .task("dw", ConvTask::weightGrad, ctx, params, x, y, res)
-            .task("db", ConvTask::biasGrad, ctx, params, y, res)
-            .transferToHost(DataTransferMode.EVERY_EXECUTION, y, res);
-        scheduler = new GridScheduler();
-        String[] tasks = {"fwd", "dx", "dw", "db"};
+        TaskGraph[] tg = {
+            new TaskGraph(name + "fwd").transferToDevice(DataTransferMode.EVERY_EXECUTION, params, x, w, bias)
+                .task("t", ConvTask::convForward, new KernelContext(), params, x, w, bias, y).transferToHost(DataTransferMode.EVERY_EXECUTION, y),
+            new TaskGraph(name + "dx").transferToDevice(DataTransferMode.EVERY_EXECUTION, params, y, w)
+                .task("t", ConvTask::inputGrad, new KernelContext(), params, y, w, res).transferToHost(DataTransferMode.EVERY_EXECUTION, res),
+            new TaskGraph(name + "dw").transferToDevice(DataTransferMode.EVERY_EXECUTION, params, x, y)
+                .task("t", ConvTask::weightGrad, new KernelContext(), params, x, y, res).transferToHost(DataTransferMode.EVERY_EXECUTION, res),
+            new TaskGraph(name + "db").transferToDevice(DataTransferMode.EVERY_EXECUTION, params, y)
+                .task("t", ConvTask::biasGrad, new KernelContext(), params, y, res).transferToHost(DataTransferMode.EVERY_EXECUTION, res)};
         for (int k = 0; k < 4; k++) {
             grids[k] = new WorkerGrid1D(LOCAL);
-            scheduler.addWorkerGrid(name + "." + tasks[k], grids[k]);
+            schedulers[k] = new GridScheduler(tg[k].getTaskGraphName() + ".t", grids[k]);
+            plans[k] = new TornadoExecutionPlan(tg[k].snapshot());
         }
-        plan = new TornadoExecutionPlan(tg.snapshot());
     }
 
     @Override
     public synchronized void close() {
-        if (plan != null) {
+        for (int k = 0; k < plans.length; k++) {
+            if (plans[k] == null) continue;
             try {
-                plan.close();
+                plans[k].close();
             } catch (Exception e) {
-                throw new IllegalStateException("closing the convolution execution plan", e);
+                throw new IllegalStateException("closing the convolution execution plans", e);
             }
-            plan = null;
+            plans[k] = null;
         }
     }
 }

@@ -29,9 +29,11 @@ final class GemmTask implements AutoCloseable {
     private final IntArray params = new IntArray(P);
     private IntArray aBatch, bBatch;
     private FloatArray a, b, c;
-    private TornadoExecutionPlan plan;
-    private WorkerGrid3D grid, gridBlocked;
-    private GridScheduler scheduler;
+    // by variant = 2 * accumulate + blocked: C crosses to the device only when accumulating, and only the
+    // kernel that runs is launched
+    private final TornadoExecutionPlan[] plans = new TornadoExecutionPlan[4];
+    private final WorkerGrid3D[] grids = new WorkerGrid3D[4];
+    private final GridScheduler[] schedulers = new GridScheduler[4];
     private int generation;
 
     // params: m n k aK aM bK bN cBatch ldc accumulate aOff bOff cOff
@@ -139,16 +141,11 @@ final class GemmTask implements AutoCloseable {
         boolean blocked = m >= BLOCKED_MIN && n >= BLOCKED_MIN;
         int[] ps = {m, n, k, aK, aM, bK, bN, cBatch, ldc, accumulate ? 1 : 0, aOff, bOff, cOff, blocked ? 1 : 0};
         Staging.put(ps, ps.length, params);
-        if (blocked) {
-            grid.setGlobalWork(TS, TS, 1);
-            gridBlocked.setGlobalWork((n + 63) / 64 * 16L, (m + 63) / 64 * 16L, batches);
-        } else {
-            grid.setGlobalWork(roundUp(n), roundUp(m), batches);
-            gridBlocked.setGlobalWork(TS, TS, 1);
-        }
-        grid.setLocalWork(TS, TS, 1);
-        gridBlocked.setLocalWork(TS, TS, 1);
-        plan.withGridScheduler(scheduler).execute();
+        int variant = (accumulate ? 2 : 0) + (blocked ? 1 : 0);
+        if (blocked) grids[variant].setGlobalWork((n + 63) / 64 * 16L, (m + 63) / 64 * 16L, batches);
+        else grids[variant].setGlobalWork(roundUp(n), roundUp(m), batches);
+        grids[variant].setLocalWork(TS, TS, 1);
+        Transfers.execute(plans[variant], schedulers[variant]);
         if (accumulate) {
             Staging.get(c, hc, hc.length);
         } else {
@@ -221,31 +218,31 @@ final class GemmTask implements AutoCloseable {
         aBatch = new IntArray(Staging.capacity(batches));
         bBatch = new IntArray(Staging.capacity(batches));
         String name = GRAPH + (generation++);
-        KernelContext ctx = new KernelContext();
-        TaskGraph g = new TaskGraph(name)
-            .transferToDevice(DataTransferMode.EVERY_EXECUTION, params, aBatch, bBatch, a, b, c)
-            .task("t", GemmTask::gemm, ctx, params, aBatch, bBatch, a, b, c)
-            .task("blk", GemmTask::gemmBlocked, ctx, params, aBatch, bBatch, a, b, c)
-            .transferToHost(DataTransferMode.EVERY_EXECUTION, c);
-        grid = new WorkerGrid3D(TS, TS, 1);
-        grid.setLocalWork(TS, TS, 1);
-        gridBlocked = new WorkerGrid3D(TS, TS, 1);
-        gridBlocked.setLocalWork(TS, TS, 1);
-        scheduler = new GridScheduler();
-        scheduler.addWorkerGrid(name + ".t", grid);
-        scheduler.addWorkerGrid(name + ".blk", gridBlocked);
-        plan = new TornadoExecutionPlan(g.snapshot());
+        for (int variant = 0; variant < 4; variant++) {
+            boolean acc = variant >= 2, blocked = (variant & 1) == 1;
+            TaskGraph g = new TaskGraph(name + "v" + variant);
+            if (acc) g.transferToDevice(DataTransferMode.EVERY_EXECUTION, params, aBatch, bBatch, a, b, c);
+            else g.transferToDevice(DataTransferMode.EVERY_EXECUTION, params, aBatch, bBatch, a, b);
+            if (blocked) g.task("t", GemmTask::gemmBlocked, new KernelContext(), params, aBatch, bBatch, a, b, c);
+            else g.task("t", GemmTask::gemm, new KernelContext(), params, aBatch, bBatch, a, b, c);
+            g.transferToHost(DataTransferMode.EVERY_EXECUTION, c);
+            grids[variant] = new WorkerGrid3D(TS, TS, 1);
+            grids[variant].setLocalWork(TS, TS, 1);
+            schedulers[variant] = new GridScheduler(g.getTaskGraphName() + ".t", grids[variant]);
+            plans[variant] = new TornadoExecutionPlan(g.snapshot());
+        }
     }
 
     @Override
     public synchronized void close() {
-        if (plan != null) {
+        for (int v = 0; v < plans.length; v++) {
+            if (plans[v] == null) continue;
             try {
-                plan.close();
+                plans[v].close();
             } catch (Exception e) {
-                throw new IllegalStateException("closing the GEMM execution plan", e);
+                throw new IllegalStateException("closing the GEMM execution plans", e);
             }
-            plan = null;
+            plans[v] = null;
         }
     }
 }

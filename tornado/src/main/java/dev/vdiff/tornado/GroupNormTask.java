@@ -145,7 +145,7 @@ final class GroupNormTask implements AutoCloseable {
         statsGrid.setLocalWork(LOCAL, 1, 1);
         applyGrid.setGlobalWork(roundUp(total), 1, 1);
         applyGrid.setLocalWork(LOCAL, 1, 1);
-        forwardPlan.withGridScheduler(forwardScheduler).execute();
+        Transfers.execute(forwardPlan, forwardScheduler);
         Staging.get(out, hout, total);
         Staging.get(mean, hmean, blocks);
         Staging.get(rstd, hrstd, blocks);
@@ -164,7 +164,7 @@ final class GroupNormTask implements AutoCloseable {
         channelGrid.setLocalWork(LOCAL, 1, 1);
         dxGrid.setGlobalWork(roundUp(total), 1, 1);
         dxGrid.setLocalWork(LOCAL, 1, 1);
-        backwardPlan.withGridScheduler(backwardScheduler).execute();
+        Transfers.execute(backwardPlan, backwardScheduler);
         Staging.get(dwPart, hdw, n * c);
         Staging.get(dbPart, hdb, n * c);
         if (hdx != null) Staging.get(dx, hdx, total);

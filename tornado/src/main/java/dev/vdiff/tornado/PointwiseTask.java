@@ -26,9 +26,10 @@ final class PointwiseTask implements AutoCloseable {
     private final IntArray params = new IntArray(4);   // n, fn code, backward?
     private final FloatArray scalars = new FloatArray(2);   // a, b (CLAMP bounds)
     private FloatArray x, y, g, dx;
-    private TornadoExecutionPlan plan;
-    private WorkerGrid1D grid;
-    private GridScheduler scheduler;
+    // [0] forward: moves x in, y out; [1] backward: moves x, y, g in, dx out (nothing else crosses)
+    private final TornadoExecutionPlan[] plans = new TornadoExecutionPlan[2];
+    private final WorkerGrid1D[] grids = new WorkerGrid1D[2];
+    private final GridScheduler[] schedulers = new GridScheduler[2];
     private int generation;
 
     private static float sigmoid(float z) {
@@ -98,9 +99,10 @@ final class PointwiseTask implements AutoCloseable {
         Staging.put(new int[] {n, fn.ordinal(), back ? 1 : 0, 0}, 4, params);
         scalars.set(0, (float) a);
         scalars.set(1, (float) b);
-        grid.setGlobalWork((long) (n + LOCAL - 1) / LOCAL * LOCAL, 1, 1);
-        grid.setLocalWork(LOCAL, 1, 1);
-        plan.withGridScheduler(scheduler).execute();
+        int k = back ? 1 : 0;
+        grids[k].setGlobalWork((long) (n + LOCAL - 1) / LOCAL * LOCAL, 1, 1);
+        grids[k].setLocalWork(LOCAL, 1, 1);
+        Transfers.execute(plans[k], schedulers[k]);
     }
 
     private void rebuild(int n) {
@@ -111,24 +113,28 @@ final class PointwiseTask implements AutoCloseable {
         g = new FloatArray(cap);
         dx = new FloatArray(cap);
         String name = "pointwise" + (generation++);
-        TaskGraph tg = new TaskGraph(name)
-            .transferToDevice(DataTransferMode.EVERY_EXECUTION, params, scalars, x, y, g)
-            .task("t", PointwiseTask::map, new KernelContext(), params, scalars, x, y, g, dx)
-            .transferToHost(DataTransferMode.EVERY_EXECUTION, y, dx);
-        grid = new WorkerGrid1D(LOCAL);
-        scheduler = new GridScheduler(name + ".t", grid);
-        plan = new TornadoExecutionPlan(tg.snapshot());
+        TaskGraph[] tg = {
+            new TaskGraph(name + "fwd").transferToDevice(DataTransferMode.EVERY_EXECUTION, params, scalars, x)
+                .task("t", PointwiseTask::map, new KernelContext(), params, scalars, x, y, g, dx).transferToHost(DataTransferMode.EVERY_EXECUTION, y),
+            new TaskGraph(name + "bwd").transferToDevice(DataTransferMode.EVERY_EXECUTION, params, scalars, x, y, g)
+                .task("t", PointwiseTask::map, new KernelContext(), params, scalars, x, y, g, dx).transferToHost(DataTransferMode.EVERY_EXECUTION, dx)};
+        for (int k = 0; k < 2; k++) {
+            grids[k] = new WorkerGrid1D(LOCAL);
+            schedulers[k] = new GridScheduler(tg[k].getTaskGraphName() + ".t", grids[k]);
+            plans[k] = new TornadoExecutionPlan(tg[k].snapshot());
+        }
     }
 
     @Override
     public synchronized void close() {
-        if (plan != null) {
+        for (int k = 0; k < plans.length; k++) {
+            if (plans[k] == null) continue;
             try {
-                plan.close();
+                plans[k].close();
             } catch (Exception e) {
-                throw new IllegalStateException("closing the pointwise execution plan", e);
+                throw new IllegalStateException("closing the pointwise execution plans", e);
             }
-            plan = null;
+            plans[k] = null;
         }
     }
 }

@@ -21,9 +21,10 @@ final class SoftmaxTask implements AutoCloseable {
 
     private final IntArray params = new IntArray(4);   // outer, r, inner, log | back<<1
     private FloatArray x, y, g, dx;
-    private TornadoExecutionPlan plan;
-    private WorkerGrid1D grid;
-    private GridScheduler scheduler;
+    // [0] forward: moves x in, y out; [1] backward: moves y, g in, dx out (nothing else crosses)
+    private final TornadoExecutionPlan[] plans = new TornadoExecutionPlan[2];
+    private final WorkerGrid1D[] grids = new WorkerGrid1D[2];
+    private final GridScheduler[] schedulers = new GridScheduler[2];
     private int generation;
 
     static void lines(KernelContext ctx, IntArray p, FloatArray x, FloatArray y, FloatArray g, FloatArray dx) {
@@ -82,9 +83,10 @@ final class SoftmaxTask implements AutoCloseable {
         if (hg != null) Staging.put(hg, n, g);
         Staging.put(new int[] {outer, r, inner, mode}, 4, params);
         long lines = (long) outer * inner;
-        grid.setGlobalWork((lines + LOCAL - 1) / LOCAL * LOCAL, 1, 1);
-        grid.setLocalWork(LOCAL, 1, 1);
-        plan.withGridScheduler(scheduler).execute();
+        int k = mode >> 1;
+        grids[k].setGlobalWork((lines + LOCAL - 1) / LOCAL * LOCAL, 1, 1);
+        grids[k].setLocalWork(LOCAL, 1, 1);
+        Transfers.execute(plans[k], schedulers[k]);
     }
 
     private void rebuild(int n) {
@@ -95,24 +97,28 @@ final class SoftmaxTask implements AutoCloseable {
         g = new FloatArray(cap);
         dx = new FloatArray(cap);
         String name = "softmax" + (generation++);
-        TaskGraph tg = new TaskGraph(name)
-            .transferToDevice(DataTransferMode.EVERY_EXECUTION, params, x, y, g)
-            .task("t", SoftmaxTask::lines, new KernelContext(), params, x, y, g, dx)
-            .transferToHost(DataTransferMode.EVERY_EXECUTION, y, dx);
-        grid = new WorkerGrid1D(LOCAL);
-        scheduler = new GridScheduler(name + ".t", grid);
-        plan = new TornadoExecutionPlan(tg.snapshot());
+        TaskGraph[] tg = {
+            new TaskGraph(name + "fwd").transferToDevice(DataTransferMode.EVERY_EXECUTION, params, x)
+                .task("t", SoftmaxTask::lines, new KernelContext(), params, x, y, g, dx).transferToHost(DataTransferMode.EVERY_EXECUTION, y),
+            new TaskGraph(name + "bwd").transferToDevice(DataTransferMode.EVERY_EXECUTION, params, y, g)
+                .task("t", SoftmaxTask::lines, new KernelContext(), params, x, y, g, dx).transferToHost(DataTransferMode.EVERY_EXECUTION, dx)};
+        for (int k = 0; k < 2; k++) {
+            grids[k] = new WorkerGrid1D(LOCAL);
+            schedulers[k] = new GridScheduler(tg[k].getTaskGraphName() + ".t", grids[k]);
+            plans[k] = new TornadoExecutionPlan(tg[k].snapshot());
+        }
     }
 
     @Override
     public synchronized void close() {
-        if (plan != null) {
+        for (int k = 0; k < plans.length; k++) {
+            if (plans[k] == null) continue;
             try {
-                plan.close();
+                plans[k].close();
             } catch (Exception e) {
-                throw new IllegalStateException("closing the softmax execution plan", e);
+                throw new IllegalStateException("closing the softmax execution plans", e);
             }
-            plan = null;
+            plans[k] = null;
         }
     }
 }

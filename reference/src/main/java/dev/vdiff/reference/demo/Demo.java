@@ -14,6 +14,7 @@ import dev.vdiff.reference.train.TimestepSampler;
 import dev.vdiff.reference.train.TrainProgress;
 import dev.vdiff.reference.train.Trainer;
 import dev.vdiff.reference.train.VideoGenerator;
+import dev.vdiff.tensor.backend.Device;
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.parallel.Parallel;
 import dev.vdiff.tensor.Tensor;
@@ -58,6 +59,11 @@ public final class Demo {
     public record Timings(double data, double untrainedSampling, double training, double trainedSampling, double writing, double total) {}
 
     public static Result run(DemoConfig cfg, Path out, PrintStream log) throws IOException {
+        return run(cfg, Device.JVM, out, log);
+    }
+
+    /** The demo with the network's parameters on {@code device} ({@code vdiff demo --backend}). */
+    public static Result run(DemoConfig cfg, Device device, Path out, PrintStream log) throws IOException {
         long start = System.nanoTime();
         RunSpec run = cfg.run();
         DataSpec d = run.data();
@@ -80,7 +86,8 @@ public final class Demo {
         // 2. The untrained network.
         log.printf(Locale.ROOT, "[2/5] untrained network: %d videos (%s)%n", labels.length, cfg.sampler().describe());
         t = System.nanoTime();
-        Denoiser model = Models.build(run.model(), DType.FLOAT32, Rng.seed(run.train().seed()).split(Trainer.MODEL_INIT));
+        Denoiser model = Models.moveTo(Models.build(run.model(), DType.FLOAT32, Rng.seed(run.train().seed()).split(Trainer.MODEL_INIT)), device);
+        if (!device.isJvm()) log.println("      backend " + device.name() + " (" + device.kernels().description() + ")");
         VideoGenerator gen = new VideoGenerator(model, run.objective(), run.schedule(), cfg.sampler(), 8);
         List<Tensor> untrained = gen.generate(labels, d.frames(), 3, d.height(), d.width(), Rng.seed(SAMPLE_SEED), counter(log, labels.length));
         double dUntrained = quality.distance(untrained);

@@ -4,6 +4,7 @@ import dev.vdiff.diffusion.unet.VideoUNet;
 import dev.vdiff.diffusion.unet.VideoUNetConfig;
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.backend.Device;
 import dev.vdiff.tensor.nn.Module;
 import dev.vdiff.tensor.random.Rng;
 
@@ -43,6 +44,16 @@ public final class Models {
         if (height % m != 0 || width % m != 0) {
             throw new IllegalArgumentException("clips of " + height + "x" + width + " do not fit the model: height and width must be multiples of " + m + " (2 x patch " + s.patch() + ")");
         }
+    }
+
+    /**
+     * Puts the network's parameters and buffers on {@code device} (in place; {@link Tensor#moveTo}): its forward and
+     * backward ops then run on that device's kernels, and so does everything computed from their outputs.
+     */
+    public static Denoiser moveTo(Denoiser d, Device device) {
+        for (Tensor p : d.module().parameters()) p.moveTo(device);
+        for (Tensor b : d.module().namedBuffers().values()) b.moveTo(device);
+        return d;
     }
 
     public static Denoiser wrap(VideoUNet net) {

@@ -192,7 +192,10 @@ public final class Safetensors {
         write(file, tensors, Map.of());
     }
 
-    /** Writes {@code tensors} in map order with an optional {@code __metadata__} map (omitted when empty). */
+    /**
+     * Writes {@code tensors} in map order with an optional {@code __metadata__} map (omitted when empty), its keys
+     * sorted: a caller's {@code Map.of} iterates in a per-JVM order, and the same content must give the same bytes.
+     */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         byte[] header = header(tensors, metadata);   // outside the write: a bad name leaves no file behind
         AtomicWrite.write(file, ch -> write(ch, header, tensors));
@@ -215,7 +218,7 @@ public final class Safetensors {
     /** Compact JSON header, space-padded so that the data section starts at a multiple of 8. */
     static byte[] header(Map<String, Tensor> tensors, Map<String, String> metadata) {
         LinkedHashMap<String, Object> h = new LinkedHashMap<>();
-        if (!metadata.isEmpty()) h.put(METADATA, new LinkedHashMap<>(metadata));
+        if (!metadata.isEmpty()) h.put(METADATA, new java.util.TreeMap<>(metadata));
         long at = 0;
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             if (e.getKey().equals(METADATA)) throw new IllegalArgumentException("'" + METADATA + "' is reserved and cannot name a tensor");

@@ -111,6 +111,18 @@ class SafetensorsTest {
     }
 
     @Test
+    void metadataBytesDoNotDependOnTheMapsIterationOrder() throws Exception {
+        // A caller's Map.of iterates in an order that changes from one JVM to the next: the same content must give the same file.
+        Map<String, Tensor> t = Map.of("x", Tensor.of(new float[] {1, 2}, 2));
+        LinkedHashMap<String, String> ab = new LinkedHashMap<>(), ba = new LinkedHashMap<>();
+        ab.put("alpha", "1");
+        ab.put("beta", "2");
+        ba.put("beta", "2");
+        ba.put("alpha", "1");
+        assertArrayEquals(Safetensors.toBytes(t, ab), Safetensors.toBytes(t, ba));
+    }
+
+    @Test
     void metadataIsOptional() throws Exception {
         Path p = tmp.resolve("nometa.safetensors");
         Safetensors.write(p, Map.of("x", Tensor.of(new float[] {1}, 1)));

@@ -1,0 +1,53 @@
+// TransferCount — bytes moved between host and device by one VideoUNet training step (forward, MSE loss,
+// backward) on the TornadoVM backend, as TornadoVM's profiler reports them (host -> device, device -> host,
+// plan executions). The counts do not depend on the device, so PoCL measures them as well as a GPU would.
+// The first step compiles the kernels; the second is counted.
+//
+//   java @$TORNADOVM_HOME/tornado-argfile -Dtornado.recover.bailout=False -Dvdiff.tornado.countTransfers=true \
+//        -cp <tensor, diffusion, tornado, this> TransferCount [tiny|benchmark]
+//
+// tiny: the network of `vdiff train` with TINY settings (frames 2, 8x8, patch 2 -> 12 channels, 8/16 ch,
+// 2 heads, 4 groups, emb 16), batch 2; benchmark: VideoUNetConfig.benchmark(), batch 2 of 8x4x32x32.
+import dev.vdiff.diffusion.unet.VideoUNet;
+import dev.vdiff.diffusion.unet.VideoUNetConfig;
+import dev.vdiff.tensor.DType;
+import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.backend.Device;
+import dev.vdiff.tensor.ops.Losses;
+import dev.vdiff.tensor.random.Rng;
+import dev.vdiff.tornado.Transfers;
+
+import java.util.List;
+import java.util.Locale;
+
+public final class TransferCount {
+    public static void main(String[] args) {
+        if (!Transfers.counting()) throw new IllegalStateException("run with -Dvdiff.tornado.countTransfers=true");
+        boolean tiny = args.length == 0 || args[0].equals("tiny");
+        VideoUNetConfig cfg = tiny
+            ? new VideoUNetConfig(2, 12, List.of(new VideoUNetConfig.Level(8, false, false), new VideoUNetConfig.Level(16, true, true)), 2, 8, 4, 1e-5, 6, 16, 16)
+            : VideoUNetConfig.benchmark();
+        int[] shape = tiny ? new int[] {2, 2, 12, 4, 4} : new int[] {2, 8, 4, 32, 32};
+        Device device = Device.named("tornado");
+        Rng rng = Rng.seed(0);
+        VideoUNet model = new VideoUNet(cfg, DType.FLOAT32, rng.split(0));
+        long paramBytes = 0;
+        for (Tensor p : model.parameters()) {
+            p.moveTo(device);
+            paramBytes += 4L * p.numel();
+        }
+        System.out.printf(Locale.ROOT, "%s network, input %s, %,d parameter bytes, on %s%n", tiny ? "tiny" : "benchmark", java.util.Arrays.toString(shape), paramBytes, device.kernels().description());
+        for (int step = 0; step < 2; step++) {
+            Rng data = rng.split(1 + step);
+            Tensor x = data.normal(DType.FLOAT32, shape), t = data.randint(0, 1000, 2), y = data.randint(0, cfg.numClasses(), 2);
+            Tensor target = data.normal(DType.FLOAT32, shape);
+            for (Tensor p : model.parameters()) p.zeroGrad();
+            Transfers.Count before = Transfers.now();
+            Tensor loss = Losses.mse(model.forward(x, t, y), target);
+            loss.backward();
+            Transfers.Count c = Transfers.now().minus(before);
+            System.out.printf(Locale.ROOT, "step %d (%s): loss %.6f; host->device %,d bytes, device->host %,d bytes, total %,d bytes (%.1f x the parameters) in %d kernel-plan executions%n",
+                step, step == 0 ? "compiles" : "counted", loss.item(), c.bytesIn(), c.bytesOut(), c.bytes(), c.bytes() / (double) paramBytes, c.launches());
+        }
+    }
+}
