@@ -193,8 +193,10 @@ public final class Safetensors {
     }
 
     /**
-     * Writes {@code tensors} in map order with an optional {@code __metadata__} map (omitted when empty), its keys
-     * sorted: a caller's {@code Map.of} iterates in a per-JVM order, and the same content must give the same bytes.
+     * Writes {@code tensors} in map order with an optional {@code __metadata__} map (omitted when empty). Metadata in
+     * an ordered map (a {@code LinkedHashMap}, as {@link #metadata} returns, or a sorted map) keeps its order, so a
+     * file read and written back is the same bytes; any other map ({@code Map.of} iterates in an order that changes
+     * from one JVM to the next) is written with its keys sorted, so the same content gives the same bytes.
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         byte[] header = header(tensors, metadata);   // outside the write: a bad name leaves no file behind
@@ -218,7 +220,10 @@ public final class Safetensors {
     /** Compact JSON header, space-padded so that the data section starts at a multiple of 8. */
     static byte[] header(Map<String, Tensor> tensors, Map<String, String> metadata) {
         LinkedHashMap<String, Object> h = new LinkedHashMap<>();
-        if (!metadata.isEmpty()) h.put(METADATA, new java.util.TreeMap<>(metadata));
+        if (!metadata.isEmpty()) {
+            boolean ordered = metadata instanceof LinkedHashMap || metadata instanceof java.util.SortedMap;
+            h.put(METADATA, ordered ? new LinkedHashMap<>(metadata) : new java.util.TreeMap<>(metadata));
+        }
         long at = 0;
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             if (e.getKey().equals(METADATA)) throw new IllegalArgumentException("'" + METADATA + "' is reserved and cannot name a tensor");
