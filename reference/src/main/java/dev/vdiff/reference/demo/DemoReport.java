@@ -81,9 +81,9 @@ final class DemoReport {
         s.append(String.format(Locale.ROOT, "| model | pixel-space video UNet (2 levels, spatial + temporal attention at the half-resolution level), %s, %,d parameters |%n",
             run.model().describe(), r.parameters()));
         String stopped = r.losses().size() < tc.steps() ? String.format(Locale.ROOT, " (stopped after %d of %d steps by the %.0f s time budget)", r.losses().size(), tc.steps(), cfg.maxTrainSeconds()) : "";
-        s.append(String.format(Locale.ROOT, "| training | %s, scaled-linear schedule (T = 1000), t uniform; %d steps x %d clips%s; AdamW lr %s (%d warm-up steps), "
+        s.append(String.format(Locale.ROOT, "| training | recipe `%s` (docs/demo/RECIPE.md): %s, %s, t uniform; %d steps x %d clips%s; AdamW lr %s (%d warm-up steps), "
             + "weight decay %s, grad clip %s, EMA %s, class dropout %s, seed %d |%n",
-            objective(run), r.losses().size(), tc.batchSize(), stopped, tc.lr(), tc.warmupSteps(),
+            cfg.recipe().cliName, objective(run), run.noise().describe(), r.losses().size(), tc.batchSize(), stopped, tc.lr(), tc.warmupSteps(),
             tc.weightDecay(), tc.gradClip(), tc.emaDecay(), tc.classDropout(), tc.seed()));
         s.append(String.format(Locale.ROOT, "| sampling | %s, EMA weights |%n%n", cfg.sampler().describe()));
 

@@ -30,7 +30,8 @@ class DemoTest {
         ModelSpec model = ModelSpec.defaults().withFrames(2).withCh0(8).withCh1(16).withHeads(2).withGroups(4).withClasses(2).withTDim(16).withEmbDim(16);
         TrainConfig train = TrainConfig.defaults().withSteps(4).withBatchSize(2).withLr(3e-3).withWarmupSteps(1).withEmaDecay(0.5).withTrainClips(50)
             .withCheckpointEvery(2).withKeepCheckpoints(1);
-        return new DemoConfig(new RunSpec(model, data, Objective.EPSILON, train), SamplerSettings.ddim(2, 2.0), 2, 8, 1, 2, 4, 0);
+        return DemoConfig.builder().run(new RunSpec(model, data, Objective.EPSILON, train)).sampler(SamplerSettings.ddim(2, 2.0))
+            .evalPerClass(2).referenceClips(8).shownPerClass(1).scale(2).fps(4).maxTrainSeconds(0).build();
     }
 
     @Test
@@ -71,8 +72,7 @@ class DemoTest {
     @Test
     void trainedNetworkIsCloserToTheDataThanUntrained(@TempDir Path out) throws Exception {
         DemoConfig base = toy();
-        DemoConfig cfg = new DemoConfig(base.run(), SamplerSettings.ddim(8, 1.0), base.evalPerClass(), base.referenceClips(),
-            base.shownPerClass(), base.scale(), base.fps(), 0).withSteps(150).withSeed(0);
+        DemoConfig cfg = base.withSampler(SamplerSettings.ddim(8, 1.0)).withSteps(150).withSeed(0);
         Demo.Result r = Demo.run(cfg, out, new PrintStream(new ByteArrayOutputStream(), true));
         assertTrue(Double.isFinite(r.trained()) && Double.isFinite(r.untrained()), r.toString());
         assertTrue(r.trained() < 0.9 * r.untrained(), "trained " + r.trained() + " vs untrained " + r.untrained());

@@ -1,0 +1,50 @@
+package dev.vdiff.reference.demo;
+
+import dev.vdiff.reference.train.RunSpec;
+import dev.vdiff.reference.train.SamplerSettings;
+import dev.vdiff.reference.train.ScheduleSpec;
+import dev.vdiff.reference.train.TrainConfig;
+
+import java.util.Locale;
+
+/**
+ * The demo's training recipes, each a named set of changes to the schedule, the optimiser and the sampler, so
+ * that every row of {@code docs/demo/RECIPE.md} can be re-run ({@code vdiff demo --recipe NAME --steps N
+ * --max-train-minutes 0}). The model and the data are the same for all. {@link #CURRENT} is the demo's.
+ */
+public enum DemoRecipe {
+    /**
+     * The recipe of the November 2026 report: v-prediction on SPEC §1.1's scaled-linear schedule, t uniform,
+     * 1200 steps of 4 clips, AdamW lr 1e-3 with 50 warm-up steps, EMA 0.99, class dropout 0.1; DDIM 16 steps from
+     * t = 999, guidance 2.
+     */
+    V1("v1", false),
+    /** {@link #V1} on the schedule rescaled to zero terminal SNR (Lin et al. 2024, §3.1; {@link ScheduleSpec}). */
+    ZERO_SNR("zero-snr", true);
+
+    /** The demo's recipe. */
+    public static final DemoRecipe CURRENT = ZERO_SNR;
+
+    /** The name on the command line ({@code --recipe}) and in the report. */
+    public final String cliName;
+    private final boolean zeroTerminalSnr;
+
+    DemoRecipe(String cliName, boolean zeroTerminalSnr) {
+        this.cliName = cliName;
+        this.zeroTerminalSnr = zeroTerminalSnr;
+    }
+
+    /** {@code base} (its model, data and evaluation) trained and sampled with this recipe. */
+    DemoConfig apply(DemoConfig base) {
+        TrainConfig t = base.run().train().withSteps(1200).withBatchSize(4).withLr(1e-3).withWarmupSteps(50).withEmaDecay(0.99).withClassDropout(0.1);
+        RunSpec run = base.run().withTrain(t).withNoise(zeroTerminalSnr ? ScheduleSpec.ZERO_TERMINAL_SNR : ScheduleSpec.VC2);
+        return base.toBuilder().run(run).sampler(SamplerSettings.ddim(16, 2.0)).recipe(this).build();
+    }
+
+    public static DemoRecipe parse(String s) {
+        for (DemoRecipe r : values()) if (r.cliName.equals(s.trim().toLowerCase(Locale.ROOT))) return r;
+        StringBuilder names = new StringBuilder();
+        for (DemoRecipe r : values()) names.append(names.length() == 0 ? "" : ", ").append(r.cliName);
+        throw new IllegalArgumentException("unknown demo recipe '" + s + "' (expected one of " + names + ")");
+    }
+}
