@@ -18,9 +18,13 @@ public enum DemoRecipe {
      * 1200 steps of 4 clips, AdamW lr 1e-3 with 50 warm-up steps, EMA 0.99, class dropout 0.1; DDIM 16 steps from
      * t = 999, guidance 2.
      */
-    V1("v1", false),
+    V1("v1", false, 0, 1e-3, 0),
     /** {@link #V1} on the schedule rescaled to zero terminal SNR (Lin et al. 2024, §3.1; {@link ScheduleSpec}). */
-    ZERO_SNR("zero-snr", true);
+    ZERO_SNR("zero-snr", true, 0, 1e-3, 0),
+    /** {@link #ZERO_SNR} with Min-SNR-gamma loss weights, gamma 5 (Hang et al. 2023; {@code MinSnrWeight}). */
+    ZERO_SNR_MIN_SNR("zero-snr-min-snr", true, 5, 1e-3, 0),
+    /** {@link #ZERO_SNR} with twice the learning rate, 2e-3. */
+    ZERO_SNR_LR2("zero-snr-lr2", true, 0, 2e-3, 0);
 
     /** The demo's recipe. */
     public static final DemoRecipe CURRENT = ZERO_SNR;
@@ -28,17 +32,22 @@ public enum DemoRecipe {
     /** The name on the command line ({@code --recipe}) and in the report. */
     public final String cliName;
     private final boolean zeroTerminalSnr;
+    private final double minSnrGamma, lr, guidanceRescale;
 
-    DemoRecipe(String cliName, boolean zeroTerminalSnr) {
+    DemoRecipe(String cliName, boolean zeroTerminalSnr, double minSnrGamma, double lr, double guidanceRescale) {
         this.cliName = cliName;
         this.zeroTerminalSnr = zeroTerminalSnr;
+        this.minSnrGamma = minSnrGamma;
+        this.lr = lr;
+        this.guidanceRescale = guidanceRescale;
     }
 
     /** {@code base} (its model, data and evaluation) trained and sampled with this recipe. */
     DemoConfig apply(DemoConfig base) {
-        TrainConfig t = base.run().train().withSteps(1200).withBatchSize(4).withLr(1e-3).withWarmupSteps(50).withEmaDecay(0.99).withClassDropout(0.1);
+        TrainConfig t = base.run().train().withSteps(1200).withBatchSize(4).withLr(lr).withWarmupSteps(50).withEmaDecay(0.99).withClassDropout(0.1)
+            .withMinSnrGamma(minSnrGamma);
         RunSpec run = base.run().withTrain(t).withNoise(zeroTerminalSnr ? ScheduleSpec.ZERO_TERMINAL_SNR : ScheduleSpec.VC2);
-        return base.toBuilder().run(run).sampler(SamplerSettings.ddim(16, 2.0)).recipe(this).build();
+        return base.toBuilder().run(run).sampler(SamplerSettings.ddim(16, 2.0).withGuidanceRescale(guidanceRescale)).recipe(this).build();
     }
 
     public static DemoRecipe parse(String s) {
