@@ -27,12 +27,12 @@ public final class DemoCommand implements CliCommand {
     Path out;
     @Option(names = "--quick", description = "a tiny one-minute run of the same pipeline (smoke test; the samples are not meant to look good)")
     boolean quick;
-    @Option(names = "--steps", description = "training steps (default: 1200, --quick: 60)")
+    @Option(names = "--steps", description = "training steps (default: 2000, or fewer when the time budget is spent first; --quick: 60)")
     Long steps;
     @Option(names = "--max-train-minutes", description = "stop training early after this many minutes, 0 = never (default: 6; --quick: 0)")
     Double maxTrainMinutes;
-    @Option(names = "--recipe", paramLabel = "NAME", description = "the training recipe (docs/demo/RECIPE.md): v1 (the November 2026 one) or zero-snr (default: the demo's, "
-        + "zero-snr); to compare recipes at a fixed number of steps use --steps N --max-train-minutes 0")
+    @Option(names = "--recipe", paramLabel = "NAME", description = "a training recipe of docs/demo/RECIPE.md: v1 (the November 2026 one), zero-snr, zero-snr-eta1, "
+        + "zero-snr-min-snr, zero-snr-lr2, v1-eta1 (default: the demo's, zero-snr-eta1); to compare recipes at a fixed number of steps add --steps N --max-train-minutes 0")
     String recipe;
     @Option(names = "--seed", defaultValue = "0", description = "training seed (default: ${DEFAULT-VALUE})")
     long seed;

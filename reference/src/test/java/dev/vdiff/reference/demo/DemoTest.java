@@ -111,4 +111,22 @@ class DemoTest {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
         }
     }
+
+    /** The demo's recipe is named in its configuration; every recipe keeps the model and data and changes only what it names. */
+    @Test
+    void recipesChangeOnlyWhatTheyName() {
+        DemoConfig full = DemoConfig.full();
+        assertEquals(DemoRecipe.CURRENT, full.recipe());
+        assertTrue(full.run().noise().zeroTerminalSnr());
+        DemoConfig v1 = full.withRecipe(DemoRecipe.V1);
+        assertTrue(!v1.run().noise().zeroTerminalSnr());
+        assertEquals(full.run().model(), v1.run().model());
+        assertEquals(full.run().data(), v1.run().data());
+        assertEquals(full.run().train().steps(), v1.run().train().steps());
+        assertEquals(5.0, full.withRecipe(DemoRecipe.ZERO_SNR_MIN_SNR).run().train().minSnrGamma());
+        assertEquals(2e-3, full.withRecipe(DemoRecipe.ZERO_SNR_LR2).run().train().lr());
+        var e = assertThrows(IllegalArgumentException.class, () -> DemoRecipe.parse("best"));
+        assertTrue(e.getMessage().contains("v1, zero-snr"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> full.toBuilder().shownPerClass(7).build());
+    }
 }
