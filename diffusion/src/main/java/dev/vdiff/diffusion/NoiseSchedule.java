@@ -51,7 +51,9 @@ public final class NoiseSchedule {
     private NoiseSchedule(String description, double[] betas) {
         if (betas.length < 1) throw new IllegalArgumentException("NoiseSchedule: needs at least one timestep, got " + betas.length);
         for (int i = 0; i < betas.length; i++) {
-            if (!(betas[i] > 0 && betas[i] < 1)) throw new IllegalArgumentException("NoiseSchedule " + description + ": beta[" + i + "] = " + betas[i] + " is not in (0, 1)");
+            // beta = 1 is allowed at the last timestep only: a zero-terminal-SNR schedule ends in pure noise there.
+            boolean terminal = i == betas.length - 1 && betas[i] == 1;
+            if (!(betas[i] > 0 && betas[i] < 1) && !terminal) throw new IllegalArgumentException("NoiseSchedule " + description + ": beta[" + i + "] = " + betas[i] + " is not in (0, 1)");
         }
         this.description = description;
         this.betas = betas;
@@ -106,6 +108,39 @@ public final class NoiseSchedule {
         }
     }
 
+    /**
+     * This schedule rescaled to zero terminal SNR (Lin, Liu, Li and Yang 2024, "Common Diffusion Noise Schedules
+     * and Sample Steps Are Flawed", §3.1 and Algorithm 1; diffusers' {@code rescale_betas_zero_snr}; not in SPEC,
+     * which keeps VC2's non-zero terminal SNR, §1.1): the signal coefficients {@code a_t = sqrt(alpha_bar_t)} are
+     * shifted so that the last is 0 and scaled so that the first is kept,
+     * <pre>
+     *   a'_t = (a_t - a_{T-1}) a_0 / (a_0 - a_{T-1}),   alpha_bar'_t = a'_t^2,
+     *   beta'_0 = 1 - alpha_bar'_0,   beta'_t = 1 - alpha_bar'_t / alpha_bar'_{t-1}   (so beta'_{T-1} = 1).
+     * </pre>
+     * Why: with VC2's {@code alpha_bar_999 = 0.0047} the training input at t = 999 still holds
+     * {@code a_999 = 0.068} of the clean video. Averaged over a clip that leak is far above the noise (for a
+     * 16x16x8 clip the mean colour's SNR is 0.0047 x 2048 = 9.6), so the network learns to read the clip's mean
+     * colour from its input; sampling starts from pure noise, which has none, and the samples get a wrong, greyish
+     * mean (Lin et al. §3.1, Fig. 1). At zero terminal SNR the network must produce it from the condition.
+     * Epsilon prediction cannot be sampled from {@code a_{T-1} = 0} ({@code x0 = (z - s e)/a}); use v-prediction
+     * (Lin et al. §3.2).
+     */
+    public NoiseSchedule rescaledToZeroTerminalSnr() {
+        int n = betas.length;
+        if (n < 2) throw new IllegalArgumentException("NoiseSchedule: zero terminal SNR needs at least 2 timesteps, got " + n);
+        double a0 = Math.sqrt(alphasCumprod[0]), aT = Math.sqrt(alphasCumprod[n - 1]);
+        double[] abar = new double[n];
+        for (int i = 0; i < n; i++) {
+            double a = (Math.sqrt(alphasCumprod[i]) - aT) * a0 / (a0 - aT);
+            abar[i] = a * a;
+        }
+        double[] b = new double[n];
+        b[0] = 1 - abar[0];
+        for (int i = 1; i < n; i++) b[i] = 1 - abar[i] / abar[i - 1];
+        b[n - 1] = 1;   // abar[n-1] = 0 exactly: the last step destroys all signal
+        return new NoiseSchedule(description + "+zero_terminal_snr", b);
+    }
+
     /** {@code f(t) = cos(((t + s)/(1 + s)) pi/2)^2} of Nichol and Dhariwal 2021, eq. 17, with t in [0, 1]. */
     private static double cosineF(double t) {
         double c = Math.cos((t + COSINE_OFFSET) / (1 + COSINE_OFFSET) * Math.PI / 2);
@@ -135,6 +170,12 @@ public final class NoiseSchedule {
     /** {@code alpha_bar_t = prod_{i<=t} (1 - beta_i)}. */
     public double alphaBar(int t) {
         return alphasCumprod[check(t)];
+    }
+
+    /** {@code SNR(t) = alpha_bar_t / (1 - alpha_bar_t)}, the signal-to-noise ratio of the noisy input at t. */
+    public double snr(int t) {
+        double ab = alphaBar(t);
+        return ab / (1 - ab);
     }
 
     /** {@code a_t = sqrt(alpha_bar_t)}, the signal coefficient. */

@@ -113,4 +113,30 @@ class ClassifierFreeGuidanceTest {
         e = assertThrows(IllegalArgumentException.class, () -> ClassifierFreeGuidance.guide(Denoiser.of(PredictionType.EPSILON, (x, t, c) -> x), NULLS, Convention.LCM, Double.NaN));
         assertTrue(e.getMessage().contains("finite"), e.getMessage());
     }
+
+    /** Guidance rescale (Lin et al. 2024, Algorithm 2) against a hand computation of each sample's standard deviations. */
+    @Test
+    void guidanceRescaleMatchesTheStdRatioFormula() {
+        dev.vdiff.tensor.random.Rng r = dev.vdiff.tensor.random.Rng.seed(5);
+        Tensor cond = r.normal(dev.vdiff.tensor.DType.FLOAT64, 2, 3, 4), guided = dev.vdiff.tensor.ops.Arithmetic.mul(r.normal(dev.vdiff.tensor.DType.FLOAT64, 2, 3, 4), 3.0);
+        double phi = 0.7;
+        Tensor out = ClassifierFreeGuidance.rescale(guided, cond, phi);
+        double[] g = guided.toDoubleArray(), c = cond.toDoubleArray(), o = out.toDoubleArray();
+        for (int b = 0; b < 2; b++) {
+            double ratio = sampleStd(c, b * 12, 12) / sampleStd(g, b * 12, 12);   // torch.std (n - 1) as in the paper's listing
+            for (int j = 0; j < 12; j++) {
+                double want = phi * ratio * g[b * 12 + j] + (1 - phi) * g[b * 12 + j];
+                org.junit.jupiter.api.Assertions.assertEquals(want, o[b * 12 + j], 1e-12);
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertSame(guided, ClassifierFreeGuidance.rescale(guided, cond, 0));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> ClassifierFreeGuidance.rescale(guided, cond, 1.5));
+    }
+
+    private static double sampleStd(double[] v, int from, int n) {
+        double m = 0, s = 0;
+        for (int i = 0; i < n; i++) m += v[from + i] / n;
+        for (int i = 0; i < n; i++) s += (v[from + i] - m) * (v[from + i] - m);
+        return Math.sqrt(s / (n - 1));
+    }
 }

@@ -95,4 +95,32 @@ class NoiseScheduleTest {
         assertTrue(e.getMessage().contains("is not in (0, 1)"), e.getMessage());
         assertEquals(vc2.alphaBar(999), NoiseSchedule.of("scaled_linear", 1000, 0.00085, 0.012).alphaBar(999));
     }
+
+    /**
+     * Zero terminal SNR (Lin et al. 2024, Algorithm 1) against an independent implementation: the paper's PyTorch
+     * listing run in float64 on the VC2 betas (torch 1.13, {@code enforce_zero_terminal_snr}), values copied here.
+     */
+    @Test
+    void zeroTerminalSnrRescaleMatchesThePapersAlgorithm() {
+        NoiseSchedule z = vc2.rescaledToZeroTerminalSnr();
+        double[][] golden = {   // t, beta_t, alpha_bar_t
+            {0, 0.0008500000000000174, 0.99915}, {1, 0.0009173335933720939, 0.9982334461401823},
+            {250, 0.0026475394416827225, 0.6524570153414772}, {499, 0.005515778734596299, 0.24235916655614534},
+            {998, 0.7511370041765087, 1.9678880566211582e-07}, {999, 1.0, 0.0}};
+        for (double[] g : golden) {
+            int t = (int) g[0];
+            assertEquals(g[1], z.beta(t), 1e-12 * Math.max(1, g[1] * 1e3), "beta " + t);
+            assertEquals(g[2], z.alphaBar(t), 1e-12, "alpha_bar " + t);
+        }
+        // The paper's two constraints: a_0 is kept, a_999 = 0; and a_t is an affine map of the old a_t.
+        assertEquals(vc2.sqrtAlphaBar(0), z.sqrtAlphaBar(0), 1e-15);
+        assertEquals(0.0, z.alphaBar(999));
+        assertEquals(0.0, z.snr(999));
+        double k = (z.sqrtAlphaBar(500) - z.sqrtAlphaBar(100)) / (vc2.sqrtAlphaBar(500) - vc2.sqrtAlphaBar(100));
+        assertEquals(vc2.sqrtAlphaBar(0) / (vc2.sqrtAlphaBar(0) - vc2.sqrtAlphaBar(999)), k, 1e-9);
+        // beta = 1 is accepted at the last timestep only.
+        var e = assertThrows(IllegalArgumentException.class, () -> NoiseSchedule.linear(3, 1.0, 1.0));
+        assertTrue(e.getMessage().contains("beta[0] = 1.0 is not in (0, 1)"), e.getMessage());
+        assertEquals(0.0, NoiseSchedule.linear(3, 0.5, 1.0).alphaBar(2));
+    }
 }

@@ -3,6 +3,7 @@ package dev.vdiff.cli;
 import dev.vdiff.tensor.UserError;
 import dev.vdiff.reference.demo.Demo;
 import dev.vdiff.reference.demo.DemoConfig;
+import dev.vdiff.reference.demo.DemoRecipe;
 import dev.vdiff.reference.train.TrainingDivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,10 +27,13 @@ public final class DemoCommand implements CliCommand {
     Path out;
     @Option(names = "--quick", description = "a tiny one-minute run of the same pipeline (smoke test; the samples are not meant to look good)")
     boolean quick;
-    @Option(names = "--steps", description = "training steps (default: 1200, --quick: 60)")
+    @Option(names = "--steps", description = "training steps (default: 2000, or fewer when the time budget is spent first; --quick: 60)")
     Long steps;
     @Option(names = "--max-train-minutes", description = "stop training early after this many minutes, 0 = never (default: 6; --quick: 0)")
     Double maxTrainMinutes;
+    @Option(names = "--recipe", paramLabel = "NAME", description = "a training recipe of docs/demo/RECIPE.md: v1 (the November 2026 one), zero-snr, zero-snr-eta1, "
+        + "zero-snr-min-snr, zero-snr-lr2, v1-eta1 (default: the demo's, zero-snr-eta1); to compare recipes at a fixed number of steps add --steps N --max-train-minutes 0")
+    String recipe;
     @Option(names = "--seed", defaultValue = "0", description = "training seed (default: ${DEFAULT-VALUE})")
     long seed;
     @Option(names = "--threads", description = "compute threads (default: all cores)")
@@ -46,7 +50,18 @@ public final class DemoCommand implements CliCommand {
         var device = BackendOption.device(backend);
         if (steps != null && steps < 1) throw new UserError("--steps must be >= 1, got " + steps);
         if (Files.exists(out) && !Files.isDirectory(out)) throw new UserError("--out " + out + " is a file, not a folder");
-        DemoConfig cfg = (quick ? DemoConfig.quick() : DemoConfig.full()).withSeed(seed);
+        DemoConfig cfg = quick ? DemoConfig.quick() : DemoConfig.full();
+        if (recipe != null) {
+            DemoRecipe r;
+            try {
+                r = DemoRecipe.parse(recipe);
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--recipe: " + e.getMessage());
+            }
+            if (quick) throw new UserError("--recipe applies to the full demo, not to --quick");
+            cfg = cfg.withRecipe(r);
+        }
+        cfg = cfg.withSeed(seed);
         if (steps != null) cfg = cfg.withSteps(steps);
         if (maxTrainMinutes != null) {
             if (!(maxTrainMinutes >= 0)) throw new UserError("--max-train-minutes must be >= 0, got " + maxTrainMinutes);

@@ -57,6 +57,9 @@ public final class SampleCommand implements CliCommand {
     int steps;
     @Option(names = "--guidance", defaultValue = "3.0", description = "classifier-free guidance scale, 1 = none (default: ${DEFAULT-VALUE})")
     double guidance;
+    @Option(names = "--guidance-rescale", defaultValue = "0", paramLabel = "PHI", description = "ddim/lcm: rescale the guided output to the conditional output's standard deviation, "
+        + "mixed with weight PHI (Lin et al. 2024, §3.4; they use 0.7 with zero-terminal-SNR models); 0 = off (default: ${DEFAULT-VALUE})")
+    double guidanceRescale;
     @Option(names = "--eta", defaultValue = "0.0", description = "DDIM stochasticity (default: ${DEFAULT-VALUE})")
     double eta;
     @Option(names = "--labels", defaultValue = "all", split = ",", description = "class labels to generate, or 'all' (default: ${DEFAULT-VALUE})")
@@ -100,7 +103,7 @@ public final class SampleCommand implements CliCommand {
         try {
             SamplerSettings.Kind kind = SamplerSettings.Kind.parse(sampler);
             if (eta != 0 && kind != SamplerSettings.Kind.DDIM) throw new UserError("--eta applies to --sampler ddim only, not " + kind.cliName());
-            settings = new SamplerSettings(kind, steps, guidance, eta, 1.0, 50, 1.0);
+            settings = new SamplerSettings(kind, steps, guidance, eta, 1.0, 50, 1.0, guidanceRescale);
         } catch (IllegalArgumentException e) {
             throw new UserError("--sampler/--steps/--guidance/--eta: " + e.getMessage());
         }
@@ -114,6 +117,7 @@ public final class SampleCommand implements CliCommand {
             // A distilled student: one call per step with its inputs, no classifier-free second pass (SPEC §3.4b).
             if (spec.commandLine().getParseResult().hasMatchedOption("--guidance") && guidance != 1) throw new UserError("--guidance: " + run + " is a distilled student; give its guidance as --omega (it runs no CFG pass)");
             if (settings.kind() != SamplerSettings.Kind.LCM) throw new UserError("--sampler: " + run + " is a distilled student; sample it with --sampler lcm");
+            if (guidanceRescale != 0) throw new UserError("--guidance-rescale: " + run + " is a distilled student (it runs no CFG pass)");
             settings = new SamplerSettings(settings.kind(), steps, 1.0, eta, 1.0, 50, 1.0);
         } else {
             if (omega != null || motionStrength != null) throw new UserError("--omega/--motion-strength: " + run + " is not a distilled student (vdiff distill)");

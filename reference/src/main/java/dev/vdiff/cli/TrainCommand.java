@@ -20,6 +20,7 @@ import dev.vdiff.reference.train.Models;
 import dev.vdiff.reference.train.Objective;
 import dev.vdiff.reference.train.RunFolder;
 import dev.vdiff.reference.train.RunSpec;
+import dev.vdiff.reference.train.ScheduleSpec;
 import dev.vdiff.reference.train.StopOnSignal;
 import dev.vdiff.reference.train.TrainConfig;
 import dev.vdiff.reference.train.TrainProgress;
@@ -97,6 +98,9 @@ public final class TrainCommand implements CliCommand {
     boolean temporal0;
     @Option(names = "--objective", defaultValue = "eps", description = "eps (DDPM epsilon-prediction) or v (v-prediction), both sampled with ddim/lcm; or flow (rectified flow, sampled with flow) (default: ${DEFAULT-VALUE})")
     String objective;
+    @Option(names = "--zero-terminal-snr", description = "rescale the noise schedule so that t = 999 is pure noise (Lin et al. 2024, Algorithm 1); needs --objective v. "
+        + "Without it the network can read a clip's mean colour from the 7% of signal left at t = 999, which sampling from pure noise lacks")
+    boolean zeroTerminalSnr;
 
     @Option(names = "--timesteps", defaultValue = "uniform", description = "training timesteps: uniform, or tqd (each clip's Beta law from its quality scores, SPEC §2.2) (default: ${DEFAULT-VALUE})")
     String timesteps;
@@ -130,6 +134,9 @@ public final class TrainCommand implements CliCommand {
     double emaDecay;
     @Option(names = "--class-dropout", defaultValue = "" + TrainConfig.DEFAULT_CLASS_DROPOUT, description = "probability of training a clip unconditionally, for guidance (default: ${DEFAULT-VALUE})")
     double classDropout;
+    @Option(names = "--min-snr-gamma", defaultValue = "0", description = "weight each sample's loss by min(SNR+1, gamma)/(SNR+1) for v, min(SNR, gamma)/SNR for eps, capping the "
+        + "low-noise timesteps (after Min-SNR-gamma, Hang et al. 2023; 5 is their choice); 0 = off (default: ${DEFAULT-VALUE})")
+    double minSnrGamma;
     @Option(names = "--seed", defaultValue = "" + TrainConfig.DEFAULT_SEED, description = "seed of the run: initialisation, data order, noise (default: ${DEFAULT-VALUE})")
     long seed;
     @Option(names = "--train-clips", defaultValue = "" + TrainConfig.DEFAULT_TRAIN_CLIPS, description = "size of the training set (default: ${DEFAULT-VALUE})")
@@ -149,7 +156,7 @@ public final class TrainCommand implements CliCommand {
 
     /** Options that define a run and so cannot be given with --resume. */
     private static final List<String> RUN_OPTIONS = List.of("--data", "--condition", "--captions", "--size", "--frames", "--classes", "--backgrounds", "--color-by-class", "--data-seed", "--patch", "--ch0", "--ch1",
-        "--heads", "--groups", "--emb", "--temporal-attention-level0", "--objective", "--batch", "--lr", "--warmup", "--weight-decay", "--grad-clip", "--ema-decay", "--class-dropout",
+        "--heads", "--groups", "--emb", "--temporal-attention-level0", "--objective", "--zero-terminal-snr", "--batch", "--lr", "--warmup", "--weight-decay", "--grad-clip", "--ema-decay", "--class-dropout", "--min-snr-gamma",
         "--seed", "--train-clips", "--checkpoint-every", "--keep-checkpoints", "--timesteps", "--scores", "--kappa-base", "--kappa-max", "--quality-dropout",
         "--score-normalization", "--pyramid", "--stages", "--step-weights", "--no-alignment", "--renoising", "--renoise-coefficient", "--stage-sampling",
         "--global-time", "--data-downsampling", "--noise-downsampling");
@@ -200,9 +207,9 @@ public final class TrainCommand implements CliCommand {
         } else {
             run.write(dir);
             if (resume != null) err.println("vdiff train: " + checkpoints.dir() + " holds no checkpoint yet; starting " + dir + " from step 0");
-            err.printf(Locale.ROOT, "vdiff train: %s, %,d parameters, %s data %dx%dx%d, %d steps of %d clips, %s, %d threads%n", run.model().describe(),
+            err.printf(Locale.ROOT, "vdiff train: %s, %,d parameters, %s data %dx%dx%d, %d steps of %d clips, %s, %s, %d threads%n", run.model().describe(),
                 model.module().parameterCount(), run.data().source(), run.data().frames(), run.data().height(), run.data().width(),
-                run.train().steps(), run.train().batchSize(), describeTimesteps(run), Parallel.threads());
+                run.train().steps(), run.train().batchSize(), describeTimesteps(run), run.noise().describe(), Parallel.threads());
             String w = epsPatchWarning(run);
             if (w != null) err.println(w);
             PyramidConfig p = PyramidJson.of(run);
@@ -281,9 +288,9 @@ public final class TrainCommand implements CliCommand {
         long total = steps == null ? TrainConfig.DEFAULT_STEPS : steps;
         TrainConfig t = TrainConfig.defaults().withSteps(total).withBatchSize(batch).withLr(lr)
             .withWarmupSteps(warmup != null ? warmup : Math.min(TrainConfig.DEFAULT_WARMUP_STEPS, total / 10)).withWeightDecay(weightDecay)
-            .withGradClip(gradClip).withEmaDecay(emaDecay).withClassDropout(classDropout)
+            .withGradClip(gradClip).withEmaDecay(emaDecay).withClassDropout(classDropout).withMinSnrGamma(minSnrGamma)
             .withSeed(seed).withTrainClips(trainClips).withCheckpointEvery(checkpointEvery).withKeepCheckpoints(keepCheckpoints);
-        RunSpec run = ts.into(new RunSpec(m, d, Objective.parse(objective), t));
+        RunSpec run = ts.into(new RunSpec(m, d, Objective.parse(objective), zeroTerminalSnr ? ScheduleSpec.ZERO_TERMINAL_SNR : ScheduleSpec.VC2, t, java.util.Map.of()));
         if (decided.kind() == Conditioning.Kind.CAPTIONS) run = CaptionSpec.into(run, CaptionSpec.fromData(ds, n));
         if (pyramidOptions == null) return run;
         if (ts.sampler() != TimestepSettings.Sampler.UNIFORM || ts.dropout() == DropoutMode.LOSS_WEIGHT) {

@@ -67,6 +67,22 @@ class TrainSampleCliTest {
         assertFalse(Files.exists(samples.resolve("circle.gif")));
     }
 
+    /** The recipe options end to end: a v run on the zero-terminal-SNR schedule with Min-SNR weights trains, records both, and samples finite videos. */
+    @Test
+    void zeroTerminalSnrAndMinSnrRunTrainsAndSamples() throws Exception {
+        Path run = tmp.resolve("zsnr");
+        Run a = vdiff(args(new String[] {"train", "--out", run.toString(), "--steps", "2", "--objective", "v", "--zero-terminal-snr", "--min-snr-gamma", "5"}, TINY));
+        assertEquals(0, a.code(), a.err());
+        String json = Files.readString(run.resolve("run.json"));
+        assertTrue(json.contains("\"rescale_zero_terminal_snr\": true") && json.contains("\"min_snr_gamma\": 5.0"), json);
+        Path samples = tmp.resolve("zsamples");
+        Run s = vdiff("sample", "--run", run.toString(), "--out", samples.toString(), "--steps", "3", "--per-label", "1", "--labels", "0", "--scale", "2",
+            "--guidance-rescale", "0.7");
+        assertEquals(0, s.code(), s.err());
+        var videos = dev.vdiff.tensor.io.Safetensors.read(samples.resolve("samples.safetensors")).get("videos");
+        for (double v : videos.toDoubleArray()) assertTrue(Double.isFinite(v) && Math.abs(v) <= 1.0 + 1e-6, "pixel " + v + "; " + s.err());
+    }
+
     @Test
     void badFlagsGiveOneLineErrorsNamingTheFlag() throws Exception {
         Path out = tmp.resolve("run");
@@ -78,6 +94,9 @@ class TrainSampleCliTest {
         expectError(vdiff("train", "--out", out.toString(), "--steps", "1", "--objective", "x0"), "unknown objective 'x0'");
         expectError(vdiff("train", "--out", out.toString(), "--steps", "1", "--data", tmp.resolve("nowhere").toString()), "--data");
         expectError(vdiff("train"), "give either --out DIR");
+        expectError(vdiff("train", "--out", out.toString(), "--steps", "1", "--zero-terminal-snr"), "zero terminal SNR needs the v objective");
+        expectError(vdiff("train", "--out", out.toString(), "--steps", "1", "--objective", "flow", "--min-snr-gamma", "5"), "min-SNR weighting applies to the eps and v objectives");
+        expectError(vdiff("train", "--out", out.toString(), "--steps", "1", "--min-snr-gamma", "-1"), "min-SNR gamma must be >= 0");
         expectError(vdiff("train", "--resume", tmp.toString()), "is not a training run (no run.json");
         assertFalse(Files.exists(out.resolve("run.json")), "no run is created by a failed start");
         Run bad = vdiff("train", "--out", out.toString(), "--steps", "abc");

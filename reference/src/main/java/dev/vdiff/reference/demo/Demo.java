@@ -172,8 +172,8 @@ public final class Demo {
     static String describe(DemoConfig cfg) {
         RunSpec r = cfg.run();
         DataSpec d = r.data();
-        return String.format(Locale.ROOT, "%d classes of moving shapes, %d frames of %dx%d pixels; UNet %s; %d steps of %d clips",
-            d.classes(), d.frames(), d.height(), d.width(), r.model().describe(), r.train().steps(), r.train().batchSize());
+        return String.format(Locale.ROOT, "%d classes of moving shapes, %d frames of %dx%d pixels; UNet %s; recipe %s: %s, %d steps of %d clips",
+            d.classes(), d.frames(), d.height(), d.width(), r.model().describe(), cfg.recipe().cliName, r.noise().describe(), r.train().steps(), r.train().batchSize());
     }
 
     static double seconds(long since) {

@@ -29,13 +29,15 @@ import java.util.Optional;
  *
  * @param sections the methods' settings by section name, each a JSON object (kept in insertion order)
  */
-public record RunSpec(ModelSpec model, DataSpec data, Objective objective, TrainConfig train, Map<String, Map<String, Object>> sections) {
+public record RunSpec(ModelSpec model, DataSpec data, Objective objective, ScheduleSpec noise, TrainConfig train, Map<String, Map<String, Object>> sections) {
     public static final String FILE = "run.json", CHECKPOINTS = "checkpoints";
     private static final String FORMAT = "vdiff-run";
     /** The keys of the generic part of {@code run.json}; every other key is a method's section. */
     private static final List<String> GENERIC = List.of("format", "version", "model", "data", "objective", "schedule", "train");
 
     public RunSpec {
+        java.util.Objects.requireNonNull(noise, "noise schedule");
+        noise.check(objective);
         Map<String, Map<String, Object>> copy = new LinkedHashMap<>();
         for (var e : sections.entrySet()) {
             if (GENERIC.contains(e.getKey())) throw new IllegalArgumentException("RunSpec: '" + e.getKey() + "' is not a method section name");
@@ -44,18 +46,27 @@ public record RunSpec(ModelSpec model, DataSpec data, Objective objective, Train
         sections = Collections.unmodifiableMap(copy);
     }
 
-    /** A plain run: no method sections (uniform timesteps, the objective's loss, the standard samplers). */
+    /** A plain run: no method sections (uniform timesteps, the objective's loss, the standard samplers), SPEC §1.1's schedule. */
     public RunSpec(ModelSpec model, DataSpec data, Objective objective, TrainConfig train) {
-        this(model, data, objective, train, Map.of());
+        this(model, data, objective, ScheduleSpec.VC2, train, Map.of());
     }
 
-    /** The training noise schedule: scaled-linear, T = 1000, beta 0.00085 .. 0.012 (SPEC §1.1). */
+    /** A run with method sections on SPEC §1.1's schedule. */
+    public RunSpec(ModelSpec model, DataSpec data, Objective objective, TrainConfig train, Map<String, Map<String, Object>> sections) {
+        this(model, data, objective, ScheduleSpec.VC2, train, sections);
+    }
+
+    /** The training noise schedule: scaled-linear, T = 1000, beta 0.00085 .. 0.012 (SPEC §1.1), optionally rescaled to zero terminal SNR ({@link ScheduleSpec}). */
     public NoiseSchedule schedule() {
-        return NoiseSchedule.videoCrafter2();
+        return noise.schedule();
     }
 
     public RunSpec withTrain(TrainConfig t) {
-        return new RunSpec(model, data, objective, t, sections);
+        return new RunSpec(model, data, objective, noise, t, sections);
+    }
+
+    public RunSpec withNoise(ScheduleSpec n) {
+        return new RunSpec(model, data, objective, n, train, sections);
     }
 
     /** A method's section, or empty when the run does not use the method. */
@@ -82,7 +93,7 @@ public record RunSpec(ModelSpec model, DataSpec data, Objective objective, Train
         Map<String, Map<String, Object>> m = new LinkedHashMap<>(sections);
         if (json == null) m.remove(name);
         else m.put(name, json);
-        return new RunSpec(model, data, objective, train, m);
+        return new RunSpec(model, data, objective, noise, train, m);
     }
 
     public Map<String, Object> toJson() {
@@ -92,12 +103,7 @@ public record RunSpec(ModelSpec model, DataSpec data, Objective objective, Train
         m.put("model", model.toJson());
         m.put("data", data.toJson());
         m.put("objective", objective.cliName);
-        Map<String, Object> sch = new LinkedHashMap<>();
-        sch.put("beta_schedule", "scaled_linear");
-        sch.put("num_train_timesteps", 1000L);
-        sch.put("beta_start", 0.00085);
-        sch.put("beta_end", 0.012);
-        m.put("schedule", sch);
+        m.put("schedule", noise.toJson());
         m.put("train", train.toJson());
         m.putAll(sections);
         return m;
@@ -128,7 +134,8 @@ public record RunSpec(ModelSpec model, DataSpec data, Objective objective, Train
                 sections.put(e.getKey(), (Map<String, Object>) e.getValue());
             }
             return new RunSpec(ModelSpec.fromJson(JsonFields.objectOf(m, "model")), DataSpec.fromJson(JsonFields.objectOf(m, "data")),
-                objective, TrainConfig.fromJson(JsonFields.objectOf(m, "train")), sections);
+                objective, ScheduleSpec.fromJson(m.containsKey("schedule") ? JsonFields.objectOf(m, "schedule") : null),
+                TrainConfig.fromJson(JsonFields.objectOf(m, "train")), sections);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(f + ": " + e.getMessage());
         }

@@ -14,8 +14,10 @@ import java.util.Locale;
  * @param clipX0         DDIM: clamp the predicted clean video to [-clipX0, clipX0] (pixel space: 1); infinity = off
  * @param lcmOriginSteps LCM: the distillation grid size O (SPEC §1.5; 50 in T2V-Turbo)
  * @param flowShift      flow Euler: the SD3 timestep shift (1 = none)
+ * @param guidanceRescale DDIM/LCM: guidance rescale phi (Lin et al. 2024, §3.4; {@code ClassifierFreeGuidance.rescale}),
+ *                       0 = off (default)
  */
-public record SamplerSettings(Kind kind, int steps, double guidance, double eta, double clipX0, int lcmOriginSteps, double flowShift) {
+public record SamplerSettings(Kind kind, int steps, double guidance, double eta, double clipX0, int lcmOriginSteps, double flowShift, double guidanceRescale) {
     public enum Kind {
         DDIM, LCM, FLOW;
 
@@ -42,6 +44,18 @@ public record SamplerSettings(Kind kind, int steps, double guidance, double eta,
         if (lcmOriginSteps < 1 || lcmOriginSteps > 1000) throw new IllegalArgumentException("LCM origin steps must be in 1..1000, got " + lcmOriginSteps);
         if (kind == Kind.LCM && steps > lcmOriginSteps) throw new IllegalArgumentException("LCM needs steps <= origin steps (" + lcmOriginSteps + "), got " + steps);
         if (!(flowShift > 0) || !Double.isFinite(flowShift)) throw new IllegalArgumentException("flow shift must be > 0, got " + flowShift);
+        if (!(guidanceRescale >= 0 && guidanceRescale <= 1)) throw new IllegalArgumentException("guidance rescale must be in [0, 1], got " + guidanceRescale);
+        if (guidanceRescale != 0 && kind == Kind.FLOW) throw new IllegalArgumentException("guidance rescale applies to the ddim and lcm samplers, not flow");
+    }
+
+    /** Settings without guidance rescale (the positional form older callers use). */
+    public SamplerSettings(Kind kind, int steps, double guidance, double eta, double clipX0, int lcmOriginSteps, double flowShift) {
+        this(kind, steps, guidance, eta, clipX0, lcmOriginSteps, flowShift, 0);
+    }
+
+    /** These settings with guidance rescale {@code phi}. */
+    public SamplerSettings withGuidanceRescale(double phi) {
+        return new SamplerSettings(kind, steps, guidance, eta, clipX0, lcmOriginSteps, flowShift, phi);
     }
 
     /** Deterministic DDIM with guidance and x0 clipping to [-1, 1]. */
@@ -59,7 +73,7 @@ public record SamplerSettings(Kind kind, int steps, double guidance, double eta,
 
     /** One line for reports: {@code ddim, 25 steps, guidance 3.0, eta 0.0}. */
     public String describe() {
-        String s = kind.cliName() + ", " + steps + " steps, guidance " + guidance;
+        String s = kind.cliName() + ", " + steps + " steps, guidance " + guidance + (guidanceRescale == 0 ? "" : " rescaled " + guidanceRescale);
         return switch (kind) {
             case DDIM -> s + ", eta " + eta + (Double.isInfinite(clipX0) ? "" : ", x0 clipped to +-" + clipX0);
             case LCM -> s + ", origin steps " + lcmOriginSteps;

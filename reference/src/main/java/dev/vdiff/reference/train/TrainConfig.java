@@ -32,10 +32,13 @@ import java.util.Map;
  * @param checkpointEvery write a checkpoint every this many steps, and always at the end; 0 = only at the end
  *                        (default 500)
  * @param keepCheckpoints how many of the newest checkpoints to keep (default 2)
+ * @param minSnrGamma     0 (default): the plain mean squared error; else each sample's loss weighted by a
+ *                        truncated-SNR weight with this gamma ({@link MinSnrWeight}, after Hang et al. 2023,
+ *                        "Efficient Diffusion Training via Min-SNR Weighting Strategy"); {@code vdiff train --min-snr-gamma}
  */
 public record TrainConfig(long steps, int batchSize, double lr, long warmupSteps, double weightDecay, double gradClip,
                           double emaDecay, double classDropout, long seed, int trainClips, long checkpointEvery,
-                          int keepCheckpoints) {
+                          int keepCheckpoints, double minSnrGamma) {
     public TrainConfig {
         List<String> e = new ArrayList<>();
         if (steps < 1) e.add("steps must be >= 1, got " + steps);
@@ -49,7 +52,14 @@ public record TrainConfig(long steps, int batchSize, double lr, long warmupSteps
         if (trainClips < 1) e.add("training clips must be >= 1, got " + trainClips);
         if (checkpointEvery < 0) e.add("checkpoint interval must be >= 0 (0 = only at the end), got " + checkpointEvery);
         if (keepCheckpoints < 1) e.add("checkpoints to keep must be >= 1, got " + keepCheckpoints);
+        if (!(minSnrGamma >= 0) || Double.isInfinite(minSnrGamma)) e.add("min-SNR gamma must be >= 0 (0 = off), got " + minSnrGamma);
         if (!e.isEmpty()) throw new IllegalArgumentException("invalid training settings: " + String.join("; ", e));
+    }
+
+    /** The settings without min-SNR weighting (the positional form older callers use; prefer {@link #defaults()} and the withers). */
+    public TrainConfig(long steps, int batchSize, double lr, long warmupSteps, double weightDecay, double gradClip, double emaDecay, double classDropout,
+                       long seed, int trainClips, long checkpointEvery, int keepCheckpoints) {
+        this(steps, batchSize, lr, warmupSteps, weightDecay, gradClip, emaDecay, classDropout, seed, trainClips, checkpointEvery, keepCheckpoints, 0.0);
     }
 
     /** The default of each field (compile-time constants, so that {@code vdiff train}'s option annotations can use them). */
@@ -61,55 +71,59 @@ public record TrainConfig(long steps, int batchSize, double lr, long warmupSteps
     /** The defaults of the field list above, and of {@code vdiff train}. */
     public static TrainConfig defaults() {
         return new TrainConfig(DEFAULT_STEPS, DEFAULT_BATCH_SIZE, DEFAULT_LR, DEFAULT_WARMUP_STEPS, DEFAULT_WEIGHT_DECAY, DEFAULT_GRAD_CLIP,
-            DEFAULT_EMA_DECAY, DEFAULT_CLASS_DROPOUT, DEFAULT_SEED, DEFAULT_TRAIN_CLIPS, DEFAULT_CHECKPOINT_EVERY, DEFAULT_KEEP_CHECKPOINTS);
+            DEFAULT_EMA_DECAY, DEFAULT_CLASS_DROPOUT, DEFAULT_SEED, DEFAULT_TRAIN_CLIPS, DEFAULT_CHECKPOINT_EVERY, DEFAULT_KEEP_CHECKPOINTS, 0.0);
+    }
+
+    public TrainConfig withMinSnrGamma(double gamma) {
+        return new TrainConfig(steps, batchSize, lr, warmupSteps, weightDecay, gradClip, emaDecay, classDropout, seed, trainClips, checkpointEvery, keepCheckpoints, gamma);
     }
 
     public TrainConfig withLr(double l) {
-        return new TrainConfig(steps, batchSize, l, warmupSteps, weightDecay, gradClip, emaDecay, classDropout, seed, trainClips, checkpointEvery, keepCheckpoints);
+        return new TrainConfig(steps, batchSize, l, warmupSteps, weightDecay, gradClip, emaDecay, classDropout, seed, trainClips, checkpointEvery, keepCheckpoints, minSnrGamma);
     }
 
     public TrainConfig withWarmupSteps(long w) {
-        return new TrainConfig(steps, batchSize, lr, w, weightDecay, gradClip, emaDecay, classDropout, seed, trainClips, checkpointEvery, keepCheckpoints);
+        return new TrainConfig(steps, batchSize, lr, w, weightDecay, gradClip, emaDecay, classDropout, seed, trainClips, checkpointEvery, keepCheckpoints, minSnrGamma);
     }
 
     public TrainConfig withWeightDecay(double wd) {
-        return new TrainConfig(steps, batchSize, lr, warmupSteps, wd, gradClip, emaDecay, classDropout, seed, trainClips, checkpointEvery, keepCheckpoints);
+        return new TrainConfig(steps, batchSize, lr, warmupSteps, wd, gradClip, emaDecay, classDropout, seed, trainClips, checkpointEvery, keepCheckpoints, minSnrGamma);
     }
 
     public TrainConfig withGradClip(double clip) {
-        return new TrainConfig(steps, batchSize, lr, warmupSteps, weightDecay, clip, emaDecay, classDropout, seed, trainClips, checkpointEvery, keepCheckpoints);
+        return new TrainConfig(steps, batchSize, lr, warmupSteps, weightDecay, clip, emaDecay, classDropout, seed, trainClips, checkpointEvery, keepCheckpoints, minSnrGamma);
     }
 
     public TrainConfig withEmaDecay(double ema) {
-        return new TrainConfig(steps, batchSize, lr, warmupSteps, weightDecay, gradClip, ema, classDropout, seed, trainClips, checkpointEvery, keepCheckpoints);
+        return new TrainConfig(steps, batchSize, lr, warmupSteps, weightDecay, gradClip, ema, classDropout, seed, trainClips, checkpointEvery, keepCheckpoints, minSnrGamma);
     }
 
     public TrainConfig withClassDropout(double p) {
-        return new TrainConfig(steps, batchSize, lr, warmupSteps, weightDecay, gradClip, emaDecay, p, seed, trainClips, checkpointEvery, keepCheckpoints);
+        return new TrainConfig(steps, batchSize, lr, warmupSteps, weightDecay, gradClip, emaDecay, p, seed, trainClips, checkpointEvery, keepCheckpoints, minSnrGamma);
     }
 
     public TrainConfig withCheckpointEvery(long every) {
-        return new TrainConfig(steps, batchSize, lr, warmupSteps, weightDecay, gradClip, emaDecay, classDropout, seed, trainClips, every, keepCheckpoints);
+        return new TrainConfig(steps, batchSize, lr, warmupSteps, weightDecay, gradClip, emaDecay, classDropout, seed, trainClips, every, keepCheckpoints, minSnrGamma);
     }
 
     public TrainConfig withKeepCheckpoints(int keep) {
-        return new TrainConfig(steps, batchSize, lr, warmupSteps, weightDecay, gradClip, emaDecay, classDropout, seed, trainClips, checkpointEvery, keep);
+        return new TrainConfig(steps, batchSize, lr, warmupSteps, weightDecay, gradClip, emaDecay, classDropout, seed, trainClips, checkpointEvery, keep, minSnrGamma);
     }
 
     public TrainConfig withSteps(long s) {
-        return new TrainConfig(s, batchSize, lr, warmupSteps, weightDecay, gradClip, emaDecay, classDropout, seed, trainClips, checkpointEvery, keepCheckpoints);
+        return new TrainConfig(s, batchSize, lr, warmupSteps, weightDecay, gradClip, emaDecay, classDropout, seed, trainClips, checkpointEvery, keepCheckpoints, minSnrGamma);
     }
 
     public TrainConfig withBatchSize(int b) {
-        return new TrainConfig(steps, b, lr, warmupSteps, weightDecay, gradClip, emaDecay, classDropout, seed, trainClips, checkpointEvery, keepCheckpoints);
+        return new TrainConfig(steps, b, lr, warmupSteps, weightDecay, gradClip, emaDecay, classDropout, seed, trainClips, checkpointEvery, keepCheckpoints, minSnrGamma);
     }
 
     public TrainConfig withSeed(long s) {
-        return new TrainConfig(steps, batchSize, lr, warmupSteps, weightDecay, gradClip, emaDecay, classDropout, s, trainClips, checkpointEvery, keepCheckpoints);
+        return new TrainConfig(steps, batchSize, lr, warmupSteps, weightDecay, gradClip, emaDecay, classDropout, s, trainClips, checkpointEvery, keepCheckpoints, minSnrGamma);
     }
 
     public TrainConfig withTrainClips(int n) {
-        return new TrainConfig(steps, batchSize, lr, warmupSteps, weightDecay, gradClip, emaDecay, classDropout, seed, n, checkpointEvery, keepCheckpoints);
+        return new TrainConfig(steps, batchSize, lr, warmupSteps, weightDecay, gradClip, emaDecay, classDropout, seed, n, checkpointEvery, keepCheckpoints, minSnrGamma);
     }
 
     /** As a JSON object (snake_case keys, the names of the checkpoint's {@code state.json}). */
@@ -127,6 +141,7 @@ public record TrainConfig(long steps, int batchSize, double lr, long warmupSteps
         m.put("train_clips", trainClips);
         m.put("checkpoint_every", checkpointEvery);
         m.put("keep_checkpoints", keepCheckpoints);
+        if (minSnrGamma > 0) m.put("min_snr_gamma", minSnrGamma);   // absent: off (runs written before the option)
         return m;
     }
 
@@ -135,6 +150,7 @@ public record TrainConfig(long steps, int batchSize, double lr, long warmupSteps
         return new TrainConfig(JsonFields.longOf(m, "steps"), (int) JsonFields.longOf(m, "batch_size"), JsonFields.doubleOf(m, "lr"),
             JsonFields.longOf(m, "warmup_steps"), JsonFields.doubleOf(m, "weight_decay"), JsonFields.doubleOf(m, "grad_clip"),
             JsonFields.doubleOf(m, "ema_decay"), JsonFields.doubleOf(m, "class_dropout"), JsonFields.longOf(m, "seed"),
-            (int) JsonFields.longOf(m, "train_clips"), JsonFields.longOf(m, "checkpoint_every"), (int) JsonFields.longOf(m, "keep_checkpoints"));
+            (int) JsonFields.longOf(m, "train_clips"), JsonFields.longOf(m, "checkpoint_every"), (int) JsonFields.longOf(m, "keep_checkpoints"),
+            m.containsKey("min_snr_gamma") ? JsonFields.doubleOf(m, "min_snr_gamma") : 0.0);
     }
 }

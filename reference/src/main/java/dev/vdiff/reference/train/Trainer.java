@@ -29,7 +29,8 @@ import java.util.Map;
  *   3. t_i    = TimestepSampler (uniform on 0..T-1 by default)                 (DDPM Algorithm 1, line 3)
  *   4. eps    ~ N(0, I)                                                        (line 4)
  *   5. z_t    = a_t x0 + s_t eps                                               (SPEC §1.2; DDPM eq. 4)
- *   6. loss   = mean || eps - eps_theta(z_t, t, c) ||^2                       (DDPM eq. 14, "L_simple")
+ *   6. loss   = mean || eps - eps_theta(z_t, t, c) ||^2                       (DDPM eq. 14, "L_simple";
+ *                                                   optionally Min-SNR-gamma weighted per timestep, MinSnrWeight)
  *   7. clip the global gradient norm, AdamW step at the warmed-up learning rate, EMA update
  * </pre>
  * With {@link Objective#FLOW}, steps 5 and 6 use the rectified-flow input and velocity target instead.
@@ -153,6 +154,8 @@ public final class Trainer {
         this.optimizer = new AdamW(params, cfg.lr(), 0.9, 0.999, 1e-8, cfg.weightDecay());
         this.ema = new Ema(params, cfg.emaDecay());
         this.lrSchedule = LrSchedule.linearWarmup(cfg.warmupSteps());
+        if (cfg.minSnrGamma() > 0 && lossBuilder != null) throw new IllegalArgumentException("min-SNR weighting applies to the objective's loss, not to a method's own loss");
+        if (cfg.minSnrGamma() > 0) MinSnrWeight.weight(1, objective, cfg.minSnrGamma());   // refuses the flow objective now, not at the first step
     }
 
     /**
@@ -234,7 +237,14 @@ public final class Trainer {
         Objective.Example ex = objective.example(x0, eps, t, schedule);
         // 6. L_simple (per-sample weighted with SampleWeights).
         Tensor prediction = net.forward(ex.input(), ex.modelTimesteps(), y);
-        return sampleWeights == null ? Losses.mse(prediction, ex.target()) : WeightedMse.of(prediction, ex.target(), sampleWeights.of(batch));
+        double[] w = sampleWeights == null ? null : sampleWeights.of(batch);
+        if (cfg.minSnrGamma() > 0) {
+            // Min-SNR-gamma (MinSnrWeight): the low-noise timesteps' weight capped, times any per-sample weight.
+            double[] snrW = MinSnrWeight.of(t.contiguous().longs(), schedule, objective, cfg.minSnrGamma());
+            if (w == null) w = snrW;
+            else for (int i = 0; i < w.length; i++) w[i] *= snrW[i];
+        }
+        return w == null ? Losses.mse(prediction, ex.target()) : WeightedMse.of(prediction, ex.target(), w);
     }
 
     /** Runs steps until {@code until} steps are done, checkpointing as configured (when {@code checkpoints} is not null). */

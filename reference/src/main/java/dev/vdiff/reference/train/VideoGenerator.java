@@ -65,6 +65,7 @@ public final class VideoGenerator {
         }
         if (chunk < 1) throw new IllegalArgumentException("chunk must be >= 1, got " + chunk);
         if (custom != null) custom.check(settings);
+        if (custom != null && settings.guidanceRescale() != 0) throw new IllegalArgumentException("guidance rescale is not implemented for this run's own sampling loop (" + custom.describe() + ")");
         this.custom = custom;
         this.model = model;
         this.objective = objective;
@@ -149,7 +150,7 @@ public final class VideoGenerator {
 
     private dev.vdiff.diffusion.Denoiser epsilonModel(boolean guided, Tensor nullLabels, double s) {
         dev.vdiff.diffusion.Denoiser d = dev.vdiff.diffusion.Denoiser.of(objective.predictionType(), model::forward);
-        return guided ? ClassifierFreeGuidance.guide(d, nullLabels, ClassifierFreeGuidance.Convention.IMAGEN, s) : d;
+        return guided ? ClassifierFreeGuidance.guide(d, nullLabels, ClassifierFreeGuidance.Convention.IMAGEN, s, settings.guidanceRescale()) : d;
     }
 
     /**

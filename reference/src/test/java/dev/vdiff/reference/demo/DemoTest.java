@@ -30,7 +30,8 @@ class DemoTest {
         ModelSpec model = ModelSpec.defaults().withFrames(2).withCh0(8).withCh1(16).withHeads(2).withGroups(4).withClasses(2).withTDim(16).withEmbDim(16);
         TrainConfig train = TrainConfig.defaults().withSteps(4).withBatchSize(2).withLr(3e-3).withWarmupSteps(1).withEmaDecay(0.5).withTrainClips(50)
             .withCheckpointEvery(2).withKeepCheckpoints(1);
-        return new DemoConfig(new RunSpec(model, data, Objective.EPSILON, train), SamplerSettings.ddim(2, 2.0), 2, 8, 1, 2, 4, 0);
+        return DemoConfig.builder().run(new RunSpec(model, data, Objective.EPSILON, train)).sampler(SamplerSettings.ddim(2, 2.0))
+            .evalPerClass(2).referenceClips(8).shownPerClass(1).scale(2).fps(4).maxTrainSeconds(0).build();
     }
 
     @Test
@@ -74,8 +75,7 @@ class DemoTest {
     @Test
     void trainedNetworkIsCloserToTheDataThanUntrained(@TempDir Path out) throws Exception {
         DemoConfig base = toy();
-        DemoConfig cfg = new DemoConfig(base.run(), SamplerSettings.ddim(8, 1.0), base.evalPerClass(), base.referenceClips(),
-            base.shownPerClass(), base.scale(), base.fps(), 0).withSteps(150).withSeed(0);
+        DemoConfig cfg = base.withSampler(SamplerSettings.ddim(8, 1.0)).withSteps(150).withSeed(0);
         Demo.Result r = Demo.run(cfg, out, new PrintStream(new ByteArrayOutputStream(), true));
         assertTrue(Double.isFinite(r.trained()) && Double.isFinite(r.untrained()), r.toString());
         assertTrue(r.trained() < 0.9 * r.untrained(), "trained " + r.trained() + " vs untrained " + r.untrained());
@@ -120,5 +120,23 @@ class DemoTest {
         try (var s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
         }
+    }
+
+    /** The demo's recipe is named in its configuration; every recipe keeps the model and data and changes only what it names. */
+    @Test
+    void recipesChangeOnlyWhatTheyName() {
+        DemoConfig full = DemoConfig.full();
+        assertEquals(DemoRecipe.CURRENT, full.recipe());
+        assertTrue(full.run().noise().zeroTerminalSnr());
+        DemoConfig v1 = full.withRecipe(DemoRecipe.V1);
+        assertTrue(!v1.run().noise().zeroTerminalSnr());
+        assertEquals(full.run().model(), v1.run().model());
+        assertEquals(full.run().data(), v1.run().data());
+        assertEquals(full.run().train().steps(), v1.run().train().steps());
+        assertEquals(5.0, full.withRecipe(DemoRecipe.ZERO_SNR_MIN_SNR).run().train().minSnrGamma());
+        assertEquals(2e-3, full.withRecipe(DemoRecipe.ZERO_SNR_LR2).run().train().lr());
+        var e = assertThrows(IllegalArgumentException.class, () -> DemoRecipe.parse("best"));
+        assertTrue(e.getMessage().contains("v1, zero-snr"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> full.toBuilder().shownPerClass(7).build());
     }
 }
