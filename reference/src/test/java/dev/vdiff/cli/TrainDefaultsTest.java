@@ -62,9 +62,10 @@ class TrainDefaultsTest {
         org.junit.jupiter.api.Assertions.assertTrue(TrainCommand.epsPatchWarning(new dev.vdiff.reference.train.RunSpec(m.withPatch(4), d, dev.vdiff.reference.train.Objective.EPSILON, t)).contains("period-4"));
         assertNull(TrainCommand.epsPatchWarning(new dev.vdiff.reference.train.RunSpec(m.withPatch(1), d, dev.vdiff.reference.train.Objective.EPSILON, t)), "patch 1 samples shapes");
         assertNull(TrainCommand.epsPatchWarning(new dev.vdiff.reference.train.RunSpec(m.withPatch(2), d, dev.vdiff.reference.train.Objective.V, t)), "v-prediction draws shapes with 2x2 patches");
-        // vdiff train's defaults are eps with 2x2 patches: the warning is printed for a run with no options
+        // vdiff train's defaults are eps without patches: a run with no options gets no warning
         TrainCommand c = (TrainCommand) Vdiff.commandLine().parseArgs("train", "--out", "unused").subcommand().commandSpec().userObject();
         assertEquals("eps", c.objective);
-        assertEquals(2, c.patch);
+        assertEquals(1, c.patch);
+        assertNull(TrainCommand.epsPatchWarning(new dev.vdiff.reference.train.RunSpec(m.withPatch(c.patch), d, dev.vdiff.reference.train.Objective.EPSILON, t)));
     }
 }
