@@ -66,8 +66,8 @@ public final class McmStudentRun {
     static VideoDataset imageSource(McmRunSettings s) {
         DataSpec d = s.data();
         if ("synthetic".equals(s.images())) {
-            return DataSpec.synthetic(d.frames(), d.height(), d.width(), Math.max(1, d.classes()), d.seed() + 1, d.minSpeed(), d.maxSpeed(), d.staticProbability(),
-                d.backgrounds(), d.colorByClass()).open();
+            return DataSpec.synthetic(d.frames(), d.height(), d.width()).withClasses(Math.max(1, d.classes())).withSeed(d.seed() + 1).withSpeeds(d.minSpeed(), d.maxSpeed())
+                .withStaticProbability(d.staticProbability()).withBackgrounds(d.backgrounds()).withColorByClass(d.colorByClass()).open();
         }
         return DataSpec.folder(Path.of(s.images()), d.frames(), d.height(), d.width(), d.classes(), 1).open();
     }

@@ -47,7 +47,7 @@ public record TpdiffExperimentConfig(RunSpec run, PyramidConfig pyramid, int sam
 
     /** 15 to 20 minutes on two shared cores: 16 frames of 16x16, a 0.6M-parameter UNet, 500 steps of 4 clips per arm, 24 sampling steps. */
     public static TpdiffExperimentConfig full(Objective objective) {
-        DataSpec data = DataSpec.synthetic(16, 16, 16, 5, 0, 0.5, 1.0, 0.0, List.of(BackgroundKind.FLAT), true);
+        DataSpec data = DataSpec.synthetic(16, 16, 16).withSpeeds(0.5, 1.0).withStaticProbability(0).withBackgrounds(List.of(BackgroundKind.FLAT)).withColorByClass(true);
         ModelSpec model = ModelSpec.defaults().withFrames(16).withPatch(1);
         TrainConfig train = TrainConfig.defaults().withSteps(500).withBatchSize(4).withWarmupSteps(30).withEmaDecay(0.99).withTrainClips(512)
             .withCheckpointEvery(0).withKeepCheckpoints(1);
@@ -65,7 +65,7 @@ public record TpdiffExperimentConfig(RunSpec run, PyramidConfig pyramid, int sam
 
     /** Seconds, for tests: 4 frames of 8x8, a tiny UNet, a few steps. */
     public static TpdiffExperimentConfig toy(Objective objective) {
-        DataSpec data = DataSpec.synthetic(4, 8, 8, 2, 0, 0.4, 0.8, 0.0, List.of(BackgroundKind.FLAT), true);
+        DataSpec data = DataSpec.synthetic(4, 8, 8).withClasses(2).withSpeeds(0.4, 0.8).withStaticProbability(0).withBackgrounds(List.of(BackgroundKind.FLAT)).withColorByClass(true);
         ModelSpec model = ModelSpec.defaults().withFrames(4).withCh0(8).withCh1(16).withHeads(2).withGroups(4).withClasses(2).withTDim(16).withEmbDim(16);
         TrainConfig train = TrainConfig.defaults().withSteps(4).withBatchSize(2).withLr(3e-3).withWarmupSteps(1).withEmaDecay(0.9).withTrainClips(8)
             .withCheckpointEvery(0).withKeepCheckpoints(1);

@@ -170,7 +170,8 @@ public final class TurboExperiment {
         log.printf("[1/5] teacher: %d steps of %d clips%n", c.teacherSteps(), c.teacherBatch());
         deleteRun(dir);
         int s = c.size();
-        DataSpec d = DataSpec.synthetic(c.frames(), s, s, CLASSES, 0, 0.6 * s / 16, 1.2 * s / 16, 0.0, List.of(BackgroundKind.FLAT, BackgroundKind.GRADIENT), false);
+        DataSpec d = DataSpec.synthetic(c.frames(), s, s).withClasses(CLASSES).withSpeeds(0.6 * s / 16, 1.2 * s / 16).withStaticProbability(0)
+            .withBackgrounds(List.of(BackgroundKind.FLAT, BackgroundKind.GRADIENT));
         ModelSpec m = new ModelSpec(c.frames(), 3, 2, c.ch0(), c.ch1(), 2, Math.max(2, c.ch0() / 2), CLASSES, 64, 2 * c.ch1(), false);
         TrainConfig tc = new TrainConfig(c.teacherSteps(), c.teacherBatch(), 2e-3, Math.min(50, c.teacherSteps() / 5), 0, 1.0, 0.99, 0.1, c.seed(), 4096, 0, 1);   // EMA 0.99: a short run's average must forget the initialisation
         RunSpec run = new RunSpec(m, d, Objective.EPSILON, tc);
