@@ -272,7 +272,8 @@ public final class TrainCommand implements CliCommand {
         if (captions != null && data.equals(DataSpec.SYNTHETIC)) throw new UserError("--captions is for a folder of videos; synthetic clips caption themselves (use --condition captions)");
         if (captions != null && !Files.isRegularFile(captions)) throw new UserError("--captions " + captions + ": no such file");
         DataSpec d = data.equals(DataSpec.SYNTHETIC)
-            ? DataSpec.synthetic(frames, size, size, k, dataSeed, 0.6 * size / 16, 1.2 * size / 16, 0.0, bg, colorByClass)
+            ? DataSpec.synthetic(frames, size, size).withClasses(k).withSeed(dataSeed).withSpeeds(0.6 * size / 16, 1.2 * size / 16).withStaticProbability(0)
+                .withBackgrounds(bg).withColorByClass(colorByClass)
             : DataSpec.folder(folder(data), frames, size, size, k, 1).withCaptionsFile(captions);
         TimestepSettings ts = timestepSettings();
         refuseOptionsThatDoNotApply(d.isSynthetic(), ts);

@@ -52,7 +52,7 @@ class TrainDefaultsTest {
     }
     @Test
     void epsWithPatchesIsWarnedAboutTheCheckerboard() {
-        var d = dev.vdiff.reference.train.DataSpec.synthetic(8, 16, 16, 5, 0, 0.6, 1.2, 0.0, java.util.List.of(dev.vdiff.reference.data.BackgroundKind.FLAT), false);
+        var d = dev.vdiff.reference.train.DataSpec.synthetic(8, 16, 16).withClasses(5).withSeed(0).withSpeeds(0.6, 1.2).withStaticProbability(0.0).withBackgrounds(java.util.List.of(dev.vdiff.reference.data.BackgroundKind.FLAT)).withColorByClass(false);
         var m = dev.vdiff.reference.train.ModelSpec.defaults();
         var t = TrainConfig.defaults();
         var eps2 = new dev.vdiff.reference.train.RunSpec(m.withPatch(2), d, dev.vdiff.reference.train.Objective.EPSILON, t);

@@ -52,7 +52,7 @@ public record DemoConfig(RunSpec run, SamplerSettings sampler, int evalPerClass,
 
     /** 16x16x8 moving shapes (5 classes: the shape), a 0.6M-parameter UNet, {@link DemoRecipe#CURRENT}, up to 2000 steps within a six-minute budget. */
     public static DemoConfig full() {
-        DataSpec data = DataSpec.synthetic(8, 16, 16, 5, 0, 0.6, 1.2, 0.0, List.of(BackgroundKind.FLAT), true);
+        DataSpec data = DataSpec.synthetic(8, 16, 16).withClasses(5).withSeed(0).withSpeeds(0.6, 1.2).withStaticProbability(0.0).withBackgrounds(List.of(BackgroundKind.FLAT)).withColorByClass(true);
         ModelSpec model = ModelSpec.defaults().withPatch(1);
         // 2000 planned steps: the six-minute budget decides (1200 steps took 242 s on a quiet 2-core machine, so about
         // 1750 fit; a slower machine gets fewer, and the report says so).
@@ -64,7 +64,7 @@ public record DemoConfig(RunSpec run, SamplerSettings sampler, int evalPerClass,
 
     /** The same pipeline at toy size: a minute or less (the recipe's schedule and sampler, its own small optimiser settings). */
     public static DemoConfig quick() {
-        DataSpec data = DataSpec.synthetic(4, 8, 8, 5, 0, 0.4, 0.8, 0.0, List.of(BackgroundKind.FLAT), true);
+        DataSpec data = DataSpec.synthetic(4, 8, 8).withClasses(5).withSeed(0).withSpeeds(0.4, 0.8).withStaticProbability(0.0).withBackgrounds(List.of(BackgroundKind.FLAT)).withColorByClass(true);
         ModelSpec model = ModelSpec.defaults().withFrames(4).withPatch(1).withCh0(16).withCh1(32).withHeads(2).withGroups(8).withTDim(32).withEmbDim(64);
         TrainConfig train = TrainConfig.defaults().withTrainClips(10_000).withCheckpointEvery(30).withKeepCheckpoints(1);
         DemoConfig base = builder().run(new RunSpec(model, data, Objective.V, train)).sampler(SamplerSettings.ddim(8, 3.0))

@@ -1,46 +1,58 @@
 package dev.vdiff.reference.eval;
 
 /**
- * Visual quality (VQ) of a clip from three classical no-reference measures on its luma: sharpness, noise and
- * compression blockiness. TQD scores clips with VideoAlign's VQ head (SPEC §2.1), a learnt model we do not have;
- * this is a transparent stand-in, our choice [RECONSTRUCTED]. Luma is in [0, 1] ({@link Luma}). What it must do
- * (issue 9): rank a clean clip above every blurred, noisy or blocky copy of itself, lower as the strength grows.
+ * Visual quality (VQ) of a clip from four classical no-reference measures on its luma: sharpness, noise, compression
+ * blockiness and the detail that block coding keeps. TQD scores clips with VideoAlign's VQ head (SPEC §2.1), a learnt
+ * model we do not have; this is a transparent stand-in, our choice [RECONSTRUCTED]. Luma is in [0, 1] ({@link Luma}).
+ * What it must do (issue 9): rank a clean clip above every blurred, noisy or blocky copy of itself, lower as the
+ * strength grows.
  *
  * <ul>
- *   <li><b>noise</b> {@code sigma}: the smallest eigenvalue of the covariance of the flattest half of the 5x5
- *       patches ({@link PatchNoise}). White noise adds {@code sigma^2} to every eigenvalue, while content, which
- *       is correlated across a patch, cannot fill all 25 directions; texture and edges (which fooled the
- *       Immerkær and temporal-median estimates we used before) stay out of the smallest one.</li>
- *   <li><b>sharpness</b> {@code S}: the mean squared Laplacian ({@code [0 1 0; 1 -4 1; 0 1 0]}; Pech-Pacheco et
- *       al., ICPR 2000) over pixels whose stencil lies inside one 8x8 block (so block edges do not count as
- *       detail), minus twice what white noise of the estimated {@code sigma} contributes
- *       ({@code 2 * 20 sigma^2}: the squares of the kernel sum to 20), at least 0. Twice, because an
+ *   <li><b>noise</b> {@code sigma}: the smaller of two estimates, the smallest eigenvalue of the covariance of the
+ *       flattest 5x5 patches ({@link PatchNoise}: right on textures) and the median absolute diagonal Haar detail
+ *       ({@link HaarNoise}: right on small frames of hard-edged shapes, where most patches touch an edge). Each reads
+ *       white noise and reads content high, never low by much, so the smaller is the better guess.</li>
+ *   <li><b>sharpness</b> {@code S}: the mean of {@code (|Laplacian| - TAU)_+^2} ({@code [0 1 0; 1 -4 1; 0 1 0]};
+ *       Pech-Pacheco et al., ICPR 2000) over pixels whose stencil lies inside one 8x8 block (block edges are not
+ *       detail), minus twice what white noise of the estimated {@code sigma} contributes to it, at least 0. The gate
+ *       {@code TAU} (1.5 grey levels) keeps out the steps of one palette level that GIF quantisation leaves on smooth
+ *       content, and the small wiggles that mild block coding adds to it; twice the noise, because an
  *       under-estimated {@code sigma} would otherwise let noise pass for detail.</li>
- *   <li><b>blockiness</b> {@code B}: the mean absolute luma step across the edges of the 8x8 block grid
- *       (JPEG/MPEG blocks) as a fraction of it plus the mean absolute step inside blocks, each plus
- *       {@code 1/255}: about 1/2 without block artefacts, toward 1 when blocks are flat and their edges are
- *       all that changes (strong quantisation). It sees blocks aligned with the grid of the scored frame.</li>
+ *   <li><b>blockiness</b> {@code B}: the mean squared luma step across the edges of the 8x8 block grid as a fraction
+ *       of it plus the mean squared step inside blocks, each first cleared of the {@code 2 sigma^2} that noise adds to
+ *       a squared step and floored at one grey level squared: about 1/2 without block artefacts, toward 1 when blocks
+ *       are flat and their edges are all that changes. It sees blocks aligned with the grid of the scored frame.</li>
+ *   <li><b>detail</b> {@code N}: the fraction of the AC coefficients of the grid-aligned 8x8 DCT above
+ *       {@code max(1 grey level, 3 sigma)} ({@link DctDetail}); quantisation zeroes more of them the stronger it is,
+ *       also where the steps between blocks vanish because neighbouring blocks round to the same level.</li>
  * </ul>
  * Combined, each factor the fraction of quality kept:
  * <pre>
- *   VQ_raw = (S + S1) / (S + S0) * 1 / (1 + (sigma / SIGMA0)^2) * 1 / (1 + B0 (B / (1 - B))^4)
- *   S0 = 0.002, S1 = 1e-5 (luma^2), SIGMA0 = 0.01 (luma, 2.55 grey levels), B0 = 0.3
+ *   VQ_raw = (S + S1) / (S + S0) * 1 / (1 + (sigma / SIGMA0)^2) * 1 / (1 + B0 (B / (1 - B))^4) * ((N + N1) / (N + N0))^2
+ *   S0 = 0.02, S1 = 1e-5 (luma^2), SIGMA0 = 0.01 (luma, 2.55 grey levels), B0 = 1, N0 = 0.1, N1 = 1e-3
  * </pre>
- * {@code S1 > 0} keeps smooth clean content (S near 0) above zero so that its degraded copies can rank below it;
- * the fourth power makes the blockiness factor steep enough that the detail that ringing adds does not outweigh
- * it. See docs/TQD.md for the measured ranking failures that remain.
+ * {@code S0} is large against the sharpness of most clips (1e-3 to 1e-2), so that factor stays close to
+ * proportional to {@code S}: halving the detail costs about half the score however sharp the clip, and a smaller
+ * change of {@code B} (blur moves {@code B} toward 1/2 when content edges lie on the grid) cannot outweigh it.
+ * {@code S1 > 0} keeps smooth clean content (S near 0) above zero so that its degraded copies can rank below it.
+ * See docs/TQD.md for the measured ranking failures that remain.
  *
- * @param sharpness  {@code S}, noise-corrected mean squared Laplacian inside blocks (luma^2)
+ * @param sharpness  {@code S}, noise-corrected gated Laplacian energy inside blocks (luma^2)
  * @param noise      {@code sigma}, noise standard deviation (luma)
  * @param blockiness {@code B} in (0, 1), about 1/2 for no blocking, larger for visible 8x8 blocks
+ * @param detail     {@code N} in [0, 1], share of significant 8x8 DCT AC coefficients (1 for frames smaller than a block)
  * @param score      {@code VQ_raw}, in (0, 1)
  */
-public record VisualQuality(double sharpness, double noise, double blockiness, double score) {
-    public static final double S0 = 0.002, S1 = 1e-5, SIGMA0 = 0.01, B0 = 0.3;
+public record VisualQuality(double sharpness, double noise, double blockiness, double detail, double score) {
+    public static final double S0 = 0.02, S1 = 1e-5, SIGMA0 = 0.01, B0 = 1, N0 = 0.1, N1 = 1e-3;
     /** Noise is subtracted from the Laplacian energy this many times over (see the class comment). */
     static final double KAPPA = 2;
-    /** Floor added to both mean absolute steps of {@link #blockiness} (one grey level): flat frames get B = 1/2. */
+    /** Laplacian gate (luma): one and a half grey levels. */
+    static final double TAU = 1.5 / 255;
+    /** Floor of the squared steps of {@link #blockiness} (one grey level, squared): flat frames get B = 1/2. */
     static final double STEP_FLOOR = 1.0 / 255;
+    /** Smallest DCT coefficient that counts as detail (one grey level), and the multiple of {@code sigma} above it. */
+    static final double DETAIL_FLOOR = 1.0 / 255, DETAIL_SIGMAS = 3;
     static final int BLOCK = 8;
 
     /** Scores luma frames {@code [F][H*W]} in [0, 1] ({@link Luma#of}); frames must be at least 5x5. */
@@ -49,25 +61,29 @@ public record VisualQuality(double sharpness, double noise, double blockiness, d
             throw new IllegalArgumentException("VisualQuality: frames must be at least " + PatchNoise.P + "x" + PatchNoise.P + ", got " + h + "x" + w);
         }
         int frames = luma.length;
-        double laplacian = 0, blocks = 0;
+        double variance = Math.min(PatchNoise.variance(luma, h, w), HaarNoise.variance(luma, h, w));
+        double noise = Math.sqrt(variance);
+        double laplacian = 0, blocks = 0, detail = 0;
+        double eps = Math.max(DETAIL_FLOOR, DETAIL_SIGMAS * noise);
         for (float[] f : luma) {
-            laplacian += laplacianEnergy(f, h, w);
-            blocks += blockiness(f, h, w);
+            laplacian += gatedLaplacianEnergy(f, h, w);
+            blocks += blockiness(f, h, w, variance);
+            detail += DctDetail.significant(f, h, w, eps);
         }
         laplacian /= frames;
         blocks /= frames;
-        double variance = PatchNoise.variance(luma, h, w);
-        double noise = Math.sqrt(variance);
-        double sharpness = Math.max(0, laplacian - KAPPA * 20 * variance);
-        double odds = blocks / (1 - blocks);
+        detail /= frames;
+        double sharpness = Math.max(0, laplacian - KAPPA * gatedNoiseEnergy(20 * variance));   // the Laplacian's squared weights sum to 20
+        double odds = blocks / (1 - blocks), kept = (detail + N1) / (detail + N0);
         double score = (sharpness + S1) / (sharpness + S0)
             / (1 + variance / (SIGMA0 * SIGMA0))
-            / (1 + B0 * odds * odds * odds * odds);
-        return new VisualQuality(sharpness, noise, blocks, score);
+            / (1 + B0 * odds * odds * odds * odds)
+            * kept * kept;
+        return new VisualQuality(sharpness, noise, blocks, detail, score);
     }
 
-    /** Mean squared 4-neighbour Laplacian over interior pixels whose stencil stays inside one 8x8 block (all interior pixels if the frame is smaller than a block). */
-    static double laplacianEnergy(float[] p, int h, int w) {
+    /** Mean of {@code (|Laplacian| - TAU)_+^2} over interior pixels whose stencil stays inside one 8x8 block (all interior pixels if the frame is smaller than a block). */
+    static double gatedLaplacianEnergy(float[] p, int h, int w) {
         double sq = 0;
         long n = 0;
         boolean blocked = h >= BLOCK && w >= BLOCK;
@@ -76,7 +92,7 @@ public record VisualQuality(double sharpness, double noise, double blockiness, d
             for (int x = 1; x + 1 < w; x++) {
                 if (blocked && (x % BLOCK == 0 || x % BLOCK == BLOCK - 1)) continue;
                 int i = y * w + x;
-                double l = p[i - w] + p[i - 1] - 4.0 * p[i] + p[i + 1] + p[i + w];
+                double l = Math.max(0, Math.abs(p[i - w] + p[i - 1] - 4.0 * p[i] + p[i + 1] + p[i + w]) - TAU);
                 sq += l * l;
                 n++;
             }
@@ -84,24 +100,46 @@ public record VisualQuality(double sharpness, double noise, double blockiness, d
         return sq / n;
     }
 
-    /** (mean |step| across 8x8 block edges + floor) / (that + mean |step| inside blocks + floor), both directions. */
-    static double blockiness(float[] p, int h, int w) {
+    /**
+     * {@code E[(|X| - TAU)_+^2]} for {@code X ~ N(0, v)}: what white noise adds to {@link #gatedLaplacianEnergy}
+     * ({@code v = 20 sigma^2}), {@code 2 integral_TAU^inf (x - TAU)^2 phi_v(x) dx} by Simpson's rule over ten
+     * standard deviations past the gate (the tail beyond is below 1e-20 of {@code v}).
+     */
+    static double gatedNoiseEnergy(double v) {
+        if (v <= 0) return 0;
+        double s = Math.sqrt(v), a = TAU / s, span = 10;
+        int n = 400;   // even
+        double step = span / n, sum = 0;
+        for (int k = 0; k <= n; k++) {
+            double z = a + k * step, d = z - a;
+            double f = d * d * Math.exp(-0.5 * z * z);
+            sum += (k == 0 || k == n ? 1 : k % 2 == 1 ? 4 : 2) * f;
+        }
+        return 2 * v * sum * step / 3 / Math.sqrt(2 * Math.PI);
+    }
+
+    /**
+     * (mean squared step across 8x8 block edges) / (that + mean squared step inside blocks), both directions, each
+     * less the {@code 2 variance} that white noise adds to a squared step, at least 0, plus the floor squared.
+     */
+    static double blockiness(float[] p, int h, int w, double variance) {
         double edge = 0, inner = 0;
         long nEdge = 0, nInner = 0;
         for (int y = 0; y < h; y++) {
             for (int x = 0; x + 1 < w; x++) {
                 double d = p[y * w + x + 1] - p[y * w + x];
-                if ((x + 1) % BLOCK == 0) { edge += Math.abs(d); nEdge++; } else { inner += Math.abs(d); nInner++; }
+                if ((x + 1) % BLOCK == 0) { edge += d * d; nEdge++; } else { inner += d * d; nInner++; }
             }
         }
         for (int y = 0; y + 1 < h; y++) {
             for (int x = 0; x < w; x++) {
                 double d = p[(y + 1) * w + x] - p[y * w + x];
-                if ((y + 1) % BLOCK == 0) { edge += Math.abs(d); nEdge++; } else { inner += Math.abs(d); nInner++; }
+                if ((y + 1) % BLOCK == 0) { edge += d * d; nEdge++; } else { inner += d * d; nInner++; }
             }
         }
         if (nEdge == 0 || nInner == 0) return 0.5;   // frames smaller than one block: no grid to see
-        double e = edge / nEdge + STEP_FLOOR, i = inner / nInner + STEP_FLOOR;
+        double floor = STEP_FLOOR * STEP_FLOOR;
+        double e = Math.max(0, edge / nEdge - 2 * variance) + floor, i = Math.max(0, inner / nInner - 2 * variance) + floor;
         return e / (e + i);
     }
 }

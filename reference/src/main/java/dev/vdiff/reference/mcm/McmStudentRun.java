@@ -72,8 +72,8 @@ public final class McmStudentRun {
         DataSpec d = s.data();
         int classes = Math.max(1, s.model().classes());
         if ("synthetic".equals(s.images())) {
-            VideoDataset clean = DataSpec.synthetic(d.frames(), d.height(), d.width(), Math.max(1, d.classes()), d.seed() + 1, d.minSpeed(), d.maxSpeed(), d.staticProbability(),
-                d.backgrounds(), d.colorByClass()).open();
+            VideoDataset clean = DataSpec.synthetic(d.frames(), d.height(), d.width()).withClasses(Math.max(1, d.classes())).withSeed(d.seed() + 1).withSpeeds(d.minSpeed(), d.maxSpeed())
+                .withStaticProbability(d.staticProbability()).withBackgrounds(d.backgrounds()).withColorByClass(d.colorByClass()).open();
             return new ImagePool(clean, 0, s.imageClips(), classes);
         }
         List<ImageFolder.Image> files = ImageFolder.read(Path.of(s.images()), d.height(), d.width(), s.imageClips(), classes, d::className,

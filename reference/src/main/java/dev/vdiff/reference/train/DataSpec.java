@@ -68,10 +68,40 @@ public record DataSpec(String source, int frames, int height, int width, int cla
         if (isSynthetic()) synthetic();   // validates the synthetic knobs with SyntheticConfig's messages
     }
 
-    /** Synthetic moving shapes, label = shape kind. */
-    public static DataSpec synthetic(int frames, int height, int width, int classes, long seed, double minSpeed, double maxSpeed,
-                                     double staticProbability, List<BackgroundKind> backgrounds, boolean colorByClass) {
-        return new DataSpec(SYNTHETIC, frames, height, width, classes, seed, minSpeed, maxSpeed, staticProbability, backgrounds, colorByClass, 1);
+    /**
+     * Synthetic moving shapes of {@code frames x height x width}, label = shape kind, at the generator's defaults
+     * ({@link SyntheticConfig#defaults()}): 5 classes, data seed 0, 0.5 to 2 pixels per frame, 15% still clips,
+     * every background, random colours. Change them by name: {@link #withClasses}, {@link #withSeed},
+     * {@link #withSpeeds}, {@link #withStaticProbability}, {@link #withBackgrounds}, {@link #withColorByClass}.
+     */
+    public static DataSpec synthetic(int frames, int height, int width) {
+        SyntheticConfig d = SyntheticConfig.defaults();
+        return new DataSpec(SYNTHETIC, frames, height, width, d.classes(), d.seed(), d.minSpeed(), d.maxSpeed(), d.staticProbability(), List.of(), false, 1);
+    }
+
+    /** This synthetic spec with another data seed. */
+    public DataSpec withSeed(long s) {
+        return new DataSpec(source, frames, height, width, classes, s, minSpeed, maxSpeed, staticProbability, backgrounds, colorByClass, stride, captionsFile);
+    }
+
+    /** This synthetic spec with motion between {@code min} and {@code max} pixels per frame. */
+    public DataSpec withSpeeds(double min, double max) {
+        return new DataSpec(source, frames, height, width, classes, seed, min, max, staticProbability, backgrounds, colorByClass, stride, captionsFile);
+    }
+
+    /** This synthetic spec with chance {@code p} that a clip stands still. */
+    public DataSpec withStaticProbability(double p) {
+        return new DataSpec(source, frames, height, width, classes, seed, minSpeed, maxSpeed, p, backgrounds, colorByClass, stride, captionsFile);
+    }
+
+    /** This synthetic spec with only these background kinds (empty = all). */
+    public DataSpec withBackgrounds(List<BackgroundKind> kinds) {
+        return new DataSpec(source, frames, height, width, classes, seed, minSpeed, maxSpeed, staticProbability, kinds, colorByClass, stride, captionsFile);
+    }
+
+    /** This synthetic spec with (or without) one colour per shape kind. */
+    public DataSpec withColorByClass(boolean on) {
+        return new DataSpec(source, frames, height, width, classes, seed, minSpeed, maxSpeed, staticProbability, backgrounds, on, stride, captionsFile);
     }
 
     /** Video files under {@code dir}. */

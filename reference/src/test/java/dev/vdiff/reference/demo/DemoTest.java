@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The demo pipeline on a toy configuration (smaller than --quick): every file, and metrics.json's key layout. */
 class DemoTest {
     static DemoConfig toy() {
-        DataSpec data = DataSpec.synthetic(2, 8, 8, 2, 0, 0.4, 0.8, 0.0, List.of(BackgroundKind.FLAT), true);
+        DataSpec data = DataSpec.synthetic(2, 8, 8).withClasses(2).withSeed(0).withSpeeds(0.4, 0.8).withStaticProbability(0.0).withBackgrounds(List.of(BackgroundKind.FLAT)).withColorByClass(true);
         ModelSpec model = ModelSpec.defaults().withFrames(2).withCh0(8).withCh1(16).withHeads(2).withGroups(4).withClasses(2).withTDim(16).withEmbDim(16);
         TrainConfig train = TrainConfig.defaults().withSteps(4).withBatchSize(2).withLr(3e-3).withWarmupSteps(1).withEmaDecay(0.5).withTrainClips(50)
             .withCheckpointEvery(2).withKeepCheckpoints(1);

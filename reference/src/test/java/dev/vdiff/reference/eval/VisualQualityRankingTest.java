@@ -34,45 +34,38 @@ class VisualQualityRankingTest {
         TestDegradations.BLOCKS, new double[] {0.5, 1, 2, 4, 8});
 
     /** "raw|gif size CONTENT DEGRADATION" combinations (seed 1) where the ranking fails today; see docs/TQD.md. */
-    /** "raw|gif size CONTENT DEGRADATION" combinations (seed 1) where the ranking fails today; see docs/TQD.md. */
-    /** "raw|gif size CONTENT DEGRADATION" combinations (seed 1) where the ranking fails today; see docs/TQD.md. */
     static final Set<String> KNOWN_FAILURES = Set.of(
-        // BLOCKS, 16x16: two 8x8 blocks a side, ringing and flattening beat the grid term
-        "raw 16 CHECKERBOARD BLOCKS",
-        "raw 16 SHAPES_ON_GRADIENT BLOCKS",
+        // BLOCKS on smooth content whose luma hardly varies (seed 1's field spans 3 grey levels): the mildest
+        // quantisation adds more detail than the clip has; after GIF, the palette's error rivals the coding's
         "raw 16 SMOOTH_FIELD BLOCKS",
-        "raw 16 SYNTHETIC_FLAT BLOCKS",
-        "raw 16 SYNTHETIC_GRADIENT BLOCKS",
-        "gif 16 CHECKERBOARD BLOCKS",
-        "gif 16 SHAPES_ON_GRADIENT BLOCKS",
         "gif 16 SMOOTH_FIELD BLOCKS",
-        "gif 16 SYNTHETIC_FLAT BLOCKS",
-        "gif 16 SYNTHETIC_GRADIENT BLOCKS",
-        // BLOCKS, larger frames: content with its own steps on or near the grid, and mild blocking of smooth content
+        "raw 64 SMOOTH_FIELD BLOCKS",
+        "gif 64 SMOOTH_FIELD BLOCKS",
+        "raw 128 SMOOTH_FIELD BLOCKS",
+        "gif 128 SMOOTH_FIELD BLOCKS",
+        // BLOCKS, checkerboard, the strongest step (4 -> 8 x Q50): blocks round to one grey, the steps between them vanish
+        "raw 16 CHECKERBOARD BLOCKS",
+        "gif 16 CHECKERBOARD BLOCKS",
         "raw 64 CHECKERBOARD BLOCKS",
         "gif 64 CHECKERBOARD BLOCKS",
         "raw 128 CHECKERBOARD BLOCKS",
         "gif 128 CHECKERBOARD BLOCKS",
-        "raw 64 SYNTHETIC_STRIPES BLOCKS",
-        "raw 128 SYNTHETIC_STRIPES BLOCKS",
-        "raw 64 SMOOTH_FIELD BLOCKS",
-        "gif 128 SMOOTH_FIELD BLOCKS",
-        "raw 128 SHAPES_ON_GRADIENT BLOCKS",
+        // BLOCKS, a middle step (and after GIF at 128 px also the first) where ringing raises the estimated noise or detail
+        "raw 16 SHAPES_ON_GRADIENT BLOCKS",
+        "gif 16 SHAPES_ON_GRADIENT BLOCKS",
         "gif 128 SHAPES_ON_GRADIENT BLOCKS",
-        "gif 64 PINK_NOISE BLOCKS",
-        "gif 128 PINK_NOISE BLOCKS",
-        // BLUR: GIF palette bands on smooth content read as edges; 16x16 frames hold too few pixels
+        "gif 64 SYNTHETIC_VALUE_NOISE BLOCKS",
+        // BLOCKS after GIF, the mildest step (0.5 x Q50, below the palette's own error)
+        "gif 64 SYNTHETIC_GRADIENT BLOCKS",
+        "gif 128 SYNTHETIC_GRADIENT BLOCKS",
+        "gif 128 SYNTHETIC_VALUE_NOISE BLOCKS",
+        // BLUR: 16x16 shapes, the first step (their edges lie on the 8x8 grid: blur spreads them into the blocks, B falls);
+        // after GIF at 128 px, a step that changes the luma less than the palette does (the smooth field's first,
+        // the shapes' last, when what is left is a smooth gradient)
         "raw 16 SHAPES_ON_GRADIENT BLUR",
         "gif 16 SHAPES_ON_GRADIENT BLUR",
-        "raw 16 SMOOTH_FIELD BLUR",
-        "gif 16 SMOOTH_FIELD BLUR",
-        "gif 64 SMOOTH_FIELD BLUR",
-        "gif 128 SMOOTH_FIELD BLUR",
-        // NOISE: 16x16 frames with large flat areas, the first step (2 grey levels)
-        "raw 16 SHAPES_ON_GRADIENT NOISE",
-        "raw 16 SYNTHETIC_FLAT NOISE",
-        "gif 16 SHAPES_ON_GRADIENT NOISE",
-        "gif 16 SYNTHETIC_FLAT NOISE");
+        "gif 128 SHAPES_ON_GRADIENT BLUR",
+        "gif 128 SMOOTH_FIELD BLUR");
 
     @TempDir
     static Path dir;

@@ -1,5 +1,6 @@
 package dev.vdiff.reference.eval;
 
+import org.apache.commons.statistics.distribution.NormalDistribution;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,26 +19,91 @@ class VisualQualityTest {
         return p;
     }
 
-    /** A checkerboard of +-c around 0.5: every Laplacian is -+8c, so the mean square is 64 c^2 whichever pixels count. */
+    /** A checkerboard of +-c around 0.5: every Laplacian is -+8c, so the gated mean square is (8c - TAU)^2 whichever pixels count. */
     @Test
-    void laplacianEnergyOfACheckerboard() {
-        double c = 0.1;
+    void gatedLaplacianEnergyOfACheckerboardAndABowl() {
+        double c = 0.1, tau = VisualQuality.TAU;
         float[] p = image((x, y) -> 0.5 + ((x + y) % 2 == 0 ? c : -c));
-        assertEquals(64 * c * c, VisualQuality.laplacianEnergy(p, H, W), 1e-6);
+        assertEquals(Math.pow(8 * c - tau, 2), VisualQuality.gatedLaplacianEnergy(p, H, W), 1e-6);
         // A quadratic bowl a x^2 + b y^2 has the constant Laplacian 2a + 2b.
-        assertEquals(Math.pow(2e-3 + 4e-3, 2), VisualQuality.laplacianEnergy(image((x, y) -> 1e-3 * (x * x + 2 * y * y)), H, W), 1e-9);
+        assertEquals(Math.pow(2e-2 + 4e-2 - tau, 2), VisualQuality.gatedLaplacianEnergy(image((x, y) -> 1e-2 * (x * x + 2 * y * y)), H, W), 1e-7);
+        // Below the gate (one palette step of a GIF, 1 grey level, on a smooth ramp): nothing.
+        assertEquals(0, VisualQuality.gatedLaplacianEnergy(image((x, y) -> 0.3 + (x > 11 ? 1 / 255.0 : 0)), H, W), 0);
     }
 
-    /** Constant 8x8 blocks: no step inside a block, so B = (e + floor) / (e + 2 floor) with e the mean absolute step across block edges. */
+    /** What white noise adds to the gated energy, against the closed form 2[(v + tau^2) Q(tau/s) - s tau phi(tau/s)], s = sqrt(v). */
+    @Test
+    void gatedNoiseEnergyMatchesTheClosedForm() {
+        NormalDistribution z = NormalDistribution.of(0, 1);
+        double tau = VisualQuality.TAU;
+        for (double s : new double[] {0.001, 0.005, 0.02, 0.1}) {
+            double v = s * s, a = tau / s;
+            double expected = 2 * ((v + tau * tau) * z.survivalProbability(a) - s * tau * z.density(a));
+            assertEquals(expected, VisualQuality.gatedNoiseEnergy(v), 1e-6 * expected + 1e-18, "s " + s);
+        }
+        assertEquals(0, VisualQuality.gatedNoiseEnergy(0), 0);
+    }
+
+    /** Constant 8x8 blocks: no step inside a block, so B = (e + floor^2) / (e + 2 floor^2) with e the mean squared step across block edges. */
     @Test
     void blockinessOfConstantBlocks() {
         // Block (bx, by) has value 0.2 + 0.1 bx + 0.05 by: steps 0.1 across vertical edges, 0.05 across horizontal ones.
         float[] p = image((x, y) -> 0.2 + 0.1 * (x / 8) + 0.05 * (y / 8));
         // Horizontal neighbour pairs crossing an edge: 2 edges x 16 rows = 32 of step 0.1; vertical: 1 edge x 24 columns = 24 of 0.05.
-        double e = (32 * 0.1 + 24 * 0.05) / 56, floor = VisualQuality.STEP_FLOOR;
-        assertEquals((e + floor) / (e + 2 * floor), VisualQuality.blockiness(p, H, W), 1e-4);
+        double e = (32 * 0.01 + 24 * 0.0025) / 56, floor = VisualQuality.STEP_FLOOR * VisualQuality.STEP_FLOOR;
+        assertEquals((e + floor) / (e + 2 * floor), VisualQuality.blockiness(p, H, W, 0), 1e-4);
+        // Noise of variance v adds 2v to every squared step; told about it, B is unchanged.
+        float[] q = p.clone();
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        for (int i = 0; i < q.length; i++) q[i] += (float) (0.01 * (r.nextBoolean() ? 1 : -1));   // variance 1e-4
+        assertEquals((e + floor) / (e + 2 * floor), VisualQuality.blockiness(q, H, W, 1e-4), 0.05);
         // A ramp with equal slopes has the same step everywhere: B = 1/2.
-        assertEquals(0.5, VisualQuality.blockiness(image((x, y) -> 0.01 * x + 0.01 * y), H, W), 1e-5);
+        assertEquals(0.5, VisualQuality.blockiness(image((x, y) -> 0.01 * x + 0.01 * y), H, W, 0), 1e-5);
+    }
+
+    /** The DCT detail: none in flat or single-colour blocks, exactly one coefficient in a block made of one basis pattern, about P(|Z| > 3) of white noise at eps = 3 sigma. */
+    @Test
+    void dctDetailCountsSignificantCoefficients() {
+        assertEquals(0, DctDetail.significant(image((x, y) -> 0.2 + 0.1 * (x / 8)), H, W, 1e-3), 0);
+        // Basis pattern (u, v) = (1, 2) of amplitude 0.05 in every block: 1 of the 63 AC coefficients.
+        float[] p = image((x, y) -> 0.5 + 0.05 * Math.cos((2 * (x % 8) + 1) * Math.PI / 16) * Math.cos((2 * (y % 8) + 1) * 2 * Math.PI / 16));
+        assertEquals(1.0 / 63, DctDetail.significant(p, H, W, 1e-3), 1e-12);
+        // Frames smaller than one block have no grid: everything counts.
+        assertEquals(1, DctDetail.significant(new float[25], 5, 5, 1e-3), 0);
+        int h = 64, w = 64;
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        float[] noise = new float[h * w];
+        for (int i = 0; i < noise.length; i++) noise[i] = (float) (0.5 + 0.02 * Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble()));
+        assertEquals(0.0027, DctDetail.significant(noise, h, w, 3 * 0.02), 0.003);
+    }
+
+    /** The Haar median estimate: white noise on flat, ramp and hard-edged content within 10%, and zero on a clean ramp with an axis-aligned square on it. */
+    @Test
+    void haarNoiseRecoversWhiteNoiseAndIgnoresAxisAlignedEdges() {
+        int h = 64, w = 64, frames = 2;
+        java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+        Pixel[] contents = {(x, y) -> 0.5, (x, y) -> 0.2 + 0.004 * x + 0.003 * y, (x, y) -> (x / 16 + y / 16) % 2 == 0 ? 0.2 : 0.8};
+        for (Pixel content : contents) {
+            float[][] luma = new float[frames][h * w];
+            for (int f = 0; f < frames; f++) {
+                for (int i = 0; i < h * w; i++) {
+                    double g = Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+                    luma[f][i] = (float) (content.at(i % w, i / w) + 0.02 * g);
+                }
+            }
+            assertEquals(0.02, Math.sqrt(HaarNoise.variance(luma, h, w)), 0.002);
+        }
+        float[][] clean = new float[frames][h * w];
+        for (float[] f : clean) for (int i = 0; i < h * w; i++) f[i] = (float) ((i % w > 20 && i % w < 40 && i / w > 10 && i / w < 30) ? 0.9 : 0.2 + 0.004 * (i % w) + 0.003 * (i / w));
+        assertEquals(0, HaarNoise.variance(clean, h, w), 1e-10);
+        // Its median by quickselect is the sorted array's middle element, ties and all.
+        for (int n : new int[] {1, 2, 7, 100, 1001}) {
+            float[] a = new float[n];
+            for (int i = 0; i < n; i++) a[i] = (float) Math.floor(10 * r.nextDouble());
+            float[] sorted = a.clone();
+            java.util.Arrays.sort(sorted);
+            assertEquals(sorted[n / 2], HaarNoise.select(a, n / 2), 0, "n " + n);
+        }
     }
 
     /**

@@ -82,7 +82,7 @@ class PluginPointsTest {
     @Test
     void aSetupRefusesTwoMethodsOnOnePointAndLossWithTimesteps() {
         RunSpec run = new RunSpec(ModelSpec.defaults().withFrames(4).withPatch(1).withCh0(8).withCh1(16).withHeads(2).withGroups(4),
-            DataSpec.synthetic(4, 8, 8, 5, 0, 0.5, 1, 0, List.of(), false), Objective.EPSILON, TrainerResumeTest.CFG);
+            DataSpec.synthetic(4, 8, 8).withSpeeds(0.5, 1).withStaticProbability(0), Objective.EPSILON, TrainerResumeTest.CFG);
         VideoDataset data = TrainerResumeTest.DATA;
         TrainingSetup s = new TrainingSetup(run, data, null, false, System.err);
         s.timesteps(TimestepSampler.uniform(1000), "method A");

@@ -51,7 +51,7 @@ class RecipeOptionsTest {
 
     @Test
     void zeroTerminalSnrIsPartOfTheRunAndNeedsTheVObjective() throws Exception {
-        RunSpec v = new RunSpec(ModelSpec.defaults(), DataSpec.synthetic(2, 8, 8, 2, 0, 0.4, 0.8, 0.0, java.util.List.of(), true), Objective.V,
+        RunSpec v = new RunSpec(ModelSpec.defaults(), DataSpec.synthetic(2, 8, 8).withClasses(2).withSeed(0).withSpeeds(0.4, 0.8).withStaticProbability(0.0).withBackgrounds(java.util.List.of()).withColorByClass(true), Objective.V,
             ScheduleSpec.ZERO_TERMINAL_SNR, TrainConfig.defaults().withMinSnrGamma(5), Map.of());
         assertEquals(0.0, v.schedule().alphaBar(999));
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("ztsnr");

@@ -47,43 +47,83 @@ public record TpdiffExperimentConfig(RunSpec run, PyramidConfig pyramid, int sam
 
     /** 15 to 20 minutes on two shared cores: 16 frames of 16x16, a 0.6M-parameter UNet, 500 steps of 4 clips per arm, 24 sampling steps. */
     public static TpdiffExperimentConfig full(Objective objective) {
-        DataSpec data = DataSpec.synthetic(16, 16, 16, 5, 0, 0.5, 1.0, 0.0, List.of(BackgroundKind.FLAT), true);
+        DataSpec data = DataSpec.synthetic(16, 16, 16).withSpeeds(0.5, 1.0).withStaticProbability(0).withBackgrounds(List.of(BackgroundKind.FLAT)).withColorByClass(true);
         ModelSpec model = ModelSpec.defaults().withFrames(16).withPatch(1);
         TrainConfig train = TrainConfig.defaults().withSteps(500).withBatchSize(4).withWarmupSteps(30).withEmaDecay(0.99).withTrainClips(512)
             .withCheckpointEvery(0).withKeepCheckpoints(1);
-        return of(new RunSpec(model, data, objective, train), 24, 2.0, 512, 4, 128, 5, 5, 2);
+        return builder(new RunSpec(model, data, objective, train))
+            .sampleSteps(24).guidance(2.0).trainClips(512).evalPerClass(4).referenceClips(128).chunk(5).timingWarmup(5).shownPerClass(2)
+            .build();
     }
 
     /** About four minutes on two shared cores: the same network and data, 100 steps per arm (too few to learn the shapes), 12 sampling steps, fewer clips. */
     public static TpdiffExperimentConfig quick(Objective objective) {
         TpdiffExperimentConfig f = full(objective);
         RunSpec run = f.run().withTrain(f.run().train().withSteps(100).withLr(1e-3).withWarmupSteps(10).withTrainClips(200));
-        return of(run, 12, 2.0, 200, 2, 64, 5, 5, 1);
+        return f.toBuilder().run(run).sampleSteps(12).trainClips(200).evalPerClass(2).referenceClips(64).shownPerClass(1).build();
     }
 
     /** Seconds, for tests: 4 frames of 8x8, a tiny UNet, a few steps. */
     public static TpdiffExperimentConfig toy(Objective objective) {
-        DataSpec data = DataSpec.synthetic(4, 8, 8, 2, 0, 0.4, 0.8, 0.0, List.of(BackgroundKind.FLAT), true);
+        DataSpec data = DataSpec.synthetic(4, 8, 8).withClasses(2).withSpeeds(0.4, 0.8).withStaticProbability(0).withBackgrounds(List.of(BackgroundKind.FLAT)).withColorByClass(true);
         ModelSpec model = ModelSpec.defaults().withFrames(4).withCh0(8).withCh1(16).withHeads(2).withGroups(4).withClasses(2).withTDim(16).withEmbDim(16);
         TrainConfig train = TrainConfig.defaults().withSteps(4).withBatchSize(2).withLr(3e-3).withWarmupSteps(1).withEmaDecay(0.9).withTrainClips(8)
             .withCheckpointEvery(0).withKeepCheckpoints(1);
-        return of(new RunSpec(model, data, objective, train), 3, 2.0, 8, 2, 4, 2, 1, 1);
+        return builder(new RunSpec(model, data, objective, train))
+            .sampleSteps(3).guidance(2.0).trainClips(8).evalPerClass(2).referenceClips(4).chunk(2).timingWarmup(1).shownPerClass(1)
+            .build();
     }
 
-    private static TpdiffExperimentConfig of(RunSpec run, int steps, double guidance, int trainClips, int evalPerClass, int referenceClips, int chunk,
-                                             int warmup, int shown) {
-        PyramidConfig p = PyramidConfig.defaults(PyramidJson.form(run.objective(), run.schedule()));
-        return new TpdiffExperimentConfig(run.withTrain(run.train().withTrainClips(trainClips)), p, steps, guidance, trainClips, evalPerClass, referenceClips,
-            chunk, warmup, shown);
+    /** A builder for {@code run}, with the other fields at the full experiment's values and the pyramid at TPDiff's defaults for the run's objective. */
+    public static Builder builder(RunSpec run) {
+        return new Builder(run);
+    }
+
+    /** A builder holding this configuration's fields. */
+    public Builder toBuilder() {
+        return new Builder(run).pyramid(pyramid).sampleSteps(sampleSteps).guidance(guidance).trainClips(trainClips).evalPerClass(evalPerClass)
+            .referenceClips(referenceClips).chunk(chunk).timingWarmup(timingWarmup).shownPerClass(shownPerClass);
     }
 
     public TpdiffExperimentConfig withSteps(long steps) {
-        RunSpec r = run.withTrain(run.train().withSteps(steps));
-        return new TpdiffExperimentConfig(r, pyramid, sampleSteps, guidance, trainClips, evalPerClass, referenceClips, chunk, Math.min(timingWarmup, (int) steps - 1), shownPerClass);
+        return toBuilder().run(run.withTrain(run.train().withSteps(steps))).timingWarmup(Math.min(timingWarmup, (int) steps - 1)).build();
     }
 
     public TpdiffExperimentConfig withSeed(long seed) {
-        return new TpdiffExperimentConfig(run.withTrain(run.train().withSeed(seed)), pyramid, sampleSteps, guidance, trainClips, evalPerClass, referenceClips, chunk, timingWarmup, shownPerClass);
+        return toBuilder().run(run.withTrain(run.train().withSeed(seed))).build();
+    }
+
+    /**
+     * Named fields of a {@link TpdiffExperimentConfig} (see the record's parameters). {@link #build} gives the run's
+     * training settings {@code trainClips} and, unless {@link #pyramid} was set, TPDiff's default pyramid for the
+     * run's objective and schedule.
+     */
+    public static final class Builder {
+        private RunSpec run;
+        private PyramidConfig pyramid;
+        private int sampleSteps = 24, trainClips = 512, evalPerClass = 4, referenceClips = 128, chunk = 5, timingWarmup = 5, shownPerClass = 2;
+        private double guidance = 2.0;
+
+        private Builder(RunSpec run) {
+            this.run = run;
+        }
+
+        public Builder run(RunSpec v) { run = v; return this; }
+        public Builder pyramid(PyramidConfig v) { pyramid = v; return this; }
+        public Builder sampleSteps(int v) { sampleSteps = v; return this; }
+        public Builder guidance(double v) { guidance = v; return this; }
+        public Builder trainClips(int v) { trainClips = v; return this; }
+        public Builder evalPerClass(int v) { evalPerClass = v; return this; }
+        public Builder referenceClips(int v) { referenceClips = v; return this; }
+        public Builder chunk(int v) { chunk = v; return this; }
+        public Builder timingWarmup(int v) { timingWarmup = v; return this; }
+        public Builder shownPerClass(int v) { shownPerClass = v; return this; }
+
+        public TpdiffExperimentConfig build() {
+            PyramidConfig p = pyramid != null ? pyramid : PyramidConfig.defaults(PyramidJson.form(run.objective(), run.schedule()));
+            return new TpdiffExperimentConfig(run.withTrain(run.train().withTrainClips(trainClips)), p, sampleSteps, guidance, trainClips, evalPerClass,
+                referenceClips, chunk, timingWarmup, shownPerClass);
+        }
     }
 
     /** The pyramid arm's run. */

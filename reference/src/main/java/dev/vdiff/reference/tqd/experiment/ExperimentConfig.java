@@ -46,22 +46,20 @@ public record ExperimentConfig(int frames, int size, int imbalanced, List<String
         }
     }
 
-    /** 8 frames of 16x16, UNet 16/32 channels, 3 regimes, 500 steps of 4 clips; 2 seeds on the main regime. */
+    /** 8 frames of 16x16, UNet 16/32 channels, 3 regimes, 500 steps of 4 clips; 2 seeds on the main regime (the builder's defaults). */
     public static ExperimentConfig full() {
-        return new ExperimentConfig(8, 16, 512, ALL_REGIMES, 2, 1, unet(8, 16, 32, 8, 64), 500, 4, 1e-3, 30, 0.99, TqdConfig.DEFAULT,
-            128, 48, 10, 8, SamplerSettings.ddim(10, 2.0));
+        return builder().build();
     }
 
     /** The main regime only, one seed, 250 steps: under ten minutes on two cores. */
     public static ExperimentConfig quick() {
-        return new ExperimentConfig(8, 16, 256, List.of("imbalanced"), 1, 1, unet(8, 16, 32, 8, 64), 250, 4, 1e-3, 30, 0.99, TqdConfig.DEFAULT,
-            96, 32, 10, 6, SamplerSettings.ddim(10, 2.0));
+        return builder().imbalanced(256).regimes(List.of("imbalanced")).mainSeeds(1).steps(250).referenceClips(96).lossClips(32).samplesPerClass(6).build();
     }
 
     /** A few seconds: the whole pipeline on 4 frames of 8x8, for tests. */
     public static ExperimentConfig toy() {
-        return new ExperimentConfig(4, 8, 8, ALL_REGIMES, 1, 1, unet(4, 8, 16, 4, 16), 2, 2, 1e-3, 1, 0.9, TqdConfig.DEFAULT,
-            8, 3, 10, 1, SamplerSettings.ddim(2, 2.0));
+        return builder().frames(4).size(8).imbalanced(8).mainSeeds(1).model(unet(4, 8, 16, 4, 16)).steps(2).batch(2).warmup(1).emaDecay(0.9)
+            .referenceClips(8).lossClips(3).samplesPerClass(1).sampler(SamplerSettings.ddim(2, 2.0)).build();
     }
 
     static ModelSpec unet(int frames, int ch0, int ch1, int groups, int emb) {
@@ -69,16 +67,66 @@ public record ExperimentConfig(int frames, int size, int imbalanced, List<String
             .withGroups(groups).withClasses(CLASSES).withTDim(Math.max(16, emb / 2)).withEmbDim(emb);
     }
 
+    /** A builder at {@link #full()}'s values. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this configuration's fields. */
+    public Builder toBuilder() {
+        return new Builder().frames(frames).size(size).imbalanced(imbalanced).regimes(regimes).mainSeeds(mainSeeds).otherSeeds(otherSeeds).model(model)
+            .steps(steps).batch(batch).lr(lr).warmup(warmup).emaDecay(emaDecay).tqd(tqd).referenceClips(referenceClips).lossClips(lossClips)
+            .buckets(buckets).samplesPerClass(samplesPerClass).sampler(sampler);
+    }
+
     public ExperimentConfig withSteps(long s) {
-        return new ExperimentConfig(frames, size, imbalanced, regimes, mainSeeds, otherSeeds, model, s, batch, lr, warmup, emaDecay, tqd, referenceClips, lossClips, buckets, samplesPerClass, sampler);
+        return toBuilder().steps(s).build();
     }
 
     public ExperimentConfig withSeeds(int main, int other) {
-        return new ExperimentConfig(frames, size, imbalanced, regimes, main, other, model, steps, batch, lr, warmup, emaDecay, tqd, referenceClips, lossClips, buckets, samplesPerClass, sampler);
+        return toBuilder().mainSeeds(main).otherSeeds(other).build();
     }
 
     public ExperimentConfig withRegimes(List<String> r) {
-        return new ExperimentConfig(frames, size, imbalanced, r, mainSeeds, otherSeeds, model, steps, batch, lr, warmup, emaDecay, tqd, referenceClips, lossClips, buckets, samplesPerClass, sampler);
+        return toBuilder().regimes(r).build();
+    }
+
+    /** Named fields of an {@link ExperimentConfig} (see the record's parameters), starting at {@link #full()}'s values. */
+    public static final class Builder {
+        private int frames = 8, size = 16, imbalanced = 512, mainSeeds = 2, otherSeeds = 1, batch = 4, referenceClips = 128, lossClips = 48, buckets = 10,
+            samplesPerClass = 8;
+        private List<String> regimes = ALL_REGIMES;
+        private ModelSpec model = unet(8, 16, 32, 8, 64);
+        private long steps = 500, warmup = 30;
+        private double lr = 1e-3, emaDecay = 0.99;
+        private TqdConfig tqd = TqdConfig.DEFAULT;
+        private SamplerSettings sampler = SamplerSettings.ddim(10, 2.0);
+
+        private Builder() {}
+
+        public Builder frames(int v) { frames = v; return this; }
+        public Builder size(int v) { size = v; return this; }
+        public Builder imbalanced(int v) { imbalanced = v; return this; }
+        public Builder regimes(List<String> v) { regimes = v; return this; }
+        public Builder mainSeeds(int v) { mainSeeds = v; return this; }
+        public Builder otherSeeds(int v) { otherSeeds = v; return this; }
+        public Builder model(ModelSpec v) { model = v; return this; }
+        public Builder steps(long v) { steps = v; return this; }
+        public Builder batch(int v) { batch = v; return this; }
+        public Builder lr(double v) { lr = v; return this; }
+        public Builder warmup(long v) { warmup = v; return this; }
+        public Builder emaDecay(double v) { emaDecay = v; return this; }
+        public Builder tqd(TqdConfig v) { tqd = v; return this; }
+        public Builder referenceClips(int v) { referenceClips = v; return this; }
+        public Builder lossClips(int v) { lossClips = v; return this; }
+        public Builder buckets(int v) { buckets = v; return this; }
+        public Builder samplesPerClass(int v) { samplesPerClass = v; return this; }
+        public Builder sampler(SamplerSettings v) { sampler = v; return this; }
+
+        public ExperimentConfig build() {
+            return new ExperimentConfig(frames, size, imbalanced, regimes, mainSeeds, otherSeeds, model, steps, batch, lr, warmup, emaDecay, tqd,
+                referenceClips, lossClips, buckets, samplesPerClass, sampler);
+        }
     }
 
     /** Training seeds of regime number {@code r} (0 = main). */

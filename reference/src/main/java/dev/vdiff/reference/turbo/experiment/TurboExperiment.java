@@ -184,7 +184,8 @@ public final class TurboExperiment {
     static Path trainTeacher(TurboExperimentConfig c, Path dir, PrintStream log) throws IOException {
         log.printf("[1/5] teacher: %d steps of %d clips%n", c.teacherSteps(), c.teacherBatch());
         int s = c.size();
-        DataSpec d = DataSpec.synthetic(c.frames(), s, s, CLASSES, 0, 0.6 * s / 16, 1.2 * s / 16, 0.0, List.of(BackgroundKind.FLAT, BackgroundKind.GRADIENT), false);
+        DataSpec d = DataSpec.synthetic(c.frames(), s, s).withClasses(CLASSES).withSpeeds(0.6 * s / 16, 1.2 * s / 16).withStaticProbability(0)
+            .withBackgrounds(List.of(BackgroundKind.FLAT, BackgroundKind.GRADIENT));
         // patch 1 (no space-to-depth): an eps teacher with 2x2 patches samples a period-2 checkerboard (docs/experiments/turbo.md);
         // the students inherit the teacher's ModelSpec, so they run at full resolution too
         ModelSpec m = new ModelSpec(c.frames(), 3, 1, c.ch0(), c.ch1(), 2, Math.max(2, c.ch0() / 2), CLASSES, 64, 2 * c.ch1(), false);

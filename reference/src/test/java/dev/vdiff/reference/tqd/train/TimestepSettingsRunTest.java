@@ -14,7 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** run.json keeps the timestep settings (TQD's section); a file written before they existed reads as uniform without dropout. */
 class TimestepSettingsRunTest {
     static RunSpec run(TimestepSettings s) {
-        DataSpec d = DataSpec.synthetic(4, 8, 8, 5, 0, 0.5, 1, 0, List.of(), false);
+        DataSpec d = DataSpec.synthetic(4, 8, 8).withSpeeds(0.5, 1).withStaticProbability(0);
         ModelSpec m = ModelSpec.defaults().withFrames(4).withPatch(1).withCh0(8).withCh1(16).withHeads(2).withGroups(4).withTDim(16).withEmbDim(16);
         return s.into(new RunSpec(m, d, Objective.V, TrainConfig.defaults()));
     }
