@@ -33,8 +33,10 @@ public record ModelSpec(int frames, int channels, int patch, int ch0, int ch1, i
     }
 
     /**
-     * {@code vdiff train}'s network: 8 frames of RGB, 2x2 patches, 32/64 channels, 4 heads, 16 groups, 5 classes,
-     * embedding widths 64/128, temporal attention at half resolution only. Vary it with the withers, by name:
+     * {@code vdiff train}'s network (except its patch: {@code vdiff train} defaults to 1): 8 frames of RGB, 2x2 patches,
+     * 32/64 channels, 4 heads, 16 groups, 5 classes, embedding widths 64/128, temporal attention at half resolution
+     * only. The 2x2 patches keep the many tests built on it fast; an eps run with them samples a checkerboard
+     * (docs/experiments/turbo.md), hence the command's default. Vary it with the withers, by name:
      * {@code ModelSpec.defaults().withFrames(4).withCh0(8).withCh1(16)}.
      */
     public static ModelSpec defaults() {
