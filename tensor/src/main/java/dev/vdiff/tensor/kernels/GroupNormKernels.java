@@ -26,9 +26,8 @@ import dev.vdiff.tensor.parallel.Parallel;
  *
  * <p>Every group is one task: float32 statistics are fused into one pass over the group (sums of the
  * deviations from its first value and of their squares, {@link Sums#meanAndVarianceOnePass}), float64 ones
- * use the two-pass formula (mean, then mean squared deviation); float32 sums add runs of four values per
- * lane in float and accumulate those in double over a fixed lane pattern ({@link Sums#BLOCK}: float32
- * accuracy, 1.4x faster than widening every value), and the parameter gradients are summed
+ * use the two-pass formula (mean, then mean squared deviation); float32 sums are accumulated in double over
+ * a fixed lane pattern, and the parameter gradients are summed
  * over the samples in order afterwards, so results do not depend on the thread count. The first pass of
  * each group reads memory; the later passes find the group (a few KiB) in L1/L2.
  */

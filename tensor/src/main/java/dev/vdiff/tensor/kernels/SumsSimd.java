@@ -55,20 +55,8 @@ final class SumsSimd {
     }
 
     static void shiftedSums(float[] a, int off, int n, double shift, double[] out) {
-        float k = (float) shift;
         DoubleVector slo = DoubleVector.zero(D), shi = slo, qlo = slo, qhi = slo;
         int i = 0;
-        for (; i + Sums.BLOCK <= n; i += Sums.BLOCK) {   // four vectors summed per lane in float, then widened
-            int o = off + i;
-            FloatVector d0 = FloatVector.fromArray(F, a, o).sub(k), d1 = FloatVector.fromArray(F, a, o + LANES).sub(k);
-            FloatVector d2 = FloatVector.fromArray(F, a, o + 2 * LANES).sub(k), d3 = FloatVector.fromArray(F, a, o + 3 * LANES).sub(k);
-            FloatVector s4 = d0.add(d1).add(d2.add(d3));
-            FloatVector q4 = d0.mul(d0).add(d1.mul(d1)).add(d2.mul(d2).add(d3.mul(d3)));
-            slo = slo.add(lower(s4));
-            shi = shi.add(upper(s4));
-            qlo = qlo.add(lower(q4));
-            qhi = qhi.add(upper(q4));
-        }
         for (; i + LANES <= n; i += LANES) {
             FloatVector v = FloatVector.fromArray(F, a, off + i);
             DoubleVector d0 = lower(v).sub(shift), d1 = upper(v).sub(shift);
@@ -105,38 +93,23 @@ final class SumsSimd {
     }
 
     static void sumAndProductDeviation(float[] g, float[] x, int off, int n, double mu, double[] out) {
-        float muF = (float) mu;
         DoubleVector slo = DoubleVector.zero(D), shi = slo, tlo = slo, thi = slo;
         int i = 0;
-        for (; i + Sums.BLOCK <= n; i += Sums.BLOCK) {   // four vectors summed per lane in float, then widened
-            int o = off + i;
-            FloatVector g0 = FloatVector.fromArray(F, g, o), g1 = FloatVector.fromArray(F, g, o + LANES);
-            FloatVector g2 = FloatVector.fromArray(F, g, o + 2 * LANES), g3 = FloatVector.fromArray(F, g, o + 3 * LANES);
-            FloatVector d0 = FloatVector.fromArray(F, x, o).sub(muF), d1 = FloatVector.fromArray(F, x, o + LANES).sub(muF);
-            FloatVector d2 = FloatVector.fromArray(F, x, o + 2 * LANES).sub(muF), d3 = FloatVector.fromArray(F, x, o + 3 * LANES).sub(muF);
-            FloatVector s4 = g0.add(g1).add(g2.add(g3));
-            FloatVector t4 = g0.mul(d0).add(g1.mul(d1)).add(g2.mul(d2).add(g3.mul(d3)));
-            slo = slo.add(lower(s4));
-            shi = shi.add(upper(s4));
-            tlo = tlo.add(lower(t4));
-            thi = thi.add(upper(t4));
-        }
         for (; i + LANES <= n; i += LANES) {
             FloatVector gv = FloatVector.fromArray(F, g, off + i), xv = FloatVector.fromArray(F, x, off + i);
             DoubleVector g0 = lower(gv), g1 = upper(gv);
             slo = slo.add(g0);
             shi = shi.add(g1);
-            tlo = g0.fma(lower(xv).sub(muF), tlo);
-            thi = g1.fma(upper(xv).sub(muF), thi);
+            tlo = g0.fma(lower(xv).sub(mu), tlo);
+            thi = g1.fma(upper(xv).sub(mu), thi);
         }
         double[] s = lanes(slo, shi), t = lanes(tlo, thi);
         for (int j = 0; i < n; i++, j++) {
             s[j] += g[off + i];
-            t[j] = Math.fma(g[off + i], x[off + i] - (double) muF, t[j]);
+            t[j] = Math.fma(g[off + i], x[off + i] - mu, t[j]);
         }
-        double sg = Sums.combine(s);
-        out[0] = sg;
-        out[1] = Sums.combine(t) + ((double) muF - mu) * sg;
+        out[0] = Sums.combine(s);
+        out[1] = Sums.combine(t);
     }
 
     static double sum(double[] a, int off, int n) {

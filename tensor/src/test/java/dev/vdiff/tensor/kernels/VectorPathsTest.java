@@ -27,17 +27,11 @@ class VectorPathsTest {
         return a;
     }
 
-    /** Run lengths: every length below 70, and some beyond several float blocks ({@code Sums.BLOCK}). */
-    private static int[] sizes() {
-        return java.util.stream.IntStream.concat(java.util.stream.IntStream.range(0, 70),
-            java.util.stream.IntStream.of(127, 128, 129, 200, 257, 1024 + 17)).toArray();
-    }
-
     @Test
     void sumsAreBitIdenticalToTheScalarLanePattern() {
         SplittableRandom r = new SplittableRandom(1);
         double[] a = new double[2], b = new double[2];
-        for (int n : sizes()) {
+        for (int n = 0; n < 70; n++) {
             float[] f = randomFloats(r, n + 3, 3, 5), g = randomFloats(r, n + 3, 1, 0);
             double[] d = new double[f.length], e = new double[f.length];
             for (int i = 0; i < f.length; i++) { d[i] = f[i] * 1.1; e[i] = g[i]; }
@@ -47,11 +41,6 @@ class VectorPathsTest {
                 Sums.scalarSumAndProductDeviation(g, f, off, n, 4.9, a);
                 SumsSimd.sumAndProductDeviation(g, f, off, n, 4.9, b);
                 assertArrayEquals(a, b, 0.0);
-                // float32 blocks: as accurate as the float data, against plain double sums
-                double sg = 0, sgx = 0, scale = 0;
-                for (int i = off; i < off + n; i++) { sg += g[i]; sgx += (double) g[i] * (f[i] - 4.9); scale += Math.abs(g[i] * (f[i] - 4.9)); }
-                assertEquals(sg, a[0], 1e-6 * (n + 1));
-                assertEquals(sgx, a[1], 1e-6 * scale + 1e-12);
                 assertEquals(Sums.scalarSum(d, off, n), SumsSimd.sum(d, off, n), 0.0);
                 assertEquals(Sums.scalarSumSquaredDeviation(d, off, n, 5.1), SumsSimd.sumSquaredDeviation(d, off, n, 5.1), 0.0);
                 Sums.scalarSumAndProductDeviation(e, d, off, n, 4.9, a);
@@ -70,8 +59,7 @@ class VectorPathsTest {
     void fusedStatisticsAreBitIdenticalAcrossPathsAndAgreeWithTwoPasses() {
         SplittableRandom r = new SplittableRandom(4);
         double[] a = new double[2], b = new double[2], one = new double[2], two = new double[2];
-        for (int n : sizes()) {
-            if (n == 0) continue;
+        for (int n = 1; n < 70; n++) {
             // a mean far from 0 (1000) with a spread of 1: the case a plain sum of squares gets wrong in float
             float[] f = randomFloats(r, n + 3, 1, 1000);
             for (int off = 0; off < 3; off++) {
@@ -80,9 +68,8 @@ class VectorPathsTest {
                 assertArrayEquals(a, b, 0.0);
                 Sums.meanAndVarianceOnePass(f, off, n, one);
                 Sums.meanAndVariance(f, off, n, two);
-                // runs of Sums.BLOCK are summed in float first: float32 accuracy (the data's), not double's
-                assertEquals(two[0], one[0], 1e-6);
-                assertEquals(two[1], one[1], 1e-6 * Math.max(two[1], 1e-3));
+                assertEquals(two[0], one[0], 1e-12 * 1000);
+                assertEquals(two[1], one[1], 1e-9 * Math.max(two[1], 1e-3));
             }
         }
     }
