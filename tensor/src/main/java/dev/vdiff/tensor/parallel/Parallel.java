@@ -24,9 +24,10 @@ import java.util.function.Supplier;
  * ({@code -Dvdiff.threads=N}, else all processors; {@link #setThreads} replaces it, for commands that set
  * the count once for the whole process).
  *
- * <p>Nested loops do not fan out twice: a loop called from a chunk that already runs on one of vdiff's own
- * compute threads runs inline. That is decided by our own marker (the thread is a vdiff worker), not by
- * "any fork-join pool", so an op called from a user's parallel stream still fans out.
+ * <p>A loop's chunks run on the calling thread and on the run's compute threads (the caller works instead of
+ * waiting). Nested loops do not fan out twice: a loop called from a chunk runs inline. That is decided by our
+ * own markers (the thread is a vdiff worker, or a caller inside its loop), not by "any fork-join pool", so an
+ * op called from a user's parallel stream still fans out.
  *
  * <p>Determinism rule: a chunk only writes outputs that no other chunk writes, and every output element is
  * computed by the same sequential code whichever chunk it falls in. Reductions across chunks are done over
@@ -93,25 +94,37 @@ public final class Parallel {
         }
 
         /**
-         * Runs {@code body} over {@code [0, n)} in chunks of {@code step} on this pool's threads and waits for all.
-         * The caller only waits: joining a fork-join task from outside its pool may run it on the caller, which
-         * would then fork the chunks into the common pool (another thread count, and a user's pool).
+         * Runs {@code body} over {@code [0, n)} in chunks of {@code step} and waits for all. The chunks are
+         * claimed in order from a shared counter by the caller and by up to {@code threads - 1} of this pool's
+         * threads, so {@code threads} threads work on the loop, the caller never sleeps while chunks are left
+         * (one thread wake-up per loop instead of two), and when a helper is slow to start (a busy core) the
+         * caller takes its chunks. Who runs a chunk never changes what it computes (see the class comment).
+         * While the caller runs a chunk it is marked as inside a fanned-out loop, so loops nested in the chunk
+         * run inline there instead of fanning out again (into this pool or a user's).
          */
         void runAll(int n, int step, Range body) {
             int chunks = (n + step - 1) / step;
+            AtomicInteger next = new AtomicInteger();
             CountDownLatch done = new CountDownLatch(chunks);
             AtomicReference<Throwable> failure = new AtomicReference<>();
-            for (int from = 0; from < n; from += step) {
-                final int f = from, t = Math.min(n, from + step);
-                pool.execute(() -> {
+            Runnable claim = () -> {
+                for (int k; (k = next.getAndIncrement()) < chunks; ) {
                     try {
-                        if (failure.get() == null) body.run(f, t);
+                        if (failure.get() == null) body.run(k * step, Math.min(n, k * step + step));
                     } catch (Throwable e) {
                         failure.compareAndSet(null, e);
                     } finally {
                         done.countDown();
                     }
-                });
+                }
+            };
+            for (int h = Math.min(threads - 1, chunks - 1); h > 0; h--) pool.execute(claim);
+            boolean[] inLoop = IN_LOOP.get();
+            inLoop[0] = true;
+            try {
+                claim.run();
+            } finally {
+                inLoop[0] = false;
             }
             boolean interrupted = false;
             while (true) {
@@ -128,6 +141,14 @@ public final class Parallel {
             if (e instanceof Error err) throw err;
             if (e != null) throw new IllegalStateException(e);
         }
+    }
+
+    /** Set while a caller thread runs chunks of its own fanned-out loop (see {@link Pool#runAll}). */
+    private static final ThreadLocal<boolean[]> IN_LOOP = ThreadLocal.withInitial(() -> new boolean[1]);
+
+    /** True on a compute thread and on a caller running chunks of its loop: loops started here run inline. */
+    private static boolean insideLoop() {
+        return Thread.currentThread() instanceof Worker || IN_LOOP.get()[0];
     }
 
     /** A compute thread; being one is the marker for "already inside a fanned-out loop". */
@@ -174,11 +195,11 @@ public final class Parallel {
     }
 
     /**
-     * How many threads a loop started here would fan out over: 1 on a compute thread (nested loops run
-     * inline), else the current run's thread count. For kernels that choose a tiling (never the bits) by it.
+     * How many threads a loop started here would fan out over: 1 on a compute thread or inside a chunk
+     * (nested loops run inline), else the current run's thread count. For kernels that choose a tiling (never the bits) by it.
      */
     public static int threadsHere() {
-        return Thread.currentThread() instanceof Worker ? 1 : threads();
+        return insideLoop() ? 1 : threads();
     }
 
     private static Pool defaultPool() {
@@ -220,11 +241,11 @@ public final class Parallel {
     /**
      * Runs {@code body} over {@code [0, n)} split into chunks of at least {@code grain} indices, on the current
      * run's pool. Runs inline when the range is small, when the run has one thread, or when already on a
-     * compute thread (nested loops do not fan out twice).
+     * compute thread or inside a chunk (nested loops do not fan out twice).
      */
     public static void forRange(int n, int grain, Range body) {
         if (n <= 0) return;
-        if (Thread.currentThread() instanceof Worker) {
+        if (insideLoop()) {
             body.run(0, n);
             return;
         }

@@ -37,11 +37,26 @@ class ParallelTest {
         return c;
     }
 
-    /** The names of the threads that ran the chunks of one loop. */
+    /**
+     * The names of the threads that ran the chunks of one loop. The caller runs chunks too, and may finish
+     * trivial ones before a helper wakes, so when the loop should fan out each chunk waits (at most 10 s)
+     * until a second thread has taken one.
+     */
     private static Set<String> chunkThreads(int n) {
         Set<String> names = ConcurrentHashMap.newKeySet();
-        Parallel.forRange(n, 1, (lo, hi) -> names.add(Thread.currentThread().getName()));
+        boolean fansOut = Parallel.threadsHere() > 1;
+        Parallel.forRange(n, 1, (lo, hi) -> {
+            names.add(Thread.currentThread().getName());
+            long until = System.nanoTime() + 10_000_000_000L;
+            while (fansOut && names.size() < 2 && System.nanoTime() < until) Thread.onSpinWait();
+        });
         return names;
+    }
+
+    /** Chunks ran on the calling thread and the run's compute threads only, and on at least one of the latter. */
+    private static boolean onCallerAndComputeThreads(Set<String> names, String caller) {
+        return names.stream().allMatch(n -> n.equals(caller) || n.startsWith("vdiff-compute-"))
+            && names.stream().anyMatch(n -> n.startsWith("vdiff-compute-"));
     }
 
     @Test
@@ -50,11 +65,12 @@ class ParallelTest {
         try (Parallel.Pool pool = Parallel.open(2)) {
             List<float[]> products = IntStream.range(0, 4).parallel().mapToObj(i -> pool.call(ParallelTest::product)).toList();
             for (float[] c : products) assertArrayEquals(expected, c, "a product made on a user's fork-join thread");
-            List<Set<String>> names = IntStream.range(0, 4).parallel().mapToObj(i -> pool.call(() -> chunkThreads(64))).toList();
-            for (Set<String> s : names) {
-                assertTrue(s.stream().allMatch(n -> n.startsWith("vdiff-compute-")),
-                    "chunks of a loop called from a user's fork-join thread ran on " + s + ", not on the run's compute threads");
-            }
+            List<String> bad = IntStream.range(0, 4).parallel().mapToObj(i -> pool.call(() -> {
+                String caller = Thread.currentThread().getName();
+                Set<String> s = chunkThreads(64);
+                return onCallerAndComputeThreads(s, caller) ? "" : caller + " -> " + s;
+            })).filter(r -> !r.isEmpty()).toList();
+            assertTrue(bad.isEmpty(), "chunks of a loop called from a user's fork-join thread ran elsewhere than on it and the run's compute threads: " + bad);
         }
         // Without an explicit run, such a loop fans out over the default pool, with the same bits.
         List<float[]> byDefault = IntStream.range(0, 3).parallel().mapToObj(i -> product()).toList();
@@ -118,7 +134,7 @@ class ParallelTest {
             })));
             assertEquals("chunk 0 failed", e.getMessage());
             // the pool still works afterwards
-            assertTrue(pool.call(() -> chunkThreads(64)).stream().allMatch(n -> n.startsWith("vdiff-compute-")));
+            assertTrue(pool.call(() -> onCallerAndComputeThreads(chunkThreads(64), Thread.currentThread().getName())));
         }
     }
 
