@@ -74,12 +74,22 @@ final class McmCharts {
         for (McmExperiment.ArmResult a : r.arms()) {
             List<McmDistillation.StepResult> log = a.log();
             int n = log.size();
-            double[] x = new double[n], y = new double[n];
-            for (int i = 0; i < n; i++) {
-                x[i] = i + 1;
-                y[i] = log.get(i).lossMcd();
+            double[] y = new double[n];
+            for (int i = 0; i < n; i++) y[i] = log.get(i).lossMcd();
+            double[] smooth = LossChart.smoothed(y, Math.max(1, n / 20));
+            // The moving average at step 1 and every stride-th step. Not all steps: XChart puts the ticks of equally
+            // spaced x values on data points (1, 17, 33, ... for 600 steps, labels crowded); step 1 before the
+            // multiples of the stride (>= 2) makes the spacing unequal, so the axis gets round ticks (0, 50, 100, ...).
+            int stride = Math.max(2, n / 200);
+            int m = 1 + n / stride;
+            double[] xs = new double[m], ys = new double[m];
+            xs[0] = 1;
+            ys[0] = smooth[0];
+            for (int j = 1; j < m; j++) {
+                xs[j] = j * stride;
+                ys[j] = smooth[j * stride - 1];
             }
-            XYSeries s = chart.addSeries(a.arm().name(), x, LossChart.smoothed(y, Math.max(1, n / 20)));
+            XYSeries s = chart.addSeries(a.arm().name(), xs, ys);
             s.setMarker(SeriesMarkers.NONE);
             s.setLineColor(ARM_COLOURS[k++ % ARM_COLOURS.length]);
             s.setLineWidth(2f);
