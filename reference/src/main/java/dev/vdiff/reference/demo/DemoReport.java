@@ -101,9 +101,9 @@ final class DemoReport {
             tc.weightDecay(), tc.gradClip(), tc.emaDecay(), tc.classDropout(), tc.seed()));
         if (cfg.captions()) {
             var cs = dev.vdiff.reference.train.CaptionSpec.of(run);
-            s.append(String.format(Locale.ROOT, "| conditioning | the clips' captions (e.g. \"%s\"): %s; the network has no class labels; "
+            s.append(String.format(Locale.ROOT, "| conditioning | the clips' captions (e.g. \"%s\"), %s; the network has no class labels; "
                 + "classifier-free guidance with the empty caption; held out of training: %s |%n",
-                CaptionFollowing.seen(d, 1).get(0).caption(), cs == null ? "text encoder" : cs.describe(), d.heldOut()));
+                CaptionFollowing.seen(d, 1).get(0).caption(), cs == null ? "text encoder" : cs.describe().replaceFirst("^captions: ", ""), d.heldOut()));
         }
         s.append(String.format(Locale.ROOT, "| sampling | %s, EMA weights |%n%n", cfg.sampler().describe()));
 
@@ -114,7 +114,8 @@ final class DemoReport {
             s.append("[mp4](samples/").append(name).append(".mp4)\n\n");
             s.append("![").append(name).append(" frames](samples/").append(name).append(".png)\n\n");
         }
-        s.append("For comparison, one held-out real clip per class (top to bottom in class order), and the untrained network's videos for the same labels and noise:\n\n");
+        s.append("For comparison, one held-out real clip per class (top to bottom in class order), and the untrained network's videos for the same ")
+            .append(cfg.captions() ? "captions" : "labels").append(" and noise:\n\n");
         s.append("![real clips](samples/data.png)\n\n![untrained network](samples/untrained.png)\n\n");
 
         s.append(captionSection);
