@@ -40,6 +40,10 @@ import java.util.Locale;
  *   <li>{@code OUT/samples/<class>.gif|.mp4|.png}, {@code OUT/loss.png}, {@code OUT/metrics.json},
  *       {@code OUT/report.md}.</li>
  * </ol>
+ * With {@link DemoConfig#captions()} ({@code --condition captions}) the network reads the clips' captions instead of
+ * class labels, the data holds some shape x direction compositions out ({@link DemoConfig#HELD_OUT}), the evaluation
+ * clips are asked for by caption, the held-out compositions are sampled too, and the report measures whether the
+ * samples follow their captions ({@link CaptionFollowing}).
  * {@code OUT} is an {@link OutputFolder}: a new or empty folder, or one an earlier demo wrote (whose files a rerun
  * replaces); anything else is refused before any work.
  */
