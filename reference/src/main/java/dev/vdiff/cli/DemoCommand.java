@@ -34,6 +34,11 @@ public final class DemoCommand implements CliCommand {
     @Option(names = "--recipe", paramLabel = "NAME", description = "a training recipe of docs/demo/RECIPE.md: v1 (the November 2026 one), zero-snr, zero-snr-eta1, "
         + "zero-snr-min-snr, zero-snr-lr2, v1-eta1 (default: the demo's, zero-snr-eta1); to compare recipes at a fixed number of steps add --steps N --max-train-minutes 0")
     String recipe;
+    @Option(names = "--condition", defaultValue = "classes", paramLabel = "classes|captions", description = "what the model is conditioned on: "
+        + "classes (default: the 5 class labels) or captions (the clips' captions through a text encoder and cross-attention; shape x direction "
+        + "pairs circle:left, triangle:up, cross:down, ring:right are held out of training, and the report measures whether the samples follow "
+        + "seen and held-out captions)")
+    String condition;
     @Option(names = "--seed", defaultValue = "0", description = "training seed (default: ${DEFAULT-VALUE})")
     long seed;
     @Option(names = "--threads", description = "compute threads (default: all cores)")
@@ -61,6 +66,9 @@ public final class DemoCommand implements CliCommand {
             if (quick) throw new UserError("--recipe applies to the full demo, not to --quick");
             cfg = cfg.withRecipe(r);
         }
+        String c = condition.trim().toLowerCase(Locale.ROOT);
+        if (!c.equals("classes") && !c.equals("captions")) throw new UserError("--condition must be classes or captions, got " + condition);
+        if (c.equals("captions")) cfg = cfg.withCaptions(DemoConfig.HELD_OUT);
         cfg = cfg.withSeed(seed);
         if (steps != null) cfg = cfg.withSteps(steps);
         if (maxTrainMinutes != null) {

@@ -64,7 +64,7 @@ public final class SampleCommand implements CliCommand {
     double eta;
     @Option(names = "--labels", defaultValue = "all", split = ",", description = "class labels to generate, or 'all' (default: ${DEFAULT-VALUE})")
     List<String> labels;
-    @Option(names = "--caption", paramLabel = "TEXT", description = "a run trained on captions: generate for this caption (repeat for several), e.g. --caption \"a red square moving left on a flat background\"")
+    @Option(names = "--caption", paramLabel = "TEXT", description = "a run trained on captions: generate for this caption (repeat for several), e.g. --caption \"a red square moving left on a plain background\"")
     List<String> captions;
     @Option(names = "--per-label", defaultValue = "4", description = "videos per label or caption (default: ${DEFAULT-VALUE})")
     int perLabel;

@@ -106,6 +106,7 @@ class TrainSampleCliTest {
         expectError(vdiff("sample", "--run", tmp.resolve("none").toString(), "--out", tmp.resolve("s").toString()), "is not a training run");
         expectError(vdiff("sample", "--run", tmp.toString(), "--out", tmp.resolve("s").toString(), "--sampler", "euler"), "unknown sampler 'euler'");
         expectError(vdiff("demo", "--out", tmp.toString(), "--steps", "0"), "--steps must be >= 1");
+        expectError(vdiff("demo", "--out", tmp.resolve("d").toString(), "--condition", "labels"), "--condition must be classes or captions, got labels");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.vdiff.reference.demo;
 import dev.vdiff.reference.data.VideoDataset;
 import dev.vdiff.reference.eval.OutputFolder;
 import dev.vdiff.reference.eval.SampleQuality;
+import dev.vdiff.reference.train.CaptionSpec;
 import dev.vdiff.reference.train.Checkpoints;
 import dev.vdiff.reference.train.DataSpec;
 import dev.vdiff.reference.train.Denoiser;
@@ -39,6 +40,10 @@ import java.util.Locale;
  *   <li>{@code OUT/samples/<class>.gif|.mp4|.png}, {@code OUT/loss.png}, {@code OUT/metrics.json},
  *       {@code OUT/report.md}.</li>
  * </ol>
+ * With {@link DemoConfig#captions()} ({@code --condition captions}) the network reads the clips' captions instead of
+ * class labels, the data holds some shape x direction compositions out ({@link DemoConfig#HELD_OUT}), the evaluation
+ * clips are asked for by caption, the held-out compositions are sampled too, and the report measures whether the
+ * samples follow their captions ({@link CaptionFollowing}).
  * {@code OUT} is an {@link OutputFolder}: a new or empty folder, or one an earlier demo wrote (whose files a rerun
  * replaces); anything else is refused before any work.
  */
@@ -53,7 +58,13 @@ public final class Demo {
     private Demo() {}
 
     /** What a demo run measured. */
-    public record Result(double trained, double untrained, double data, List<Double> losses, long parameters, Timings time, Path report) {}
+    public record Result(double trained, double untrained, double data, List<Double> losses, long parameters, Timings time, Path report,
+                         List<CaptionFollowing.Score> captionFollowing) {
+        /** A class-conditioned demo's result (no caption measurements). */
+        public Result(double trained, double untrained, double data, List<Double> losses, long parameters, Timings time, Path report) {
+            this(trained, untrained, data, losses, parameters, time, report, List.of());
+        }
+    }
 
     /** Seconds spent in each phase. */
     public record Timings(double data, double untrainedSampling, double training, double trainedSampling, double writing, double total) {}
@@ -68,6 +79,7 @@ public final class Demo {
         RunSpec run = cfg.run();
         DataSpec d = run.data();
         int classes = d.classes();
+        boolean captioned = cfg.captions();
         Path runDir = out.resolve("run"), samples = out.resolve("samples");
         OutputFolder folder = OutputFolder.claim(out, COMMAND, OWNED);
         log.printf(Locale.ROOT, "vdiff demo: %s; %d threads%n", cfg == null ? "" : describe(cfg), Parallel.threads());
@@ -76,6 +88,12 @@ public final class Demo {
         log.println("[1/5] held-out data for the metric");
         long t = System.nanoTime();
         VideoDataset data = d.open();
+        if (captioned) {
+            // The text encoder's vocabulary: the words of the training captions (CaptionSpec, as `vdiff train --condition captions`).
+            run = CaptionSpec.into(run, CaptionSpec.fromData(data, run.train().trainClips()));
+            cfg = cfg.withRun(run);
+            log.println("      " + CaptionSpec.of(run).describe() + "; held out of training: " + d.heldOut());
+        }
         List<Tensor> reference = data.videos(DataSpec.HELD_OUT_A, cfg.referenceClips());
         long[] labels = VideoGenerator.balancedLabels(classes, cfg.evalPerClass());
         List<Tensor> heldOut = data.videos(DataSpec.HELD_OUT_B, labels.length);
@@ -86,10 +104,16 @@ public final class Demo {
         // 2. The untrained network.
         log.printf(Locale.ROOT, "[2/5] untrained network: %d videos (%s)%n", labels.length, cfg.sampler().describe());
         t = System.nanoTime();
-        Denoiser model = Models.moveTo(Models.build(run.model(), DType.FLOAT32, Rng.seed(run.train().seed()).split(Trainer.MODEL_INIT)), device);
+        Denoiser model = Models.moveTo(Models.build(run, DType.FLOAT32, Rng.seed(run.train().seed()).split(Trainer.MODEL_INIT)), device);
         if (!device.isJvm()) log.println("      backend " + device.name() + " (" + device.kernels().description() + ")");
         VideoGenerator gen = new VideoGenerator(model, run.objective(), run.schedule(), cfg.sampler(), 8);
-        List<Tensor> untrained = gen.generate(labels, d.frames(), 3, d.height(), d.width(), Rng.seed(SAMPLE_SEED), counter(log, labels.length));
+        // Caption mode: each evaluation clip asks for its class's shape and colour moving in one of the shape's trained directions.
+        List<CaptionFollowing.Prompt> seen = captioned ? CaptionFollowing.seen(d, cfg.evalPerClass()) : List.of();
+        List<CaptionFollowing.Prompt> held = captioned ? CaptionFollowing.heldOut(d, cfg.evalPerClass()) : List.of();
+        java.util.function.Supplier<List<Tensor>> evalSet = () -> captioned
+            ? gen.generateCaptioned(CaptionFollowing.captions(seen), d.frames(), 3, d.height(), d.width(), Rng.seed(SAMPLE_SEED), counter(log, labels.length))
+            : gen.generate(labels, d.frames(), 3, d.height(), d.width(), Rng.seed(SAMPLE_SEED), counter(log, labels.length));
+        List<Tensor> untrained = evalSet.get();
         double dUntrained = quality.distance(untrained);
         double tUntrained = seconds(t);
         log.printf(Locale.ROOT, "      %s: untrained %.3f, held-out data %.3f%n", SampleQuality.METRIC, dUntrained, dData);
@@ -114,7 +138,13 @@ public final class Demo {
         // 4. The trained network (EMA weights), same labels, same noise.
         log.printf(Locale.ROOT, "[4/5] trained network (EMA weights): %d videos%n", labels.length);
         t = System.nanoTime();
-        List<Tensor> trained = trainer.withEmaWeights(() -> gen.generate(labels, d.frames(), 3, d.height(), d.width(), Rng.seed(SAMPLE_SEED), counter(log, labels.length)));
+        List<Tensor> trained = trainer.withEmaWeights(evalSet::get);
+        List<Tensor> heldOutSamples = List.of();
+        if (!held.isEmpty()) {
+            log.printf(Locale.ROOT, "      held-out compositions: %d videos%n", held.size());
+            heldOutSamples = trainer.withEmaWeights(() -> gen.generateCaptioned(CaptionFollowing.captions(held), d.frames(), 3, d.height(), d.width(),
+                Rng.seed(SAMPLE_SEED + 1), counter(log, held.size())));
+        }
         double dTrained = quality.distance(trained);
         double tTrained = seconds(t);
         log.printf(Locale.ROOT, "      %s: trained %.3f, untrained %.3f, held-out data %.3f%n", SampleQuality.METRIC, dTrained, dUntrained, dData);
@@ -131,10 +161,30 @@ public final class Demo {
         SampleWriter.write(samples, "untrained", firstOfEachClass(untrained, classes, cfg.evalPerClass()), cfg.scale(), cfg.fps());
         SampleWriter.write(samples, "data", firstOfEachLabel(data, heldOut.size(), classes), cfg.scale(), cfg.fps());
         LossChart.write(out.resolve("loss.png"), trainer.losses(), "vdiff demo: training loss");
+        List<CaptionFollowing.Score> following = new ArrayList<>();
+        String captionSection = "";
+        if (captioned) {
+            int per = cfg.evalPerClass();
+            for (int i = 0; i < held.size(); i += per) {
+                SampleWriter.write(samples, "held-out-" + held.get(i).fileName(), heldOutSamples.subList(i, i + cfg.shownPerClass()), cfg.scale(), cfg.fps());
+            }
+            for (int c = 0; c < classes; c++) {
+                following.add(CaptionFollowing.score("\"a " + d.className(c) + " moving ...\" (" + per + " trained directions)", false, d, seen, trained, c * per, (c + 1) * per));
+            }
+            for (int i = 0; i < held.size(); i += per) following.add(CaptionFollowing.score("\"" + held.get(i).caption() + "\"", true, d, held, heldOutSamples, i, i + per));
+            following.add(CaptionFollowing.score("all seen, untrained network", false, d, seen, untrained, 0, seen.size()));
+            following.add(CaptionFollowing.score("all seen, trained network", false, d, seen, trained, 0, seen.size()));
+            if (!held.isEmpty()) following.add(CaptionFollowing.score("all held out, trained network", true, d, held, heldOutSamples, 0, held.size()));
+            following.add(CaptionFollowing.real(d, data, DataSpec.HELD_OUT_B, 64));
+            captionSection = CaptionFollowing.markdown(d, seen, per, held, per, cfg.shownPerClass(), following);
+            for (CaptionFollowing.Score r : following) {
+                log.printf(Locale.ROOT, "      %s%s: class %.0f%%, direction %.0f%% of %d%n", r.what(), r.heldOut() ? " [held out]" : "", 100 * r.classAccuracy(), 100 * r.directionAccuracy(), r.n());
+            }
+        }
         double tWrite = seconds(t);
         Timings time = new Timings(tData, tUntrained, tTrain, tTrained, tWrite, seconds(start));
-        Result result = new Result(dTrained, dUntrained, dData, trainer.losses(), model.module().parameterCount(), time, out.resolve("report.md"));
-        DemoReport.write(out, cfg, result, classNames, Parallel.threads());
+        Result result = new Result(dTrained, dUntrained, dData, trainer.losses(), model.module().parameterCount(), time, out.resolve("report.md"), following);
+        DemoReport.write(out, cfg, result, classNames, Parallel.threads(), captionSection);
         folder.finish();
         log.printf(Locale.ROOT, "vdiff demo: done in %.0f s: %s%n", time.total(), result.report());
         return result;
@@ -172,8 +222,8 @@ public final class Demo {
     static String describe(DemoConfig cfg) {
         RunSpec r = cfg.run();
         DataSpec d = r.data();
-        return String.format(Locale.ROOT, "%d classes of moving shapes, %d frames of %dx%d pixels; UNet %s; recipe %s: %s, %d steps of %d clips",
-            d.classes(), d.frames(), d.height(), d.width(), r.model().describe(), cfg.recipe().cliName, r.noise().describe(), r.train().steps(), r.train().batchSize());
+        return String.format(Locale.ROOT, "%d classes of moving shapes%s, %d frames of %dx%d pixels; UNet %s; recipe %s: %s, %d steps of %d clips",
+            d.classes(), cfg.captions() ? " conditioned on their captions" : "", d.frames(), d.height(), d.width(), r.model().describe(), cfg.recipe().cliName, r.noise().describe(), r.train().steps(), r.train().batchSize());
     }
 
     static double seconds(long since) {

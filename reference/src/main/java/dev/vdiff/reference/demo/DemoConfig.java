@@ -1,6 +1,7 @@
 package dev.vdiff.reference.demo;
 
 import dev.vdiff.reference.data.BackgroundKind;
+import dev.vdiff.reference.data.Composition;
 import dev.vdiff.reference.train.DataSpec;
 import dev.vdiff.reference.train.ModelSpec;
 import dev.vdiff.reference.train.Objective;
@@ -36,9 +37,19 @@ import java.util.Objects;
  * @param maxTrainSeconds stop training early after this many seconds (0 = no limit): on a slow machine the demo
  *                        still finishes in time, with fewer steps (the report says so)
  * @param recipe          the named training recipe {@link #run} and {@link #sampler} were made with (for the report)
+ * @param captions        condition on the clips' captions (text encoder + cross-attention) instead of the class labels:
+ *                        {@code vdiff demo --condition captions}, {@link #withCaptions}; the report then measures whether the
+ *                        samples follow their captions, for seen and held-out compositions ({@link CaptionFollowing})
  */
 public record DemoConfig(RunSpec run, SamplerSettings sampler, int evalPerClass, int referenceClips, int shownPerClass, int scale, double fps,
-                         double maxTrainSeconds, DemoRecipe recipe) {
+                         double maxTrainSeconds, DemoRecipe recipe, boolean captions) {
+    /**
+     * The shape x direction pairs the caption demo holds out of its training data ({@link DataSpec#heldOut}): one per
+     * shape for four of the five shapes, each direction seen with the other shapes, each shape seen in seven directions.
+     */
+    public static final List<Composition> HELD_OUT = List.of(Composition.parse("circle:left"), Composition.parse("triangle:up"),
+        Composition.parse("cross:down"), Composition.parse("ring:right"));
+
     public DemoConfig {
         Objects.requireNonNull(run, "DemoConfig: run");
         Objects.requireNonNull(sampler, "DemoConfig: sampler");
@@ -47,6 +58,8 @@ public record DemoConfig(RunSpec run, SamplerSettings sampler, int evalPerClass,
         if (evalPerClass < 1 || referenceClips < 2 || shownPerClass < 1 || shownPerClass > evalPerClass) {
             throw new IllegalArgumentException("DemoConfig: need evalPerClass >= shownPerClass >= 1 and referenceClips >= 2");
         }
+        if (captions && !run.data().isSynthetic()) throw new IllegalArgumentException("DemoConfig: the caption demo needs the synthetic data, whose clips caption themselves");
+        if (captions && !run.data().colorByClass()) throw new IllegalArgumentException("DemoConfig: the caption demo measures the class by its colour: it needs one colour per class");
         if (scale < 1 || !(fps > 0)) throw new IllegalArgumentException("DemoConfig: need scale >= 1 and fps > 0, got " + scale + ", " + fps);
     }
 
@@ -80,7 +93,17 @@ public record DemoConfig(RunSpec run, SamplerSettings sampler, int evalPerClass,
     /** This configuration as a builder, to change several fields by name. */
     public Builder toBuilder() {
         return new Builder().run(run).sampler(sampler).evalPerClass(evalPerClass).referenceClips(referenceClips).shownPerClass(shownPerClass)
-            .scale(scale).fps(fps).maxTrainSeconds(maxTrainSeconds).recipe(recipe);
+            .scale(scale).fps(fps).maxTrainSeconds(maxTrainSeconds).recipe(recipe).captions(captions);
+    }
+
+    /**
+     * This demo conditioned on captions instead of class labels, with {@code heldOut} shape x direction pairs left out of
+     * every clip it trains and evaluates on (the report asks the model for them). The network has no class labels then;
+     * the data keeps its classes, which name the shapes (one colour each) for the report.
+     */
+    public DemoConfig withCaptions(List<Composition> heldOut) {
+        RunSpec r = new RunSpec(run.model().withClasses(0), run.data().withHeldOut(heldOut), run.objective(), run.noise(), run.train(), run.sections());
+        return toBuilder().run(r).captions(true).build();
     }
 
     /** This configuration trained and sampled with {@code r}'s recipe ({@link DemoRecipe#apply}). */
@@ -108,13 +131,14 @@ public record DemoConfig(RunSpec run, SamplerSettings sampler, int evalPerClass,
         return toBuilder().maxTrainSeconds(seconds).build();
     }
 
-    /** Named setters for every field; {@link #build()} checks them. Unset: the sampler DDIM 16 steps with guidance 2, 6 clips per class, 256 reference clips, 4 shown, scale 6, 6 fps, no time budget, recipe {@link DemoRecipe#CURRENT}. */
+    /** Named setters for every field; {@link #build()} checks them. Unset: the sampler DDIM 16 steps with guidance 2, 6 clips per class, 256 reference clips, 4 shown, scale 6, 6 fps, no time budget, recipe {@link DemoRecipe#CURRENT}, class labels. */
     public static final class Builder {
         private RunSpec run;
         private SamplerSettings sampler = SamplerSettings.ddim(16, 2.0);
         private int evalPerClass = 6, referenceClips = 256, shownPerClass = 4, scale = 6;
         private double fps = 6, maxTrainSeconds = 0;
         private DemoRecipe recipe = DemoRecipe.CURRENT;
+        private boolean captions;
 
         private Builder() {}
 
@@ -127,9 +151,10 @@ public record DemoConfig(RunSpec run, SamplerSettings sampler, int evalPerClass,
         public Builder fps(double f) { fps = f; return this; }
         public Builder maxTrainSeconds(double s) { maxTrainSeconds = s; return this; }
         public Builder recipe(DemoRecipe r) { recipe = r; return this; }
+        public Builder captions(boolean on) { captions = on; return this; }
 
         public DemoConfig build() {
-            return new DemoConfig(run, sampler, evalPerClass, referenceClips, shownPerClass, scale, fps, maxTrainSeconds, recipe);
+            return new DemoConfig(run, sampler, evalPerClass, referenceClips, shownPerClass, scale, fps, maxTrainSeconds, recipe, captions);
         }
     }
 }

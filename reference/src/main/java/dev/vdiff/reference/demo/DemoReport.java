@@ -21,9 +21,10 @@ import java.util.Map;
 final class DemoReport {
     private DemoReport() {}
 
-    static void write(Path out, DemoConfig cfg, Demo.Result r, List<String> classNames, int threads) throws IOException {
+    /** {@code captionSection}: the caption demo's section ({@link CaptionFollowing#markdown}), empty for the class demo. */
+    static void write(Path out, DemoConfig cfg, Demo.Result r, List<String> classNames, int threads, String captionSection) throws IOException {
         text(out.resolve("metrics.json"), Json.write(metrics(cfg, r, threads)));
-        text(out.resolve("report.md"), markdown(cfg, r, classNames, threads));
+        text(out.resolve("report.md"), markdown(cfg, r, classNames, threads, captionSection));
     }
 
     /** {@code {"eval": {"metric", "trained", "untrained", "data", ...}, "train": {...}, "time_seconds": {...}, "config": {...}}}. */
@@ -58,13 +59,25 @@ final class DemoReport {
 
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("eval", eval);
+        if (cfg.captions()) {
+            List<Object> rows = new java.util.ArrayList<>();
+            for (CaptionFollowing.Score f : r.captionFollowing()) rows.add(f.toJson());
+            Map<String, Object> c = new LinkedHashMap<>();
+            List<Object> held = new java.util.ArrayList<>();
+            for (var h : cfg.run().data().heldOut()) held.add(h.toString());
+            c.put("held_out", held);
+            c.put("class_chance", CaptionFollowing.classChance(cfg.run().data()));
+            c.put("direction_chance", CaptionFollowing.directionChance());
+            c.put("rows", rows);
+            m.put("caption_following", c);
+        }
         m.put("train", train);
         m.put("time_seconds", time);
         m.put("config", cfg.run().toJson());
         return m;
     }
 
-    static String markdown(DemoConfig cfg, Demo.Result r, List<String> classNames, int threads) {
+    static String markdown(DemoConfig cfg, Demo.Result r, List<String> classNames, int threads, String captionSection) {
         RunSpec run = cfg.run();
         DataSpec d = run.data();
         TrainConfig tc = run.train();
@@ -72,7 +85,8 @@ final class DemoReport {
         StringBuilder s = new StringBuilder();
         s.append("# vdiff demo\n\n");
         s.append(String.format(Locale.ROOT, "A small video diffusion model trained from scratch on the built-in synthetic moving shapes, on the CPU "
-            + "(%d threads), in %s; then asked for videos of each class.%n%n", threads, minutes(t.total())));
+            + "(%d threads), in %s; then asked for videos of each class%s.%n%n", threads, minutes(t.total()),
+            cfg.captions() ? " by caption, and for shape x direction compositions it never saw" : ""));
 
         s.append("| | |\n|---|---|\n");
         s.append(String.format(Locale.ROOT, "| data | synthetic moving shapes: %d frames of %dx%d RGB, %d classes (%s)%s, backgrounds %s, %.1f-%.1f px/frame |%n",
@@ -85,6 +99,12 @@ final class DemoReport {
             + "weight decay %s, grad clip %s, EMA %s, class dropout %s, seed %d |%n",
             cfg.recipe().cliName, objective(run), run.noise().describe(), r.losses().size(), tc.batchSize(), stopped, tc.lr(), tc.warmupSteps(),
             tc.weightDecay(), tc.gradClip(), tc.emaDecay(), tc.classDropout(), tc.seed()));
+        if (cfg.captions()) {
+            var cs = dev.vdiff.reference.train.CaptionSpec.of(run);
+            s.append(String.format(Locale.ROOT, "| conditioning | the clips' captions (e.g. \"%s\"), %s; the network has no class labels; "
+                + "classifier-free guidance with the empty caption; held out of training: %s |%n",
+                CaptionFollowing.seen(d, 1).get(0).caption(), cs == null ? "text encoder" : cs.describe().replaceFirst("^captions: ", ""), d.heldOut()));
+        }
         s.append(String.format(Locale.ROOT, "| sampling | %s, EMA weights |%n%n", cfg.sampler().describe()));
 
         s.append("## Samples\n\nEach file shows ").append(cfg.shownPerClass()).append(" generated videos side by side (GIF and MP4) and their frames, one row per video (PNG).\n\n");
@@ -94,9 +114,11 @@ final class DemoReport {
             s.append("[mp4](samples/").append(name).append(".mp4)\n\n");
             s.append("![").append(name).append(" frames](samples/").append(name).append(".png)\n\n");
         }
-        s.append("For comparison, one held-out real clip per class (top to bottom in class order), and the untrained network's videos for the same labels and noise:\n\n");
+        s.append("For comparison, one held-out real clip per class (top to bottom in class order), and the untrained network's videos for the same ")
+            .append(cfg.captions() ? "captions" : "labels").append(" and noise:\n\n");
         s.append("![real clips](samples/data.png)\n\n![untrained network](samples/untrained.png)\n\n");
 
+        s.append(captionSection);
         int w = window(r.losses());
         s.append("## Training loss\n\n![loss](loss.png)\n\n");
         s.append(String.format(Locale.ROOT, "Mean loss (MSE of the network output against its target) of the first %d steps %.4f, of the last %d steps %.4f.%n%n",
@@ -142,7 +164,7 @@ final class DemoReport {
                 + "(docs/demo/RECIPE.md).%n", cfg.sampler().eta()));
         }
         s.append("- **One colour per class, plain backgrounds.** At " + d.height() + "x" + d.width() + " a shape is " + Math.round(d.height() * 5 / 16.0) + " to " + Math.round(d.height() * 8 / 16.0) + " pixels across; a class colour makes the requested "
-            + "kind visible at a glance even while the outline is still soft. The class is still the shape (`--classes 5`).\n");
+            + "kind visible at a glance even while the outline is still soft. " + (cfg.captions() ? "The caption names both (\"a red square\")." : "The class is still the shape (`--classes 5`).") + "\n");
         s.append("- **Time budget.** Training stops after the configured steps or the time budget (`--max-train-minutes`), whichever comes "
             + "first, so the demo (six minutes of training) ends in about eight minutes on a slow machine too; the report says when the budget cut training short. "
             + "Everything else is deterministic: same seed, same machine speed, same bits.\n\n");

@@ -14,7 +14,7 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code none}, or {@code --classes 0}: unconditional (whatever captions or labels the data has are not used);</li>
  *   <li>{@code captions}: the clips' captions; the data must have some (a folder: the caption column of its CSV;
- *       synthetic: {@code ClipSpec.caption()}, e.g. "a red square moving left on a flat background");</li>
+ *       synthetic: {@code ClipSpec.caption()}, e.g. "a red square moving left on a plain background");</li>
  *   <li>{@code labels}: class labels {@code 0..N-1}; a folder's labels are its CSV's third column, N defaults to
  *       the largest label + 1 and a label {@code >= N} is an error naming the CSV; synthetic N defaults to 5;</li>
  *   <li>{@code auto} (default): {@code --classes N} given: labels; synthetic: labels (5 shapes); a folder: captions

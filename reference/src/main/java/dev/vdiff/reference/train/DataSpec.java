@@ -3,6 +3,8 @@ package dev.vdiff.reference.train;
 import dev.vdiff.reference.data.BackgroundKind;
 import dev.vdiff.reference.data.Clip;
 import dev.vdiff.reference.data.ClipSpec;
+import dev.vdiff.reference.data.Composition;
+import dev.vdiff.reference.data.Direction;
 import dev.vdiff.reference.data.ShapeColor;
 import dev.vdiff.reference.data.ShapeKind;
 import dev.vdiff.reference.data.SyntheticConfig;
@@ -43,13 +45,23 @@ import java.util.Map;
  * @param stride            folder: take every stride-th frame
  * @param captionsFile       folder: the CSV of {@code path,caption[,label]} rows (absolute), or null for the folder's own
  *                          {@code captions.csv} if it has one ({@code --captions FILE})
+ * @param heldOut           synthetic: shape x direction {@link Composition}s no clip shows (empty = none). A clip drawn with a
+ *                          held-out pair moves in another direction instead, chosen from its seed among the shape's allowed
+ *                          ones, and its caption says so: the pair appears in no training clip, no held-out evaluation clip
+ *                          and no caption, so a caption-conditioned model can be asked for it as an unseen composition
  */
 public record DataSpec(String source, int frames, int height, int width, int classes, long seed, double minSpeed,
                        double maxSpeed, double staticProbability, List<BackgroundKind> backgrounds, boolean colorByClass, int stride,
-                       String captionsFile) {
+                       String captionsFile, List<Composition> heldOut) {
     public static final String SYNTHETIC = "synthetic";
     /** First data-set index of the two held-out synthetic sets. */
     public static final long HELD_OUT_A = 1_000_000_000L, HELD_OUT_B = 2_000_000_000L;
+
+    /** No composition held out. */
+    public DataSpec(String source, int frames, int height, int width, int classes, long seed, double minSpeed,
+                    double maxSpeed, double staticProbability, List<BackgroundKind> backgrounds, boolean colorByClass, int stride, String captionsFile) {
+        this(source, frames, height, width, classes, seed, minSpeed, maxSpeed, staticProbability, backgrounds, colorByClass, stride, captionsFile, List.of());
+    }
 
     /** Without a separate captions file. */
     public DataSpec(String source, int frames, int height, int width, int classes, long seed, double minSpeed,
@@ -59,6 +71,13 @@ public record DataSpec(String source, int frames, int height, int width, int cla
 
     public DataSpec {
         backgrounds = List.copyOf(backgrounds);
+        heldOut = heldOut == null ? List.of() : List.copyOf(new java.util.LinkedHashSet<>(heldOut));
+        if (!heldOut.isEmpty() && !SYNTHETIC.equals(source)) throw new IllegalArgumentException("held-out compositions are for synthetic data; a folder's clips are what they are");
+        for (ShapeKind k : ShapeKind.values()) {
+            int out = 0;
+            for (Composition c : heldOut) if (c.shape() == k) out++;
+            if (out == Direction.values().length) throw new IllegalArgumentException("held-out compositions: every direction of the " + k.noun() + " is held out; keep at least one");
+        }
         if (captionsFile != null && SYNTHETIC.equals(source)) throw new IllegalArgumentException("a captions file is for a folder of videos; synthetic clips caption themselves");
         if (source == null || source.isBlank()) throw new IllegalArgumentException("data source must be 'synthetic' or a folder");
         if (frames < 1 || height < 4 || width < 4) throw new IllegalArgumentException("clips must have >= 1 frame and be at least 4x4, got " + frames + "x" + height + "x" + width);
@@ -111,13 +130,18 @@ public record DataSpec(String source, int frames, int height, int width, int cla
 
     /** This spec with its classes replaced (what the data decided, {@link Conditioning}). */
     public DataSpec withClasses(int n) {
-        return new DataSpec(source, frames, height, width, n, seed, minSpeed, maxSpeed, staticProbability, backgrounds, colorByClass, stride, captionsFile);
+        return new DataSpec(source, frames, height, width, n, seed, minSpeed, maxSpeed, staticProbability, backgrounds, colorByClass, stride, captionsFile, heldOut);
+    }
+
+    /** This synthetic spec with the shape x direction pairs {@code pairs} held out of every clip (see {@link #heldOut}). */
+    public DataSpec withHeldOut(List<Composition> pairs) {
+        return new DataSpec(source, frames, height, width, classes, seed, minSpeed, maxSpeed, staticProbability, backgrounds, colorByClass, stride, captionsFile, pairs);
     }
 
     /** This folder spec with captions and labels from {@code csv} instead of the folder's captions.csv. */
     public DataSpec withCaptionsFile(Path csv) {
         return new DataSpec(source, frames, height, width, classes, seed, minSpeed, maxSpeed, staticProbability, backgrounds, colorByClass, stride,
-            csv == null ? null : csv.toAbsolutePath().normalize().toString());
+            csv == null ? null : csv.toAbsolutePath().normalize().toString(), heldOut);
     }
 
     public boolean isSynthetic() {
@@ -135,8 +159,8 @@ public record DataSpec(String source, int frames, int height, int width, int cla
         if (!isSynthetic()) return VideoFolder.open(Path.of(source), new VideoFolder.Options(frames, height, width, stride, captionsFile == null ? null : Path.of(captionsFile)));
         SyntheticVideos base = new SyntheticVideos(synthetic());
         boolean allBackgrounds = backgrounds.isEmpty() || backgrounds.containsAll(List.of(BackgroundKind.values()));
-        if (allBackgrounds && !colorByClass) return base;
-        return new Restricted(base, allBackgrounds ? List.of(BackgroundKind.values()) : backgrounds, colorByClass);
+        if (allBackgrounds && !colorByClass && heldOut.isEmpty()) return base;
+        return new Restricted(base, allBackgrounds ? List.of(BackgroundKind.values()) : backgrounds, colorByClass, heldOut);
     }
 
     private SyntheticConfig synthetic() {
@@ -145,8 +169,8 @@ public record DataSpec(String source, int frames, int height, int width, int cla
             .withMotion(minSpeed, maxSpeed, staticProbability, 0).clean();
     }
 
-    /** Synthetic clips with only some background kinds, and optionally one colour per shape kind. */
-    private record Restricted(SyntheticVideos base, List<BackgroundKind> allowed, boolean colorByClass) implements VideoDataset {
+    /** Synthetic clips with only some background kinds, optionally one colour per shape kind, and some shape x direction pairs held out. */
+    private record Restricted(SyntheticVideos base, List<BackgroundKind> allowed, boolean colorByClass, List<Composition> heldOut) implements VideoDataset {
         @Override
         public Clip clip(long index) {
             return base.render(spec(index));
@@ -157,7 +181,14 @@ public record DataSpec(String source, int frames, int height, int width, int cla
             ClipSpec s = base.spec(index);
             BackgroundKind bg = allowed.contains(s.background()) ? s.background() : allowed.get((int) Math.floorMod(s.seed(), (long) allowed.size()));
             ShapeColor color = colorByClass ? classColor(s.shape()) : s.color();
-            return new ClipSpec(s.shape(), color, bg, s.speed(), s.direction(), s.isStatic(), s.shuffled(),
+            Direction dir = s.direction();
+            if (heldOut.contains(new Composition(s.shape(), dir))) {
+                // A held-out pair: another direction of this shape, from the clip's seed (the constructor keeps at least one).
+                List<Direction> ok = new ArrayList<>();
+                for (Direction d : Direction.values()) if (!heldOut.contains(new Composition(s.shape(), d))) ok.add(d);
+                dir = ok.get((int) Math.floorMod(s.seed(), (long) ok.size()));
+            }
+            return new ClipSpec(s.shape(), color, bg, s.speed(), dir, s.isStatic(), s.shuffled(),
                 s.blurSigma(), s.noiseStd(), s.blockStrength(), s.downscale(), s.seed());
         }
 
@@ -193,7 +224,7 @@ public record DataSpec(String source, int frames, int height, int width, int cla
     }
 
     /** The colour of a shape kind when colours follow the class: the shape's ordinal-th {@link ShapeColor}. */
-    static ShapeColor classColor(ShapeKind shape) {
+    public static ShapeColor classColor(ShapeKind shape) {
         return ShapeColor.values()[shape.ordinal()];
     }
 
@@ -223,6 +254,11 @@ public record DataSpec(String source, int frames, int height, int width, int cla
         m.put("color_by_class", colorByClass);
         m.put("stride", stride);
         if (captionsFile != null) m.put("captions_file", captionsFile);
+        if (!heldOut.isEmpty()) {
+            List<String> h = new ArrayList<>();
+            for (Composition c : heldOut) h.add(c.toString());
+            m.put("held_out", h);
+        }
         return m;
     }
 
@@ -233,7 +269,8 @@ public record DataSpec(String source, int frames, int height, int width, int cla
             (int) JsonFields.longOf(m, "width"), (int) JsonFields.longOf(m, "classes"), JsonFields.longOf(m, "seed"),
             JsonFields.doubleOf(m, "min_speed"), JsonFields.doubleOf(m, "max_speed"), JsonFields.doubleOf(m, "static_probability"),
             bg, JsonFields.boolOf(m, "color_by_class"), (int) JsonFields.longOf(m, "stride"),
-            m.containsKey("captions_file") ? JsonFields.stringOf(m, "captions_file") : null);
+            m.containsKey("captions_file") ? JsonFields.stringOf(m, "captions_file") : null,
+            m.containsKey("held_out") ? Composition.parseAll(JsonFields.listOf(m, "held_out")) : List.of());
     }
 
     /** {@code flat}, {@code gradient}, {@code stripes}, {@code value_noise} (or {@code noise}). */
