@@ -21,14 +21,17 @@ package dev.vdiff.reference.eval;
  *   <li><b>blockiness</b> {@code B}: the mean squared luma step across the edges of the 8x8 block grid as a fraction
  *       of it plus the mean squared step inside blocks, each first cleared of the {@code 2 sigma^2} that noise adds to
  *       a squared step and floored at one grey level squared: about 1/2 without block artefacts, toward 1 when blocks
- *       are flat and their edges are all that changes. It sees blocks aligned with the grid of the scored frame.</li>
+ *       are flat and their edges are all that changes. Both means are taken over per-block segments less their
+ *       largest tenth ({@link #EDGE_TRIM}), so that a few content edges lying on the grid do not read as blocking.
+ *       It sees blocks aligned with the grid of the scored frame. Only {@code B > 1/2} costs score: below it the odds
+ *       are taken as 1, so that noise or blur lowering {@code B} under 1/2 earns nothing.</li>
  *   <li><b>detail</b> {@code N}: the fraction of the AC coefficients of the grid-aligned 8x8 DCT above
  *       {@code max(1 grey level, 3 sigma)} ({@link DctDetail}); quantisation zeroes more of them the stronger it is,
  *       also where the steps between blocks vanish because neighbouring blocks round to the same level.</li>
  * </ul>
  * Combined, each factor the fraction of quality kept:
  * <pre>
- *   VQ_raw = (S + S1) / (S + S0) * 1 / (1 + (sigma / SIGMA0)^2) * 1 / (1 + B0 (B / (1 - B))^4) * ((N + N1) / (N + N0))^2
+ *   VQ_raw = (S + S1) / (S + S0) * 1 / (1 + (sigma / SIGMA0)^2) * 1 / (1 + B0 max(1, B / (1 - B))^4) * ((N + N1) / (N + N0))^2
  *   S0 = 0.02, S1 = 1e-5 (luma^2), SIGMA0 = 0.01 (luma, 2.55 grey levels), B0 = 1, N0 = 0.1, N1 = 1e-3
  * </pre>
  * {@code S0} is large against the sharpness of most clips (1e-3 to 1e-2), so that factor stays close to

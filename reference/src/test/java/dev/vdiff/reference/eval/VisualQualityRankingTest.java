@@ -48,8 +48,8 @@ class VisualQualityRankingTest {
         "gif 64 CHECKERBOARD BLOCKS",
         "raw 128 CHECKERBOARD BLOCKS",
         "gif 128 CHECKERBOARD BLOCKS",
-        // BLOCKS, shapes on a gradient: a middle step (16 px: 1 -> 2 x Q50, where ringing read as noise fades), after
-        // GIF at 64 px the first and at 128 px the first step (coding below the palette's own error)
+        // BLOCKS, shapes on a gradient: 16 px 1 -> 2 x Q50 (ringing read as noise fades); after GIF, 64 px 0.5 -> 1
+        // and 128 px clean -> 0.5 (mild coding below the palette's own error)
         "raw 16 SHAPES_ON_GRADIENT BLOCKS",
         "gif 16 SHAPES_ON_GRADIENT BLOCKS",
         "gif 64 SHAPES_ON_GRADIENT BLOCKS",
