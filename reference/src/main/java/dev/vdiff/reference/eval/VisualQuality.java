@@ -21,14 +21,17 @@ package dev.vdiff.reference.eval;
  *   <li><b>blockiness</b> {@code B}: the mean squared luma step across the edges of the 8x8 block grid as a fraction
  *       of it plus the mean squared step inside blocks, each first cleared of the {@code 2 sigma^2} that noise adds to
  *       a squared step and floored at one grey level squared: about 1/2 without block artefacts, toward 1 when blocks
- *       are flat and their edges are all that changes. It sees blocks aligned with the grid of the scored frame.</li>
+ *       are flat and their edges are all that changes. Both means are taken over per-block segments less their
+ *       largest tenth ({@link #EDGE_TRIM}), so that a few content edges lying on the grid do not read as blocking.
+ *       It sees blocks aligned with the grid of the scored frame. Only {@code B > 1/2} costs score: below it the odds
+ *       are taken as 1, so that noise or blur lowering {@code B} under 1/2 earns nothing.</li>
  *   <li><b>detail</b> {@code N}: the fraction of the AC coefficients of the grid-aligned 8x8 DCT above
  *       {@code max(1 grey level, 3 sigma)} ({@link DctDetail}); quantisation zeroes more of them the stronger it is,
  *       also where the steps between blocks vanish because neighbouring blocks round to the same level.</li>
  * </ul>
  * Combined, each factor the fraction of quality kept:
  * <pre>
- *   VQ_raw = (S + S1) / (S + S0) * 1 / (1 + (sigma / SIGMA0)^2) * 1 / (1 + B0 (B / (1 - B))^4) * ((N + N1) / (N + N0))^2
+ *   VQ_raw = (S + S1) / (S + S0) * 1 / (1 + (sigma / SIGMA0)^2) * 1 / (1 + B0 max(1, B / (1 - B))^4) * ((N + N1) / (N + N0))^2
  *   S0 = 0.02, S1 = 1e-5 (luma^2), SIGMA0 = 0.01 (luma, 2.55 grey levels), B0 = 1, N0 = 0.1, N1 = 1e-3
  * </pre>
  * {@code S0} is large against the sharpness of most clips (1e-3 to 1e-2), so that factor stays close to
@@ -54,6 +57,8 @@ public record VisualQuality(double sharpness, double noise, double blockiness, d
     /** Smallest DCT coefficient that counts as detail (one grey level), and the multiple of {@code sigma} above it. */
     static final double DETAIL_FLOOR = 1.0 / 255, DETAIL_SIGMAS = 3;
     static final int BLOCK = 8;
+    /** Share of the largest block-edge (and inside-block) segment values left out of {@link #blockiness}: content edges on the grid. */
+    static final double EDGE_TRIM = 0.1;
 
     /** Scores luma frames {@code [F][H*W]} in [0, 1] ({@link Luma#of}); frames must be at least 5x5. */
     public static VisualQuality of(float[][] luma, int h, int w) {
@@ -74,7 +79,7 @@ public record VisualQuality(double sharpness, double noise, double blockiness, d
         blocks /= frames;
         detail /= frames;
         double sharpness = Math.max(0, laplacian - KAPPA * gatedNoiseEnergy(20 * variance));   // the Laplacian's squared weights sum to 20
-        double odds = blocks / (1 - blocks), kept = (detail + N1) / (detail + N0);
+        double odds = Math.max(1, blocks / (1 - blocks)), kept = (detail + N1) / (detail + N0);
         double score = (sharpness + S1) / (sharpness + S0)
             / (1 + variance / (SIGMA0 * SIGMA0))
             / (1 + B0 * odds * odds * odds * odds)
@@ -119,27 +124,53 @@ public record VisualQuality(double sharpness, double noise, double blockiness, d
     }
 
     /**
-     * (mean squared step across 8x8 block edges) / (that + mean squared step inside blocks), both directions, each
-     * less the {@code 2 variance} that white noise adds to a squared step, at least 0, plus the floor squared.
+     * Share of the squared luma change that happens across the 8x8 block grid, per block: for every whole block, the
+     * mean squared step across its right and its bottom edge (one value each, where a block follows) and the mean
+     * squared horizontal and vertical step inside it (one value each). Each list loses its largest {@link #EDGE_TRIM}
+     * share before averaging: a content edge that happens to lie on the grid (a shape's side, a checkerboard square)
+     * shows up as a few strong edge segments, block coding raises all of them. Each mean is then less the
+     * {@code 2 variance} that white noise adds to a squared step, at least 0, plus the floor squared; B = e / (e + i).
+     * 1/2 for frames without two whole blocks in both directions (no grid to see).
      */
     static double blockiness(float[] p, int h, int w, double variance) {
-        double edge = 0, inner = 0;
-        long nEdge = 0, nInner = 0;
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x + 1 < w; x++) {
-                double d = p[y * w + x + 1] - p[y * w + x];
-                if ((x + 1) % BLOCK == 0) { edge += d * d; nEdge++; } else { inner += d * d; nInner++; }
+        int bh = h / BLOCK, bw = w / BLOCK;
+        if (bh < 2 || bw < 2) return 0.5;
+        double[] edge = new double[2 * bh * bw], inner = new double[2 * bh * bw];   // [<= 2 bh bw] segment means
+        int nEdge = 0, nInner = 0;
+        for (int by = 0; by < bh; by++) {
+            for (int bx = 0; bx < bw; bx++) {
+                double eh = 0, ev = 0, ih = 0, iv = 0;
+                for (int y = by * BLOCK; y < (by + 1) * BLOCK; y++) {
+                    for (int x = bx * BLOCK; x < (bx + 1) * BLOCK; x++) {
+                        int k = y * w + x;
+                        if (x + 1 < w) {
+                            double d = p[k + 1] - p[k];
+                            if ((x + 1) % BLOCK == 0) eh += d * d; else ih += d * d;
+                        }
+                        if (y + 1 < h) {
+                            double d = p[k + w] - p[k];
+                            if ((y + 1) % BLOCK == 0) ev += d * d; else iv += d * d;
+                        }
+                    }
+                }
+                if (bx + 1 < bw) edge[nEdge++] = eh / BLOCK;
+                if (by + 1 < bh) edge[nEdge++] = ev / BLOCK;
+                inner[nInner++] = ih / (BLOCK * (BLOCK - 1));
+                inner[nInner++] = iv / (BLOCK * (BLOCK - 1));
             }
         }
-        for (int y = 0; y + 1 < h; y++) {
-            for (int x = 0; x < w; x++) {
-                double d = p[(y + 1) * w + x] - p[y * w + x];
-                if ((y + 1) % BLOCK == 0) { edge += d * d; nEdge++; } else { inner += d * d; nInner++; }
-            }
-        }
-        if (nEdge == 0 || nInner == 0) return 0.5;   // frames smaller than one block: no grid to see
         double floor = STEP_FLOOR * STEP_FLOOR;
-        double e = Math.max(0, edge / nEdge - 2 * variance) + floor, i = Math.max(0, inner / nInner - 2 * variance) + floor;
+        double e = Math.max(0, trimmedMean(edge, nEdge) - 2 * variance) + floor;
+        double i = Math.max(0, trimmedMean(inner, nInner) - 2 * variance) + floor;
         return e / (e + i);
+    }
+
+    /** Mean of the first {@code n} values without the largest {@link #EDGE_TRIM} share of them (at least one value kept); sorts them in place. */
+    static double trimmedMean(double[] v, int n) {
+        java.util.Arrays.sort(v, 0, n);
+        int kept = Math.max(1, (int) Math.floor(n * (1 - EDGE_TRIM)));
+        double sum = 0;
+        for (int k = 0; k < kept; k++) sum += v[k];
+        return sum / kept;
     }
 }

@@ -44,13 +44,17 @@ class VisualQualityTest {
         assertEquals(0, VisualQuality.gatedNoiseEnergy(0), 0);
     }
 
-    /** Constant 8x8 blocks: no step inside a block, so B = (e + floor^2) / (e + 2 floor^2) with e the mean squared step across block edges. */
+    /**
+     * Constant 8x8 blocks: no step inside a block, so B = (e + floor^2) / (e + 2 floor^2), with e the mean of the
+     * per-block edge-segment values less their largest tenth.
+     */
     @Test
     void blockinessOfConstantBlocks() {
-        // Block (bx, by) has value 0.2 + 0.1 bx + 0.05 by: steps 0.1 across vertical edges, 0.05 across horizontal ones.
+        // Block (bx, by) has value 0.2 + 0.1 bx + 0.05 by. The 16x24 frame has 2x3 blocks: 4 right-edge segments
+        // (bx = 0, 1; steps 0.1, mean square 0.01) and 3 bottom-edge segments (by = 0; 0.05, 0.0025); of the 7,
+        // floor(0.9 * 7) = 6 smallest are kept: three of 0.01 and three of 0.0025.
         float[] p = image((x, y) -> 0.2 + 0.1 * (x / 8) + 0.05 * (y / 8));
-        // Horizontal neighbour pairs crossing an edge: 2 edges x 16 rows = 32 of step 0.1; vertical: 1 edge x 24 columns = 24 of 0.05.
-        double e = (32 * 0.01 + 24 * 0.0025) / 56, floor = VisualQuality.STEP_FLOOR * VisualQuality.STEP_FLOOR;
+        double e = (3 * 0.01 + 3 * 0.0025) / 6, floor = VisualQuality.STEP_FLOOR * VisualQuality.STEP_FLOOR;
         assertEquals((e + floor) / (e + 2 * floor), VisualQuality.blockiness(p, H, W, 0), 1e-4);
         // Noise of variance v adds 2v to every squared step; told about it, B is unchanged.
         float[] q = p.clone();
@@ -59,6 +63,24 @@ class VisualQualityTest {
         assertEquals((e + floor) / (e + 2 * floor), VisualQuality.blockiness(q, H, W, 1e-4), 0.05);
         // A ramp with equal slopes has the same step everywhere: B = 1/2.
         assertEquals(0.5, VisualQuality.blockiness(image((x, y) -> 0.01 * x + 0.01 * y), H, W, 0), 1e-5);
+    }
+
+    /** A content edge that lies on the grid is not blocking: one bright block in a flat 32x32 frame leaves B at 1/2, bright blocks everywhere do not. */
+    @Test
+    void blockinessLeavesOutAFewContentEdgesOnTheGrid() {
+        int n = 32;   // 4x4 blocks: 12 right-edge and 12 bottom-edge segments, the 2 largest of 24 left out (floor(0.9 * 24) = 21 kept)
+        float[] one = new float[n * n], all = new float[n * n];
+        for (int y = 0; y < n; y++) {
+            for (int x = 0; x < n; x++) {
+                one[y * n + x] = (float) (x < 8 && y < 8 ? 0.8 : 0.3);   // block (0, 0) only: 2 edge segments of step 0.5
+                all[y * n + x] = (float) ((x / 8 + y / 8) % 2 == 0 ? 0.8 : 0.3);   // every edge segment a step of 0.5
+            }
+        }
+        assertEquals(0.5, VisualQuality.blockiness(one, n, n, 0), 0);
+        double floor = VisualQuality.STEP_FLOOR * VisualQuality.STEP_FLOOR;
+        assertEquals((0.25 + floor) / (0.25 + 2 * floor), VisualQuality.blockiness(all, n, n, 0), 1e-6);
+        // Frames without two whole blocks each way have no grid to see.
+        assertEquals(0.5, VisualQuality.blockiness(all, 8, 128, 0), 0);
     }
 
     /** The DCT detail: none in flat or single-colour blocks, exactly one coefficient in a block made of one basis pattern, about P(|Z| > 3) of white noise at eps = 3 sigma. */
