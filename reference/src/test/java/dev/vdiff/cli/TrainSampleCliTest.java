@@ -88,7 +88,7 @@ class TrainSampleCliTest {
         Path out = tmp.resolve("run");
         // Each would train for a step if its check failed (so a missing check fails the test instead of hanging it).
         expectError(vdiff("train", "--out", out.toString(), "--steps", "1", "--lr", "-1"), "learning rate must be > 0");
-        expectError(vdiff("train", "--out", out.toString(), "--steps", "1", "--size", "14"), "multiples of 4");
+        expectError(vdiff("train", "--out", out.toString(), "--steps", "1", "--size", "14", "--patch", "2"), "multiples of 4");   // 2x2 patches and one downsampling: 14 / 2 is odd
         expectError(vdiff("train", "--out", out.toString(), "--steps", "1", "--heads", "3"), "multiple of heads");
         expectError(vdiff("train", "--out", out.toString(), "--steps", "1", "--backgrounds", "plaid"), "unknown background 'plaid'");
         expectError(vdiff("train", "--out", out.toString(), "--steps", "1", "--objective", "x0"), "unknown objective 'x0'");

@@ -50,7 +50,8 @@ class CaptionDemoTest {
     void captionDemoNeedsOneColourPerClass() {
         DemoConfig base = DemoTest.toy();
         var d = base.run().data();
-        var randomColours = dev.vdiff.reference.train.DataSpec.synthetic(d.frames(), d.height(), d.width(), d.classes(), 0, 0.4, 0.8, 0, d.backgrounds(), false);
+        var randomColours = dev.vdiff.reference.train.DataSpec.synthetic(d.frames(), d.height(), d.width()).withClasses(d.classes()).withSpeeds(0.4, 0.8).withStaticProbability(0)
+            .withBackgrounds(d.backgrounds()).withColorByClass(false);
         var run = new dev.vdiff.reference.train.RunSpec(base.run().model(), randomColours, base.run().objective(), base.run().train());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> base.withRun(run).withCaptions(List.of()));
         assertTrue(e.getMessage().contains("one colour per class"), e.getMessage());

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (1/5 for the class colour, 1/8 for the direction), and reversing a clip's frames must reverse its direction.
  */
 class ShapeTrackTest {
-    static final DataSpec DEMO = DataSpec.synthetic(8, 16, 16, 5, 0, 0.6, 1.2, 0.0, List.of(BackgroundKind.FLAT), true);
+    static final DataSpec DEMO = DataSpec.synthetic(8, 16, 16).withClasses(5).withSeed(0).withSpeeds(0.6, 1.2).withStaticProbability(0.0).withBackgrounds(List.of(BackgroundKind.FLAT)).withColorByClass(true);
 
     @Test
     void readsTheClassColourAndDirectionOfRealClips() {

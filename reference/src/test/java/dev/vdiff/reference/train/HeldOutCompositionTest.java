@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link DataSpec#heldOut}: a held-out shape x direction pair appears in no clip and no caption, and everything else still does. */
 class HeldOutCompositionTest {
-    static final DataSpec TOY = DataSpec.synthetic(2, 8, 8, 5, 0, 0.4, 0.8, 0.0, List.of(BackgroundKind.FLAT), true);
+    static final DataSpec TOY = DataSpec.synthetic(2, 8, 8).withClasses(5).withSeed(0).withSpeeds(0.4, 0.8).withStaticProbability(0.0).withBackgrounds(List.of(BackgroundKind.FLAT)).withColorByClass(true);
     static final List<Composition> OUT = List.of(Composition.parse("circle:left"), Composition.parse("ring:up-right"));
 
     @Test
