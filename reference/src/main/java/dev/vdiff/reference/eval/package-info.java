@@ -5,7 +5,10 @@
  * by a held-out reference set); {@link dev.vdiff.reference.eval.VisualQuality} (no-reference frame quality: sharpness,
  * noise, blockiness, on {@link dev.vdiff.reference.eval.Luma}; TQD's VQ stand-in, here so that every paper's
  * experiment can score frames), {@link dev.vdiff.reference.eval.FrameMotion} (mean absolute frame difference) and
- * {@link dev.vdiff.reference.eval.FlowMotion} (mean optical-flow length, {@link dev.vdiff.reference.eval.DenseFlow}).
+ * {@link dev.vdiff.reference.eval.FlowMotion} (mean optical-flow length, {@link dev.vdiff.reference.eval.DenseFlow});
+ * VisualQuality's pieces {@link dev.vdiff.reference.eval.HaarNoise} and {@link dev.vdiff.reference.eval.DctDetail};
+ * {@link dev.vdiff.reference.eval.ShapeTrack} (which class colour and which direction a flat-background clip shows:
+ * does a sample follow its caption).
  * Shared by every command that writes a report folder: {@link dev.vdiff.reference.eval.OutputFolder} (an {@code --out}
  * folder the command owns: it never deletes or overwrites what it did not write).
  */
