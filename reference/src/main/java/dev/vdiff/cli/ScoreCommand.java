@@ -136,7 +136,8 @@ public final class ScoreCommand implements CliCommand {
             b.setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setConsumer(new ConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(250);
         } else {
             PrintWriter err = spec.commandLine().getErr();
-            b.setStyle(ProgressBarStyle.ASCII).setConsumer(new DelegatingProgressBarConsumer(line -> { err.println(line); err.flush(); }, 100)).setUpdateIntervalMillis(10_000);
+            b.setStyle(ProgressBarStyle.ASCII).setConsumer(new DelegatingProgressBarConsumer(
+                dev.vdiff.reference.train.TrainProgress.onceper(line -> { err.println(line); err.flush(); }, "clips"), 100)).setUpdateIntervalMillis(10_000);
         }
         return b.build();
     }

@@ -41,20 +41,24 @@ public final class TrainProgress implements Trainer.Listener, AutoCloseable {
         bar = b.build();
     }
 
-    private static final java.util.regex.Pattern COUNT = java.util.regex.Pattern.compile(" (\\d+)/(\\d+) steps");
-
     /**
      * A line consumer that drops a line reporting the same step count as the line before: the progress bar redraws
      * once more when it is closed, which in a log printed the last line twice.
      */
     static java.util.function.Consumer<String> onceper(PrintStream out) {
+        return onceper(out::println, "steps");
+    }
+
+    /** {@link #onceper(PrintStream)} for a bar counting in {@code unit} ("steps", "clips"), writing to {@code out}. */
+    public static java.util.function.Consumer<String> onceper(java.util.function.Consumer<String> out, String unit) {
+        java.util.regex.Pattern count = java.util.regex.Pattern.compile(" (\\d+)/(\\d+) " + java.util.regex.Pattern.quote(unit));
         String[] last = {null};
         return line -> {
-            java.util.regex.Matcher m = COUNT.matcher(line);
+            java.util.regex.Matcher m = count.matcher(line);
             String key = m.find() ? m.group() : null;
             if (key != null && key.equals(last[0])) return;
             last[0] = key;
-            out.println(line);
+            out.accept(line);
         };
     }
 

@@ -41,5 +41,11 @@ class LossChartTest {
         c.accept("train 100% [====] 4/4 steps (0:00:02 / 0:00:00) 2.0 steps/s");
         c.accept("train 100% [====] 4/4 steps (0:00:03 / 0:00:00) 2.0 steps/s");   // the redraw at close
         assertEquals(2, bytes.toString(StandardCharsets.UTF_8).lines().count(), bytes.toString(StandardCharsets.UTF_8));
+        // vdiff score's bar counts clips
+        List<String> lines = new java.util.ArrayList<>();
+        Consumer<String> clips = TrainProgress.onceper(lines::add, "clips");
+        clips.accept("score 100% [====] 3/3 clips (0:00:02 / 0:00:00)");
+        clips.accept("score 100% [====] 3/3 clips (0:00:02 / 0:00:00)");
+        assertEquals(1, lines.size(), lines.toString());
     }
 }
