@@ -238,14 +238,6 @@ final class AttentionTask implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        for (int k2 = 0; k2 < plans.length; k2++) {
-            if (plans[k2] == null) continue;
-            try {
-                plans[k2].close();
-            } catch (Exception e) {
-                throw new IllegalStateException("closing the attention execution plans", e);
-            }
-            plans[k2] = null;
-        }
+        ExecutionPlans.closeAll(plans, "attention");
     }
 }

@@ -226,14 +226,6 @@ final class ConvTask implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        for (int k = 0; k < plans.length; k++) {
-            if (plans[k] == null) continue;
-            try {
-                plans[k].close();
-            } catch (Exception e) {
-                throw new IllegalStateException("closing the convolution execution plans", e);
-            }
-            plans[k] = null;
-        }
+        ExecutionPlans.closeAll(plans, "convolution");
     }
 }

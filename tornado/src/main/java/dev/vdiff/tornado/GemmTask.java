@@ -235,14 +235,6 @@ final class GemmTask implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        for (int v = 0; v < plans.length; v++) {
-            if (plans[v] == null) continue;
-            try {
-                plans[v].close();
-            } catch (Exception e) {
-                throw new IllegalStateException("closing the GEMM execution plans", e);
-            }
-            plans[v] = null;
-        }
+        ExecutionPlans.closeAll(plans, "GEMM");
     }
 }

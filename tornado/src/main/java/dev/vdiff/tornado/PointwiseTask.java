@@ -127,14 +127,6 @@ final class PointwiseTask implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        for (int k = 0; k < plans.length; k++) {
-            if (plans[k] == null) continue;
-            try {
-                plans[k].close();
-            } catch (Exception e) {
-                throw new IllegalStateException("closing the pointwise execution plans", e);
-            }
-            plans[k] = null;
-        }
+        ExecutionPlans.closeAll(plans, "pointwise");
     }
 }

@@ -111,14 +111,6 @@ final class SoftmaxTask implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        for (int k = 0; k < plans.length; k++) {
-            if (plans[k] == null) continue;
-            try {
-                plans[k].close();
-            } catch (Exception e) {
-                throw new IllegalStateException("closing the softmax execution plans", e);
-            }
-            plans[k] = null;
-        }
+        ExecutionPlans.closeAll(plans, "softmax");
     }
 }
