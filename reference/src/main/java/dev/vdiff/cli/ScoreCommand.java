@@ -107,7 +107,7 @@ public final class ScoreCommand implements CliCommand {
                 notScored.add(failure[i]);
                 continue;
             }
-            paths.add(folder.dir().relativize(folder.files().get(i)).toString().replace('\\', '/'));
+            paths.add(dev.vdiff.reference.data.FolderPaths.relative(folder.dir(), folder.files().get(i)));
             scored.add(quality[i]);
         }
         if (scored.isEmpty()) throw new UserError("no video in " + data + " could be scored: " + String.join("; ", notScored));

@@ -59,9 +59,9 @@ public final class ImageFolder {
         List<Path> files = new ArrayList<>();
         boolean videos = false;
         try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).sorted((a, b) -> rel(dir, a).compareTo(rel(dir, b))).toList()) {
-                if (EXTENSIONS.contains(extension(p))) files.add(p);
-                else if (VideoFolder.EXTENSIONS.contains(extension(p))) videos = true;
+            for (Path p : s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).sorted((a, b) -> FolderPaths.relative(dir, a).compareTo(FolderPaths.relative(dir, b))).toList()) {
+                if (EXTENSIONS.contains(FolderPaths.extension(p))) files.add(p);
+                else if (VideoFolder.EXTENSIONS.contains(FolderPaths.extension(p))) videos = true;
             }
         } catch (IOException e) {
             throw new UserError("cannot list image folder " + dir + ": " + e.getMessage());
@@ -73,12 +73,12 @@ public final class ImageFolder {
         Path csv = dir.resolve("captions.csv");
         Map<String, CaptionTable.Entry> table = Files.isRegularFile(csv) ? CaptionTable.read(csv) : null;
         Map<String, Integer> byName = classNames(classes, className);
-        boolean subfolders = table == null && files.stream().anyMatch(p -> rel(dir, p).contains("/"));
+        boolean subfolders = table == null && files.stream().anyMatch(p -> FolderPaths.relative(dir, p).contains("/"));
         List<Image> out = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         for (Path f : files) {
             if (out.size() == limit) break;
-            String r = rel(dir, f);
+            String r = FolderPaths.relative(dir, f);
             int label = -1;
             if (table != null) {
                 CaptionTable.Entry e = table.get(r);
@@ -142,15 +142,5 @@ public final class ImageFolder {
         }
         rgb.flip();
         return Resize.rgb24(rgb, 3 * w, w, h, height, width);
-    }
-
-    private static String extension(Path p) {
-        String name = p.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
-    }
-
-    private static String rel(Path dir, Path file) {
-        return dir.relativize(file).toString().replace('\\', '/');
     }
 }

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -96,7 +95,7 @@ public final class VideoFolder implements VideoDataset {
         List<Item> items = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
         for (Path file : files) {
-            String rel = relative(dir, file);
+            String rel = FolderPaths.relative(dir, file);
             CaptionTable.Entry entry = table == null ? new CaptionTable.Entry("", -1) : table.remove(rel);
             if (entry == null) {
                 skipped.add(new Skipped(file, "no row in " + csv.getFileName()));
@@ -127,23 +126,14 @@ public final class VideoFolder implements VideoDataset {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile)
                 .filter(p -> !p.getFileName().toString().startsWith("."))
-                .filter(p -> EXTENSIONS.contains(extension(p)))
-                .sorted((a, b) -> relative(dir, a).compareTo(relative(dir, b)))
+                .filter(p -> EXTENSIONS.contains(FolderPaths.extension(p)))
+                .sorted((a, b) -> FolderPaths.relative(dir, a).compareTo(FolderPaths.relative(dir, b)))
                 .toList();
         } catch (IOException e) {
             throw new UserError("cannot list video folder " + dir + ": " + Ffmpeg.reason(e));
         }
     }
 
-    private static String extension(Path p) {
-        String name = p.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
-    }
-
-    private static String relative(Path dir, Path file) {
-        return dir.relativize(file).toString().replace('\\', '/');
-    }
 
     private static String summary(List<Skipped> skipped) {
         StringBuilder sb = new StringBuilder();

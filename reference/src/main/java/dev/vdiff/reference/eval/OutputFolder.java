@@ -158,7 +158,7 @@ public final class OutputFolder {
     }
 
     private String relative(Path f) {
-        return out.relativize(f).toString().replace('\\', '/');
+        return dev.vdiff.reference.data.FolderPaths.relative(out, f);
     }
 
     private static void deleteEmptyFolders(Path p) throws IOException {

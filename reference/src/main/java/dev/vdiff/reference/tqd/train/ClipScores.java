@@ -60,7 +60,7 @@ public record ClipScores(double[] mq, double[] vq) {
         List<String> out = new ArrayList<>(n);
         if (data instanceof VideoFolder f) {
             List<Path> files = f.files();
-            for (int i = 0; i < n; i++) out.add(f.dir().relativize(files.get(i)).toString().replace('\\', '/'));
+            for (int i = 0; i < n; i++) out.add(dev.vdiff.reference.data.FolderPaths.relative(f.dir(), files.get(i)));
         } else {
             for (int i = 0; i < n; i++) out.add("synthetic/" + i);
         }
