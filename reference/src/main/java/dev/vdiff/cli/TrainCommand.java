@@ -9,6 +9,7 @@ import dev.vdiff.reference.tqd.TqdConfig;
 import dev.vdiff.reference.tqd.train.TimestepSettings;
 import dev.vdiff.reference.tpdiff.PyramidConfig;
 import dev.vdiff.reference.tpdiff.PyramidJson;
+import dev.vdiff.reference.train.BackendSection;
 import dev.vdiff.reference.train.CaptionSpec;
 import dev.vdiff.reference.train.Checkpoints;
 import dev.vdiff.reference.train.Conditioning;
@@ -178,7 +179,7 @@ public final class TrainCommand implements CliCommand {
         } else {
             dir = out;
             RunFolder.checkNew(dir, "--out");
-            run = UserInput.check(null, this::newRun);
+            run = BackendSection.into(UserInput.check(null, this::newRun), device);
         }
         PrintStream err = System.err;
         // Everything that can fail on bad input happens before the first file is written.
@@ -205,6 +206,8 @@ public final class TrainCommand implements CliCommand {
             });
             if (steps != null) run.write(dir);   // the new total is part of the run from now on
             err.println("vdiff train: resuming " + latest.get() + " at step " + trainer.stepsDone() + " of " + run.train().steps());
+            String w = BackendSection.resumeWarning(run, device);
+            if (w != null) err.println(w);
         } else {
             run.write(dir);
             if (resume != null) err.println("vdiff train: " + checkpoints.dir() + " holds no checkpoint yet; starting " + dir + " from step 0");

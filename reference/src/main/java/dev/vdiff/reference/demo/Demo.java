@@ -9,6 +9,7 @@ import dev.vdiff.reference.train.DataSpec;
 import dev.vdiff.reference.train.Denoiser;
 import dev.vdiff.reference.train.LossChart;
 import dev.vdiff.reference.train.Models;
+import dev.vdiff.reference.train.BackendSection;
 import dev.vdiff.reference.train.RunSpec;
 import dev.vdiff.reference.train.SampleWriter;
 import dev.vdiff.reference.train.TimestepSampler;
@@ -121,7 +122,7 @@ public final class Demo {
         // 3. Training.
         log.printf(Locale.ROOT, "[3/5] training: %d steps of %d clips, %,d parameters%n", run.train().steps(), run.train().batchSize(), model.module().parameterCount());
         t = System.nanoTime();
-        run.write(runDir);
+        BackendSection.into(run, device).write(runDir);
         Trainer trainer = new Trainer(model, data, run.train(), run.objective(), run.schedule(), TimestepSampler.uniform(run.schedule().numTrainTimesteps()));
         Checkpoints checkpoints = new Checkpoints(RunSpec.checkpointsDir(runDir), run.train().keepCheckpoints());
         long trainStart = System.nanoTime();
