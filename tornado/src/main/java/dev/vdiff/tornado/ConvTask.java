@@ -4,11 +4,11 @@ import dev.vdiff.tensor.kernels.ConvGeometry;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.TaskGraph;
-import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.WorkerGrid1D;
-import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+
+import java.util.List;
 
 /**
  * 3-D convolution (2-D is depth 1) forward and its three gradients on the device, as direct convolutions
@@ -26,18 +26,19 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  */
 final class ConvTask implements AutoCloseable {
     private static final int LOCAL = 128;
+    /** Floats in the arena to begin with (grown when one launch needs more): {@code -Dvdiff.tornado.convArenaFloats}. */
+    static final int ARENA_FLOATS = Integer.getInteger("vdiff.tornado.convArenaFloats", 1 << 24);
     // params: 0 mode, 1 n, 2 c, 3 d, 4 h, 5 w, 6 o, 7 kd, 8 kh, 9 kw, 10 sd, 11 sh, 12 sw, 13 pd, 14 ph, 15 pw,
-    //         16 od, 17 oh, 18 ow, 19 hasBias
-    private final IntArray params = new IntArray(20);
-    private FloatArray x, w, bias, y;    // y: out (forward) or dy (gradients)
-    private FloatArray res;              // dx, dw or db of the gradients
-    private final TornadoExecutionPlan[] plans = new TornadoExecutionPlan[4];   // by mode: fwd, dx, dw, db
-    private final WorkerGrid1D[] grids = new WorkerGrid1D[4];
+    //         16 od, 17 oh, 18 ow, 19 hasBias; arena offsets of 20 x, 21 w, 22 bias, 23 out (forward) or dy, 24 dx, dw or db
+    private final IntArray params = new IntArray(25);
+    private DeviceArena arena;
+    private final WorkerGrid1D[] grids = new WorkerGrid1D[4];   // by mode: fwd, dx, dw, db
     private final GridScheduler[] schedulers = new GridScheduler[4];
     private int generation;
 
-    static void convForward(KernelContext ctx, IntArray p, FloatArray x, FloatArray w, FloatArray bias, FloatArray out) {
+    static void convForward(KernelContext ctx, IntArray p, FloatArray mem) {
         if (p.get(0) == 0) {
+            int xo = p.get(20), wo = p.get(21), bo = p.get(22), yo = p.get(23);
             int c = p.get(2), d = p.get(3), h = p.get(4), wd = p.get(5), o = p.get(6);
             int kd = p.get(7), kh = p.get(8), kw = p.get(9);
             int od = p.get(16), oh = p.get(17), ow = p.get(18);
@@ -47,7 +48,7 @@ final class ConvTask implements AutoCloseable {
                 int n = i / (o * pos), oc = (i / pos) % o, r = i % pos;
                 int z = r / (oh * ow), yy = (r / ow) % oh, xx = r % ow;
                 float s = 0f;
-                if (p.get(19) == 1) s = bias.get(oc);
+                if (p.get(19) == 1) s = mem.get(bo + oc);
                 for (int ci = 0; ci < c; ci++) {
                     for (int a = 0; a < kd; a++) {
                         int iz = z * p.get(10) + a - p.get(13);
@@ -59,20 +60,21 @@ final class ConvTask implements AutoCloseable {
                                     int wBase = (((oc * c + ci) * kd + a) * kh + b) * kw;
                                     for (int e = 0; e < kw; e++) {
                                         int ix = xx * p.get(12) + e - p.get(15);
-                                        if (ix >= 0 && ix < wd) s += w.get(wBase + e) * x.get(xBase + ix);
+                                        if (ix >= 0 && ix < wd) s += mem.get(wo + wBase + e) * mem.get(xo + xBase + ix);
                                     }
                                 }
                             }
                         }
                     }
                 }
-                out.set(i, s);
+                mem.set(yo + i, s);
             }
         }
     }
 
-    static void inputGrad(KernelContext ctx, IntArray p, FloatArray dy, FloatArray w, FloatArray dx) {
+    static void inputGrad(KernelContext ctx, IntArray p, FloatArray mem) {
         if (p.get(0) == 1) {
+            int wo = p.get(21), yo = p.get(23), ro = p.get(24);
             int c = p.get(2), d = p.get(3), h = p.get(4), wd = p.get(5), o = p.get(6);
             int kd = p.get(7), kh = p.get(8), kw = p.get(9), sd = p.get(10), sh = p.get(11), sw = p.get(12);
             int od = p.get(16), oh = p.get(17), ow = p.get(18);
@@ -93,20 +95,21 @@ final class ConvTask implements AutoCloseable {
                                     int wBase = (((oc * c + ci) * kd + a) * kh + b) * kw;
                                     for (int e = 0; e < kw; e++) {
                                         int tx = xx + p.get(15) - e;
-                                        if (tx >= 0 && tx % sw == 0 && tx / sw < ow) s += dy.get(yBase + tx / sw) * w.get(wBase + e);
+                                        if (tx >= 0 && tx % sw == 0 && tx / sw < ow) s += mem.get(yo + yBase + tx / sw) * mem.get(wo + wBase + e);
                                     }
                                 }
                             }
                         }
                     }
                 }
-                dx.set(i, s);
+                mem.set(ro + i, s);
             }
         }
     }
 
-    static void weightGrad(KernelContext ctx, IntArray p, FloatArray x, FloatArray dy, FloatArray dw) {
+    static void weightGrad(KernelContext ctx, IntArray p, FloatArray mem) {
         if (p.get(0) == 2) {
+            int xo = p.get(20), yo = p.get(23), ro = p.get(24);
             int nn = p.get(1), c = p.get(2), d = p.get(3), h = p.get(4), wd = p.get(5), o = p.get(6);
             int kd = p.get(7), kh = p.get(8), kw = p.get(9);
             int od = p.get(16), oh = p.get(17), ow = p.get(18);
@@ -127,105 +130,105 @@ final class ConvTask implements AutoCloseable {
                                     int xBase = (((n * c + ci) * d + iz) * h + iy) * wd;
                                     for (int xx = 0; xx < ow; xx++) {
                                         int ix = xx * p.get(12) + e - p.get(15);
-                                        if (ix >= 0 && ix < wd) s += dy.get(yBase + xx) * x.get(xBase + ix);
+                                        if (ix >= 0 && ix < wd) s += mem.get(yo + yBase + xx) * mem.get(xo + xBase + ix);
                                     }
                                 }
                             }
                         }
                     }
                 }
-                dw.set(i, s);
+                mem.set(ro + i, s);
             }
         }
     }
 
-    static void biasGrad(KernelContext ctx, IntArray p, FloatArray dy, FloatArray db) {
+    static void biasGrad(KernelContext ctx, IntArray p, FloatArray mem) {
         if (p.get(0) == 3) {
+            int yo = p.get(23), ro = p.get(24);
             int nn = p.get(1), o = p.get(6), pos = p.get(16) * p.get(17) * p.get(18);
             int oc = ctx.globalIdx;
             if (oc < o) {
                 float s = 0f;
                 for (int n = 0; n < nn; n++) {
                     int base = (n * o + oc) * pos;
-                    for (int r = 0; r < pos; r++) s += dy.get(base + r);
+                    for (int r = 0; r < pos; r++) s += mem.get(yo + base + r);
                 }
-                db.set(oc, s);
+                mem.set(ro + oc, s);
             }
         }
     }
 
     synchronized void forward(ConvGeometry g, float[] hx, float[] hw, float[] hb, float[] hout) {
-        int total = g.n * g.o * g.p;
-        prepare(g, 0, hb != null);
-        Staging.put(hx, g.n * g.c * g.q, x);
-        Staging.put(hw, g.o * g.ck, w);
-        if (hb != null) Staging.put(hb, g.o, bias);
-        launch(0, total);
-        Staging.get(y, hout, total);
+        int nx = g.n * g.c * g.q, nw = g.o * g.ck, total = g.n * g.o * g.p;
+        DeviceArena a = arena(nx, nw, g.o, total);
+        a.begin();
+        int xo = a.input(hx, nx), wo = a.input(hw, nw), bo = hb != null ? a.input(hb, g.o) : 0, yo = a.output(hout, total);
+        launch(g, 0, hb != null, total, xo, wo, bo, yo, 0);
+        a.download(hout, yo, total);
     }
 
     synchronized void inputGrad(ConvGeometry g, float[] hdy, float[] hw, float[] hdx) {
-        prepare(g, 1, false);
-        Staging.put(hdy, g.n * g.o * g.p, y);
-        Staging.put(hw, g.o * g.ck, w);
-        launch(1, g.n * g.c * g.q);
-        Staging.get(res, hdx, g.n * g.c * g.q);
+        int ny = g.n * g.o * g.p, nw = g.o * g.ck, nx = g.n * g.c * g.q;
+        DeviceArena a = arena(ny, nw, nx);
+        a.begin();
+        int yo = a.input(hdy, ny), wo = a.input(hw, nw), ro = a.output(hdx, nx);
+        launch(g, 1, false, nx, 0, wo, 0, yo, ro);
+        a.download(hdx, ro, nx);
     }
 
     synchronized void weightGrad(ConvGeometry g, float[] hx, float[] hdy, float[] hdw) {
-        prepare(g, 2, false);
-        Staging.put(hx, g.n * g.c * g.q, x);
-        Staging.put(hdy, g.n * g.o * g.p, y);
-        launch(2, g.o * g.ck);
-        Staging.get(res, hdw, g.o * g.ck);
+        int nx = g.n * g.c * g.q, ny = g.n * g.o * g.p, nw = g.o * g.ck;
+        DeviceArena a = arena(nx, ny, nw);
+        a.begin();
+        int xo = a.input(hx, nx), yo = a.input(hdy, ny), ro = a.output(hdw, nw);
+        launch(g, 2, false, nw, xo, 0, 0, yo, ro);
+        a.download(hdw, ro, nw);
     }
 
     synchronized void biasGrad(ConvGeometry g, float[] hdy, float[] hdb) {
-        prepare(g, 3, false);
-        Staging.put(hdy, g.n * g.o * g.p, y);
-        launch(3, g.o);
-        Staging.get(res, hdb, g.o);
+        int ny = g.n * g.o * g.p;
+        DeviceArena a = arena(ny, g.o);
+        a.begin();
+        int yo = a.input(hdy, ny), ro = a.output(hdb, g.o);
+        launch(g, 3, false, g.o, 0, 0, 0, yo, ro);
+        a.download(hdb, ro, g.o);
     }
 
-    private void prepare(ConvGeometry g, int mode, boolean hasBias) {
-        int nx = g.n * g.c * g.q, ny = g.n * g.o * g.p, nw = g.o * g.ck;
-        if (!Staging.fits(x, nx) || !Staging.fits(y, ny) || !Staging.fits(w, nw) || !Staging.fits(bias, g.o)) rebuild(nx, ny, nw, g.o);
-        int[] ps = {mode, g.n, g.c, g.d, g.h, g.w, g.o, g.kd, g.kh, g.kw, g.sd, g.sh, g.sw, g.pd, g.ph, g.pw, g.od, g.oh, g.ow, hasBias ? 1 : 0};
+    /** The arena, rebuilt bigger when one launch's arrays (their lengths) do not fit it together. */
+    private DeviceArena arena(int... lengths) {
+        if (arena != null && arena.fits(lengths)) return arena;
+        long need = 0;
+        for (int n : lengths) need += n + 64;
+        int cap = Math.max(arena == null ? ARENA_FLOATS : 2 * arena.capacity(), Staging.capacity((int) Math.min(1 << 30, 2 * need)));
+        close();
+        String name = "conv" + (generation++);
+        arena = new DeviceArena(name, cap, a -> {
+            List<TaskGraph> tg = List.of(
+                a.finish(a.kernelGraph(name + "fwd", params).task("t", ConvTask::convForward, new KernelContext(), params, a.mem)),
+                a.finish(a.kernelGraph(name + "dx", params).task("t", ConvTask::inputGrad, new KernelContext(), params, a.mem)),
+                a.finish(a.kernelGraph(name + "dw", params).task("t", ConvTask::weightGrad, new KernelContext(), params, a.mem)),
+                a.finish(a.kernelGraph(name + "db", params).task("t", ConvTask::biasGrad, new KernelContext(), params, a.mem)));
+            for (int k = 0; k < 4; k++) {
+                grids[k] = new WorkerGrid1D(LOCAL);
+                schedulers[k] = new GridScheduler(tg.get(k).getTaskGraphName() + ".t", grids[k]);
+            }
+            return tg;
+        });
+        return arena;
+    }
+
+    private void launch(ConvGeometry g, int mode, boolean hasBias, int items, int xo, int wo, int bo, int yo, int ro) {
+        int[] ps = {mode, g.n, g.c, g.d, g.h, g.w, g.o, g.kd, g.kh, g.kw, g.sd, g.sh, g.sw, g.pd, g.ph, g.pw, g.od, g.oh, g.ow, hasBias ? 1 : 0,
+            xo, wo, bo, yo, ro};
         Staging.put(ps, ps.length, params);
-    }
-
-    private void launch(int mode, int items) {
         grids[mode].setGlobalWork((long) (items + LOCAL - 1) / LOCAL * LOCAL, 1, 1);
         grids[mode].setLocalWork(LOCAL, 1, 1);
-        Transfers.execute(plans[mode], schedulers[mode]);
-    }
-
-    private void rebuild(int nx, int ny, int nw, int no) {
-        close();
-        x = new FloatArray(Staging.capacity(nx));
-        y = new FloatArray(Staging.capacity(ny));
-        w = new FloatArray(Staging.capacity(nw));
-        bias = new FloatArray(Staging.capacity(no));
-        res = new FloatArray(Staging.capacity(Math.max(nx, Math.max(nw, no))));
-        String name = "conv" + (generation++);
-        TaskGraph[] tg = {
-            new TaskGraph(name + "fwd").transferToDevice(DataTransferMode.EVERY_EXECUTION, params, x, w, bias)
-                .task("t", ConvTask::convForward, new KernelContext(), params, x, w, bias, y).transferToHost(DataTransferMode.EVERY_EXECUTION, y),
-            new TaskGraph(name + "dx").transferToDevice(DataTransferMode.EVERY_EXECUTION, params, y, w)
-                .task("t", ConvTask::inputGrad, new KernelContext(), params, y, w, res).transferToHost(DataTransferMode.EVERY_EXECUTION, res),
-            new TaskGraph(name + "dw").transferToDevice(DataTransferMode.EVERY_EXECUTION, params, x, y)
-                .task("t", ConvTask::weightGrad, new KernelContext(), params, x, y, res).transferToHost(DataTransferMode.EVERY_EXECUTION, res),
-            new TaskGraph(name + "db").transferToDevice(DataTransferMode.EVERY_EXECUTION, params, y)
-                .task("t", ConvTask::biasGrad, new KernelContext(), params, y, res).transferToHost(DataTransferMode.EVERY_EXECUTION, res)};
-        for (int k = 0; k < 4; k++) {
-            grids[k] = new WorkerGrid1D(LOCAL);
-            schedulers[k] = new GridScheduler(tg[k].getTaskGraphName() + ".t", grids[k]);
-            plans[k] = new TornadoExecutionPlan(tg[k].snapshot());
-        }
+        arena.launch(mode, schedulers[mode]);
     }
 
     @Override
     public synchronized void close() {
-        ExecutionPlans.closeAll(plans, "convolution");
+        if (arena != null) arena.close();
+        arena = null;
     }
 }

@@ -189,6 +189,18 @@ public final class CrossCheck {
             jvm.convBiasGrad(g, dy, dbw);
             dev.convBiasGrad(g, dy, dbg);
             compare(what + " db", dbg, dbw, 1e-4, 2e-6 * g.n * g.p);
+            // device residency (DeviceArena): x, w and dy are kept on the device from the calls above; the host writes
+            // below must be seen (one element of x and of w changed, dy zeroed, the output array reused)
+            x[x.length - 1] += 1f;
+            w[0] -= 0.5f;
+            jvm.convForward(g, x, w, b, ow);
+            dev.convForward(g, x, w, b, og);
+            compare(what + " forward after host writes to x and w", og, ow, 1e-4, atol);
+            java.util.Arrays.fill(dy, 0f);
+            dy[dy.length / 2] = 1f;
+            jvm.convWeightGrad(g, x, dy, dww);
+            dev.convWeightGrad(g, x, dy, dwg);
+            compare(what + " dw after a host write to dy", dwg, dww, 1e-4, 2e-6 * g.n * g.p);
         }
     }
 

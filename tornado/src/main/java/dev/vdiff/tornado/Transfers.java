@@ -30,6 +30,14 @@ public final class Transfers {
 
     public static Count now() { return new Count(IN.sum(), OUT.sum(), LAUNCHES.sum()); }
 
+    /**
+     * Adds a partial download ({@code TornadoExecutionResult.transferToHost(DataRange)}, which TornadoVM's profiler
+     * does not count) to the device -> host bytes.
+     */
+    static void countDownload(long bytes) {
+        if (COUNT) OUT.add(bytes);
+    }
+
     static TornadoExecutionResult execute(TornadoExecutionPlan plan, GridScheduler scheduler) {
         TornadoExecutionPlan p = plan.withGridScheduler(scheduler);
         if (!COUNT) return p.execute();

@@ -1,0 +1,238 @@
+package dev.vdiff.tornado;
+
+import uk.ac.manchester.tornado.api.DataRange;
+import uk.ac.manchester.tornado.api.GridScheduler;
+import uk.ac.manchester.tornado.api.KernelContext;
+import uk.ac.manchester.tornado.api.TaskGraph;
+import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
+import uk.ac.manchester.tornado.api.TornadoExecutionResult;
+import uk.ac.manchester.tornado.api.WorkerGrid1D;
+import uk.ac.manchester.tornado.api.enums.DataTransferMode;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.WeakHashMap;
+import java.util.function.Function;
+
+/**
+ * Device memory that outlives a kernel launch: ONE device array (the arena) shared by every task graph of ONE
+ * TornadoVM execution plan ({@code persistOnDevice} in the holder graph, {@code consumeFromDevice} in the others;
+ * checked by {@code tools/tornado/ArenaProbe.java}), in which each host array a kernel reads or writes gets a
+ * region, found again by the array's identity at its next use.
+ *
+ * <p>Coherence (why no tensor code has to tell the device anything): the host array stays the one true copy, and
+ * the arena's host-side mirror (the {@link FloatArray} behind the device array) holds, for each region, exactly the
+ * values its device copy has. A kernel input is used from the device only when the host array equals the mirror bit
+ * for bit ({@link MemorySegment#mismatch}: a host-memory comparison, no bus), otherwise it is uploaded; a kernel
+ * output is read back (that region only, {@code transferToHost(DataRange)}) into the mirror and the host array. So a
+ * tensor a device kernel produced and the next one reads crosses the bus once (down), and a parameter once per
+ * change (up), whatever JVM code runs in between; any host write is seen as a mismatch. Regions are a cache:
+ * evicting one loses nothing, and a region whose host array was garbage-collected is freed.
+ *
+ * <pre>
+ *   host float[] (truth) ── equal to mirror? ──yes──> use the device region as it is
+ *                                            └─no──> stage (2^10 .. 2^20 floats) ── bus ──> copy kernel ──> region
+ *   kernel output region ── transferToHost(DataRange) ──> mirror ──> host float[]
+ * </pre>
+ *
+ * <p>Uploads go through staging arrays of several sizes (TornadoVM moves whole arrays): chunks of the largest size
+ * that fits what is left, the rest in the smallest, so an upload moves at most 1,023 floats more than the data.
+ */
+final class DeviceArena implements AutoCloseable {
+    private static final int LOCAL = 128, ALIGN = 64;
+    private static final int[] STAGES = {1 << 10, 1 << 12, 1 << 14, 1 << 16, 1 << 18, 1 << 20};
+
+    /** One host array's place in the arena ([off, off + len)), weakly keyed so that its array can be collected. */
+    private static final class Region extends WeakReference<float[]> {
+        final int off, len;
+        long lastUse;
+
+        Region(float[] host, int off, int len) {
+            super(host);
+            this.off = off;
+            this.len = len;
+        }
+    }
+
+    final FloatArray mem;
+    private final int capacity;
+    private final String holder;
+    private final TornadoExecutionPlan plan;
+    private final int firstKernelGraph;
+    private final FloatArray[] stage = new FloatArray[STAGES.length];
+    private final IntArray upParams = new IntArray(4);
+    private final WorkerGrid1D upGrid = new WorkerGrid1D(LOCAL);
+    private final GridScheduler[] upSchedulers = new GridScheduler[STAGES.length];
+    private final WeakHashMap<float[], Region> byArray = new WeakHashMap<>();   // float[] has identity equals/hashCode
+    private final List<Region> regions = new ArrayList<>();                       // by offset
+    private final List<Region> pinned = new ArrayList<>();
+    private long clock;
+    private TornadoExecutionResult last;
+
+    /** stage[0..p1) -> mem[p0 ..): one region's upload. */
+    static void upload(KernelContext ctx, IntArray p, FloatArray stage, FloatArray mem) {
+        int i = ctx.globalIdx;
+        if (i < p.get(1)) mem.set(p.get(0) + i, stage.get(i));
+    }
+
+    /**
+     * An arena of {@code capacity} floats and a plan made of its upload graphs and the kernel graphs that
+     * {@code kernels} builds: each must name the arena in its task arguments only and declare
+     * {@code .consumeFromDevice(holder, arena).persistOnDevice(arena).transferToHost(UNDER_DEMAND, arena)}, see
+     * {@link #kernelGraph}. The kernel graphs are {@link #launch}ed by their index in that list.
+     */
+    DeviceArena(String name, int capacity, Function<DeviceArena, List<TaskGraph>> kernels) {
+        this.capacity = capacity;
+        this.mem = new FloatArray(capacity);
+        this.holder = name + "up0";
+        List<TaskGraph> graphs = new ArrayList<>();
+        for (int s = 0; s < STAGES.length; s++) {
+            stage[s] = new FloatArray(STAGES[s]);
+            TaskGraph g = new TaskGraph(name + "up" + s).transferToDevice(DataTransferMode.EVERY_EXECUTION, upParams, stage[s]);
+            // the first graph allocates the arena on the device (its one whole upload, at its first execution)
+            g = s == 0 ? g.transferToDevice(DataTransferMode.FIRST_EXECUTION, mem) : g.consumeFromDevice(holder, mem);
+            g = g.task("t", DeviceArena::upload, new KernelContext(), upParams, stage[s], mem)
+                .persistOnDevice(mem).transferToHost(DataTransferMode.UNDER_DEMAND, mem);
+            upSchedulers[s] = new GridScheduler(g.getTaskGraphName() + ".t", upGrid);
+            graphs.add(g);
+        }
+        firstKernelGraph = graphs.size();
+        graphs.addAll(kernels.apply(this));
+        var snapshots = new uk.ac.manchester.tornado.api.ImmutableTaskGraph[graphs.size()];
+        for (int k = 0; k < snapshots.length; k++) snapshots[k] = graphs.get(k).snapshot();
+        plan = new TornadoExecutionPlan(snapshots);
+    }
+
+    /** A kernel graph over this arena: {@code name}, launch parameters moved at every launch, then the task. */
+    TaskGraph kernelGraph(String name, IntArray params) {
+        return new TaskGraph(name).transferToDevice(DataTransferMode.EVERY_EXECUTION, params).consumeFromDevice(holder, mem);
+    }
+
+    /** What every kernel graph ends with (after its task). */
+    TaskGraph finish(TaskGraph g) {
+        return g.persistOnDevice(mem).transferToHost(DataTransferMode.UNDER_DEMAND, mem);
+    }
+
+    int capacity() { return capacity; }
+
+    /** Starts a launch: regions handed out from now on stay until {@link #launch} (none is evicted under a kernel). */
+    void begin() {
+        pinned.clear();
+        clock++;
+    }
+
+    /** The offset of host[0..n) in the arena, its device copy equal to the host array (uploaded if it was not). */
+    int input(float[] host, int n) {
+        Region r = byArray.get(host);
+        if (r != null && r.len == n && r.get() == host) {
+            MemorySegment m = mem.getSegment().asSlice(4L * r.off, 4L * n);
+            if (MemorySegment.mismatch(MemorySegment.ofArray(host).asSlice(0, 4L * n), 0, 4L * n, m, 0, 4L * n) == -1) {
+                touch(r);
+                return r.off;
+            }
+        } else {
+            r = place(host, n);
+        }
+        touch(r);
+        upload(host, r.off, n);
+        return r.off;
+    }
+
+    /** The offset of a region for host[0..n) that a kernel will write (read back with {@link #download}). */
+    int output(float[] host, int n) {
+        Region r = byArray.get(host);
+        if (r == null || r.len != n || r.get() != host) r = place(host, n);
+        touch(r);
+        return r.off;
+    }
+
+    /** Runs kernel graph {@code k} (its index in the list the constructor was given). */
+    void launch(int k, GridScheduler scheduler) {
+        last = Transfers.execute(plan.withGraph(firstKernelGraph + k), scheduler);
+    }
+
+    /** host[0..n) = the device's region at {@code off} (after {@link #launch}); the mirror gets the same values. */
+    void download(float[] host, int off, int n) {
+        if (n == 0) return;
+        last.transferToHost(new DataRange(mem).withOffset(off).withSize(n));
+        Transfers.countDownload(4L * n);
+        MemorySegment.copy(mem.getSegment(), ValueLayout.JAVA_FLOAT, 4L * off, host, 0, n);
+    }
+
+    private void touch(Region r) {
+        r.lastUse = clock;
+        pinned.add(r);
+    }
+
+    private void upload(float[] host, int off, int n) {
+        MemorySegment.copy(host, 0, mem.getSegment(), ValueLayout.JAVA_FLOAT, 4L * off, n);   // the mirror
+        int done = 0;
+        while (done < n) {
+            int left = n - done, s = 0;
+            for (int k = STAGES.length - 1; k >= 0; k--) if (STAGES[k] <= left) { s = k; break; }
+            int chunk = Math.min(left, STAGES[s]);
+            MemorySegment.copy(host, done, stage[s].getSegment(), ValueLayout.JAVA_FLOAT, 0, chunk);
+            upParams.set(0, off + done);
+            upParams.set(1, chunk);
+            upGrid.setGlobalWork((long) (chunk + LOCAL - 1) / LOCAL * LOCAL, 1, 1);
+            upGrid.setLocalWork(LOCAL, 1, 1);
+            last = Transfers.execute(plan.withGraph(s), upSchedulers[s]);
+            done += chunk;
+        }
+    }
+
+    /** A new region of n floats for {@code host} (first fit; least recently used unpinned regions evicted to make room). */
+    private Region place(float[] host, int n) {
+        Region old = byArray.remove(host);
+        if (old != null) regions.remove(old);
+        regions.removeIf(r -> r.get() == null);      // arrays the JVM collected
+        int need = (n + ALIGN - 1) / ALIGN * ALIGN;
+        if (need > capacity) throw new IllegalStateException("DeviceArena: " + n + " floats do not fit an arena of " + capacity);
+        while (true) {
+            int at = 0, idx = 0;
+            for (; idx < regions.size(); idx++) {
+                Region r = regions.get(idx);
+                if (r.off - at >= need) break;
+                at = r.off + (r.len + ALIGN - 1) / ALIGN * ALIGN;
+            }
+            if (idx < regions.size() || capacity - at >= need) {
+                Region r = new Region(host, at, n);
+                regions.add(idx, r);
+                byArray.put(host, r);
+                return r;
+            }
+            Region victim = null;
+            for (Region r : regions) {
+                if (pinned.contains(r)) continue;
+                if (victim == null || r.lastUse < victim.lastUse) victim = r;
+            }
+            if (victim == null) throw new IllegalStateException("DeviceArena: one launch needs more than the arena's " + capacity + " floats");
+            regions.remove(victim);
+            float[] a = victim.get();
+            if (a != null && byArray.get(a) == victim) byArray.remove(a);
+        }
+    }
+
+    /** Whether the arrays of one launch (their lengths) fit this arena together. */
+    boolean fits(int... lengths) {
+        long sum = 0;
+        for (int n : lengths) sum += (n + ALIGN - 1) / ALIGN * ALIGN;
+        return sum <= capacity;
+    }
+
+    @Override
+    public void close() {
+        try {
+            plan.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the device arena's execution plan", e);
+        }
+        regions.clear();
+        byArray.clear();
+    }
+}
