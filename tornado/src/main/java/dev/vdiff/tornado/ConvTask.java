@@ -19,22 +19,25 @@ import java.util.List;
  *   weightGrad dw[o, c, tap]       = sum_{n, p} dy[n, o, p] x[n, c, p*s + tap - pad]
  *   biasGrad   db[o]               = sum_{n, p} dy[n, o, p]
  * </pre>
- * Each work-item sums in a fixed loop order, so results are the same bits on every run on one device. Each
- * kernel has its own task graph over the shared staging arrays, which moves exactly the arrays that kernel
- * reads (host to device) and the one it writes (back): forward x, w, bias -> out; input gradient dy, w -> dx;
- * weight gradient x, dy -> dw; bias gradient dy -> db.
+ * Each work-item sums in a fixed loop order, so results are the same bits on every run on one device. The
+ * arrays live in the backend's {@link SharedArena} (x, w, bias, dy are uploaded only when the device does not
+ * already hold their current values; out, dx, dw, db are read back exactly); each kernel is its own task graph
+ * in the arena's plan, its offsets in the launch parameters.
  */
-final class ConvTask implements AutoCloseable {
+final class ConvTask implements DeviceArena.User {
     private static final int LOCAL = 128;
-    /** Floats in the arena to begin with (grown when one launch needs more): {@code -Dvdiff.tornado.convArenaFloats}. */
-    static final int ARENA_FLOATS = Integer.getInteger("vdiff.tornado.convArenaFloats", 1 << 24);
     // params: 0 mode, 1 n, 2 c, 3 d, 4 h, 5 w, 6 o, 7 kd, 8 kh, 9 kw, 10 sd, 11 sh, 12 sw, 13 pd, 14 ph, 15 pw,
     //         16 od, 17 oh, 18 ow, 19 hasBias; arena offsets of 20 x, 21 w, 22 bias, 23 out (forward) or dy, 24 dx, dw or db
     private final IntArray params = new IntArray(25);
+    private final SharedArena shared;
     private DeviceArena arena;
     private final WorkerGrid1D[] grids = new WorkerGrid1D[4];   // by mode: fwd, dx, dw, db
     private final GridScheduler[] schedulers = new GridScheduler[4];
-    private int generation;
+
+    ConvTask(SharedArena shared) {
+        this.shared = shared;
+        shared.register(this);
+    }
 
     static void convForward(KernelContext ctx, IntArray p, FloatArray mem) {
         if (p.get(0) == 0) {
@@ -194,27 +197,23 @@ final class ConvTask implements AutoCloseable {
         a.download(hdb, ro, g.o);
     }
 
-    /** The arena, rebuilt bigger when one launch's arrays (their lengths) do not fit it together. */
     private DeviceArena arena(int... lengths) {
-        if (arena != null && arena.fits(lengths)) return arena;
-        long need = 0;
-        for (int n : lengths) need += n + 64;
-        int cap = Math.max(arena == null ? ARENA_FLOATS : 2 * arena.capacity(), Staging.capacity((int) Math.min(1 << 30, 2 * need)));
-        close();
-        String name = "conv" + (generation++);
-        arena = new DeviceArena(name, cap, a -> {
-            List<TaskGraph> tg = List.of(
-                a.finish(a.kernelGraph(name + "fwd", params).task("t", ConvTask::convForward, new KernelContext(), params, a.mem)),
-                a.finish(a.kernelGraph(name + "dx", params).task("t", ConvTask::inputGrad, new KernelContext(), params, a.mem)),
-                a.finish(a.kernelGraph(name + "dw", params).task("t", ConvTask::weightGrad, new KernelContext(), params, a.mem)),
-                a.finish(a.kernelGraph(name + "db", params).task("t", ConvTask::biasGrad, new KernelContext(), params, a.mem)));
-            for (int k = 0; k < 4; k++) {
-                grids[k] = new WorkerGrid1D(LOCAL);
-                schedulers[k] = new GridScheduler(tg.get(k).getTaskGraphName() + ".t", grids[k]);
-            }
-            return tg;
-        });
+        arena = shared.get(lengths);
         return arena;
+    }
+
+    @Override
+    public List<TaskGraph> graphs(DeviceArena a, String name) {
+        List<TaskGraph> tg = List.of(
+            a.finish(a.kernelGraph(name + "convfwd", params).task("t", ConvTask::convForward, new KernelContext(), params, a.mem)),
+            a.finish(a.kernelGraph(name + "convdx", params).task("t", ConvTask::inputGrad, new KernelContext(), params, a.mem)),
+            a.finish(a.kernelGraph(name + "convdw", params).task("t", ConvTask::weightGrad, new KernelContext(), params, a.mem)),
+            a.finish(a.kernelGraph(name + "convdb", params).task("t", ConvTask::biasGrad, new KernelContext(), params, a.mem)));
+        for (int k = 0; k < 4; k++) {
+            grids[k] = new WorkerGrid1D(LOCAL);
+            schedulers[k] = new GridScheduler(tg.get(k).getTaskGraphName() + ".t", grids[k]);
+        }
+        return tg;
     }
 
     private void launch(ConvGeometry g, int mode, boolean hasBias, int items, int xo, int wo, int bo, int yo, int ro) {
@@ -223,12 +222,7 @@ final class ConvTask implements AutoCloseable {
         Staging.put(ps, ps.length, params);
         grids[mode].setGlobalWork((long) (items + LOCAL - 1) / LOCAL * LOCAL, 1, 1);
         grids[mode].setLocalWork(LOCAL, 1, 1);
-        arena.launch(mode, schedulers[mode]);
+        arena.launch(this, mode, schedulers[mode]);
     }
 
-    @Override
-    public synchronized void close() {
-        if (arena != null) arena.close();
-        arena = null;
-    }
 }

@@ -17,7 +17,6 @@ import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.WeakHashMap;
-import java.util.function.Function;
 
 /**
  * Device memory that outlives a kernel launch: ONE device array (the arena) shared by every task graph of ONE
@@ -63,7 +62,6 @@ final class DeviceArena implements AutoCloseable {
     private final int capacity;
     private final String holder;
     private final TornadoExecutionPlan plan;
-    private final int firstKernelGraph;
     private final FloatArray[] stage = new FloatArray[STAGES.length];
     private final IntArray upParams = new IntArray(4);
     private final WorkerGrid1D upGrid = new WorkerGrid1D(LOCAL);
@@ -80,13 +78,19 @@ final class DeviceArena implements AutoCloseable {
         if (i < p.get(1)) mem.set(p.get(0) + i, stage.get(i));
     }
 
-    /**
-     * An arena of {@code capacity} floats and a plan made of its upload graphs and the kernel graphs that
-     * {@code kernels} builds: each must name the arena in its task arguments only and declare
-     * {@code .consumeFromDevice(holder, arena).persistOnDevice(arena).transferToHost(UNDER_DEMAND, arena)}, see
-     * {@link #kernelGraph}. The kernel graphs are {@link #launch}ed by their index in that list.
-     */
-    DeviceArena(String name, int capacity, Function<DeviceArena, List<TaskGraph>> kernels) {
+    /** A kernel family whose task graphs work on the arena (they are part of the arena's one execution plan). */
+    interface User {
+        /**
+         * The family's kernel graphs over {@code a}, each made with {@link #kernelGraph} and {@link #finish} and
+         * named from {@code prefix}; {@link #launch(User, int, GridScheduler)} runs them by their index in this list.
+         */
+        List<TaskGraph> graphs(DeviceArena a, String prefix);
+    }
+
+    private final java.util.Map<User, Integer> firstGraph = new java.util.IdentityHashMap<>();
+
+    /** An arena of {@code capacity} floats and one plan made of its upload graphs and every user's kernel graphs. */
+    DeviceArena(String name, int capacity, List<User> users) {
         this.capacity = capacity;
         this.mem = new FloatArray(capacity);
         this.holder = name + "up0";
@@ -101,8 +105,10 @@ final class DeviceArena implements AutoCloseable {
             upSchedulers[s] = new GridScheduler(g.getTaskGraphName() + ".t", upGrid);
             graphs.add(g);
         }
-        firstKernelGraph = graphs.size();
-        graphs.addAll(kernels.apply(this));
+        for (User u : users) {
+            firstGraph.put(u, graphs.size());
+            graphs.addAll(u.graphs(this, name + "k" + firstGraph.size() + "_"));
+        }
         var snapshots = new uk.ac.manchester.tornado.api.ImmutableTaskGraph[graphs.size()];
         for (int k = 0; k < snapshots.length; k++) snapshots[k] = graphs.get(k).snapshot();
         plan = new TornadoExecutionPlan(snapshots);
@@ -124,6 +130,13 @@ final class DeviceArena implements AutoCloseable {
     void begin() {
         pinned.clear();
         clock++;
+        if (clock == 1) {   // the holder graph first, with nothing to copy: it allocates the arena the others consume
+            upParams.set(0, 0);
+            upParams.set(1, 0);
+            upGrid.setGlobalWork(LOCAL, 1, 1);
+            upGrid.setLocalWork(LOCAL, 1, 1);
+            last = Transfers.execute(plan.withGraph(0), upSchedulers[0]);
+        }
     }
 
     /** The offset of host[0..n) in the arena, its device copy equal to the host array (uploaded if it was not). */
@@ -151,9 +164,9 @@ final class DeviceArena implements AutoCloseable {
         return r.off;
     }
 
-    /** Runs kernel graph {@code k} (its index in the list the constructor was given). */
-    void launch(int k, GridScheduler scheduler) {
-        last = Transfers.execute(plan.withGraph(firstKernelGraph + k), scheduler);
+    /** Runs {@code user}'s kernel graph {@code k} (its index in the list {@link User#graphs} returned). */
+    void launch(User user, int k, GridScheduler scheduler) {
+        last = Transfers.execute(plan.withGraph(firstGraph.get(user) + k), scheduler);
     }
 
     /** host[0..n) = the device's region at {@code off} (after {@link #launch}); the mirror gets the same values. */
@@ -216,13 +229,6 @@ final class DeviceArena implements AutoCloseable {
             float[] a = victim.get();
             if (a != null && byArray.get(a) == victim) byArray.remove(a);
         }
-    }
-
-    /** Whether the arrays of one launch (their lengths) fit this arena together. */
-    boolean fits(int... lengths) {
-        long sum = 0;
-        for (int n : lengths) sum += (n + ALIGN - 1) / ALIGN * ALIGN;
-        return sum <= capacity;
     }
 
     @Override

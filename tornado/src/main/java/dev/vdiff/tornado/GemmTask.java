@@ -19,7 +19,7 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * {@code [ceil(n/TS)*TS, ceil(m/TS)*TS, batches]}, local {@code [TS, TS, 1]}. Every C element is summed in
  * k order by one work-item, so a launch gives the same bits every time on one device.
  */
-final class GemmTask implements AutoCloseable {
+final class GemmTask implements DeviceArena.User {
     static final int TS = 16;
     /** Products with m and n at least this large use {@link #gemmBlocked} (64x64 tiles). */
     static final int BLOCKED_MIN = 64;
@@ -27,17 +27,21 @@ final class GemmTask implements AutoCloseable {
     private static final int P = 16;   // ints of launch parameters (index 13: 1 = the blocked kernel)
 
     private final IntArray params = new IntArray(P);
-    private IntArray aBatch, bBatch;
-    private FloatArray a, b, c;
-    // by variant = 2 * accumulate + blocked: C crosses to the device only when accumulating, and only the
-    // kernel that runs is launched
-    private final TornadoExecutionPlan[] plans = new TornadoExecutionPlan[4];
-    private final WorkerGrid3D[] grids = new WorkerGrid3D[4];
-    private final GridScheduler[] schedulers = new GridScheduler[4];
-    private int generation;
+    private IntArray aBatch, bBatch;   // the batches' offsets into A and B, part of the arena's plan
+    private int batchCapacity = 1024;
+    private final SharedArena shared;
+    // by variant = blocked?: C is uploaded only when accumulating (and not already on the device), and only
+    // the kernel that runs is launched
+    private final WorkerGrid3D[] grids = new WorkerGrid3D[2];
+    private final GridScheduler[] schedulers = new GridScheduler[2];
 
-    // params: m n k aK aM bK bN cBatch ldc accumulate aOff bOff cOff
-    static void gemm(KernelContext ctx, IntArray p, IntArray aBatch, IntArray bBatch, FloatArray a, FloatArray b, FloatArray c) {
+    GemmTask(SharedArena shared) {
+        this.shared = shared;
+        shared.register(this);
+    }
+
+    // params: m n k aK aM bK bN cBatch ldc accumulate aOff bOff cOff (offsets into the arena)
+    static void gemm(KernelContext ctx, IntArray p, IntArray aBatch, IntArray bBatch, FloatArray mem) {
         if (p.get(13) == 1) return;   // the blocked kernel has this launch
         int m = p.get(0), n = p.get(1), k = p.get(2);
         int aK = p.get(3), aM = p.get(4), bK = p.get(5), bN = p.get(6);
@@ -51,8 +55,8 @@ final class GemmTask implements AutoCloseable {
         for (int k0 = 0; k0 < k; k0 += TS) {
             int ka = k0 + tx, kb = k0 + ty;
             float av = 0f, bv = 0f;
-            if (row < m && ka < k) av = a.get(aBase + ka * aK + row * aM);
-            if (kb < k && col < n) bv = b.get(bBase + kb * bK + col * bN);
+            if (row < m && ka < k) av = mem.get(aBase + ka * aK + row * aM);
+            if (kb < k && col < n) bv = mem.get(bBase + kb * bK + col * bN);
             aTile[ty * TS + tx] = av;
             bTile[ty * TS + tx] = bv;
             ctx.localBarrier();
@@ -63,8 +67,8 @@ final class GemmTask implements AutoCloseable {
         }
         if (row < m && col < n) {
             int ci = p.get(12) + t * cBatch + row * ldc + col;
-            if (accumulate == 1) sum += c.get(ci);
-            c.set(ci, sum);
+            if (accumulate == 1) sum += mem.get(ci);
+            mem.set(ci, sum);
         }
     }
 
@@ -74,7 +78,7 @@ final class GemmTask implements AutoCloseable {
      * 64x16 tile of A and a 16x64 tile of B in local memory, and each work-item does 16 multiply-adds per 8
      * local loads. Each C element is still one work-item's sum in k order (same order as {@link #gemm}).
      */
-    static void gemmBlocked(KernelContext ctx, IntArray p, IntArray aBatch, IntArray bBatch, FloatArray a, FloatArray b, FloatArray c) {
+    static void gemmBlocked(KernelContext ctx, IntArray p, IntArray aBatch, IntArray bBatch, FloatArray mem) {
         if (p.get(13) == 0) return;   // the simple kernel has this launch
         int m = p.get(0), n = p.get(1), k = p.get(2);
         int aK = p.get(3), aM = p.get(4), bK = p.get(5), bN = p.get(6);
@@ -89,11 +93,11 @@ final class GemmTask implements AutoCloseable {
             for (int l = 0; l < 4; l++) {
                 int r = row0 + ty + 16 * l, ka = k0 + tx;
                 float av = 0f;
-                if (r < m && ka < k) av = a.get(aBase + ka * aK + r * aM);
+                if (r < m && ka < k) av = mem.get(aBase + ka * aK + r * aM);
                 aTile[(ty + 16 * l) * 16 + tx] = av;
                 int col = col0 + tx + 16 * l, kb = k0 + ty;
                 float bv = 0f;
-                if (kb < k && col < n) bv = b.get(bBase + kb * bK + col * bN);
+                if (kb < k && col < n) bv = mem.get(bBase + kb * bK + col * bN);
                 bTile[ty * 64 + tx + 16 * l] = bv;
             }
             ctx.localBarrier();
@@ -108,52 +112,56 @@ final class GemmTask implements AutoCloseable {
             ctx.localBarrier();
         }
         int cBase = p.get(12) + t * p.get(7), ldc = p.get(8), acc = p.get(9);
-        store(c, cBase, ldc, acc, m, n, row0 + ty, col0 + tx, c00, c01, c02, c03);
-        store(c, cBase, ldc, acc, m, n, row0 + ty + 16, col0 + tx, c10, c11, c12, c13);
-        store(c, cBase, ldc, acc, m, n, row0 + ty + 32, col0 + tx, c20, c21, c22, c23);
-        store(c, cBase, ldc, acc, m, n, row0 + ty + 48, col0 + tx, c30, c31, c32, c33);
+        store(mem, cBase, ldc, acc, m, n, row0 + ty, col0 + tx, c00, c01, c02, c03);
+        store(mem, cBase, ldc, acc, m, n, row0 + ty + 16, col0 + tx, c10, c11, c12, c13);
+        store(mem, cBase, ldc, acc, m, n, row0 + ty + 32, col0 + tx, c20, c21, c22, c23);
+        store(mem, cBase, ldc, acc, m, n, row0 + ty + 48, col0 + tx, c30, c31, c32, c33);
     }
 
     /** Writes (or adds) one work-item's four values of row r at columns col, col+16, col+32, col+48. */
-    private static void store(FloatArray c, int base, int ldc, int acc, int m, int n, int r, int col, float v0, float v1, float v2, float v3) {
+    private static void store(FloatArray mem, int base, int ldc, int acc, int m, int n, int r, int col, float v0, float v1, float v2, float v3) {
         if (r < m) {
             int ri = base + r * ldc;
-            if (col < n) c.set(ri + col, acc == 1 ? c.get(ri + col) + v0 : v0);
-            if (col + 16 < n) c.set(ri + col + 16, acc == 1 ? c.get(ri + col + 16) + v1 : v1);
-            if (col + 32 < n) c.set(ri + col + 32, acc == 1 ? c.get(ri + col + 32) + v2 : v2);
-            if (col + 48 < n) c.set(ri + col + 48, acc == 1 ? c.get(ri + col + 48) + v3 : v3);
+            if (col < n) mem.set(ri + col, acc == 1 ? mem.get(ri + col) + v0 : v0);
+            if (col + 16 < n) mem.set(ri + col + 16, acc == 1 ? mem.get(ri + col + 16) + v1 : v1);
+            if (col + 32 < n) mem.set(ri + col + 32, acc == 1 ? mem.get(ri + col + 32) + v2 : v2);
+            if (col + 48 < n) mem.set(ri + col + 48, acc == 1 ? mem.get(ri + col + 48) + v3 : v3);
         }
     }
 
-    /** See {@code KernelBackend.sgemmBatched}. */
-    synchronized void run(int batches, int m, int n, int k,
-                          float[] ha, int aOff, int[] haBatch, int aK, int aM,
-                          float[] hb, int bOff, int[] hbBatch, int bK, int bN,
-                          float[] hc, int cOff, int cBatch, int ldc, boolean accumulate) {
-        if (!Staging.fits(a, ha.length) || !Staging.fits(b, hb.length) || !Staging.fits(c, hc.length) || !Staging.fits(aBatch, batches)) {
-            rebuild(ha.length, hb.length, hc.length, batches);
+    /** See {@code KernelBackend.sgemmBatched}. A, B (and C when accumulating) are uploaded only when the device does not hold them. */
+    void run(int batches, int m, int n, int k,
+             float[] ha, int aOff, int[] haBatch, int aK, int aM,
+             float[] hb, int bOff, int[] hbBatch, int bK, int bN,
+             float[] hc, int cOff, int cBatch, int ldc, boolean accumulate) {
+        if (batches > batchCapacity) {   // the batch-offset arrays are part of the arena's plan: rebuild it with bigger ones
+            batchCapacity = Staging.capacity(batches);
+            shared.rebuild();
         }
-        Staging.put(ha, ha.length, a);
-        Staging.put(hb, hb.length, b);
+        DeviceArena mm = ha == hb ? shared.get(ha.length, hc.length) : shared.get(ha.length, hb.length, hc.length);
+        mm.begin();
+        int ao = mm.input(ha, ha.length), bo = mm.input(hb, hb.length), co = accumulate ? mm.input(hc, hc.length) : mm.output(hc, hc.length);
         Staging.put(haBatch, batches, aBatch);
         Staging.put(hbBatch, batches, bBatch);
-        if (accumulate) Staging.put(hc, hc.length, c);
         boolean blocked = m >= BLOCKED_MIN && n >= BLOCKED_MIN;
-        int[] ps = {m, n, k, aK, aM, bK, bN, cBatch, ldc, accumulate ? 1 : 0, aOff, bOff, cOff, blocked ? 1 : 0};
+        int[] ps = {m, n, k, aK, aM, bK, bN, cBatch, ldc, accumulate ? 1 : 0, ao + aOff, bo + bOff, co + cOff, blocked ? 1 : 0};
         Staging.put(ps, ps.length, params);
-        int variant = (accumulate ? 2 : 0) + (blocked ? 1 : 0);
+        int variant = blocked ? 1 : 0;
         if (blocked) grids[variant].setGlobalWork((n + 63) / 64 * 16L, (m + 63) / 64 * 16L, batches);
         else grids[variant].setGlobalWork(roundUp(n), roundUp(m), batches);
         grids[variant].setLocalWork(TS, TS, 1);
-        Transfers.execute(plans[variant], schedulers[variant]);
+        mm.launch(this, variant, schedulers[variant]);
         if (accumulate) {
-            Staging.get(c, hc, hc.length);
+            mm.download(hc, co, hc.length);
         } else {
-            // only the C_t blocks are written; copy those rows back, leaving the rest of hc as it was
+            // only the C_t blocks are written: read the region back into the arena's mirror, copy those rows to hc and
+            // leave the rest of hc as it was (where hc and the mirror now differ, the next use uploads hc again)
+            float[] rows = new float[hc.length];
+            mm.download(rows, co, hc.length);
             for (int t = 0; t < batches; t++) {
                 for (int i = 0; i < m; i++) {
                     int off = cOff + t * cBatch + i * ldc;
-                    java.lang.foreign.MemorySegment.copy(c.getSegment(), java.lang.foreign.ValueLayout.JAVA_FLOAT, 4L * off, hc, off, n);
+                    System.arraycopy(rows, off, hc, off, n);
                 }
             }
         }
@@ -165,19 +173,20 @@ final class GemmTask implements AutoCloseable {
      * entries of C against double-precision dot products and throws if one is off by more than 1e-3 relative.
      */
     static double timeResident(int n, int reps, boolean blocked) {
-        FloatArray a = new FloatArray(n * n), b = new FloatArray(n * n), c = new FloatArray(n * n);
+        int nn = n * n;   // one device array: A at 0, B at n^2, C at 2 n^2 (as in the arena)
+        FloatArray mem = new FloatArray(3 * nn);
         java.util.SplittableRandom r = new java.util.SplittableRandom(1);
-        for (int i = 0; i < n * n; i++) {
-            a.set(i, (float) (r.nextDouble() - 0.5));
-            b.set(i, (float) (r.nextDouble() - 0.5));
+        for (int i = 0; i < nn; i++) {
+            mem.set(i, (float) (r.nextDouble() - 0.5));
+            mem.set(nn + i, (float) (r.nextDouble() - 0.5));
         }
         IntArray p = new IntArray(P), zero = new IntArray(1);
-        int[] ps = {n, n, n, 1, n, n, 1, n * n, n, 0, 0, 0, 0, blocked ? 1 : 0};
+        int[] ps = {n, n, n, 1, n, n, 1, nn, n, 0, 0, nn, 2 * nn, blocked ? 1 : 0};
         for (int i = 0; i < ps.length; i++) p.set(i, ps[i]);
         TaskGraph g = new TaskGraph("gemmResident")
-            .transferToDevice(DataTransferMode.FIRST_EXECUTION, p, zero, a, b)
-            .task("t", blocked ? GemmTask::gemmBlocked : GemmTask::gemm, new KernelContext(), p, zero, zero, a, b, c)
-            .transferToHost(DataTransferMode.UNDER_DEMAND, c);
+            .transferToDevice(DataTransferMode.FIRST_EXECUTION, p, zero, mem)
+            .task("t", blocked ? GemmTask::gemmBlocked : GemmTask::gemm, new KernelContext(), p, zero, zero, mem)
+            .transferToHost(DataTransferMode.UNDER_DEMAND, mem);
         int side = blocked ? (n + 63) / 64 * 16 : (int) roundUp(n);
         WorkerGrid3D w = new WorkerGrid3D(side, side, 1);
         w.setLocalWork(TS, TS, 1);
@@ -190,16 +199,17 @@ final class GemmTask implements AutoCloseable {
                 last = plan.execute();
                 if (i >= 2) times[i - 2] = (System.nanoTime() - t0) / 1e9;
             }
-            last.transferToHost(c);
+            last.transferToHost(mem);
         } catch (Exception e) {
             throw new IllegalStateException("resident GEMM benchmark", e);
         }
         for (int s = 0; s < 16; s++) {
             int i = r.nextInt(n), j = r.nextInt(n);
             double want = 0;
-            for (int k = 0; k < n; k++) want += (double) a.get(i * n + k) * b.get(k * n + j);
-            if (Math.abs(c.get(i * n + j) - want) > 1e-3 * Math.sqrt(n)) {
-                throw new IllegalStateException("resident GEMM: C[" + i + ", " + j + "] = " + c.get(i * n + j) + ", expected " + want);
+            for (int k = 0; k < n; k++) want += (double) mem.get(i * n + k) * mem.get(nn + k * n + j);
+            float got = mem.get(2 * nn + i * n + j);
+            if (Math.abs(got - want) > 1e-3 * Math.sqrt(n)) {
+                throw new IllegalStateException("resident GEMM: C[" + i + ", " + j + "] = " + got + ", expected " + want);
             }
         }
         java.util.Arrays.sort(times);
@@ -210,31 +220,20 @@ final class GemmTask implements AutoCloseable {
         return (long) ((x + TS - 1) / TS) * TS;
     }
 
-    private void rebuild(int na, int nb, int nc, int batches) {
-        close();
-        a = new FloatArray(Staging.capacity(na));
-        b = new FloatArray(Staging.capacity(nb));
-        c = new FloatArray(Staging.capacity(nc));
-        aBatch = new IntArray(Staging.capacity(batches));
-        bBatch = new IntArray(Staging.capacity(batches));
-        String name = GRAPH + (generation++);
-        for (int variant = 0; variant < 4; variant++) {
-            boolean acc = variant >= 2, blocked = (variant & 1) == 1;
-            TaskGraph g = new TaskGraph(name + "v" + variant);
-            if (acc) g.transferToDevice(DataTransferMode.EVERY_EXECUTION, params, aBatch, bBatch, a, b, c);
-            else g.transferToDevice(DataTransferMode.EVERY_EXECUTION, params, aBatch, bBatch, a, b);
-            if (blocked) g.task("t", GemmTask::gemmBlocked, new KernelContext(), params, aBatch, bBatch, a, b, c);
-            else g.task("t", GemmTask::gemm, new KernelContext(), params, aBatch, bBatch, a, b, c);
-            g.transferToHost(DataTransferMode.EVERY_EXECUTION, c);
+    @Override
+    public java.util.List<TaskGraph> graphs(DeviceArena mm, String name) {
+        aBatch = new IntArray(batchCapacity);
+        bBatch = new IntArray(batchCapacity);
+        java.util.List<TaskGraph> tg = new java.util.ArrayList<>();
+        for (int variant = 0; variant < 2; variant++) {
+            TaskGraph g = mm.kernelGraph(name + GRAPH + "v" + variant, params).transferToDevice(DataTransferMode.EVERY_EXECUTION, aBatch, bBatch);
+            if (variant == 1) g.task("t", GemmTask::gemmBlocked, new KernelContext(), params, aBatch, bBatch, mm.mem);
+            else g.task("t", GemmTask::gemm, new KernelContext(), params, aBatch, bBatch, mm.mem);
+            tg.add(mm.finish(g));
             grids[variant] = new WorkerGrid3D(TS, TS, 1);
             grids[variant].setLocalWork(TS, TS, 1);
             schedulers[variant] = new GridScheduler(g.getTaskGraphName() + ".t", grids[variant]);
-            plans[variant] = new TornadoExecutionPlan(g.snapshot());
         }
-    }
-
-    @Override
-    public synchronized void close() {
-        ExecutionPlans.closeAll(plans, "GEMM");
+        return tg;
     }
 }

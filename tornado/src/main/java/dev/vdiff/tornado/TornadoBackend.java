@@ -22,16 +22,23 @@ import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
  *   <li>attention without a mask, forward and backward ({@link AttentionTask}: probabilities materialised).</li>
  * </ul>
  * Still on the JVM kernels (called through {@link JvmBackend}): masked attention, attention that returns its
- * probabilities, POW and the exact GELU. Data: every call copies its inputs to the device and its outputs back (see docs/TORNADO.md for
- * what this costs and the planned device-resident design).
+ * probabilities, POW and the exact GELU.
+ *
+ * <p>Data: GEMM, convolution, softmax and the pointwise maps keep their arrays in one {@link SharedArena} on the
+ * device: an input crosses the bus only when the device does not already hold its current values (compared with the
+ * arena's host mirror), an output is read back exactly (docs/TORNADO.md, "Where data lives"). Group norm and
+ * attention still copy their inputs in and outputs back at every call. The methods are synchronized: the arena's
+ * regions are pinned for one launch at a time.
  */
 public final class TornadoBackend implements KernelBackend {
     private final JvmBackend jvm = new JvmBackend();
-    private final GemmTask gemm = new GemmTask();
-    private final PointwiseTask pointwise = new PointwiseTask();
-    private final SoftmaxTask softmax = new SoftmaxTask();
+    /** Device memory shared by the families that keep their data on the device (their graphs are in its one plan). */
+    private final SharedArena arena = new SharedArena();
+    private final GemmTask gemm = new GemmTask(arena);
+    private final PointwiseTask pointwise = new PointwiseTask(arena);
+    private final SoftmaxTask softmax = new SoftmaxTask(arena);
+    private final ConvTask conv = new ConvTask(arena);
     private final GroupNormTask groupNorm = new GroupNormTask();
-    private final ConvTask conv = new ConvTask();
     private final AttentionTask attention = new AttentionTask();
 
     @Override public String name() { return "tornado"; }
@@ -43,7 +50,7 @@ public final class TornadoBackend implements KernelBackend {
     }
 
     @Override
-    public void sgemmBatched(int batches, int m, int n, int k, float[] a, int aOff, int[] aBatch, int aK, int aM,
+    public synchronized void sgemmBatched(int batches, int m, int n, int k, float[] a, int aOff, int[] aBatch, int aK, int aM,
                              float[] b, int bOff, int[] bBatch, int bK, int bN, float[] c, int cOff, int cBatch, int ldc, boolean accumulate) {
         if (batches == 0 || m == 0 || n == 0) return;
         if (k == 0) {   // an empty sum: C = 0 (or unchanged when accumulating), nothing to launch
@@ -54,76 +61,76 @@ public final class TornadoBackend implements KernelBackend {
     }
 
     @Override
-    public void convForward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] out) {
+    public synchronized void convForward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] out) {
         if (out.length == 0) return;
         conv.forward(g, x, w, bias, out);
     }
 
     @Override
-    public void convInputGrad(ConvGeometry g, float[] dy, float[] w, float[] dx) {
+    public synchronized void convInputGrad(ConvGeometry g, float[] dy, float[] w, float[] dx) {
         if (dx.length == 0) return;
         conv.inputGrad(g, dy, w, dx);
     }
 
     @Override
-    public void convWeightGrad(ConvGeometry g, float[] x, float[] dy, float[] dw) {
+    public synchronized void convWeightGrad(ConvGeometry g, float[] x, float[] dy, float[] dw) {
         if (dw.length == 0) return;
         conv.weightGrad(g, x, dy, dw);
     }
 
     @Override
-    public void convBiasGrad(ConvGeometry g, float[] dy, float[] db) {
+    public synchronized void convBiasGrad(ConvGeometry g, float[] dy, float[] db) {
         if (db.length == 0) return;
         conv.biasGrad(g, dy, db);
     }
 
     @Override
-    public void attentionForward(float[] q, float[] k, float[] v, float[] out, float[] lse, float[] probs, AttentionKernels.Geometry g) {
+    public synchronized void attentionForward(float[] q, float[] k, float[] v, float[] out, float[] lse, float[] probs, AttentionKernels.Geometry g) {
         if (g.mask() != null || probs != null || out.length == 0 || g.sk() == 0) jvm.attentionForward(q, k, v, out, lse, probs, g);
         else attention.forward(q, k, v, out, lse, g);
     }
 
     @Override
-    public void attentionBackward(float[] q, float[] k, float[] v, float[] out, float[] lse, float[] dout,
+    public synchronized void attentionBackward(float[] q, float[] k, float[] v, float[] out, float[] lse, float[] dout,
                                   float[] dq, float[] dk, float[] dv, AttentionKernels.Geometry g) {
         if (g.mask() != null || out.length == 0 || g.sk() == 0) jvm.attentionBackward(q, k, v, out, lse, dout, dq, dk, dv, g);
         else attention.backward(q, k, v, out, lse, dout, dq, dk, dv, g);
     }
 
     @Override
-    public void groupNormForward(float[] x, float[] weight, float[] bias, float[] out, double[] mean, double[] rstd,
+    public synchronized void groupNormForward(float[] x, float[] weight, float[] bias, float[] out, double[] mean, double[] rstd,
                                  int n, int c, int l, int groups, double eps) {
         if (x.length == 0) return;
         groupNorm.forward(x, weight, bias, out, mean, rstd, n, c, l, groups, eps);
     }
 
     @Override
-    public void groupNormBackward(float[] x, float[] weight, float[] g, double[] mean, double[] rstd,
+    public synchronized void groupNormBackward(float[] x, float[] weight, float[] g, double[] mean, double[] rstd,
                                   float[] dx, double[] dwPart, double[] dbPart, int n, int c, int l, int groups) {
         if (x.length == 0) return;
         groupNorm.backward(x, weight, g, mean, rstd, dx, dwPart, dbPart, n, c, l, groups);
     }
 
     @Override
-    public void softmaxForward(boolean log, float[] x, float[] y, int outer, int r, int inner) {
+    public synchronized void softmaxForward(boolean log, float[] x, float[] y, int outer, int r, int inner) {
         if (x.length == 0) return;
         softmax.forward(log, x, y, outer, r, inner);
     }
 
     @Override
-    public void softmaxBackward(boolean log, float[] y, float[] g, float[] dx, int outer, int r, int inner) {
+    public synchronized void softmaxBackward(boolean log, float[] y, float[] g, float[] dx, int outer, int r, int inner) {
         if (y.length == 0) return;
         softmax.backward(log, y, g, dx, outer, r, inner);
     }
 
     @Override
-    public void unaryForward(UnaryKernels.Fn fn, double a, double b, float[] x, float[] y, int n) {
+    public synchronized void unaryForward(UnaryKernels.Fn fn, double a, double b, float[] x, float[] y, int n) {
         if (n == 0 || !PointwiseTask.SUPPORTED.contains(fn)) jvm.unaryForward(fn, a, b, x, y, n);
         else pointwise.forward(fn, a, b, x, y, n);
     }
 
     @Override
-    public void unaryBackward(UnaryKernels.Fn fn, double a, double b, float[] x, float[] y, float[] g, float[] dx, int n) {
+    public synchronized void unaryBackward(UnaryKernels.Fn fn, double a, double b, float[] x, float[] y, float[] g, float[] dx, int n) {
         if (n == 0 || !PointwiseTask.SUPPORTED.contains(fn)) jvm.unaryBackward(fn, a, b, x, y, g, dx, n);
         else pointwise.backward(fn, a, b, x, y, g, dx, n);
     }
