@@ -177,6 +177,14 @@ final class DeviceArena implements AutoCloseable {
         MemorySegment.copy(mem.getSegment(), ValueLayout.JAVA_FLOAT, 4L * off, host, 0, n);
     }
 
+    /** host[0..n) = a double array of the last launched graph (listed there as transferToHost UNDER_DEMAND), that part only. */
+    void download(uk.ac.manchester.tornado.api.types.arrays.DoubleArray src, double[] host, int n) {
+        if (n == 0) return;
+        last.transferToHost(new DataRange(src).withSize(n));
+        Transfers.countDownload(8L * n);
+        MemorySegment.copy(src.getSegment(), ValueLayout.JAVA_DOUBLE, 0, host, 0, n);
+    }
+
     private void touch(Region r) {
         r.lastUse = clock;
         pinned.add(r);

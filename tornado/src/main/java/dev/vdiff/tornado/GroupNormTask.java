@@ -3,7 +3,6 @@ package dev.vdiff.tornado;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.TaskGraph;
-import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.WorkerGrid1D;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.math.TornadoMath;
@@ -22,25 +21,31 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * per (sample, channel) the same way (the dbPart, dwPart outputs), then {@code dx} is one work-item per
  * element, combining its block's channel sums in channel order.
  */
-final class GroupNormTask implements AutoCloseable {
+final class GroupNormTask implements DeviceArena.User {
     static final int LOCAL = 256;
 
-    private final IntArray params = new IntArray(8);   // n, c, l, groups, affine
+    // n, c, l, groups, affine, arena offsets of 5 x, 6 weight, 7 bias, 8 out, 9 g, 10 dx
+    private final IntArray params = new IntArray(12);
     private final DoubleArray eps = new DoubleArray(1);
-    private FloatArray x, w, b, out, g, dx;
-    private DoubleArray mean, rstd, dwPart, dbPart;
-    private TornadoExecutionPlan forwardPlan, backwardPlan;
+    private final SharedArena shared;
+    private DoubleArray mean, rstd, dwPart, dbPart;   // [N * groups], [N * C]: part of the arena's plan
+    private int doubleCapacity = 1024;
+    private float[] scratch;                          // dx's region when the caller wants no dx
     private WorkerGrid1D statsGrid, applyGrid, channelGrid, dxGrid;
     private GridScheduler forwardScheduler, backwardScheduler;
-    private int generation;
 
-    static void groupStats(KernelContext ctx, IntArray p, DoubleArray eps, FloatArray x, DoubleArray mean, DoubleArray rstd) {
-        int c = p.get(1), l = p.get(2), groups = p.get(3);
+    GroupNormTask(SharedArena shared) {
+        this.shared = shared;
+        shared.register(this);
+    }
+
+    static void groupStats(KernelContext ctx, IntArray p, DoubleArray eps, FloatArray mem, DoubleArray mean, DoubleArray rstd) {
+        int c = p.get(1), l = p.get(2), groups = p.get(3), xo = p.get(5);
         int m = (c / groups) * l;
         int blk = ctx.groupIdx, lid = ctx.localIdx, base = blk * m;
         double[] loc = ctx.allocateDoubleLocalArray(LOCAL);
         double s = 0;
-        for (int i = lid; i < m; i += LOCAL) s += x.get(base + i);
+        for (int i = lid; i < m; i += LOCAL) s += mem.get(xo + base + i);
         loc[lid] = s;
         ctx.localBarrier();
         for (int stride = LOCAL / 2; stride > 0; stride = stride / 2) {
@@ -52,7 +57,7 @@ final class GroupNormTask implements AutoCloseable {
 
         double q = 0;
         for (int i = lid; i < m; i += LOCAL) {
-            double d = x.get(base + i) - mu;
+            double d = mem.get(xo + base + i) - mu;
             q += d * d;
         }
         loc[lid] = q;
@@ -67,8 +72,9 @@ final class GroupNormTask implements AutoCloseable {
         }
     }
 
-    static void scaleShift(KernelContext ctx, IntArray p, FloatArray x, FloatArray w, FloatArray b, DoubleArray mean, DoubleArray rstd, FloatArray out) {
+    static void scaleShift(KernelContext ctx, IntArray p, FloatArray mem, DoubleArray mean, DoubleArray rstd) {
         int n = p.get(0), c = p.get(1), l = p.get(2), groups = p.get(3), affine = p.get(4);
+        int xo = p.get(5), wo = p.get(6), bo = p.get(7), oo = p.get(8);
         int cg = c / groups, m = cg * l;
         int i = ctx.globalIdx;
         if (i < n * c * l) {
@@ -76,15 +82,15 @@ final class GroupNormTask implements AutoCloseable {
             double r = rstd.get(blk);
             float s = (float) r, t = 0f;
             if (affine == 1) {
-                s = (float) (r * w.get(ch));
-                t = b.get(ch);
+                s = (float) (r * mem.get(wo + ch));
+                t = mem.get(bo + ch);
             }
-            out.set(i, (x.get(i) - (float) mean.get(blk)) * s + t);
+            mem.set(oo + i, (mem.get(xo + i) - (float) mean.get(blk)) * s + t);
         }
     }
 
-    static void channelSums(KernelContext ctx, IntArray p, FloatArray x, FloatArray g, DoubleArray mean, DoubleArray rstd, DoubleArray dwPart, DoubleArray dbPart) {
-        int c = p.get(1), l = p.get(2), groups = p.get(3);
+    static void channelSums(KernelContext ctx, IntArray p, FloatArray mem, DoubleArray mean, DoubleArray rstd, DoubleArray dwPart, DoubleArray dbPart) {
+        int c = p.get(1), l = p.get(2), groups = p.get(3), xo = p.get(5), go = p.get(9);
         int pc = ctx.groupIdx, lid = ctx.localIdx;          // pc = sample * C + channel
         int blk = (pc / c) * groups + (pc % c) / (c / groups);
         int off = pc * l;
@@ -93,9 +99,9 @@ final class GroupNormTask implements AutoCloseable {
         double[] sgx = ctx.allocateDoubleLocalArray(LOCAL);
         double a = 0, d = 0;
         for (int i = lid; i < l; i += LOCAL) {
-            double gi = g.get(off + i);
+            double gi = mem.get(go + off + i);
             a += gi;
-            d += gi * (x.get(off + i) - mu);
+            d += gi * (mem.get(xo + off + i) - mu);
         }
         sg[lid] = a;
         sgx[lid] = d;
@@ -113,9 +119,9 @@ final class GroupNormTask implements AutoCloseable {
         }
     }
 
-    static void inputGrad(KernelContext ctx, IntArray p, FloatArray x, FloatArray w, FloatArray g, DoubleArray mean, DoubleArray rstd,
-                          DoubleArray dwPart, DoubleArray dbPart, FloatArray dx) {
+    static void inputGrad(KernelContext ctx, IntArray p, FloatArray mem, DoubleArray mean, DoubleArray rstd, DoubleArray dwPart, DoubleArray dbPart) {
         int n = p.get(0), c = p.get(1), l = p.get(2), groups = p.get(3), affine = p.get(4);
+        int xo = p.get(5), wo = p.get(6), go = p.get(9), dxo = p.get(10);
         int cg = c / groups, m = cg * l;
         int i = ctx.globalIdx;
         if (i < n * c * l) {
@@ -123,90 +129,85 @@ final class GroupNormTask implements AutoCloseable {
             double r = rstd.get(blk), sumGw = 0, sumGwXhat = 0;
             for (int k = 0; k < cg; k++) {
                 double wk = 1;
-                if (affine == 1) wk = w.get(c0 + k);
+                if (affine == 1) wk = mem.get(wo + c0 + k);
                 sumGw += wk * dbPart.get(pc0 + k);
                 sumGwXhat += wk * dwPart.get(pc0 + k);
             }
             float kk = (float) (r * sumGwXhat / m * r), rr = (float) (r * sumGw / m);
             float a = (float) r;
-            if (affine == 1) a = (float) (r * w.get(ch));
-            dx.set(i, a * g.get(i) - kk * (x.get(i) - (float) mean.get(blk)) - rr);
+            if (affine == 1) a = (float) (r * mem.get(wo + ch));
+            mem.set(dxo + i, a * mem.get(go + i) - kk * (mem.get(xo + i) - (float) mean.get(blk)) - rr);
         }
     }
 
-    synchronized void forward(float[] hx, float[] hw, float[] hb, float[] hout, double[] hmean, double[] hrstd,
-                              int n, int c, int l, int groups, double e) {
+    void forward(float[] hx, float[] hw, float[] hb, float[] hout, double[] hmean, double[] hrstd,
+                 int n, int c, int l, int groups, double e) {
         int total = n * c * l, blocks = n * groups;
-        ensure(total, n * c, c);
-        Staging.put(hx, total, x);
-        setParams(n, c, l, groups, hw, hb);
+        DeviceArena a = arena(n * c, total, c, c, total);
+        a.begin();
+        int xo = a.input(hx, total), wo = hw != null ? a.input(hw, c) : 0, bo = hb != null ? a.input(hb, c) : 0, oo = a.output(hout, total);
+        Staging.put(new int[] {n, c, l, groups, hw == null ? 0 : 1, xo, wo, bo, oo, 0, 0}, 11, params);
         eps.set(0, e);
         statsGrid.setGlobalWork((long) blocks * LOCAL, 1, 1);
         statsGrid.setLocalWork(LOCAL, 1, 1);
         applyGrid.setGlobalWork(roundUp(total), 1, 1);
         applyGrid.setLocalWork(LOCAL, 1, 1);
-        Transfers.execute(forwardPlan, forwardScheduler);
-        Staging.get(out, hout, total);
-        Staging.get(mean, hmean, blocks);
-        Staging.get(rstd, hrstd, blocks);
+        a.launch(this, 0, forwardScheduler);
+        a.download(hout, oo, total);
+        a.download(mean, hmean, blocks);
+        a.download(rstd, hrstd, blocks);
     }
 
-    synchronized void backward(float[] hx, float[] hw, float[] hg, double[] hmean, double[] hrstd,
-                               float[] hdx, double[] hdw, double[] hdb, int n, int c, int l, int groups) {
+    void backward(float[] hx, float[] hw, float[] hg, double[] hmean, double[] hrstd,
+                  float[] hdx, double[] hdw, double[] hdb, int n, int c, int l, int groups) {
         int total = n * c * l, blocks = n * groups;
-        ensure(total, n * c, c);
-        Staging.put(hx, total, x);
-        Staging.put(hg, total, g);
+        DeviceArena a = arena(n * c, total, c, total, total);
+        a.begin();
+        if (hdx == null && (scratch == null || scratch.length != total)) scratch = new float[total];   // dx is computed all the same
+        float[] dxKey = hdx != null ? hdx : scratch;
+        int xo = a.input(hx, total), wo = hw != null ? a.input(hw, c) : 0, go = a.input(hg, total), dxo = a.output(dxKey, total);
         Staging.put(hmean, blocks, mean);
         Staging.put(hrstd, blocks, rstd);
-        setParams(n, c, l, groups, hw, null);
+        Staging.put(new int[] {n, c, l, groups, hw == null ? 0 : 1, xo, wo, 0, 0, go, dxo}, 11, params);
         channelGrid.setGlobalWork((long) n * c * LOCAL, 1, 1);
         channelGrid.setLocalWork(LOCAL, 1, 1);
         dxGrid.setGlobalWork(roundUp(total), 1, 1);
         dxGrid.setLocalWork(LOCAL, 1, 1);
-        Transfers.execute(backwardPlan, backwardScheduler);
-        Staging.get(dwPart, hdw, n * c);
-        Staging.get(dbPart, hdb, n * c);
-        if (hdx != null) Staging.get(dx, hdx, total);
+        a.launch(this, 1, backwardScheduler);
+        a.download(dwPart, hdw, n * c);
+        a.download(dbPart, hdb, n * c);
+        if (hdx != null) a.download(hdx, dxo, total);
     }
 
-    private void setParams(int n, int c, int l, int groups, float[] hw, float[] hb) {
-        Staging.put(new int[] {n, c, l, groups, hw == null ? 0 : 1}, 5, params);
-        if (hw != null) Staging.put(hw, c, w);
-        if (hb != null) Staging.put(hb, c, b);
+    /** The shared arena, rebuilt when the per-(sample, channel) double arrays (part of its plan) must grow. */
+    private DeviceArena arena(int nc, int... lengths) {
+        if (nc > doubleCapacity) {
+            doubleCapacity = Staging.capacity(nc);
+            shared.rebuild();
+        }
+        return shared.get(lengths);
     }
 
     private static long roundUp(int total) {
         return (long) (total + LOCAL - 1) / LOCAL * LOCAL;
     }
 
-    private void ensure(int total, int nc, int c) {
-        if (Staging.fits(x, total) && Staging.fits(dwPart, nc) && Staging.fits(w, c)) return;
-        close();
-        int cap = Staging.capacity(total), capNc = Staging.capacity(nc);
-        x = new FloatArray(cap);
-        out = new FloatArray(cap);
-        g = new FloatArray(cap);
-        dx = new FloatArray(cap);
-        w = new FloatArray(Staging.capacity(c));
-        b = new FloatArray(Staging.capacity(c));
-        mean = new DoubleArray(capNc);
-        rstd = new DoubleArray(capNc);
-        dwPart = new DoubleArray(capNc);
-        dbPart = new DoubleArray(capNc);
-        String f = "gnf" + generation, bw = "gnb" + generation;
-        generation++;
+    @Override
+    public java.util.List<TaskGraph> graphs(DeviceArena a, String name) {
+        mean = new DoubleArray(doubleCapacity);
+        rstd = new DoubleArray(doubleCapacity);
+        dwPart = new DoubleArray(doubleCapacity);
+        dbPart = new DoubleArray(doubleCapacity);
+        String f = name + "gnf", bw = name + "gnb";
         KernelContext ctx = new KernelContext();
-        TaskGraph fg = new TaskGraph(f)
-            .transferToDevice(DataTransferMode.EVERY_EXECUTION, params, eps, x, w, b)
-            .task("stats", GroupNormTask::groupStats, ctx, params, eps, x, mean, rstd)
-            .task("apply", GroupNormTask::scaleShift, ctx, params, x, w, b, mean, rstd, out)
-            .transferToHost(DataTransferMode.EVERY_EXECUTION, out, mean, rstd);
-        TaskGraph bg = new TaskGraph(bw)
-            .transferToDevice(DataTransferMode.EVERY_EXECUTION, params, x, w, g, mean, rstd)
-            .task("channel", GroupNormTask::channelSums, ctx, params, x, g, mean, rstd, dwPart, dbPart)
-            .task("dx", GroupNormTask::inputGrad, ctx, params, x, w, g, mean, rstd, dwPart, dbPart, dx)
-            .transferToHost(DataTransferMode.EVERY_EXECUTION, dwPart, dbPart, dx);
+        TaskGraph fg = a.finish(a.kernelGraph(f, params).transferToDevice(DataTransferMode.EVERY_EXECUTION, eps)
+            .task("stats", GroupNormTask::groupStats, ctx, params, eps, a.mem, mean, rstd)
+            .task("apply", GroupNormTask::scaleShift, ctx, params, a.mem, mean, rstd)
+            .transferToHost(DataTransferMode.UNDER_DEMAND, mean, rstd));
+        TaskGraph bg = a.finish(a.kernelGraph(bw, params).transferToDevice(DataTransferMode.EVERY_EXECUTION, mean, rstd)
+            .task("channel", GroupNormTask::channelSums, ctx, params, a.mem, mean, rstd, dwPart, dbPart)
+            .task("dx", GroupNormTask::inputGrad, ctx, params, a.mem, mean, rstd, dwPart, dbPart)
+            .transferToHost(DataTransferMode.UNDER_DEMAND, dwPart, dbPart));
         statsGrid = new WorkerGrid1D(LOCAL);
         applyGrid = new WorkerGrid1D(LOCAL);
         channelGrid = new WorkerGrid1D(LOCAL);
@@ -217,19 +218,6 @@ final class GroupNormTask implements AutoCloseable {
         backwardScheduler = new GridScheduler();
         backwardScheduler.addWorkerGrid(bw + ".channel", channelGrid);
         backwardScheduler.addWorkerGrid(bw + ".dx", dxGrid);
-        forwardPlan = new TornadoExecutionPlan(fg.snapshot());
-        backwardPlan = new TornadoExecutionPlan(bg.snapshot());
-    }
-
-    @Override
-    public synchronized void close() {
-        try {
-            if (forwardPlan != null) forwardPlan.close();
-            if (backwardPlan != null) backwardPlan.close();
-        } catch (Exception e) {
-            throw new IllegalStateException("closing the group-norm execution plans", e);
-        }
-        forwardPlan = null;
-        backwardPlan = null;
+        return java.util.List.of(fg, bg);
     }
 }
