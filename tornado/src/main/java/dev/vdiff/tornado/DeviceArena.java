@@ -40,11 +40,11 @@ import java.util.WeakHashMap;
  * </pre>
  *
  * <p>Uploads go through staging arrays of several sizes (TornadoVM moves whole arrays): chunks of the largest size
- * that fits what is left, the rest in the smallest, so an upload moves at most 1,023 floats more than the data.
+ * that fits what is left, the rest in the smallest, so an upload moves at most 255 floats more than the data.
  */
 final class DeviceArena implements AutoCloseable {
     private static final int LOCAL = 128, ALIGN = 64;
-    private static final int[] STAGES = {1 << 10, 1 << 12, 1 << 14, 1 << 16, 1 << 18, 1 << 20};
+    private static final int[] STAGES = {1 << 8, 1 << 10, 1 << 12, 1 << 14, 1 << 16, 1 << 18, 1 << 20};
 
     /** One host array's place in the arena ([off, off + len)), weakly keyed so that its array can be collected. */
     private static final class Region extends WeakReference<float[]> {

@@ -28,7 +28,7 @@ final class GemmTask implements DeviceArena.User {
 
     private final IntArray params = new IntArray(P);
     private IntArray aBatch, bBatch;   // the batches' offsets into A and B, part of the arena's plan
-    private int batchCapacity = 1024;
+    private int batchCapacity = 64;     // grows (and the arena plan is rebuilt) when a call has more batches
     private final SharedArena shared;
     // by variant = blocked?: C is uploaded only when accumulating (and not already on the device), and only
     // the kernel that runs is launched

@@ -29,7 +29,7 @@ final class GroupNormTask implements DeviceArena.User {
     private final DoubleArray eps = new DoubleArray(1);
     private final SharedArena shared;
     private DoubleArray mean, rstd, dwPart, dbPart;   // [N * groups], [N * C]: part of the arena's plan
-    private int doubleCapacity = 1024;
+    private int doubleCapacity = 256;   // grows (and the arena plan is rebuilt) when N * C is larger
     private float[] scratch;                          // dx's region when the caller wants no dx
     private WorkerGrid1D statsGrid, applyGrid, channelGrid, dxGrid;
     private GridScheduler forwardScheduler, backwardScheduler;
