@@ -6,6 +6,8 @@
 #
 # 1. finds NVIDIA's OpenCL driver (libnvidia-opencl.so.1) and says what it found; registers it with the
 #    ICD loader if no vendor file does; uses the carried libOpenCL.so.1 if the machine has no loader;
+# 1b. ArenaProbe: the TornadoVM behaviour the device arena relies on (graphs of one plan sharing one device
+#    array, uploads through a staging array, partial read-backs), on this device's OpenCL;
 # 2. CrossCheck: every offloaded kernel against the JVM path, on the GPU (bailout off);
 # 2b. TrainStepCheck: the whole VideoUNet step (loss, output, every gradient) against the JVM step;
 # 3. DeviceBench: the GEMM kernel alone, 4096^3, data resident;
@@ -51,15 +53,16 @@ WORK=${GPU_RUN_WORK:-unet_train_step,unet_forward,matmul_1024,matmul_4096,conv2d
 step() { local t=$1; shift; echo; echo "== [$(date +%T)] $*"; timeout "$t" "$@"; local rc=$?; echo "-- exit $rc"; }
 
 if [ -n "$found" ] || [ -n "$(ls /etc/OpenCL/vendors/*.icd 2>/dev/null)" ]; then
+  step 25 "${J[@]}" ArenaProbe | tee "$LOG/arenaprobe.log"
   step 120 "${J[@]}" dev.vdiff.tornado.CrossCheck ${GPU_RUN_CROSSCHECK_ARGS:-} | tee "$LOG/crosscheck.log"
   [ "${GPU_RUN_TRAINSTEP:-1}" = 1 ] && step 90 "${J[@]}" TrainStepCheck tornado | tee "$LOG/trainstep.log"
-  step 50 "${J[@]}" dev.vdiff.tornado.DeviceBench ${GPU_RUN_GEMM_N:-4096} 10
+  step 40 "${J[@]}" dev.vdiff.tornado.DeviceBench ${GPU_RUN_GEMM_N:-4096} 10
   step 115 "${J[@]}" GpuBench tornado 16 5 "$WORK"
   # bytes over the bus per benchmark train step, as TornadoVM's profiler counts them
   step 60 "${J[@]}" -Dvdiff.tornado.countTransfers=true TransferCount ${GPU_RUN_TRANSFERS:-benchmark} | tee "$LOG/transfers.log"
 else
   echo "no NVIDIA OpenCL driver found: the TornadoVM steps are skipped"
 fi
-step 85 "${JVM[@]}" GpuBench jvm 2 2 unet_train_step
-step 50 python3 "$B/py/torch_cuda_bench.py" 10 "$WORK"
+step 75 "${JVM[@]}" GpuBench jvm 2 2 unet_train_step
+step 45 python3 "$B/py/torch_cuda_bench.py" 10 "$WORK"
 echo "done $(date -u)"

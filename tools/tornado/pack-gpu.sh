@@ -24,6 +24,7 @@ for j in jgrapht-core-1.5.2.jar jheaps-0.14.jar; do
 done
 mkdir -p "$STAGE/app/bench"
 "$JDK/bin/javac" -g -d "$STAGE/app/bench" -cp "$STAGE/app/vdiff-tensor.jar:$STAGE/app/vdiff-diffusion.jar:$STAGE/app/vdiff-tornado.jar" "$ROOT/tools/tornado/GpuBench.java" "$ROOT/tools/tornado/TrainStepCheck.java" "$ROOT/tools/tornado/TransferCount.java"
+"$JDK/bin/javac" -g -d "$STAGE/app/bench" -cp "$(ls "$TORNADOVM_HOME"/share/java/tornado/tornado-api-*.jar | head -1)" "$ROOT/tools/tornado/ArenaProbe.java"
 
 echo "== TornadoVM SDK (slim: the jars the OpenCL runtime never loads are left out)"
 cp -a "$TORNADOVM_HOME" "$STAGE/sdk"
