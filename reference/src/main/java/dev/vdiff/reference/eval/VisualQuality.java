@@ -1,47 +1,61 @@
 package dev.vdiff.reference.eval;
 
+import dev.vdiff.tensor.Tensor;
+
 /**
- * Visual quality (VQ) of a clip from four classical no-reference measures on its luma: sharpness, noise, compression
- * blockiness and the detail that block coding keeps. TQD scores clips with VideoAlign's VQ head (SPEC §2.1), a learnt
- * model we do not have; this is a transparent stand-in, our choice [RECONSTRUCTED]. Luma is in [0, 1] ({@link Luma}).
- * What it must do (issue 9): rank a clean clip above every blurred, noisy or blocky copy of itself, lower as the
- * strength grows.
+ * Visual quality (VQ) of a clip from four classical no-reference measures on its three colour planes ({@link RgbPlanes},
+ * red, green and blue, each a grey image in [0, 1]): sharpness, noise, compression blockiness and the detail that block
+ * coding keeps. TQD scores clips with VideoAlign's VQ head (SPEC §2.1), a learnt model we do not have; this is a
+ * transparent stand-in, our choice [RECONSTRUCTED]. What it must do (issue 9): rank a clean clip above every blurred,
+ * noisy or blocky copy of itself, lower as the strength grows. Every measure is taken on each plane and pooled (mean
+ * over planes, or summed squared steps: the squared colour distance), not on luma: luma cancels colours of equal
+ * brightness (a clip whose two colours have the same luma is flat to it), and mixes a degradation of each channel
+ * into new luma detail (block coding of such a clip raised its luma detail). On grey clips (R = G = B) every measure
+ * equals the luma one.
  *
  * <ul>
- *   <li><b>noise</b> {@code sigma}: the smaller of two estimates, the smallest eigenvalue of the covariance of the
- *       flattest 5x5 patches ({@link PatchNoise}: right on textures) and the median absolute diagonal Haar detail
- *       ({@link HaarNoise}: right on small frames of hard-edged shapes, where most patches touch an edge). Each reads
- *       white noise and reads content high, never low by much, so the smaller is the better guess.</li>
- *   <li><b>sharpness</b> {@code S}: the mean of {@code (|Laplacian| - TAU)_+^2} ({@code [0 1 0; 1 -4 1; 0 1 0]};
- *       Pech-Pacheco et al., ICPR 2000) over pixels whose stencil lies inside one 8x8 block (block edges are not
- *       detail), minus twice what white noise of the estimated {@code sigma} contributes to it, at least 0. The gate
- *       {@code TAU} (1.5 grey levels) keeps out the steps of one palette level that GIF quantisation leaves on smooth
- *       content, and the small wiggles that mild block coding adds to it; twice the noise, because an
- *       under-estimated {@code sigma} would otherwise let noise pass for detail.</li>
- *   <li><b>blockiness</b> {@code B}: the mean squared luma step across the edges of the 8x8 block grid as a fraction
- *       of it plus the mean squared step inside blocks, each first cleared of the {@code 2 sigma^2} that noise adds to
- *       a squared step and floored at one grey level squared: about 1/2 without block artefacts, toward 1 when blocks
- *       are flat and their edges are all that changes. Both means are taken over per-block segments less their
- *       largest tenth ({@link #EDGE_TRIM}), so that a few content edges lying on the grid do not read as blocking.
- *       It sees blocks aligned with the grid of the scored frame. Only {@code B > 1/2} costs score: below it the odds
- *       are taken as 1, so that noise or blur lowering {@code B} under 1/2 earns nothing.</li>
- *   <li><b>detail</b> {@code N}: the fraction of the AC coefficients of the grid-aligned 8x8 DCT above
+ *   <li><b>noise</b> {@code sigma}: per plane, the smaller of two estimates, the smallest eigenvalue of the covariance
+ *       of the flattest 5x5 patches ({@link PatchNoise}: right on textures) and the median absolute diagonal Haar
+ *       detail ({@link HaarNoise}: right on small frames of hard-edged shapes, where most patches touch an edge); each
+ *       reads white noise and reads content high, never low by much, so the smaller is the better guess. Then the
+ *       median over the planes: noise (of a sensor or a codec) is alike in every channel, while content that one
+ *       channel alone carries (stripes in blue) would read as its noise.</li>
+ *   <li><b>sharpness</b> {@code S}: per plane the mean of {@code (|Laplacian| - TAU)_+^2}
+ *       ({@code [0 1 0; 1 -4 1; 0 1 0]}; Pech-Pacheco et al., ICPR 2000) over pixels whose stencil lies inside one
+ *       8x8 block (block edges are not detail), minus twice what white noise of the estimated {@code sigma}
+ *       contributes to it, at least 0; the mean over the planes. The gate {@code TAU} (1.5 grey levels) keeps out the
+ *       steps of one palette level that GIF quantisation leaves on smooth content, and the small wiggles that mild block
+ *       coding adds to it; twice the noise, because an under-estimated {@code sigma} would otherwise let noise pass
+ *       for detail.</li>
+ *   <li><b>blockiness</b> {@code B}: the mean squared colour step (summed over the planes) across the edges of the 8x8
+ *       block grid as a fraction of it plus the mean squared step inside blocks, each first cleared of the
+ *       {@code 2 sigma^2} per plane that noise adds to a squared step and floored at one grey level squared: about 1/2
+ *       without block artefacts, toward 1 when blocks are flat and their edges are all that changes (Wang, Sheikh and
+ *       Bovik, ICIP 2002, as a ratio). Both means are taken over per-block segments less their largest tenth
+ *       ({@link #EDGE_TRIM}), so that a few content edges lying on the grid do not read as blocking. It sees blocks
+ *       aligned with the grid of the scored frame.</li>
+ *   <li><b>detail</b> {@code N}: the fraction of the AC coefficients of the grid-aligned 8x8 DCT of every plane above
  *       {@code max(1 grey level, 3 sigma)} ({@link DctDetail}); quantisation zeroes more of them the stronger it is,
  *       also where the steps between blocks vanish because neighbouring blocks round to the same level.</li>
  * </ul>
  * Combined, each factor the fraction of quality kept:
  * <pre>
- *   VQ_raw = (S + S1) / (S + S0) * 1 / (1 + (sigma / SIGMA0)^2) * 1 / (1 + B0 max(1, B / (1 - B))^4) * ((N + N1) / (N + N0))^2
- *   S0 = 0.02, S1 = 1e-5 (luma^2), SIGMA0 = 0.01 (luma, 2.55 grey levels), B0 = 1, N0 = 0.1, N1 = 1e-3
+ *   VQ_raw = (S + S1) / (S + S0) * 1 / (1 + (sigma / SIGMA0)^2)
+ *            * (1 - B)^3 / (1 + B0 max(1, B / (1 - B))^4) * ((N + N1) / (N + N0))^2
+ *   S0 = 0.02, S1 = 1e-5, SIGMA0 = 0.01 (2.55 grey levels), B0 = 1, N0 = 0.1, N1 = 1e-3   (units of [0, 1])
  * </pre>
  * {@code S0} is large against the sharpness of most clips (1e-3 to 1e-2), so that factor stays close to
  * proportional to {@code S}: halving the detail costs about half the score however sharp the clip, and a smaller
  * change of {@code B} (blur moves {@code B} toward 1/2 when content edges lie on the grid) cannot outweigh it.
  * {@code S1 > 0} keeps smooth clean content (S near 0) above zero so that its degraded copies can rank below it.
+ * The blockiness costs twice: {@code (1 - B)^3}, the share of the squared change that happens inside blocks, to the
+ * power 3, a mild cost at every {@code B} (mild coding of content whose edges avoid the grid raises {@code B} from
+ * 0.01 to 0.1 while the rest barely moves; a power law of a blockiness ratio, as in Wang, Sheikh and Bovik's model),
+ * and the steep odds term above {@code B = 1/2} (odds below 1 taken as 1), where blocks dominate.
  * See docs/TQD.md for the measured ranking failures that remain.
  *
- * @param sharpness  {@code S}, noise-corrected gated Laplacian energy inside blocks (luma^2)
- * @param noise      {@code sigma}, noise standard deviation (luma)
+ * @param sharpness  {@code S}, noise-corrected gated Laplacian energy inside blocks, mean over the planes
+ * @param noise      {@code sigma}, noise standard deviation, median over the planes
  * @param blockiness {@code B} in (0, 1), about 1/2 for no blocking, larger for visible 8x8 blocks
  * @param detail     {@code N} in [0, 1], share of significant 8x8 DCT AC coefficients (1 for frames smaller than a block)
  * @param score      {@code VQ_raw}, in (0, 1)
@@ -60,29 +74,43 @@ public record VisualQuality(double sharpness, double noise, double blockiness, d
     /** Share of the largest block-edge (and inside-block) segment values left out of {@link #blockiness}: content edges on the grid. */
     static final double EDGE_TRIM = 0.1;
 
-    /** Scores luma frames {@code [F][H*W]} in [0, 1] ({@link Luma#of}); frames must be at least 5x5. */
-    public static VisualQuality of(float[][] luma, int h, int w) {
+    /** Scores a clip's video {@code [F, 3, H, W]} in [-1, 1] (a still image: {@code F = 1}); frames must be at least 5x5. */
+    public static VisualQuality of(Tensor video) {
+        return of(RgbPlanes.of(video), video.shape(2), video.shape(3));
+    }
+
+    /** Scores colour planes {@code [C][F][H*W]} in [0, 1] ({@link RgbPlanes#of}; one plane: a grey clip); frames must be at least 5x5. */
+    public static VisualQuality of(float[][][] planes, int h, int w) {
         if (h < PatchNoise.P || w < PatchNoise.P) {
             throw new IllegalArgumentException("VisualQuality: frames must be at least " + PatchNoise.P + "x" + PatchNoise.P + ", got " + h + "x" + w);
         }
-        int frames = luma.length;
-        double variance = Math.min(PatchNoise.variance(luma, h, w), HaarNoise.variance(luma, h, w));
-        double noise = Math.sqrt(variance);
-        double laplacian = 0, blocks = 0, detail = 0;
-        double eps = Math.max(DETAIL_FLOOR, DETAIL_SIGMAS * noise);
-        for (float[] f : luma) {
-            laplacian += gatedLaplacianEnergy(f, h, w);
-            blocks += blockiness(f, h, w, variance);
-            detail += DctDetail.significant(f, h, w, eps);
+        int channels = planes.length, frames = planes[0].length;
+        double[] var = new double[channels];   // [C] per-plane noise variance
+        for (int c = 0; c < channels; c++) var[c] = Math.min(PatchNoise.variance(planes[c], h, w), HaarNoise.variance(planes[c], h, w));
+        java.util.Arrays.sort(var);
+        double variance = var[channels / 2];   // the median plane
+        double sharpness = 0, detail = 0, blocks = 0;
+        double eps = Math.max(DETAIL_FLOOR, DETAIL_SIGMAS * Math.sqrt(variance));
+        double noiseEnergy = KAPPA * gatedNoiseEnergy(20 * variance);
+        for (int c = 0; c < channels; c++) {
+            double laplacian = 0;
+            for (float[] f : planes[c]) {
+                laplacian += gatedLaplacianEnergy(f, h, w);
+                detail += DctDetail.significant(f, h, w, eps) / (frames * channels);
+            }
+            sharpness += Math.max(0, laplacian / frames - noiseEnergy) / channels;
         }
-        laplacian /= frames;
-        blocks /= frames;
-        detail /= frames;
-        double sharpness = Math.max(0, laplacian - KAPPA * gatedNoiseEnergy(20 * variance));   // the Laplacian's squared weights sum to 20
-        double odds = Math.max(1, blocks / (1 - blocks)), kept = (detail + N1) / (detail + N0);
+        float[][] frame = new float[channels][];   // [C][H*W], the planes of one frame
+        for (int f = 0; f < frames; f++) {
+            for (int c = 0; c < channels; c++) frame[c] = planes[c][f];
+            blocks += blockiness(frame, h, w, channels * variance) / frames;
+        }
+        double noise = Math.sqrt(variance);
+        double odds = Math.max(1, blocks / (1 - blocks)), inside = 1 - blocks, kept = (detail + N1) / (detail + N0);
         double score = (sharpness + S1) / (sharpness + S0)
             / (1 + variance / (SIGMA0 * SIGMA0))
             / (1 + B0 * odds * odds * odds * odds)
+            * inside * inside * inside
             * kept * kept;
         return new VisualQuality(sharpness, noise, blocks, detail, score);
     }
@@ -123,16 +151,23 @@ public record VisualQuality(double sharpness, double noise, double blockiness, d
         return 2 * v * sum * step / 3 / Math.sqrt(2 * Math.PI);
     }
 
+    /** {@link #blockiness(float[][], int, int, double)} of one grey plane. */
+    static double blockiness(float[] p, int h, int w, double variance) {
+        return blockiness(new float[][] {p}, h, w, variance);
+    }
+
     /**
-     * Share of the squared luma change that happens across the 8x8 block grid, per block: for every whole block, the
-     * mean squared step across its right and its bottom edge (one value each, where a block follows) and the mean
-     * squared horizontal and vertical step inside it (one value each). Each list loses its largest {@link #EDGE_TRIM}
+     * Share of the squared colour change that happens across the 8x8 block grid, per block, for the planes
+     * {@code [C][H*W]} of one frame: for every whole block, the mean squared step across its right and its bottom edge
+     * (one value each, where a block follows) and the mean squared horizontal and vertical step inside it (one value
+     * each), squared steps summed over the planes. Each list loses its largest {@link #EDGE_TRIM}
      * share before averaging: a content edge that happens to lie on the grid (a shape's side, a checkerboard square)
      * shows up as a few strong edge segments, block coding raises all of them. Each mean is then less the
-     * {@code 2 variance} that white noise adds to a squared step, at least 0, plus the floor squared; B = e / (e + i).
-     * 1/2 for frames without two whole blocks in both directions (no grid to see).
+     * {@code 2 variance} that white noise adds to a squared step ({@code variance} summed over the planes), at least
+     * 0, plus the floor squared; B = e / (e + i). 1/2 for frames without two whole blocks in both directions (no grid
+     * to see).
      */
-    static double blockiness(float[] p, int h, int w, double variance) {
+    static double blockiness(float[][] ps, int h, int w, double variance) {
         int bh = h / BLOCK, bw = w / BLOCK;
         if (bh < 2 || bw < 2) return 0.5;
         double[] edge = new double[2 * bh * bw], inner = new double[2 * bh * bw];   // [<= 2 bh bw] segment means
@@ -140,16 +175,18 @@ public record VisualQuality(double sharpness, double noise, double blockiness, d
         for (int by = 0; by < bh; by++) {
             for (int bx = 0; bx < bw; bx++) {
                 double eh = 0, ev = 0, ih = 0, iv = 0;
-                for (int y = by * BLOCK; y < (by + 1) * BLOCK; y++) {
-                    for (int x = bx * BLOCK; x < (bx + 1) * BLOCK; x++) {
-                        int k = y * w + x;
-                        if (x + 1 < w) {
-                            double d = p[k + 1] - p[k];
-                            if ((x + 1) % BLOCK == 0) eh += d * d; else ih += d * d;
-                        }
-                        if (y + 1 < h) {
-                            double d = p[k + w] - p[k];
-                            if ((y + 1) % BLOCK == 0) ev += d * d; else iv += d * d;
+                for (float[] p : ps) {
+                    for (int y = by * BLOCK; y < (by + 1) * BLOCK; y++) {
+                        for (int x = bx * BLOCK; x < (bx + 1) * BLOCK; x++) {
+                            int k = y * w + x;
+                            if (x + 1 < w) {
+                                double d = p[k + 1] - p[k];
+                                if ((x + 1) % BLOCK == 0) eh += d * d; else ih += d * d;
+                            }
+                            if (y + 1 < h) {
+                                double d = p[k + w] - p[k];
+                                if ((y + 1) % BLOCK == 0) ev += d * d; else iv += d * d;
+                            }
                         }
                     }
                 }

@@ -35,31 +35,13 @@ class VisualQualityRankingTest {
 
     /** "raw|gif size CONTENT DEGRADATION" combinations (seed 1) where the ranking fails today; see docs/TQD.md. */
     static final Set<String> KNOWN_FAILURES = Set.of(
-        // BLOCKS on smooth content whose luma hardly varies (seed 1's field spans 3 grey levels): the mildest
-        // quantisation adds more detail than the clip has; after GIF, the palette's error rivals the coding's
-        "raw 16 SMOOTH_FIELD BLOCKS",
-        "gif 16 SMOOTH_FIELD BLOCKS",
-        "raw 64 SMOOTH_FIELD BLOCKS",
-        "gif 64 SMOOTH_FIELD BLOCKS",
-        "raw 128 SMOOTH_FIELD BLOCKS",
-        "gif 128 SMOOTH_FIELD BLOCKS",
-        // BLOCKS, checkerboard, the strongest step (4 -> 8 x Q50): blocks round to one grey, the steps between them vanish
-        "raw 64 CHECKERBOARD BLOCKS",
-        "gif 64 CHECKERBOARD BLOCKS",
-        "raw 128 CHECKERBOARD BLOCKS",
-        "gif 128 CHECKERBOARD BLOCKS",
-        // BLOCKS, shapes on a gradient: 16 px 1 -> 2 x Q50 (ringing read as noise fades); after GIF, 64 px 0.5 -> 1
-        // and 128 px clean -> 0.5 (mild coding below the palette's own error)
+        // BLOCKS, shapes on a gradient at 16 px, 0.5 -> 1 x Q50: the ringing of mild coding reads as noise (7.2 -> 5.3
+        // grey levels), and its fading lifts the noise factor more than the coding costs
         "raw 16 SHAPES_ON_GRADIENT BLOCKS",
-        "gif 16 SHAPES_ON_GRADIENT BLOCKS",
-        "gif 64 SHAPES_ON_GRADIENT BLOCKS",
-        "gif 128 SHAPES_ON_GRADIENT BLOCKS",
-        // BLOCKS after GIF, the mildest step (0.5 x Q50, below the palette's own error)
-        "gif 64 SYNTHETIC_GRADIENT BLOCKS",
-        // BLUR after GIF, a step that changes the luma less than the palette does (the smooth field's first at
-        // 128 px, the shapes' last at 64 px, when what is left is a smooth gradient)
-        "gif 64 SHAPES_ON_GRADIENT BLUR",
-        "gif 128 SMOOTH_FIELD BLUR");
+        // BLUR after GIF, gradient background at 16 px, 1.5 -> 2 px: B falls back toward 1/2 (0.60 -> 0.55) as the
+        // blur spreads steps that lie on the grid into the blocks, and both blockiness factors gain more (x 2.6) than
+        // sharpness and detail lose (x 0.40)
+        "gif 16 SYNTHETIC_GRADIENT BLUR");
 
     @TempDir
     static Path dir;
@@ -86,7 +68,7 @@ class VisualQualityRankingTest {
 
     private static double vq(Tensor video, boolean gif) {
         Tensor v = gif ? TestDegradations.throughGif(video, dir) : video;
-        return VisualQuality.of(Luma.of(v), v.shape(2), v.shape(3)).score();
+        return VisualQuality.of(v).score();
     }
 
     @ParameterizedTest(name = "{0} gif={1} {2}px {3}")

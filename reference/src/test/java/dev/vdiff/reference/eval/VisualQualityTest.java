@@ -154,4 +154,81 @@ class VisualQualityTest {
         for (float[] f : ramp) for (int i = 0; i < h * w; i++) f[i] = (float) (0.2 + 0.004 * (i % w) + 0.003 * (i / w));
         assertEquals(0, Math.sqrt(PatchNoise.variance(ramp, h, w)), 1e-3);
     }
+
+    /**
+     * Blocks whose colours change while their luma does not: red steps by 0.1 from block to block across, green by
+     * 0.1 * 0.299 / 0.587 the other way, so BT.601 luma is one constant and luma sees a flat frame (B = 1/2). The
+     * colour planes see the steps: each right-edge segment holds 0.01 (1 + (0.299/0.587)^2) summed over the planes,
+     * the 3 bottom-edge segments 0; of the 7, the 6 smallest are kept (three of each), inside steps are 0.
+     */
+    @Test
+    void blockinessOfTheColourPlanesSeesBlocksOfEqualLuma() {
+        double k = 0.299 / 0.587;
+        float[] red = image((x, y) -> 0.3 + 0.1 * (x / 8)), green = image((x, y) -> 0.6 - 0.1 * k * (x / 8)), blue = image((x, y) -> 0.5);
+        float[] luma = new float[H * W];
+        for (int i = 0; i < luma.length; i++) luma[i] = (float) (0.299 * red[i] + 0.587 * green[i] + 0.114 * blue[i]);
+        double floor = VisualQuality.STEP_FLOOR * VisualQuality.STEP_FLOOR;
+        assertEquals(0.5, VisualQuality.blockiness(luma, H, W, 0), 1e-3);
+        double e = 3 * 0.01 * (1 + k * k) / 6;
+        assertEquals((e + floor) / (e + 2 * floor), VisualQuality.blockiness(new float[][] {red, green, blue}, H, W, 0), 1e-4);
+    }
+
+    /**
+     * The whole score on flat planes, worked by hand: no Laplacian (S = 0), no noise, no step anywhere (B = 1/2),
+     * no AC coefficient (N = 0), so VQ_raw = S1/S0 * 1 * (1/2)^3 / (1 + B0) * (N1/N0)^2 = 5e-4 * 0.125 / 2 * 1e-4.
+     */
+    @Test
+    void scoreOfFlatPlanes() {
+        float[][][] planes = new float[3][2][];
+        for (int c = 0; c < 3; c++) {
+            double v = 0.2 + 0.1 * c;
+            for (int f = 0; f < 2; f++) planes[c][f] = image((x, y) -> v);
+        }
+        VisualQuality q = VisualQuality.of(planes, H, W);
+        assertEquals(0, q.sharpness(), 0);
+        assertEquals(0, q.noise(), 0);
+        assertEquals(0.5, q.blockiness(), 0);
+        assertEquals(0, q.detail(), 0);
+        assertEquals(5e-4 * 0.125 / 2 * 1e-4, q.score(), 1e-15);
+    }
+
+    /**
+     * Colour planes: the noise is the median of the three planes' estimates (white noise of 0.01, 0.02 and 0.2 in
+     * red, green and blue of a flat frame reads 0.02: one channel's content or noise does not set it); the detail is
+     * the share over all planes' coefficients (one basis pattern in red, green and blue flat: 1 of 3 x 63).
+     */
+    @Test
+    void colourPlanesTakeTheMedianNoiseAndPoolTheDetail() {
+        int h = 64, w = 64;
+        java.util.SplittableRandom r = new java.util.SplittableRandom(13);
+        double[] sigma = {0.01, 0.02, 0.2};
+        float[][][] noisy = new float[3][2][h * w];
+        for (int c = 0; c < 3; c++) {
+            for (float[] f : noisy[c]) {
+                for (int i = 0; i < f.length; i++) f[i] = (float) (0.5 + sigma[c] * Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble()));
+            }
+        }
+        assertEquals(0.02, VisualQuality.of(noisy, h, w).noise(), 0.2 * 0.02);   // the patch estimate reads up to 15% low (patchNoiseRecoversWhiteNoise)
+        float[] pattern = image((x, y) -> 0.5 + 0.05 * Math.cos((2 * (x % 8) + 1) * Math.PI / 16) * Math.cos((2 * (y % 8) + 1) * 2 * Math.PI / 16));
+        float[] flat = image((x, y) -> 0.5);
+        VisualQuality q = VisualQuality.of(new float[][][] {{pattern}, {flat}, {flat}}, H, W);
+        assertEquals(0, q.noise(), 0);
+        assertEquals(1.0 / (3 * 63), q.detail(), 1e-12);
+    }
+
+    /**
+     * The lattice median of HaarNoise: on the lattice d = half a grey level, {0, 0, 0, d, d, 2d} has at least half its
+     * values at 0: 0 (the plain median is d); {0, 0, d, d, d, 2d}: F(0) = 2, F(d) = 5, so (3 - 2) / (5 - 2) d = d/3;
+     * 1000 values spread evenly over [0, 10 d): F(5d) = 500, the median 5d.
+     */
+    @Test
+    void latticeMedianInterpolatesTheDistributionFunction() {
+        double d = HaarNoise.LATTICE;
+        float z = 0, one = (float) d, two = (float) (2 * d);
+        assertEquals(0, HaarNoise.latticeMedian(new float[] {one, z, two, z, one, z}, d), 0);
+        assertEquals(d / 3, HaarNoise.latticeMedian(new float[] {one, z, two, one, z, one}, d), 1e-9 * d);
+        float[] even = new float[1000];
+        for (int i = 0; i < even.length; i++) even[(i * 7) % 1000] = (float) ((i + 0.5) * 10 * d / 1000);
+        assertEquals(5 * d, HaarNoise.latticeMedian(even, d), 1e-4 * d);
+    }
 }

@@ -1,6 +1,5 @@
 package dev.vdiff.reference.mcm.experiment;
 
-import dev.vdiff.reference.eval.Luma;
 import dev.vdiff.reference.eval.VisualQuality;
 import dev.vdiff.tensor.Tensor;
 
@@ -8,7 +7,7 @@ import java.util.List;
 
 /**
  * Frame visual quality of a set of videos, every frame scored as a still image by the no-reference scorer
- * ({@link VisualQuality}: sharpness, noise, blockiness; spatial measures only, so frames of videos and images are
+ * ({@link VisualQuality} of its colour planes: sharpness, noise, blockiness; spatial measures only, so frames of videos and images are
  * scored alike), and the distance of the frames' statistics to those of the high-quality images:
  * <pre>
  *   features per frame: (log10(S + S0), sigma, B)
@@ -39,9 +38,8 @@ final class FrameScores {
         int count = 0;
         double[] mean = new double[FLOOR.length];
         for (Tensor v : videos) {
-            int h = v.shape(2), w = v.shape(3);
-            for (float[] frame : Luma.of(v)) {
-                VisualQuality q = VisualQuality.of(new float[][] {frame}, h, w);
+            for (int f = 0; f < v.shape(0); f++) {
+                VisualQuality q = VisualQuality.of(v.narrow(0, f, 1));
                 vq += q.score();
                 s += q.sharpness();
                 n += q.noise();
@@ -65,8 +63,7 @@ final class FrameScores {
         double[][] out = new double[total][];
         int k = 0;
         for (Tensor v : clips) {
-            int h = v.shape(2), w = v.shape(3);
-            for (float[] frame : Luma.of(v)) out[k++] = feature(VisualQuality.of(new float[][] {frame}, h, w));
+            for (int f = 0; f < v.shape(0); f++) out[k++] = feature(VisualQuality.of(v.narrow(0, f, 1)));
         }
         return out;
     }

@@ -19,7 +19,7 @@ public record ClipQuality(MotionQuality motion, VisualQuality visual) {
     public static ClipQuality of(Tensor video) {
         float[][] luma = Luma.of(video);
         int h = video.shape(2), w = video.shape(3);
-        return new ClipQuality(MotionQuality.of(luma, h, w), VisualQuality.of(luma, h, w));
+        return new ClipQuality(MotionQuality.of(luma, h, w), VisualQuality.of(video));
     }
 
     public double mqRaw() {
