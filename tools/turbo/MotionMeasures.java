@@ -29,6 +29,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 public final class MotionMeasures {
+    static double threshold;
+
     public static void main(String[] a) throws Exception {
         Path out = Path.of(a[0]);
         int seeds = a.length > 1 ? Integer.parseInt(a[1]) : 0;
@@ -38,6 +40,8 @@ public final class MotionMeasures {
         long[] labels = VideoGenerator.balancedLabels(5, 8);
         SampleQuality q = new SampleQuality(data.videos(DataSpec.HELD_OUT_A, Math.max(8, 4 * labels.length)));
         List<Tensor> real = data.videos(DataSpec.HELD_OUT_B, labels.length);
+        threshold = dev.vdiff.reference.turbo.experiment.MotionStudy.noiseThreshold(t, Math.max(8, 4 * labels.length));   // as the experiment calibrates it
+        System.out.printf("noise-frame threshold %.4f%n", threshold);
         System.out.printf("%-22s %9s %8s %8s %8s%n", "arm", "quality", "flow", "track", "noisyfr");
         print("real_held_out", q, real);
         Denoiser teacher = Models.build(t.model(), DType.FLOAT32, Rng.seed(0));
@@ -56,7 +60,7 @@ public final class MotionMeasures {
             double[][] m = new double[6][n];
             for (int k = 0; k < seeds; k++) {
                 Tensor a1 = clips(gen(on, sr, lcm4, labels, 100 + k)), b1 = clips(gen(off, sr, lcm4, labels, 100 + k));
-                double[][] v = {FlowMotion.of(a1), FlowMotion.of(b1), TrackMotion.of(a1, 0.19), TrackMotion.of(b1, 0.19)};
+                double[][] v = {FlowMotion.of(a1), FlowMotion.of(b1), TrackMotion.of(a1, threshold), TrackMotion.of(b1, threshold)};
                 for (int j = 0; j < 4; j++) System.arraycopy(v[j], 0, m[j], k * labels.length, labels.length);
             }
             paired("flow  on-off", m[0], m[1]);
@@ -83,7 +87,7 @@ public final class MotionMeasures {
 
     static void print(String name, SampleQuality q, List<Tensor> v) {
         Tensor c = clips(v);
-        System.out.printf("%-22s %9.2f %8.4f %8.4f %8.3f%n", name, q.distance(v), mean(FlowMotion.of(c)), mean(TrackMotion.of(c, 0.19)), NoiseFrames.fraction(c, 0.19));
+        System.out.printf("%-22s %9.2f %8.4f %8.4f %8.3f%n", name, q.distance(v), mean(FlowMotion.of(c)), mean(TrackMotion.of(c, threshold)), NoiseFrames.fraction(c, threshold));
     }
 
     static void paired(String name, double[] x, double[] y) {
