@@ -1,7 +1,7 @@
 // MotionSeeds — motion guidance on vs off for students distilled with other seeds (docs/experiments/turbo.md):
 // for every pair ON_DIR OFF_DIR (vdiff distill runs, --motion-strength 0.05 vs 0, the same other options and
-// --seed), the paired per-video optical-flow difference of LCM 4-step samples over 5 noise seeds x 8 videos per
-// class (MotionStudy.compareStudents), one JSON line per pair.
+// --seed), the paired per-video optical-flow and object-track (turbo.TrackMotion) differences of LCM 4-step samples
+// over 5 noise seeds x 8 videos per class (MotionStudy.compareStudents), one JSON line per pair.
 //
 //   java --add-modules jdk.incubator.vector -cp "tensor/target/classes:diffusion/target/classes:reference/target/classes:target/lib/*" \
 //        tools/turbo/MotionSeeds.java ON_DIR OFF_DIR [ON_DIR OFF_DIR ...]

@@ -2,6 +2,7 @@ package dev.vdiff.cli;
 
 import dev.vdiff.reference.turbo.experiment.TurboExperiment;
 import dev.vdiff.reference.turbo.experiment.TurboExperimentConfig;
+import dev.vdiff.tensor.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -13,7 +14,7 @@ import java.nio.file.Path;
  * ablations at 4 steps; writes metrics.json, report.md, charts and sample GIFs.
  */
 @Command(name = "turbo", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "T2V-Turbo-v2 (SPEC §3): a teacher, reward models and four distilled students; teacher DDIM 16/50 + CFG vs student LCM 1/2/4/8 "
+    description = "T2V-Turbo-v2 (SPEC §3): a teacher, reward models and four distilled students; teacher DDIM 16/50 + CFG (eta 0 and 1) vs student LCM 1/2/4/8 "
         + "(quality with its noise floor, rewards, time, network calls), ablations at 4 steps (motion guidance, rewards, EMA target) and a motion study "
         + "(the motion term's share of the solver step; guidance on vs off over several noise seeds, paired); the teacher trained here is eps with patch 1; "
         + "writes metrics.json, report.md, quality_vs_steps.png, time_vs_steps.png and sample GIFs.")
@@ -24,6 +25,9 @@ public final class TurboExperimentCommand implements Experiment {
     boolean quick;
     @Option(names = "--teacher", paramLabel = "RUN", description = "use this vdiff train run as the teacher instead of training one (eps objective)")
     Path teacher;
+    @Option(names = "--teacher-eta", defaultValue = "1", paramLabel = "ETA", description = "DDIM eta of the teacher rows the goals compare to: 0 = the paper's deterministic DDIM, "
+        + "1 = the DDPM posterior (stochastic; removes a short-trained eps teacher's noise frames); the other value is measured as extra rows (default: ${DEFAULT-VALUE})")
+    double teacherEta;
     @Option(names = "--seed", defaultValue = "0", description = "seed of everything (default: ${DEFAULT-VALUE})")
     long seed;
     @Option(names = "--toy", hidden = true, description = "a seconds-long toy run (tests)")
@@ -34,7 +38,8 @@ public final class TurboExperimentCommand implements Experiment {
     @Override
     public Integer call() throws Exception {
         ThreadsOption.apply(threads);
-        TurboExperimentConfig cfg = (toy ? TurboExperimentConfig.toy() : quick ? TurboExperimentConfig.quick() : TurboExperimentConfig.full()).withSeed(seed);
+        if (teacherEta != 0 && teacherEta != 1) throw new UserError("--teacher-eta must be 0 or 1, got " + teacherEta);
+        TurboExperimentConfig cfg = (toy ? TurboExperimentConfig.toy() : quick ? TurboExperimentConfig.quick() : TurboExperimentConfig.full()).withSeed(seed).withTeacherEta(teacherEta);
         TurboExperiment.run(cfg, teacher, out, System.err);
         return 0;
     }

@@ -15,6 +15,9 @@
  *     <td>which clips have motion good enough to be their own reference: the optical-flow motion
  *     ({@code eval.FlowMotion}, mean Farnebäck flow length) above {@code --motion-threshold} [RECONSTRUCTED: the
  *     paper ranks motion in its preprocessing]; the frame difference as a cheaper alternative</td></tr>
+ * <tr><td>{@link dev.vdiff.reference.turbo.TrackMotion}, {@link dev.vdiff.reference.turbo.NoiseFrames}</td><td>the
+ *     experiment's flicker-robust measures: the object's centroid speed over the clean frames, and which frames are
+ *     noise (more high-frequency energy than any real frame); optical flow counts flicker as motion</td></tr>
  * <tr><td>{@link dev.vdiff.reference.turbo.reward.DifferentiableReward}, {@link dev.vdiff.reference.turbo.RewardObjective}</td>
  *     <td>J of eq. 10 and the sign convention L = L_CD - J (eq. 11)</td></tr>
  * <tr><td>{@link dev.vdiff.reference.turbo.TurboLoss}</td><td>the loss of a step: solver, student, online (eq. 9) or

@@ -39,6 +39,14 @@ class TurboExperimentToyTest {
         }
         assertEquals(32.0, ((Number) calls.get("teacher_ddim16")).doubleValue());
         assertEquals(100.0, ((Number) calls.get("teacher_ddim50")).doubleValue());
+        // the goal's teacher rows use eta 1 (the default), the eta 0 rows are measured beside them at the same cost
+        assertEquals(1.0, ((Number) ((Map<String, Object>) m.get("goals")).get("teacher_eta")).doubleValue());
+        assertEquals(32.0, ((Number) calls.get("teacher_ddim16_eta0")).doubleValue());
+        assertEquals(100.0, ((Number) calls.get("teacher_ddim50_eta0")).doubleValue());
+        Map<String, Object> noise = (Map<String, Object>) ((Map<String, Object>) m.get("noise_frames")).get("fraction");
+        for (var e : noise.entrySet()) assertTrue(((Number) e.getValue()).doubleValue() >= 0 && ((Number) e.getValue()).doubleValue() <= 1, "noise-frame fraction " + e);
+        Map<String, Object> track = (Map<String, Object>) m.get("track_motion");
+        for (String k : List.of("mg_off", "mg_on", "real")) assertTrue(Double.isFinite(((Number) track.get(k)).doubleValue()), "track " + k);
         for (int n : new int[] {1, 2, 4, 8}) assertEquals(n, ((Number) calls.get("student_lcm" + n)).doubleValue());
         assertEquals(4.0, ((Number) calls.get("mg_off_lcm4")).doubleValue());
         double floor = ((Number) m.get("floor")).doubleValue();

@@ -8,6 +8,8 @@ import dev.vdiff.reference.train.RunSpec;
 import dev.vdiff.reference.train.SamplerSettings;
 import dev.vdiff.reference.train.VideoGenerator;
 import dev.vdiff.reference.turbo.FrameDifferenceMotion;
+import dev.vdiff.reference.turbo.NoiseFrames;
+import dev.vdiff.reference.turbo.TrackMotion;
 import dev.vdiff.reference.turbo.reward.ClassifierRewards;
 import dev.vdiff.reference.turbo.reward.ClipClassifier;
 import dev.vdiff.reference.turbo.reward.FrameClassifier;
@@ -27,20 +29,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * them, count the network's evaluations (one per sample per call; a CFG pass counts both branches), and score
  * them: the demo's quality distance, the mean image reward {@code log p(c | frame)} over all frames, the mean video
  * reward {@code log p(c | clip) + log p(moving | clip)} on strided frames, the optical-flow motion
- * ({@link FlowMotion}), the frame-difference motion and the video model's "moving" fraction.
+ * ({@link FlowMotion}), the frame-difference motion and the video model's "moving" fraction, and two measures that
+ * flicker does not inflate: the object-track motion ({@link TrackMotion}) and the fraction of noise frames
+ * ({@link NoiseFrames}, threshold calibrated on the real reference clips).
  */
 final class Measure {
     /** What one arm measured. */
     record Result(double quality, double secondsPerVideo, double callsPerVideo, double imageReward, double videoReward, double motion, double flowMotion, double movingFraction,
-                  double[] flowPerVideo) {}
+                  double[] flowPerVideo, double trackMotion, double[] trackPerVideo, double noiseFrames) {}
 
     private final SampleQuality quality;
     private final FrameClassifier image;
     private final ClipClassifier video;
     private final long[] labels;
     private final DataSpec data;
+    private final double noiseThreshold;
 
-    Measure(SampleQuality quality, FrameClassifier image, ClipClassifier video, long[] labels, DataSpec data) {
+    /** {@code noiseThreshold}: spatial energy above which a frame is a noise frame ({@link NoiseFrames#calibrate}). */
+    Measure(SampleQuality quality, FrameClassifier image, ClipClassifier video, long[] labels, DataSpec data, double noiseThreshold) {
+        this.noiseThreshold = noiseThreshold;
         this.quality = quality;
         this.image = image;
         this.video = video;
@@ -105,7 +112,11 @@ final class Measure {
             double[] flows = FlowMotion.of(clips);
             double flow = 0;
             for (double m : flows) flow += m / n;
-            return new Result(quality.distance(videos), secondsPerVideo, callsPerVideo, img, vid, fd, flow, (double) moving / n, flows);
+            double[] tracks = TrackMotion.of(clips, noiseThreshold);
+            double track = 0;
+            for (double m : tracks) track += m / n;
+            return new Result(quality.distance(videos), secondsPerVideo, callsPerVideo, img, vid, fd, flow, (double) moving / n, flows, track, tracks,
+                NoiseFrames.fraction(clips, noiseThreshold));
         }
     }
 

@@ -17,6 +17,8 @@ import dev.vdiff.reference.train.VideoGenerator;
 import dev.vdiff.reference.turbo.StudentNetwork;
 import dev.vdiff.reference.turbo.TurboMethod;
 import dev.vdiff.reference.turbo.TurboSettings;
+import dev.vdiff.reference.turbo.NoiseFrames;
+import dev.vdiff.reference.turbo.TrackMotion;
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.autograd.Autograd;
@@ -44,15 +46,20 @@ import java.util.Map;
  *   <li><b>Sampled motion over several noise seeds.</b> The motion-guided student ("full") against the one
  *       distilled without it ("mg_off"), and the full student sampled with its motion input lambda at the run's
  *       value against lambda = 0 (the student's emb(lambda) alone), LCM 4 steps, {@code seeds} x the run's videos,
- *       paired per video ({@link PairedDifference}; the same label and starting noise in both arms). The spread is
- *       over sampling noise: each student was trained once.</li>
+ *       paired per video ({@link PairedDifference}; the same label and starting noise in both arms), by the
+ *       optical-flow motion and by the object-track motion ({@link TrackMotion}, which flicker does not inflate).
+ *       The spread is over sampling noise: each student was trained once.</li>
  * </ol>
  */
 public final class MotionStudy {
     private MotionStudy() {}
 
-    /** Runs both measurements on {@code out/students/{full,mg_off}}; returns the section {@code motion_study} of the metrics. */
-    public static Map<String, Object> run(Path out, long[] labels, int seeds, long seed, PrintStream log) throws IOException {
+    /**
+     * Runs both measurements on {@code out/students/{full,mg_off}}; returns the section {@code motion_study} of the
+     * metrics. {@code noiseThreshold}: the noise-frame threshold of the run ({@link NoiseFrames#calibrate}) for the
+     * object-track motion.
+     */
+    public static Map<String, Object> run(Path out, long[] labels, int seeds, long seed, double noiseThreshold, PrintStream log) throws IOException {
         Path fullDir = out.resolve("students/full"), offDir = out.resolve("students/mg_off");
         RunSpec run = RunSpec.read(fullDir);
         TurboSettings s = TurboMethod.settings(run);
@@ -64,40 +71,72 @@ public final class MotionStudy {
         RunSpec offRun = RunSpec.read(offDir);
         StudentNetwork off = load(offDir, offRun, TurboMethod.settings(offRun), 0);
         int n = labels.length * seeds;
-        double[] fOn = new double[n], fOff = new double[n], fZero = new double[n];
+        Motion mOn = new Motion(n), mOff = new Motion(n), mZero = new Motion(n);
         for (int k = 0; k < seeds; k++) {
             long noise = seed + 100 + k;   // other starting noise than the main table's (seed + 1)
-            System.arraycopy(flow(on, run, labels, noise), 0, fOn, k * labels.length, labels.length);
-            System.arraycopy(flow(off, offRun, labels, noise), 0, fOff, k * labels.length, labels.length);
-            System.arraycopy(flow(lambdaZero, run, labels, noise), 0, fZero, k * labels.length, labels.length);
+            mOn.put(k * labels.length, sample(on, run, labels, noise), noiseThreshold);
+            mOff.put(k * labels.length, sample(off, offRun, labels, noise), noiseThreshold);
+            mZero.put(k * labels.length, sample(lambdaZero, run, labels, noise), noiseThreshold);
         }
-        m.put("mg_on_vs_mg_off", paired(fOn, fOff));   // the same as compareStudents(fullDir, offDir, ...), computed with the lambda = 0 arm
-        m.put("lambda_vs_lambda0", paired(fOn, fZero));
-        m.put("flow_means", Map.of("mg_on", mean(fOn), "mg_off", mean(fOff), "mg_on_lambda0", mean(fZero)));
+        m.put("mg_on_vs_mg_off", paired(mOn.flow, mOff.flow));   // the same as compareStudents(fullDir, offDir, ...), computed with the lambda = 0 arm
+        m.put("lambda_vs_lambda0", paired(mOn.flow, mZero.flow));
+        m.put("flow_means", Map.of("mg_on", mean(mOn.flow), "mg_off", mean(mOff.flow), "mg_on_lambda0", mean(mZero.flow)));
+        m.put("track_mg_on_vs_mg_off", paired(mOn.track, mOff.track));
+        m.put("track_lambda_vs_lambda0", paired(mOn.track, mZero.track));
+        m.put("track_means", Map.of("mg_on", mean(mOn.track), "mg_off", mean(mOff.track), "mg_on_lambda0", mean(mZero.track)));
         m.put("videos", (long) n);
         m.put("sample_lambda", s.sampleMotionStrength());
         return m;
     }
 
     /**
-     * The paired flow-motion difference of two students' LCM 4-step samples ({@code on} at its run's sampling lambda
-     * minus {@code off}), over {@code seeds} noise seeds from {@code seed + 100}, as in {@link #run}: for students
-     * distilled with other seeds ({@code vdiff distill --seed}), the training seed's part of the spread.
+     * The paired flow-motion and object-track differences of two students' LCM 4-step samples ({@code on} at its run's
+     * sampling lambda minus {@code off}), over {@code seeds} noise seeds from {@code seed + 100}, as in {@link #run}:
+     * for students distilled with other seeds ({@code vdiff distill --seed}), the training seed's part of the spread.
+     * The noise-frame threshold is calibrated on the run's held-out real clips ({@link #noiseThreshold}).
      */
     public static Map<String, Object> compareStudents(Path onDir, Path offDir, long[] labels, int seeds, long seed) throws IOException {
         RunSpec onRun = RunSpec.read(onDir), offRun = RunSpec.read(offDir);
         TurboSettings so = TurboMethod.settings(onRun), sf = TurboMethod.settings(offRun);
         StudentNetwork on = load(onDir, onRun, so, so.sampleMotionStrength()), off = load(offDir, offRun, sf, sf.sampleMotionStrength());
+        double threshold = noiseThreshold(onRun, Math.max(8, 4 * labels.length));
         int n = labels.length * seeds;
-        double[] fOn = new double[n], fOff = new double[n];
+        Motion mOn = new Motion(n), mOff = new Motion(n);
         for (int k = 0; k < seeds; k++) {
-            System.arraycopy(flow(on, onRun, labels, seed + 100 + k), 0, fOn, k * labels.length, labels.length);
-            System.arraycopy(flow(off, offRun, labels, seed + 100 + k), 0, fOff, k * labels.length, labels.length);
+            mOn.put(k * labels.length, sample(on, onRun, labels, seed + 100 + k), threshold);
+            mOff.put(k * labels.length, sample(off, offRun, labels, seed + 100 + k), threshold);
         }
-        Map<String, Object> r = paired(fOn, fOff);
-        r.put("flow_on", mean(fOn));
-        r.put("flow_off", mean(fOff));
+        Map<String, Object> r = paired(mOn.flow, mOff.flow);
+        r.put("flow_on", mean(mOn.flow));
+        r.put("flow_off", mean(mOff.flow));
+        r.put("track", paired(mOn.track, mOff.track));
+        r.put("track_on", mean(mOn.track));
+        r.put("track_off", mean(mOff.track));
         return r;
+    }
+
+    /** The noise-frame threshold of a run's data: {@link NoiseFrames#calibrate} on {@code clips} held-out real clips (set A). */
+    public static double noiseThreshold(RunSpec run, int clips) {
+        List<Tensor> real = run.data().open().videos(DataSpec.HELD_OUT_A, clips);
+        return NoiseFrames.calibrate(Concat.cat(0, real.stream().map(v -> v.unsqueeze(0)).toArray(Tensor[]::new)));   // [N, F, 3, H, W]
+    }
+
+    /** Per-video flow and object-track motion of one arm, filled seed by seed. */
+    private static final class Motion {
+        final double[] flow, track;
+
+        Motion(int n) {
+            flow = new double[n];
+            track = new double[n];
+        }
+
+        void put(int at, Tensor clips, double noiseThreshold) {
+            try (var ng = Autograd.noGrad()) {
+                double[] f = FlowMotion.of(clips), t = TrackMotion.of(clips, noiseThreshold);
+                System.arraycopy(f, 0, flow, at, f.length);
+                System.arraycopy(t, 0, track, at, t.length);
+            }
+        }
     }
 
     private static Map<String, Object> paired(double[] a, double[] b) {
@@ -164,14 +203,12 @@ public final class MotionStudy {
         return net;
     }
 
-    /** Per-video optical-flow motion of LCM 4-step samples from {@code Rng.seed(noise)} (the experiment's way of drawing). */
-    private static double[] flow(StudentNetwork net, RunSpec run, long[] labels, long noise) {
+    /** LCM 4-step samples {@code [N, F, 3, H, W]} from {@code Rng.seed(noise)} (the experiment's way of drawing). */
+    private static Tensor sample(StudentNetwork net, RunSpec run, long[] labels, long noise) {
         SamplerSettings lcm4 = new SamplerSettings(SamplerSettings.Kind.LCM, 4, 1.0, 0, 1.0, 50, 1.0);
         VideoGenerator gen = new VideoGenerator(net, run.objective(), run.schedule(), lcm4, 8);
         List<Tensor> v = gen.generate(labels, run.data().frames(), 3, run.data().height(), run.data().width(), Rng.seed(noise), null);
-        try (var ng = Autograd.noGrad()) {
-            return FlowMotion.of(Concat.cat(0, v.stream().map(x -> x.unsqueeze(0)).toArray(Tensor[]::new)));   // [N, F, 3, H, W]
-        }
+        return Concat.cat(0, v.stream().map(x -> x.unsqueeze(0)).toArray(Tensor[]::new));   // [N, F, 3, H, W]
     }
 
     private static double[] fill(int n, double v) {

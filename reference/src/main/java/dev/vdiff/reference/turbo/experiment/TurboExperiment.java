@@ -20,6 +20,7 @@ import dev.vdiff.reference.train.Trainer;
 import dev.vdiff.reference.train.TrainingSetup;
 import dev.vdiff.reference.train.VideoGenerator;
 import dev.vdiff.reference.turbo.FrameDifferenceMotion;
+import dev.vdiff.reference.turbo.NoiseFrames;
 import dev.vdiff.reference.turbo.StudentNetwork;
 import dev.vdiff.reference.turbo.TurboMethod;
 import dev.vdiff.reference.turbo.TurboRuns;
@@ -31,6 +32,7 @@ import dev.vdiff.reference.turbo.reward.RewardModelTraining;
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.UserError;
+import dev.vdiff.tensor.ops.Concat;
 import dev.vdiff.tensor.random.Rng;
 
 import java.io.IOException;
@@ -51,7 +53,8 @@ import java.util.Map;
  * distilled from it through the same code as {@code vdiff distill} ({@link TurboRuns}), and side-by-side
  * measurements with the same labels and the same starting noise for every arm:
  * <ul>
- *   <li>teacher DDIM 16 and 50 steps with CFG (Imagen s = 1 + omega) vs the full student (motion guidance,
+ *   <li>teacher DDIM 16 and 50 steps with CFG (Imagen s = 1 + omega), at DDIM eta 0 and eta 1 (the goal's rows at
+ *       {@link TurboExperimentConfig#teacherEta}), vs the full student (motion guidance,
  *       rewards, online target) with LCM 1, 2, 4, 8 steps: the demo's sample-quality distance
  *       ({@link SampleQuality}) with its noise floor, reward scores, seconds per video, network evaluations per video
  *       (counted);</li>
@@ -60,8 +63,10 @@ import java.util.Map;
  * </ul>
  * Motion is measured by the optical flow ({@code eval.FlowMotion}; the goal's measure, judged by the paired
  * per-video difference of the 4-step students with and without motion guidance, {@link PairedDifference}), the
- * mean absolute frame difference ({@link FrameDifferenceMotion}) and the video reward model's "moving" fraction
- * (its motion head's argmax is not "still"); {@link MotionStudy} adds the motion term's share of the solver step
+ * mean absolute frame difference ({@link FrameDifferenceMotion}), the video reward model's "moving" fraction
+ * (its motion head's argmax is not "still"), and two measures flicker does not inflate: the object-track motion
+ * ({@code TrackMotion}, judged by the same paired difference) and the noise-frame fraction ({@link NoiseFrames});
+ * {@link MotionStudy} adds the motion term's share of the solver step
  * and the same comparison over more noise seeds.
  *
  * <p>The teacher trained here predicts eps with patch 1: with 2x2 patches an eps teacher samples a period-2
@@ -143,15 +148,20 @@ public final class TurboExperiment {
         SampleQuality quality = new SampleQuality(data.videos(DataSpec.HELD_OUT_A, refClips));
         List<Tensor> heldOut = data.videos(DataSpec.HELD_OUT_B, labels.length);
         double floor = quality.distance(heldOut);
-        Measure measure = new Measure(quality, image, video, labels, t.data());
+        // noise frames: more high-frequency energy than any frame of the real reference clips (NoiseFrames)
+        double noiseThreshold = NoiseFrames.calibrate(Concat.cat(0, data.videos(DataSpec.HELD_OUT_A, refClips).stream().map(x -> x.unsqueeze(0)).toArray(Tensor[]::new)));
+        Measure measure = new Measure(quality, image, video, labels, t.data(), noiseThreshold);
         Map<String, Measure.Result> results = new LinkedHashMap<>();
         results.put("real_held_out", measure.of(heldOut, 0, 0));
         Denoiser teacherNet = Models.build(t.model(), DType.FLOAT32, Rng.seed(0));
         teacherNet.module().loadStateDict(Checkpoints.emaWeights(teacherCkpt));
         Map<String, List<Tensor>> videos = new LinkedHashMap<>();
-        for (int n : TEACHER_STEPS) {
-            String key = "teacher_ddim" + n;
-            results.put(key, measure.generate(teacherNet, t, new SamplerSettings(SamplerSettings.Kind.DDIM, n, 1 + c.sampleOmega(), 0, 1.0, 50, 1.0), c.seed(), videos, key));
+        // teacher rows: teacher_ddim<n> at the goal's eta (c.teacherEta()), teacher_ddim<n>_eta<other> at the other one
+        for (double eta : new double[] {c.teacherEta(), c.otherTeacherEta()}) {
+            for (int n : TEACHER_STEPS) {
+                String key = "teacher_ddim" + n + (eta == c.teacherEta() ? "" : "_eta" + (int) eta);
+                results.put(key, measure.generate(teacherNet, t, new SamplerSettings(SamplerSettings.Kind.DDIM, n, 1 + c.sampleOmega(), eta, 1.0, 50, 1.0), c.seed(), videos, key));
+            }
         }
         for (int n : STUDENT_STEPS) {
             String key = "student_lcm" + n;
@@ -163,8 +173,8 @@ public final class TurboExperiment {
         }
         // 5. Files.
         log.println("[5/5] metrics, charts, samples, report");
-        Map<String, Object> metrics = TurboReport.metrics(c, teacher, floor, results, training);
-        metrics.put("motion_study", MotionStudy.run(out, labels, c.motionSeeds(), c.seed(), log));
+        Map<String, Object> metrics = TurboReport.metrics(c, teacher, floor, noiseThreshold, results, training);
+        metrics.put("motion_study", MotionStudy.run(out, labels, c.motionSeeds(), c.seed(), noiseThreshold, log));
         TurboReport.write(out, metrics, c, teacherRun != null);
         for (var e : videos.entrySet()) {
             List<Tensor> v = e.getValue();

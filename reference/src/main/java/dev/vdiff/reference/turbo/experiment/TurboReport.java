@@ -22,12 +22,13 @@ import java.util.Map;
 final class TurboReport {
     private TurboReport() {}
 
-    static Map<String, Object> metrics(TurboExperimentConfig c, Path teacher, double floor, Map<String, Measure.Result> r, Map<String, Object> training) {
+    static Map<String, Object> metrics(TurboExperimentConfig c, Path teacher, double floor, double noiseThreshold, Map<String, Measure.Result> r, Map<String, Object> training) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("metric", dev.vdiff.reference.eval.SampleQuality.METRIC);
         m.put("floor", floor);
         Map<String, Object> q = new LinkedHashMap<>(), sec = new LinkedHashMap<>(), calls = new LinkedHashMap<>(), img = new LinkedHashMap<>(),
-            vid = new LinkedHashMap<>(), motion = new LinkedHashMap<>(), flow = new LinkedHashMap<>(), moving = new LinkedHashMap<>();
+            vid = new LinkedHashMap<>(), motion = new LinkedHashMap<>(), flow = new LinkedHashMap<>(), moving = new LinkedHashMap<>(), track = new LinkedHashMap<>(),
+            noise = new LinkedHashMap<>();
         for (var e : r.entrySet()) {
             Measure.Result x = e.getValue();
             q.put(e.getKey(), x.quality());
@@ -40,6 +41,8 @@ final class TurboReport {
             motion.put(e.getKey(), x.motion());
             flow.put(e.getKey(), x.flowMotion());
             moving.put(e.getKey(), x.movingFraction());
+            track.put(e.getKey(), x.trackMotion());
+            noise.put(e.getKey(), x.noiseFrames());
         }
         m.put("quality", q);
         m.put("seconds_per_video", sec);
@@ -59,14 +62,28 @@ final class TurboReport {
             "real", r.get("real_held_out").movingFraction()));
         m.put("frame_difference_motion", motion);
         m.put("flow_motion", flow);
+        PairedDifference pairedTrack = PairedDifference.of(r.get("student_lcm4").trackPerVideo(), r.get("mg_off_lcm4").trackPerVideo());
+        Map<String, Object> tr = new LinkedHashMap<>();
+        tr.put("mg_off", r.get("mg_off_lcm4").trackMotion());
+        tr.put("mg_on", r.get("student_lcm4").trackMotion());
+        tr.put("real", r.get("real_held_out").trackMotion());
+        tr.put("measure", "object-track motion, least-squares centroid speed over the clean frames in pixels per frame (turbo.TrackMotion); flicker does not inflate it");
+        tr.put("paired_difference", Map.of("mean", pairedTrack.mean(), "standard_error", pairedTrack.standardError(), "videos_higher", pairedTrack.higher(), "videos", pairedTrack.n()));
+        tr.put("per_arm", track);
+        m.put("track_motion", tr);
+        m.put("noise_frames", Map.of("fraction", noise, "threshold", noiseThreshold,
+            "rule", "frames whose spatial energy (mean squared neighbour difference) exceeds the largest of the real reference clips' frames (turbo.NoiseFrames)"));
         Map<String, Object> goals = new LinkedHashMap<>();
         double q4 = r.get("student_lcm4").quality(), q16 = r.get("teacher_ddim16").quality();
         double speed = r.get("teacher_ddim16").secondsPerVideo() / r.get("student_lcm4").secondsPerVideo();
         goals.put("quality_ratio_lcm4_vs_ddim16", q4 / q16);
+        goals.put("teacher_eta", c.teacherEta());
+        goals.put("quality_ratio_lcm4_vs_ddim16_eta" + (int) c.otherTeacherEta(), q4 / r.get("teacher_ddim16_eta" + (int) c.otherTeacherEta()).quality());
         goals.put("quality_goal_met", q4 <= 1.5 * q16);
         goals.put("speedup_lcm4_vs_ddim16", speed);
         goals.put("speed_goal_met", speed >= 3.5);
         goals.put("motion_goal_met", paired.clearlyPositive());   // a rise larger than two standard errors of the paired difference
+        goals.put("motion_goal_met_track", pairedTrack.clearlyPositive());
         m.put("goals", goals);
         m.put("training", training);
         Map<String, Object> cfg = new LinkedHashMap<>();
@@ -81,6 +98,7 @@ final class TurboReport {
         cfg.put("omega_range", java.util.List.of(c.omegaMin(), c.omegaMax()));
         cfg.put("sample_omega", c.sampleOmega());
         cfg.put("teacher_guidance_imagen", 1 + c.sampleOmega());
+        cfg.put("teacher_eta", c.teacherEta());
         cfg.put("per_class", c.perClass());
         cfg.put("seed", c.seed());
         m.put("config", cfg);
@@ -93,19 +111,20 @@ final class TurboReport {
         AtomicWrite.writeFile(out.resolve("metrics.json"), tmp -> Files.write(tmp, json));
         Map<String, Object> q = (Map<String, Object>) m.get("quality"), sec = (Map<String, Object>) m.get("seconds_per_video");
         chart(out.resolve("quality_vs_steps.png"), "sample quality vs sampling steps (lower is better)", "distance to held-out real clips (" + m.get("metric") + ")", q,
-            (Double) m.get("floor"));
-        chart(out.resolve("time_vs_steps.png"), "wall time per video vs sampling steps (machine shared with other jobs)", "seconds per video", sec, null);
+            (Double) m.get("floor"), c.teacherEta());
+        chart(out.resolve("time_vs_steps.png"), "wall time per video vs sampling steps (machine shared with other jobs)", "seconds per video", sec, null, c.teacherEta());
         AtomicWrite.writeFile(out.resolve("report.md"), tmp -> Files.writeString(tmp, report(m, c, givenTeacher)));
     }
 
-    private static void chart(Path file, String title, String yTitle, Map<String, Object> values, Double floor) throws IOException {
+    private static void chart(Path file, String title, String yTitle, Map<String, Object> values, Double floor, double teacherEta) throws IOException {
         System.setProperty("java.awt.headless", "true");
         XYChart ch = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("sampling steps (log scale)").yAxisTitle(yTitle).build();
         ch.getStyler().setChartBackgroundColor(Color.WHITE);
         ch.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         ch.getStyler().setXAxisLogarithmic(true);
-        series(ch, "student LCM (1 call/step)", values, "student_lcm", new int[] {1, 2, 4, 8}, new Color(200, 60, 40));
-        series(ch, "teacher DDIM + CFG (2 calls/step)", values, "teacher_ddim", new int[] {16, 50}, new Color(40, 90, 200));
+        series(ch, "student LCM (1 call/step)", values, "student_lcm", "", new int[] {1, 2, 4, 8}, new Color(200, 60, 40));
+        series(ch, "teacher DDIM + CFG (2 calls/step), eta " + (int) teacherEta, values, "teacher_ddim", "", new int[] {16, 50}, new Color(40, 90, 200));
+        series(ch, "teacher DDIM + CFG, eta " + (1 - (int) teacherEta), values, "teacher_ddim", "_eta" + (1 - (int) teacherEta), new int[] {16, 50}, new Color(120, 160, 230));
         if (floor != null) {
             XYSeries f = ch.addSeries("noise floor (held-out real clips)", new double[] {1, 50}, new double[] {floor, floor});
             f.setMarker(SeriesMarkers.NONE);
@@ -115,11 +134,11 @@ final class TurboReport {
         AtomicWrite.writeFile(file, tmp -> Files.write(tmp, png));
     }
 
-    private static void series(XYChart ch, String name, Map<String, Object> values, String prefix, int[] steps, Color color) {
+    private static void series(XYChart ch, String name, Map<String, Object> values, String prefix, String suffix, int[] steps, Color color) {
         double[] x = new double[steps.length], y = new double[steps.length];
         for (int i = 0; i < steps.length; i++) {
             x[i] = steps[i];
-            y[i] = ((Number) values.get(prefix + steps[i])).doubleValue();
+            y[i] = ((Number) values.get(prefix + steps[i] + suffix)).doubleValue();
         }
         XYSeries s = ch.addSeries(name, x, y);
         s.setLineColor(color);
@@ -137,29 +156,43 @@ final class TurboReport {
         StringBuilder b = new StringBuilder();
         b.append("# T2V-Turbo-v2 at toy scale (`vdiff experiment turbo`)\n\n");
         b.append(String.format(Locale.ROOT, "Teacher: %s; %d distillation steps per student (batch %d, lr %s), grid N = %d, omega ~ U[%s, %s] (LCM convention), "
-                + "students sampled with omega %s, teacher with Imagen s = %s. %d videos per arm (%d per class), the same labels and starting noise for every arm.%n%n",
+                + "students sampled with omega %s, teacher with Imagen s = %s and DDIM eta %s for the goal's rows `teacher_ddim16|50` (eta %s in the rows `_eta%s`). "
+                + "%d videos per arm (%d per class), the same labels and starting noise for every arm.%n%n",
             givenTeacher ? "given (--teacher)" : c.teacherSteps() + " steps trained here", c.studentSteps(), c.studentBatch(), c.studentLr(), c.gridPoints(), c.omegaMin(), c.omegaMax(),
-            c.sampleOmega(), 1 + c.sampleOmega(), 5 * c.perClass(), c.perClass()));
+            c.sampleOmega(), 1 + c.sampleOmega(), c.teacherEta(), c.otherTeacherEta(), (int) c.otherTeacherEta(), 5 * c.perClass(), c.perClass()));
         b.append(String.format(Locale.ROOT, "Quality = the demo's %s to held-out real clips, lower is better; noise floor (a second held-out real set of the same size): **%.3f**.%n%n",
             m.get("metric"), (Double) m.get("floor")));
-        b.append("| arm | quality | network calls / video | seconds / video | image reward | video reward | flow motion (px/frame) | frame-difference motion |\n|---|---|---|---|---|---|---|---|\n");
+        Map<String, Object> tm = (Map<String, Object>) ((Map<String, Object>) m.get("track_motion")).get("per_arm"),
+            nf = (Map<String, Object>) ((Map<String, Object>) m.get("noise_frames")).get("fraction");
+        b.append("| arm | quality | network calls / video | seconds / video | image reward | video reward | flow motion (px/frame) | object-track motion (px/frame) | noise frames | frame-difference motion |\n"
+            + "|---|---|---|---|---|---|---|---|---|---|\n");
         for (String k : q.keySet()) {
-            b.append(String.format(Locale.ROOT, "| %s | %.3f | %s | %s | %.3f | %.3f | %.4f | %.4f |%n", k, num(q, k), calls.containsKey(k) ? String.format(Locale.ROOT, "%.0f", num(calls, k)) : "-",
-                sec.containsKey(k) ? String.format(Locale.ROOT, "%.3f", num(sec, k)) : "-", num(img, k), num(vid, k), num(fl, k), num(fd, k)));
+            b.append(String.format(Locale.ROOT, "| %s | %.3f | %s | %s | %.3f | %.3f | %.4f | %.4f | %.3f | %.4f |%n", k, num(q, k), calls.containsKey(k) ? String.format(Locale.ROOT, "%.0f", num(calls, k)) : "-",
+                sec.containsKey(k) ? String.format(Locale.ROOT, "%.3f", num(sec, k)) : "-", num(img, k), num(vid, k), num(fl, k), num(tm, k), num(nf, k), num(fd, k)));
         }
+        b.append(String.format(Locale.ROOT, "%nNoise frames: the fraction of frames with more high-frequency energy than any real reference frame (threshold %.3f). "
+            + "Object-track motion: the speed of the object's centroid over the clean frames (flicker does not inflate it; flow does).%n",
+            num((Map<String, Object>) m.get("noise_frames"), "threshold")));
         b.append("\nRewards: image = mean log p(class | frame) of the frame classifier; video = mean log p(class | clip) + log p(moving | clip) of the clip classifier (both trained here, higher is better).\n\n");
         b.append("## Goals\n\n");
-        b.append(String.format(Locale.ROOT, "- 4-step student within 1.5x of the 16-step teacher's quality: ratio %.2f -> %s.%n", num(goals, "quality_ratio_lcm4_vs_ddim16"),
-            (Boolean) goals.get("quality_goal_met") ? "met" : "**missed** by " + String.format(Locale.ROOT, "%.2fx", num(goals, "quality_ratio_lcm4_vs_ddim16") / 1.5)));
+        int other = (int) c.otherTeacherEta();
+        b.append(String.format(Locale.ROOT, "- 4-step student within 1.5x of the 16-step teacher's quality (teacher DDIM eta %s): ratio %.2f -> %s (against the eta %d teacher: %.2f).%n",
+            c.teacherEta(), num(goals, "quality_ratio_lcm4_vs_ddim16"),
+            (Boolean) goals.get("quality_goal_met") ? "met" : "**missed** by " + String.format(Locale.ROOT, "%.2fx", num(goals, "quality_ratio_lcm4_vs_ddim16") / 1.5),
+            other, num(goals, "quality_ratio_lcm4_vs_ddim16_eta" + other)));
         b.append(String.format(Locale.ROOT, "- at least 3.5x faster per video: %.2fx -> %s.%n", num(goals, "speedup_lcm4_vs_ddim16"), (Boolean) goals.get("speed_goal_met") ? "met" : "**missed**"));
         Map<String, Object> motion = (Map<String, Object>) m.get("motion"), moving = (Map<String, Object>) m.get("moving_fraction");
         Map<String, Object> pd = (Map<String, Object>) motion.get("paired_difference");
         b.append(String.format(Locale.ROOT, "- motion guidance raises the motion measure: optical-flow motion %.4f (off) -> %.4f (on) px/frame, real clips %.4f; "
                 + "paired per-video difference %+.4f +- %.4f (standard error), higher in %d of %d videos; the video reward's moving fraction %.2f -> %.2f (real %.2f) "
-                + "-> %s (met = difference above two standard errors).%n%n",
+                + "-> %s (met = difference above two standard errors).%n",
             num(motion, "mg_off"), num(motion, "mg_on"), num(motion, "real"), num(pd, "mean"), num(pd, "standard_error"), ((Number) pd.get("videos_higher")).intValue(),
             ((Number) pd.get("videos")).intValue(), num(moving, "mg_off"), num(moving, "mg_on"), num(moving, "real"),
             (Boolean) goals.get("motion_goal_met") ? "met" : "**missed**"));
+        Map<String, Object> track = (Map<String, Object>) m.get("track_motion"), pt = (Map<String, Object>) track.get("paired_difference");
+        b.append(String.format(Locale.ROOT, "- the same by the object-track motion: %.4f (off) -> %.4f (on) px/frame, real clips %.4f; paired difference %+.4f +- %.4f, higher in %d of %d videos -> %s.%n%n",
+            num(track, "mg_off"), num(track, "mg_on"), num(track, "real"), num(pt, "mean"), num(pt, "standard_error"), ((Number) pt.get("videos_higher")).intValue(),
+            ((Number) pt.get("videos")).intValue(), (Boolean) goals.get("motion_goal_met_track") ? "met" : "**missed**"));
         if (m.containsKey("motion_study")) b.append(motionStudy((Map<String, Object>) m.get("motion_study")));
         b.append("## Training of the students\n\n| student | seconds | final loss L = L_CD - J | training state bytes (weights + AdamW + EMA target) | JVM heap peak (bytes, GC-dependent) |\n|---|---|---|---|---|\n");
         for (var e : training.entrySet()) {
@@ -185,6 +218,13 @@ final class TurboReport {
         Map<String, Map<String, Object>> rows = new LinkedHashMap<>();
         rows.put("mg_on - mg_off (the distillation with motion guidance)", on);
         rows.put("mg_on lambda " + ms.get("sample_lambda") + " - lambda 0 (the student's motion input)", lam);
+        if (ms.containsKey("track_mg_on_vs_mg_off")) {
+            Map<String, Object> tmeans = (Map<String, Object>) ms.get("track_means");
+            b.append(String.format(Locale.ROOT, "- the same videos by the object-track motion: mg_on %.4f, mg_off %.4f, mg_on with lambda = 0 %.4f px/frame.%n",
+                num(tmeans, "mg_on"), num(tmeans, "mg_off"), num(tmeans, "mg_on_lambda0")));
+            rows.put("object track: mg_on - mg_off", (Map<String, Object>) ms.get("track_mg_on_vs_mg_off"));
+            rows.put("object track: mg_on lambda " + ms.get("sample_lambda") + " - lambda 0", (Map<String, Object>) ms.get("track_lambda_vs_lambda0"));
+        }
         for (var e : rows.entrySet()) {
             Map<String, Object> d = e.getValue();
             b.append(String.format(Locale.ROOT, "- %s: %+.4f +- %.4f (standard error), higher in %d of %d videos -> %s.%n", e.getKey(), num(d, "mean"), num(d, "standard_error"),
