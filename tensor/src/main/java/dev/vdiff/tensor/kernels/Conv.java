@@ -106,12 +106,23 @@ public final class Conv {
     static void weightGradInPlace(ConvGeometry g, float[] x, float[] dy, float[] dw) {
         int dp = g.d + 2 * g.pd, hp = g.h + 2 * g.ph, wp = g.w + 2 * g.pw, c = g.c;
         MicroKernel.F kernel = MicroKernel.wideFloatKernel();
-        // xtp [N, Dp, Hp, Wp, C] (padding stays 0), plus the slack a full-width read may ask for (none is read)
-        float[] xtp = new float[g.n * dp * hp * wp * c + PaddedGridF.ROW_SLACK];
-        Parallel.forRange(g.n * g.d * g.h, 8, (lo, hi) -> {
-            for (int r = lo; r < hi; r++) {   // r = (image, depth, row): x[n, :, z, i, :] [C, W] -> xtp[n, z+pd, i+ph, pw:, :] [W, C]
-                int i = r % g.h, z = (r / g.h) % g.d, n = r / (g.h * g.d);
-                int src = (n * c * g.d + z) * g.h * g.w + i * g.w, dst = (((n * dp + z + g.pd) * hp + i + g.ph) * wp + g.pw) * c;
+        // xtp [N, Dp, Hp, Wp, C], plus the slack a full-width read may ask for (none is read): a reused work
+        // array, every element of which is written here (the padding with zeros)
+        int rowLength = wp * c, gridLength = g.n * dp * hp * rowLength;
+        float[] xtp = Scratch.floats(Scratch.GRID_IN, gridLength + PaddedGridF.ROW_SLACK);
+        java.util.Arrays.fill(xtp, gridLength, gridLength + PaddedGridF.ROW_SLACK, 0f);
+        Parallel.forRange(g.n * dp * hp, 8, (lo, hi) -> {
+            for (int r = lo; r < hi; r++) {   // r = (image, padded depth, padded row) -> xtp[n, zp, ip, :, :] [Wp, C]
+                int ip = r % hp, zp = (r / hp) % dp, n = r / (hp * dp), row = r * rowLength;
+                int z = zp - g.pd, i = ip - g.ph;
+                if (z < 0 || z >= g.d || i < 0 || i >= g.h) {
+                    java.util.Arrays.fill(xtp, row, row + rowLength, 0f);
+                    continue;
+                }
+                java.util.Arrays.fill(xtp, row, row + g.pw * c, 0f);
+                java.util.Arrays.fill(xtp, row + (g.pw + g.w) * c, row + rowLength, 0f);
+                // x[n, :, z, i, :] [C, W] -> xtp[n, zp, ip, pw:pw+W, :] [W, C]
+                int src = (n * c * g.d + z) * g.h * g.w + i * g.w, dst = row + g.pw * c;
                 for (int ch = 0; ch < c; ch++) {
                     int s = src + ch * g.q, d = dst + ch;
                     for (int j = 0; j < g.w; j++) xtp[d + j * c] = x[s + j];
@@ -127,6 +138,7 @@ public final class Conv {
         float[] dwt = new float[dw.length];   // [O, KK, C]
         Panels.RowsF b = new Panels.RowsF(xtp, rowOff, new int[] {0}, PaddedGridF.ROW_SLACK, c, runBase);
         Gemm.sgemm(kernel, 1, g.o, g.ck, g.n * g.p, Im2colF.outputRows(g, dy), b, dwt, 0, 0, g.ck, false);
+        Scratch.release(Scratch.GRID_IN, xtp);
         for (int o = 0; o < g.o; o++) transpose(dwt, o * g.ck, g.kk, g.c, dw);   // [O, KK, C] -> [O, C, KK]
     }
 

@@ -59,4 +59,35 @@ class ConvWeightGradTest {
         }
         assertEquals(ref, inPlace[0][(oo * c + cc) * g.kk + tap], 1e-5 * Math.sqrt(n * g.p) + 1e-5 * Math.abs(ref));
     }
+
+    /**
+     * The padded grids live in reused work arrays ({@link Scratch}): whatever an earlier call left there (here
+     * NaN everywhere) must not reach a result. Forward, input and weight gradient on a poisoned thread equal
+     * the same calls on a fresh thread, bit for bit.
+     */
+    @org.junit.jupiter.api.Test
+    void staleWorkArraysDoNotReachResults() throws Exception {
+        ConvGeometry g = new ConvGeometry(2, 64, 1, 7, 6, 8, 1, 3, 3, 1, 1, 1, 0, 1, 1);
+        SplittableRandom r = new SplittableRandom(5);
+        float[] x = new float[g.n * g.c * g.q], w = new float[g.o * g.ck], bias = new float[g.o], dy = new float[g.n * g.o * g.p];
+        for (float[] a : new float[][] {x, w, bias, dy}) for (int i = 0; i < a.length; i++) a[i] = (float) r.nextDouble(-1, 1);
+        java.util.function.Supplier<float[][]> run = () -> {
+            float[] y = new float[g.n * g.o * g.p], dx = new float[x.length], dw = new float[w.length];
+            Conv.forward(g, x, w, bias, y);
+            Conv.inputGrad(g, dy, w, dx);
+            Conv.weightGrad(g, x, dy, dw);
+            return new float[][] {y, dx, dw};
+        };
+        float[][][] fresh = new float[1][][];
+        Thread t = new Thread(() -> fresh[0] = Parallel.withThreads(1, run));
+        t.start();
+        t.join();
+        for (int slot : new int[] {Scratch.GRID_IN, Scratch.GRID_OUT}) {
+            float[] stale = Scratch.floats(slot, 1 << 16);
+            java.util.Arrays.fill(stale, Float.NaN);
+            Scratch.release(slot, stale);
+        }
+        float[][] poisoned = Parallel.withThreads(1, run);
+        for (int i = 0; i < 3; i++) assertArrayEquals(fresh[0][i], poisoned[i], "result " + i + " (forward, dx, dw)");
+    }
 }
