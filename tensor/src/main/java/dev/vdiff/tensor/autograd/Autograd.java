@@ -3,6 +3,7 @@ package dev.vdiff.tensor.autograd;
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.parallel.Parallel;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -79,11 +80,16 @@ public final class Autograd {
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
         grads.put(root, upstream.contiguous());
         LeafGrads leaves = new LeafGrads(grads.get(root), order);
+        // Sums this pass made and has not handed to anyone yet: a further gradient for the same tensor is added
+        // into them in place (same bits as a fresh sum, no allocation). A sum leaves the set when it is taken
+        // out to be propagated, since a backward function may pass it on as it is (to several inputs).
+        Map<Tensor, Boolean> ownSums = new IdentityHashMap<>();
         try (Scope s = noGrad()) {
             for (int k = order.size() - 1; k >= 0; k--) {
                 Tensor t = order.get(k);
                 Tensor g = grads.remove(t);
                 if (g == null) continue;
+                ownSums.remove(g);
                 Node node = t.node();
                 if (node == null) {
                     if (t.requiresGrad()) t.setGrad(t.grad() == null ? leaves.adopt(g, grads.values()) : add(t.grad(), g));
@@ -96,7 +102,15 @@ public final class Autograd {
                     if (gi[i] == null || in[i] == null || !in[i].requiresGrad()) continue;
                     checkGrad("gradient from '" + node.op() + "' for input " + i, in[i], gi[i]);
                     Tensor prev = grads.get(in[i]);
-                    grads.put(in[i], prev == null ? gi[i].contiguous() : add(prev, gi[i]));
+                    if (prev == null) {
+                        grads.put(in[i], gi[i].contiguous());
+                    } else if (ownSums.containsKey(prev)) {
+                        addInto(prev, gi[i]);
+                    } else {
+                        Tensor sum = add(prev, gi[i]);
+                        ownSums.put(sum, Boolean.TRUE);
+                        grads.put(in[i], sum);
+                    }
                 }
                 node.release();
                 t.attach(null);
@@ -134,6 +148,9 @@ public final class Autograd {
         return order;
     }
 
+    /** Elements per chunk of the gradient sums' parallel loops. */
+    private static final int ADD_GRAIN = 1 << 15;
+
     /** A fresh dense sum of two gradients of the same shape (never writes into either). */
     private static Tensor add(Tensor a, Tensor b) {
         a = a.contiguous();
@@ -141,12 +158,33 @@ public final class Autograd {
         int n = a.numel();
         if (a.dtype() == DType.FLOAT32) {
             float[] x = a.floats(), y = b.floats(), z = new float[n];
-            for (int i = 0; i < n; i++) z[i] = x[i] + y[i];
+            Parallel.forRange(n, ADD_GRAIN, (lo, hi) -> {
+                for (int i = lo; i < hi; i++) z[i] = x[i] + y[i];
+            });
             return Tensor.of(z, a.shape());
         }
         double[] x = a.doubles(), y = b.doubles(), z = new double[n];
-        for (int i = 0; i < n; i++) z[i] = x[i] + y[i];
+        Parallel.forRange(n, ADD_GRAIN, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) z[i] = x[i] + y[i];
+        });
         return Tensor.of(z, a.shape());
+    }
+
+    /** {@code sum += b} for a dense sum this pass owns: the same bits as {@link #add}{@code (sum, b)}. */
+    private static void addInto(Tensor sum, Tensor b) {
+        b = b.contiguous();
+        int n = sum.numel();
+        if (sum.dtype() == DType.FLOAT32) {
+            float[] x = sum.floats(), y = b.floats();
+            Parallel.forRange(n, ADD_GRAIN, (lo, hi) -> {
+                for (int i = lo; i < hi; i++) x[i] += y[i];
+            });
+            return;
+        }
+        double[] x = sum.doubles(), y = b.doubles();
+        Parallel.forRange(n, ADD_GRAIN, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) x[i] += y[i];
+        });
     }
 
     // ================================================================ gradients of gradients (create_graph)

@@ -77,10 +77,73 @@ public final class Conv {
 
     /**
      * {@code dw [O, CK] = sum over n of dy_n [O, P] . col_n^T}: one product with K = N*P, computed with the
-     * columns in (tap, c) order from a channels-last copy of x (see {@link Im2colF#im2colChannelsLast}), then
-     * reordered to (c, tap).
+     * columns in (tap, c) order from a channels-last copy of x, then reordered to (c, tap). When the channel
+     * count is a multiple of the wide micro-kernel's width ({@link MicroKernel#VECTOR_F_WIDE}: 64, 128, 192,
+     * 256 channels on AVX-512) the kernel reads the columns in place ({@link #weightGradInPlace}); otherwise
+     * they are packed ({@link Im2colF#im2colChannelsLast}). Both sum the same products in the same order, so
+     * they give the same bits.
      */
     public static void weightGrad(ConvGeometry g, float[] x, float[] dy, float[] dw) {
+        if (g.c % MicroKernel.VECTOR_F_WIDE.nr() == 0) {
+            weightGradInPlace(g, x, dy, dw);
+            return;
+        }
+        weightGradPacked(g, x, dy, dw);
+    }
+
+    /**
+     * The weight gradient with B read where it lies: x is copied once into a zero-padded channels-last grid
+     * {@code xtp [N, Dp, Hp, Wp, C]}, on which row {@code k = (n, output position)} of B starts at the input
+     * position the output's window begins at, and column {@code (tap, c)} sits at a fixed offset from it:
+     * <pre>
+     *   S(k = (n, od, oh, ow), (tap = (a, b, e), c)) = xtp[n, od*sd + a, oh*sh + b, ow*sw + e, c]
+     *     = xtp[rowOff[k] + runBase[tap] + c],   rowOff[k] = (((n*Dp + od*sd)*Hp + oh*sh)*Wp + ow*sw)*C,
+     *                                            runBase[tap] = ((a*Hp + b)*Wp + e)*C
+     * </pre>
+     * A run of C columns per tap ({@link Panels.RowsF} with column runs): no im2col panel is packed (packing
+     * them was a third of the weight gradient's time, each panel serving only O = 64..128 rows of dy).
+     */
+    static void weightGradInPlace(ConvGeometry g, float[] x, float[] dy, float[] dw) {
+        int dp = g.d + 2 * g.pd, hp = g.h + 2 * g.ph, wp = g.w + 2 * g.pw, c = g.c;
+        MicroKernel.F kernel = MicroKernel.wideFloatKernel();
+        // xtp [N, Dp, Hp, Wp, C], plus the slack a full-width read may ask for (none is read): a reused work
+        // array, every element of which is written here (the padding with zeros)
+        int rowLength = wp * c, gridLength = g.n * dp * hp * rowLength;
+        float[] xtp = Scratch.floats(Scratch.GRID_IN, gridLength + PaddedGridF.ROW_SLACK);
+        java.util.Arrays.fill(xtp, gridLength, gridLength + PaddedGridF.ROW_SLACK, 0f);
+        Parallel.forRange(g.n * dp * hp, 8, (lo, hi) -> {
+            for (int r = lo; r < hi; r++) {   // r = (image, padded depth, padded row) -> xtp[n, zp, ip, :, :] [Wp, C]
+                int ip = r % hp, zp = (r / hp) % dp, n = r / (hp * dp), row = r * rowLength;
+                int z = zp - g.pd, i = ip - g.ph;
+                if (z < 0 || z >= g.d || i < 0 || i >= g.h) {
+                    java.util.Arrays.fill(xtp, row, row + rowLength, 0f);
+                    continue;
+                }
+                java.util.Arrays.fill(xtp, row, row + g.pw * c, 0f);
+                java.util.Arrays.fill(xtp, row + (g.pw + g.w) * c, row + rowLength, 0f);
+                // x[n, :, z, i, :] [C, W] -> xtp[n, zp, ip, pw:pw+W, :] [W, C]
+                int src = (n * c * g.d + z) * g.h * g.w + i * g.w, dst = row + g.pw * c;
+                for (int ch = 0; ch < c; ch++) {
+                    int s = src + ch * g.q, d = dst + ch;
+                    for (int j = 0; j < g.w; j++) xtp[d + j * c] = x[s + j];
+                }
+            }
+        });
+        int[] rowOff = new int[g.n * g.p], runBase = new int[g.kk];
+        for (int k = 0; k < rowOff.length; k++) {   // k = (n, od, oh, ow)
+            int ow = k % g.ow, oh = (k / g.ow) % g.oh, od = (k / (g.ow * g.oh)) % g.od, n = k / g.p;
+            rowOff[k] = (((n * dp + od * g.sd) * hp + oh * g.sh) * wp + ow * g.sw) * c;
+        }
+        for (int t = 0; t < g.kk; t++) runBase[t] = ((g.tapD(t) * hp + g.tapH(t)) * wp + g.tapW(t)) * c;
+        float[] dwt = new float[dw.length];   // [O, KK, C]
+        Panels.RowsF b = new Panels.RowsF(xtp, rowOff, new int[] {0}, PaddedGridF.ROW_SLACK, c, runBase);
+        Gemm.sgemm(kernel, 1, g.o, g.ck, g.n * g.p, Im2colF.outputRows(g, dy), b, dwt, 0, 0, g.ck, false);
+        Scratch.release(Scratch.GRID_IN, xtp);
+        for (int o = 0; o < g.o; o++) transpose(dwt, o * g.ck, g.kk, g.c, dw);   // [O, KK, C] -> [O, C, KK]
+    }
+
+    /** The weight gradient with packed im2col panels (any channel count); see {@link #weightGrad}. */
+    static void weightGradPacked(ConvGeometry g, float[] x, float[] dy, float[] dw) {
         float[] xt = new float[x.length], dwt = new float[dw.length];
         Parallel.forRange(g.n, 1, (lo, hi) -> {
             for (int n = lo; n < hi; n++) transpose(x, n * g.c * g.q, g.c, g.q, xt);

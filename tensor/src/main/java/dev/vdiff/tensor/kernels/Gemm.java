@@ -210,6 +210,8 @@ public final class Gemm {
         }
 
         abstract boolean aVaries();
+        /** True when the micro-kernel reads B where it lies (no B panels are packed). */
+        boolean bInPlace() { return false; }
         /** A work array of at least {@code length} elements from {@link Scratch} slot {@code slot}. */
         abstract Object newArray(int slot, int length);
         abstract void packA(int batch, int k0, int kc, int i0, int rows, Object dst, int off);
@@ -247,7 +249,9 @@ public final class Gemm {
             nTiles = (nPanels + tileN - 1) / tileN;
             int maxTileM = Math.max(1, A_BLOCK_BYTES / (KC * mr * elemBytes));
             int mTiles = (mPanels + maxTileM - 1) / maxTileM;
-            if (batches * nTiles * mTiles < 2 * threads) mTiles = Math.min(mPanels, (2 * threads + batches * nTiles - 1) / (batches * nTiles));
+            // B read in place (no packing) makes splitting M free: then enough tasks to balance the threads
+            int fewest = bInPlace() && threads > 1 ? 8 * threads : 2 * threads;
+            if (batches * nTiles * mTiles < fewest) mTiles = Math.min(mPanels, (fewest + batches * nTiles - 1) / (batches * nTiles));
             int tileM = (mPanels + mTiles - 1) / mTiles;
             int mTilesF = (mPanels + tileM - 1) / tileM, nTilesF = nTiles, tileNF = tileN;
 
@@ -293,7 +297,7 @@ public final class Gemm {
             this.kernel = kernel;
             this.aT = aT;
             this.b = b;
-            this.direct = b instanceof Panels.RowsF r && r.slack >= kernel.nr() ? r : null;
+            this.direct = b instanceof Panels.RowsF r && r.readsInPlace(kernel.nr()) ? r : null;
             this.c = c;
             this.cOff = cOff;
             this.cBatch = cBatch;
@@ -301,6 +305,7 @@ public final class Gemm {
         }
 
         boolean aVaries() { return aT.varies(); }
+        @Override boolean bInPlace() { return direct != null; }
         Object newArray(int slot, int length) { return slot < 0 ? new float[length] : Scratch.floats(slot, length); }
         void packA(int t, int k0, int kc, int i0, int rows, Object dst, int off) { aT.pack(t, k0, kc, i0, rows, mr, (float[]) dst, off); }
 
@@ -316,7 +321,7 @@ public final class Gemm {
             // A partial tile: run the kernel on a full-size copy, then write back the part inside C.
             if (!full) for (int r = 0; r < rows; r++) System.arraycopy(c, co + r * ldc, tmp, r * nr, cols);
             if (direct != null) {
-                kernel.tileRows(kc, (float[]) ap, ao, direct.data, direct.rowOffsets, k0, direct.batchBase[t] + j0, cc, o, ld, (float[]) bp);
+                kernel.tileRows(kc, (float[]) ap, ao, direct.data, direct.rowOffsets, k0, direct.batchBase[t] + direct.columnOffset(j0), cc, o, ld, (float[]) bp);
             } else {
                 kernel.tile(kc, (float[]) ap, ao, (float[]) bp, bo, cc, o, ld);
             }

@@ -24,6 +24,10 @@ final class GemmSimd {
         return new FloatTile();
     }
 
+    static MicroKernel.F wideFloatKernel() {
+        return new FloatTileWide();
+    }
+
     static MicroKernel.D doubleKernel() {
         return new DoubleTile();
     }
@@ -46,7 +50,7 @@ final class GemmSimd {
     static {
         for (int k = 0; k < WARM_KC; k++) WARM_ROWS[k] = k * FloatTile.NR;
     }
-    /** Compiled: 8 x 48 x 32 = 12k fused multiply-adds take about half a microsecond (float: twice, tile and tileRows); below C2, hundreds. */
+    /** Compiled: 8 x 48 x 32 = 12k fused multiply-adds take about half a microsecond (float: four such calls, tile and tileRows of the 8 x 48 and the 4 x 64 kernel); below C2, hundreds. */
     private static final long COMPILED_NS = 10_000;
     private static final boolean C2 = c2Available();
 
@@ -83,12 +87,15 @@ final class GemmSimd {
         long t0 = System.nanoTime();
         if (!now && t0 - nextFloatWarm < 0) return false;
         FloatTile f = new FloatTile();
-        float[] a = new float[WARM_KC * FloatTile.MR], b = new float[WARM_KC * FloatTile.NR], c = new float[FloatTile.MR * FloatTile.NR];
+        FloatTileWide fw = new FloatTileWide();
+        float[] a = new float[WARM_KC * FloatTile.MR], b = new float[WARM_KC * FloatTileWide.NR], c = new float[FloatTile.MR * FloatTileWide.NR];
         long fastest = Long.MAX_VALUE;
         for (int i = 0; i < WARM_CALLS; i++) {
             long s = System.nanoTime();
             f.tile(WARM_KC, a, 0, b, 0, c, 0, FloatTile.NR);
             f.tileRows(WARM_KC, a, 0, b, WARM_ROWS, 0, 0, c, 0, FloatTile.NR, null);
+            fw.tile(WARM_KC, a, 0, b, 0, c, 0, FloatTileWide.NR);
+            fw.tileRows(WARM_KC, a, 0, b, WARM_ROWS, 0, 0, c, 0, FloatTileWide.NR, null);
             fastest = Math.min(fastest, System.nanoTime() - s);
         }
         if (fastest < COMPILED_NS) floatCompiled = true;
@@ -258,6 +265,98 @@ final class GemmSimd {
             FloatVector.fromArray(S, c, o).add(c70).intoArray(c, o);
             FloatVector.fromArray(S, c, o + L).add(c71).intoArray(c, o + L);
             FloatVector.fromArray(S, c, o + 2 * L).add(c72).intoArray(c, o + 2 * L);
+        }
+    }
+
+    /**
+     * C[4, 4L] (+)= A-panel[kc, 4]^T . B-panel[kc, 4L]: 16 accumulators, four rows by four vectors (AVX-512:
+     * 4 x 64 floats). For products whose B columns come in runs of a multiple of 64 (the convolution weight
+     * gradient's (tap, channel) columns with 64, 128, 192 or 256 channels), so that every panel lies inside
+     * one run and B can be read in place; a row count of 4 also divides every output-channel count of the
+     * models (4, 64, 128). Same contract and bits as {@link FloatTile}.
+     */
+    private static final class FloatTileWide implements MicroKernel.F {
+        static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+        static final int L = S.length(), MR = 4, NR = 4 * L;
+
+        public int mr() { return MR; }
+        public int nr() { return NR; }
+
+        public void tile(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc) {
+            FloatVector z = FloatVector.zero(S);
+            FloatVector c00 = z, c01 = z, c02 = z, c03 = z;
+            FloatVector c10 = z, c11 = z, c12 = z, c13 = z;
+            FloatVector c20 = z, c21 = z, c22 = z, c23 = z;
+            FloatVector c30 = z, c31 = z, c32 = z, c33 = z;
+            for (int k = 0; k < kc; k++) {
+                int bk = bo + k * NR, ak = ao + k * MR;
+                FloatVector b0 = FloatVector.fromArray(S, b, bk), b1 = FloatVector.fromArray(S, b, bk + L), b2 = FloatVector.fromArray(S, b, bk + 2 * L), b3 = FloatVector.fromArray(S, b, bk + 3 * L);
+                { FloatVector x = FloatVector.broadcast(S, a[ak + 0]); c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); c03 = x.fma(b3, c03); }
+                { FloatVector x = FloatVector.broadcast(S, a[ak + 1]); c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12); c13 = x.fma(b3, c13); }
+                { FloatVector x = FloatVector.broadcast(S, a[ak + 2]); c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22); c23 = x.fma(b3, c23); }
+                { FloatVector x = FloatVector.broadcast(S, a[ak + 3]); c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32); c33 = x.fma(b3, c33); }
+            }
+            // C += acc, written out (see FloatTile)
+            int o;
+            o = co;
+            FloatVector.fromArray(S, c, o).add(c00).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c01).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c02).intoArray(c, o + 2 * L);
+            FloatVector.fromArray(S, c, o + 3 * L).add(c03).intoArray(c, o + 3 * L);
+            o = co + ldc;
+            FloatVector.fromArray(S, c, o).add(c10).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c11).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c12).intoArray(c, o + 2 * L);
+            FloatVector.fromArray(S, c, o + 3 * L).add(c13).intoArray(c, o + 3 * L);
+            o = co + 2 * ldc;
+            FloatVector.fromArray(S, c, o).add(c20).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c21).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c22).intoArray(c, o + 2 * L);
+            FloatVector.fromArray(S, c, o + 3 * L).add(c23).intoArray(c, o + 3 * L);
+            o = co + 3 * ldc;
+            FloatVector.fromArray(S, c, o).add(c30).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c31).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c32).intoArray(c, o + 2 * L);
+            FloatVector.fromArray(S, c, o + 3 * L).add(c33).intoArray(c, o + 3 * L);
+        }
+
+        /** {@link #tile} with B's rows read where they lie ({@link MicroKernel.F#tileRows}). */
+        public void tileRows(int kc, float[] a, int ao, float[] b, int[] rows, int ro, int bBase, float[] c, int co, int ldc, float[] unused) {
+            FloatVector z = FloatVector.zero(S);
+            FloatVector c00 = z, c01 = z, c02 = z, c03 = z;
+            FloatVector c10 = z, c11 = z, c12 = z, c13 = z;
+            FloatVector c20 = z, c21 = z, c22 = z, c23 = z;
+            FloatVector c30 = z, c31 = z, c32 = z, c33 = z;
+            for (int k = 0; k < kc; k++) {
+                int bk = bBase + rows[ro + k], ak = ao + k * MR;   // B row k read in place, no panel
+                FloatVector b0 = FloatVector.fromArray(S, b, bk), b1 = FloatVector.fromArray(S, b, bk + L), b2 = FloatVector.fromArray(S, b, bk + 2 * L), b3 = FloatVector.fromArray(S, b, bk + 3 * L);
+                { FloatVector x = FloatVector.broadcast(S, a[ak + 0]); c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); c03 = x.fma(b3, c03); }
+                { FloatVector x = FloatVector.broadcast(S, a[ak + 1]); c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12); c13 = x.fma(b3, c13); }
+                { FloatVector x = FloatVector.broadcast(S, a[ak + 2]); c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22); c23 = x.fma(b3, c23); }
+                { FloatVector x = FloatVector.broadcast(S, a[ak + 3]); c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32); c33 = x.fma(b3, c33); }
+            }
+            // C += acc, written out (see FloatTile)
+            int o;
+            o = co;
+            FloatVector.fromArray(S, c, o).add(c00).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c01).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c02).intoArray(c, o + 2 * L);
+            FloatVector.fromArray(S, c, o + 3 * L).add(c03).intoArray(c, o + 3 * L);
+            o = co + ldc;
+            FloatVector.fromArray(S, c, o).add(c10).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c11).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c12).intoArray(c, o + 2 * L);
+            FloatVector.fromArray(S, c, o + 3 * L).add(c13).intoArray(c, o + 3 * L);
+            o = co + 2 * ldc;
+            FloatVector.fromArray(S, c, o).add(c20).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c21).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c22).intoArray(c, o + 2 * L);
+            FloatVector.fromArray(S, c, o + 3 * L).add(c23).intoArray(c, o + 3 * L);
+            o = co + 3 * ldc;
+            FloatVector.fromArray(S, c, o).add(c30).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c31).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c32).intoArray(c, o + 2 * L);
+            FloatVector.fromArray(S, c, o + 3 * L).add(c33).intoArray(c, o + 3 * L);
         }
     }
 

@@ -49,6 +49,12 @@ public final class MicroKernel {
     /** The Vector API kernels when {@link Simd#ENABLED}, else the scalar ones. */
     public static final F VECTOR_F = Simd.ENABLED ? GemmSimd.floatKernel() : SCALAR_F;
     public static final D VECTOR_D = Simd.ENABLED ? GemmSimd.doubleKernel() : SCALAR_D;
+    /**
+     * A second vector float kernel, 4 rows by 4 vectors (4 x 64 on AVX-512), for products whose B columns come
+     * in runs of a multiple of its width (see {@link Panels.RowsF}); the scalar kernel where the Vector API is
+     * absent. Same bits as every other kernel.
+     */
+    public static final F VECTOR_F_WIDE = Simd.ENABLED ? GemmSimd.wideFloatKernel() : SCALAR_F;
 
     /**
      * The float32 kernel for the next product: the vector kernel once C2 has compiled it, the scalar one
@@ -57,6 +63,11 @@ public final class MicroKernel {
      */
     public static F floatKernel() {
         return Simd.ENABLED && GemmSimd.floatCompiled() ? VECTOR_F : SCALAR_F;
+    }
+
+    /** The wide float32 kernel ({@link #VECTOR_F_WIDE}) for the next product, chosen as {@link #floatKernel()}. */
+    public static F wideFloatKernel() {
+        return Simd.ENABLED && GemmSimd.floatCompiled() ? VECTOR_F_WIDE : SCALAR_F;
     }
 
     /** The float64 kernel for the next product, chosen as {@link #floatKernel()}. */

@@ -35,18 +35,14 @@ final class PaddedGridF {
         int dp = d + 2 * pd, hp = h + 2 * ph, wp = w + 2 * pw, plane = hp * wp;
         int od = dp - kd + 1, oh = hp - kh + 1, ow = wp - kw + 1, grid = oh * wp, kk = kd * kh * kw;
         // xp [N, C, Dp, Hp, Wp], plus kw elements so that the discarded columns of the last slice stay in bounds,
-        // plus the micro-kernel's full-width reads past the last column (see Panels.RowsF)
-        float[] xp = new float[n * c * dp * plane + kw + ROW_SLACK];
-        Parallel.forRange(n * c * d, 64, (lo, hi) -> {
-            for (int r = lo; r < hi; r++) {   // r = (image, channel, depth)
-                int z = r % d, nc = r / d;
-                for (int i = 0; i < h; i++) {
-                    System.arraycopy(x, (r * h + i) * w, xp, (nc * dp + z + pd) * plane + (i + ph) * wp + pw, w);
-                }
-            }
-        });
-        // y' [N*OD slices, O, OH*Wp]
-        float[] yp = new float[n * od * o * grid];
+        // plus the micro-kernel's full-width reads past the last column (see Panels.RowsF). A reused work array
+        // (no allocation, no zeroing by the JVM): pad() writes every element of it that is read.
+        int gridLength = n * c * dp * plane;
+        float[] xp = Scratch.floats(Scratch.GRID_IN, gridLength + kw + ROW_SLACK);
+        pad(n * c, d, h, w, x, pd, ph, pw, xp);
+        java.util.Arrays.fill(xp, gridLength, gridLength + kw + ROW_SLACK, 0f);
+        // y' [N*OD slices, O, OH*Wp]: every element is written by the product (which starts from zero)
+        float[] yp = Scratch.floats(Scratch.GRID_OUT, n * od * o * grid);
         // B of slice t = (image, depth): row k = (ch, a, bb, e) starts at
         // xp[(image*C*Dp + depth)*plane + (ch*Dp + a)*plane + bb*Wp + e]; the micro-kernel reads it in place.
         int[] rowOff = new int[c * kk], batchBase = new int[n * od];
@@ -66,6 +62,34 @@ final class PaddedGridF {
                 for (int i = 0; i < oh; i++) {
                     int s = src + i * wp, t = (r * oh + i) * ow;
                     for (int j = 0; j < ow; j++) y[t + j] = yp[s + j] + bv;
+                }
+            }
+        });
+        Scratch.release(Scratch.GRID_OUT, yp);
+        Scratch.release(Scratch.GRID_IN, xp);
+    }
+
+    /**
+     * {@code xp[m, zp, ip, jp] = x[m, zp - pd, ip - ph, jp - pw]} inside x, 0 in the padding, for the planes
+     * {@code m < images*channels} of x {@code [M, D, H, W]} and xp {@code [M, Dp, Hp, Wp]}: every element of
+     * xp's first {@code M*Dp*Hp*Wp} is written, so xp may hold anything before.
+     */
+    static void pad(int planes, int d, int h, int w, float[] x, int pd, int ph, int pw, float[] xp) {
+        int dp = d + 2 * pd, hp = h + 2 * ph, wp = w + 2 * pw, plane = hp * wp;
+        Parallel.forRange(planes * dp, 16, (lo, hi) -> {
+            for (int r = lo; r < hi; r++) {   // r = (image and channel, padded depth)
+                int zp = r % dp, m = r / dp, base = r * plane;
+                if (zp < pd || zp >= pd + d) {
+                    java.util.Arrays.fill(xp, base, base + plane, 0f);
+                    continue;
+                }
+                java.util.Arrays.fill(xp, base, base + ph * wp + pw, 0f);   // rows above, and the first row's left
+                for (int i = 0; i < h; i++) {
+                    int row = base + (i + ph) * wp;
+                    System.arraycopy(x, ((m * d + zp - pd) * h + i) * w, xp, row + pw, w);
+                    // right padding of this row and left padding of the next (or the rows below)
+                    int end = i + 1 < h ? row + wp + pw : base + plane;
+                    java.util.Arrays.fill(xp, row + pw + w, end, 0f);
                 }
             }
         });

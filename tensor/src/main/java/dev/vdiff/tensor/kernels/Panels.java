@@ -43,24 +43,50 @@ public final class Panels {
      * convolution on its padded grid, whose panels would otherwise be copied row by row). Full-width reads
      * of the last panel run up to {@code slack} elements past the last column: the array must hold them
      * (their values only reach discarded columns of C).
+     *
+     * <p>With column runs ({@link #RowsF(float[], int[], int[], int, int, int[])}) a row is several runs of
+     * {@code runLength} columns, run {@code r} starting at {@code runBase[r]}:
+     * {@code S_batch(k, c) = data[batchBase[batch] + rowOffsets[k] + runBase[c / runLength] + c % runLength]}
+     * (the convolution weight gradient's (tap, channel) columns on channels-last x). It is read in place by
+     * a micro-kernel whose width divides {@code runLength}, so that no panel straddles two runs.
      */
     public static final class RowsF implements F {
         final float[] data;
-        final int[] rowOffsets, batchBase;
-        final int slack;
+        final int[] rowOffsets, batchBase, runBase;
+        final int slack, runLength;
 
         public RowsF(float[] data, int[] rowOffsets, int[] batchBase, int slack) {
+            this(data, rowOffsets, batchBase, slack, Integer.MAX_VALUE, new int[] {0});
+        }
+
+        public RowsF(float[] data, int[] rowOffsets, int[] batchBase, int slack, int runLength, int[] runBase) {
             this.data = data;
             this.rowOffsets = rowOffsets;
             this.batchBase = batchBase;
             this.slack = slack;
+            this.runLength = runLength;
+            this.runBase = runBase;
+        }
+
+        /** Offset of column {@code c} within a row. */
+        int columnOffset(int c) {
+            return runBase[c / runLength] + c % runLength;
+        }
+
+        /** True when a micro-kernel {@code nr} columns wide can read every panel in place. */
+        boolean readsInPlace(int nr) {
+            return slack >= nr && runLength % nr == 0;
         }
 
         @Override
         public void pack(int batch, int k0, int kc, int c0, int cols, int width, float[] dst, int off) {
             for (int kk = 0; kk < kc; kk++) {
-                int d = off + kk * width;
-                System.arraycopy(data, batchBase[batch] + rowOffsets[k0 + kk] + c0, dst, d, cols);
+                int d = off + kk * width, row = batchBase[batch] + rowOffsets[k0 + kk];
+                for (int done = 0; done < cols; ) {
+                    int c = c0 + done, len = Math.min(cols - done, runLength - c % runLength);
+                    System.arraycopy(data, row + columnOffset(c), dst, d + done, len);
+                    done += len;
+                }
                 for (int cc = cols; cc < width; cc++) dst[d + cc] = 0f;
             }
         }

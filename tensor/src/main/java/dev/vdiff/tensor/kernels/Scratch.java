@@ -8,13 +8,16 @@ package dev.vdiff.tensor.kernels;
 final class Scratch {
     private Scratch() {}
 
-    /** Slots: packed A (caller thread) and one task's B panels (worker thread; the caller itself with 1 thread). */
-    static final int A = 0, B = 1;
+    /**
+     * Slots: packed A (caller thread) and one task's B panels (worker thread; the caller itself with 1 thread);
+     * a convolution's padded input grid and its output on that grid (caller thread, around its GEMM).
+     */
+    static final int A = 0, B = 1, GRID_IN = 2, GRID_OUT = 3;
 
     private static final class Slots {
-        final float[][] f = new float[2][];
-        final double[][] d = new double[2][];
-        final boolean[] lent = new boolean[2];
+        final float[][] f = new float[4][];
+        final double[][] d = new double[4][];
+        final boolean[] lent = new boolean[4];
     }
 
     private static final ThreadLocal<Slots> SLOTS = ThreadLocal.withInitial(Slots::new);
