@@ -48,7 +48,7 @@ class McmExperimentTest {
                 assertTrue(Double.isFinite(v) && v >= 0, group + "." + who + " = " + v);
             }
         }
-        assertEquals("v", m.get("teacher_objective"));   // the default teacher: v on the zero-terminal-SNR schedule
+        assertEquals("eps", m.get("teacher_objective"));   // the default teacher: eps on SPEC §1.1's schedule
         // both teacher samplings (DDIM eta 0, the paper's baseline, and eta 1), with the frame checks
         for (String who : List.of("teacher", "teacher_eta1")) {
             assertTrue(((Map<?, ?>) m.get("frame_vq")).containsKey(who), who);
@@ -65,21 +65,21 @@ class McmExperimentTest {
         sampleWorks(dir.resolve("students").resolve("lcm"), "lcm", "1");
     }
 
-    /** The eps teacher on SPEC §1.1's schedule (the paper's kind, a named option) runs end to end, and its folders sample. */
+    /** A v-prediction, zero-terminal-SNR teacher (a named option) runs end to end, and its folders sample. */
     @Test
-    void epsTeacherRunsAndSamples() throws Exception {
+    void vZeroSnrTeacherRunsAndSamples() throws Exception {
         StringWriter out = new StringWriter(), err = new StringWriter();
         CommandLine cl = Vdiff.commandLine();
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
-        Path dir = tmp.resolve("mcm-eps");
-        int code = cl.execute("experiment", "mcm", "--toy", "--teacher", "eps", "--teacher-eta", "1", "--out", dir.toString());
+        Path dir = tmp.resolve("mcm-v");
+        int code = cl.execute("experiment", "mcm", "--toy", "--teacher", "v-zero-snr", "--teacher-eta", "1", "--out", dir.toString());
         assertEquals(0, code, err.toString());
         Map<String, Object> m = Json.parseObject(Files.readAllBytes(dir.resolve("metrics.json")));
-        assertEquals("eps", m.get("teacher_objective"));
+        assertEquals("v", m.get("teacher_objective"));
         assertEquals(1.0, ((Number) ((Map<?, ?>) m.get("teacher_eta1")).get("ddim_eta")).doubleValue());
         assertTrue(!m.containsKey("teacher"), "only the eta-1 row was asked for");
-        assertEquals(dev.vdiff.reference.train.Objective.EPSILON, dev.vdiff.reference.train.RunSpec.read(dir.resolve("teacher")).objective());
+        assertEquals(dev.vdiff.reference.train.Objective.V, dev.vdiff.reference.train.RunSpec.read(dir.resolve("teacher")).objective());
         sampleWorks(dir.resolve("teacher"), "ddim", "2");
         sampleWorks(dir.resolve("students").resolve("mcm"), "lcm", "2");
         assertEquals(2, cl.execute("experiment", "mcm", "--toy", "--teacher", "x0", "--out", tmp.resolve("bad").toString()));
