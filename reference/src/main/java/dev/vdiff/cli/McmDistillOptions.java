@@ -122,7 +122,7 @@ public final class McmDistillOptions {
         } catch (java.nio.file.NoSuchFileException e) {
             throw new UserError("--teacher " + c.teacher + ": not a vdiff train run (no " + RunSpec.FILE + ")");
         }
-        if (t.objective() != Objective.EPSILON) throw new UserError("--teacher " + c.teacher + ": the teacher must predict epsilon (vdiff train --objective eps), it uses " + t.objective().cliName);
+        if (t.objective() != Objective.EPSILON && t.objective() != Objective.V) throw new UserError("--teacher " + c.teacher + ": the teacher must predict eps or v (vdiff train --objective eps|v), it uses " + t.objective().cliName);
         for (var m : Catalog.trainingMethods(null)) {
             if (m.sampler(t) != null || m.network(t, Map.of()) != null) throw new UserError("--teacher " + c.teacher + ": the teacher must be a plain vdiff train run; it is a '" + m.section() + "' run");
         }
@@ -134,7 +134,8 @@ public final class McmDistillOptions {
         McmRunSettings s = new McmRunSettings(c.teacher.toAbsolutePath().normalize().toString(), t.model(), t.data(), img, imageClips == null ? 200 : imageClips,
             c.steps == null ? 500 : c.steps, c.batch, c.checkpointEvery, c.keepCheckpoints, representation == null ? "learn" : representation, rank,
             loraAlpha == null ? rank : loraAlpha, loraTemporal, pGen == null ? 0.5 : pGen, discLoss == null ? "wgan" : discLoss, lambdaAdv == null ? 1 : lambdaAdv,
-            lambdaGp == null ? 1e-5 : lambdaGp, adaptiveGp == null || adaptiveGp, c.target, c.lr, discLr == null ? 1e-4 : discLr, c.omegaMin, c.omegaMax, c.seed);
+            lambdaGp == null ? 1e-5 : lambdaGp, adaptiveGp == null || adaptiveGp, c.target, c.lr, discLr == null ? 1e-4 : discLr, c.omegaMin, c.omegaMax, c.seed,
+            t.objective(), t.noise());
         try {
             s.config();   // every option checked now, with its own message
         } catch (IllegalArgumentException e) {

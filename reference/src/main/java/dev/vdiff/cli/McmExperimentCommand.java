@@ -26,11 +26,23 @@ public final class McmExperimentCommand implements Experiment {
     boolean toy;
     @Option(names = "--threads", description = "compute threads (default: all cores)")
     Integer threads;
+    @Option(names = "--teacher", paramLabel = "eps|v-zero-snr", description = "the teacher's objective and schedule: eps on SPEC §1.1's schedule (the paper's kind), "
+        + "or v on the schedule rescaled to zero terminal SNR (Lin et al. 2024) (default: the configuration's)")
+    String teacher;
+    @Option(names = "--teacher-eta", split = ",", paramLabel = "ETA[,ETA]", description = "DDIM eta of the teacher's reference rows; the first is the goals' teacher "
+        + "(default: 0,1: the paper's deterministic DDIM, then stochastic DDIM)")
+    double[] teacherEtas;
 
     @Override
     public Integer call() throws Exception {
         ThreadsOption.apply(threads);
         McmExperimentConfig cfg = toy ? McmExperimentConfig.toy(seed) : quick ? McmExperimentConfig.quick(seed) : McmExperimentConfig.full(seed);
+        try {
+            if (teacher != null) cfg = cfg.withTeacher(McmExperimentConfig.TeacherKind.parse(teacher));
+            if (teacherEtas != null) cfg = cfg.withTeacherEtas(teacherEtas);
+        } catch (IllegalArgumentException e) {
+            throw new dev.vdiff.tensor.UserError(e.getMessage());
+        }
         McmExperiment.run(cfg, out, System.err);
         return 0;
     }

@@ -58,6 +58,7 @@ public final class McmDistillation {
     public record StepResult(long step, double lossMcd, double lossAdv, double lossG, double lossD, double gradientPenalty, double lambdaGp, boolean generated, double gradNorm) {}
 
     private final FrozenTeacher teacher;
+    private final PredictionType prediction;            // what the teacher's UNet (and so the student copy) outputs
     private final McmConfig config;
     private final VideoUNet student;
     private final LoraAdapters lora;                    // null: the whole student trains
@@ -72,8 +73,24 @@ public final class McmDistillation {
     private final AdamW optimizer, discOptimizer;
     private long step;
 
+    /** An eps-predicting teacher (the MCM paper's and {@code vdiff train}'s default). */
     public McmDistillation(FrozenTeacher teacher, NoiseSchedule schedule, McmConfig config) {
+        this(teacher, PredictionType.EPSILON, schedule, config);
+    }
+
+    /**
+     * A teacher whose UNet predicts {@code prediction} (eps or v, SPEC §1.2) on {@code schedule} (the one it was trained
+     * on, e.g. rescaled to zero terminal SNR). The student is a copy of the teacher's UNet, so it predicts the same
+     * quantity; the DDIM solver and the consistency function convert either to {@code x0_hat} and {@code eps_hat}
+     * ({@code Parameterization}).
+     */
+    public McmDistillation(FrozenTeacher teacher, PredictionType prediction, NoiseSchedule schedule, McmConfig config) {
+        if (prediction != PredictionType.EPSILON && prediction != PredictionType.V_PREDICTION) throw new IllegalArgumentException("MCM: the teacher must predict eps or v, got " + prediction);
+        if (prediction == PredictionType.EPSILON && schedule.sqrtAlphaBar(schedule.numTrainTimesteps() - 1) == 0) {
+            throw new IllegalArgumentException("MCM: an eps teacher cannot use a zero-terminal-SNR schedule (x0 = (z - s eps) / a divides by a = 0 at t = T-1; Lin et al. 2024 §3.2: use v)");
+        }
         this.teacher = teacher;
+        this.prediction = prediction;
         this.config = config;
         VideoUNet t = teacher.unet();
         DType dt = t.dtype();
@@ -148,10 +165,15 @@ public final class McmDistillation {
         return disc;
     }
 
-    /** The online student as an eps-predicting denoiser, for LCM sampling (writes the adapted weights first). */
+    /** What the teacher and the student predict (eps or v). */
+    public PredictionType prediction() {
+        return prediction;
+    }
+
+    /** The online student as a denoiser predicting what the teacher predicts, for LCM sampling (writes the adapted weights first). */
     public Denoiser studentDenoiser() {
         if (lora != null) lora.materialise();
-        return Denoiser.of(PredictionType.EPSILON, student::forward);
+        return Denoiser.of(prediction, student::forward);
     }
 
     /** Runs steps until {@link #stepCount()} reaches {@code untilStep}, handing each result to {@code progress}. */
@@ -170,7 +192,7 @@ public final class McmDistillation {
         // 1. L_MCD with mixed trajectories; the target network is the online student (no grad) or its EMA.
         Denoiser online = studentDenoiser();
         Denoiser target = studentEma == null ? online : emaTarget();
-        MotionConsistencyDistillation.Step st = mcd.loss(online, target, teacher.denoiser(), motion, x0, cond, teacher.nullCondition(cond), rLoss);
+        MotionConsistencyDistillation.Step st = mcd.loss(online, target, Denoiser.of(prediction, teacher::eps), motion, x0, cond, teacher.nullCondition(cond), rLoss);
         // 2. Two frames per video of F_s through the discriminator: L_G = L_MCD + lambda_adv L_adv.
         int b = x0.shape(0), f = x0.shape(1), k = config.discFrames();
         Tensor fake = null, frameLabels = null, adv = null;
@@ -215,7 +237,7 @@ public final class McmDistillation {
 
     /** The EMA student as the target denoiser: its weights are swapped in for the call and back (bit for bit). */
     private Denoiser emaTarget() {
-        return Denoiser.of(PredictionType.EPSILON, (x, t, c) -> {
+        return Denoiser.of(prediction, (x, t, c) -> {
             studentEma.swap(studentWeights());
             try {
                 if (lora != null) lora.materialise();

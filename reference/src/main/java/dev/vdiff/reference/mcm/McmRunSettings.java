@@ -3,6 +3,8 @@ package dev.vdiff.reference.mcm;
 import dev.vdiff.reference.mcm.lora.LoraConfig;
 import dev.vdiff.reference.train.DataSpec;
 import dev.vdiff.reference.train.ModelSpec;
+import dev.vdiff.reference.train.Objective;
+import dev.vdiff.reference.train.ScheduleSpec;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,12 +23,51 @@ import java.util.Map;
  * @param steps, batch, checkpointEvery, keepCheckpoints  the run's schedule
  * @param representation, loraRank, loraAlpha, loraTemporal, pGen, loss, lambdaAdv, lambdaGp, adaptiveGp, target,
  *                       lr, discLr, omegaMin, omegaMax, seed  the MCM options
+ * @param objective      what the teacher (and so the student, a copy of its UNet) predicts: eps or v (SPEC §1.2), from
+ *                       the teacher's {@code run.json}; absent in files written before it was recorded: eps
+ * @param noise          the teacher's training schedule (SPEC §1.1's, or rescaled to zero terminal SNR, which needs v),
+ *                       used by the distillation's DDIM solver and by the student's LCM sampler; absent: SPEC §1.1's
  */
 public record McmRunSettings(String teacher, ModelSpec model, DataSpec data, String images, int imageClips, long steps, int batch, long checkpointEvery,
                              int keepCheckpoints, String representation, int loraRank, double loraAlpha, boolean loraTemporal, double pGen, String loss,
                              double lambdaAdv, double lambdaGp, boolean adaptiveGp, String target, double lr, double discLr, double omegaMin, double omegaMax,
-                             long seed) {
+                             long seed, Objective objective, ScheduleSpec noise) {
     public static final String FILE = "mcm.json", TEACHER_WEIGHTS = "teacher.safetensors";
+
+    public McmRunSettings {
+        if (objective != Objective.EPSILON && objective != Objective.V) throw new IllegalArgumentException("MCM distils an eps or v teacher, not " + objective.cliName);
+        if (noise.zeroTerminalSnr() && objective != Objective.V) throw new IllegalArgumentException("a zero-terminal-SNR teacher must predict v (Lin et al. 2024 §3.2)");
+    }
+
+    /** An eps teacher on SPEC §1.1's schedule. */
+    public McmRunSettings(String teacher, ModelSpec model, DataSpec data, String images, int imageClips, long steps, int batch, long checkpointEvery,
+                          int keepCheckpoints, String representation, int loraRank, double loraAlpha, boolean loraTemporal, double pGen, String loss,
+                          double lambdaAdv, double lambdaGp, boolean adaptiveGp, String target, double lr, double discLr, double omegaMin, double omegaMax,
+                          long seed) {
+        this(teacher, model, data, images, imageClips, steps, batch, checkpointEvery, keepCheckpoints, representation, loraRank, loraAlpha, loraTemporal, pGen, loss,
+            lambdaAdv, lambdaGp, adaptiveGp, target, lr, discLr, omegaMin, omegaMax, seed, Objective.EPSILON, ScheduleSpec.VC2);
+    }
+
+    /** These settings for a teacher predicting {@code o} on schedule {@code n}. */
+    public McmRunSettings withTeacherObjective(Objective o, ScheduleSpec n) {
+        return new McmRunSettings(teacher, model, data, images, imageClips, steps, batch, checkpointEvery, keepCheckpoints, representation, loraRank, loraAlpha,
+            loraTemporal, pGen, loss, lambdaAdv, lambdaGp, adaptiveGp, target, lr, discLr, omegaMin, omegaMax, seed, o, n);
+    }
+
+    /**
+     * The settings of a run made outside {@code vdiff distill} (the experiment's students) with configuration {@code c}, so
+     * that its folder samples with {@code vdiff sample} ({@link McmStudent}); an {@link IllegalArgumentException} when
+     * {@code c} has a value {@code mcm.json} cannot hold (the round trip {@code config().equals(c)} is checked).
+     */
+    public static McmRunSettings of(String teacher, ModelSpec model, DataSpec data, String images, int imageClips, long steps, int batch, McmConfig c,
+                                    Objective objective, ScheduleSpec noise) {
+        McmRunSettings s = new McmRunSettings(teacher, model, data, images, imageClips, steps, batch, 0, 1, c.representation().optionName(),
+            c.lora() == null ? 0 : c.lora().rank(), c.lora() == null ? 0 : c.lora().alpha(), c.lora() != null && c.lora().includeTemporal(), c.mcd().pGen(),
+            c.adversarialLoss().optionName(), c.lambdaAdv(), c.gradientPenalty().lambdaGp(), c.gradientPenalty().adaptive(),
+            c.target() == McmConfig.Target.EMA ? "ema" : "online", c.learningRate(), c.discLearningRate(), c.mcd().omegaMin(), c.mcd().omegaMax(), c.seed(), objective, noise);
+        if (!s.config().equals(c)) throw new IllegalArgumentException("MCM: this configuration has settings " + FILE + " does not record: " + c);
+        return s;
+    }
 
     /** The {@link McmConfig} these settings describe (checks every option; errors name it). */
     public McmConfig config() {
@@ -48,7 +89,7 @@ public record McmRunSettings(String teacher, ModelSpec model, DataSpec data, Str
 
     public McmRunSettings withSteps(long s) {
         return new McmRunSettings(teacher, model, data, images, imageClips, s, batch, checkpointEvery, keepCheckpoints, representation, loraRank, loraAlpha,
-            loraTemporal, pGen, loss, lambdaAdv, lambdaGp, adaptiveGp, target, lr, discLr, omegaMin, omegaMax, seed);
+            loraTemporal, pGen, loss, lambdaAdv, lambdaGp, adaptiveGp, target, lr, discLr, omegaMin, omegaMax, seed, objective, noise);
     }
 
     public Map<String, Object> toJson() {
@@ -79,6 +120,8 @@ public record McmRunSettings(String teacher, ModelSpec model, DataSpec data, Str
         m.put("omega_min", omegaMin);
         m.put("omega_max", omegaMax);
         m.put("seed", seed);
+        m.put("objective", objective.cliName);
+        m.put("schedule", noise.toJson());
         return m;
     }
 
@@ -89,7 +132,8 @@ public record McmRunSettings(String teacher, ModelSpec model, DataSpec data, Str
                 num(m, "keep_checkpoints").intValue(), (String) m.get("representation"), num(m, "lora_rank").intValue(), num(m, "lora_alpha").doubleValue(),
                 (Boolean) m.get("lora_temporal"), num(m, "p_gen").doubleValue(), (String) m.get("loss"), num(m, "lambda_adv").doubleValue(),
                 num(m, "lambda_gp").doubleValue(), (Boolean) m.get("adaptive_gp"), (String) m.get("target"), num(m, "lr").doubleValue(), num(m, "disc_lr").doubleValue(),
-                num(m, "omega_min").doubleValue(), num(m, "omega_max").doubleValue(), num(m, "seed").longValue());
+                num(m, "omega_min").doubleValue(), num(m, "omega_max").doubleValue(), num(m, "seed").longValue(),
+                m.get("objective") == null ? Objective.EPSILON : Objective.parse((String) m.get("objective")), ScheduleSpec.fromJson((Map<?, ?>) m.get("schedule")));
         } catch (ClassCastException | NullPointerException e) {
             throw new IllegalArgumentException(FILE + ": a field is missing or has the wrong type (" + e.getMessage() + ")");
         }

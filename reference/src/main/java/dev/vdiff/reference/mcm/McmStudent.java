@@ -7,7 +7,6 @@ import dev.vdiff.diffusion.unet.VideoUNet;
 import dev.vdiff.reference.mcm.lora.LoraAdapters;
 import dev.vdiff.reference.train.Denoiser;
 import dev.vdiff.reference.train.Models;
-import dev.vdiff.reference.train.Objective;
 import dev.vdiff.reference.train.RunSpec;
 import dev.vdiff.reference.train.SamplerSettings;
 import dev.vdiff.reference.train.TrainConfig;
@@ -97,24 +96,24 @@ public final class McmStudent {
         return step;
     }
 
-    /** The student UNet (LoRA merged) as an eps-predicting, class-conditioned denoiser. */
+    /** The student UNet (LoRA merged) as a class-conditioned denoiser predicting what its teacher predicts (eps or v). */
     public Denoiser denoiser() {
         return Models.wrap(unet);
     }
 
     /**
-     * The student's network and data as {@code vdiff sample} reads a run: the teacher's model sizes and clips, eps
-     * objective, scaled-linear schedule. An MCM run keeps its own schedule in {@code mcm.json}; {@code train} here is
-     * the default and means nothing.
+     * The student's network and data as {@code vdiff sample} reads a run: the teacher's model sizes and clips, its
+     * objective (eps or v) and noise schedule. An MCM run keeps its own step schedule in {@code mcm.json}; {@code train}
+     * here is the default and means nothing.
      */
     public RunSpec runSpec() {
-        return new RunSpec(settings.model(), settings.data(), Objective.EPSILON, TrainConfig.defaults());
+        return new RunSpec(settings.model(), settings.data(), settings.objective(), settings.noise(), TrainConfig.defaults(), Map.of());
     }
 
     /** LCM multistep with MCM's boundary (S = 4) over {@code Timesteps.lcm(steps, grid points, 1000)}: no CFG pass. */
     public VideoSampler sampler() {
         int grid = settings.config().mcd().gridPoints();
-        NoiseSchedule schedule = NoiseSchedule.videoCrafter2();
+        NoiseSchedule schedule = settings.noise().schedule();   // the teacher's (SPEC §1.1, or rescaled to zero terminal SNR)
         return new VideoSampler() {
             @Override
             public void check(SamplerSettings s) {

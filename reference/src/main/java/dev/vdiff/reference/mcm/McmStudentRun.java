@@ -1,6 +1,5 @@
 package dev.vdiff.reference.mcm;
 
-import dev.vdiff.diffusion.NoiseSchedule;
 import dev.vdiff.diffusion.distill.FrozenTeacher;
 import dev.vdiff.diffusion.unet.VideoUNet;
 import dev.vdiff.reference.data.Clip;
@@ -56,7 +55,7 @@ public final class McmStudentRun {
         this.settings = settings;
         McmConfig config = settings.config();
         VideoUNet unet = VideoUNet.load(Models.config(settings.model()), teacherWeights, DType.FLOAT32);
-        this.distillation = new McmDistillation(new FrozenTeacher(unet), NoiseSchedule.videoCrafter2(), config);
+        this.distillation = new McmDistillation(new FrozenTeacher(unet), settings.objective().predictionType(), settings.noise().schedule(), config);
         this.clips = settings.data().open();
         this.images = imagePool(settings, System.err);
         for (String k : HISTORY_KEYS) history.put(k, new ArrayList<>());
@@ -94,6 +93,31 @@ public final class McmStudentRun {
         Safetensors.write(dir.resolve(McmRunSettings.TEACHER_WEIGHTS), teacherWeights, Map.of("format", "pt"));
         text(dir.resolve(McmRunSettings.FILE), Json.write(settings.toJson()));
         return run;
+    }
+
+    /**
+     * Writes a finished distillation made outside this class (the experiment's students) as a run folder: {@code mcm.json},
+     * {@code teacher.safetensors}, {@code checkpoints/step-N.safetensors} (state and loss history, as {@link #checkpoint()}
+     * writes it), {@code lora.safetensors}; {@code vdiff sample --run dir} then samples it. {@code dir} must not hold a run.
+     */
+    public static void save(Path dir, McmRunSettings settings, Map<String, Tensor> teacherWeights, McmDistillation d, List<McmDistillation.StepResult> log) throws IOException {
+        if (Files.exists(dir.resolve(McmRunSettings.FILE))) throw new IllegalArgumentException(dir + " already holds an MCM run");
+        if (!settings.config().equals(d.config())) throw new IllegalArgumentException("MCM: the settings do not describe this distillation's configuration");
+        Files.createDirectories(dir.resolve(CHECKPOINTS));
+        Safetensors.write(dir.resolve(McmRunSettings.TEACHER_WEIGHTS), teacherWeights, Map.of("format", "pt"));
+        Map<String, Tensor> state = new LinkedHashMap<>(d.stateDict());
+        double[][] h = new double[HISTORY_KEYS.length][log.size()];
+        for (int i = 0; i < log.size(); i++) {
+            McmDistillation.StepResult r = log.get(i);
+            h[0][i] = r.lossMcd();
+            h[1][i] = r.lossAdv();
+            h[2][i] = r.lossD();
+            h[3][i] = r.gradientPenalty();
+        }
+        for (int k = 0; k < HISTORY_KEYS.length; k++) state.put(HISTORY + HISTORY_KEYS[k], Tensor.of(h[k], log.size()));
+        Safetensors.write(dir.resolve(CHECKPOINTS).resolve(String.format("step-%08d.safetensors", d.stepCount())), state, Map.of("format", "vdiff-mcm"));
+        if (d.lora() != null) d.lora().save(dir.resolve("lora.safetensors"));
+        text(dir.resolve(McmRunSettings.FILE), Json.write(settings.toJson()));   // last: a folder without it is not a run
     }
 
     /** The run in {@code dir} at its newest checkpoint (or at step 0), with {@code steps} as the new total when not null. */

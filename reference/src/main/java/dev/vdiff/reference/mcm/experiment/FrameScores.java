@@ -22,8 +22,11 @@ final class FrameScores {
     record Summary(double vq, double sharpness, double noise, double blockiness, double distanceToImages) {}
 
     private final double[] imageMean, imageStd;
+    private final double noiseThreshold;
 
-    FrameScores(List<Tensor> imageClips) {
+    /** {@code noiseThreshold}: the frame energy above which {@link FrameCoherence} counts a noise frame. */
+    FrameScores(List<Tensor> imageClips, double noiseThreshold) {
+        this.noiseThreshold = noiseThreshold;
         double[][] f = features(imageClips);
         int d = FLOOR.length;
         imageMean = new double[d];
@@ -31,6 +34,10 @@ final class FrameScores {
         for (double[] x : f) for (int i = 0; i < d; i++) imageMean[i] += x[i] / f.length;
         for (double[] x : f) for (int i = 0; i < d; i++) imageStd[i] += (x[i] - imageMean[i]) * (x[i] - imageMean[i]) / Math.max(1, f.length - 1);
         for (int i = 0; i < d; i++) imageStd[i] = Math.max(Math.sqrt(imageStd[i]), FLOOR[i]);
+    }
+
+    double noiseThreshold() {
+        return noiseThreshold;
     }
 
     Summary summary(List<Tensor> videos) {

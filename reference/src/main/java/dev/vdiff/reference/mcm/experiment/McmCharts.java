@@ -49,7 +49,11 @@ final class McmCharts {
             s.setMarker(SeriesMarkers.CIRCLE);
             s.setLineWidth(2f);
         }
-        level(chart, "teacher (DDIM " + cfg.teacherSteps() + " steps)", x, f.applyAsDouble(r.teacher()), TEACHER);
+        Color[] teacherColours = {TEACHER, Color.GRAY, Color.LIGHT_GRAY};
+        for (int i = 0; i < r.teachers().size(); i++) {
+            McmExperiment.TeacherRow t = r.teachers().get(i);
+            level(chart, String.format(java.util.Locale.ROOT, "teacher (DDIM %d steps, eta %s)", cfg.teacherSteps(), t.eta()), x, f.applyAsDouble(t.scores()), teacherColours[Math.min(i, 2)]);
+        }
         if (withData) {
             level(chart, "clean images / clips", x, f.applyAsDouble(r.cleanData()), CLEAN);
             level(chart, "degraded training clips", x, f.applyAsDouble(r.degradedData()), DEGRADED);

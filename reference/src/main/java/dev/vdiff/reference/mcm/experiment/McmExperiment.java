@@ -64,15 +64,32 @@ public final class McmExperiment {
 
     private McmExperiment() {}
 
-    /** The scores of one sample set. */
-    public record Scores(FrameScores.Summary frames, double motion, double motionStdError, double sampleQuality, double msPerVideo) {}
+    /**
+     * The scores of one sample set; {@code noiseFrames} and {@code backgroundFlicker} are {@link FrameCoherence}'s checks
+     * (the fraction of per-pixel-noise frames, the mean frame-to-frame change of the background colour).
+     */
+    public record Scores(FrameScores.Summary frames, double motion, double motionStdError, double sampleQuality, double msPerVideo, double noiseFrames,
+                         double backgroundFlicker) {}
+
+    /** The teacher's reference samples at one DDIM eta. */
+    public record TeacherRow(double eta, Scores scores) {
+        /** {@code teacher} for the first row's eta 0 (the paper's baseline), {@code teacher_eta1} etc. otherwise. */
+        public String name(boolean first) {
+            return first && eta == 0 ? "teacher" : "teacher_eta" + (eta == Math.rint(eta) ? Long.toString((long) eta) : Double.toString(eta));
+        }
+    }
 
     /** One student: training time and losses, scores per sampling-step count. */
     public record ArmResult(McmExperimentConfig.Arm arm, double trainSeconds, List<McmDistillation.StepResult> log, Map<Integer, Scores> bySteps) {}
 
     /** Everything measured. */
-    public record Result(Scores teacher, Scores degradedData, Scores cleanData, List<ArmResult> arms, double teacherTrainSeconds, List<Double> teacherLosses,
+    public record Result(List<TeacherRow> teachers, Scores degradedData, Scores cleanData, List<ArmResult> arms, double teacherTrainSeconds, List<Double> teacherLosses,
                          long parameters, int threads, String load, double totalSeconds) {
+        /** The goals' teacher: the first sampling row (DDIM eta 0 in the default configuration, the paper's baseline). */
+        public Scores teacher() {
+            return teachers.get(0).scores();
+        }
+
         public ArmResult arm(String name) {
             for (ArmResult a : arms) if (a.arm().name().equals(name)) return a;
             return null;
@@ -81,14 +98,16 @@ public final class McmExperiment {
 
     /** The command that owns the output folder and what it writes there ({@link OutputFolder}: a rerun replaces them, anything else is refused). */
     public static final String COMMAND = "vdiff experiment mcm";
-    public static final List<String> OWNED = List.of("metrics.json", "report.md", "quality.png", "motion.png", "loss.png", "samples");
+    public static final List<String> OWNED = List.of("metrics.json", "report.md", "quality.png", "motion.png", "loss.png", "samples", "teacher", "students");
+    /** The teacher as a {@code vdiff train} run folder, the students as {@code vdiff distill --method mcm} folders: {@code vdiff sample --run} takes either. */
+    static final String TEACHER_DIR = "teacher", STUDENTS_DIR = "students";
 
     public static Result run(McmExperimentConfig cfg, Path out, PrintStream log) throws IOException {
         long start = System.nanoTime();
         OutputFolder folder = OutputFolder.claim(out, COMMAND, OWNED);
         String loadBefore = MachineLoad.describe();
         log.printf(Locale.ROOT, "vdiff experiment mcm: %s; %d threads; %s%n", describe(cfg), Parallel.threads(), loadBefore);
-        NoiseSchedule schedule = NoiseSchedule.videoCrafter2();
+        NoiseSchedule schedule = cfg.teacherNoise().schedule();   // SPEC §1.1's, or rescaled to zero terminal SNR (Lin et al. 2024)
 
         // 1. Data: degraded clips (teacher), clean clips (images and reference).
         VideoDataset degraded = new QualityVideos(cfg.frames(), cfg.height(), cfg.width(), cfg.classes(), cfg.minSpeed(), cfg.maxSpeed(), cfg.seed(), cfg.degradation());
@@ -97,41 +116,53 @@ public final class McmExperiment {
         ImagePool images = new ImagePool(clean, 1_000_000_000L, cfg.imagePool(), cfg.classes());
         List<Tensor> reference = clean.videos(2_000_000_000L, cfg.referenceClips());
         SampleQuality quality = new SampleQuality(reference);
-        FrameScores frameScores = new FrameScores(images.allFrames());
         long[] labels = VideoGenerator.balancedLabels(cfg.classes(), cfg.perClass());
         List<Tensor> degradedHeldOut = degraded.videos(3_000_000_000L, labels.length), cleanHeldOut = clean.videos(3_000_000_000L, labels.length);
+        // a noise frame: energy above twice the largest of the held-out degraded clips' frames (FrameCoherence)
+        FrameScores frameScores = new FrameScores(images.allFrames(), FrameCoherence.threshold(degradedHeldOut));
 
         // 2. Teacher on degraded clips.
         Denoiser teacherNet = Models.build(cfg.model(), DType.FLOAT32, Rng.seed(cfg.teacherTrain().seed()).split(Trainer.MODEL_INIT));
-        Trainer trainer = new Trainer(teacherNet, degraded, cfg.teacherTrain(), Objective.EPSILON, schedule, TimestepSampler.uniform(schedule.numTrainTimesteps()));
+        Trainer trainer = new Trainer(teacherNet, degraded, cfg.teacherTrain(), cfg.teacherObjective(), schedule, TimestepSampler.uniform(schedule.numTrainTimesteps()));
         long steps = cfg.teacherTrain().steps();
-        log.printf(Locale.ROOT, "[2/4] teacher: %d steps of %d degraded clips, %,d parameters%n", steps, cfg.teacherTrain().batchSize(), teacherNet.module().parameterCount());
+        log.printf(Locale.ROOT, "[2/4] teacher: %d steps of %d degraded clips, %,d parameters, %s objective, %s%n", steps, cfg.teacherTrain().batchSize(),
+            teacherNet.module().parameterCount(), cfg.teacherObjective().cliName, cfg.teacherNoise().describe());
         long t0 = System.nanoTime();
         try (TrainProgress bar = new TrainProgress("teacher", log, 0, steps, Duration.ZERO, 15)) {
             for (long i = 0; i < steps; i++) bar.onStep(trainer.step());
         }
         double teacherSeconds = (System.nanoTime() - t0) * 1e-9;
-        VideoUNet teacherUnet = VideoUNet.load(Models.config(cfg.model()), trainer.ema().stateDict(), DType.FLOAT32);
+        Path teacherDir = out.resolve(TEACHER_DIR);
+        McmRunFolders.saveTeacher(teacherDir, cfg, trainer);
+        Map<String, Tensor> teacherWeights = trainer.ema().stateDict();
+        VideoUNet teacherUnet = VideoUNet.load(Models.config(cfg.model()), teacherWeights, DType.FLOAT32);
         FrozenTeacher teacher = new FrozenTeacher(teacherUnet);
-        VideoGenerator teacherGen = new VideoGenerator(Models.wrap(teacherUnet), Objective.EPSILON, schedule, SamplerSettings.ddim(cfg.teacherSteps(), cfg.teacherGuidance()), 6);
-        long s0 = System.nanoTime();
-        List<Tensor> teacherVideos = teacherGen.generate(labels, cfg.frames(), 3, cfg.height(), cfg.width(), Rng.seed(SAMPLE_SEED), null);
-        double teacherMs = (System.nanoTime() - s0) * 1e-6 / labels.length;
-        Scores teacherScores = scores(frameScores, quality, teacherVideos, teacherMs);
-        log.printf(Locale.ROOT, "      teacher (DDIM %d steps, guidance %.1f): frame VQ %.3f, motion %.4f, %s %.2f%n", cfg.teacherSteps(), cfg.teacherGuidance(),
-            teacherScores.frames().vq(), teacherScores.motion(), SampleQuality.METRIC, teacherScores.sampleQuality());
-
-        // 3. Students, one after the other, each from the same teacher, seed and data.
-        List<ArmResult> arms = new ArrayList<>();
+        List<TeacherRow> teacherRows = new ArrayList<>();
         Map<String, List<Tensor>> shown = new LinkedHashMap<>();
         shown.put("data_degraded", shownOf(degradedHeldOut, cfg));
         shown.put("data_clean", shownOf(cleanHeldOut, cfg));
-        shown.put("teacher", shownOf(teacherVideos, cfg));
+        for (double eta : cfg.teacherEtas()) {
+            // DDIM with guidance and x0 clipping, eta 0 (deterministic, the paper's baseline) or > 0 (fresh noise each step, SPEC §1.3)
+            SamplerSettings ss = new SamplerSettings(SamplerSettings.Kind.DDIM, cfg.teacherSteps(), cfg.teacherGuidance(), eta, 1, 50, 1);
+            VideoGenerator teacherGen = new VideoGenerator(Models.wrap(teacherUnet), cfg.teacherObjective(), schedule, ss, 6);
+            long s0 = System.nanoTime();
+            List<Tensor> teacherVideos = teacherGen.generate(labels, cfg.frames(), 3, cfg.height(), cfg.width(), Rng.seed(SAMPLE_SEED), null);
+            double teacherMs = (System.nanoTime() - s0) * 1e-6 / labels.length;
+            TeacherRow row = new TeacherRow(eta, scores(frameScores, quality, clamped(teacherVideos), teacherMs));
+            teacherRows.add(row);
+            shown.put(row.name(teacherRows.size() == 1), shownOf(clamped(teacherVideos), cfg));
+            Scores ts = row.scores();
+            log.printf(Locale.ROOT, "      teacher (DDIM %d steps, eta %.1f, guidance %.1f): frame VQ %.3f, motion %.4f, noise frames %.1f%%, background flicker %.4f, %s %.2f%n",
+                cfg.teacherSteps(), eta, cfg.teacherGuidance(), ts.frames().vq(), ts.motion(), 100 * ts.noiseFrames(), ts.backgroundFlicker(), SampleQuality.METRIC, ts.sampleQuality());
+        }
+
+        // 3. Students, one after the other, each from the same teacher, seed and data.
+        List<ArmResult> arms = new ArrayList<>();
         int armNo = 0;
         for (McmExperimentConfig.Arm arm : cfg.arms()) {
             armNo++;
             log.printf(Locale.ROOT, "[3/4] student %d of %d, %s: %s; %d steps of %d clips%n", armNo, cfg.arms().size(), arm.name(), arm.description(), cfg.distillSteps(), cfg.batch());
-            McmDistillation d = new McmDistillation(teacher, schedule, arm.config());
+            McmDistillation d = new McmDistillation(teacher, cfg.teacherObjective().predictionType(), schedule, arm.config());
             List<McmDistillation.StepResult> stepLog = new ArrayList<>();
             long a0 = System.nanoTime();
             try (TrainProgress bar = new TrainProgress(arm.name(), log, 0, cfg.distillSteps(), Duration.ZERO, 15)) {
@@ -141,6 +172,7 @@ public final class McmExperiment {
                 });
             }
             double armSeconds = (System.nanoTime() - a0) * 1e-9;
+            McmRunFolders.saveStudent(out.resolve(STUDENTS_DIR).resolve(arm.name()), teacherDir, cfg, arm, teacherWeights, d, stepLog);
             Map<Integer, Scores> bySteps = new LinkedHashMap<>();
             dev.vdiff.diffusion.Denoiser student = d.studentDenoiser();
             for (int n : cfg.samplingSteps()) {
@@ -159,7 +191,7 @@ public final class McmExperiment {
         log.printf(Locale.ROOT, "[4/4] writing files%n");
         Path samples = out.resolve("samples");
         for (var e : shown.entrySet()) SampleWriter.write(samples, e.getKey(), e.getValue(), 6, 4);
-        Result r = new Result(teacherScores, scores(frameScores, quality, degradedHeldOut, 0), scores(frameScores, quality, cleanHeldOut, 0), arms, teacherSeconds,
+        Result r = new Result(teacherRows, scores(frameScores, quality, degradedHeldOut, 0), scores(frameScores, quality, cleanHeldOut, 0), arms, teacherSeconds,
             trainer.losses(), teacherNet.module().parameterCount(), Parallel.threads(), loadBefore + "; after: " + MachineLoad.describe(), (System.nanoTime() - start) * 1e-9);
         McmCharts.write(out, cfg, r);
         McmReport.write(out, cfg, r, new ArrayList<>(shown.keySet()));
@@ -219,7 +251,15 @@ public final class McmExperiment {
         }
         double var = 0;
         for (double x : m) var += (x - mean) * (x - mean) / Math.max(1, m.length - 1);
-        return new Scores(frames.summary(videos), mean, Math.sqrt(var / m.length), quality.distance(videos), msPerVideo);
+        return new Scores(frames.summary(videos), mean, Math.sqrt(var / m.length), quality.distance(videos), msPerVideo,
+            FrameCoherence.noiseFrameFraction(videos, frames.noiseThreshold()), FrameCoherence.backgroundFlicker(videos));
+    }
+
+    /** The data range: pixels in [-1, 1], as when a sample is written as an image (the students' samples are clamped the same way). */
+    private static List<Tensor> clamped(List<Tensor> videos) {
+        List<Tensor> out = new ArrayList<>();
+        for (Tensor v : videos) out.add(Pointwise.clamp(v, -1, 1).contiguous());
+        return out;
     }
 
     /** The first {@code shownPerClass} videos of every class (labels are grouped by class). */

@@ -3,6 +3,8 @@ package dev.vdiff.reference.mcm.experiment;
 import dev.vdiff.reference.mcm.McmConfig;
 import dev.vdiff.reference.mcm.MotionConsistencyDistillation;
 import dev.vdiff.reference.train.ModelSpec;
+import dev.vdiff.reference.train.Objective;
+import dev.vdiff.reference.train.ScheduleSpec;
 import dev.vdiff.reference.train.TrainConfig;
 
 import java.util.List;
@@ -27,11 +29,68 @@ import java.util.List;
  * @param referenceClips                 clean held-out clips defining the sample-quality distance
  * @param shownPerClass                  videos per class in the GIFs
  * @param seed                           every random draw
+ * @param teacherObjective, teacherNoise what the teacher predicts and its training schedule ({@link TeacherKind}): eps on
+ *                                       SPEC §1.1's schedule (the paper's and the first runs' teacher) or v on the schedule
+ *                                       rescaled to zero terminal SNR (Lin et al. 2024; the demo's recipe, docs/demo/RECIPE.md);
+ *                                       the students are copies of its UNet, so they predict the same
+ * @param teacherEtas                    the teacher's reference samples, one row per DDIM eta (Song et al. 2021, eq. 16;
+ *                                       SPEC §1.3): the first is the goals' teacher; eta 0 is the paper's baseline
  */
 public record McmExperimentConfig(int frames, int height, int width, int classes, double minSpeed, double maxSpeed, QualityVideos.Degradation degradation,
                                   ModelSpec model, TrainConfig teacherTrain, int teacherSteps, double teacherGuidance, long distillSteps, int batch,
                                   double omegaMin, double omegaMax, double learningRate, List<Arm> arms, int[] samplingSteps, int perClass,
-                                  int imagePool, int referenceClips, int shownPerClass, long seed) {
+                                  int imagePool, int referenceClips, int shownPerClass, long seed, Objective teacherObjective, ScheduleSpec teacherNoise,
+                                  double[] teacherEtas) {
+
+    /**
+     * The experiment's teacher kinds, a named option ({@code vdiff experiment mcm --teacher eps|v-zero-snr}).
+     * {@link #EPS}: eps prediction on SPEC §1.1's schedule (alpha_bar_999 = 0.0047), the MCM paper's teacher kind;
+     * {@link #V_ZERO_SNR}: v prediction (SPEC §1.2; Salimans and Ho 2022) on the schedule rescaled to zero terminal SNR
+     * (Lin et al. 2024, Algorithm 1, which needs v, §3.2), so that the teacher must choose each clip's colours from nothing
+     * at t = 999 instead of reading them from the starting noise frame by frame.
+     *
+     * <p>The default is {@link #EPS}: at this scale the v teacher samples clean, coherent videos even with deterministic
+     * DDIM, but its LCM students (LoRA, AdamW 1e-3, online target) collapse between 150 and 300 distillation steps to
+     * an x0 estimate far from the data at t = 259..759, and sample noise at 2-8 steps (docs/experiments/mcm.md).
+     */
+    public enum TeacherKind {
+        EPS("eps", Objective.EPSILON, ScheduleSpec.VC2),
+        V_ZERO_SNR("v-zero-snr", Objective.V, ScheduleSpec.ZERO_TERMINAL_SNR);
+
+        public final String optionName;
+        public final Objective objective;
+        public final ScheduleSpec noise;
+
+        TeacherKind(String optionName, Objective objective, ScheduleSpec noise) {
+            this.optionName = optionName;
+            this.objective = objective;
+            this.noise = noise;
+        }
+
+        public static TeacherKind parse(String s) {
+            for (TeacherKind k : values()) if (k.optionName.equals(s)) return k;
+            throw new IllegalArgumentException("--teacher must be eps or v-zero-snr, got '" + s + "'");
+        }
+    }
+
+    public McmExperimentConfig {
+        teacherNoise.check(teacherObjective);
+        if (teacherEtas.length == 0) throw new IllegalArgumentException("the teacher needs at least one sampling eta");
+        for (double e : teacherEtas) if (!(e >= 0 && e <= 1)) throw new IllegalArgumentException("--teacher-eta: DDIM eta must be in [0, 1], got " + e);
+        teacherEtas = teacherEtas.clone();
+    }
+
+    /** This experiment with another teacher kind (objective and schedule). */
+    public McmExperimentConfig withTeacher(TeacherKind k) {
+        return new McmExperimentConfig(frames, height, width, classes, minSpeed, maxSpeed, degradation, model, teacherTrain, teacherSteps, teacherGuidance, distillSteps,
+            batch, omegaMin, omegaMax, learningRate, arms, samplingSteps, perClass, imagePool, referenceClips, shownPerClass, seed, k.objective, k.noise, teacherEtas);
+    }
+
+    /** This experiment with the teacher's reference samples at these DDIM etas (the first is the goals' teacher). */
+    public McmExperimentConfig withTeacherEtas(double... etas) {
+        return new McmExperimentConfig(frames, height, width, classes, minSpeed, maxSpeed, degradation, model, teacherTrain, teacherSteps, teacherGuidance, distillSteps,
+            batch, omegaMin, omegaMax, learningRate, arms, samplingSteps, perClass, imagePool, referenceClips, shownPerClass, seed, teacherObjective, teacherNoise, etas);
+    }
 
     /** One student: a name for files and tables, what it is, its configuration. */
     public record Arm(String name, String description, McmConfig config) {}
@@ -61,7 +120,8 @@ public record McmExperimentConfig(int frames, int height, int width, int classes
     public static McmExperimentConfig toy(long seed) {
         McmExperimentConfig c = of(4, 8, teacherModel(4, 8, 16, 4, 8, 16), trainConfig(4, 2, seed), 3, 2, 2, 1, seed);
         return new McmExperimentConfig(c.frames, c.height, c.width, c.classes, c.minSpeed, c.maxSpeed, c.degradation, c.model, c.teacherTrain, c.teacherSteps,
-            c.teacherGuidance, c.distillSteps, c.batch, c.omegaMin, c.omegaMax, c.learningRate, c.arms.subList(0, 2), new int[] {1, 2}, c.perClass, 12, 4, 1, c.seed);
+            c.teacherGuidance, c.distillSteps, c.batch, c.omegaMin, c.omegaMax, c.learningRate, c.arms.subList(0, 2), new int[] {1, 2}, c.perClass, 12, 4, 1, c.seed,
+            c.teacherObjective, c.teacherNoise, c.teacherEtas);
     }
 
     private static TrainConfig trainConfig(long steps, int batch, long seed) {
@@ -81,6 +141,7 @@ public record McmExperimentConfig(int frames, int height, int width, int classes
             new Arm("mcm_no_mixed", "MCM with real trajectories only (p_gen 0)", mcm.withPGen(0)),
             new Arm("mcm_raw", "MCM with the raw representation instead of the learned head", mcm.withRepresentation(McmConfig.Representation.RAW)));
         return new McmExperimentConfig(frames, size, size, classes, 0.5, 1.5, new QualityVideos.Degradation(1.0, 0.06, 2.0), model, teacher, teacherSteps,
-            1 + (omegaMin + omegaMax) / 2, distillSteps, batch, omegaMin, omegaMax, lr, arms, new int[] {1, 2, 4, 8}, perClass, 120, 48, 2, seed);
+            1 + (omegaMin + omegaMax) / 2, distillSteps, batch, omegaMin, omegaMax, lr, arms, new int[] {1, 2, 4, 8}, perClass, 120, 48, 2, seed,
+            TeacherKind.EPS.objective, TeacherKind.EPS.noise, new double[] {0, 1});
     }
 }

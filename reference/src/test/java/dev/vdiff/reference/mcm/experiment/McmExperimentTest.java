@@ -48,8 +48,53 @@ class McmExperimentTest {
                 assertTrue(Double.isFinite(v) && v >= 0, group + "." + who + " = " + v);
             }
         }
+        assertEquals("eps", m.get("teacher_objective"));   // the default teacher: eps on SPEC §1.1's schedule
+        // both teacher samplings (DDIM eta 0, the paper's baseline, and eta 1), with the frame checks
+        for (String who : List.of("teacher", "teacher_eta1")) {
+            assertTrue(((Map<?, ?>) m.get("frame_vq")).containsKey(who), who);
+            double nf = ((Number) ((Map<?, ?>) m.get("noise_frames")).get(who)).doubleValue();
+            assertTrue(nf >= 0 && nf <= 1, who + " noise frames " + nf);
+        }
+        assertTrue(Files.isRegularFile(dir.resolve("samples/teacher_eta1.gif")));
+        assertTrue(((Map<?, ?>) m.get("goals")).containsKey("mcm_motion_within_noise_of_teacher_eta1"));
         String report = Files.readString(dir.resolve("report.md"));
         assertTrue(report.contains("## Goals") && report.contains("mcm_frame_vq_above_lcm"), report);
+        // the saved teacher and students sample with vdiff sample
+        sampleWorks(dir.resolve("teacher"), "ddim", "3");
+        sampleWorks(dir.resolve("students").resolve("mcm"), "lcm", "2");
+        sampleWorks(dir.resolve("students").resolve("lcm"), "lcm", "1");
+    }
+
+    /** A v-prediction, zero-terminal-SNR teacher (a named option) runs end to end, and its folders sample. */
+    @Test
+    void vZeroSnrTeacherRunsAndSamples() throws Exception {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        CommandLine cl = Vdiff.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        Path dir = tmp.resolve("mcm-v");
+        int code = cl.execute("experiment", "mcm", "--toy", "--teacher", "v-zero-snr", "--teacher-eta", "1", "--out", dir.toString());
+        assertEquals(0, code, err.toString());
+        Map<String, Object> m = Json.parseObject(Files.readAllBytes(dir.resolve("metrics.json")));
+        assertEquals("v", m.get("teacher_objective"));
+        assertEquals(1.0, ((Number) ((Map<?, ?>) m.get("teacher_eta1")).get("ddim_eta")).doubleValue());
+        assertTrue(!m.containsKey("teacher"), "only the eta-1 row was asked for");
+        assertEquals(dev.vdiff.reference.train.Objective.V, dev.vdiff.reference.train.RunSpec.read(dir.resolve("teacher")).objective());
+        sampleWorks(dir.resolve("teacher"), "ddim", "2");
+        sampleWorks(dir.resolve("students").resolve("mcm"), "lcm", "2");
+        assertEquals(2, cl.execute("experiment", "mcm", "--toy", "--teacher", "x0", "--out", tmp.resolve("bad").toString()));
+        assertTrue(err.toString().contains("--teacher must be eps or v-zero-snr"), err.toString());
+    }
+
+    private void sampleWorks(Path run, String sampler, String steps) throws Exception {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        CommandLine cl = Vdiff.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        Path s = tmp.resolve("samples-" + run.getFileName() + "-" + Math.abs(run.hashCode()));
+        int code = cl.execute("sample", "--run", run.toString(), "--sampler", sampler, "--steps", steps, "--labels", "0,2", "--per-label", "1", "--out", s.toString());
+        assertEquals(0, code, run + ": " + err);
+        assertTrue(Files.isRegularFile(s.resolve("samples.safetensors")), run + ": " + out);
     }
 
     /** The teacher is an unpatched eps UNet in every size: with 2x2 patches an eps teacher samples a checkerboard (docs/experiments/turbo.md). */
