@@ -1,8 +1,10 @@
 package dev.vdiff.reference.demo;
 
+import dev.vdiff.reference.train.ModelSpec;
 import dev.vdiff.reference.train.RunSpec;
 import dev.vdiff.reference.train.SamplerSettings;
 import dev.vdiff.reference.train.ScheduleSpec;
+import dev.vdiff.reference.train.TimestepSampler;
 import dev.vdiff.reference.train.TrainConfig;
 
 import java.util.Locale;
@@ -19,44 +21,103 @@ public enum DemoRecipe {
      * steps of 4 clips (1200 then), AdamW lr 1e-3 with 50 warm-up steps, EMA 0.99, class dropout 0.1; DDIM 16 steps from
      * t = 999, guidance 2.
      */
-    V1("v1", false, 0, 1e-3, 0, 0),
+    V1("v1", Settings.V1),
     /** {@link #V1} on the schedule rescaled to zero terminal SNR (Lin et al. 2024, §3.1; {@link ScheduleSpec}). */
-    ZERO_SNR("zero-snr", true, 0, 1e-3, 0, 0),
+    ZERO_SNR("zero-snr", Settings.V1.zeroSnr(true)),
     /** {@link #ZERO_SNR} with Min-SNR-gamma loss weights, gamma 5 (Hang et al. 2023; {@code MinSnrWeight}). */
-    ZERO_SNR_MIN_SNR("zero-snr-min-snr", true, 5, 1e-3, 0, 0),
+    ZERO_SNR_MIN_SNR("zero-snr-min-snr", Settings.V1.zeroSnr(true).minSnrGamma(5)),
     /** {@link #ZERO_SNR} with twice the learning rate, 2e-3. */
-    ZERO_SNR_LR2("zero-snr-lr2", true, 0, 2e-3, 0, 0),
+    ZERO_SNR_LR2("zero-snr-lr2", Settings.V1.zeroSnr(true).lr(2e-3)),
     /** {@link #V1} sampled with stochastic DDIM, eta = 1 (the DDPM posterior noise at every step; Song et al. 2021, eq. 16). */
-    V1_ETA1("v1-eta1", false, 0, 1e-3, 0, 1),
+    V1_ETA1("v1-eta1", Settings.V1.eta(1)),
     /**
      * {@link #ZERO_SNR} sampled with stochastic DDIM, eta = 1: the fresh noise of every step lets the sampler pick a
      * background colour instead of committing to the class's average (grey) in its first deterministic step.
      */
-    ZERO_SNR_ETA1("zero-snr-eta1", true, 0, 1e-3, 0, 1);
+    ZERO_SNR_ETA1("zero-snr-eta1", Settings.V1.zeroSnr(true).eta(1)),
+    /** {@link #ZERO_SNR_ETA1} with the learning rate decayed to 0 along half a cosine over the run (diffusers' {@code cosine}). */
+    COSINE("cosine", Settings.V1.zeroSnr(true).eta(1).lrSchedule("cosine")),
+    /** {@link #COSINE} with twice the peak learning rate, 2e-3. */
+    COSINE_LR2("cosine-lr2", Settings.V1.zeroSnr(true).eta(1).lrSchedule("cosine").lr(2e-3)),
+    /** {@link #COSINE} with four times the peak learning rate, 4e-3. */
+    COSINE_LR4("cosine-lr4", Settings.V1.zeroSnr(true).eta(1).lrSchedule("cosine").lr(4e-3)),
+    /** {@link #ZERO_SNR_ETA1} with 25% of the training timesteps drawn from the 100 noisiest ({@link TimestepSampler#uniformWithNoisyTail}). */
+    NOISY_TAIL("noisy-tail", Settings.V1.zeroSnr(true).eta(1).noisyTail(0.25, 100)),
+    /** {@link #ZERO_SNR_ETA1} with steps of 8 clips and the learning rate times sqrt 2. */
+    BATCH8("batch8", Settings.V1.zeroSnr(true).eta(1).batch(8).lr(1.41e-3)),
+    /** {@link #COSINE_LR2} with {@link #NOISY_TAIL}'s timesteps. */
+    COSINE_LR2_TAIL("cosine-lr2-tail", Settings.V1.zeroSnr(true).eta(1).lrSchedule("cosine").lr(2e-3).noisyTail(0.25, 100)),
+    /** {@link #COSINE_LR2} on a UNet of half the width (16/32 channels, 8 groups; 0.18M parameters): about 1.9 times the steps per second. */
+    NARROW_COSINE_LR2("narrow-cosine-lr2", Settings.V1.zeroSnr(true).eta(1).lrSchedule("cosine").lr(2e-3).widths(16, 32, 8));
 
     /** The demo's recipe. */
     public static final DemoRecipe CURRENT = ZERO_SNR_ETA1;
 
     /** The name on the command line ({@code --recipe}) and in the report. */
     public final String cliName;
-    private final boolean zeroTerminalSnr;
-    private final double minSnrGamma, lr, guidanceRescale, eta;
+    final Settings settings;
 
-    DemoRecipe(String cliName, boolean zeroTerminalSnr, double minSnrGamma, double lr, double guidanceRescale, double eta) {
-        this.eta = eta;
+    DemoRecipe(String cliName, Settings settings) {
         this.cliName = cliName;
-        this.zeroTerminalSnr = zeroTerminalSnr;
-        this.minSnrGamma = minSnrGamma;
-        this.lr = lr;
-        this.guidanceRescale = guidanceRescale;
+        this.settings = settings;
+    }
+
+    /**
+     * What a recipe changes, one named field each (changed with the withers).
+     *
+     * @param zeroTerminalSnr the schedule rescaled to zero terminal SNR ({@link ScheduleSpec#ZERO_TERMINAL_SNR}) instead of SPEC §1.1's
+     * @param minSnrGamma     Min-SNR-gamma loss weights (0 = off)
+     * @param lr              peak AdamW learning rate
+     * @param lrSchedule      after the warm-up: {@link TrainConfig#lrSchedule} ({@code constant_with_warmup}, {@code linear}, {@code cosine})
+     * @param batch           clips per training step
+     * @param emaDecay        decay of the parameter average that samples
+     * @param tailFraction    fraction of the training timesteps drawn from the {@code tailSteps} noisiest (0 = t uniform)
+     * @param tailSteps       how many of the noisiest timesteps that tail covers
+     * @param eta             DDIM's eta (0 deterministic, 1 the DDPM posterior's noise)
+     * @param guidance        classifier-free guidance scale
+     * @param ch0             the UNet's channels at full resolution (0 = the {@link DemoConfig}'s)
+     * @param ch1             its channels at half resolution (0 = the {@link DemoConfig}'s)
+     * @param groups          its GroupNorm groups (0 = the {@link DemoConfig}'s)
+     */
+    record Settings(boolean zeroTerminalSnr, double minSnrGamma, double lr, String lrSchedule, int batch, double emaDecay,
+                    double tailFraction, int tailSteps, double eta, double guidance, int ch0, int ch1, int groups) {
+        /** The November 2026 recipe ({@link #V1}). */
+        static final Settings V1 = new Settings(false, 0, 1e-3, TrainConfig.DEFAULT_LR_SCHEDULE, 4, 0.99, 0, 1, 0, 2.0, 0, 0, 0);
+
+        Settings zeroSnr(boolean v) { return new Settings(v, minSnrGamma, lr, lrSchedule, batch, emaDecay, tailFraction, tailSteps, eta, guidance, ch0, ch1, groups); }
+        Settings minSnrGamma(double v) { return new Settings(zeroTerminalSnr, v, lr, lrSchedule, batch, emaDecay, tailFraction, tailSteps, eta, guidance, ch0, ch1, groups); }
+        Settings lr(double v) { return new Settings(zeroTerminalSnr, minSnrGamma, v, lrSchedule, batch, emaDecay, tailFraction, tailSteps, eta, guidance, ch0, ch1, groups); }
+        Settings lrSchedule(String v) { return new Settings(zeroTerminalSnr, minSnrGamma, lr, v, batch, emaDecay, tailFraction, tailSteps, eta, guidance, ch0, ch1, groups); }
+        Settings batch(int v) { return new Settings(zeroTerminalSnr, minSnrGamma, lr, lrSchedule, v, emaDecay, tailFraction, tailSteps, eta, guidance, ch0, ch1, groups); }
+        Settings emaDecay(double v) { return new Settings(zeroTerminalSnr, minSnrGamma, lr, lrSchedule, batch, v, tailFraction, tailSteps, eta, guidance, ch0, ch1, groups); }
+        Settings noisyTail(double fraction, int steps) { return new Settings(zeroTerminalSnr, minSnrGamma, lr, lrSchedule, batch, emaDecay, fraction, steps, eta, guidance, ch0, ch1, groups); }
+        Settings eta(double v) { return new Settings(zeroTerminalSnr, minSnrGamma, lr, lrSchedule, batch, emaDecay, tailFraction, tailSteps, v, guidance, ch0, ch1, groups); }
+        Settings widths(int c0, int c1, int g) { return new Settings(zeroTerminalSnr, minSnrGamma, lr, lrSchedule, batch, emaDecay, tailFraction, tailSteps, eta, guidance, c0, c1, g); }
+        Settings guidance(double v) { return new Settings(zeroTerminalSnr, minSnrGamma, lr, lrSchedule, batch, emaDecay, tailFraction, tailSteps, eta, v, ch0, ch1, groups); }
+    }
+
+    /** The training timesteps' law of this recipe, for a schedule of {@code numTrainTimesteps} steps. */
+    TimestepSampler timesteps(int numTrainTimesteps) {
+        return settings.tailFraction() > 0 ? TimestepSampler.uniformWithNoisyTail(numTrainTimesteps, settings.tailFraction(), settings.tailSteps())
+            : TimestepSampler.uniform(numTrainTimesteps);
+    }
+
+    /** The timestep law in words, for the report. */
+    String describeTimesteps() {
+        return settings.tailFraction() > 0 ? String.format(Locale.ROOT, "t uniform but %.0f%% of it drawn from the %d noisiest steps", 100 * settings.tailFraction(), settings.tailSteps())
+            : "t uniform";
     }
 
     /** {@code base} (its model, data and evaluation) trained and sampled with this recipe. */
     DemoConfig apply(DemoConfig base) {
-        TrainConfig t = base.run().train().withBatchSize(4).withLr(lr).withWarmupSteps(50).withEmaDecay(0.99).withClassDropout(0.1)
-            .withMinSnrGamma(minSnrGamma);
-        RunSpec run = base.run().withTrain(t).withNoise(zeroTerminalSnr ? ScheduleSpec.ZERO_TERMINAL_SNR : ScheduleSpec.VC2);
-        return base.toBuilder().run(run).sampler(new SamplerSettings(SamplerSettings.Kind.DDIM, 16, 2.0, eta, 1, 50, 1, guidanceRescale)).recipe(this).build();
+        Settings s = settings;
+        TrainConfig t = base.run().train().withBatchSize(s.batch()).withLr(s.lr()).withLrSchedule(s.lrSchedule()).withWarmupSteps(50)
+            .withEmaDecay(s.emaDecay()).withClassDropout(0.1).withMinSnrGamma(s.minSnrGamma());
+        RunSpec run = base.run().withTrain(t).withNoise(s.zeroTerminalSnr() ? ScheduleSpec.ZERO_TERMINAL_SNR : ScheduleSpec.VC2);
+        ModelSpec m = run.model();
+        if (s.ch0() > 0) m = m.withCh0(s.ch0()).withCh1(s.ch1()).withGroups(s.groups());
+        run = new RunSpec(m, run.data(), run.objective(), run.noise(), run.train(), run.sections());
+        return base.toBuilder().run(run).sampler(new SamplerSettings(SamplerSettings.Kind.DDIM, 16, s.guidance(), s.eta(), 1, 50, 1, 0)).recipe(this).build();
     }
 
     public static DemoRecipe parse(String s) {

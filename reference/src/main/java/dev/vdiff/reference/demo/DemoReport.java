@@ -95,15 +95,21 @@ final class DemoReport {
         s.append(String.format(Locale.ROOT, "| model | pixel-space video UNet (2 levels, spatial + temporal attention at the half-resolution level), %s, %,d parameters |%n",
             run.model().describe(), r.parameters()));
         String stopped = r.losses().size() < tc.steps() ? String.format(Locale.ROOT, " (stopped after %d of %d steps by the %.0f s time budget)", r.losses().size(), tc.steps(), cfg.maxTrainSeconds()) : "";
-        s.append(String.format(Locale.ROOT, "| training | recipe `%s` (docs/demo/RECIPE.md): %s, %s, t uniform; %d steps x %d clips%s; AdamW lr %s (%d warm-up steps), "
+        String lrLaw = tc.lrSchedule().equals(TrainConfig.DEFAULT_LR_SCHEDULE) ? "then constant"
+            : "then " + (tc.lrSchedule().equals("cosine") ? "half a cosine" : "linear") + " decay to 0 at step " + tc.steps();
+        s.append(String.format(Locale.ROOT, "| training | recipe `%s` (docs/demo/RECIPE.md): %s, %s, %s; %d steps x %d clips%s; AdamW lr %s (%d warm-up steps, %s), "
             + "weight decay %s, grad clip %s, EMA %s, class dropout %s, seed %d |%n",
-            cfg.recipe().cliName, objective(run), run.noise().describe(), r.losses().size(), tc.batchSize(), stopped, tc.lr(), tc.warmupSteps(),
-            tc.weightDecay(), tc.gradClip(), tc.emaDecay(), tc.classDropout(), tc.seed()));
+            cfg.recipe().cliName, objective(run), run.noise().describe(), cfg.recipe().describeTimesteps(), r.losses().size(), tc.batchSize(), stopped, tc.lr(),
+            tc.warmupSteps(), lrLaw, tc.weightDecay(), tc.gradClip(), tc.emaDecay(), tc.classDropout(), tc.seed()));
         if (cfg.captions()) {
             var cs = dev.vdiff.reference.train.CaptionSpec.of(run);
-            s.append(String.format(Locale.ROOT, "| conditioning | the clips' captions (e.g. \"%s\"), %s; the network has no class labels; "
+            // Spelled out here rather than CaptionSpec.describe(), whose one-line form starts with "captions:" (the report's
+            // sentence already says captions; the 2026-12 report read "captions (...): captions: 20 words").
+            String encoder = cs == null ? "a text encoder" : String.format(Locale.ROOT, "a text encoder (%d words, up to %d token ids, %s)",
+                cs.tokenizer().vocabSize() - 3, cs.tokenizer().maxLength(), cs.text().describe());
+            s.append(String.format(Locale.ROOT, "| conditioning | the clips' captions (e.g. \"%s\") read by %s; the network has no class labels; "
                 + "classifier-free guidance with the empty caption; held out of training: %s |%n",
-                CaptionFollowing.seen(d, 1).get(0).caption(), cs == null ? "text encoder" : cs.describe().replaceFirst("^captions: ", ""), d.heldOut()));
+                CaptionFollowing.seen(d, 1).get(0).caption(), encoder, d.heldOut()));
         }
         s.append(String.format(Locale.ROOT, "| sampling | %s, EMA weights |%n%n", cfg.sampler().describe()));
 

@@ -22,4 +22,25 @@ public interface TimestepSampler {
         if (numTrainTimesteps < 1) throw new IllegalArgumentException("TimestepSampler.uniform: need T >= 1, got " + numTrainTimesteps);
         return (batch, rng) -> rng.randint(0, numTrainTimesteps, batch.size());
     }
+
+    /**
+     * {@code t ~ U{0, ..., T-1}}, except that a fraction {@code p} of the samples is drawn from the {@code k} noisiest
+     * steps {@code U{T-k, ..., T-1}} instead: more training where a zero-terminal-SNR network decides a clip's global
+     * colour (docs/demo/RECIPE.md). The loss stays unweighted, so this changes how often each step is trained, not
+     * its weight within a batch. {@code p = 0} is {@link #uniform}'s law (not its draws: the random numbers differ).
+     */
+    static TimestepSampler uniformWithNoisyTail(int numTrainTimesteps, double p, int k) {
+        if (numTrainTimesteps < 1) throw new IllegalArgumentException("TimestepSampler.uniformWithNoisyTail: need T >= 1, got " + numTrainTimesteps);
+        if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("TimestepSampler.uniformWithNoisyTail: need 0 <= p <= 1, got " + p);
+        if (k < 1 || k > numTrainTimesteps) throw new IllegalArgumentException("TimestepSampler.uniformWithNoisyTail: need 1 <= k <= T = " + numTrainTimesteps + ", got " + k);
+        return (batch, rng) -> {
+            int b = batch.size();
+            long[] base = rng.split(0).randint(0, numTrainTimesteps, b).longs();      // [B]
+            long[] tail = rng.split(1).randint(numTrainTimesteps - k, numTrainTimesteps, b).longs();   // [B]
+            double[] coin = rng.split(2).uniform(dev.vdiff.tensor.DType.FLOAT64, b).doubles();   // [B]
+            long[] t = new long[b];
+            for (int i = 0; i < b; i++) t[i] = coin[i] < p ? tail[i] : base[i];
+            return Tensor.ofLongs(t, b);
+        };
+    }
 }

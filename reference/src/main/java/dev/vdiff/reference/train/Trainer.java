@@ -153,7 +153,7 @@ public final class Trainer {
         this.params = model.module().namedParameters();
         this.optimizer = new AdamW(params, cfg.lr(), 0.9, 0.999, 1e-8, cfg.weightDecay());
         this.ema = new Ema(params, cfg.emaDecay());
-        this.lrSchedule = LrSchedule.linearWarmup(cfg.warmupSteps());
+        this.lrSchedule = cfg.schedule();
         if (cfg.minSnrGamma() > 0 && lossBuilder != null) throw new IllegalArgumentException("min-SNR weighting applies to the objective's loss, not to a method's own loss");
         if (cfg.minSnrGamma() > 0) MinSnrWeight.weight(1, objective, cfg.minSnrGamma());   // refuses the flow objective now, not at the first step
     }

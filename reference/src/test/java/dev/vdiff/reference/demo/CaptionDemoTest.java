@@ -33,6 +33,9 @@ class CaptionDemoTest {
         String report = Files.readString(out.resolve("report.md"));
         assertTrue(report.contains("## Do the samples follow their captions?") && report.contains("\"a green circle moving left on a plain background\"")
             && report.contains("**held out**") && report.contains("| chance | | | 50% | 12.5% |"), report);
+        // The conditioning row names the text encoder once, without repeating "captions:" (the 2026-12 report did).
+        String row = report.lines().filter(l -> l.startsWith("| conditioning |")).findFirst().orElseThrow();
+        assertTrue(row.contains("on a plain background\") read by a text encoder (") && !row.contains("captions:"), row);
         Map<String, Object> m = Json.parseObject(Files.readAllBytes(out.resolve("metrics.json")));
         @SuppressWarnings("unchecked")
         Map<String, Object> c = (Map<String, Object>) m.get("caption_following");

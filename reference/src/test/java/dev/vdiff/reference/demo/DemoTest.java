@@ -135,6 +135,14 @@ class DemoTest {
         assertEquals(full.run().train().steps(), v1.run().train().steps());
         assertEquals(5.0, full.withRecipe(DemoRecipe.ZERO_SNR_MIN_SNR).run().train().minSnrGamma());
         assertEquals(2e-3, full.withRecipe(DemoRecipe.ZERO_SNR_LR2).run().train().lr());
+        DemoConfig cos = full.withRecipe(DemoRecipe.COSINE_LR2);
+        assertEquals("cosine", cos.run().train().lrSchedule());
+        assertEquals(TrainConfig.DEFAULT_LR_SCHEDULE, full.withRecipe(DemoRecipe.ZERO_SNR_ETA1).run().train().lrSchedule());
+        assertEquals(full.run().model(), cos.run().model());
+        ModelSpec narrow = full.withRecipe(DemoRecipe.NARROW_COSINE_LR2).run().model();
+        assertEquals(full.run().model().withCh0(16).withCh1(32).withGroups(8), narrow);
+        assertEquals(8, full.withRecipe(DemoRecipe.BATCH8).run().train().batchSize());
+        assertTrue(DemoRecipe.NOISY_TAIL.describeTimesteps().contains("25% of it drawn from the 100 noisiest"), DemoRecipe.NOISY_TAIL.describeTimesteps());
         var e = assertThrows(IllegalArgumentException.class, () -> DemoRecipe.parse("best"));
         assertTrue(e.getMessage().contains("v1, zero-snr"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> full.toBuilder().shownPerClass(7).build());

@@ -67,4 +67,48 @@ class RecipeOptionsTest {
         var e = assertThrows(IllegalArgumentException.class, () -> new RunSpec(v.model(), v.data(), Objective.EPSILON, ScheduleSpec.ZERO_TERMINAL_SNR, v.train(), Map.of()));
         assertTrue(e.getMessage().contains("zero terminal SNR needs the v objective"), e.getMessage());
     }
+
+    /** The learning-rate schedule is part of run.json (absent: warm-up then constant), and the trainer runs with it. */
+    @Test
+    void lrScheduleIsPartOfTheRunAndDrivesTheTrainer() throws Exception {
+        TrainConfig cos = TrainConfig.defaults().withSteps(10).withWarmupSteps(2).withLr(1e-3).withLrSchedule("cosine");
+        TrainConfig back = TrainConfig.fromJson(dev.vdiff.tensor.io.Json.parseObject(dev.vdiff.tensor.io.Json.write(cos.toJson())));
+        assertEquals(cos, back);
+        assertTrue(!TrainConfig.defaults().toJson().containsKey("lr_schedule"));
+        assertEquals(TrainConfig.DEFAULT_LR_SCHEDULE, TrainConfig.fromJson(dev.vdiff.tensor.io.Json.parseObject(dev.vdiff.tensor.io.Json.write(TrainConfig.defaults().toJson()))).lrSchedule());
+        var e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.defaults().withLrSchedule("step"));
+        assertTrue(e.getMessage().contains("learning-rate schedule must be one of"), e.getMessage());
+        // Half a cosine after 2 warm-up steps over 8 steps: independent formula 0.5 (1 + cos(pi (k - 2) / 8)).
+        for (long k = 2; k <= 10; k++) assertEquals(0.5 * (1 + Math.cos(Math.PI * (k - 2) / 8.0)), cos.schedule().factor(k), 1e-12, "step " + k);
+        TrainConfig lin = cos.withLrSchedule("linear");
+        assertEquals(1e-3 * 4 / 8.0, lin.schedule().lr(lin.lr(), 6), 1e-15);
+        // The trainer's step k runs at lr * factor(k): its reported learning rates.
+        Denoiser tiny = Models.build(new RunSpec(ModelSpec.defaults().withFrames(2).withCh0(8).withCh1(16).withHeads(2).withGroups(4).withTDim(16).withEmbDim(16).withClasses(2),
+            DataSpec.synthetic(2, 8, 8).withClasses(2), Objective.V, cos), DType.FLOAT32, Rng.seed(1));
+        Trainer tr = new Trainer(tiny, DataSpec.synthetic(2, 8, 8).withClasses(2).open(), cos.withBatchSize(2), Objective.V, NoiseSchedule.videoCrafter2(),
+            TimestepSampler.uniform(1000));
+        for (long k = 0; k < 4; k++) assertEquals(1e-3 * cos.schedule().factor(k), tr.step().lr(), 1e-15, "step " + k);
+    }
+
+    /** The noisy-tail law: each draw is in range, and the share of draws in the tail is p + (1 - p) k / T (seeded, 20,000 draws). */
+    @Test
+    void noisyTailDrawsTheStatedShareFromTheNoisiestSteps() {
+        int T = 1000, k = 100;
+        for (double p : new double[] {0, 0.25, 1}) {
+            TimestepSampler s = TimestepSampler.uniformWithNoisyTail(T, p, k);
+            int n = 0, inTail = 0;
+            for (int i = 0; i < 100; i++) {
+                long[] t = s.sample(new dev.vdiff.reference.data.Batch(null, null, new long[200], java.util.List.of(), 0), Rng.seed(3).split(i)).longs();
+                for (long v : t) {
+                    assertTrue(v >= 0 && v < T, "t = " + v);
+                    n++;
+                    if (v >= T - k) inTail++;
+                }
+            }
+            double expected = p + (1 - p) * k / (double) T, sd = Math.sqrt(expected * (1 - expected) / n);
+            assertEquals(expected, inTail / (double) n, 4 * sd + 1e-12, "p = " + p);
+        }
+        assertThrows(IllegalArgumentException.class, () -> TimestepSampler.uniformWithNoisyTail(T, 1.5, k));
+        assertThrows(IllegalArgumentException.class, () -> TimestepSampler.uniformWithNoisyTail(T, 0.5, 0));
+    }
 }

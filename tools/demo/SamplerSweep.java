@@ -1,0 +1,42 @@
+// SamplerSweep — re-measures a saved `vdiff demo` run with other samplers or other sampling noise: the demo's metric
+// (frechet_clip_feature_distance against the same 256 held-out clips DataSpec.HELD_OUT_A) on the 30 clips (6 per
+// class) that the run's EMA weights generate with each sampler. With the demo's sampler and seed 1234 it reproduces
+// the demo's "trained" number exactly. docs/demo/RECIPE.md's sampler rows and metric-noise figures come from it.
+//
+//   tools/demo/run.sh SamplerSweep DEMO_OUT/run STEP steps:guidance:eta[:rescale[:seed]] ...
+//   e.g. tools/demo/run.sh SamplerSweep demo-out/run 600 16:2:1:0:1234 16:2:1:0:1235 32:2:1
+import dev.vdiff.reference.data.VideoDataset;
+import dev.vdiff.reference.eval.SampleQuality;
+import dev.vdiff.reference.train.*;
+import dev.vdiff.tensor.DType;
+import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.random.Rng;
+import java.nio.file.*;
+import java.util.*;
+
+public class SamplerSweep {
+    public static void main(String[] a) throws Exception {
+        if (a.length < 3) {
+            System.err.println("usage: SamplerSweep RUN_DIR STEP steps:guidance:eta[:rescale[:seed]] ...");
+            System.exit(2);
+        }
+        Path runDir = Path.of(a[0]);
+        RunSpec run = RunSpec.read(runDir);
+        Path ckpt = RunSpec.checkpointsDir(runDir).resolve(Checkpoints.name(Long.parseLong(a[1])));
+        DataSpec d = run.data();
+        VideoDataset data = d.open();
+        SampleQuality q = new SampleQuality(data.videos(DataSpec.HELD_OUT_A, 256));
+        long[] labels = VideoGenerator.balancedLabels(d.classes(), 6);
+        Denoiser model = Models.build(run, DType.FLOAT32, Rng.seed(0));
+        model.module().loadStateDict(Checkpoints.emaWeights(ckpt));
+        for (int i = 2; i < a.length; i++) {
+            String[] p = a[i].split(":");
+            SamplerSettings s = new SamplerSettings(SamplerSettings.Kind.DDIM, Integer.parseInt(p[0]), Double.parseDouble(p[1]), Double.parseDouble(p[2]), 1.0, 50, 1.0,
+                p.length > 3 ? Double.parseDouble(p[3]) : 0);
+            long t0 = System.nanoTime();
+            VideoGenerator gen = new VideoGenerator(model, run.objective(), run.schedule(), s, 8);
+            List<Tensor> v = gen.generate(labels, d.frames(), 3, d.height(), d.width(), Rng.seed(p.length > 4 ? Long.parseLong(p[4]) : 1234), k -> {});
+            System.out.printf(Locale.ROOT, "%s  %s  distance %.3f  (%.0f s)%n", a[i], s.describe(), q.distance(v), (System.nanoTime() - t0) * 1e-9);
+        }
+    }
+}
