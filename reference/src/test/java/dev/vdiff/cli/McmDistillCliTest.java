@@ -76,4 +76,25 @@ class McmDistillCliTest {
         assertTrue(noImages.err().contains("it holds videos") && noImages.err().strip().lines().count() == 1, noImages.err());
         assertTrue(!Files.exists(tmp.resolve("from-videos")), "a refused run writes nothing");
     }
+
+    /** A v teacher on the zero-terminal-SNR schedule: the student folder records both, samples with them, and a flow teacher is refused. */
+    @Test
+    void vZeroSnrTeacherDistilsAndSamples() throws Exception {
+        Path teacher = tmp.resolve("teacher-v");
+        assertEquals(0, vdiff(args(args(new String[] {"train", "--out", teacher.toString(), "--steps", "2"}, DistillCliTest.TINY), "--patch", "1", "--objective", "v",
+            "--zero-terminal-snr")).code());
+        Path student = tmp.resolve("student-v");
+        var a = vdiff(args(args(STUDENT, "--teacher", teacher.toString()), "--out", student.toString(), "--steps", "2"));
+        assertEquals(0, a.code(), a.err());
+        var settings = dev.vdiff.reference.mcm.McmRunSettings.fromJson(dev.vdiff.tensor.io.Json.parseObject(java.nio.file.Files.readAllBytes(student.resolve("mcm.json"))));
+        assertEquals(dev.vdiff.reference.train.Objective.V, settings.objective());
+        assertTrue(settings.noise().zeroTerminalSnr());
+        var s = vdiff("sample", "--run", student.toString(), "--sampler", "lcm", "--steps", "2", "--labels", "0", "--per-label", "1", "--out", tmp.resolve("s-v").toString());
+        assertEquals(0, s.code(), s.err());
+        Path x0 = tmp.resolve("teacher-flow");
+        assertEquals(0, vdiff(args(args(new String[] {"train", "--out", x0.toString(), "--steps", "1"}, DistillCliTest.TINY), "--patch", "1", "--objective", "flow")).code());
+        var refused = vdiff(args(args(STUDENT, "--teacher", x0.toString()), "--out", tmp.resolve("student-flow").toString(), "--steps", "1"));
+        assertEquals(2, refused.code());
+        assertTrue(refused.err().contains("the teacher must predict eps or v"), refused.err());
+    }
 }

@@ -52,7 +52,7 @@ final class McmCharts {
         Color[] teacherColours = {TEACHER, Color.GRAY, Color.LIGHT_GRAY};
         for (int i = 0; i < r.teachers().size(); i++) {
             McmExperiment.TeacherRow t = r.teachers().get(i);
-            level(chart, String.format(java.util.Locale.ROOT, "teacher (DDIM %d steps, eta %s)", cfg.teacherSteps(), t.eta()), x, f.applyAsDouble(t.scores()), teacherColours[Math.min(i, 2)]);
+            level(chart, String.format(java.util.Locale.ROOT, "teacher, eta %s", t.eta()), x, f.applyAsDouble(t.scores()), teacherColours[Math.min(i, 2)]);
         }
         if (withData) {
             level(chart, "clean images / clips", x, f.applyAsDouble(r.cleanData()), CLEAN);
