@@ -75,12 +75,11 @@ public final class GuidedTeacher {
                 Map<String, Tensor> am = ms.attention(refs(ms, x0, n, cond), t, cond), as = ms.attention(refs(ms, still, n, cond), t, cond);
                 for (var e : am.entrySet()) {
                     double[] p = e.getValue().contiguous().toDoubleArray(), q = as.get(e.getKey()).contiguous().toDoubleArray();
-                    int rows = p.length / (f * f);
+                    int rows = p.length / f;   // query rows of all [F, F] maps; row r is query frame r % F
                     int self = 0, near = 0;
                     double top = 0, diff = 0, mass = 0;
                     for (int r = 0; r < rows; r++) {
                         int i = r % f, best = 0;
-                        best = 0;
                         for (int j = 1; j < f; j++) if (p[r * f + j] > p[r * f + best]) best = j;
                         if (best == i) self++;
                         else if (Math.abs(best - i) == 1) near++;
