@@ -26,8 +26,9 @@ import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
  *
  * <p>Data: GEMM, convolution, group norm, softmax and the pointwise maps keep their arrays in one {@link SharedArena} on the
  * device: an input crosses the bus only when the device does not already hold its current values (compared with the
- * arena's host mirror), an output is read back exactly (docs/TORNADO.md, "Where data lives"). Attention still copies their inputs in and outputs back at every call. The methods are synchronized: the arena's
- * regions are pinned for one launch at a time.
+ * arena's host mirror), an output is read back exactly (docs/TORNADO.md, "Where data lives"). Attention still
+ * copies its inputs in and its outputs back at every call. The methods are synchronized: the arena's regions are
+ * pinned for one launch at a time.
  */
 public final class TornadoBackend implements KernelBackend {
     private final JvmBackend jvm = new JvmBackend();
