@@ -4,6 +4,7 @@ import org.apache.commons.statistics.distribution.NormalDistribution;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The VQ components on images whose values we can work out by hand (or, for the noise estimate, that we made with known noise). */
 class VisualQualityTest {
@@ -243,10 +244,11 @@ class VisualQualityTest {
         assertEquals(5 * d, HaarNoise.latticeMedian(even, d), 1e-4 * d);
     }
 
-    /** The planes and frames are scored in parallel: every field has the same bits on 1, 2 and 3 threads (a noisy 64x64 clip of 5 frames). */
+    /** The planes and frames are scored in parallel: every field has the same bits on 1, 2 and 3 threads (a noisy 64x64 clip of 16 frames, large enough to fan out). */
     @Test
     void sameBitsWhateverTheThreadCount() {
-        int h = 64, w = 64, frames = 5;
+        int h = 64, w = 64, frames = 16;
+        assertTrue((long) frames * h * w >= VisualQuality.PARALLEL_PIXELS, "the clip must be large enough to be scored in parallel");
         java.util.Random r = new java.util.Random(9);
         float[][][] planes = new float[3][frames][h * w];   // [C][F][H*W]
         for (int c = 0; c < 3; c++) {
