@@ -60,24 +60,33 @@ final class HaarNoise {
     }
 
     /**
-     * The {@code k}-th smallest of non-negative {@code a} (the value sorting would put at {@code k}) by a two-pass
-     * radix select: the bits of a non-negative float order as integers, so a histogram of the high 16 bits finds the
-     * bucket holding the {@code k}-th value, and a histogram of the low 16 bits of that bucket's values finds the value
-     * itself. Two linear passes without swaps (a quickselect took several, with unpredictable branches); exactly the
-     * sorted array's element, ties and all. Does not reorder {@code a}.
+     * The {@code k}-th smallest of non-negative {@code a} (the value sorting would put at {@code k}) by a three-pass
+     * radix select: the bits of a non-negative float order as integers, so a histogram of their top 11 bits finds the
+     * bucket holding the {@code k}-th value, a histogram of the next 11 bits of that bucket's values narrows it down,
+     * and one of the last 10 bits finds the value itself. Linear passes without swaps (a quickselect took several,
+     * with unpredictable branches) and a small histogram; exactly the sorted array's element, ties and all. Does not
+     * reorder {@code a}.
      */
     static float select(float[] a, int k) {
-        int[] count = new int[1 << 16];   // [2^16] values per high (then low) 16 bits
-        for (float v : a) count[Float.floatToRawIntBits(v) >>> 16]++;
-        int high = 0;
-        while (k >= count[high]) k -= count[high++];
+        int[] count = new int[1 << 11];   // [2^11] values per digit of the current pass
+        for (float v : a) count[Float.floatToRawIntBits(v) >>> 21]++;
+        int prefix = 0;
+        while (k >= count[prefix]) k -= count[prefix++];
         java.util.Arrays.fill(count, 0);
         for (float v : a) {
             int bits = Float.floatToRawIntBits(v);
-            if (bits >>> 16 == high) count[bits & 0xffff]++;
+            if (bits >>> 21 == prefix) count[(bits >>> 10) & 0x7ff]++;
         }
-        int low = 0;
-        while (k >= count[low]) k -= count[low++];
-        return Float.intBitsToFloat(high << 16 | low);
+        int digit = 0;
+        while (k >= count[digit]) k -= count[digit++];
+        prefix = prefix << 11 | digit;
+        java.util.Arrays.fill(count, 0);
+        for (float v : a) {
+            int bits = Float.floatToRawIntBits(v);
+            if (bits >>> 10 == prefix) count[bits & 0x3ff]++;
+        }
+        digit = 0;
+        while (k >= count[digit]) k -= count[digit++];
+        return Float.intBitsToFloat(prefix << 10 | digit);
     }
 }
