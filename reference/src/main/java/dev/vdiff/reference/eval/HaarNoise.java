@@ -44,7 +44,7 @@ final class HaarNoise {
      * {@code F(x)} the count of values at most {@code x} and {@code kd} the first lattice point with
      * {@code F(kd) > n/2}, {@code (k - 1) d + (n/2 - F((k - 1) d)) / (F(kd) - F((k - 1) d)) d}, and 0 if
      * {@code k = 0} (more than half the values are 0). On 8-bit frames the plain median of the lattice values jumps a
-     * whole step, 0 to {@code d}, as the share of zeros crosses one half; this one moves continuously. Reorders {@code a}.
+     * whole step, 0 to {@code d}, as the share of zeros crosses one half; this one moves continuously.
      */
     static double latticeMedian(float[] a, double width) {
         double m = select(a, a.length / 2);
@@ -59,21 +59,34 @@ final class HaarNoise {
         return lo + Math.max(0, a.length / 2.0 - below) / (upTo - below) * width;
     }
 
-    /** The {@code k}-th smallest of {@code a} (Hoare's quickselect, middle pivot; reorders {@code a}): the value sorting would put at {@code k}, in linear time. */
+    /**
+     * The {@code k}-th smallest of non-negative {@code a} (the value sorting would put at {@code k}) by a three-pass
+     * radix select: the bits of a non-negative float order as integers, so a histogram of their top 11 bits finds the
+     * bucket holding the {@code k}-th value, a histogram of the next 11 bits of that bucket's values narrows it down,
+     * and one of the last 10 bits finds the value itself. Linear passes without swaps (a quickselect took several,
+     * with unpredictable branches) and a small histogram; exactly the sorted array's element, ties and all. Does not
+     * reorder {@code a}.
+     */
     static float select(float[] a, int k) {
-        int lo = 0, hi = a.length - 1;
-        while (lo < hi) {
-            float pivot = a[(lo + hi) >>> 1];
-            int i = lo, j = hi;
-            while (i <= j) {
-                while (a[i] < pivot) i++;
-                while (a[j] > pivot) j--;
-                if (i <= j) { float t = a[i]; a[i] = a[j]; a[j] = t; i++; j--; }
-            }
-            if (k <= j) hi = j;
-            else if (k >= i) lo = i;
-            else return a[k];
+        int[] count = new int[1 << 11];   // [2^11] values per digit of the current pass
+        for (float v : a) count[Float.floatToRawIntBits(v) >>> 21]++;
+        int prefix = 0;
+        while (k >= count[prefix]) k -= count[prefix++];
+        java.util.Arrays.fill(count, 0);
+        for (float v : a) {
+            int bits = Float.floatToRawIntBits(v);
+            if (bits >>> 21 == prefix) count[(bits >>> 10) & 0x7ff]++;
         }
-        return a[k];
+        int digit = 0;
+        while (k >= count[digit]) k -= count[digit++];
+        prefix = prefix << 11 | digit;
+        java.util.Arrays.fill(count, 0);
+        for (float v : a) {
+            int bits = Float.floatToRawIntBits(v);
+            if (bits >>> 10 == prefix) count[bits & 0x3ff]++;
+        }
+        digit = 0;
+        while (k >= count[digit]) k -= count[digit++];
+        return Float.intBitsToFloat(prefix << 10 | digit);
     }
 }

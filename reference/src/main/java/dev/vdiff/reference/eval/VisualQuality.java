@@ -1,6 +1,7 @@
 package dev.vdiff.reference.eval;
 
 import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.parallel.Parallel;
 
 /**
  * Visual quality (VQ) of a clip from four classical no-reference measures on its three colour planes ({@link RgbPlanes},
@@ -73,6 +74,8 @@ public record VisualQuality(double sharpness, double noise, double blockiness, d
     static final int BLOCK = 8;
     /** Share of the largest block-edge (and inside-block) segment values left out of {@link #blockiness}: content edges on the grid. */
     static final double EDGE_TRIM = 0.1;
+    /** Pixels per plane (frames x height x width) from which a clip's planes and frames are scored in parallel. */
+    static final int PARALLEL_PIXELS = 1 << 16;
 
     /** Scores a clip's video {@code [F, 3, H, W]} in [-1, 1] (a still image: {@code F = 1}); frames must be at least 5x5. */
     public static VisualQuality of(Tensor video) {
@@ -85,26 +88,46 @@ public record VisualQuality(double sharpness, double noise, double blockiness, d
             throw new IllegalArgumentException("VisualQuality: frames must be at least " + PatchNoise.P + "x" + PatchNoise.P + ", got " + h + "x" + w);
         }
         int channels = planes.length, frames = planes[0].length;
+        // Every per-plane and per-frame measure is computed on its own (in parallel: planes, then planes x frames,
+        // then frames) into an array, and the arrays are summed in plane-then-frame order afterwards, so the
+        // score's bits do not depend on the thread count. Small clips (a single frame of MCM's FrameScores) stay on
+        // one thread: waking the pool's threads three times would cost more than it saves.
+        int grain = (long) frames * h * w >= PARALLEL_PIXELS ? 1 : Integer.MAX_VALUE;
         double[] var = new double[channels];   // [C] per-plane noise variance
-        for (int c = 0; c < channels; c++) var[c] = Math.min(PatchNoise.variance(planes[c], h, w), HaarNoise.variance(planes[c], h, w));
+        Parallel.forRange(channels, grain, (from, to) -> {
+            for (int c = from; c < to; c++) var[c] = Math.min(PatchNoise.variance(planes[c], h, w), HaarNoise.variance(planes[c], h, w));
+        });
         java.util.Arrays.sort(var);
         double variance = var[channels / 2];   // the median plane
-        double sharpness = 0, detail = 0, blocks = 0;
         double eps = Math.max(DETAIL_FLOOR, DETAIL_SIGMAS * Math.sqrt(variance));
         double noiseEnergy = KAPPA * gatedNoiseEnergy(20 * variance);
+        double[] laplacians = new double[channels * frames], significant = new double[channels * frames];   // [C * F]
+        Parallel.forRange(channels * frames, grain, (from, to) -> {
+            for (int cf = from; cf < to; cf++) {
+                float[] f = planes[cf / frames][cf % frames];
+                laplacians[cf] = gatedLaplacianEnergy(f, h, w);
+                significant[cf] = DctDetail.significant(f, h, w, eps);
+            }
+        });
+        double sharpness = 0, detail = 0, blocks = 0;
         for (int c = 0; c < channels; c++) {
             double laplacian = 0;
-            for (float[] f : planes[c]) {
-                laplacian += gatedLaplacianEnergy(f, h, w);
-                detail += DctDetail.significant(f, h, w, eps) / (frames * channels);
+            for (int f = 0; f < frames; f++) {
+                laplacian += laplacians[c * frames + f];
+                detail += significant[c * frames + f] / (frames * channels);
             }
             sharpness += Math.max(0, laplacian / frames - noiseEnergy) / channels;
         }
-        float[][] frame = new float[channels][];   // [C][H*W], the planes of one frame
-        for (int f = 0; f < frames; f++) {
-            for (int c = 0; c < channels; c++) frame[c] = planes[c][f];
-            blocks += blockiness(frame, h, w, channels * variance) / frames;
-        }
+        double[] blockiness = new double[frames];   // [F]
+        double stepNoise = channels * variance;
+        Parallel.forRange(frames, grain, (from, to) -> {
+            float[][] frame = new float[channels][];   // [C][H*W], the planes of one frame
+            for (int f = from; f < to; f++) {
+                for (int c = 0; c < channels; c++) frame[c] = planes[c][f];
+                blockiness[f] = blockiness(frame, h, w, stepNoise);
+            }
+        });
+        for (int f = 0; f < frames; f++) blocks += blockiness[f] / frames;
         double noise = Math.sqrt(variance);
         double odds = Math.max(1, blocks / (1 - blocks)), inside = 1 - blocks, kept = (detail + N1) / (detail + N0);
         double score = (sharpness + S1) / (sharpness + S0)

@@ -4,6 +4,7 @@ import org.apache.commons.statistics.distribution.NormalDistribution;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The VQ components on images whose values we can work out by hand (or, for the noise estimate, that we made with known noise). */
 class VisualQualityTest {
@@ -125,7 +126,18 @@ class VisualQualityTest {
             float[] sorted = a.clone();
             java.util.Arrays.sort(sorted);
             assertEquals(sorted[n / 2], HaarNoise.select(a, n / 2), 0, "n " + n);
+            // continuous magnitudes, a third of them exact zeros, every rank
+            for (int i = 0; i < n; i++) a[i] = i % 3 == 0 ? 0 : (float) Math.abs(Math.log(1 - r.nextDouble()) * Math.pow(10, -3 * r.nextDouble()));
+            sorted = a.clone();
+            java.util.Arrays.sort(sorted);
+            for (int k = 0; k < n; k += Math.max(1, n / 37)) assertEquals(sorted[k], HaarNoise.select(a, k), 0, "n " + n + " k " + k);
         }
+        // and the patch estimate's double quickselect likewise
+        double[] d = new double[1001];
+        for (int i = 0; i < d.length; i++) d[i] = i % 4 == 0 ? 0.5 : r.nextDouble() - 0.25;
+        double[] dSorted = d.clone();
+        java.util.Arrays.sort(dSorted);
+        for (int k = 0; k < d.length; k += 50) assertEquals(dSorted[k], PatchNoise.select(d.clone(), k), 0, "k " + k);
     }
 
     /**
@@ -230,5 +242,27 @@ class VisualQualityTest {
         float[] even = new float[1000];
         for (int i = 0; i < even.length; i++) even[(i * 7) % 1000] = (float) ((i + 0.5) * 10 * d / 1000);
         assertEquals(5 * d, HaarNoise.latticeMedian(even, d), 1e-4 * d);
+    }
+
+    /** The planes and frames are scored in parallel: every field has the same bits on 1, 2 and 3 threads (a noisy 64x64 clip of 16 frames, large enough to fan out). */
+    @Test
+    void sameBitsWhateverTheThreadCount() {
+        int h = 64, w = 64, frames = 16;
+        assertTrue((long) frames * h * w >= VisualQuality.PARALLEL_PIXELS, "the clip must be large enough to be scored in parallel");
+        java.util.Random r = new java.util.Random(9);
+        float[][][] planes = new float[3][frames][h * w];   // [C][F][H*W]
+        for (int c = 0; c < 3; c++) {
+            for (int f = 0; f < frames; f++) {
+                for (int i = 0; i < h * w; i++) {
+                    double content = 0.3 + 0.2 * Math.sin((i % w + 2 * f) * (0.2 + 0.1 * c)) * Math.cos(i / w * 0.15);
+                    planes[c][f][i] = (float) Math.min(1, Math.max(0, content + 0.02 * r.nextGaussian()));
+                }
+            }
+        }
+        VisualQuality one = dev.vdiff.tensor.parallel.Parallel.withThreads(1, () -> VisualQuality.of(planes, h, w));
+        for (int threads : new int[] {2, 3}) {
+            VisualQuality many = dev.vdiff.tensor.parallel.Parallel.withThreads(threads, () -> VisualQuality.of(planes, h, w));
+            assertEquals(one, many, threads + " threads");   // record equality: every component's bits
+        }
     }
 }
