@@ -37,6 +37,19 @@ public class SamplerSweep {
             VideoGenerator gen = new VideoGenerator(model, run.objective(), run.schedule(), s, 8);
             List<Tensor> v = gen.generate(labels, d.frames(), 3, d.height(), d.width(), Rng.seed(p.length > 4 ? Long.parseLong(p[4]) : 1234), k -> {});
             System.out.printf(Locale.ROOT, "%s  %s  distance %.3f  (%.0f s)%n", a[i], s.describe(), q.distance(v), (System.nanoTime() - t0) * 1e-9);
+            // Diagnosis: the distance's mean term is the sum of the squared per-feature mean shifts (in reference
+            // standard deviations); the rest is the covariance term. The largest shifts name what is off.
+            double[] shift = q.meanShift(v);
+            double meanTerm = 0;
+            Integer[] order = new Integer[shift.length];
+            for (int j = 0; j < shift.length; j++) {
+                meanTerm += shift[j] * shift[j];
+                order[j] = j;
+            }
+            Arrays.sort(order, (x, y) -> Double.compare(Math.abs(shift[y]), Math.abs(shift[x])));
+            StringBuilder top = new StringBuilder();
+            for (int j = 0; j < 8; j++) top.append(String.format(Locale.ROOT, " %s %+.2f", dev.vdiff.reference.eval.ClipFeatures.NAMES.get(order[j]), shift[order[j]]));
+            System.out.printf(Locale.ROOT, "    mean term %.1f of it; largest mean shifts (reference std):%s%n", meanTerm, top);
         }
     }
 }

@@ -123,7 +123,7 @@ public final class Demo {
         log.printf(Locale.ROOT, "[3/5] training: %d steps of %d clips, %,d parameters%n", run.train().steps(), run.train().batchSize(), model.module().parameterCount());
         t = System.nanoTime();
         BackendSection.into(run, device).write(runDir);
-        Trainer trainer = new Trainer(model, data, run.train(), run.objective(), run.schedule(), cfg.recipe().timesteps(run.schedule().numTrainTimesteps()));
+        Trainer trainer = new Trainer(model, data, run.train(), run.objective(), run.schedule(), TimestepSampler.ofRun(run));
         Checkpoints checkpoints = new Checkpoints(RunSpec.checkpointsDir(runDir), run.train().keepCheckpoints());
         long trainStart = System.nanoTime();
         double budget = cfg.maxTrainSeconds();

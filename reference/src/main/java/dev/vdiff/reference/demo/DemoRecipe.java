@@ -96,12 +96,6 @@ public enum DemoRecipe {
         Settings guidance(double v) { return new Settings(zeroTerminalSnr, minSnrGamma, lr, lrSchedule, batch, emaDecay, tailFraction, tailSteps, eta, v, ch0, ch1, groups); }
     }
 
-    /** The training timesteps' law of this recipe, for a schedule of {@code numTrainTimesteps} steps. */
-    TimestepSampler timesteps(int numTrainTimesteps) {
-        return settings.tailFraction() > 0 ? TimestepSampler.uniformWithNoisyTail(numTrainTimesteps, settings.tailFraction(), settings.tailSteps())
-            : TimestepSampler.uniform(numTrainTimesteps);
-    }
-
     /** The timestep law in words, for the report. */
     String describeTimesteps() {
         return settings.tailFraction() > 0 ? String.format(Locale.ROOT, "t uniform but %.0f%% of it drawn from the %d noisiest steps", 100 * settings.tailFraction(), settings.tailSteps())
@@ -117,6 +111,8 @@ public enum DemoRecipe {
         ModelSpec m = run.model();
         if (s.ch0() > 0) m = m.withCh0(s.ch0()).withCh1(s.ch1()).withGroups(s.groups());
         run = new RunSpec(m, run.data(), run.objective(), run.noise(), run.train(), run.sections());
+        // The timestep law goes into run.json, so that `vdiff train --resume` continues with it (TrainingSetup).
+        run = s.tailFraction() > 0 ? TimestepSampler.withNoisyTail(run, s.tailFraction(), s.tailSteps()) : run.withSection(TimestepSampler.NOISY_TAIL_SECTION, null);
         return base.toBuilder().run(run).sampler(new SamplerSettings(SamplerSettings.Kind.DDIM, 16, s.guidance(), s.eta(), 1, 50, 1, 0)).recipe(this).build();
     }
 

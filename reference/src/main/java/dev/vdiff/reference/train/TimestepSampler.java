@@ -29,6 +29,28 @@ public interface TimestepSampler {
      * colour (docs/demo/RECIPE.md). The loss stays unweighted, so this changes how often each step is trained, not
      * its weight within a batch. {@code p = 0} is {@link #uniform}'s law (not its draws: the random numbers differ).
      */
+    /**
+     * The run.json section that makes {@link #uniformWithNoisyTail} a run's default law ({@code {"tail_fraction": p,
+     * "tail_steps": k}}; absent: uniform), so that a resumed run draws its timesteps as the run it continues did.
+     */
+    String NOISY_TAIL_SECTION = "noisy_tail_timesteps";
+
+    /** The run's default law: {@link #uniformWithNoisyTail} when it has a {@link #NOISY_TAIL_SECTION}, else {@link #uniform}. */
+    static TimestepSampler ofRun(RunSpec run) {
+        int T = run.schedule().numTrainTimesteps();
+        return run.readSection(NOISY_TAIL_SECTION, m -> uniformWithNoisyTail(T, JsonFields.doubleOf(m, "tail_fraction"), (int) JsonFields.longOf(m, "tail_steps")),
+            uniform(T));
+    }
+
+    /** {@code run} with the {@link #NOISY_TAIL_SECTION} that makes {@link #ofRun} draw {@code p} of its timesteps from the {@code k} noisiest. */
+    static RunSpec withNoisyTail(RunSpec run, double p, int k) {
+        uniformWithNoisyTail(run.schedule().numTrainTimesteps(), p, k);   // checks p and k now
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("tail_fraction", p);
+        m.put("tail_steps", (long) k);
+        return run.withSection(NOISY_TAIL_SECTION, m);
+    }
+
     static TimestepSampler uniformWithNoisyTail(int numTrainTimesteps, double p, int k) {
         if (numTrainTimesteps < 1) throw new IllegalArgumentException("TimestepSampler.uniformWithNoisyTail: need T >= 1, got " + numTrainTimesteps);
         if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("TimestepSampler.uniformWithNoisyTail: need 0 <= p <= 1, got " + p);

@@ -100,7 +100,11 @@ public final class TrainingSetup {
         if (loss != null && weights != null) {
             throw new IllegalArgumentException(owner("the loss") + " replaces the loss; it cannot be combined with " + owner("the sample weights") + "'s sample weights");
         }
-        TimestepSampler t = timesteps != null ? timesteps : TimestepSampler.uniform(run.schedule().numTrainTimesteps());
+        if (timesteps != null && run.section(TimestepSampler.NOISY_TAIL_SECTION).isPresent()) {
+            throw new IllegalArgumentException(owner("the timestep sampler") + " draws its own timesteps; it cannot be combined with run.json's \""
+                + TimestepSampler.NOISY_TAIL_SECTION + "\"");
+        }
+        TimestepSampler t = timesteps != null ? timesteps : TimestepSampler.ofRun(run);
         Trainer tr = new Trainer(model, data, run.train(), run.objective(), run.schedule(), t, loss);
         if (selection != null) tr.withDataSelection(selection);
         if (weights != null) tr.withSampleWeights(weights);

@@ -92,7 +92,7 @@ class RecipeOptionsTest {
 
     /** The noisy-tail law: each draw is in range, and the share of draws in the tail is p + (1 - p) k / T (seeded, 20,000 draws). */
     @Test
-    void noisyTailDrawsTheStatedShareFromTheNoisiestSteps() {
+    void noisyTailDrawsTheStatedShareFromTheNoisiestSteps() throws Exception {
         int T = 1000, k = 100;
         for (double p : new double[] {0, 0.25, 1}) {
             TimestepSampler s = TimestepSampler.uniformWithNoisyTail(T, p, k);
@@ -108,6 +108,17 @@ class RecipeOptionsTest {
             double expected = p + (1 - p) * k / (double) T, sd = Math.sqrt(expected * (1 - expected) / n);
             assertEquals(expected, inTail / (double) n, 4 * sd + 1e-12, "p = " + p);
         }
+        // As a run's default law it is part of run.json, so that a resumed run draws as the run it continues did.
+        RunSpec plain = new RunSpec(ModelSpec.defaults(), DataSpec.synthetic(2, 8, 8).withClasses(2), Objective.V, ScheduleSpec.ZERO_TERMINAL_SNR, TrainConfig.defaults(), Map.of());
+        RunSpec tail = TimestepSampler.withNoisyTail(plain, 0.25, 100);
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("tail");
+        tail.write(dir);
+        RunSpec back = RunSpec.read(dir);
+        var batch = new dev.vdiff.reference.data.Batch(null, null, new long[64], java.util.List.of(), 0);
+        assertEquals(java.util.Arrays.toString(TimestepSampler.uniformWithNoisyTail(T, 0.25, 100).sample(batch, Rng.seed(5)).longs()),
+            java.util.Arrays.toString(TimestepSampler.ofRun(back).sample(batch, Rng.seed(5)).longs()));
+        assertEquals(java.util.Arrays.toString(TimestepSampler.uniform(T).sample(batch, Rng.seed(5)).longs()),
+            java.util.Arrays.toString(TimestepSampler.ofRun(plain).sample(batch, Rng.seed(5)).longs()));
         assertThrows(IllegalArgumentException.class, () -> TimestepSampler.uniformWithNoisyTail(T, 1.5, k));
         assertThrows(IllegalArgumentException.class, () -> TimestepSampler.uniformWithNoisyTail(T, 0.5, 0));
     }
