@@ -59,7 +59,16 @@ public final class ShapeTrack {
 
     /** The reading of a video {@code [F, 3, H, W]} in [-1, 1]. */
     public static Reading of(Tensor video) {
+        return of(video, null);
+    }
+
+    /**
+     * {@link #of(Tensor)} with the frames flagged in {@code leaveOut} (null: none) read as showing no shape; they keep
+     * their index in the slope (a flicker-robust track leaves noise frames out this way: {@code turbo.TrackMotion}).
+     */
+    public static Reading of(Tensor video, boolean[] leaveOut) {
         if (video.rank() != 4 || video.shape(1) != 3) throw new IllegalArgumentException("ShapeTrack: video must be [F, 3, H, W], got " + Arrays.toString(video.shape()));
+        if (leaveOut != null && leaveOut.length != video.shape(0)) throw new IllegalArgumentException("ShapeTrack: " + leaveOut.length + " leave-out flags for " + video.shape(0) + " frames");
         int frames = video.shape(0), h = video.shape(2), w = video.shape(3), plane = h * w;
         double[] v = video.toDoubleArray();   // [F, 3, H, W] in [-1, 1]
         double[] sum = new double[3];
@@ -68,6 +77,7 @@ public final class ShapeTrack {
         boolean[] seen = new boolean[frames];
         double[] channel = new double[plane];
         for (int f = 0; f < frames; f++) {
+            if (leaveOut != null && leaveOut[f]) continue;
             double[] bg = new double[3];
             for (int ch = 0; ch < 3; ch++) {
                 int base = (f * 3 + ch) * plane;
