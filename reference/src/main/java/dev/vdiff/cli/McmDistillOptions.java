@@ -95,7 +95,7 @@ public final class McmDistillOptions {
             for (String n : matched(spec, SHARED)) if (!List.of("--resume", "--steps", "--threads", "--method").contains(n)) given.add(n);
             if (!given.isEmpty()) throw new UserError(String.join(", ", given) + " cannot change on --resume (the settings are in " + c.resume.resolve(McmRunSettings.FILE) + "); only --steps and --threads may be given");
             run = McmStudentRun.resume(c.resume, c.steps);
-            err.printf(Locale.ROOT, "vdiff distill: resuming %s at step %d of %d%n", c.resume, run.distillation().stepCount(), run.settings().steps());
+            err.printf(Locale.ROOT, "vdiff distill: resuming %s at step %d of %d%n", c.resume, run.trainer().stepsDone(), run.settings().steps());
         } else {
             if (c.teacher == null) throw new UserError("--teacher RUN is required for a new student");
             if (!Files.exists(c.out.resolve(McmRunSettings.FILE))) RunFolder.checkNew(c.out, "--out");   // a user's files: refused before anything is written
@@ -110,7 +110,7 @@ public final class McmDistillOptions {
                 s.lambdaAdv(), s.lambdaGp(), s.adaptiveGp() ? " adaptive" : "", s.target(), s.steps(), s.batch(), Parallel.threads());
         }
         run.run(err);
-        spec.commandLine().getOut().printf(Locale.ROOT, "distilled %d steps; checkpoints in %s%n", run.distillation().stepCount(), (c.out != null ? c.out : c.resume).resolve("checkpoints"));
+        spec.commandLine().getOut().printf(Locale.ROOT, "distilled %d steps; checkpoints in %s%n", run.trainer().stepsDone(), (c.out != null ? c.out : c.resume).resolve("checkpoints"));
         spec.commandLine().getOut().flush();
         return 0;
     }

@@ -14,8 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code vdiff distill --method mcm} on a tiny teacher: straight, and stopped after 2 steps then resumed to 4 (the
- * same checkpoint bytes: adapters, learned head and its EMA, discriminator with spectral-norm buffers, optimizers,
- * lambda_gp, loss history); and the one-line refusals.
+ * same checkpoint bytes: student weights, adapters, learned head and its EMA, discriminator with spectral-norm buffers,
+ * optimizers, lambda_gp; the same loss history and terms); and the one-line refusals.
  */
 class McmDistillCliTest {
     @TempDir
@@ -36,10 +36,28 @@ class McmDistillCliTest {
         assertEquals(0, b.code(), b.err());
         var c = vdiff("distill", "--method", "mcm", "--resume", stopped.toString(), "--steps", "4");
         assertEquals(0, c.code(), c.err());
-        assertArrayEquals(Files.readAllBytes(straight.resolve("checkpoints/step-00000004.safetensors")), Files.readAllBytes(stopped.resolve("checkpoints/step-00000004.safetensors")),
-            "the resumed run's state after 4 steps");
+        for (String f : new String[] {"model", "ema", "optimizer", "mcm"}) {
+            String file = "checkpoints/step-00000004/" + f + ".safetensors";
+            assertArrayEquals(Files.readAllBytes(straight.resolve(file)), Files.readAllBytes(stopped.resolve(file)), "the resumed run's state after 4 steps: " + file);
+        }
+        var stateA = dev.vdiff.reference.train.Checkpoints.readState(straight.resolve("checkpoints/step-00000004"));
+        var stateB = dev.vdiff.reference.train.Checkpoints.readState(stopped.resolve("checkpoints/step-00000004"));
+        for (String k : new String[] {"step", "data_position", "losses", "grad_norms", "terms"}) assertEquals(String.valueOf(stateA.get(k)), String.valueOf(stateB.get(k)), k);
+        assertTrue(String.valueOf(stateA.get("terms")).contains("loss_mcd"), "the loss terms are in the checkpoint: " + stateA.get("terms"));
         assertArrayEquals(Files.readAllBytes(straight.resolve("lora.safetensors")), Files.readAllBytes(stopped.resolve("lora.safetensors")));
         assertTrue(Files.size(straight.resolve("loss.png")) > 100);
+
+        // A folder of the loop before the trainer (single-file checkpoints) is refused, not silently restarted at step 0.
+        Path old = tmp.resolve("old");
+        Files.createDirectories(old.resolve("checkpoints"));
+        for (String f : new String[] {"mcm.json", "teacher.safetensors"}) Files.copy(straight.resolve(f), old.resolve(f));
+        Files.write(old.resolve("checkpoints/step-00000002.safetensors"), new byte[16]);
+        var oldResume = vdiff("distill", "--method", "mcm", "--resume", old.toString());
+        assertEquals(2, oldResume.code(), oldResume.err());
+        assertTrue(oldResume.err().contains("step-N.safetensors") && oldResume.err().strip().lines().count() == 1, oldResume.err());
+        var oldSample = vdiff("sample", "--run", old.toString(), "--sampler", "lcm", "--steps", "1", "--out", tmp.resolve("old-samples").toString());
+        assertEquals(2, oldSample.code(), oldSample.err());
+        assertTrue(!Files.exists(old.resolve("checkpoints/step-00000000")), "nothing written");
 
         var changed = vdiff("distill", "--method", "mcm", "--resume", stopped.toString(), "--p-gen", "1");
         assertEquals(2, changed.code());
@@ -66,7 +84,7 @@ class McmDistillCliTest {
         withImages[4] = images.toString();   // STUDENT's "--images synthetic"
         var fromFiles = vdiff(args(withImages, "--out", tmp.resolve("from-files").toString()));
         assertEquals(0, fromFiles.code(), fromFiles.err());
-        assertTrue(Files.isRegularFile(tmp.resolve("from-files/checkpoints/step-00000001.safetensors")));
+        assertTrue(Files.isRegularFile(tmp.resolve("from-files/checkpoints/step-00000001/mcm.safetensors")));
         Path videos = tmp.resolve("videos");
         Files.createDirectories(videos);
         Files.writeString(videos.resolve("clip.mp4"), "x");

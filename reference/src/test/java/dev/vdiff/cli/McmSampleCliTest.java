@@ -52,7 +52,7 @@ class McmSampleCliTest {
         McmStudentRun resumed = McmStudentRun.resume(student, null);
         var d1 = resumed.settings().data();
         assertArrayEquals(new int[] {2, d1.frames(), 3, d1.height(), d1.width()}, videos.shape());
-        assertEquals(3, resumed.distillation().stepCount());
+        assertEquals(3, resumed.trainer().stepsDone());
         NoiseSchedule schedule = NoiseSchedule.videoCrafter2();
         double a = schedule.sqrtAlphaBar(999), s = schedule.sqrtOneMinusAlphaBar(999);
         double cSkip = LcmBoundary.MCM.cSkip(999), cOut = LcmBoundary.MCM.cOut(999);

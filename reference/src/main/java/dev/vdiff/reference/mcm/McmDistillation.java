@@ -6,56 +6,66 @@ import dev.vdiff.diffusion.PredictionType;
 import dev.vdiff.diffusion.distill.FrozenTeacher;
 import dev.vdiff.diffusion.unet.VideoUNet;
 import dev.vdiff.reference.mcm.lora.LoraAdapters;
+import dev.vdiff.reference.train.CheckpointState;
+import dev.vdiff.reference.train.TrainableParameters;
+import dev.vdiff.reference.train.Trainer;
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.ops.Concat;
 import dev.vdiff.tensor.optim.AdamW;
 import dev.vdiff.tensor.optim.Ema;
-import dev.vdiff.tensor.optim.GradClip;
 import dev.vdiff.tensor.random.Rng;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
- * MCM's training run (SPEC §4.1-4.5, released {@code main.py}) on batches of clean clips and high-quality images,
- * with the state a checkpoint needs. Per step {@code s}, every random draw from {@code Rng.seed(seed).split(s)}:
+ * MCM's training step (SPEC §4.1-4.5, released {@code main.py}) as plug-ins of the generic {@link Trainer}
+ * ({@link McmTraining} wires them): on a batch of clean clips and high-quality images, with the state a checkpoint needs.
+ * Per step {@code s}, every random draw from the step's stream {@code Rng.seed(seed).split(s)}:
  * <ol>
- *   <li>{@code L_MCD} with mixed trajectories ({@link MotionConsistencyDistillation}; the target network is the
- *       online student under no-grad, or an EMA copy of its trainable weights, {@link McmConfig.Target});</li>
- *   <li>two frames per video of the student's estimate {@code F_s} (TSN, {@link TsnFrameSampler}) through the frame
- *       discriminator: {@code L_G = L_MCD + lambda_adv L_adv} ({@link GeneratorLoss});</li>
- *   <li>backward, LoRA gradients ({@link LoraAdapters#collectGradients}), gradient-norm clipping, AdamW over the
- *       adapters (or the whole student) and the learned head {@code g_phi}; EMA updates of {@code g_phi^-} (0.95)
- *       and, with an EMA target, of the student;</li>
- *   <li>the discriminator on the real images and the detached frames, {@code L_D} with the gradient penalty
- *       ({@link FrameDiscriminator#discriminatorLoss}), its AdamW step, and the adaptive {@code lambda_gp}
- *       ({@link GradientPenaltyWeight}).</li>
+ *   <li>{@link #generatorLoss} (the trainer's loss): {@code L_MCD} with mixed trajectories
+ *       ({@link MotionConsistencyDistillation}; the target network is the online student under no-grad, or an EMA copy
+ *       of its trainable weights, {@link McmConfig.Target}); two frames per video of the student's estimate {@code F_s}
+ *       (TSN, {@link TsnFrameSampler}) through the frame discriminator: {@code L_G = L_MCD + lambda_adv L_adv}
+ *       ({@link GeneratorLoss});</li>
+ *   <li>the trainer: backward, LoRA gradients ({@link #trainableParameters()}: {@link LoraAdapters#collectGradients}),
+ *       gradient-norm clipping, AdamW over the adapters (or the whole student) and the learned head {@code g_phi};</li>
+ *   <li>{@link #afterStep} (the trainer's {@code AfterStep}): EMA updates of {@code g_phi^-} (0.95) and, with an EMA
+ *       target, of the student; the discriminator on the real images and the detached frames, {@code L_D} with the
+ *       gradient penalty ({@link FrameDiscriminator#discriminatorLoss}), its AdamW step, and the adaptive
+ *       {@code lambda_gp} ({@link GradientPenaltyWeight}); it reports the step's loss terms.</li>
  * </ol>
  * The student is a copy of the teacher's UNet without an {@code omega} input (SPEC §4.2: the LoRA student gets no
  * omega embedding), with LoRA adapters ({@link McmConfig#lora()}) or trained whole ({@code lora = null}).
  *
  * <pre>{@code
  * McmDistillation d = new McmDistillation(new FrozenTeacher(unet), schedule, McmConfig.mcm(seed, 3, classes));
- * d.run(100, s -> batchOf(s), r -> log(r));
- * Checkpoint.write(d.stateDict());          // adapters, head and its EMA, discriminator (with spectral-norm buffers), optimizers, lambda_gp, step
+ * Trainer tr = McmTraining.trainer(d, Objective.EPSILON, clips, 1024, images, new McmTraining.Loop(100, 4, 0, 1));
+ * tr.run(100, checkpoints, r -> log(McmDistillation.StepResult.of(r)));
  * }</pre>
  */
 public final class McmDistillation {
     /** A batch: clean clips {@code [B, F, C, H, W]}, labels {@code [B]}, and {@code B * frames} real images {@code [B k, C, H, W]} whose labels are each clip's label repeated k times. */
     public record Batch(Tensor videos, Tensor labels, Tensor images) {}
 
-    /** The training data: the batch of step {@code s}, a pure function of {@code s} so that a resumed run sees the same data. */
-    @FunctionalInterface
-    public interface Batches {
-        Batch batch(long step);
+    /** The names of the values {@link #afterStep} reports each step (the trainer's {@code terms}). */
+    public static final String LOSS_MCD = "loss_mcd", LOSS_ADV = "loss_adv", LOSS_D = "loss_d", GRADIENT_PENALTY = "gradient_penalty", LAMBDA_GP = "lambda_gp",
+        GENERATED = "generated";
+
+    /** What one step measured ({@code lossAdv}, {@code lossD}, {@code gradientPenalty} are 0 without a discriminator); {@code step} is 0-based. */
+    public record StepResult(long step, double lossMcd, double lossAdv, double lossG, double lossD, double gradientPenalty, double lambdaGp, boolean generated, double gradNorm) {
+        /** The MCM view of a trainer step: {@code L_G} is the trainer's loss, the rest its terms. */
+        public static StepResult of(Trainer.StepResult r) {
+            Map<String, Double> t = r.terms();
+            return new StepResult(r.step() - 1, t.get(LOSS_MCD), t.get(LOSS_ADV), r.loss(), t.get(LOSS_D), t.get(GRADIENT_PENALTY), t.get(LAMBDA_GP), t.get(GENERATED) != 0, r.gradNorm());
+        }
     }
 
-    /** What one step measured ({@code lossAdv}, {@code lossD}, {@code gradientPenalty} are 0 without a discriminator). */
-    public record StepResult(long step, double lossMcd, double lossAdv, double lossG, double lossD, double gradientPenalty, double lambdaGp, boolean generated, double gradNorm) {}
+    /** What {@link #generatorLoss} leaves for {@link #afterStep}: the discriminator's inputs and the loss terms. */
+    private record Pending(Batch batch, Tensor fake, Tensor frameLabels, Rng rDisc, double lossMcd, double lossAdv, boolean generated) {}
 
     private final FrozenTeacher teacher;
     private final PredictionType prediction;            // what the teacher's UNet (and so the student copy) outputs
@@ -70,8 +80,9 @@ public final class McmDistillation {
     private final MotionTarget motion;
     private final GeneratorLoss generatorLoss;
     private final GradientPenaltyWeight gpWeight;
-    private final AdamW optimizer, discOptimizer;
-    private long step;
+    private final AdamW discOptimizer;
+    private final NoiseSchedule schedule;
+    private Pending pending;
 
     /** An eps-predicting teacher (the MCM paper's and {@code vdiff train}'s default). */
     public McmDistillation(FrozenTeacher teacher, NoiseSchedule schedule, McmConfig config) {
@@ -91,6 +102,7 @@ public final class McmDistillation {
         }
         this.teacher = teacher;
         this.prediction = prediction;
+        this.schedule = schedule;
         this.config = config;
         VideoUNet t = teacher.unet();
         DType dt = t.dtype();
@@ -123,7 +135,6 @@ public final class McmDistillation {
             motion = MotionTarget.fixed(config.representation().fixed(), config.filter(), MotionTarget.Layout.BFCHW);
         }
         this.studentEma = config.target() == McmConfig.Target.EMA ? new Ema(studentWeights(), config.targetEmaDecay()) : null;
-        this.optimizer = new AdamW(params, config.learningRate(), 0.9, 0.999, 1e-8, 0);
         this.generatorLoss = new GeneratorLoss(config.lambdaAdv());
         this.gpWeight = new GradientPenaltyWeight(config.gradientPenalty());
         if (generatorLoss.adversarial()) {
@@ -138,10 +149,6 @@ public final class McmDistillation {
 
     private Map<String, Tensor> studentWeights() {
         return lora != null ? lora.namedParameters() : student.namedParameters();
-    }
-
-    public long stepCount() {
-        return step;
     }
 
     public McmConfig config() {
@@ -165,6 +172,11 @@ public final class McmDistillation {
         return disc;
     }
 
+    /** The teacher's noise schedule (the student's). */
+    public NoiseSchedule schedule() {
+        return schedule;
+    }
+
     /** What the teacher and the student predict (eps or v). */
     public PredictionType prediction() {
         return prediction;
@@ -176,18 +188,36 @@ public final class McmDistillation {
         return Denoiser.of(prediction, student::forward);
     }
 
-    /** Runs steps until {@link #stepCount()} reaches {@code untilStep}, handing each result to {@code progress}. */
-    public void run(long untilStep, Batches data, Consumer<StepResult> progress) {
-        while (step < untilStep) {
-            StepResult r = step(data.batch(step));
-            if (progress != null) progress.accept(r);
-        }
+    /**
+     * What the trainer optimises ({@code TrainableParameters}): the adapters ({@code lora.*}) or the student's weights
+     * ({@code unet.*}), then the learned head ({@code head.*}), in this order (the gradient norm's); after the backward
+     * pass the adapted layers' weight gradients become the adapters' ({@link LoraAdapters#collectGradients}).
+     */
+    public TrainableParameters trainableParameters() {
+        return new TrainableParameters() {
+            @Override
+            public Map<String, Tensor> parameters() {
+                return trainable;
+            }
+
+            @Override
+            public void zeroGrad() {
+                student.zeroGrad();
+            }
+
+            @Override
+            public void afterBackward() {
+                if (lora != null) lora.collectGradients();
+            }
+        };
     }
 
-    /** One training step (generator, then discriminator) on one batch. */
-    public StepResult step(Batch batch) {
+    /**
+     * Steps 1-2 (the trainer's loss): {@code L_G = L_MCD + lambda_adv L_adv} on one batch, drawing from the step's
+     * stream {@code rng} (its sub-stream 0; the frames of the discriminator from sub-stream 1).
+     */
+    public Tensor generatorLoss(Batch batch, Rng rng) {
         Tensor x0 = batch.videos(), cond = batch.labels();
-        Rng rng = Rng.seed(config.seed()).split(step);
         Rng rLoss = rng.split(0), rDisc = rng.split(1);
         // 1. L_MCD with mixed trajectories; the target network is the online student (no grad) or its EMA.
         Denoiser online = studentDenoiser();
@@ -205,26 +235,32 @@ public final class McmDistillation {
             adv = disc.generatorLoss(fake, frameLabels, config.adversarialLoss());
         }
         Tensor lossG = generatorLoss.total(st.loss(), adv);
-        double lossMcd = st.loss().item(), lossAdv = adv == null ? 0 : adv.item(), lossGValue = lossG.item();
-        if (!Double.isFinite(lossGValue)) throw new IllegalStateException("MCM: the generator loss is " + lossGValue + " at step " + step + " (L_MCD " + lossMcd + ", L_adv " + lossAdv + ")");
-        // 3. Backward, LoRA gradients, clipping, AdamW, EMAs.
-        optimizer.zeroGrad();
-        student.zeroGrad();
-        lossG.backward();
-        if (lora != null) lora.collectGradients();
-        double norm = GradClip.clipGradNorm(trainable.values(), config.gradClip());
-        optimizer.step();
+        pending = new Pending(batch, fake, frameLabels, rDisc, st.loss().item(), adv == null ? 0 : adv.item(), st.generated());
+        return lossG;
+    }
+
+    /**
+     * Step 3, after the trainer's AdamW step of step {@code step} (the trainer's {@code AfterStep}): the EMAs, then the
+     * discriminator on the real images and the detached frames and the adaptive {@code lambda_gp}; returns the step's
+     * terms ({@link #LOSS_MCD}, ...). The interpolation weights of the gradient penalty continue the sub-stream 1 that
+     * {@link #generatorLoss} drew the frames from ({@code rng} is the step's stream it received).
+     */
+    public Map<String, Double> afterStep(long step, Rng rng) {
+        Pending p = pending;
+        if (p == null) throw new IllegalStateException("MCM: afterStep without generatorLoss");
+        pending = null;
         if (headEma != null) {
             headEma.update(head.namedParameters());
             headEma.copyTo(headTarget.namedParameters());
         }
         if (studentEma != null) studentEma.update(studentWeights());
-        // 4. Discriminator on real images and the detached frames, then the adaptive lambda_gp.
+        // Discriminator on real images and the detached frames, then the adaptive lambda_gp.
         double lossD = 0, gp = 0, lambdaGp = gpWeight.lambda();
         if (disc != null) {
-            Tensor alpha = rDisc.uniform(x0.dtype(), b * k);
+            int b = p.batch().videos().shape(0), k = config.discFrames();
+            Tensor alpha = p.rDisc().uniform(p.batch().videos().dtype(), b * k);
             discOptimizer.zeroGrad();
-            FrameDiscriminator.Losses l = disc.discriminatorLoss(batch.images(), fake.detach(), frameLabels, alpha, config.adversarialLoss(), lambdaGp);
+            FrameDiscriminator.Losses l = disc.discriminatorLoss(p.batch().images(), p.fake().detach(), p.frameLabels(), alpha, config.adversarialLoss(), lambdaGp);
             lossD = l.total().item();
             gp = l.gradientPenalty().item();
             if (!Double.isFinite(lossD)) throw new IllegalStateException("MCM: the discriminator loss is " + lossD + " at step " + step);
@@ -232,7 +268,14 @@ public final class McmDistillation {
             discOptimizer.step();
             gpWeight.observe(step, gp);
         }
-        return new StepResult(step++, lossMcd, lossAdv, lossGValue, lossD, gp, lambdaGp, st.generated(), norm);
+        Map<String, Double> terms = new LinkedHashMap<>();
+        terms.put(LOSS_MCD, p.lossMcd());
+        terms.put(LOSS_ADV, p.lossAdv());
+        terms.put(LOSS_D, lossD);
+        terms.put(GRADIENT_PENALTY, gp);
+        terms.put(LAMBDA_GP, lambdaGp);
+        terms.put(GENERATED, p.generated() ? 1.0 : 0.0);
+        return terms;
     }
 
     /** The EMA student as the target denoiser: its weights are swapped in for the call and back (bit for bit). */
@@ -266,32 +309,60 @@ public final class McmDistillation {
         return Tensor.ofLongs(out, out.length);
     }
 
+    /** The name of {@link #checkpointState()}: {@code step-N/mcm.safetensors} in the trainer's checkpoints. */
+    public static final String STATE = "mcm";
+
     /**
-     * Everything a resumed run needs, as tensors by name (copies): {@code trainable.*} (adapters or student weights,
-     * and the learned head), {@code head_ema.*}, {@code student_ema.*} (EMA target), {@code disc.*} (heads, class
-     * embedding, spectral-norm power-iteration buffers), {@code optimizer.*}, {@code disc_optimizer.*},
-     * {@code lambda_gp} (float64 {@code [2]}: weight, last check) and {@code step}.
+     * What a resumed run needs beside the trainer's own state (the student's module weights, the AdamW moments of
+     * {@link #trainableParameters()}, the step and the histories): {@code trainable.*} (the trainable tensors that are not
+     * the student module's weights: the adapters {@code trainable.lora.*} and the learned head {@code trainable.head.*}),
+     * {@code head_ema.*}, {@code student_ema.*} (EMA target), {@code disc.*} (heads, class embedding, spectral-norm
+     * power-iteration buffers), {@code disc_optimizer.*} and {@code lambda_gp} (float64 {@code [2]}: weight, last check).
      */
-    public Map<String, Tensor> stateDict() {
+    public CheckpointState checkpointState() {
+        return new CheckpointState() {
+            @Override
+            public String name() {
+                return STATE;
+            }
+
+            @Override
+            public Map<String, Tensor> stateDict() {
+                return McmDistillation.this.stateDict();
+            }
+
+            @Override
+            public void loadStateDict(Map<String, Tensor> state) {
+                McmDistillation.this.loadStateDict(state);
+            }
+        };
+    }
+
+    /** The trainable tensors a checkpoint's {@code model.safetensors} does not hold (adapters, head): all but {@code unet.*}. */
+    private Map<String, Tensor> ownTrainable() {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        for (var e : trainable.entrySet()) out.put("trainable." + e.getKey(), e.getValue().detach().copy());
+        for (var e : trainable.entrySet()) if (!e.getKey().startsWith("unet.")) out.put(e.getKey(), e.getValue());
+        return out;
+    }
+
+    private Map<String, Tensor> stateDict() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (var e : ownTrainable().entrySet()) out.put("trainable." + e.getKey(), e.getValue().detach().copy());
         if (headEma != null) out.putAll(prefixed("head_ema.", headEma.stateDict()));
         if (studentEma != null) out.putAll(prefixed("student_ema.", studentEma.stateDict()));
         if (disc != null) {
             for (var e : disc.stateDict().entrySet()) out.put("disc." + e.getKey(), e.getValue().detach().copy());
             out.putAll(prefixed("disc_optimizer.", discOptimizer.stateDict()));
         }
-        out.putAll(prefixed("optimizer.", optimizer.stateDict()));
         out.put("lambda_gp", Tensor.of(new double[] {gpWeight.lambda(), gpWeight.lastCheck()}, 2));
-        out.put("step", Tensor.ofLongs(new long[] {step}, 1));
         return out;
     }
 
-    /** Restores a {@link #stateDict()} of a run with the same configuration and teacher. */
-    public void loadStateDict(Map<String, Tensor> state) {
-        Map<String, Tensor> tr = part(state, "trainable.");
-        if (!tr.keySet().equals(trainable.keySet())) throw new IllegalArgumentException("MCM state: the trainable tensors do not fit this configuration (" + tr.size() + " saved, " + trainable.size() + " expected)");
-        for (var e : trainable.entrySet()) {
+    /** Restores a {@link #stateDict()} of a run with the same configuration and teacher (after the student's module weights). */
+    private void loadStateDict(Map<String, Tensor> state) {
+        Map<String, Tensor> tr = part(state, "trainable."), own = ownTrainable();
+        if (!tr.keySet().equals(own.keySet())) throw new IllegalArgumentException("MCM state: the trainable tensors do not fit this configuration (" + tr.size() + " saved, " + own.size() + " expected)");
+        for (var e : own.entrySet()) {
             Tensor src = tr.get(e.getKey()).to(e.getValue().dtype()).contiguous();
             if (src.numel() != e.getValue().numel()) throw new IllegalArgumentException("MCM state: '" + e.getKey() + "' has " + src.numel() + " values, expected " + e.getValue().numel());
             System.arraycopy(src.storage(), 0, e.getValue().storage(), 0, src.numel());
@@ -305,12 +376,10 @@ public final class McmDistillation {
             disc.loadStateDict(part(state, "disc."));
             discOptimizer.loadStateDict(part(state, "disc_optimizer."));
         }
-        optimizer.loadStateDict(part(state, "optimizer."));
-        Tensor gp = state.get("lambda_gp"), s = state.get("step");
-        if (gp == null || s == null) throw new IllegalArgumentException("MCM state: needs 'lambda_gp' and 'step'");
+        Tensor gp = state.get("lambda_gp");
+        if (gp == null) throw new IllegalArgumentException("MCM state: needs 'lambda_gp'");
         double[] g = gp.toDoubleArray();
         gpWeight.restore(g[0], (long) g[1]);
-        step = s.contiguous().longs()[0];
         if (lora != null) lora.materialise();
     }
 

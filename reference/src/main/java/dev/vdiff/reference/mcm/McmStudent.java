@@ -6,6 +6,8 @@ import dev.vdiff.diffusion.sampling.LcmSampler;
 import dev.vdiff.diffusion.unet.VideoUNet;
 import dev.vdiff.reference.mcm.lora.LoraAdapters;
 import dev.vdiff.reference.train.Denoiser;
+import dev.vdiff.reference.train.Checkpoints;
+import dev.vdiff.reference.train.JsonFields;
 import dev.vdiff.reference.train.Models;
 import dev.vdiff.reference.train.RunSpec;
 import dev.vdiff.reference.train.SamplerSettings;
@@ -58,22 +60,21 @@ public final class McmStudent {
     public static McmStudent load(Path dir, Long step) throws IOException {
         McmRunSettings s = McmRunSettings.fromJson(Json.parseObject(Files.readAllBytes(dir.resolve(McmRunSettings.FILE))));
         Path ckpt = McmStudentRun.checkpoint(dir, step);
-        Map<String, Tensor> state = Safetensors.read(ckpt);
-        Tensor stepTensor = state.get("step");
-        if (stepTensor == null) throw new IllegalArgumentException(ckpt + ": not an MCM checkpoint (no 'step')");
+        long at = JsonFields.longOf(Checkpoints.readState(ckpt), "step");
+        Path own = ckpt.resolve(McmDistillation.STATE + ".safetensors");
+        if (!Files.isRegularFile(own)) throw new IllegalArgumentException(ckpt + ": not an MCM checkpoint (no " + own.getFileName() + ")");
+        Map<String, Tensor> state = Safetensors.read(own);
         VideoUNet unet = VideoUNet.load(Models.config(s.model()), Safetensors.read(dir.resolve(McmRunSettings.TEACHER_WEIGHTS)), DType.FLOAT32);
         McmConfig config = s.config();
         if (config.lora() != null) {
             // A is overwritten by the checkpoint's values: the draw only sizes the adapters.
             LoraAdapters lora = LoraAdapters.attach(unet, config.lora(), Rng.seed(0));
-            lora.load(part(state, "trainable.lora."), ckpt.toString());
+            lora.load(part(state, "trainable.lora."), own.toString());
             lora.merge();
         } else {
-            Map<String, Tensor> w = part(state, "trainable.unet.");
-            if (w.isEmpty()) throw new IllegalArgumentException(ckpt + ": no student weights ('trainable.unet.*') for a run without LoRA");
-            unet.loadStateDict(w);
+            unet.loadStateDict(Checkpoints.modelWeights(ckpt));   // the whole student was trained: the trainer's model weights
         }
-        return new McmStudent(s, ckpt, stepTensor.contiguous().longs()[0], unet);
+        return new McmStudent(s, ckpt, at, unet);
     }
 
     private static Map<String, Tensor> part(Map<String, Tensor> state, String prefix) {
@@ -86,7 +87,7 @@ public final class McmStudent {
         return settings;
     }
 
-    /** The checkpoint file the weights come from. */
+    /** The checkpoint folder the weights come from. */
     public Path checkpoint() {
         return checkpoint;
     }

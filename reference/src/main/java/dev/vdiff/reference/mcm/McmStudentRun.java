@@ -2,22 +2,21 @@ package dev.vdiff.reference.mcm;
 
 import dev.vdiff.diffusion.distill.FrozenTeacher;
 import dev.vdiff.diffusion.unet.VideoUNet;
-import dev.vdiff.reference.data.Clip;
 import dev.vdiff.reference.data.ImageFolder;
 import dev.vdiff.reference.data.VideoDataset;
+import dev.vdiff.reference.train.Checkpoints;
 import dev.vdiff.reference.train.DataSpec;
 import dev.vdiff.reference.train.LossChart;
 import dev.vdiff.reference.train.Models;
 import dev.vdiff.reference.train.TrainProgress;
 import dev.vdiff.reference.train.Trainer;
+import dev.vdiff.reference.train.TrainingDivergedException;
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.UserError;
 import dev.vdiff.tensor.io.AtomicWrite;
 import dev.vdiff.tensor.io.Json;
 import dev.vdiff.tensor.io.Safetensors;
-import dev.vdiff.tensor.ops.Concat;
-import dev.vdiff.tensor.random.Rng;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -27,28 +26,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * A student run folder of {@code vdiff distill --method mcm}: {@code mcm.json} ({@link McmRunSettings}),
- * {@code teacher.safetensors} (the frozen teacher's weights, copied), {@code checkpoints/step-NNNNNNNN.safetensors}
- * (the whole {@link McmDistillation#stateDict()} plus the loss history, written atomically, the newest kept),
- * {@code lora.safetensors} (the adapters by layer name, with LoRA), {@code loss.png}. A run resumed from its newest
- * checkpoint continues bit for bit: every step depends only on the seed, the step number, the data and the state.
+ * {@code teacher.safetensors} (the frozen teacher's weights, copied), {@code checkpoints/step-NNNNNNNN/} (the generic
+ * trainer's checkpoints, {@code train.Checkpoints}: the student's weights, the AdamW state of the adapters and the
+ * head, the step, data position and histories with the loss terms, and {@code mcm.safetensors},
+ * {@link McmDistillation#checkpointState()}; written atomically, the newest kept), {@code lora.safetensors} (the
+ * adapters by layer name, with LoRA), {@code loss.png}. The loop is the trainer's ({@link McmTraining}); a run resumed
+ * from its newest checkpoint continues bit for bit.
  */
 public final class McmStudentRun {
-    static final String CHECKPOINTS = "checkpoints", HISTORY = "history.";
-    private static final String[] HISTORY_KEYS = {"loss_mcd", "loss_adv", "loss_d", "gradient_penalty"};
+    static final String CHECKPOINTS = "checkpoints";
+    /** The stream offset of the images of step {@code s}: {@code Rng.seed(seed).split(IMAGE_STREAM + s)}. */
+    static final long IMAGE_STREAM = 1_000_000_000L;
 
     private final Path dir;
     private final McmRunSettings settings;
     private final McmDistillation distillation;
-    private final VideoDataset clips;
-    private final ImagePool images;
-    private final Map<String, List<Double>> history = new LinkedHashMap<>();
+    private final Trainer trainer;
+    private final Checkpoints checkpoints;
 
     private McmStudentRun(Path dir, McmRunSettings settings, Map<String, Tensor> teacherWeights) {
         this.dir = dir;
@@ -56,9 +55,12 @@ public final class McmStudentRun {
         McmConfig config = settings.config();
         VideoUNet unet = VideoUNet.load(Models.config(settings.model()), teacherWeights, DType.FLOAT32);
         this.distillation = new McmDistillation(new FrozenTeacher(unet), settings.objective().predictionType(), settings.noise().schedule(), config);
-        this.clips = settings.data().open();
-        this.images = imagePool(settings, System.err);
-        for (String k : HISTORY_KEYS) history.put(k, new ArrayList<>());
+        VideoDataset clips = settings.data().open();
+        ImagePool images = imagePool(settings, System.err);
+        int n = (int) Math.min(clips.size(), Integer.MAX_VALUE);
+        this.trainer = McmTraining.trainer(distillation, settings.objective(), clips, n, new McmTraining.Images(images, settings.seed(), IMAGE_STREAM),
+            new McmTraining.Loop(settings.steps(), settings.batch(), settings.checkpointEvery(), settings.keepCheckpoints()));
+        this.checkpoints = new Checkpoints(dir.resolve(CHECKPOINTS), settings.keepCheckpoints());
     }
 
     /**
@@ -96,26 +98,16 @@ public final class McmStudentRun {
     }
 
     /**
-     * Writes a finished distillation made outside this class (the experiment's students) as a run folder: {@code mcm.json},
-     * {@code teacher.safetensors}, {@code checkpoints/step-N.safetensors} (state and loss history, as {@link #checkpoint()}
-     * writes it), {@code lora.safetensors}; {@code vdiff sample --run dir} then samples it. {@code dir} must not hold a run.
+     * Writes a finished distillation made outside this class (the experiment's students, trained by {@code trainer} from
+     * {@link McmTraining#trainer}) as a run folder: {@code mcm.json}, {@code teacher.safetensors}, the trainer's checkpoint,
+     * {@code lora.safetensors}; {@code vdiff sample --run dir} then samples it. {@code dir} must not hold a run.
      */
-    public static void save(Path dir, McmRunSettings settings, Map<String, Tensor> teacherWeights, McmDistillation d, List<McmDistillation.StepResult> log) throws IOException {
+    public static void save(Path dir, McmRunSettings settings, Map<String, Tensor> teacherWeights, McmDistillation d, Trainer trainer) throws IOException {
         if (Files.exists(dir.resolve(McmRunSettings.FILE))) throw new IllegalArgumentException(dir + " already holds an MCM run");
         if (!settings.config().equals(d.config())) throw new IllegalArgumentException("MCM: the settings do not describe this distillation's configuration");
-        Files.createDirectories(dir.resolve(CHECKPOINTS));
+        Files.createDirectories(dir);
         Safetensors.write(dir.resolve(McmRunSettings.TEACHER_WEIGHTS), teacherWeights, Map.of("format", "pt"));
-        Map<String, Tensor> state = new LinkedHashMap<>(d.stateDict());
-        double[][] h = new double[HISTORY_KEYS.length][log.size()];
-        for (int i = 0; i < log.size(); i++) {
-            McmDistillation.StepResult r = log.get(i);
-            h[0][i] = r.lossMcd();
-            h[1][i] = r.lossAdv();
-            h[2][i] = r.lossD();
-            h[3][i] = r.gradientPenalty();
-        }
-        for (int k = 0; k < HISTORY_KEYS.length; k++) state.put(HISTORY + HISTORY_KEYS[k], Tensor.of(h[k], log.size()));
-        Safetensors.write(dir.resolve(CHECKPOINTS).resolve(String.format("step-%08d.safetensors", d.stepCount())), state, Map.of("format", "vdiff-mcm"));
+        new Checkpoints(dir.resolve(CHECKPOINTS), 1).save(trainer);
         if (d.lora() != null) d.lora().save(dir.resolve("lora.safetensors"));
         text(dir.resolve(McmRunSettings.FILE), Json.write(settings.toJson()));   // last: a folder without it is not a run
     }
@@ -129,16 +121,11 @@ public final class McmStudentRun {
             s = s.withSteps(steps);
             text(f, Json.write(s.toJson()));
         }
+        refuseOldCheckpoints(dir);
         McmStudentRun run = new McmStudentRun(dir, s, Safetensors.read(dir.resolve(McmRunSettings.TEACHER_WEIGHTS)));
-        Path latest = run.latestCheckpoint();
-        if (latest != null) {
-            Map<String, Tensor> state = Safetensors.read(latest);
-            run.distillation.loadStateDict(state);
-            for (String k : HISTORY_KEYS) {
-                Tensor t = state.get(HISTORY + k);
-                if (t != null) for (double v : t.toDoubleArray()) run.history.get(k).add(v);
-            }
-        }
+        run.checkpoints.removeUnfinished();
+        var latest = run.checkpoints.latest();
+        if (latest.isPresent()) Checkpoints.load(latest.get(), run.trainer);
         return run;
     }
 
@@ -150,63 +137,22 @@ public final class McmStudentRun {
         return settings;
     }
 
+    /** The trainer that runs the distillation (steps done, losses, terms). */
+    public Trainer trainer() {
+        return trainer;
+    }
+
     /** Runs to {@code settings.steps()}, with progress on {@code log}, checkpoints every {@code checkpointEvery} steps and at the end. */
     public void run(PrintStream log) throws IOException {
         long total = settings.steps();
-        try (TrainProgress bar = new TrainProgress("distill mcm", log, distillation.stepCount(), total, Duration.ZERO, 10)) {
-            while (distillation.stepCount() < total) {
-                McmDistillation.StepResult r = distillation.step(batch(distillation.stepCount()));
-                history.get("loss_mcd").add(r.lossMcd());
-                history.get("loss_adv").add(r.lossAdv());
-                history.get("loss_d").add(r.lossD());
-                history.get("gradient_penalty").add(r.gradientPenalty());
-                bar.onStep(new Trainer.StepResult(r.step() + 1, r.lossG(), r.gradNorm(), settings.lr()));
-                long done = distillation.stepCount();
-                if (done == total || settings.checkpointEvery() > 0 && done % settings.checkpointEvery() == 0) checkpoint();
-            }
+        try (TrainProgress bar = new TrainProgress("distill mcm", log, trainer.stepsDone(), total, Duration.ofMillis((long) (trainer.elapsedSeconds() * 1000)), 10)) {
+            trainer.run(total, checkpoints, bar);
+        } catch (TrainingDivergedException e) {
+            throw new UserError(e.getMessage());
         }
-        if (!history.get("loss_mcd").isEmpty()) LossChart.write(dir.resolve("loss.png"), history.get("loss_mcd"), "MCM: L_MCD per step");
-    }
-
-    /**
-     * The batch of step {@code s}: clips {@code s B .. s B + B - 1} of the teacher's data source (a folder cycles; the
-     * synthetic generator has no end, so every step sees new clips), 2 images per clip of its class.
-     */
-    McmDistillation.Batch batch(long s) {
-        int b = settings.batch(), k = distillation.config().discFrames();
-        DataSpec d = settings.data();
-        long n = Math.min(clips.size(), (long) Integer.MAX_VALUE);
-        Tensor[] v = new Tensor[b];
-        long[] y = new long[b];
-        List<Tensor> imgs = new ArrayList<>();
-        Rng r = Rng.seed(settings.seed()).split(1_000_000_000L + s);
-        for (int i = 0; i < b; i++) {
-            Clip c = clips.clip(Math.floorMod(s * b + i, n));
-            v[i] = c.video().reshape(1, d.frames(), 3, d.height(), d.width());          // [1, F, C, H, W]
-            y[i] = Math.max(0, c.label());
-            for (int j = 0; j < k; j++) imgs.add(images.draw((int) y[i], r));
-        }
-        return new McmDistillation.Batch(Concat.cat(0, v), Tensor.ofLongs(y, b), Concat.cat(0, imgs.toArray(new Tensor[0])));
-    }
-
-    /** Writes the state and the loss history as {@code checkpoints/step-NNNNNNNN.safetensors} (atomically), the LoRA file, and prunes old checkpoints. */
-    void checkpoint() throws IOException {
-        Path cdir = dir.resolve(CHECKPOINTS);
-        Files.createDirectories(cdir);
-        Map<String, Tensor> state = new LinkedHashMap<>(distillation.stateDict());
-        for (var e : history.entrySet()) {
-            double[] h = e.getValue().stream().mapToDouble(Double::doubleValue).toArray();
-            state.put(HISTORY + e.getKey(), Tensor.of(h, h.length));
-        }
-        Safetensors.write(cdir.resolve(String.format("step-%08d.safetensors", distillation.stepCount())), state, Map.of("format", "vdiff-mcm"));
         if (distillation.lora() != null) distillation.lora().save(dir.resolve("lora.safetensors"));
-        List<Path> all = checkpoints();
-        for (int i = 0; i + settings.keepCheckpoints() < all.size(); i++) Files.deleteIfExists(all.get(i));
-    }
-
-    Path latestCheckpoint() throws IOException {
-        List<Path> all = checkpoints(dir);
-        return all.isEmpty() ? null : all.get(all.size() - 1);
+        List<Double> mcd = trainer.terms().getOrDefault(McmDistillation.LOSS_MCD, List.of());
+        if (!mcd.isEmpty()) LossChart.write(dir.resolve("loss.png"), mcd, "MCM: L_MCD per step");
     }
 
     /**
@@ -214,10 +160,11 @@ public final class McmStudentRun {
      * {@link IllegalArgumentException} names what is missing and what the folder has.
      */
     static Path checkpoint(Path dir, Long step) throws IOException {
+        refuseOldCheckpoints(dir);
         List<Path> all = checkpoints(dir);
         if (all.isEmpty()) throw new IllegalArgumentException("no checkpoint in " + dir.resolve(CHECKPOINTS) + " (distill first)");
         if (step == null) return all.get(all.size() - 1);
-        Path p = dir.resolve(CHECKPOINTS).resolve(String.format("step-%08d.safetensors", step));
+        Path p = dir.resolve(CHECKPOINTS).resolve(Checkpoints.name(step));
         if (!all.contains(p)) {
             List<String> have = new ArrayList<>();
             for (Path c : all) have.add(c.getFileName().toString());
@@ -226,16 +173,23 @@ public final class McmStudentRun {
         return p;
     }
 
-    private List<Path> checkpoints() throws IOException {
-        return checkpoints(dir);
+    /**
+     * Refuses a folder whose checkpoints are single {@code step-NNNNNNNN.safetensors} files, the layout of MCM's own loop
+     * before it ran on the generic trainer: continuing it would silently start again from step 0.
+     */
+    private static void refuseOldCheckpoints(Path dir) throws IOException {
+        Path cdir = dir.resolve(CHECKPOINTS);
+        if (!Files.isDirectory(cdir)) return;
+        try (var files = Files.list(cdir)) {
+            if (files.anyMatch(p -> p.getFileName().toString().matches("step-\\d{8}\\.safetensors"))) {
+                throw new UserError(cdir + " holds checkpoints of the MCM loop before it moved onto the generic trainer (step-N.safetensors files); "
+                    + "this version reads only checkpoint folders (step-N/): distil the student again");
+            }
+        }
     }
 
     private static List<Path> checkpoints(Path dir) throws IOException {
-        Path cdir = dir.resolve(CHECKPOINTS);
-        if (!Files.isDirectory(cdir)) return List.of();
-        try (Stream<Path> s = Files.list(cdir)) {
-            return s.filter(p -> p.getFileName().toString().matches("step-\\d{8}\\.safetensors")).sorted().toList();
-        }
+        return new Checkpoints(dir.resolve(CHECKPOINTS), 1).list();
     }
 
     private static void text(Path file, String content) throws IOException {

@@ -24,8 +24,10 @@
  *   <tr><td>§4.4</td><td>clipped WGAN / hinge, GP with {@code createGraph}, adaptive {@code lambda_gp} x5</td>
  *       <td>{@link dev.vdiff.reference.mcm.AdversarialLoss}, {@link dev.vdiff.reference.mcm.GradientPenaltyWeight}</td></tr>
  *   <tr><td>§4.5</td><td>LoRA r = 64, alpha = 64, temporal 3-D convs excluded</td><td>{@link dev.vdiff.reference.mcm.lora.LoraAdapters}</td></tr>
- *   <tr><td>§4.1-4.5</td><td>the training run: generator then discriminator per step, seeded per step, state dict, resume</td>
- *       <td>{@link dev.vdiff.reference.mcm.McmDistillation}, {@link dev.vdiff.reference.mcm.McmConfig}</td></tr>
+ *   <tr><td>§4.1-4.5</td><td>the training step: generator loss, then (after the trainer's AdamW step) EMAs and the
+ *       discriminator's step, seeded per step, checkpointed state; on the generic trainer</td>
+ *       <td>{@link dev.vdiff.reference.mcm.McmDistillation}, {@link dev.vdiff.reference.mcm.McmConfig},
+ *       {@link dev.vdiff.reference.mcm.McmTraining}</td></tr>
  *   <tr><td>command</td><td>{@code vdiff distill --method mcm}: the student run folder, checkpoints, {@code --resume}</td>
  *       <td>{@link dev.vdiff.reference.mcm.McmStudentRun}, {@link dev.vdiff.reference.mcm.McmRunSettings}, {@link dev.vdiff.reference.mcm.ImagePool}</td></tr>
  *   <tr><td>experiment</td><td>{@code vdiff experiment mcm}</td><td>{@link dev.vdiff.reference.mcm.experiment.McmExperiment}</td></tr>
@@ -33,8 +35,9 @@
  *       <td>{@link dev.vdiff.reference.mcm.McmOps}, an {@code OpFamily} of {@code vdiff verify}</td></tr>
  * </table>
  *
- * <p>One training iteration with these pieces, as {@link dev.vdiff.reference.mcm.McmDistillation#step} writes it (the
- * teacher and the LCM sampler come from the shared diffusion module):
+ * <p>One training iteration with these pieces, as {@link dev.vdiff.reference.mcm.McmDistillation#generatorLoss}, the
+ * generic trainer and {@link dev.vdiff.reference.mcm.McmDistillation#afterStep} run it (the teacher and the LCM sampler
+ * come from the shared diffusion module):
  * <pre>{@code
  * lora.materialise();                                                           // student weights W0 + s B A
  * var st = mcd.loss(student, student, teacher, MotionTarget.learned(head, headEma, layout), x0, y, nullY, rng);
@@ -44,11 +47,13 @@
  * lD.total().backward(); discOpt.step(); gpWeight.observe(step, lD.gradientPenalty().item());
  * }</pre>
  *
- * <p>How it plugs in (docs/ARCHITECTURE.md): a {@link dev.vdiff.reference.train.TrainingMethod} with its own
- * section of {@code run.json}; the distillation loss as a {@link dev.vdiff.reference.train.Trainer.LossBuilder};
- * its extra modules (adapters, discriminator heads) saved with every checkpoint as
- * {@link dev.vdiff.reference.train.CheckpointState}s; its own sampler, if any, a
- * {@link dev.vdiff.reference.train.VideoSampler}; oracle ops a {@code dev.vdiff.verification.OpFamily} in this
+ * <p>How it plugs in (docs/ARCHITECTURE.md, {@link dev.vdiff.reference.mcm.McmTraining}): the generic
+ * {@link dev.vdiff.reference.train.Trainer} runs the loop; the generator loss is its
+ * {@link dev.vdiff.reference.train.Trainer.LossBuilder}, the adapters and the head its
+ * {@link dev.vdiff.reference.train.TrainableParameters}, the EMAs and the discriminator's step an
+ * {@link dev.vdiff.reference.train.AfterStep}, the extra modules (adapters, head, discriminator with its optimizer)
+ * a {@link dev.vdiff.reference.train.CheckpointState}; its run folder has {@code mcm.json} instead of
+ * {@code run.json} (the student is sampled through {@link dev.vdiff.reference.mcm.McmStudent}); oracle ops a {@code dev.vdiff.verification.OpFamily} in this
  * package; the experiment command listed in {@code dev.vdiff.cli.Catalog}. This package may import
  * {@code train}, {@code data}, {@code eval}, {@code bench}, {@code tensor}, {@code diffusion} and
  * {@code verification}, never another paper's package or {@code cli}.

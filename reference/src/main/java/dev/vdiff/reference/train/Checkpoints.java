@@ -30,7 +30,8 @@ import java.util.stream.Stream;
  *                     ema.safetensors         their exponential moving average
  *                     optimizer.safetensors   AdamW moments and step counts ({@code <param>.exp_avg}, ...)
  *                     state.json              step, data position, epoch, RNG state, loss and gradient-norm
- *                                             histories, seconds trained, the {@link TrainConfig}
+ *                                             histories (and the {@link AfterStep} values', "terms"), seconds
+ *                                             trained, the {@link TrainConfig}
  *                     NAME.safetensors        each {@link CheckpointState} of the run (a method's extra state)
  * </pre>
  * A checkpoint is written into a hidden {@code .step-NNNNNNNN.<random>.tmp} folder (every file forced to disk) that is then
@@ -97,6 +98,11 @@ public final class Checkpoints {
         m.put("config", tr.config().toJson());
         m.put("losses", toArray(tr.losses()));
         m.put("grad_norms", toArray(tr.gradNorms()));
+        if (!tr.terms().isEmpty()) {   // absent: a run without AfterStep values (every run before them)
+            Map<String, Object> t = new LinkedHashMap<>();
+            for (var e : tr.terms().entrySet()) t.put(e.getKey(), toArray(e.getValue()));
+            m.put("terms", t);
+        }
         return m;
     }
 
@@ -165,8 +171,13 @@ public final class Checkpoints {
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(checkpoint + ": incomplete checkpoint, " + Path.of(e.getFile()).getFileName() + " is missing");
         }
+        Map<String, List<Double>> terms = new LinkedHashMap<>();
+        if (st.containsKey("terms")) {
+            Map<?, ?> t = JsonFields.objectOf(st, "terms");
+            for (Object k : t.keySet()) terms.put(String.valueOf(k), boxed(JsonFields.doublesOf(t, String.valueOf(k))));
+        }
         tr.restore(step, JsonFields.longOf(st, "data_position"), boxed(JsonFields.doublesOf(st, "losses")),
-            boxed(JsonFields.doublesOf(st, "grad_norms")), JsonFields.doubleOf(st, "elapsed_seconds"));
+            boxed(JsonFields.doublesOf(st, "grad_norms")), terms, JsonFields.doubleOf(st, "elapsed_seconds"));
     }
 
     /** The parsed {@code state.json} of a checkpoint, checked for its format tag. */

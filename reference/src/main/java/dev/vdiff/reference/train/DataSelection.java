@@ -23,4 +23,15 @@ public interface DataSelection {
         for (int i = 0; i < count; i++) indices[i] = order.index(position + i);
         return new Selected(indices, position + count);
     };
+
+    /**
+     * The next {@code count} clips in data-set order, not shuffled, cycling: position {@code p} is clip
+     * {@code p mod n} of the {@code n = order.size()} training clips (a method that walks its data set in order, e.g.
+     * a distillation whose every step must see the clips {@code s B .. s B + B - 1}).
+     */
+    DataSelection SEQUENTIAL = (order, position, count) -> {
+        long[] indices = new long[count];
+        for (int i = 0; i < count; i++) indices[i] = Math.floorMod(position + i, (long) order.size());
+        return new Selected(indices, position + count);
+    };
 }

@@ -17,6 +17,7 @@ import dev.vdiff.tensor.random.Rng;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -43,7 +44,12 @@ import java.util.Map;
  *       its decisions draw from {@code root.split(SELECTION)}), {@link #withDataSelection};</li>
  *   <li>{@link SampleWeights}: per-sample weights of the loss in step 6 (TQD's loss-weight dropout),
  *       {@link #withSampleWeights};</li>
- *   <li>{@link CheckpointState}: extra state saved with every checkpoint, {@link #withExtraState}.</li>
+ *   <li>{@link CheckpointState}: extra state saved with every checkpoint, {@link #withExtraState};</li>
+ *   <li>{@link TrainableParameters}: what step 7 optimises when it is not the module's parameters (LoRA adapters, an
+ *       extra head) and how the backward pass's gradients become theirs, {@link #withTrainableParameters};</li>
+ *   <li>{@link AfterStep}: work after step 7 (a discriminator's own optimizer step, EMAs of extra modules, adaptive
+ *       weights) and the named values it measured, kept per step ({@link #terms()}), {@link #withAfterStep};</li>
+ *   <li>{@link StepStream}: where step {@code k}'s random numbers come from, {@link #withStepStream}.</li>
  * </ul>
  *
  * <p>Randomness: everything derives from {@code Rng.seed(seed)}. Step {@code k} draws only from the stream
@@ -68,8 +74,32 @@ public final class Trainer {
     /** Stream ids under a step's generator (a {@link LossBuilder} draws its times and noise from the first two). */
     public static final long TIMESTEPS = 0, NOISE = 1, DROPOUT = 2;
 
-    /** What one step did: its 1-based number, the loss before the update, the gradient norm before clipping, the learning rate used. */
-    public record StepResult(long step, double loss, double gradNorm, double lr) {}
+    /**
+     * What one step did: its 1-based number, the loss before the update, the gradient norm before clipping, the learning
+     * rate used, and the named values of the {@link AfterStep}s (empty without them).
+     */
+    public record StepResult(long step, double loss, double gradNorm, double lr, Map<String, Double> terms) {
+        public StepResult {
+            terms = Collections.unmodifiableMap(new LinkedHashMap<>(terms));
+        }
+
+        /** A step without named values. */
+        public StepResult(long step, double loss, double gradNorm, double lr) {
+            this(step, loss, gradNorm, lr, Map.of());
+        }
+    }
+
+    /**
+     * The random stream of step {@code k} under the run's root generator {@code Rng.seed(seed)}. The default is
+     * {@code root.split(STEPS).split(k)}; a method ported from a loop of its own keeps that loop's streams (so its
+     * earlier runs continue bit for bit). It must be a pure function of {@code (root, k)}.
+     */
+    @FunctionalInterface
+    public interface StepStream {
+        Rng of(Rng root, long step);
+
+        StepStream DEFAULT = (root, k) -> root.split(STEPS).split(k);
+    }
 
     /**
      * Steps 3-6 of one training step: from the batch's clean videos and (dropped-out) labels to the loss to
@@ -106,18 +136,22 @@ public final class Trainer {
     private final Rng root;
     private final DataOrder order;
     private final BatchLoader loader;
-    private final Map<String, Tensor> params;
-    private final AdamW optimizer;
-    private final Ema ema;
+    private Map<String, Tensor> params;
+    private AdamW optimizer;
+    private Ema ema;
     private final LrSchedule lrSchedule;
     private DataSelection selection = DataSelection.IN_ORDER;
     private SampleWeights sampleWeights;
     private final List<CheckpointState> extraState = new ArrayList<>();
+    private TrainableParameters trainable;                 // null: the module's parameters
+    private final List<AfterStep> afterSteps = new ArrayList<>();
+    private StepStream stepStream = StepStream.DEFAULT;
 
     private long step;
     private long position;
     private final List<Double> losses = new ArrayList<>();
     private final List<Double> gradNorms = new ArrayList<>();
+    private final Map<String, List<Double>> terms = new LinkedHashMap<>();
     private double elapsedSeconds;
 
     /**
@@ -186,6 +220,34 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Optimises {@code p.parameters()} instead of the module's parameters ({@link TrainableParameters}): the optimizer
+     * and the EMA are made anew over them. Call before the first step and before {@link Checkpoints#load}.
+     */
+    public Trainer withTrainableParameters(TrainableParameters p) {
+        if (step != 0) throw new IllegalStateException("Trainer: the trainable parameters must be set before the first step");
+        this.trainable = java.util.Objects.requireNonNull(p, "trainable parameters");
+        this.params = new LinkedHashMap<>(p.parameters());
+        if (params.isEmpty()) throw new IllegalArgumentException("Trainer: no trainable parameters");
+        this.optimizer = new AdamW(params, cfg.lr(), 0.9, 0.999, 1e-8, cfg.weightDecay());
+        this.ema = new Ema(params, cfg.emaDecay());
+        return this;
+    }
+
+    /** Runs {@code a} after every optimizer step, in the order added ({@link AfterStep}). Call before the first step. */
+    public Trainer withAfterStep(AfterStep a) {
+        if (step != 0) throw new IllegalStateException("Trainer: after-step work must be added before the first step");
+        afterSteps.add(java.util.Objects.requireNonNull(a, "after step"));
+        return this;
+    }
+
+    /** Draws step {@code k}'s random numbers from {@code s.of(root, k)} ({@link StepStream}). Call before the first step. */
+    public Trainer withStepStream(StepStream s) {
+        if (step != 0) throw new IllegalStateException("Trainer: the step stream must be set before the first step");
+        this.stepStream = java.util.Objects.requireNonNull(s, "step stream");
+        return this;
+    }
+
     /** The extra state saved with every checkpoint, in the order added. */
     public List<CheckpointState> extraState() {
         return Collections.unmodifiableList(extraState);
@@ -194,7 +256,7 @@ public final class Trainer {
     /** One optimisation step (see the class comment); returns what it did. */
     public StepResult step() {
         long t0 = System.nanoTime();
-        Rng r = root.split(STEPS).split(step);
+        Rng r = stepStream.of(root, step);
         DType dtype = model.module().dtype();
 
         // 1. The batch in data order.
@@ -209,22 +271,35 @@ public final class Trainer {
         double lr = lrSchedule.lr(cfg.lr(), step);
         optimizer.setLr(lr);
         optimizer.zeroGrad();
+        if (trainable != null) trainable.zeroGrad();
         Tensor loss = lossBuilder.loss(model, batch, x0, y, r);
         double value = loss.item();
         if (!Double.isFinite(value)) throw new TrainingDivergedException(step + 1, value, lr);
         loss.backward();
+        if (trainable != null) trainable.afterBackward();
         // 7. Clip, update, average.
         double norm = cfg.gradClip() > 0 ? GradClip.clipGradNorm(params.values(), cfg.gradClip()) : GradClip.gradNorm(params.values());
         optimizer.step();
         optimizer.zeroGrad();
         ema.update(params);
+        // 8. The methods' work after the update (AfterStep), and what it measured.
+        Map<String, Double> measured = new LinkedHashMap<>();
+        for (AfterStep a : afterSteps) {
+            for (var e : a.afterStep(step, r).entrySet()) {
+                if (measured.put(e.getKey(), e.getValue()) != null) throw new IllegalStateException("Trainer: two after-step values named '" + e.getKey() + "'");
+            }
+        }
+        if (!losses.isEmpty() && !measured.keySet().equals(terms.keySet())) {
+            throw new IllegalStateException("Trainer: step " + (step + 1) + " measured " + measured.keySet() + ", earlier steps " + terms.keySet());
+        }
 
         step++;
         position = chosen.nextPosition();
         losses.add(value);
         gradNorms.add(norm);
+        for (var e : measured.entrySet()) terms.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
         elapsedSeconds += (System.nanoTime() - t0) * 1e-9;
-        return new StepResult(step, value, norm, lr);
+        return new StepResult(step, value, norm, lr, measured);
     }
 
     /** Steps 3-6 with the {@link Objective}: timesteps, noise, the noisy input and L_simple (the class comment). */
@@ -328,6 +403,13 @@ public final class Trainer {
         return Collections.unmodifiableList(gradNorms);
     }
 
+    /** The {@link AfterStep} values of every step so far by name (index k = step k+1), including steps before a resume. */
+    public Map<String, List<Double>> terms() {
+        Map<String, List<Double>> out = new LinkedHashMap<>();
+        for (var e : terms.entrySet()) out.put(e.getKey(), Collections.unmodifiableList(e.getValue()));
+        return Collections.unmodifiableMap(out);
+    }
+
     /** Seconds spent in {@link #step()}, summed over this run and the runs it resumed. */
     public double elapsedSeconds() {
         return elapsedSeconds;
@@ -362,10 +444,15 @@ public final class Trainer {
     }
 
     /** Restores the counters and histories (parameters, moments and EMA are loaded by {@link Checkpoints}). */
-    void restore(long step, long position, List<Double> losses, List<Double> gradNorms, double elapsedSeconds) {
+    void restore(long step, long position, List<Double> losses, List<Double> gradNorms, Map<String, List<Double>> terms, double elapsedSeconds) {
         if (losses.size() != step || gradNorms.size() != step) {
             throw new IllegalArgumentException("checkpoint at step " + step + " holds " + losses.size() + " losses and " + gradNorms.size() + " gradient norms");
         }
+        for (var e : terms.entrySet()) {
+            if (e.getValue().size() != step) throw new IllegalArgumentException("checkpoint at step " + step + " holds " + e.getValue().size() + " values of '" + e.getKey() + "'");
+        }
+        this.terms.clear();
+        for (var e : terms.entrySet()) this.terms.put(e.getKey(), new ArrayList<>(e.getValue()));
         this.step = step;
         this.position = position;
         this.losses.clear();

@@ -11,8 +11,9 @@ import java.util.Objects;
 /**
  * The plug-ins of one training run, collected from its {@link TrainingMethod}s before the {@link Trainer} is
  * built. Each point may be set by one method only (two methods that both draw the timesteps, or both replace the
- * loss, cannot be combined: an {@link IllegalArgumentException} names them). Unset points keep the plain DDPM
- * defaults of {@link Trainer}: uniform timesteps, the objective's loss, batches in data order, unweighted.
+ * loss, cannot be combined: an {@link IllegalArgumentException} names them); extra state and after-step work add up.
+ * Unset points keep the plain DDPM defaults of {@link Trainer}: uniform timesteps, the objective's loss, batches in
+ * data order, unweighted, the module's parameters trained, the default step streams.
  */
 public final class TrainingSetup {
     private final RunSpec run;
@@ -26,6 +27,9 @@ public final class TrainingSetup {
     private DataSelection selection;
     private SampleWeights weights;
     private final List<CheckpointState> extraState = new ArrayList<>();
+    private TrainableParameters trainable;
+    private Trainer.StepStream stepStream;
+    private final List<AfterStep> afterSteps = new ArrayList<>();
     private final List<String> owners = new ArrayList<>();
 
     /**
@@ -92,6 +96,23 @@ public final class TrainingSetup {
         extraState.add(Objects.requireNonNull(s));
     }
 
+    /** Trains {@code p.parameters()} instead of the network's parameters ({@link TrainableParameters}). */
+    public void trainable(TrainableParameters p, String by) {
+        claim("the trainable parameters", trainable, by);
+        trainable = Objects.requireNonNull(p);
+    }
+
+    /** Where each step's random numbers come from ({@link Trainer.StepStream}; default {@code root.split(STEPS).split(k)}). */
+    public void stepStream(Trainer.StepStream s, String by) {
+        claim("the step stream", stepStream, by);
+        stepStream = Objects.requireNonNull(s);
+    }
+
+    /** Adds work after every optimizer step ({@link AfterStep}), run in the order added. */
+    public void afterStep(AfterStep a) {
+        afterSteps.add(Objects.requireNonNull(a));
+    }
+
     /** A fresh trainer at step 0 with these plug-ins (load a checkpoint into it to resume). */
     public Trainer build(Denoiser model) {
         if (loss != null && timesteps != null) {
@@ -109,6 +130,9 @@ public final class TrainingSetup {
         if (selection != null) tr.withDataSelection(selection);
         if (weights != null) tr.withSampleWeights(weights);
         for (CheckpointState s : extraState) tr.withExtraState(s);
+        if (trainable != null) tr.withTrainableParameters(trainable);
+        if (stepStream != null) tr.withStepStream(stepStream);
+        for (AfterStep a : afterSteps) tr.withAfterStep(a);
         return tr;
     }
 

@@ -11,7 +11,11 @@
  *       {@code run.json}, fills a {@link dev.vdiff.reference.train.TrainingSetup}),
  *       {@link dev.vdiff.reference.train.TimestepSampler}, {@link dev.vdiff.reference.train.Trainer.LossBuilder},
  *       {@link dev.vdiff.reference.train.DataSelection}, {@link dev.vdiff.reference.train.SampleWeights},
- *       {@link dev.vdiff.reference.train.CheckpointState} (extra state in every checkpoint) and
+ *       {@link dev.vdiff.reference.train.CheckpointState} (extra state in every checkpoint),
+ *       {@link dev.vdiff.reference.train.TrainableParameters} (what the optimizer trains when it is not the module's
+ *       parameters, and the gradient transform after backward), {@link dev.vdiff.reference.train.AfterStep} (work after
+ *       the optimizer step, e.g. a discriminator's own step, with named values kept per step),
+ *       {@link dev.vdiff.reference.train.Trainer.StepStream} (each step's random stream) and
  *       {@link dev.vdiff.reference.train.VideoSampler} (a method's own sampling loop).</li>
  *   <li>Determinism: the data order ({@link dev.vdiff.reference.data.DataOrder}) and every step's random numbers
  *       derive from the seed and the step number alone, so {@link dev.vdiff.reference.train.Checkpoints} (model,

@@ -4,6 +4,11 @@ import dev.vdiff.diffusion.NoiseSchedule;
 import dev.vdiff.diffusion.distill.FrozenTeacher;
 import dev.vdiff.diffusion.unet.VideoUNet;
 import dev.vdiff.diffusion.unet.VideoUNetConfig;
+import dev.vdiff.reference.data.VideoDataset;
+import dev.vdiff.reference.train.Checkpoints;
+import dev.vdiff.reference.train.DataSpec;
+import dev.vdiff.reference.train.Objective;
+import dev.vdiff.reference.train.Trainer;
 import dev.vdiff.tensor.DType;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.io.Safetensors;
@@ -23,9 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The MCM run at toy size: deterministic per step, resumable bit for bit from its state dict (through a
- * safetensors file), with every piece of training state in it (adapters, learned head and its EMA, discriminator
- * heads with their spectral-norm buffers, both optimizers, the adaptive lambda_gp).
+ * The MCM run at toy size on the generic trainer ({@link McmTraining}): deterministic per step, resumable bit for bit
+ * through the trainer's checkpoints, with every piece of training state in them (adapters, learned head and its EMA,
+ * discriminator heads with their spectral-norm buffers, both optimizers, the adaptive lambda_gp, the loss terms).
  */
 class McmDistillationTest {
     /** F = 4 frames, 3 channels, 8x8 pixels, 3 classes; channels 8/16, attention at level 1. */
@@ -36,10 +41,11 @@ class McmDistillationTest {
         return new FrozenTeacher(new VideoUNet(TINY, DType.FLOAT32, Rng.seed(3)));
     }
 
-    static McmDistillation.Batch batch(long s) {
-        Rng r = Rng.seed(1000 + s);
-        return new McmDistillation.Batch(r.uniform(-1, 1, DType.FLOAT32, 2, 4, 3, 8, 8), Tensor.ofLongs(new long[] {s % 3, (s + 1) % 3}, 2),
-            r.uniform(-1, 1, DType.FLOAT32, 4, 3, 8, 8));
+    /** The clips (synthetic, 3 classes) and the clean images of the discriminator (another seed). */
+    static Trainer trainer(McmDistillation d, long steps) {
+        VideoDataset clips = DataSpec.synthetic(4, 8, 8).withClasses(3).withSeed(11).open();
+        ImagePool images = new ImagePool(DataSpec.synthetic(4, 8, 8).withClasses(3).withSeed(12).open(), 0, 9, 3);
+        return McmTraining.trainer(d, Objective.EPSILON, clips, 64, new McmTraining.Images(images, 7, 1_000_000_000L), new McmTraining.Loop(steps, 2, 0, 1));
     }
 
     /** The released setting plus an adaptive lambda_gp that fires (threshold 0, every 2 steps), so its state matters. */
@@ -47,34 +53,47 @@ class McmDistillationTest {
         return McmConfig.mcm(7, 3).withLearningRates(1e-3, 1e-3).withGradientPenalty(new GradientPenaltyWeight.Config(1e-2, true, 0, 5, 2));
     }
 
-    static Map<String, Tensor> straight(McmConfig cfg, int steps, List<McmDistillation.StepResult> log) {
-        McmDistillation d = new McmDistillation(teacher(), NoiseSchedule.videoCrafter2(), cfg);
-        d.run(steps, McmDistillationTest::batch, log::add);
-        return d.stateDict();
+    record Run(McmDistillation d, Trainer trainer) {
+        Map<String, Tensor> state() {
+            return d.checkpointState().stateDict();
+        }
     }
 
-    static void assertSameState(Map<String, Tensor> expected, Map<String, Tensor> actual) {
-        assertEquals(expected.keySet(), actual.keySet());
+    static Run straight(McmConfig cfg, int steps, List<McmDistillation.StepResult> log) throws Exception {
+        McmDistillation d = new McmDistillation(teacher(), NoiseSchedule.videoCrafter2(), cfg);
+        Trainer tr = trainer(d, steps);
+        tr.run(steps, null, r -> log.add(McmDistillation.StepResult.of(r)));
+        return new Run(d, tr);
+    }
+
+    static void assertSameState(Map<String, Tensor> expected, Map<String, Tensor> actual, String file) {
+        assertEquals(expected.keySet(), actual.keySet(), file);
         for (var e : expected.entrySet()) {
             Tensor a = actual.get(e.getKey()).contiguous(), b = e.getValue().contiguous();
             assertArrayEquals(b.shape(), a.shape(), e.getKey());
-            assertTrue(Arrays.equals(b.toDoubleArray(), a.toDoubleArray()), "state '" + e.getKey() + "' differs after resume");
+            assertTrue(Arrays.equals(b.toDoubleArray(), a.toDoubleArray()), file + ": '" + e.getKey() + "' differs after resume");
         }
     }
 
     void checkResume(McmConfig cfg, Path dir) throws Exception {
         int n = 3;
-        List<McmDistillation.StepResult> full = new ArrayList<>(), resumed = new ArrayList<>();
-        Map<String, Tensor> twoN = straight(cfg, 2 * n, full);
-        Map<String, Tensor> atN = straight(cfg, n, resumed);
-        Path file = dir.resolve("state.safetensors");
-        Safetensors.write(file, atN, Map.of());
+        List<McmDistillation.StepResult> full = new ArrayList<>(), first = new ArrayList<>(), resumed = new ArrayList<>();
+        Run twoN = straight(cfg, 2 * n, full);
+        Run atN = straight(cfg, n, first);
+        Path saved = new Checkpoints(dir.resolve("a"), 1).save(atN.trainer());
         McmDistillation d = new McmDistillation(teacher(), NoiseSchedule.videoCrafter2(), cfg);
-        d.loadStateDict(Safetensors.read(file));
-        assertEquals(n, d.stepCount());
-        d.run(2 * n, McmDistillationTest::batch, resumed::add);
-        assertSameState(twoN, d.stateDict());
-        assertEquals(full, resumed, "per-step losses of the resumed run");
+        Trainer tr = trainer(d, 2 * n);
+        Checkpoints.load(saved, tr);
+        assertEquals(n, tr.stepsDone());
+        tr.run(2 * n, null, r -> resumed.add(McmDistillation.StepResult.of(r)));
+        Path a = new Checkpoints(dir.resolve("straight"), 1).save(twoN.trainer()), b = new Checkpoints(dir.resolve("resumed"), 1).save(tr);
+        for (String f : List.of("model", "ema", "optimizer", McmDistillation.STATE)) {
+            assertSameState(Safetensors.read(a.resolve(f + ".safetensors")), Safetensors.read(b.resolve(f + ".safetensors")), f);
+        }
+        assertEquals(full.subList(0, n), first);
+        assertEquals(full.subList(n, 2 * n), resumed, "per-step losses of the resumed run");
+        assertEquals(twoN.trainer().terms(), tr.terms(), "the loss terms' history, through the checkpoint");
+        assertEquals(twoN.trainer().losses(), tr.losses());
     }
 
     @Test
@@ -88,9 +107,9 @@ class McmDistillationTest {
     }
 
     @Test
-    void stateHoldsEveryPieceAndTheyTrain() {
+    void stateHoldsEveryPieceAndTheyTrain() throws Exception {
         List<McmDistillation.StepResult> log = new ArrayList<>();
-        Map<String, Tensor> s = straight(config().withPGen(1), 4, log);
+        Map<String, Tensor> s = straight(config().withPGen(1), 4, log).state();
         assertTrue(s.containsKey("trainable.head.out_conv.weight"), "the learned head is in the checkpoint");
         assertTrue(s.containsKey("head_ema.out_conv.weight"), "its EMA too");
         assertTrue(s.keySet().stream().anyMatch(k -> k.startsWith("disc.") && k.endsWith("weight_u")), "spectral-norm power-iteration buffers are saved");
@@ -101,9 +120,9 @@ class McmDistillationTest {
     }
 
     @Test
-    void pGenOneGeneratesEveryStepAndAdaptiveLambdaGrows() {
+    void pGenOneGeneratesEveryStepAndAdaptiveLambdaGrows() throws Exception {
         List<McmDistillation.StepResult> log = new ArrayList<>();
-        Map<String, Tensor> s = straight(config().withPGen(1), 4, log);
+        Map<String, Tensor> s = straight(config().withPGen(1), 4, log).state();
         for (McmDistillation.StepResult r : log) {
             assertTrue(r.generated(), "p_gen = 1: every step on generated trajectories");
             assertTrue(Double.isFinite(r.lossG()) && Double.isFinite(r.lossD()) && r.gradientPenalty() >= 0, r.toString());
@@ -114,9 +133,9 @@ class McmDistillationTest {
     }
 
     @Test
-    void withoutDiscriminatorAndRawItIsPlainLcm() {
+    void withoutDiscriminatorAndRawItIsPlainLcm() throws Exception {
         List<McmDistillation.StepResult> log = new ArrayList<>();
-        Map<String, Tensor> s = straight(McmConfig.lcm(7, 3).withPGen(0), 2, log);
+        Map<String, Tensor> s = straight(McmConfig.lcm(7, 3).withPGen(0), 2, log).state();
         assertFalse(s.keySet().stream().anyMatch(k -> k.startsWith("disc") || k.startsWith("head")), "no discriminator or head: " + s.keySet());
         for (McmDistillation.StepResult r : log) {
             assertFalse(r.generated());

@@ -6,12 +6,12 @@ import dev.vdiff.diffusion.distill.FrozenTeacher;
 import dev.vdiff.diffusion.sampling.LcmSampler;
 import dev.vdiff.diffusion.unet.VideoUNet;
 import dev.vdiff.reference.bench.MachineLoad;
-import dev.vdiff.reference.data.Clip;
 import dev.vdiff.reference.data.VideoDataset;
 import dev.vdiff.reference.eval.OutputFolder;
 import dev.vdiff.reference.eval.SampleQuality;
 import dev.vdiff.reference.mcm.ImagePool;
 import dev.vdiff.reference.mcm.McmDistillation;
+import dev.vdiff.reference.mcm.McmTraining;
 import dev.vdiff.reference.train.Denoiser;
 import dev.vdiff.reference.train.Models;
 import dev.vdiff.reference.train.Objective;
@@ -61,6 +61,8 @@ import java.util.Map;
  */
 public final class McmExperiment {
     static final long SAMPLE_SEED = 8642;
+    /** The images of distillation step {@code s} come from {@code Rng.seed(seed).split(IMAGE_STREAM + s)}. */
+    static final long IMAGE_STREAM = 1_000_000;
 
     private McmExperiment() {}
 
@@ -163,16 +165,18 @@ public final class McmExperiment {
             armNo++;
             log.printf(Locale.ROOT, "[3/4] student %d of %d, %s: %s; %d steps of %d clips%n", armNo, cfg.arms().size(), arm.name(), arm.description(), cfg.distillSteps(), cfg.batch());
             McmDistillation d = new McmDistillation(teacher, cfg.teacherObjective().predictionType(), schedule, arm.config());
+            Trainer armTrainer = McmTraining.trainer(d, cfg.teacherObjective(), degraded, cfg.teacherTrain().trainClips(), new McmTraining.Images(images, cfg.seed(), IMAGE_STREAM),
+                new McmTraining.Loop(cfg.distillSteps(), cfg.batch(), 0, 1));
             List<McmDistillation.StepResult> stepLog = new ArrayList<>();
             long a0 = System.nanoTime();
             try (TrainProgress bar = new TrainProgress(arm.name(), log, 0, cfg.distillSteps(), Duration.ZERO, 15)) {
-                d.run(cfg.distillSteps(), s -> batch(degraded, images, cfg, s), r -> {
-                    stepLog.add(r);
-                    bar.onStep(new Trainer.StepResult(r.step() + 1, r.lossG(), r.gradNorm(), arm.config().learningRate()));
+                armTrainer.run(cfg.distillSteps(), null, r -> {
+                    stepLog.add(McmDistillation.StepResult.of(r));
+                    bar.onStep(r);
                 });
             }
             double armSeconds = (System.nanoTime() - a0) * 1e-9;
-            McmRunFolders.saveStudent(out.resolve(STUDENTS_DIR).resolve(arm.name()), teacherDir, cfg, arm, teacherWeights, d, stepLog);
+            McmRunFolders.saveStudent(out.resolve(STUDENTS_DIR).resolve(arm.name()), teacherDir, cfg, arm, teacherWeights, d, armTrainer);
             Map<Integer, Scores> bySteps = new LinkedHashMap<>();
             dev.vdiff.diffusion.Denoiser student = d.studentDenoiser();
             for (int n : cfg.samplingSteps()) {
@@ -203,22 +207,6 @@ public final class McmExperiment {
     private static boolean byStepsHas4(McmExperimentConfig cfg) {
         for (int n : cfg.samplingSteps()) if (n == 4) return true;
         return false;
-    }
-
-    /** The training batch of step {@code s}: clips {@code s B .. s B + B - 1} of the degraded set, and 2 clean images per clip of its class. */
-    static McmDistillation.Batch batch(VideoDataset degraded, ImagePool images, McmExperimentConfig cfg, long s) {
-        int b = cfg.batch(), k = 2;
-        Tensor[] v = new Tensor[b];
-        long[] y = new long[b];
-        List<Tensor> imgs = new ArrayList<>();
-        Rng r = Rng.seed(cfg.seed()).split(1_000_000 + s);
-        for (int i = 0; i < b; i++) {
-            Clip c = degraded.clip(Math.floorMod(s * b + i, (long) cfg.teacherTrain().trainClips()));
-            v[i] = c.video().reshape(1, cfg.frames(), 3, cfg.height(), cfg.width());   // [1, F, C, H, W]
-            y[i] = c.label();
-            for (int j = 0; j < k; j++) imgs.add(images.draw(c.label(), r));
-        }
-        return new McmDistillation.Batch(Concat.cat(0, v), Tensor.ofLongs(y, b), Concat.cat(0, imgs.toArray(new Tensor[0])));
     }
 
     /** LCM multistep sampling of the student (S = 4, the 50-point grid), the same noise per video for every arm and step count. */

@@ -44,9 +44,9 @@ final class McmRunFolders {
 
     /** One student's folder, its teacher recorded as {@code teacherDir}. */
     static void saveStudent(Path dir, Path teacherDir, McmExperimentConfig cfg, McmExperimentConfig.Arm arm, Map<String, Tensor> teacherWeights, McmDistillation d,
-                            List<McmDistillation.StepResult> log) throws IOException {
+                            Trainer trainer) throws IOException {
         McmRunSettings s = McmRunSettings.of(teacherDir.toAbsolutePath().normalize().toString(), cfg.model(), data(cfg), "synthetic", cfg.imagePool(), cfg.distillSteps(),
             cfg.batch(), arm.config(), cfg.teacherObjective(), cfg.teacherNoise());
-        McmStudentRun.save(dir, s, teacherWeights, d, log);
+        McmStudentRun.save(dir, s, teacherWeights, d, trainer);
     }
 }

@@ -5,6 +5,7 @@ import dev.vdiff.diffusion.distill.FrozenTeacher;
 import dev.vdiff.diffusion.unet.VideoUNet;
 import dev.vdiff.reference.mcm.ImagePool;
 import dev.vdiff.reference.mcm.McmDistillation;
+import dev.vdiff.reference.mcm.McmTraining;
 import dev.vdiff.reference.mcm.McmRunSettings;
 import dev.vdiff.reference.mcm.McmStudent;
 import dev.vdiff.reference.train.Checkpoints;
@@ -62,10 +63,11 @@ class McmRunFoldersTest {
         VideoUNet unet = VideoUNet.load(Models.config(cfg.model()), ema, DType.FLOAT32);
         McmDistillation d = new McmDistillation(new FrozenTeacher(unet), PredictionType.V_PREDICTION, schedule, arm.config());
         ImagePool images = new ImagePool(new QualityVideos(cfg.frames(), cfg.height(), cfg.width(), cfg.classes(), cfg.minSpeed(), cfg.maxSpeed(), 1, null), 1_000_000_000L, cfg.imagePool(), cfg.classes());
-        List<McmDistillation.StepResult> log = new ArrayList<>();
-        d.run(2, s -> McmExperiment.batch(degraded, images, cfg, s), log::add);
+        Trainer distill = McmTraining.trainer(d, cfg.teacherObjective(), degraded, cfg.teacherTrain().trainClips(), new McmTraining.Images(images, cfg.seed(), McmExperiment.IMAGE_STREAM),
+            new McmTraining.Loop(2, cfg.batch(), 0, 1));
+        distill.run(2, null, null);
         Path studentDir = tmp.resolve("students").resolve(arm.name());
-        McmRunFolders.saveStudent(studentDir, teacherDir, cfg, arm, ema, d, log);
+        McmRunFolders.saveStudent(studentDir, teacherDir, cfg, arm, ema, d, distill);
 
         McmStudent student = McmStudent.load(studentDir, null);
         assertEquals(2, student.step());
