@@ -32,6 +32,9 @@ public final class McmExperimentCommand implements Experiment {
     @Option(names = "--teacher-eta", split = ",", paramLabel = "ETA[,ETA]", description = "DDIM eta of the teacher's reference rows; the first is the goals' teacher "
         + "(default: 0,1: the paper's deterministic DDIM, then stochastic DDIM)")
     double[] teacherEtas;
+    @Option(names = "--teacher-lr-schedule", paramLabel = "NAME", description = "the teacher's learning rate after the warm-up: constant_with_warmup, "
+        + "linear or cosine (decay to 0 at its last step) (default: constant_with_warmup)")
+    String teacherLrSchedule;
 
     @Override
     public Integer call() throws Exception {
@@ -40,6 +43,7 @@ public final class McmExperimentCommand implements Experiment {
         try {
             if (teacher != null) cfg = cfg.withTeacher(McmExperimentConfig.TeacherKind.parse(teacher));
             if (teacherEtas != null) cfg = cfg.withTeacherEtas(teacherEtas);
+            if (teacherLrSchedule != null) cfg = cfg.withTeacherLrSchedule(teacherLrSchedule);
         } catch (IllegalArgumentException e) {
             throw new dev.vdiff.tensor.UserError(e.getMessage());
         }

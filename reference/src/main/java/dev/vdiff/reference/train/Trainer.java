@@ -33,6 +33,7 @@ import java.util.Map;
  *   6. loss   = mean || eps - eps_theta(z_t, t, c) ||^2                       (DDPM eq. 14, "L_simple";
  *                                                   optionally Min-SNR-gamma weighted per timestep, MinSnrWeight)
  *   7. clip the global gradient norm, AdamW step at the warmed-up learning rate, EMA update
+ *   8. the methods' after-step work (none by default; {@link AfterStep})
  * </pre>
  * With {@link Objective#FLOW}, steps 5 and 6 use the rectified-flow input and velocity target instead.
  *

@@ -92,6 +92,22 @@ public record McmExperimentConfig(int frames, int height, int width, int classes
             batch, omegaMin, omegaMax, learningRate, arms, samplingSteps, perClass, imagePool, referenceClips, shownPerClass, seed, teacherObjective, teacherNoise, etas);
     }
 
+    /**
+     * This experiment with the teacher's learning-rate schedule after the warm-up (diffusers' names,
+     * {@link TrainConfig#LR_SCHEDULES}: {@code constant_with_warmup}, the default, {@code linear} or {@code cosine} decay to 0
+     * at the teacher's last step); the students' rate stays constant.
+     */
+    public McmExperimentConfig withTeacherLrSchedule(String name) {
+        TrainConfig t;
+        try {
+            t = teacherTrain.withLrSchedule(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--teacher-lr-schedule must be one of " + TrainConfig.LR_SCHEDULES + ", got '" + name + "'");
+        }
+        return new McmExperimentConfig(frames, height, width, classes, minSpeed, maxSpeed, degradation, model, t, teacherSteps, teacherGuidance, distillSteps,
+            batch, omegaMin, omegaMax, learningRate, arms, samplingSteps, perClass, imagePool, referenceClips, shownPerClass, seed, teacherObjective, teacherNoise, teacherEtas);
+    }
+
     /** One student: a name for files and tables, what it is, its configuration. */
     public record Arm(String name, String description, McmConfig config) {}
 

@@ -68,6 +68,7 @@ final class McmReport {
         m.put("data_degraded", scores(r.degradedData()));
         m.put("data_clean", scores(r.cleanData()));
         m.put("teacher_train_seconds", r.teacherTrainSeconds());
+        m.put("teacher_lr_schedule", cfg.teacherTrain().lrSchedule());
         m.put("goals", goals(r, n));
         m.put("parameters", r.parameters());
         m.put("threads", r.threads());
@@ -133,8 +134,9 @@ final class McmReport {
         b.append("The teacher is trained on **degraded** clips (blur, noise, half of them JPEG-blocked, half at half resolution); the students' ")
             .append("discriminators see **clean** frames of the same classes as high-quality images. MCM's claim (SPEC §4): the student keeps the ")
             .append("teacher's motion while its frames take the images' appearance.\n\n");
-        b.append(String.format(Locale.ROOT, "Teacher: %,d parameters, %s objective, %s, %d steps in %.0f s; reference samples by DDIM, %d steps, guidance %.1f, eta %s. ",
-            r.parameters(), cfg.teacherObjective().cliName, cfg.teacherNoise().describe(), cfg.teacherTrain().steps(), r.teacherTrainSeconds(), cfg.teacherSteps(),
+        b.append(String.format(Locale.ROOT, "Teacher: %,d parameters, %s objective, %s, %d steps in %.0f s (learning rate %s, schedule %s); reference samples by DDIM, %d steps, guidance %.1f, eta %s. ",
+            r.parameters(), cfg.teacherObjective().cliName, cfg.teacherNoise().describe(), cfg.teacherTrain().steps(), r.teacherTrainSeconds(), cfg.teacherTrain().lr(),
+            cfg.teacherTrain().lrSchedule(), cfg.teacherSteps(),
             cfg.teacherGuidance(), java.util.Arrays.toString(cfg.teacherEtas())));
         b.append(String.format(Locale.ROOT, "Students: %d steps of %d clips, omega ~ U[%.0f, %.0f], AdamW %.0e, LoRA rank %s; frame discriminator on 2 frames per clip over frozen random-patch features (DINOv2 stand-in).%n%n",
             cfg.distillSteps(), cfg.batch(), cfg.omegaMin(), cfg.omegaMax(), cfg.learningRate(), cfg.arms().get(0).config().lora() == null ? "-" : Integer.toString(cfg.arms().get(0).config().lora().rank())));

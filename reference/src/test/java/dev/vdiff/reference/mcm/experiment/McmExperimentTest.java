@@ -73,13 +73,20 @@ class McmExperimentTest {
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         Path dir = tmp.resolve("mcm-v");
-        int code = cl.execute("experiment", "mcm", "--toy", "--teacher", "v-zero-snr", "--teacher-eta", "1", "--out", dir.toString());
+        int code = cl.execute("experiment", "mcm", "--toy", "--teacher", "v-zero-snr", "--teacher-eta", "1", "--teacher-lr-schedule", "cosine", "--out", dir.toString());
         assertEquals(0, code, err.toString());
         Map<String, Object> m = Json.parseObject(Files.readAllBytes(dir.resolve("metrics.json")));
         assertEquals("v", m.get("teacher_objective"));
         assertEquals(1.0, ((Number) ((Map<?, ?>) m.get("teacher_eta1")).get("ddim_eta")).doubleValue());
         assertTrue(!m.containsKey("teacher"), "only the eta-1 row was asked for");
         assertEquals(dev.vdiff.reference.train.Objective.V, dev.vdiff.reference.train.RunSpec.read(dir.resolve("teacher")).objective());
+        // --teacher-lr-schedule reaches the teacher's trainer (its checkpoint's settings) and the report
+        var teacherCkpt = new dev.vdiff.reference.train.Checkpoints(dev.vdiff.reference.train.RunSpec.checkpointsDir(dir.resolve("teacher")), 1).latest().orElseThrow();
+        assertEquals("cosine", ((Map<?, ?>) dev.vdiff.reference.train.Checkpoints.readState(teacherCkpt).get("config")).get("lr_schedule"));
+        assertEquals("cosine", m.get("teacher_lr_schedule"));
+        assertEquals(2, cl.execute("experiment", "mcm", "--toy", "--teacher-lr-schedule", "step", "--out", tmp.resolve("bad-lr").toString()));
+        assertTrue(err.toString().contains("--teacher-lr-schedule must be one of"), err.toString());
+        assertTrue(!Files.exists(tmp.resolve("bad-lr")), "a refused run writes nothing");
         sampleWorks(dir.resolve("teacher"), "ddim", "2");
         sampleWorks(dir.resolve("students").resolve("mcm"), "lcm", "2");
         assertEquals(2, cl.execute("experiment", "mcm", "--toy", "--teacher", "x0", "--out", tmp.resolve("bad").toString()));
