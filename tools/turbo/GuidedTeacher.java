@@ -11,7 +11,9 @@
 //     cosine), flow motion and noise frames of the result. lambda 0 is the same trajectory without guidance.
 //
 //   java --add-modules jdk.incubator.vector -cp "tensor/target/classes:diffusion/target/classes:reference/target/classes:target/lib/*" \
-//        tools/turbo/GuidedTeacher.java RUN_DIR [K] [SEEDS] [lambda ...]
+//        [-Dlayers=dec0_tattn] tools/turbo/GuidedTeacher.java RUN_DIR [K] [SEEDS] [lambda ...]
+// RUN_DIR: an experiment folder (its students/full is read) or a student run folder; -Dlayers overrides the run's
+// --motion-layers (decoder, or layer names joined by ',').
 // Part 2 runs SEEDS starting noises per clip (the same for every lambda) and reports, per lambda > 0, the paired
 // per-trajectory difference to lambda 0 (mean +- standard error) of the track speed.
 import dev.vdiff.diffusion.NoiseSchedule;
@@ -45,7 +47,8 @@ import java.util.Map;
 
 public final class GuidedTeacher {
     public static void main(String[] a) throws Exception {
-        Path dir = Path.of(a[0]).resolve("students/full");
+        // an experiment folder (its students/full), or a `vdiff distill --method turbo` run folder itself
+        Path dir = java.nio.file.Files.exists(Path.of(a[0]).resolve("run.json")) ? Path.of(a[0]) : Path.of(a[0]).resolve("students/full");
         int k = a.length > 1 ? Integer.parseInt(a[1]) : 8;
         int seeds = a.length > 2 ? Integer.parseInt(a[2]) : 1;
         double[] lambdas = a.length > 3 ? Arrays.stream(a, 3, a.length).mapToDouble(Double::parseDouble).toArray() : new double[] {0, 0.05, 0.5, 2};
@@ -54,7 +57,11 @@ public final class GuidedTeacher {
         NoiseSchedule schedule = run.schedule();
         FrozenTeacher teacher = new FrozenTeacher(VideoUNet.load(Models.config(run.model()), Safetensors.read(dir.resolve(TurboSettings.TEACHER_FILE)), DType.FLOAT32));
         int[] grid = Timesteps.distillationGrid(s.gridPoints(), schedule.numTrainTimesteps());
-        MotionScore ms = new MotionScore(teacher, schedule, grid, s.motion());
+        // -Dlayers=dec0_tattn,dec1_tattn: another layer selection than the run's --motion-layers (names as there)
+        String layers = System.getProperty("layers", s.motionLayers());
+        MotionScore.Config mc = System.getProperty("layers") == null ? s.motion()
+            : new MotionScore.Config(layers.equals("decoder") ? MotionScore.Config.defaults().layers() : List.of(layers.split(","))::contains, s.inversionStride());
+        MotionScore ms = new MotionScore(teacher, schedule, grid, mc);
         var data = run.data().open();
         List<Tensor> real = data.videos(DataSpec.HELD_OUT_A, k);
         long[] y = new long[k];
@@ -67,7 +74,7 @@ public final class GuidedTeacher {
         double threshold = MotionStudy.noiseThreshold(run, 40);
         double[] refTrack = TrackMotion.of(x0, threshold);
         System.out.printf("reference clips: track %.3f, flow %.3f px/frame; layers %s, inversion stride %d, tau %.2f, grid %d, omega %.2f%n",
-            mean(refTrack), mean(FlowMotion.of(x0)), s.motionLayers(), s.inversionStride(), s.tau(), s.gridPoints(), s.sampleOmega());
+            mean(refTrack), mean(FlowMotion.of(x0)), layers, s.inversionStride(), s.tau(), s.gridPoints(), s.sampleOmega());
         // 1. the reference's attention structure
         for (int n : new int[] {s.gridPoints() / 2, 3 * s.gridPoints() / 4, s.gridPoints() - 1}) {
             Tensor t = Tensor.ofLongs(fillL(k, grid[n]), k);
