@@ -26,7 +26,12 @@ package dev.vdiff.reference.eval;
  */
 final class DctDetail {
     static final int N = VisualQuality.BLOCK;
-    /** Lowest horizontal and vertical frequency of the coefficients {@link #noiseVariance} reads: the 4 x 4 highest. */
+    /**
+     * Lowest horizontal and vertical frequency of the coefficients {@link #noiseVariance} reads: the 4 x 4 highest.
+     * Our choice [RECONSTRUCTED] (Ponomarenko et al. select the blocks of least low-frequency energy and read all high
+     * frequencies; here the median over all blocks, with the other estimates in the minimum for textured frames): 2 and
+     * 5 gave the same ranking within one failed step of the grid (docs/TQD.md).
+     */
     static final int HIGH = 4;
     /** {@code C[u][x]}: the orthonormal DCT-II basis. */
     private static final double[][] C = new double[N][N];
