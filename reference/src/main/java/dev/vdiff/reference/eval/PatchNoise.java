@@ -102,7 +102,7 @@ final class PatchNoise {
         }
     }
 
-    /** The {@code k}-th smallest of {@code a} (Hoare's quickselect, middle pivot; reorders {@code a}), as {@link HaarNoise#select} for doubles. */
+    /** The {@code k}-th smallest of {@code a} (Hoare's quickselect, middle pivot; reorders {@code a}), as {@link ImmerkaerNoise#select} for doubles. */
     static double select(double[] a, int k) {
         int lo = 0, hi = a.length - 1;
         while (lo < hi) {

@@ -15,12 +15,14 @@ import dev.vdiff.tensor.parallel.Parallel;
  * equals the luma one.
  *
  * <ul>
- *   <li><b>noise</b> {@code sigma}: per plane, the smaller of two estimates, the smallest eigenvalue of the covariance
- *       of the flattest 5x5 patches ({@link PatchNoise}: right on textures) and the median absolute diagonal Haar
- *       detail ({@link HaarNoise}: right on small frames of hard-edged shapes, where most patches touch an edge); each
- *       reads white noise and reads content high, never low by much, so the smaller is the better guess. Then the
- *       median over the planes: noise (of a sensor or a codec) is alike in every channel, while content that one
- *       channel alone carries (stripes in blue) would read as its noise.</li>
+ *   <li><b>noise</b> {@code sigma}: per plane, the smallest of three estimates, the smallest eigenvalue of the
+ *       covariance of the flattest 5x5 patches ({@link PatchNoise}: right on textures), the median absolute response
+ *       to Immerkær's 3x3 mask ({@link ImmerkaerNoise}: right on small frames of hard-edged shapes, where most patches
+ *       touch an edge, and on noise that went through a GIF palette) and the median absolute high-frequency
+ *       coefficient of the grid-aligned 8x8 DCT ({@link DctDetail#noiseVariance}: blind to the ringing of block coding,
+ *       whose high frequencies coding zeroes); each reads white noise and reads content high, never low by much, so the
+ *       smallest is the best guess. Then the median over the planes: noise (of a sensor or a codec) is alike in every
+ *       channel, while content that one channel alone carries (stripes in blue) would read as its noise.</li>
  *   <li><b>sharpness</b> {@code S}: per plane the mean of {@code (|Laplacian| - TAU)_+^2}
  *       ({@code [0 1 0; 1 -4 1; 0 1 0]}; Pech-Pacheco et al., ICPR 2000) over pixels whose stencil lies inside one
  *       8x8 block (block edges are not detail), minus twice what white noise of the estimated {@code sigma}
@@ -94,8 +96,13 @@ public record VisualQuality(double sharpness, double noise, double blockiness, d
         // one thread: waking the pool's threads three times would cost more than it saves.
         int grain = (long) frames * h * w >= PARALLEL_PIXELS ? 1 : Integer.MAX_VALUE;
         double[] var = new double[channels];   // [C] per-plane noise variance
+        double[][][] coefs = new double[channels][frames][];   // [C][F][blocks * 64] grid-aligned 8x8 DCT of every plane
         Parallel.forRange(channels, grain, (from, to) -> {
-            for (int c = from; c < to; c++) var[c] = Math.min(PatchNoise.variance(planes[c], h, w), HaarNoise.variance(planes[c], h, w));
+            for (int c = from; c < to; c++) {
+                for (int f = 0; f < frames; f++) coefs[c][f] = DctDetail.coefficients(planes[c][f], h, w);
+                var[c] = Math.min(Math.min(PatchNoise.variance(planes[c], h, w), ImmerkaerNoise.variance(planes[c], h, w)),
+                    DctDetail.noiseVariance(coefs[c]));
+            }
         });
         java.util.Arrays.sort(var);
         double variance = var[channels / 2];   // the median plane
@@ -106,7 +113,7 @@ public record VisualQuality(double sharpness, double noise, double blockiness, d
             for (int cf = from; cf < to; cf++) {
                 float[] f = planes[cf / frames][cf % frames];
                 laplacians[cf] = gatedLaplacianEnergy(f, h, w);
-                significant[cf] = DctDetail.significant(f, h, w, eps);
+                significant[cf] = DctDetail.significant(coefs[cf / frames][cf % frames], eps);
             }
         });
         double sharpness = 0, detail = 0, blocks = 0;

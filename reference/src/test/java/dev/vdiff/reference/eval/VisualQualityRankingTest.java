@@ -35,9 +35,6 @@ class VisualQualityRankingTest {
 
     /** "raw|gif size CONTENT DEGRADATION" combinations (seed 1) where the ranking fails today; see docs/TQD.md. */
     static final Set<String> KNOWN_FAILURES = Set.of(
-        // BLOCKS, shapes on a gradient at 16 px, 0.5 -> 1 x Q50: the ringing of mild coding reads as noise (7.2 -> 5.3
-        // grey levels), and its fading lifts the noise factor more than the coding costs
-        "raw 16 SHAPES_ON_GRADIENT BLOCKS",
         // BLUR after GIF, gradient background at 16 px, 1.5 -> 2 px: B falls back toward 1/2 (0.60 -> 0.55) as the
         // blur spreads steps that lie on the grid into the blocks, and both blockiness factors gain more (x 2.6) than
         // sharpness and detail lose (x 0.40)

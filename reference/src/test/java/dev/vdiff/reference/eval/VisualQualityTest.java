@@ -100,9 +100,55 @@ class VisualQualityTest {
         assertEquals(0.0027, DctDetail.significant(noise, h, w, 3 * 0.02), 0.003);
     }
 
-    /** The Haar median estimate: white noise on flat, ramp and hard-edged content within 10%, and zero on a clean ramp with an axis-aligned square on it. */
+    /**
+     * The DCT-domain estimate: white noise on flat and ramp content within 10%; zero on blocks made only of the
+     * coefficients with u or v below 4 (what coarse block coding keeps: its ringing), where the Immerkær estimate
+     * reads the ringing as noise; no estimate (+infinity) for frames without a whole block.
+     */
     @Test
-    void haarNoiseRecoversWhiteNoiseAndIgnoresAxisAlignedEdges() {
+    void dctNoiseReadsWhiteNoiseAndNotTheLowFrequenciesOfCodedBlocks() {
+        int h = 64, w = 64;
+        java.util.SplittableRandom r = new java.util.SplittableRandom(17);
+        Pixel[] contents = {(x, y) -> 0.5, (x, y) -> 0.2 + 0.004 * x + 0.003 * y};
+        for (Pixel content : contents) {
+            float[] p = new float[h * w];
+            for (int i = 0; i < h * w; i++) {
+                double g = Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+                p[i] = (float) (content.at(i % w, i / w) + 0.02 * g);
+            }
+            assertEquals(0.02, Math.sqrt(DctDetail.noiseVariance(new double[][] {DctDetail.coefficients(p, h, w)})), 0.002);
+        }
+        // Every block a random mix of the basis patterns (u, v) with u < 4 or v < 4, amplitudes up to 0.05.
+        float[] coded = new float[h * w];
+        for (int by = 0; by < h; by += 8) {
+            for (int bx = 0; bx < w; bx += 8) {
+                double[] a = new double[64];
+                for (int v = 0; v < 8; v++) for (int u = 0; u < 8; u++) a[v * 8 + u] = u < 4 || v < 4 ? 0.05 * (r.nextDouble() - 0.5) : 0;
+                for (int y = 0; y < 8; y++) {
+                    for (int x = 0; x < 8; x++) {
+                        double s = 0.5;
+                        for (int v = 0; v < 8; v++) {
+                            for (int u = 0; u < 8; u++) {
+                                s += a[v * 8 + u] * Math.cos((2 * x + 1) * u * Math.PI / 16) * Math.cos((2 * y + 1) * v * Math.PI / 16);
+                            }
+                        }
+                        coded[(by + y) * w + bx + x] = (float) s;
+                    }
+                }
+            }
+        }
+        assertEquals(0, Math.sqrt(DctDetail.noiseVariance(new double[][] {DctDetail.coefficients(coded, h, w)})), 1e-6);
+        assertTrue(Math.sqrt(ImmerkaerNoise.variance(new float[][] {coded}, h, w)) > 0.005, "the pixel-domain estimate reads the ringing");
+        assertEquals(Double.POSITIVE_INFINITY, DctDetail.noiseVariance(new double[][] {DctDetail.coefficients(new float[25], 5, 5)}), 0);
+    }
+
+    /**
+     * The Immerkær-mask median estimate: white noise on flat, ramp and hard-edged content within 10%; noise rounded to
+     * a palette of 3-grey-level steps (as a GIF holds it: most 2x2 windows exactly flat) within 10% of the standard
+     * deviation of the rounded values themselves; zero on a clean ramp with an axis-aligned square on it.
+     */
+    @Test
+    void immerkaerNoiseRecoversWhiteAndPaletteRoundedNoiseAndIgnoresAxisAlignedEdges() {
         int h = 64, w = 64, frames = 2;
         java.util.SplittableRandom r = new java.util.SplittableRandom(11);
         Pixel[] contents = {(x, y) -> 0.5, (x, y) -> 0.2 + 0.004 * x + 0.003 * y, (x, y) -> (x / 16 + y / 16) % 2 == 0 ? 0.2 : 0.8};
@@ -114,23 +160,37 @@ class VisualQualityTest {
                     luma[f][i] = (float) (content.at(i % w, i / w) + 0.02 * g);
                 }
             }
-            assertEquals(0.02, Math.sqrt(HaarNoise.variance(luma, h, w)), 0.002);
+            assertEquals(0.02, Math.sqrt(ImmerkaerNoise.variance(luma, h, w)), 0.002);
         }
+        float[][] rounded = new float[frames][h * w];
+        double sum = 0, sq = 0;
+        for (float[] f : rounded) {
+            for (int i = 0; i < h * w; i++) {
+                double g = Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+                double v = Math.rint((128 + 2 * g) / 3) * 3 / 255;   // 2 grey levels of noise on grey 128, rounded to a multiple of 3 levels
+                f[i] = (float) v;
+                sum += v;
+                sq += v * v;
+            }
+        }
+        int count = frames * h * w;
+        double std = Math.sqrt(sq / count - (sum / count) * (sum / count));
+        assertEquals(std, Math.sqrt(ImmerkaerNoise.variance(rounded, h, w)), 0.1 * std);
         float[][] clean = new float[frames][h * w];
         for (float[] f : clean) for (int i = 0; i < h * w; i++) f[i] = (float) ((i % w > 20 && i % w < 40 && i / w > 10 && i / w < 30) ? 0.9 : 0.2 + 0.004 * (i % w) + 0.003 * (i / w));
-        assertEquals(0, HaarNoise.variance(clean, h, w), 1e-10);
+        assertEquals(0, ImmerkaerNoise.variance(clean, h, w), 1e-10);
         // Its median by quickselect is the sorted array's middle element, ties and all.
         for (int n : new int[] {1, 2, 7, 100, 1001}) {
             float[] a = new float[n];
             for (int i = 0; i < n; i++) a[i] = (float) Math.floor(10 * r.nextDouble());
             float[] sorted = a.clone();
             java.util.Arrays.sort(sorted);
-            assertEquals(sorted[n / 2], HaarNoise.select(a, n / 2), 0, "n " + n);
+            assertEquals(sorted[n / 2], ImmerkaerNoise.select(a, n / 2), 0, "n " + n);
             // continuous magnitudes, a third of them exact zeros, every rank
             for (int i = 0; i < n; i++) a[i] = i % 3 == 0 ? 0 : (float) Math.abs(Math.log(1 - r.nextDouble()) * Math.pow(10, -3 * r.nextDouble()));
             sorted = a.clone();
             java.util.Arrays.sort(sorted);
-            for (int k = 0; k < n; k += Math.max(1, n / 37)) assertEquals(sorted[k], HaarNoise.select(a, k), 0, "n " + n + " k " + k);
+            for (int k = 0; k < n; k += Math.max(1, n / 37)) assertEquals(sorted[k], ImmerkaerNoise.select(a, k), 0, "n " + n + " k " + k);
         }
         // and the patch estimate's double quickselect likewise
         double[] d = new double[1001];
@@ -229,19 +289,19 @@ class VisualQualityTest {
     }
 
     /**
-     * The lattice median of HaarNoise: on the lattice d = half a grey level, {0, 0, 0, d, d, 2d} has at least half its
+     * The lattice median of ImmerkaerNoise: on the lattice d = one grey level, {0, 0, 0, d, d, 2d} has at least half its
      * values at 0: 0 (the plain median is d); {0, 0, d, d, d, 2d}: F(0) = 2, F(d) = 5, so (3 - 2) / (5 - 2) d = d/3;
      * 1000 values spread evenly over [0, 10 d): F(5d) = 500, the median 5d.
      */
     @Test
     void latticeMedianInterpolatesTheDistributionFunction() {
-        double d = HaarNoise.LATTICE;
+        double d = ImmerkaerNoise.LATTICE;
         float z = 0, one = (float) d, two = (float) (2 * d);
-        assertEquals(0, HaarNoise.latticeMedian(new float[] {one, z, two, z, one, z}, d), 0);
-        assertEquals(d / 3, HaarNoise.latticeMedian(new float[] {one, z, two, one, z, one}, d), 1e-9 * d);
+        assertEquals(0, ImmerkaerNoise.latticeMedian(new float[] {one, z, two, z, one, z}, d), 0);
+        assertEquals(d / 3, ImmerkaerNoise.latticeMedian(new float[] {one, z, two, one, z, one}, d), 1e-9 * d);
         float[] even = new float[1000];
         for (int i = 0; i < even.length; i++) even[(i * 7) % 1000] = (float) ((i + 0.5) * 10 * d / 1000);
-        assertEquals(5 * d, HaarNoise.latticeMedian(even, d), 1e-4 * d);
+        assertEquals(5 * d, ImmerkaerNoise.latticeMedian(even, d), 1e-4 * d);
     }
 
     /** The planes and frames are scored in parallel: every field has the same bits on 1, 2 and 3 threads (a noisy 64x64 clip of 16 frames, large enough to fan out). */
