@@ -26,8 +26,9 @@ import dev.vdiff.tensor.parallel.Parallel;
  *
  * <p>Every group is one task: float32 statistics are fused into one pass over the group (sums of the
  * deviations from its first value and of their squares, {@link Sums#meanAndVarianceOnePass}), float64 ones
- * use the two-pass formula (mean, then mean squared deviation); float32 sums are accumulated in double over
- * a fixed lane pattern, and the parameter gradients are summed
+ * use the two-pass formula (mean, then mean squared deviation); float32 sums run in float32 over short
+ * blocks added into double lanes (a fixed lane pattern, see {@link Sums}), the element-wise loops take their
+ * Vector API twins ({@link GroupNormSimd}, same bits), and the parameter gradients are summed
  * over the samples in order afterwards, so results do not depend on the thread count. The first pass of
  * each group reads memory; the later passes find the group (a few KiB) in L1/L2.
  */
@@ -60,7 +61,8 @@ public final class GroupNormKernels {
                     float s = (float) (weight == null ? r : r * weight[c0 + ch]);
                     float t = bias == null ? 0f : bias[c0 + ch];
                     int off = base + ch * l;
-                    for (int i = off; i < off + l; i++) out[i] = (x[i] - muF) * s + t;
+                    if (Simd.ENABLED) GroupNormSimd.normalize(x, out, off, off + l, muF, s, t);
+                    else for (int i = off; i < off + l; i++) out[i] = (x[i] - muF) * s + t;
                 }
             }
         });
@@ -95,7 +97,8 @@ public final class GroupNormKernels {
                 for (int ch = 0; ch < cg; ch++) {
                     float a = (float) (weight == null ? r : r * weight[c0 + ch]);
                     int off = base + ch * l;
-                    for (int i = off; i < off + l; i++) dx[i] = a * g[i] - k * (x[i] - muF) - rr;
+                    if (Simd.ENABLED) GroupNormSimd.inputGradient(g, x, dx, off, off + l, a, k, muF, rr);
+                    else for (int i = off; i < off + l; i++) dx[i] = a * g[i] - k * (x[i] - muF) - rr;
                 }
             }
         });

@@ -13,9 +13,13 @@ import dev.vdiff.tensor.parallel.Parallel;
  * So every row of the GEMM's B operand is a contiguous run of xp, and the micro-kernel reads B there
  * ({@link Panels.RowsF}): no packing at all, no index arithmetic per element, no padding tests. (Packing those
  * panels, row by row, took about 20% of a small-model training run with 32-64 channels.)
- * Columns {@code ow >= OW} of y' are discarded when y' is copied into y; they cost {@code (KW-1)/Wp} of the
- * work (6% for 3x3 on 32 wide). Requires padding {@code <= kernel - 1} per axis (else some output rows would
- * read only padding; the general path handles that).
+ * The rows of a plane share their horizontal padding: a padded row is {@code Wp = W + PW} wide, its first
+ * {@code PW} columns zero, then the W values; the right padding of row {@code i} is read as the left padding of
+ * row {@code i + 1} (a window that runs past column {@code Wp - 1} lands on the next row's zero columns, or on
+ * the zeros after the last plane). Columns {@code ow >= OW} of y' are discarded when y' is copied into y; they
+ * cost {@code (Wp - OW)/Wp} of the work: 3% for 3x3 on 32 wide, where a grid row of 34 (both paddings, until
+ * 2026-12-07) made 1088 columns, 23 panels of 48, and 33 make 1056, 22 panels. Requires padding
+ * {@code <= kernel - 1} per axis (else some output rows would read only padding; the general path handles that).
  *
  * <p>float32; {@link PaddedGridD} is the same code for float64.
  */
@@ -32,14 +36,14 @@ final class PaddedGridF {
      */
     static void correlate(int n, int c, int d, int h, int w, float[] x, int o, int kd, int kh, int kw, float[] wt,
                           int pd, int ph, int pw, float[] bias, float[] y) {
-        int dp = d + 2 * pd, hp = h + 2 * ph, wp = w + 2 * pw, plane = hp * wp;
-        int od = dp - kd + 1, oh = hp - kh + 1, ow = wp - kw + 1, grid = oh * wp, kk = kd * kh * kw;
+        int dp = d + 2 * pd, hp = h + 2 * ph, wp = w + pw, plane = hp * wp;   // rows share their padding (above)
+        int od = dp - kd + 1, oh = hp - kh + 1, ow = w + 2 * pw - kw + 1, grid = oh * wp, kk = kd * kh * kw;
         // xp [N, C, Dp, Hp, Wp], plus kw elements so that the discarded columns of the last slice stay in bounds,
         // plus the micro-kernel's full-width reads past the last column (see Panels.RowsF). A reused work array
         // (no allocation, no zeroing by the JVM): pad() writes every element of it that is read.
         int gridLength = n * c * dp * plane;
         float[] xp = Scratch.floats(Scratch.GRID_IN, gridLength + kw + ROW_SLACK);
-        pad(n * c, d, h, w, x, pd, ph, pw, xp);
+        pad(n * c, d, h, w, x, pd, ph, pw, wp, xp);
         java.util.Arrays.fill(xp, gridLength, gridLength + kw + ROW_SLACK, 0f);
         // y' [N*OD slices, O, OH*Wp]: every element is written by the product (which starts from zero)
         float[] yp = Scratch.floats(Scratch.GRID_OUT, n * od * o * grid);
@@ -71,11 +75,12 @@ final class PaddedGridF {
 
     /**
      * {@code xp[m, zp, ip, jp] = x[m, zp - pd, ip - ph, jp - pw]} inside x, 0 in the padding, for the planes
-     * {@code m < images*channels} of x {@code [M, D, H, W]} and xp {@code [M, Dp, Hp, Wp]}: every element of
-     * xp's first {@code M*Dp*Hp*Wp} is written, so xp may hold anything before.
+     * {@code m < images*channels} of x {@code [M, D, H, W]} and xp {@code [M, Dp, Hp, Wp]} with rows
+     * {@code Wp >= W + pw} wide: every element of xp's first {@code M*Dp*Hp*Wp} is written, so xp may hold
+     * anything before.
      */
-    static void pad(int planes, int d, int h, int w, float[] x, int pd, int ph, int pw, float[] xp) {
-        int dp = d + 2 * pd, hp = h + 2 * ph, wp = w + 2 * pw, plane = hp * wp;
+    static void pad(int planes, int d, int h, int w, float[] x, int pd, int ph, int pw, int wp, float[] xp) {
+        int dp = d + 2 * pd, hp = h + 2 * ph, plane = hp * wp;
         Parallel.forRange(planes * dp, 16, (lo, hi) -> {
             for (int r = lo; r < hi; r++) {   // r = (image and channel, padded depth)
                 int zp = r % dp, m = r / dp, base = r * plane;

@@ -6,15 +6,25 @@ package dev.vdiff.tensor.kernels;
  * <p>Element {@code i} of a run goes to lane {@code i % LANES}; a tail shorter than LANES goes to lanes 0..
  * in order; the lanes are added 0, 1, ... at the end. The scalar loops here and the Vector API loops in
  * {@link SumsSimd} follow exactly this pattern (with fused multiply-adds in both), so they give the same
- * bits, and the independent lanes keep the adders busy instead of waiting on one chain. Float32 values are
- * widened to double before anything else happens, so float32 statistics are as accurate as float64 ones
- * over the same values. LANES is the machine's float vector length (16 with AVX-512, 8 with AVX2), so
- * sums may differ in the last bits between such machines, never between runs or thread counts on one.
+ * bits, and the independent lanes keep the adders busy instead of waiting on one chain. The plain sums widen
+ * float32 values to double before anything else happens. The two GroupNorm sums over float32 data
+ * ({@link #meanAndVarianceOnePass}, {@link #sumAndProductDeviation}) run at float speed instead: each lane
+ * adds at most {@link #BLOCK} terms in float32, then that partial sum is widened and added to the lane's
+ * double sum, so a rounding error of float32 size (about BLOCK * 2^-24 of the block's terms) is made only
+ * within a block and the sum over a whole group stays a double sum. LANES is the machine's float vector length
+ * (16 with AVX-512, 8 with AVX2), so sums may differ in the last bits between such machines, never between
+ * runs or thread counts on one.
  */
 public final class Sums {
     private Sums() {}
 
     public static final int LANES = Simd.ENABLED ? SumsSimd.lanes() : 16;
+
+    /**
+     * Vectors of LANES elements per float32 block of the GroupNorm sums: 4 keeps a block's float rounding at
+     * a few 2^-24 of its terms and halves the statistics' time against widening every element to double.
+     */
+    static final int BLOCK = 4;
 
     /** Mean and biased variance of a[off .. off+n) (two passes: mean, then mean squared deviation) into out[0], out[1]. */
     public static void meanAndVariance(float[] a, int off, int n, double[] out) {
@@ -33,11 +43,11 @@ public final class Sums {
      * Mean and biased variance of a[off .. off+n) in one pass ("fused statistics") into out[0], out[1]: the sums
      * of d = a - K and of d^2 with the shift K = a[off], then mean = K + S/n, var = (Q - S^2/n)/n. Shifting by
      * a value of the data keeps S^2/n of the size of Q (no catastrophic cancellation when the mean is far from
-     * 0), and the sums are in double over float data, so the result agrees with the two-pass formula to about
-     * 1e-15 relative; it reads the data once instead of twice.
+     * 0); d and the block partial sums are float32 (see the class comment), the sums over blocks double, so
+     * the result agrees with the two-pass double formula to a few 1e-7 relative; it reads the data once.
      */
     public static void meanAndVarianceOnePass(float[] a, int off, int n, double[] out) {
-        double shift = n > 0 ? a[off] : 0;
+        float shift = n > 0 ? a[off] : 0f;
         if (Simd.ENABLED) SumsSimd.shiftedSums(a, off, n, shift, out);
         else scalarShiftedSums(a, off, n, shift, out);
         double s = out[0], q = out[1];
@@ -45,19 +55,33 @@ public final class Sums {
         out[1] = Math.max(0, (q - s * s / n) / n);
     }
 
-    /** Sums of (a - shift) and of (a - shift)^2 over a[off .. off+n), into out[0] and out[1]. */
-    static void scalarShiftedSums(float[] a, int off, int n, double shift, double[] out) {
+    /**
+     * Sums of (a - shift) and of (a - shift)^2 over a[off .. off+n), into out[0] and out[1]: full vectors of
+     * LANES elements in blocks of up to BLOCK vectors summed per lane in float32 (d = a - shift in float32,
+     * squares by fused multiply-add), each block's partial sums added to the lane's double sum; the last
+     * n % LANES elements in double, to lanes 0.. in order.
+     */
+    static void scalarShiftedSums(float[] a, int off, int n, float shift, double[] out) {
         double[] s = new double[LANES], q = new double[LANES];
+        float[] sf = new float[LANES], qf = new float[LANES];
         int i = 0;
-        for (; i + LANES <= n; i += LANES) {
+        while (i + LANES <= n) {
+            java.util.Arrays.fill(sf, 0f);
+            java.util.Arrays.fill(qf, 0f);
+            for (int k = 0; k < BLOCK && i + LANES <= n; k++, i += LANES) {
+                for (int j = 0; j < LANES; j++) {
+                    float d = a[off + i + j] - shift;
+                    sf[j] += d;
+                    qf[j] = Math.fma(d, d, qf[j]);
+                }
+            }
             for (int j = 0; j < LANES; j++) {
-                double d = a[off + i + j] - shift;
-                s[j] += d;
-                q[j] = Math.fma(d, d, q[j]);
+                s[j] += sf[j];
+                q[j] += qf[j];
             }
         }
         for (int j = 0; i < n; i++, j++) {
-            double d = a[off + i] - shift;
+            double d = (double) a[off + i] - shift;
             s[j] += d;
             q[j] = Math.fma(d, d, q[j]);
         }
@@ -101,27 +125,42 @@ public final class Sums {
         return combine(s);
     }
 
-    /** Sums of g and of g * (x - mu) over [off .. off+n), into out[0] and out[1]. */
+    /**
+     * Sums of g and of g * (x - mu) over [off .. off+n), into out[0] and out[1]. Blocks as in
+     * {@link #scalarShiftedSums}: per lane, float32 sums of g and of g * (x - muF) with muF = (float) mu, then
+     * the exact correction (muF - mu) * sum(g) in double, so rounding mu to float costs nothing.
+     */
     public static void sumAndProductDeviation(float[] g, float[] x, int off, int n, double mu, double[] out) {
         if (Simd.ENABLED) SumsSimd.sumAndProductDeviation(g, x, off, n, mu, out);
         else scalarSumAndProductDeviation(g, x, off, n, mu, out);
     }
 
     static void scalarSumAndProductDeviation(float[] g, float[] x, int off, int n, double mu, double[] out) {
+        float muF = (float) mu;
         double[] s = new double[LANES], t = new double[LANES];
+        float[] sf = new float[LANES], tf = new float[LANES];
         int i = 0;
-        for (; i + LANES <= n; i += LANES) {
+        while (i + LANES <= n) {
+            java.util.Arrays.fill(sf, 0f);
+            java.util.Arrays.fill(tf, 0f);
+            for (int k = 0; k < BLOCK && i + LANES <= n; k++, i += LANES) {
+                for (int j = 0; j < LANES; j++) {
+                    sf[j] += g[off + i + j];
+                    tf[j] = Math.fma(g[off + i + j], x[off + i + j] - muF, tf[j]);
+                }
+            }
             for (int j = 0; j < LANES; j++) {
-                s[j] += g[off + i + j];
-                t[j] = Math.fma(g[off + i + j], x[off + i + j] - mu, t[j]);
+                s[j] += sf[j];
+                t[j] += tf[j];
             }
         }
         for (int j = 0; i < n; i++, j++) {
             s[j] += g[off + i];
-            t[j] = Math.fma(g[off + i], x[off + i] - mu, t[j]);
+            t[j] = Math.fma(g[off + i], (double) x[off + i] - muF, t[j]);
         }
-        out[0] = combine(s);
-        out[1] = combine(t);
+        double sg = combine(s);
+        out[0] = sg;
+        out[1] = combine(t) + ((double) muF - mu) * sg;   // sum g (x - mu) = sum g (x - muF) + (muF - mu) sum g
     }
 
     /** sum of a[off .. off+n). */

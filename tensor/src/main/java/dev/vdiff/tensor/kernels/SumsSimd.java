@@ -54,20 +54,25 @@ final class SumsSimd {
         return Sums.combine(s);
     }
 
-    static void shiftedSums(float[] a, int off, int n, double shift, double[] out) {
+    /** See {@link Sums#scalarShiftedSums}: float partial sums over blocks of {@link Sums#BLOCK} vectors, widened into double lanes. */
+    static void shiftedSums(float[] a, int off, int n, float shift, double[] out) {
         DoubleVector slo = DoubleVector.zero(D), shi = slo, qlo = slo, qhi = slo;
         int i = 0;
-        for (; i + LANES <= n; i += LANES) {
-            FloatVector v = FloatVector.fromArray(F, a, off + i);
-            DoubleVector d0 = lower(v).sub(shift), d1 = upper(v).sub(shift);
-            slo = slo.add(d0);
-            shi = shi.add(d1);
-            qlo = d0.fma(d0, qlo);
-            qhi = d1.fma(d1, qhi);
+        while (i + LANES <= n) {
+            FloatVector s = FloatVector.zero(F), q = s;
+            for (int k = 0; k < Sums.BLOCK && i + LANES <= n; k++, i += LANES) {
+                FloatVector d = FloatVector.fromArray(F, a, off + i).sub(shift);
+                s = s.add(d);
+                q = d.fma(d, q);
+            }
+            slo = slo.add(lower(s));
+            shi = shi.add(upper(s));
+            qlo = qlo.add(lower(q));
+            qhi = qhi.add(upper(q));
         }
         double[] s = lanes(slo, shi), q = lanes(qlo, qhi);
         for (int j = 0; i < n; i++, j++) {
-            double d = a[off + i] - shift;
+            double d = (double) a[off + i] - shift;
             s[j] += d;
             q[j] = Math.fma(d, d, q[j]);
         }
@@ -92,24 +97,31 @@ final class SumsSimd {
         return Sums.combine(s);
     }
 
+    /** See {@link Sums#scalarSumAndProductDeviation}: float partial sums over blocks of {@link Sums#BLOCK} vectors. */
     static void sumAndProductDeviation(float[] g, float[] x, int off, int n, double mu, double[] out) {
+        float muF = (float) mu;
         DoubleVector slo = DoubleVector.zero(D), shi = slo, tlo = slo, thi = slo;
         int i = 0;
-        for (; i + LANES <= n; i += LANES) {
-            FloatVector gv = FloatVector.fromArray(F, g, off + i), xv = FloatVector.fromArray(F, x, off + i);
-            DoubleVector g0 = lower(gv), g1 = upper(gv);
-            slo = slo.add(g0);
-            shi = shi.add(g1);
-            tlo = g0.fma(lower(xv).sub(mu), tlo);
-            thi = g1.fma(upper(xv).sub(mu), thi);
+        while (i + LANES <= n) {
+            FloatVector s = FloatVector.zero(F), t = s;
+            for (int k = 0; k < Sums.BLOCK && i + LANES <= n; k++, i += LANES) {
+                FloatVector gv = FloatVector.fromArray(F, g, off + i);
+                s = s.add(gv);
+                t = gv.fma(FloatVector.fromArray(F, x, off + i).sub(muF), t);
+            }
+            slo = slo.add(lower(s));
+            shi = shi.add(upper(s));
+            tlo = tlo.add(lower(t));
+            thi = thi.add(upper(t));
         }
         double[] s = lanes(slo, shi), t = lanes(tlo, thi);
         for (int j = 0; i < n; i++, j++) {
             s[j] += g[off + i];
-            t[j] = Math.fma(g[off + i], x[off + i] - mu, t[j]);
+            t[j] = Math.fma(g[off + i], (double) x[off + i] - muF, t[j]);
         }
-        out[0] = Sums.combine(s);
-        out[1] = Sums.combine(t);
+        double sg = Sums.combine(s);
+        out[0] = sg;
+        out[1] = Sums.combine(t) + ((double) muF - mu) * sg;   // sum g (x - mu) = sum g (x - muF) + (muF - mu) sum g
     }
 
     static double sum(double[] a, int off, int n) {

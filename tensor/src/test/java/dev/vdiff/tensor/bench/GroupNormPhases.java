@@ -30,7 +30,7 @@ public final class GroupNormPhases {
         Tensor xt = Tensor.of(x, n, c, 16, 16).requiresGrad(true), wt = Tensor.of(w, c).requiresGrad(true), bt = Tensor.of(b, c).requiresGrad(true);
         Tensor up = Tensor.of(g, n, c, 16, 16);
         String[] names = {"forward kernel", "backward kernel", "2 x new float[N*C*L]", "whole op fwd+bwd (autograd)",
-            "statistics, two passes (before)", "statistics, one pass (now)"};
+            "statistics, two passes (before)", "statistics, one pass (now)", "backward sums only"};
         int m = c / groups * l;
         double[] mv = new double[2];
         Runnable[] phases = {
@@ -45,6 +45,7 @@ public final class GroupNormPhases {
             },
             () -> { for (int blk = 0; blk < n * groups; blk++) dev.vdiff.tensor.kernels.Sums.meanAndVariance(x, blk * m, m, mv); },
             () -> { for (int blk = 0; blk < n * groups; blk++) dev.vdiff.tensor.kernels.Sums.meanAndVarianceOnePass(x, blk * m, m, mv); },
+            () -> { for (int ch = 0; ch < n * c; ch++) dev.vdiff.tensor.kernels.Sums.sumAndProductDeviation(g, x, ch * l, l, 0.01, mv); },
         };
         Parallel.withThreads(threads, () -> {
             double[][] t = new double[phases.length][rounds];
