@@ -101,7 +101,7 @@ public final class TrainCommand implements CliCommand {
     @Option(names = "--objective", defaultValue = "eps", description = "eps (DDPM epsilon-prediction) or v (v-prediction), both sampled with ddim/lcm; or flow (rectified flow, sampled with flow) (default: ${DEFAULT-VALUE})")
     String objective;
     @Option(names = "--zero-terminal-snr", description = "rescale the noise schedule so that t = 999 is pure noise (Lin et al. 2024, Algorithm 1); needs --objective v. "
-        + "Without it the network can read a clip's mean colour from the 7% of signal left at t = 999, which sampling from pure noise lacks")
+        + "Without it the network can read a clip's mean colour from the 7%% of signal left at t = 999, which sampling from pure noise lacks")
     boolean zeroTerminalSnr;
 
     @Option(names = "--timesteps", defaultValue = "uniform", description = "training timesteps: uniform, or tqd (each clip's Beta law from its quality scores, SPEC §2.2) (default: ${DEFAULT-VALUE})")
