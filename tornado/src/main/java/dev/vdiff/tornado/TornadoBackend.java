@@ -24,11 +24,10 @@ import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
  * Still on the JVM kernels (called through {@link JvmBackend}): masked attention, attention that returns its
  * probabilities, POW and the exact GELU.
  *
- * <p>Data: GEMM, convolution, group norm, softmax and the pointwise maps keep their arrays in one {@link SharedArena} on the
- * device: an input crosses the bus only when the device does not already hold its current values (compared with the
- * arena's host mirror), an output is read back exactly (docs/TORNADO.md, "Where data lives"). Attention still
- * copies its inputs in and its outputs back at every call. The methods are synchronized: the arena's regions are
- * pinned for one launch at a time.
+ * <p>Data: GEMM, convolution, attention, group norm, softmax and the pointwise maps keep their arrays in one
+ * {@link SharedArena} on the device: an input crosses the bus only when the device does not already hold its current
+ * values (compared with the arena's host mirror), an output is read back exactly (docs/TORNADO.md, "Where data
+ * lives"). The methods are synchronized: the arena's regions are pinned for one launch at a time.
  */
 public final class TornadoBackend implements KernelBackend {
     private final JvmBackend jvm = new JvmBackend();
@@ -39,7 +38,7 @@ public final class TornadoBackend implements KernelBackend {
     private final SoftmaxTask softmax = new SoftmaxTask(arena);
     private final ConvTask conv = new ConvTask(arena);
     private final GroupNormTask groupNorm = new GroupNormTask(arena);
-    private final AttentionTask attention = new AttentionTask();
+    private final AttentionTask attention = new AttentionTask(arena);
 
     @Override public String name() { return "tornado"; }
 
