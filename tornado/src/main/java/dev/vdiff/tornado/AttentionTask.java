@@ -205,10 +205,11 @@ final class AttentionTask implements DeviceArena.User {
     /**
      * A result array's region: when the kernel writes {@code written} elements, as many as the array has (the row
      * layouts never write one element twice), the region needs no upload; otherwise the array is uploaded first, so
-     * that reading the whole region back leaves the elements the kernel does not write as they were.
+     * that the whole region is current on the device after the launch (the elements the kernel does not write keep
+     * the host's values) and is a result like any other.
      */
     private record Result(float[] host, int off, boolean whole) {
-        void done(DeviceArena a) { a.download(host, off, host.length); }
+        void done(DeviceArena a) { a.result(host, off, host.length); }
     }
 
     private static Result result(DeviceArena a, float[] host, long written) {

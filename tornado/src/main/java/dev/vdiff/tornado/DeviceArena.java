@@ -1,5 +1,6 @@
 package dev.vdiff.tornado;
 
+import dev.vdiff.tensor.backend.HostCopy;
 import uk.ac.manchester.tornado.api.DataRange;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.KernelContext;
@@ -50,6 +51,8 @@ final class DeviceArena implements AutoCloseable {
     private static final class Region extends WeakReference<float[]> {
         final int off, len;
         long lastUse;
+        /** The device copy is newer than the host array (a kernel result not yet read back: {@link HostCopy}). */
+        boolean deviceNewer;
 
         Region(float[] host, int off, int len) {
             super(host);
@@ -71,6 +74,8 @@ final class DeviceArena implements AutoCloseable {
     private final List<Region> pinned = new ArrayList<>();
     private long clock;
     private TornadoExecutionResult last;
+    /** Who {@link HostCopy} asks to copy a result home (the backend, which serialises access to the arena). */
+    private final HostCopy.Holder owner;
 
     /** stage[0..p1) -> mem[p0 ..): one region's upload. */
     static void upload(KernelContext ctx, IntArray p, FloatArray stage, FloatArray mem) {
@@ -90,8 +95,9 @@ final class DeviceArena implements AutoCloseable {
     private final java.util.Map<User, Integer> firstGraph = new java.util.IdentityHashMap<>();
 
     /** An arena of {@code capacity} floats and one plan made of its upload graphs and every user's kernel graphs. */
-    DeviceArena(String name, int capacity, List<User> users) {
+    DeviceArena(String name, int capacity, List<User> users, HostCopy.Holder owner) {
         this.capacity = capacity;
+        this.owner = owner;
         this.mem = new FloatArray(capacity);
         this.holder = name + "up0";
         List<TaskGraph> graphs = new ArrayList<>();
@@ -142,6 +148,12 @@ final class DeviceArena implements AutoCloseable {
     /** The offset of host[0..n) in the arena, its device copy equal to the host array (uploaded if it was not). */
     int input(float[] host, int n) {
         Region r = byArray.get(host);
+        if (r != null && r.len == n && r.get() == host && r.deviceNewer) {   // a result still on the device: use it
+            touch(r);
+            return r.off;
+        }
+        HostCopy.bringHome(host);   // newer values elsewhere (this arena's region of another length, another backend)
+        r = byArray.get(host);
         if (r != null && r.len == n && r.get() == host) {
             MemorySegment m = mem.getSegment().asSlice(4L * r.off, 4L * n);
             if (MemorySegment.mismatch(MemorySegment.ofArray(host).asSlice(0, 4L * n), 0, 4L * n, m, 0, 4L * n) == -1) {
@@ -158,6 +170,7 @@ final class DeviceArena implements AutoCloseable {
 
     /** The offset of a region for host[0..n) that a kernel will write (read back with {@link #download}). */
     int output(float[] host, int n) {
+        HostCopy.bringHome(host);   // a kernel that writes part of it must not leave the rest stale
         Region r = byArray.get(host);
         if (r == null || r.len != n || r.get() != host) r = place(host, n);
         touch(r);
@@ -167,6 +180,42 @@ final class DeviceArena implements AutoCloseable {
     /** Runs {@code user}'s kernel graph {@code k} (its index in the list {@link User#graphs} returned). */
     void launch(User user, int k, GridScheduler scheduler) {
         last = Transfers.execute(plan.withGraph(firstGraph.get(user) + k), scheduler);
+    }
+
+    /**
+     * A kernel result: the kernel just launched wrote all of host[0..n) at {@code off}. Read back lazily: the host
+     * array is registered as stale with {@link HostCopy} and copied home only when host code asks for it; or at once
+     * with {@code -Dvdiff.tornado.eagerReadBack=true} (the behaviour before lazy read-back, for comparisons).
+     */
+    void result(float[] host, int off, int n) {
+        if (EAGER) {
+            download(host, off, n);
+            return;
+        }
+        Region r = byArray.get(host);
+        if (r == null || r.off != off || r.len != n || r.get() != host) throw new IllegalStateException("result of a region that is not the array's");
+        r.deviceNewer = true;
+        HostCopy.deviceHoldsNewest(host, owner);
+    }
+
+    /** Whether results are read back at once ({@code -Dvdiff.tornado.eagerReadBack=true}) instead of lazily. */
+    static final boolean EAGER = Boolean.getBoolean("vdiff.tornado.eagerReadBack");
+
+    /** Copies the device's newer values of {@code host} home, if this arena holds any (see {@link HostCopy.Holder}). */
+    void copyHome(float[] host) {
+        Region r = byArray.get(host);
+        if (r != null && r.get() == host && r.deviceNewer) {
+            Transfers.traceReadBack(4L * r.len);
+            writeBack(r, host);
+        } else {
+            HostCopy.hostHoldsNewest(host);
+        }   // nothing newer here (e.g. a region evicted and written back)
+    }
+
+    private void writeBack(Region r, float[] host) {
+        download(host, r.off, r.len);
+        r.deviceNewer = false;
+        HostCopy.hostHoldsNewest(host);
     }
 
     /** host[0..n) = the device's region at {@code off} (after {@link #launch}); the mirror gets the same values. */
@@ -210,7 +259,10 @@ final class DeviceArena implements AutoCloseable {
     /** A new region of n floats for {@code host} (first fit; least recently used unpinned regions evicted to make room). */
     private Region place(float[] host, int n) {
         Region old = byArray.remove(host);
-        if (old != null) regions.remove(old);
+        if (old != null) {
+            if (old.deviceNewer) writeBack(old, host);
+            regions.remove(old);
+        }
         regions.removeIf(r -> r.get() == null);      // arrays the JVM collected
         int need = (n + ALIGN - 1) / ALIGN * ALIGN;
         if (need > capacity) throw new IllegalStateException("DeviceArena: " + n + " floats do not fit an arena of " + capacity);
@@ -235,12 +287,17 @@ final class DeviceArena implements AutoCloseable {
             if (victim == null) throw new IllegalStateException("DeviceArena: one launch needs more than the arena's " + capacity + " floats");
             regions.remove(victim);
             float[] a = victim.get();
+            if (a != null && victim.deviceNewer) writeBack(victim, a);   // evicting loses nothing
             if (a != null && byArray.get(a) == victim) byArray.remove(a);
         }
     }
 
     @Override
     public void close() {
+        for (Region r : regions) {   // results still on the device come home before the device memory goes
+            float[] a = r.get();
+            if (a != null && r.deviceNewer) writeBack(r, a);
+        }
         try {
             plan.close();
         } catch (Exception e) {
