@@ -37,7 +37,7 @@ public final class HostCopy {
     }
 
     private static final Map<float[], Holder> STALE = new WeakHashMap<>();   // arrays have identity equals/hashCode
-    /** STALE's size at its last change (at most the number of stale arrays alive): 0 when nothing is stale. */
+    /** STALE's size at its last change (arrays collected since then drop out at the next change): 0 when nothing is stale. */
     private static volatile int staleCount;
 
     /** Registers that {@code holder} has newer values of {@code host} than the array itself. */
