@@ -25,19 +25,25 @@ import java.util.WeakHashMap;
  * checked by {@code tools/tornado/ArenaProbe.java}), in which each host array a kernel reads or writes gets a
  * region, found again by the array's identity at its next use.
  *
- * <p>Coherence (why no tensor code has to tell the device anything): the host array stays the one true copy, and
- * the arena's host-side mirror (the {@link FloatArray} behind the device array) holds, for each region, exactly the
- * values its device copy has. A kernel input is used from the device only when the host array equals the mirror bit
- * for bit ({@link MemorySegment#mismatch}: a host-memory comparison, no bus), otherwise it is uploaded; a kernel
- * output is read back (that region only, {@code transferToHost(DataRange)}) into the mirror and the host array. So a
- * tensor a device kernel produced and the next one reads crosses the bus once (down), and a parameter once per
- * change (up), whatever JVM code runs in between; any host write is seen as a mismatch. Regions are a cache:
- * evicting one loses nothing, and a region whose host array was garbage-collected is freed.
+ * <p>Coherence. Inputs (no tensor code has to tell the device anything): the arena's host-side mirror (the
+ * {@link FloatArray} behind the device array) holds, for each region, exactly the values its device copy has, and a
+ * kernel input is used from the device only when the host array equals the mirror bit for bit
+ * ({@link MemorySegment#mismatch}: a host-memory comparison, no bus), otherwise it is uploaded; any host write is
+ * seen as a mismatch. Results (lazy read-back): a kernel's result region is marked "device newer" and its host
+ * array registered as stale with {@link HostCopy}; such a region is used as it is by the next kernel, and read back
+ * (that region only, {@code transferToHost(DataRange)}, into the mirror and the host array) when host code asks
+ * through {@link HostCopy#bringHome}, before it is evicted, and before the arena is closed. So a tensor that one
+ * device kernel produces and the next reads never crosses the bus, one that host code reads crosses once (down), and
+ * a parameter once per change (up). Regions are a cache: evicting one loses nothing, and a region whose host array
+ * was garbage-collected is freed.
  *
  * <pre>
- *   host float[] (truth) ── equal to mirror? ──yes──> use the device region as it is
- *                                            └─no──> stage (2^10 .. 2^20 floats) ── bus ──> copy kernel ──> region
- *   kernel output region ── transferToHost(DataRange) ──> mirror ──> host float[]
+ *   input:  region "device newer" (a result not read back)? ──yes──> use the device region as it is
+ *           host float[] equal to mirror? ──yes──> use the device region as it is
+ *                                         └─no──> stage (2^8 .. 2^20 floats) ── bus ──> copy kernel ──> region
+ *   result: region marked "device newer", host array registered as stale with HostCopy (nothing moves)
+ *   host code asks (HostCopy.bringHome), eviction, rebuild:
+ *           region ── transferToHost(DataRange) ──> mirror ──> host float[]
  * </pre>
  *
  * <p>Uploads go through staging arrays of several sizes (TornadoVM moves whole arrays): chunks of the largest size
@@ -168,7 +174,7 @@ final class DeviceArena implements AutoCloseable {
         return r.off;
     }
 
-    /** The offset of a region for host[0..n) that a kernel will write (read back with {@link #download}). */
+    /** The offset of a region for host[0..n) that a kernel will write (then {@link #result}, or {@link #download}). */
     int output(float[] host, int n) {
         HostCopy.bringHome(host);   // a kernel that writes part of it must not leave the rest stale
         Region r = byArray.get(host);
@@ -208,8 +214,8 @@ final class DeviceArena implements AutoCloseable {
             Transfers.traceReadBack(4L * r.len);
             writeBack(r, host);
         } else {
-            HostCopy.hostHoldsNewest(host);
-        }   // nothing newer here (e.g. a region evicted and written back)
+            HostCopy.hostHoldsNewest(host);   // nothing newer here (e.g. its region was evicted and written back)
+        }
     }
 
     private void writeBack(Region r, float[] host) {
