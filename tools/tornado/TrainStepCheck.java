@@ -3,7 +3,9 @@
 // gradient of every parameter, compared element by element (count, worst index, actual vs expected).
 //
 //   java @$TORNADOVM_HOME/tornado-argfile -Dtornado.recover.bailout=False -cp <tensor, diffusion, tornado, this> \
-//        TrainStepCheck tornado
+//        TrainStepCheck tornado [benchmark|tiny]
+// tiny: the network of TransferCount / `vdiff train` with TINY settings (batch 2 of 2x12x4x4), a quick check of
+// the same code paths (attention, lazy read-back) where the benchmark model takes long on PoCL.
 // Tolerances: float32 through ~60 layers in a different summation order; rtol 1e-3 and atol 1e-3 x the
 // tensor's largest JVM value (gradients of one parameter tensor share a scale). Exit 0 only if all pass.
 import dev.vdiff.diffusion.unet.VideoUNet;
@@ -15,18 +17,23 @@ import dev.vdiff.tensor.check.Close;
 import dev.vdiff.tensor.ops.Losses;
 import dev.vdiff.tensor.random.Rng;
 
+import java.util.List;
 import java.util.Map;
 
 public final class TrainStepCheck {
     record Step(double loss, Tensor out, Map<String, Tensor> params) {}
 
-    static Step run(Device device) {
+    static Step run(Device device, boolean tiny) {
         Rng rng = Rng.seed(0);
-        VideoUNet model = new VideoUNet(VideoUNetConfig.benchmark(), DType.FLOAT32, rng.split(0));
+        VideoUNetConfig cfg = tiny
+            ? new VideoUNetConfig(2, 12, List.of(new VideoUNetConfig.Level(8, false, false), new VideoUNetConfig.Level(16, true, true)), 2, 8, 4, 1e-5, 6, 16, 16)
+            : VideoUNetConfig.benchmark();
+        int[] shape = tiny ? new int[] {2, 2, 12, 4, 4} : new int[] {2, 8, 4, 32, 32};
+        VideoUNet model = new VideoUNet(cfg, DType.FLOAT32, rng.split(0));
         for (Tensor p : model.parameters()) p.moveTo(device);
         Rng data = rng.split(1);
-        Tensor x = data.normal(DType.FLOAT32, 2, 8, 4, 32, 32), t = data.randint(0, 1000, 2), y = data.randint(0, 11, 2);
-        Tensor target = data.normal(DType.FLOAT32, 2, 8, 4, 32, 32);
+        Tensor x = data.normal(DType.FLOAT32, shape), t = data.randint(0, 1000, 2), y = data.randint(0, cfg.numClasses() + 1, 2);   // the labels and the null label
+        Tensor target = data.normal(DType.FLOAT32, shape);
         Tensor out = model.forward(x, t, y);
         Tensor loss = Losses.mse(out, target);
         loss.backward();
@@ -36,11 +43,12 @@ public final class TrainStepCheck {
 
     public static void main(String[] args) {
         Device device = Device.named(args.length > 0 ? args[0] : "tornado");
-        System.out.println("train step on " + device.kernels().description() + " against the JVM");
+        boolean tiny = args.length > 1 && args[1].equals("tiny");
+        System.out.println((tiny ? "tiny" : "benchmark") + " network: train step on " + device.kernels().description() + " against the JVM");
         long t0 = System.nanoTime();
-        Step want = run(Device.JVM);
+        Step want = run(Device.JVM, tiny);
         long t1 = System.nanoTime();
-        Step got = run(device);
+        Step got = run(device, tiny);
         long t2 = System.nanoTime();
         System.out.printf("jvm %.1f s, %s %.1f s%n", (t1 - t0) / 1e9, device.name(), (t2 - t1) / 1e9);
         int checks = 0, failed = 0;

@@ -1,7 +1,9 @@
 // TransferCount — bytes moved between host and device by one VideoUNet training step (forward, MSE loss,
 // backward) on the TornadoVM backend, as TornadoVM's profiler reports them (host -> device, device -> host,
 // plan executions). The counts do not depend on the device, so PoCL measures them as well as a GPU would.
-// The first step compiles the kernels; the second is counted.
+// The first step compiles the kernels; the second is counted. With lazy read-back the results a step leaves on the
+// device come home when host code reads them: the loss, then (as AdamW on the host would) the parameter gradients,
+// counted in a second line. -Dvdiff.tornado.traceReadBack=true lists who asked for each read-back.
 //
 //   java @$TORNADOVM_HOME/tornado-argfile -Dtornado.recover.bailout=False -Dvdiff.tornado.countTransfers=true \
 //        -cp <tensor, diffusion, tornado, this> TransferCount [tiny|benchmark]
@@ -46,8 +48,19 @@ public final class TransferCount {
             Tensor loss = Losses.mse(model.forward(x, t, y), target);
             loss.backward();
             Transfers.Count c = Transfers.now().minus(before);
-            System.out.printf(Locale.ROOT, "step %d (%s): loss %.6f; host->device %,d bytes, device->host %,d bytes, total %,d bytes (%.1f x the parameters) in %d kernel-plan executions%n",
-                step, step == 0 ? "compiles" : "counted", loss.item(), c.bytesIn(), c.bytesOut(), c.bytes(), c.bytes() / (double) paramBytes, c.launches());
+            double l = loss.item();   // the loss comes home (lazy read-back: it may still be on the device)
+            Transfers.Count withLoss = Transfers.now().minus(before);
+            for (Tensor p : model.parameters()) if (p.grad() != null) p.grad().floats();   // as the host optimizer reads them
+            Transfers.Count withGrads = Transfers.now().minus(before);
+            System.out.printf(Locale.ROOT, "step %d (%s): loss %.6f; forward + loss + backward: host->device %,d bytes, device->host %,d bytes, total %,d bytes (%.1f x the parameters) in %d kernel-plan executions%n",
+                step, step == 0 ? "compiles" : "counted", l, c.bytesIn(), c.bytesOut(), c.bytes(), c.bytes() / (double) paramBytes, c.launches());
+            System.out.printf(Locale.ROOT, "  + the loss home: total %,d bytes; + the parameter gradients home for the host optimizer: host->device %,d, device->host %,d, total %,d bytes (%.1f x the parameters)%n",
+                withLoss.bytes(), withGrads.bytesIn(), withGrads.bytesOut(), withGrads.bytes(), withGrads.bytes() / (double) paramBytes);
+            if (step == 1) {
+                for (var e : Transfers.takeReadBacks()) System.out.printf(Locale.ROOT, "  read back %,9d bytes in %3d copies for %s%n", e.getValue()[0], e.getValue()[1], e.getKey());
+            } else {
+                Transfers.takeReadBacks();
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.vdiff.tensor;
 import dev.vdiff.tensor.autograd.Autograd;
 import dev.vdiff.tensor.autograd.Node;
 import dev.vdiff.tensor.backend.Device;
+import dev.vdiff.tensor.backend.HostCopy;
 
 import java.util.Arrays;
 
@@ -147,8 +148,21 @@ public final class Tensor {
         return this;
     }
 
-    /** Raw storage (float[], double[] or long[]); read it through {@link #offset()} and {@link #strides()}. */
-    public Object storage() { return data; }
+    /**
+     * Raw storage (float[], double[] or long[]); read it through {@link #offset()} and {@link #strides()}. Current on
+     * the host: if a device holds newer values (lazy read-back, {@link HostCopy}) they are copied home first.
+     */
+    public Object storage() {
+        HostCopy.bringHome(data);
+        return data;
+    }
+
+    /**
+     * Raw storage for handing to this tensor's device ({@link dev.vdiff.tensor.backend.KernelBackend}), NOT brought
+     * home: the host copy may be stale (its device may hold newer values), so host code must not read or write it.
+     * Only the ops that pass arrays to a backend use it; everything else uses {@link #storage()}.
+     */
+    public Object deviceStorage() { return data; }
 
     /** True when the storage is exactly this tensor's elements in row-major order. */
     public boolean isDense() {
@@ -157,6 +171,13 @@ public final class Tensor {
 
     /** The row-major element array of a dense float32 tensor (no copy). */
     public float[] floats() {
+        requireDense(DType.FLOAT32);
+        HostCopy.bringHome(data);
+        return (float[]) data;
+    }
+
+    /** As {@link #floats()} but for handing to a backend, NOT brought home (see {@link #deviceStorage()}). */
+    public float[] deviceFloats() {
         requireDense(DType.FLOAT32);
         return (float[]) data;
     }
@@ -197,6 +218,7 @@ public final class Tensor {
 
     public double get(int... idx) {
         int p = index(idx);
+        HostCopy.bringHome(data);
         switch (dtype) {
             case FLOAT32: return ((float[]) data)[p];
             case FLOAT64: return ((double[]) data)[p];
@@ -206,6 +228,7 @@ public final class Tensor {
 
     public void set(double v, int... idx) {
         int p = index(idx);
+        HostCopy.bringHome(data);
         switch (dtype) {
             case FLOAT32: ((float[]) data)[p] = (float) v; break;
             case FLOAT64: ((double[]) data)[p] = v; break;
@@ -224,6 +247,7 @@ public final class Tensor {
         Tensor c = contiguous();
         int n = c.numel();
         double[] out = new double[n];
+        HostCopy.bringHome(c.data);
         switch (dtype) {
             case FLOAT32: { float[] f = (float[]) c.data; for (int i = 0; i < n; i++) out[i] = f[i]; break; }
             case FLOAT64: System.arraycopy(c.data, 0, out, 0, n); break;
@@ -234,6 +258,7 @@ public final class Tensor {
 
     /** Sets every element (in place, not recorded by autodiff). */
     public Tensor fill(double v) {
+        HostCopy.bringHome(data);   // a partial fill of a view keeps the other elements
         if (isDense()) {
             switch (dtype) {
                 case FLOAT32: Arrays.fill((float[]) data, (float) v); break;

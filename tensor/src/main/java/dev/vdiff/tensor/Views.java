@@ -26,7 +26,7 @@ public final class Views {
         int[] in = x.shape();
         if (Arrays.equals(shape, in)) return x;
         Tensor d = x.isDense() ? x : copy(x);
-        Tensor out = new Tensor(x.dtype(), shape, Shape.denseStrides(shape), 0, d.storage());
+        Tensor out = new Tensor(x.dtype(), shape, Shape.denseStrides(shape), 0, d.deviceStorage());
         return Autograd.recordComposite(out, "reshape", g -> new Tensor[] {g.reshape(in)}, x);
     }
 
@@ -68,7 +68,7 @@ public final class Views {
             nst[i] = strides[p];
             inv[p] = i;
         }
-        Tensor out = new Tensor(x.dtype(), ns, nst, x.offset(), x.storage());
+        Tensor out = new Tensor(x.dtype(), ns, nst, x.offset(), x.deviceStorage());
         return Autograd.recordComposite(out, "permute", g -> new Tensor[] {g.permute(inv)}, x);
     }
 
@@ -100,7 +100,7 @@ public final class Views {
             }
         }
         int[] in = x.shape();
-        Tensor out = new Tensor(x.dtype(), ns, nst, x.offset(), x.storage());
+        Tensor out = new Tensor(x.dtype(), ns, nst, x.offset(), x.deviceStorage());
         return Autograd.recordComposite(out, "unsqueeze", g -> new Tensor[] {g.reshape(in)}, x);
     }
 
@@ -116,7 +116,7 @@ public final class Views {
             nst[j++] = st[i];
         }
         int[] in = x.shape();
-        Tensor out = new Tensor(x.dtype(), ns, nst, x.offset(), x.storage());
+        Tensor out = new Tensor(x.dtype(), ns, nst, x.offset(), x.deviceStorage());
         return Autograd.recordComposite(out, "squeeze", g -> new Tensor[] {g.reshape(in)}, x);
     }
 
@@ -129,7 +129,7 @@ public final class Views {
         }
         int[] ns = s.clone();
         ns[a] = length;
-        Tensor out = new Tensor(x.dtype(), ns, st, x.offset() + start * st[a], x.storage());
+        Tensor out = new Tensor(x.dtype(), ns, st, x.offset() + start * st[a], x.deviceStorage());
         int[] in = x.shape();
         return Autograd.withSecondOrder(Autograd.record(out, "narrow", g -> {
             Tensor z = Tensor.zeros(g.dtype(), in);
@@ -154,7 +154,7 @@ public final class Views {
             else throw new IllegalArgumentException("cannot expand " + Shape.str(s) + " to " + Shape.str(newShape));
         }
         if (Arrays.equals(s, newShape)) return x;
-        Tensor out = new Tensor(x.dtype(), newShape, nst, x.offset(), x.storage());
+        Tensor out = new Tensor(x.dtype(), newShape, nst, x.offset(), x.deviceStorage());
         return Autograd.withSecondOrder(Autograd.record(out, "expand", g -> new Tensor[] {Strided.sumTo(g, s)}, x), g -> new Tensor[] {sumToRecorded(g, s)});
     }
 

@@ -167,7 +167,7 @@ final class ConvTask implements DeviceArena.User {
         a.begin();
         int xo = a.input(hx, nx), wo = a.input(hw, nw), bo = hb != null ? a.input(hb, g.o) : 0, yo = a.output(hout, total);
         launch(g, 0, hb != null, total, xo, wo, bo, yo, 0);
-        a.download(hout, yo, total);
+        a.result(hout, yo, total);
     }
 
     synchronized void inputGrad(ConvGeometry g, float[] hdy, float[] hw, float[] hdx) {
@@ -176,7 +176,7 @@ final class ConvTask implements DeviceArena.User {
         a.begin();
         int yo = a.input(hdy, ny), wo = a.input(hw, nw), ro = a.output(hdx, nx);
         launch(g, 1, false, nx, 0, wo, 0, yo, ro);
-        a.download(hdx, ro, nx);
+        a.result(hdx, ro, nx);
     }
 
     synchronized void weightGrad(ConvGeometry g, float[] hx, float[] hdy, float[] hdw) {
@@ -185,7 +185,7 @@ final class ConvTask implements DeviceArena.User {
         a.begin();
         int xo = a.input(hx, nx), yo = a.input(hdy, ny), ro = a.output(hdw, nw);
         launch(g, 2, false, nw, xo, 0, 0, yo, ro);
-        a.download(hdw, ro, nw);
+        a.result(hdw, ro, nw);
     }
 
     synchronized void biasGrad(ConvGeometry g, float[] hdy, float[] hdb) {
@@ -194,7 +194,7 @@ final class ConvTask implements DeviceArena.User {
         a.begin();
         int yo = a.input(hdy, ny), ro = a.output(hdb, g.o);
         launch(g, 3, false, g.o, 0, 0, 0, yo, ro);
-        a.download(hdb, ro, g.o);
+        a.result(hdb, ro, g.o);
     }
 
     private DeviceArena arena(int... lengths) {

@@ -2,6 +2,7 @@ package dev.vdiff.tornado;
 
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.backend.Device;
+import dev.vdiff.tensor.backend.HostCopy;
 import dev.vdiff.tensor.backend.JvmBackend;
 import dev.vdiff.tensor.backend.KernelBackend;
 import dev.vdiff.tensor.check.Close;
@@ -57,6 +58,7 @@ public final class CrossCheck {
         c.groupNorm(quick);
         c.conv(quick);
         c.attention(quick);
+        c.lazyReadBack();
         c.ops(device);
         System.out.printf("%d checks, %d failed (%.1f s)%n", c.checks, c.failures.size(), (System.nanoTime() - t0) / 1e9);
         for (String f : c.failures) System.out.println("FAILED " + f);
@@ -233,6 +235,36 @@ public final class CrossCheck {
         }
     }
 
+    /**
+     * Lazy read-back: a result stays on the device (its host array registered as stale), the next kernel reads it
+     * there, host code gets its newest values, and a host write after that reaches the device.
+     */
+    private void lazyReadBack() {
+        int n = 5000;
+        float[] x = random(n), y = new float[n], z = new float[n], yw = new float[n], zw = new float[n];
+        dev.unaryForward(Fn.TANH, 0, 0, x, y, n);
+        checks++;
+        if (!DeviceArena.EAGER && !HostCopy.isStale(y)) failures.add("lazy read-back: tanh's result was copied home at once");
+        dev.unaryForward(Fn.SQUARE, 0, 0, y, z, n);   // reads y where it is, on the device
+        jvm.unaryForward(Fn.TANH, 0, 0, x, yw, n);
+        jvm.unaryForward(Fn.SQUARE, 0, 0, yw, zw, n);
+        compare("lazy read-back: square(tanh x), tanh x left on the device", z, zw, 1e-5, 1e-6);
+        compare("lazy read-back: tanh x brought home", y, yw, 1e-5, 1e-6);
+        y[0] = 3f;   // a host write after the copy home: the next kernel must see it
+        yw[0] = 3f;
+        dev.unaryForward(Fn.SQUARE, 0, 0, y, z, n);
+        jvm.unaryForward(Fn.SQUARE, 0, 0, yw, zw, n);
+        compare("lazy read-back: square after a host write to the brought-home y", z, zw, 1e-5, 1e-6);
+        // a JVM kernel handed a stale array (no host accessor in between) must see the device's values
+        float[] s = new float[n], sw = new float[n];
+        dev.unaryForward(Fn.SIGMOID, 0, 0, x, s, n);
+        jvm.unaryForward(Fn.SQUARE, 0, 0, s, sw, n);
+        float[] sj = new float[n], swj = new float[n];
+        jvm.unaryForward(Fn.SIGMOID, 0, 0, x, sj, n);
+        jvm.unaryForward(Fn.SQUARE, 0, 0, sj, swj, n);
+        compare("lazy read-back: a JVM kernel reading a result left on the device", sw, swj, 1e-5, 1e-6);
+    }
+
     // ------------------------------------------------------------------ ops on device-carried tensors
 
     /** linear -> silu -> softmax, and groupNorm, with gradients, once on the JVM and once on the device. */
@@ -281,6 +313,8 @@ public final class CrossCheck {
     }
 
     private void compare(String what, float[] actual, float[] expected, double rtol, double atol) {
+        HostCopy.bringHome(actual);   // a device result read as host code reads it (lazy read-back)
+        HostCopy.bringHome(expected);
         double[] a = new double[actual.length], e = new double[expected.length];
         for (int i = 0; i < a.length; i++) a[i] = actual[i];
         for (int i = 0; i < e.length; i++) e[i] = expected[i];

@@ -1,5 +1,6 @@
 package dev.vdiff.tornado;
 
+import dev.vdiff.tensor.backend.HostCopy;
 import uk.ac.manchester.tornado.api.DataRange;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.KernelContext;
@@ -24,19 +25,25 @@ import java.util.WeakHashMap;
  * checked by {@code tools/tornado/ArenaProbe.java}), in which each host array a kernel reads or writes gets a
  * region, found again by the array's identity at its next use.
  *
- * <p>Coherence (why no tensor code has to tell the device anything): the host array stays the one true copy, and
- * the arena's host-side mirror (the {@link FloatArray} behind the device array) holds, for each region, exactly the
- * values its device copy has. A kernel input is used from the device only when the host array equals the mirror bit
- * for bit ({@link MemorySegment#mismatch}: a host-memory comparison, no bus), otherwise it is uploaded; a kernel
- * output is read back (that region only, {@code transferToHost(DataRange)}) into the mirror and the host array. So a
- * tensor a device kernel produced and the next one reads crosses the bus once (down), and a parameter once per
- * change (up), whatever JVM code runs in between; any host write is seen as a mismatch. Regions are a cache:
- * evicting one loses nothing, and a region whose host array was garbage-collected is freed.
+ * <p>Coherence. Inputs (no tensor code has to tell the device anything): the arena's host-side mirror (the
+ * {@link FloatArray} behind the device array) holds, for each region, exactly the values its device copy has, and a
+ * kernel input is used from the device only when the host array equals the mirror bit for bit
+ * ({@link MemorySegment#mismatch}: a host-memory comparison, no bus), otherwise it is uploaded; any host write is
+ * seen as a mismatch. Results (lazy read-back): a kernel's result region is marked "device newer" and its host
+ * array registered as stale with {@link HostCopy}; such a region is used as it is by the next kernel, and read back
+ * (that region only, {@code transferToHost(DataRange)}, into the mirror and the host array) when host code asks
+ * through {@link HostCopy#bringHome}, before it is evicted, and before the arena is closed. So a tensor that one
+ * device kernel produces and the next reads never crosses the bus, one that host code reads crosses once (down), and
+ * a parameter once per change (up). Regions are a cache: evicting one loses nothing, and a region whose host array
+ * was garbage-collected is freed.
  *
  * <pre>
- *   host float[] (truth) ── equal to mirror? ──yes──> use the device region as it is
- *                                            └─no──> stage (2^10 .. 2^20 floats) ── bus ──> copy kernel ──> region
- *   kernel output region ── transferToHost(DataRange) ──> mirror ──> host float[]
+ *   input:  region "device newer" (a result not read back)? ──yes──> use the device region as it is
+ *           host float[] equal to mirror? ──yes──> use the device region as it is
+ *                                         └─no──> stage (2^8 .. 2^20 floats) ── bus ──> copy kernel ──> region
+ *   result: region marked "device newer", host array registered as stale with HostCopy (nothing moves)
+ *   host code asks (HostCopy.bringHome), eviction, rebuild:
+ *           region ── transferToHost(DataRange) ──> mirror ──> host float[]
  * </pre>
  *
  * <p>Uploads go through staging arrays of several sizes (TornadoVM moves whole arrays): chunks of the largest size
@@ -50,6 +57,8 @@ final class DeviceArena implements AutoCloseable {
     private static final class Region extends WeakReference<float[]> {
         final int off, len;
         long lastUse;
+        /** The device copy is newer than the host array (a kernel result not yet read back: {@link HostCopy}). */
+        boolean deviceNewer;
 
         Region(float[] host, int off, int len) {
             super(host);
@@ -71,6 +80,8 @@ final class DeviceArena implements AutoCloseable {
     private final List<Region> pinned = new ArrayList<>();
     private long clock;
     private TornadoExecutionResult last;
+    /** Who {@link HostCopy} asks to copy a result home (the backend, which serialises access to the arena). */
+    private final HostCopy.Holder owner;
 
     /** stage[0..p1) -> mem[p0 ..): one region's upload. */
     static void upload(KernelContext ctx, IntArray p, FloatArray stage, FloatArray mem) {
@@ -90,8 +101,9 @@ final class DeviceArena implements AutoCloseable {
     private final java.util.Map<User, Integer> firstGraph = new java.util.IdentityHashMap<>();
 
     /** An arena of {@code capacity} floats and one plan made of its upload graphs and every user's kernel graphs. */
-    DeviceArena(String name, int capacity, List<User> users) {
+    DeviceArena(String name, int capacity, List<User> users, HostCopy.Holder owner) {
         this.capacity = capacity;
+        this.owner = owner;
         this.mem = new FloatArray(capacity);
         this.holder = name + "up0";
         List<TaskGraph> graphs = new ArrayList<>();
@@ -142,6 +154,12 @@ final class DeviceArena implements AutoCloseable {
     /** The offset of host[0..n) in the arena, its device copy equal to the host array (uploaded if it was not). */
     int input(float[] host, int n) {
         Region r = byArray.get(host);
+        if (r != null && r.len == n && r.get() == host && r.deviceNewer) {   // a result still on the device: use it
+            touch(r);
+            return r.off;
+        }
+        HostCopy.bringHome(host);   // newer values elsewhere (this arena's region of another length, another backend)
+        r = byArray.get(host);
         if (r != null && r.len == n && r.get() == host) {
             MemorySegment m = mem.getSegment().asSlice(4L * r.off, 4L * n);
             if (MemorySegment.mismatch(MemorySegment.ofArray(host).asSlice(0, 4L * n), 0, 4L * n, m, 0, 4L * n) == -1) {
@@ -156,8 +174,9 @@ final class DeviceArena implements AutoCloseable {
         return r.off;
     }
 
-    /** The offset of a region for host[0..n) that a kernel will write (read back with {@link #download}). */
+    /** The offset of a region for host[0..n) that a kernel will write (then {@link #result}, or {@link #download}). */
     int output(float[] host, int n) {
+        HostCopy.bringHome(host);   // a kernel that writes part of it must not leave the rest stale
         Region r = byArray.get(host);
         if (r == null || r.len != n || r.get() != host) r = place(host, n);
         touch(r);
@@ -167,6 +186,42 @@ final class DeviceArena implements AutoCloseable {
     /** Runs {@code user}'s kernel graph {@code k} (its index in the list {@link User#graphs} returned). */
     void launch(User user, int k, GridScheduler scheduler) {
         last = Transfers.execute(plan.withGraph(firstGraph.get(user) + k), scheduler);
+    }
+
+    /**
+     * A kernel result: the kernel just launched wrote all of host[0..n) at {@code off}. Read back lazily: the host
+     * array is registered as stale with {@link HostCopy} and copied home only when host code asks for it; or at once
+     * with {@code -Dvdiff.tornado.eagerReadBack=true} (the behaviour before lazy read-back, for comparisons).
+     */
+    void result(float[] host, int off, int n) {
+        if (EAGER) {
+            download(host, off, n);
+            return;
+        }
+        Region r = byArray.get(host);
+        if (r == null || r.off != off || r.len != n || r.get() != host) throw new IllegalStateException("result of a region that is not the array's");
+        r.deviceNewer = true;
+        HostCopy.deviceHoldsNewest(host, owner);
+    }
+
+    /** Whether results are read back at once ({@code -Dvdiff.tornado.eagerReadBack=true}) instead of lazily. */
+    static final boolean EAGER = Boolean.getBoolean("vdiff.tornado.eagerReadBack");
+
+    /** Copies the device's newer values of {@code host} home, if this arena holds any (see {@link HostCopy.Holder}). */
+    void copyHome(float[] host) {
+        Region r = byArray.get(host);
+        if (r != null && r.get() == host && r.deviceNewer) {
+            Transfers.traceReadBack(4L * r.len);
+            writeBack(r, host);
+        } else {
+            HostCopy.hostHoldsNewest(host);   // nothing newer here (e.g. its region was evicted and written back)
+        }
+    }
+
+    private void writeBack(Region r, float[] host) {
+        download(host, r.off, r.len);
+        r.deviceNewer = false;
+        HostCopy.hostHoldsNewest(host);
     }
 
     /** host[0..n) = the device's region at {@code off} (after {@link #launch}); the mirror gets the same values. */
@@ -210,7 +265,10 @@ final class DeviceArena implements AutoCloseable {
     /** A new region of n floats for {@code host} (first fit; least recently used unpinned regions evicted to make room). */
     private Region place(float[] host, int n) {
         Region old = byArray.remove(host);
-        if (old != null) regions.remove(old);
+        if (old != null) {
+            if (old.deviceNewer) writeBack(old, host);
+            regions.remove(old);
+        }
         regions.removeIf(r -> r.get() == null);      // arrays the JVM collected
         int need = (n + ALIGN - 1) / ALIGN * ALIGN;
         if (need > capacity) throw new IllegalStateException("DeviceArena: " + n + " floats do not fit an arena of " + capacity);
@@ -235,12 +293,17 @@ final class DeviceArena implements AutoCloseable {
             if (victim == null) throw new IllegalStateException("DeviceArena: one launch needs more than the arena's " + capacity + " floats");
             regions.remove(victim);
             float[] a = victim.get();
+            if (a != null && victim.deviceNewer) writeBack(victim, a);   // evicting loses nothing
             if (a != null && byArray.get(a) == victim) byArray.remove(a);
         }
     }
 
     @Override
     public void close() {
+        for (Region r : regions) {   // results still on the device come home before the device memory goes
+            float[] a = r.get();
+            if (a != null && r.deviceNewer) writeBack(r, a);
+        }
         try {
             plan.close();
         } catch (Exception e) {

@@ -151,8 +151,10 @@ final class GemmTask implements DeviceArena.User {
         else grids[variant].setGlobalWork(roundUp(n), roundUp(m), batches);
         grids[variant].setLocalWork(TS, TS, 1);
         mm.launch(this, variant, schedulers[variant]);
-        if (accumulate) {
-            mm.download(hc, co, hc.length);
+        boolean whole = cOff == 0 && ldc == n && cBatch == m * n && (long) batches * m * n == hc.length;
+        if (accumulate || whole) {
+            // all of C's region is current on the device: C was uploaded first (accumulating) or the C_t blocks cover it
+            mm.result(hc, co, hc.length);
         } else {
             // only the C_t blocks are written: read the region back into the arena's mirror, copy those rows to hc and
             // leave the rest of hc as it was (where hc and the mirror now differ, the next use uploads hc again)

@@ -153,7 +153,7 @@ final class GroupNormTask implements DeviceArena.User {
         applyGrid.setGlobalWork(roundUp(total), 1, 1);
         applyGrid.setLocalWork(LOCAL, 1, 1);
         a.launch(this, 0, forwardScheduler);
-        a.download(hout, oo, total);
+        a.result(hout, oo, total);
         a.download(mean, hmean, blocks);
         a.download(rstd, hrstd, blocks);
     }
@@ -176,7 +176,7 @@ final class GroupNormTask implements DeviceArena.User {
         a.launch(this, 1, backwardScheduler);
         a.download(dwPart, hdw, n * c);
         a.download(dbPart, hdb, n * c);
-        if (hdx != null) a.download(hdx, dxo, total);
+        if (hdx != null) a.result(hdx, dxo, total);
     }
 
     /** The shared arena, rebuilt when the per-(sample, channel) double arrays (part of its plan) must grow. */

@@ -87,7 +87,7 @@ final class PointwiseTask implements DeviceArena.User {
         m.begin();
         int xo = m.input(hx, n), yo = m.output(hy, n);
         launch(m, fn, a, b, n, false, xo, yo, 0, 0);
-        m.download(hy, yo, n);
+        m.result(hy, yo, n);
     }
 
     /** dx = g fn'(x) (x or y as fn.usesX/usesY say); all [n]. */
@@ -96,7 +96,7 @@ final class PointwiseTask implements DeviceArena.User {
         m.begin();
         int xo = hx != null ? m.input(hx, n) : 0, yo = hy != null ? m.input(hy, n) : 0, go = m.input(hg, n), dxo = m.output(hdx, n);
         launch(m, fn, a, b, n, true, xo, yo, go, dxo);
-        m.download(hdx, dxo, n);
+        m.result(hdx, dxo, n);
     }
 
     private void launch(DeviceArena m, Fn fn, double a, double b, int n, boolean back, int xo, int yo, int go, int dxo) {

@@ -1,5 +1,7 @@
 package dev.vdiff.tornado;
 
+import dev.vdiff.tensor.backend.HostCopy;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,8 +20,14 @@ final class SharedArena implements AutoCloseable {
     static final int INITIAL_FLOATS = Integer.getInteger("vdiff.tornado.arenaFloats", 1 << 25);
 
     private final List<DeviceArena.User> users = new ArrayList<>();
+    private final HostCopy.Holder holder;
     private DeviceArena arena;
     private int capacity = INITIAL_FLOATS, generation;
+
+    /** An arena whose results {@code holder} (the backend) copies home when {@link HostCopy} asks. */
+    SharedArena(HostCopy.Holder holder) {
+        this.holder = holder;
+    }
 
     /** Adds a family (before the first launch). */
     void register(DeviceArena.User u) {
@@ -38,11 +46,17 @@ final class SharedArena implements AutoCloseable {
             capacity = (int) c;
             rebuild();
         }
-        if (arena == null) arena = new DeviceArena("arena" + (generation++), capacity, users);
+        if (arena == null) arena = new DeviceArena("arena" + (generation++), capacity, users, holder);
         return arena;
     }
 
-    /** Drops the plan (and the device copies): the next {@link #get} builds it again with every family's graphs. */
+    /** Copies the device's newer values of {@code host} home (see {@link HostCopy.Holder}). */
+    void copyHome(float[] host) {
+        if (arena != null) arena.copyHome(host);
+        else HostCopy.hostHoldsNewest(host);
+    }
+
+    /** Drops the plan (and the device copies, results written back first): the next {@link #get} builds it again with every family's graphs. */
     void rebuild() {
         close();
     }

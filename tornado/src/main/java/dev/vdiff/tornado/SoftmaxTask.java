@@ -71,7 +71,7 @@ final class SoftmaxTask implements DeviceArena.User {
         m.begin();
         int xo = m.input(hx, n), yo = m.output(hy, n);
         launch(m, n, outer, r, inner, log ? 1 : 0, xo, yo, 0, 0);
-        m.download(hy, yo, n);
+        m.result(hy, yo, n);
     }
 
     void backward(boolean log, float[] hy, float[] hg, float[] hdx, int outer, int r, int inner) {
@@ -80,7 +80,7 @@ final class SoftmaxTask implements DeviceArena.User {
         m.begin();
         int yo = m.input(hy, n), go = m.input(hg, n), dxo = m.output(hdx, n);
         launch(m, n, outer, r, inner, (log ? 1 : 0) | 2, 0, yo, go, dxo);
-        m.download(hdx, dxo, n);
+        m.result(hdx, dxo, n);
     }
 
     private void launch(DeviceArena m, int n, int outer, int r, int inner, int mode, int xo, int yo, int go, int dxo) {

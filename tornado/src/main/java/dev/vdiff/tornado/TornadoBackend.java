@@ -1,5 +1,6 @@
 package dev.vdiff.tornado;
 
+import dev.vdiff.tensor.backend.HostCopy;
 import dev.vdiff.tensor.backend.JvmBackend;
 import dev.vdiff.tensor.backend.KernelBackend;
 import dev.vdiff.tensor.kernels.AttentionKernels;
@@ -24,22 +25,23 @@ import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
  * Still on the JVM kernels (called through {@link JvmBackend}): masked attention, attention that returns its
  * probabilities, POW and the exact GELU.
  *
- * <p>Data: GEMM, convolution, group norm, softmax and the pointwise maps keep their arrays in one {@link SharedArena} on the
- * device: an input crosses the bus only when the device does not already hold its current values (compared with the
- * arena's host mirror), an output is read back exactly (docs/TORNADO.md, "Where data lives"). Attention still
- * copies its inputs in and its outputs back at every call. The methods are synchronized: the arena's regions are
- * pinned for one launch at a time.
+ * <p>Data: GEMM, convolution, attention, group norm, softmax and the pointwise maps keep their arrays in one
+ * {@link SharedArena} on the device: an input crosses the bus only when the device does not already hold its current
+ * values (compared with the arena's host mirror), and a result stays there until host code asks for it (lazy
+ * read-back through {@link HostCopy}, which calls {@link #copyHome}; docs/TORNADO.md, "Where data lives"). The
+ * methods are synchronized: the arena's regions are pinned for one launch at a time. The JVM kernels it falls back
+ * to bring their stale arguments home themselves ({@link JvmBackend}).
  */
-public final class TornadoBackend implements KernelBackend {
+public final class TornadoBackend implements KernelBackend, HostCopy.Holder {
     private final JvmBackend jvm = new JvmBackend();
     /** Device memory shared by the families that keep their data on the device (their graphs are in its one plan). */
-    private final SharedArena arena = new SharedArena();
+    private final SharedArena arena = new SharedArena(this);
     private final GemmTask gemm = new GemmTask(arena);
     private final PointwiseTask pointwise = new PointwiseTask(arena);
     private final SoftmaxTask softmax = new SoftmaxTask(arena);
     private final ConvTask conv = new ConvTask(arena);
     private final GroupNormTask groupNorm = new GroupNormTask(arena);
-    private final AttentionTask attention = new AttentionTask();
+    private final AttentionTask attention = new AttentionTask(arena);
 
     @Override public String name() { return "tornado"; }
 
@@ -47,6 +49,12 @@ public final class TornadoBackend implements KernelBackend {
     public String description() {
         var d = TornadoExecutionPlan.DEFAULT_DEVICE;
         return "TornadoVM " + d.getTornadoVMBackend() + " on " + d.getPhysicalDevice().getDeviceName();
+    }
+
+    /** Lazy read-back ({@link HostCopy}): a result left on the device is asked for by host code. */
+    @Override
+    public synchronized void copyHome(float[] host) {
+        arena.copyHome(host);
     }
 
     @Override

@@ -5,7 +5,12 @@ import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.TornadoExecutionResult;
 import uk.ac.manchester.tornado.api.enums.ProfilerMode;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
 
 /**
  * Every kernel launch of this backend goes through {@link #execute}; with {@code -Dvdiff.tornado.countTransfers=true}
@@ -36,6 +41,35 @@ public final class Transfers {
      */
     static void countDownload(long bytes) {
         if (COUNT) OUT.add(bytes);
+    }
+
+    private static final boolean TRACE = Boolean.getBoolean("vdiff.tornado.traceReadBack");
+    private static final Map<String, long[]> READ_BACKS = new HashMap<>();
+
+    /**
+     * With {@code -Dvdiff.tornado.traceReadBack=true}: notes who asked for a result left on the device to come home
+     * (lazy read-back), as the first two stack frames outside the tensor accessors and the backends, with its bytes.
+     */
+    static void traceReadBack(long bytes) {
+        if (!TRACE) return;
+        String who = StackWalker.getInstance().walk(s -> s.map(f -> f.getClassName().replace("dev.vdiff.", "") + "." + f.getMethodName())
+            .filter(n -> !n.startsWith("tornado.") && !n.startsWith("tensor.Tensor.") && !n.startsWith("tensor.backend."))
+            .limit(2).collect(Collectors.joining(" < ")));
+        synchronized (READ_BACKS) {
+            long[] c = READ_BACKS.computeIfAbsent(who, k -> new long[2]);
+            c[0] += bytes;
+            c[1]++;
+        }
+    }
+
+    /** The read-backs noted since the last call (caller -> {bytes, count}), largest first; then forgets them. */
+    public static List<Map.Entry<String, long[]>> takeReadBacks() {
+        synchronized (READ_BACKS) {
+            List<Map.Entry<String, long[]>> l = new ArrayList<>(READ_BACKS.entrySet());
+            l.sort((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0]));
+            READ_BACKS.clear();
+            return l;
+        }
     }
 
     static TornadoExecutionResult execute(TornadoExecutionPlan plan, GridScheduler scheduler) {

@@ -26,19 +26,19 @@ final class LeafGrads {
 
     /** Records the storages visible outside this backward pass: the upstream's and the graph's. */
     LeafGrads(Tensor upstream, List<Tensor> graph) {
-        seen.add(upstream.storage());
+        seen.add(upstream.deviceStorage());
         for (Tensor t : graph) {
-            seen.add(t.storage());
+            seen.add(t.deviceStorage());
             if (t.node() == null) continue;
-            for (Tensor in : t.node().inputs()) if (in != null) seen.add(in.storage());
+            for (Tensor in : t.node().inputs()) if (in != null) seen.add(in.deviceStorage());
         }
     }
 
     /** {@code g} itself when nothing else can see its storage (and it is then claimed), else a copy. */
     Tensor adopt(Tensor g, Collection<Tensor> pending) {
-        Object s = g.storage();
+        Object s = g.deviceStorage();
         if (!g.isDense() || seen.contains(s)) return g.copy();
-        for (Tensor p : pending) if (p.storage() == s) return g.copy();
+        for (Tensor p : pending) if (p.deviceStorage() == s) return g.copy();
         seen.add(s);
         return g;
     }

@@ -104,7 +104,7 @@ public final class Attention {
         KernelBackend be = Tensor.deviceOf(q, k, v).kernels();
         if (q.dtype() == DType.FLOAT32) {
             float[] o = new float[outN], l = new float[rowsLse], p = probabilities == null ? null : new float[Shape.numel(probsShape)];
-            be.attentionForward(qc.floats(), kc.floats(), vc.floats(), o, l, p, g);
+            be.attentionForward(qc.deviceFloats(), kc.deviceFloats(), vc.deviceFloats(), o, l, p, g);
             out = Tensor.of(o, outShape);
             lse = l;
             if (p != null) probs = Tensor.of(p, probsShape);
@@ -121,7 +121,7 @@ public final class Attention {
             Tensor dq, dk, dv;
             if (q.dtype() == DType.FLOAT32) {
                 float[] a = new float[qc.numel()], bb = new float[kc.numel()], c = new float[vc.numel()];
-                be.attentionBackward(qc.floats(), kc.floats(), vc.floats(), outD.floats(), (float[]) lse, up.floats(), a, bb, c, g);
+                be.attentionBackward(qc.deviceFloats(), kc.deviceFloats(), vc.deviceFloats(), outD.deviceFloats(), (float[]) lse, up.deviceFloats(), a, bb, c, g);
                 dq = Tensor.of(a, qc.shape());
                 dk = Tensor.of(bb, kc.shape());
                 dv = Tensor.of(c, vc.shape());

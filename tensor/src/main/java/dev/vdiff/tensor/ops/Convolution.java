@@ -51,7 +51,7 @@ public final class Convolution {
         Tensor out = Tensor.zeros(x.dtype(), outShape);
         KernelBackend be = Tensor.deviceOf(x, w, bias).kernels();
         if (x.dtype() == DType.FLOAT32) {
-            be.convForward(g, xd.floats(), wd.floats(), bd == null ? null : bd.floats(), out.floats());
+            be.convForward(g, xd.deviceFloats(), wd.deviceFloats(), bd == null ? null : bd.deviceFloats(), out.deviceFloats());
         } else {
             Conv.forward(g, xd.doubles(), wd.doubles(), bd == null ? null : bd.doubles(), out.doubles());
         }
@@ -61,9 +61,9 @@ public final class Convolution {
             Tensor gw = w.requiresGrad() ? Tensor.zeros(w.dtype(), w.shape()) : null;
             Tensor gb = bias != null && bias.requiresGrad() ? Tensor.zeros(bias.dtype(), bias.shape()) : null;
             if (x.dtype() == DType.FLOAT32) {
-                if (gx != null) be.convInputGrad(g, dy.floats(), wd.floats(), gx.floats());
-                if (gw != null) be.convWeightGrad(g, xd.floats(), dy.floats(), gw.floats());
-                if (gb != null) be.convBiasGrad(g, dy.floats(), gb.floats());
+                if (gx != null) be.convInputGrad(g, dy.deviceFloats(), wd.deviceFloats(), gx.deviceFloats());
+                if (gw != null) be.convWeightGrad(g, xd.deviceFloats(), dy.deviceFloats(), gw.deviceFloats());
+                if (gb != null) be.convBiasGrad(g, dy.deviceFloats(), gb.deviceFloats());
             } else {
                 if (gx != null) Conv.inputGrad(g, dy.doubles(), wd.doubles(), gx.doubles());
                 if (gw != null) Conv.weightGrad(g, xd.doubles(), dy.doubles(), gw.doubles());

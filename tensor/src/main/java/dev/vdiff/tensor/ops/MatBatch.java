@@ -9,7 +9,8 @@ import dev.vdiff.tensor.kernels.Gemm;
 /**
  * A batch of matrices read in place from one tensor's storage (any view: transposed, sliced, broadcast):
  * matrix {@code t} has element {@code (i, j)} at {@code storage[offsets[t] + i*rowStride + j*colStride]}.
- * The matmul-like ops describe their operands this way and hand them to {@link Gemm} without copying.
+ * The matmul-like ops describe their operands this way and hand them to {@link Gemm} without copying. The
+ * storage is taken as the device has it ({@code Tensor.deviceStorage()}); the JVM backend brings it home itself.
  */
 record MatBatch(Object storage, int[] offsets, int rows, int cols, int rowStride, int colStride, Device device) {
 
@@ -32,7 +33,7 @@ record MatBatch(Object storage, int[] offsets, int rows, int cols, int rowStride
                 idx[d] = 0;
             }
         }
-        return new MatBatch(x.storage(), offsets, shape[r - 2], shape[r - 1], strides[r - 2], strides[r - 1], x.device());
+        return new MatBatch(x.deviceStorage(), offsets, shape[r - 2], shape[r - 1], strides[r - 2], strides[r - 1], x.device());
     }
 
     /**
@@ -56,7 +57,7 @@ record MatBatch(Object storage, int[] offsets, int rows, int cols, int rowStride
             rows *= shape[d];
         }
         if (first) rowStride = cols * colStride;   // one row: any stride works
-        return new MatBatch(x.storage(), new int[] {x.offset()}, rows, cols, rowStride, colStride, x.device());
+        return new MatBatch(x.deviceStorage(), new int[] {x.offset()}, rows, cols, rowStride, colStride, x.device());
     }
 
     int batches() {
@@ -80,7 +81,7 @@ record MatBatch(Object storage, int[] offsets, int rows, int cols, int rowStride
         out.moveTo(device);
         if (dtype == DType.FLOAT32) {
             device.kernels().sgemmBatched(batches, m, n, k, (float[]) a.storage, 0, a.offsets, a.colStride, a.rowStride,
-                (float[]) b.storage, 0, b.offsets, b.rowStride, b.colStride, out.floats(), 0, m * n, n, init != null);
+                (float[]) b.storage, 0, b.offsets, b.rowStride, b.colStride, out.deviceFloats(), 0, m * n, n, init != null);
         } else {
             Gemm.dgemmBatched(batches, m, n, k, (double[]) a.storage, 0, a.offsets, a.colStride, a.rowStride,
                 (double[]) b.storage, 0, b.offsets, b.rowStride, b.colStride, out.doubles(), 0, m * n, n, init != null);

@@ -73,7 +73,7 @@ public final class Pointwise {
         Tensor out;
         Device device = x.device();
         if (c.dtype() == DType.FLOAT32) {
-            float[] src = c.floats(), dst = new float[n];
+            float[] src = c.deviceFloats(), dst = new float[n];
             device.kernels().unaryForward(fn, a, b, src, dst, n);
             out = Tensor.of(dst, shape).moveTo(device);
         } else {
@@ -83,7 +83,7 @@ public final class Pointwise {
         }
         if (!Autograd.enabled() || !x.requiresGrad()) return out;
         // Keep only what the derivative reads, so the graph does not hold both activations alive.
-        Object xs = fn.usesX ? c.storage() : null, ys = fn.usesY ? out.storage() : null;
+        Object xs = fn.usesX ? c.deviceStorage() : null, ys = fn.usesY ? out.deviceStorage() : null;
         Tensor recorded = Autograd.record(out, op, g -> new Tensor[] {backward(device.kernels(), fn, a, b, xs, ys, g)}, x);
         return Autograd.withSecondOrder(recorded, SecondOrder.pointwise(fn, a, b, x, recorded));
     }
@@ -91,7 +91,7 @@ public final class Pointwise {
     private static Tensor backward(KernelBackend be, Fn fn, double a, double b, Object xs, Object ys, Tensor g) {
         int n = g.numel();
         if (g.dtype() == DType.FLOAT32) {
-            float[] gs = g.floats(), dx = new float[n];
+            float[] gs = g.deviceFloats(), dx = new float[n];
             float[] x = (float[]) xs, y = (float[]) ys;
             be.unaryBackward(fn, a, b, x, y, gs, dx, n);
             return Tensor.of(dx, g.shape());

@@ -52,7 +52,7 @@ public final class Softmax {
         KernelBackend be = device.kernels();
         if (c.dtype() == DType.FLOAT32) {
             float[] y = new float[n];
-            be.softmaxForward(log, c.floats(), y, outer, r, inner);
+            be.softmaxForward(log, c.deviceFloats(), y, outer, r, inner);
             out = Tensor.of(y, shape).moveTo(device);
         } else {
             double[] y = new double[n];
@@ -60,11 +60,11 @@ public final class Softmax {
             out = Tensor.of(y, shape);
         }
         if (!Autograd.enabled() || !x.requiresGrad()) return out;
-        Object ys = out.storage();
+        Object ys = out.deviceStorage();
         return Autograd.record(out, op, g -> {
             if (g.dtype() == DType.FLOAT32) {
                 float[] dx = new float[n];
-                be.softmaxBackward(log, (float[]) ys, g.floats(), dx, outer, r, inner);
+                be.softmaxBackward(log, (float[]) ys, g.deviceFloats(), dx, outer, r, inner);
                 return new Tensor[] {Tensor.of(dx, shape)};
             }
             double[] dx = new double[n];

@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The device travels with the data: ops on tensors moved to a (test) device call that device's backend for
  * every routed kernel, forward and backward, their outputs are on that device, and the values are those of
- * the JVM path (the test backend runs the JVM kernels, so bit for bit).
+ * the JVM path (the test backend runs the JVM kernels, so bit for bit). With a backend that leaves its results on
+ * its "device" ({@link LazyBackend}: lazy read-back through {@link HostCopy}) the values are the same bits too.
  */
 class DeviceTest {
 
@@ -55,6 +56,46 @@ class DeviceTest {
             "softmaxForward", "softmaxBackward", "unaryForward", "unaryBackward", "attentionForward", "attentionBackward"}) {
             assertTrue(calls.getOrDefault(m, 0) > 0, m + " was not routed to the device's backend; calls: " + calls);
         }
+    }
+
+    @Test
+    void lazyReadBackGivesTheSameBits() {
+        Device lazy = Device.named("lazy");
+        LazyBackend be = (LazyBackend) lazy.kernels();
+        try {
+            Tensor[] jvm = run(Device.JVM), dev = run(lazy);
+            for (int i = 0; i < jvm.length; i++) assertArrayEquals(jvm[i].contiguous().floats(), dev[i].contiguous().floats(), "tensor " + i);
+            assertTrue(be.deviceReads > 0, "no kernel read a result where the previous one left it");
+            assertTrue(be.copiesHome > 0, "nothing was brought home");
+        } finally {
+            be.flush();
+        }
+    }
+
+    @Test
+    void hostAccessorsAndJvmKernelsBringAStaleArrayHomeViewsDoNot() {
+        float[] host = new float[3];
+        HostCopy.Holder holder = h -> {
+            h[0] = 1;
+            h[1] = 4;
+            h[2] = 9;
+            HostCopy.hostHoldsNewest(h);
+        };
+        HostCopy.deviceHoldsNewest(host, holder);
+        Tensor t = Tensor.of(host, 3);
+        assertSame(host, t.deviceFloats());
+        Tensor view = t.reshape(1, 3).narrow(1, 1, 2);
+        assertTrue(HostCopy.isStale(host), "deviceFloats() and views do not bring the array home");
+        assertEquals(9.0, view.get(0, 1));
+        assertTrue(!HostCopy.isStale(host));
+        assertArrayEquals(new float[] {1, 4, 9}, t.floats());
+
+        java.util.Arrays.fill(host, 0f);   // the device has 1, 4, 9 again, the host copy is stale
+        HostCopy.deviceHoldsNewest(host, holder);
+        float[] y = new float[3];
+        new JvmBackend().unaryForward(dev.vdiff.tensor.kernels.UnaryKernels.Fn.SQRT, 0, 0, host, y, 3);
+        assertArrayEquals(new float[] {1, 2, 3}, y, "a JVM kernel handed a stale array reads the device's values");
+        assertTrue(!HostCopy.isStale(host));
     }
 
     @Test
