@@ -89,20 +89,20 @@ public final class RewardCommand implements CliCommand {
                     RewardModelTraining.trainImage(m, data, config, s -> progress.onStep(new Trainer.StepResult(s.step() + 1, s.loss(), 0, lr)));
                     double acc = heldOutImage(m, data);
                     RewardCheckpoint.save(out, m, width);
-                    report(acc, "class accuracy of single frames");
+                    report(String.format(Locale.ROOT, "class accuracy of single frames %.3f", acc));
                 } else {
                     ClipClassifier m = new ClipClassifier(classes, frames, width, DType.FLOAT32, init);
                     RewardModelTraining.trainVideo(m, data, config, s -> progress.onStep(new Trainer.StepResult(s.step() + 1, s.loss(), 0, lr)));
                     double[] acc = heldOutVideo(m, data);
                     RewardCheckpoint.save(out, m, width);
-                    report(acc[0], String.format(Locale.ROOT, "class accuracy of clips; motion accuracy %.3f", acc[1]));
+                    report(String.format(Locale.ROOT, "class accuracy of clips %.3f, motion accuracy of clips %.3f", acc[0], acc[1]));
                 }
             }
             return 0;
         }
 
-        private void report(double acc, String what) {
-            spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s; held-out %s %.3f%n", out, what, acc);
+        private void report(String accuracies) {
+            spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s; held-out %s%n", out, accuracies);
             spec.commandLine().getOut().flush();
         }
 

@@ -37,6 +37,9 @@ class DistillCliTest {
         assertEquals(0, ri.code(), ri.err());
         var rv = vdiff("reward", "train", "--kind", "video", "--run", teacher.toString(), "--out", vid.toString(), "--steps", "2", "--batch", "2", "--width", "4", "--frames", "2");
         assertEquals(0, rv.code(), rv.err());
+        // each accuracy printed right after its own label (the class one used to trail the motion one)
+        assertTrue(ri.out().matches("(?s).*held-out class accuracy of single frames [01]\\.\\d{3}\\s*"), ri.out());
+        assertTrue(rv.out().matches("(?s).*held-out class accuracy of clips [01]\\.\\d{3}, motion accuracy of clips [01]\\.\\d{3}\\s*"), rv.out());
         var again = vdiff("reward", "train", "--kind", "image", "--run", teacher.toString(), "--out", img.toString());
         assertEquals(2, again.code());
         assertTrue(again.err().contains("already exists"), again.err());
