@@ -5,7 +5,8 @@
 //
 //   tools/demo/run.sh SamplerSweep DEMO_OUT/run STEP steps:guidance:eta[:rescale[:seed[:raw]]] ...
 //   e.g. tools/demo/run.sh SamplerSweep demo-out/run 600 16:2:1:0:1234 16:2:1:0:1235 32:2:1 16:2:1:0:1234:raw
-// A sixth field "raw" samples the trained weights themselves instead of their EMA.
+// A sixth field "raw" samples the trained weights themselves instead of their EMA. With -Dpng=DIR (java option) it also
+// writes the first 4 clips of each class per sampler as DIR/<spec>/<class>.gif|mp4|png (the demo's sample files), to look at.
 import dev.vdiff.reference.data.VideoDataset;
 import dev.vdiff.reference.eval.SampleQuality;
 import dev.vdiff.reference.train.*;
@@ -38,6 +39,12 @@ public class SamplerSweep {
             long t0 = System.nanoTime();
             VideoGenerator gen = new VideoGenerator(model, run.objective(), run.schedule(), s, 8);
             List<Tensor> v = gen.generate(labels, d.frames(), 3, d.height(), d.width(), Rng.seed(p.length > 4 ? Long.parseLong(p[4]) : 1234), k -> {});
+            String png = System.getProperty("png");
+            if (png != null) {
+                for (int c = 0; c < d.classes(); c++) {
+                    SampleWriter.write(Path.of(png, a[i].replace(':', '_')), d.className(c).replace(' ', '-'), v.subList(c * 6, c * 6 + 4), 6, 6);
+                }
+            }
             System.out.printf(Locale.ROOT, "%s  %s, %s weights  distance %.3f  (%.0f s)%n", a[i], s.describe(), raw ? "trained" : "EMA", q.distance(v), (System.nanoTime() - t0) * 1e-9);
             // Diagnosis: the distance's mean term is the sum of the squared per-feature mean shifts (in reference
             // standard deviations); the rest is the covariance term. The largest shifts name what is off.

@@ -58,7 +58,13 @@ public enum DemoRecipe {
     /** {@link #TEMPORAL0_48} at 32 channels on both levels (cheaper per step, fewer channels at half resolution). */
     TEMPORAL0_32("temporal0-32", Settings.V1.zeroSnr(true).eta(1).widths(32, 32, 16).temporal0(true)),
     /** {@link #ZERO_SNR_ETA1} with a longer parameter average: EMA decay 0.995 (a window of about 200 steps instead of 100). */
-    EMA995("ema995", Settings.V1.zeroSnr(true).eta(1).emaDecay(0.995));
+    EMA995("ema995", Settings.V1.zeroSnr(true).eta(1).emaDecay(0.995)),
+    /**
+     * {@link #ZERO_SNR_ETA1} sampled with the trained weights themselves: EMA decay 0, so after every step the average
+     * is {@code shadow + 1 * (param - shadow)}, the weights up to float rounding. Training is unchanged (the average never
+     * feeds back), so the trained weights are bit for bit those of {@link #ZERO_SNR_ETA1} and of {@link #EMA995}.
+     */
+    NO_EMA("no-ema", Settings.V1.zeroSnr(true).eta(1).emaDecay(0));
 
     /** The demo's recipe. */
     public static final DemoRecipe CURRENT = ZERO_SNR_ETA1;

@@ -148,6 +148,8 @@ class DemoTest {
         assertFalse(full.run().model().temporal0());
         assertEquals(0.995, full.withRecipe(DemoRecipe.EMA995).run().train().emaDecay());
         assertEquals(full.run().model(), full.withRecipe(DemoRecipe.EMA995).run().model());
+        assertEquals(0.0, full.withRecipe(DemoRecipe.NO_EMA).run().train().emaDecay());
+        assertEquals(full.run().train().withEmaDecay(0), full.withRecipe(DemoRecipe.NO_EMA).run().train());
         assertTrue(DemoRecipe.NOISY_TAIL.describeTimesteps().contains("25% of it drawn from the 100 noisiest"), DemoRecipe.NOISY_TAIL.describeTimesteps());
         var e = assertThrows(IllegalArgumentException.class, () -> DemoRecipe.parse("best"));
         assertTrue(e.getMessage().contains("v1, zero-snr"), e.getMessage());
