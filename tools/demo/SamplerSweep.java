@@ -3,8 +3,10 @@
 // class) that the run's EMA weights generate with each sampler. With the demo's sampler and seed 1234 it reproduces
 // the demo's "trained" number exactly. docs/demo/RECIPE.md's sampler rows and metric-noise figures come from it.
 //
-//   tools/demo/run.sh SamplerSweep DEMO_OUT/run STEP steps:guidance:eta[:rescale[:seed]] ...
-//   e.g. tools/demo/run.sh SamplerSweep demo-out/run 600 16:2:1:0:1234 16:2:1:0:1235 32:2:1
+//   tools/demo/run.sh SamplerSweep DEMO_OUT/run STEP steps:guidance:eta[:rescale[:seed[:raw]]] ...
+//   e.g. tools/demo/run.sh SamplerSweep demo-out/run 600 16:2:1:0:1234 16:2:1:0:1235 32:2:1 16:2:1:0:1234:raw
+// A sixth field "raw" samples the trained weights themselves instead of their EMA. With -Dpng=DIR (java option) it also
+// writes the first 4 clips of each class per sampler as DIR/<spec>/<class>.gif|mp4|png (the demo's sample files), to look at.
 import dev.vdiff.reference.data.VideoDataset;
 import dev.vdiff.reference.eval.SampleQuality;
 import dev.vdiff.reference.train.*;
@@ -17,7 +19,7 @@ import java.util.*;
 public class SamplerSweep {
     public static void main(String[] a) throws Exception {
         if (a.length < 3) {
-            System.err.println("usage: SamplerSweep RUN_DIR STEP steps:guidance:eta[:rescale[:seed]] ...");
+            System.err.println("usage: SamplerSweep RUN_DIR STEP steps:guidance:eta[:rescale[:seed[:raw]]] ...");
             System.exit(2);
         }
         Path runDir = Path.of(a[0]);
@@ -28,15 +30,22 @@ public class SamplerSweep {
         SampleQuality q = new SampleQuality(data.videos(DataSpec.HELD_OUT_A, 256));
         long[] labels = VideoGenerator.balancedLabels(d.classes(), 6);
         Denoiser model = Models.build(run, DType.FLOAT32, Rng.seed(0));
-        model.module().loadStateDict(Checkpoints.emaWeights(ckpt));
         for (int i = 2; i < a.length; i++) {
             String[] p = a[i].split(":");
+            boolean raw = p.length > 5 && p[5].equals("raw");
+            model.module().loadStateDict(raw ? Checkpoints.modelWeights(ckpt) : Checkpoints.emaWeights(ckpt));
             SamplerSettings s = new SamplerSettings(SamplerSettings.Kind.DDIM, Integer.parseInt(p[0]), Double.parseDouble(p[1]), Double.parseDouble(p[2]), 1.0, 50, 1.0,
                 p.length > 3 ? Double.parseDouble(p[3]) : 0);
             long t0 = System.nanoTime();
             VideoGenerator gen = new VideoGenerator(model, run.objective(), run.schedule(), s, 8);
             List<Tensor> v = gen.generate(labels, d.frames(), 3, d.height(), d.width(), Rng.seed(p.length > 4 ? Long.parseLong(p[4]) : 1234), k -> {});
-            System.out.printf(Locale.ROOT, "%s  %s  distance %.3f  (%.0f s)%n", a[i], s.describe(), q.distance(v), (System.nanoTime() - t0) * 1e-9);
+            String png = System.getProperty("png");
+            if (png != null) {
+                for (int c = 0; c < d.classes(); c++) {
+                    SampleWriter.write(Path.of(png, a[i].replace(':', '_')), d.className(c).replace(' ', '-'), v.subList(c * 6, c * 6 + 4), 6, 6);
+                }
+            }
+            System.out.printf(Locale.ROOT, "%s  %s, %s weights  distance %.3f  (%.0f s)%n", a[i], s.describe(), raw ? "trained" : "EMA", q.distance(v), (System.nanoTime() - t0) * 1e-9);
             // Diagnosis: the distance's mean term is the sum of the squared per-feature mean shifts (in reference
             // standard deviations); the rest is the covariance term. The largest shifts name what is off.
             double[] shift = q.meanShift(v);

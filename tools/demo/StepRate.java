@@ -2,8 +2,9 @@
 // process (ROUNDS rounds of STEPS steps of each variant after 5 warm-up steps), so that a loaded machine slows
 // every variant alike and only the ratios are reported as results. docs/demo/RECIPE.md's cost table comes from it.
 //
-//   tools/demo/run.sh StepRate ROUNDS STEPS batch:ch0:ch1:groups ...
-//   e.g. tools/demo/run.sh StepRate 3 6 4:32:64:16 8:32:64:16 16:32:64:16 4:16:32:8
+//   tools/demo/run.sh StepRate ROUNDS STEPS batch:ch0:ch1:groups[:t] ...
+//   e.g. tools/demo/run.sh StepRate 3 6 4:32:64:16 8:32:64:16 16:32:64:16 4:16:32:8 4:48:48:16:t
+// A fifth field "t" adds temporal attention at full resolution (ModelSpec.temporal0; needs ch0 = ch1).
 import dev.vdiff.reference.demo.*;
 import dev.vdiff.reference.train.*;
 import dev.vdiff.tensor.DType;
@@ -13,7 +14,7 @@ import java.util.*;
 public class StepRate {
     public static void main(String[] a) throws Exception {
         if (a.length < 3) {
-            System.err.println("usage: StepRate ROUNDS STEPS batch:ch0:ch1:groups ...");
+            System.err.println("usage: StepRate ROUNDS STEPS batch:ch0:ch1:groups[:t] ...");
             System.exit(2);
         }
         int rounds = Integer.parseInt(a[0]), steps = Integer.parseInt(a[1]);
@@ -23,7 +24,7 @@ public class StepRate {
             DemoConfig c = DemoConfig.full();
             RunSpec run = c.run();
             run = run.withTrain(run.train().withBatchSize(Integer.parseInt(p[0])));
-            run = new RunSpec(run.model().withCh0(Integer.parseInt(p[1])).withCh1(Integer.parseInt(p[2])).withGroups(Integer.parseInt(p[3])), run.data(), run.objective(), run.noise(), run.train(), run.sections());
+            run = new RunSpec(run.model().withCh0(Integer.parseInt(p[1])).withCh1(Integer.parseInt(p[2])).withGroups(Integer.parseInt(p[3])).withTemporal0(p.length > 4 && p[4].equals("t")), run.data(), run.objective(), run.noise(), run.train(), run.sections());
             Denoiser m = Models.build(run, DType.FLOAT32, Rng.seed(0));
             System.out.printf("%s: %,d parameters%n", a[i], m.module().parameterCount());
             Trainer t = new Trainer(m, run.data().open(), run.train(), run.objective(), run.schedule(), TimestepSampler.uniform(1000));

@@ -48,7 +48,23 @@ public enum DemoRecipe {
     /** {@link #COSINE_LR2} with {@link #NOISY_TAIL}'s timesteps. */
     COSINE_LR2_TAIL("cosine-lr2-tail", Settings.V1.zeroSnr(true).eta(1).lrSchedule("cosine").lr(2e-3).noisyTail(0.25, 100)),
     /** {@link #COSINE_LR2} on a UNet of half the width (16/32 channels, 8 groups; 0.18M parameters): about 1.9 times the steps per second. */
-    NARROW_COSINE_LR2("narrow-cosine-lr2", Settings.V1.zeroSnr(true).eta(1).lrSchedule("cosine").lr(2e-3).widths(16, 32, 8));
+    NARROW_COSINE_LR2("narrow-cosine-lr2", Settings.V1.zeroSnr(true).eta(1).lrSchedule("cosine").lr(2e-3).widths(16, 32, 8)),
+    /**
+     * {@link #ZERO_SNR_ETA1} with temporal attention at full resolution too, on a UNet of 48 channels at both levels
+     * ({@code ch0 = ch1}, which that needs): the frames of the 16x16 level exchange information directly, not only
+     * through the 8x8 level.
+     */
+    TEMPORAL0_48("temporal0-48", Settings.V1.zeroSnr(true).eta(1).widths(48, 48, 16).temporal0(true)),
+    /** {@link #TEMPORAL0_48} at 32 channels on both levels (cheaper per step, fewer channels at half resolution). */
+    TEMPORAL0_32("temporal0-32", Settings.V1.zeroSnr(true).eta(1).widths(32, 32, 16).temporal0(true)),
+    /** {@link #ZERO_SNR_ETA1} with a longer parameter average: EMA decay 0.995 (a window of about 200 steps instead of 100). */
+    EMA995("ema995", Settings.V1.zeroSnr(true).eta(1).emaDecay(0.995)),
+    /**
+     * {@link #ZERO_SNR_ETA1} sampled with the trained weights themselves: EMA decay 0, so after every step the average
+     * is {@code shadow + 1 * (param - shadow)}, the weights up to float rounding. Training is unchanged (the average never
+     * feeds back), so the trained weights are bit for bit those of {@link #ZERO_SNR_ETA1} and of {@link #EMA995}.
+     */
+    NO_EMA("no-ema", Settings.V1.zeroSnr(true).eta(1).emaDecay(0));
 
     /** The demo's recipe. */
     public static final DemoRecipe CURRENT = ZERO_SNR_ETA1;
@@ -78,22 +94,25 @@ public enum DemoRecipe {
      * @param ch0             the UNet's channels at full resolution (0 = the {@link DemoConfig}'s)
      * @param ch1             its channels at half resolution (0 = the {@link DemoConfig}'s)
      * @param groups          its GroupNorm groups (0 = the {@link DemoConfig}'s)
+     * @param temporal0       temporal attention at full resolution too ({@link ModelSpec#temporal0}; needs {@code ch0 = ch1})
      */
     record Settings(boolean zeroTerminalSnr, double minSnrGamma, double lr, String lrSchedule, int batch, double emaDecay,
-                    double tailFraction, int tailSteps, double eta, double guidance, int ch0, int ch1, int groups) {
+                    double tailFraction, int tailSteps, double eta, double guidance, int ch0, int ch1, int groups,
+                    boolean temporal0) {
         /** The November 2026 recipe ({@link #V1}). */
-        static final Settings V1 = new Settings(false, 0, 1e-3, TrainConfig.DEFAULT_LR_SCHEDULE, 4, 0.99, 0, 1, 0, 2.0, 0, 0, 0);
+        static final Settings V1 = new Settings(false, 0, 1e-3, TrainConfig.DEFAULT_LR_SCHEDULE, 4, 0.99, 0, 1, 0, 2.0, 0, 0, 0, false);
 
-        Settings zeroSnr(boolean v) { return new Settings(v, minSnrGamma, lr, lrSchedule, batch, emaDecay, tailFraction, tailSteps, eta, guidance, ch0, ch1, groups); }
-        Settings minSnrGamma(double v) { return new Settings(zeroTerminalSnr, v, lr, lrSchedule, batch, emaDecay, tailFraction, tailSteps, eta, guidance, ch0, ch1, groups); }
-        Settings lr(double v) { return new Settings(zeroTerminalSnr, minSnrGamma, v, lrSchedule, batch, emaDecay, tailFraction, tailSteps, eta, guidance, ch0, ch1, groups); }
-        Settings lrSchedule(String v) { return new Settings(zeroTerminalSnr, minSnrGamma, lr, v, batch, emaDecay, tailFraction, tailSteps, eta, guidance, ch0, ch1, groups); }
-        Settings batch(int v) { return new Settings(zeroTerminalSnr, minSnrGamma, lr, lrSchedule, v, emaDecay, tailFraction, tailSteps, eta, guidance, ch0, ch1, groups); }
-        Settings emaDecay(double v) { return new Settings(zeroTerminalSnr, minSnrGamma, lr, lrSchedule, batch, v, tailFraction, tailSteps, eta, guidance, ch0, ch1, groups); }
-        Settings noisyTail(double fraction, int steps) { return new Settings(zeroTerminalSnr, minSnrGamma, lr, lrSchedule, batch, emaDecay, fraction, steps, eta, guidance, ch0, ch1, groups); }
-        Settings eta(double v) { return new Settings(zeroTerminalSnr, minSnrGamma, lr, lrSchedule, batch, emaDecay, tailFraction, tailSteps, v, guidance, ch0, ch1, groups); }
-        Settings widths(int c0, int c1, int g) { return new Settings(zeroTerminalSnr, minSnrGamma, lr, lrSchedule, batch, emaDecay, tailFraction, tailSteps, eta, guidance, c0, c1, g); }
-        Settings guidance(double v) { return new Settings(zeroTerminalSnr, minSnrGamma, lr, lrSchedule, batch, emaDecay, tailFraction, tailSteps, eta, v, ch0, ch1, groups); }
+        Settings zeroSnr(boolean v) { return new Settings(v, minSnrGamma, lr, lrSchedule, batch, emaDecay, tailFraction, tailSteps, eta, guidance, ch0, ch1, groups, temporal0); }
+        Settings minSnrGamma(double v) { return new Settings(zeroTerminalSnr, v, lr, lrSchedule, batch, emaDecay, tailFraction, tailSteps, eta, guidance, ch0, ch1, groups, temporal0); }
+        Settings lr(double v) { return new Settings(zeroTerminalSnr, minSnrGamma, v, lrSchedule, batch, emaDecay, tailFraction, tailSteps, eta, guidance, ch0, ch1, groups, temporal0); }
+        Settings lrSchedule(String v) { return new Settings(zeroTerminalSnr, minSnrGamma, lr, v, batch, emaDecay, tailFraction, tailSteps, eta, guidance, ch0, ch1, groups, temporal0); }
+        Settings batch(int v) { return new Settings(zeroTerminalSnr, minSnrGamma, lr, lrSchedule, v, emaDecay, tailFraction, tailSteps, eta, guidance, ch0, ch1, groups, temporal0); }
+        Settings emaDecay(double v) { return new Settings(zeroTerminalSnr, minSnrGamma, lr, lrSchedule, batch, v, tailFraction, tailSteps, eta, guidance, ch0, ch1, groups, temporal0); }
+        Settings noisyTail(double fraction, int steps) { return new Settings(zeroTerminalSnr, minSnrGamma, lr, lrSchedule, batch, emaDecay, fraction, steps, eta, guidance, ch0, ch1, groups, temporal0); }
+        Settings eta(double v) { return new Settings(zeroTerminalSnr, minSnrGamma, lr, lrSchedule, batch, emaDecay, tailFraction, tailSteps, v, guidance, ch0, ch1, groups, temporal0); }
+        Settings widths(int c0, int c1, int g) { return new Settings(zeroTerminalSnr, minSnrGamma, lr, lrSchedule, batch, emaDecay, tailFraction, tailSteps, eta, guidance, c0, c1, g, temporal0); }
+        Settings guidance(double v) { return new Settings(zeroTerminalSnr, minSnrGamma, lr, lrSchedule, batch, emaDecay, tailFraction, tailSteps, eta, v, ch0, ch1, groups, temporal0); }
+        Settings temporal0(boolean v) { return new Settings(zeroTerminalSnr, minSnrGamma, lr, lrSchedule, batch, emaDecay, tailFraction, tailSteps, eta, guidance, ch0, ch1, groups, v); }
     }
 
     /** The timestep law in words, for the report. */
@@ -110,6 +129,7 @@ public enum DemoRecipe {
         RunSpec run = base.run().withTrain(t).withNoise(s.zeroTerminalSnr() ? ScheduleSpec.ZERO_TERMINAL_SNR : ScheduleSpec.VC2);
         ModelSpec m = run.model();
         if (s.ch0() > 0) m = m.withCh0(s.ch0()).withCh1(s.ch1()).withGroups(s.groups());
+        if (s.temporal0()) m = m.withTemporal0(true);
         run = new RunSpec(m, run.data(), run.objective(), run.noise(), run.train(), run.sections());
         // The timestep law goes into run.json, so that `vdiff train --resume` continues with it (TrainingSetup).
         run = s.tailFraction() > 0 ? TimestepSampler.withNoisyTail(run, s.tailFraction(), s.tailSteps()) : run.withSection(TimestepSampler.NOISY_TAIL_SECTION, null);

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -142,6 +143,13 @@ class DemoTest {
         ModelSpec narrow = full.withRecipe(DemoRecipe.NARROW_COSINE_LR2).run().model();
         assertEquals(full.run().model().withCh0(16).withCh1(32).withGroups(8), narrow);
         assertEquals(8, full.withRecipe(DemoRecipe.BATCH8).run().train().batchSize());
+        ModelSpec t0 = full.withRecipe(DemoRecipe.TEMPORAL0_48).run().model();
+        assertEquals(full.run().model().withCh0(48).withCh1(48).withGroups(16).withTemporal0(true), t0);
+        assertFalse(full.run().model().temporal0());
+        assertEquals(0.995, full.withRecipe(DemoRecipe.EMA995).run().train().emaDecay());
+        assertEquals(full.run().model(), full.withRecipe(DemoRecipe.EMA995).run().model());
+        assertEquals(0.0, full.withRecipe(DemoRecipe.NO_EMA).run().train().emaDecay());
+        assertEquals(full.run().train().withEmaDecay(0), full.withRecipe(DemoRecipe.NO_EMA).run().train());
         assertTrue(DemoRecipe.NOISY_TAIL.describeTimesteps().contains("25% of it drawn from the 100 noisiest"), DemoRecipe.NOISY_TAIL.describeTimesteps());
         var e = assertThrows(IllegalArgumentException.class, () -> DemoRecipe.parse("best"));
         assertTrue(e.getMessage().contains("v1, zero-snr"), e.getMessage());
