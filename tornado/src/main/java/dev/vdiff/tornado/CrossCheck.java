@@ -148,15 +148,19 @@ public final class CrossCheck {
             dev.groupNormForward(x, w, b, og, mg, rg, n, c, l, groups, 1e-5);
             String what = "groupNorm [" + n + ", " + c + ", " + l + "] groups=" + groups + (affine ? " affine" : "");
             compare(what + " forward out", og, ow, 1e-5, 1e-5);
-            compare(what + " forward mean", mg, mw, 1e-9, 1e-9);
-            compare(what + " forward rstd", rg, rw, 1e-9, 1e-9);
+            // The JVM's float32 statistics add float32 blocks of 4 terms per lane into double sums (Sums, session 6),
+            // so they agree with the device's double accumulation to float32 rounding of those blocks (about 1e-8
+            // relative here), not to double precision: float32-sized bounds, still far inside the output's 1e-5.
+            compare(what + " forward mean", mg, mw, 1e-6, 1e-7);
+            compare(what + " forward rstd", rg, rw, 1e-6, 1e-7);
             float[] g = random(total), dxw = new float[total], dxg = new float[total];
             double[] dww = new double[n * c], dbw = new double[n * c], dwg = new double[n * c], dbg = new double[n * c];
             jvm.groupNormBackward(x, w, g, mw, rw, dxw, dww, dbw, n, c, l, groups);
             dev.groupNormBackward(x, w, g, mw, rw, dxg, dwg, dbg, n, c, l, groups);
             compare(what + " backward dx", dxg, dxw, 1e-4, 1e-5);
-            compare(what + " backward dwPart", dwg, dww, 1e-9, 1e-9);
-            compare(what + " backward dbPart", dbg, dbw, 1e-9, 1e-9);
+            // per-channel partial sums over l terms, float32 blocks on the JVM as above (errors grow with l)
+            compare(what + " backward dwPart", dwg, dww, 1e-5, 1e-5);
+            compare(what + " backward dbPart", dbg, dbw, 1e-5, 1e-5);
         }
     }
 
