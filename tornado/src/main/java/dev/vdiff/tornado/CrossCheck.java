@@ -154,6 +154,7 @@ public final class CrossCheck {
             double[] mw = new double[n * groups], rw = new double[n * groups], mg = new double[n * groups], rg = new double[n * groups];
             jvm.groupNormForward(x, w, b, ow, mw, rw, n, c, l, groups, 1e-5);
             dev.groupNormForward(x, w, b, og, mg, rg, n, c, l, groups, 1e-5);
+            ((TornadoBackend) dev).groupNormStatsHome(mg, rg);   // they stay on the device; brought home for this check
             String what = "groupNorm [" + n + ", " + c + ", " + l + "] groups=" + groups + (affine ? " affine" : "");
             compare(what + " forward out", og, ow, 1e-5, 1e-5);
             // The JVM's float32 statistics add float32 blocks of 4 terms per lane into double sums (Sums, session 6),
@@ -169,6 +170,13 @@ public final class CrossCheck {
             // per-channel partial sums over l terms, float32 blocks on the JVM as above (errors grow with l)
             compare(what + " backward dwPart", dwg, dww, 1e-5, 1e-5);
             compare(what + " backward dbPart", dbg, dbw, 1e-5, 1e-5);
+            // the backward with the device's own statistics (the op's path: they never left the device)
+            float[] dxr = new float[total];
+            double[] dwr = new double[n * c], dbr = new double[n * c];
+            dev.groupNormForward(x, w, b, og, mg, rg, n, c, l, groups, 1e-5);
+            dev.groupNormBackward(x, w, g, mg, rg, dxr, dwr, dbr, n, c, l, groups);
+            compare(what + " backward dx, statistics kept on the device", dxr, dxw, 1e-4, 1e-5);
+            compare(what + " backward dwPart, statistics kept on the device", dwr, dww, 1e-5, 1e-5);
         }
     }
 

@@ -116,6 +116,11 @@ public final class TornadoBackend implements KernelBackend, HostCopy.Holder {
         groupNorm.forward(x, weight, bias, out, mean, rstd, n, c, l, groups, eps);
     }
 
+    /** Fills the host mean and rstd of a {@link #groupNormForward} on this backend, which keeps them on the device (for checks). */
+    synchronized void groupNormStatsHome(double[] mean, double[] rstd) {
+        groupNorm.statsHome(mean, rstd);
+    }
+
     @Override
     public synchronized void groupNormBackward(float[] x, float[] weight, float[] g, double[] mean, double[] rstd,
                                   float[] dx, double[] dwPart, double[] dbPart, int n, int c, int l, int groups) {

@@ -65,7 +65,11 @@ public interface KernelBackend {
 
     // ------------------------------------------------------------------ group norm (see GroupNormKernels)
 
-    /** out [N, C, L] = groupnorm(x [N, C, L]) * weight [C] + bias [C]; mean, rstd [N*groups] (double). */
+    /**
+     * out [N, C, L] = groupnorm(x [N, C, L]) * weight [C] + bias [C]; mean, rstd [N*groups] (double). The op hands
+     * mean and rstd only to this backend's {@link #groupNormBackward}, so a device backend may keep them on its device
+     * (keyed by the mean array) instead of filling them.
+     */
     void groupNormForward(float[] x, float[] weight, float[] bias, float[] out, double[] mean, double[] rstd,
                           int n, int c, int l, int groups, double eps);
 
