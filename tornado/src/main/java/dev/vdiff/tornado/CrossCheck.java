@@ -178,6 +178,22 @@ public final class CrossCheck {
             compare(what + " backward dx, statistics kept on the device", dxr, dxw, 1e-4, 1e-5);
             compare(what + " backward dwPart, statistics kept on the device", dwr, dww, 1e-5, 1e-5);
         }
+        // the device keeps each statistic as three floats whose sum is the double exactly (GroupNormTask.split) for
+        // |d| >= 2^-97 (about 6.3e-30; below, the last float underflows); the host side of that round trip, on doubles
+        // from 1e-29 to 1e29 of both signs and zero: bit for bit
+        int blocks = 10000;
+        double[] mean = new double[blocks], rstd = new double[blocks], m2 = new double[blocks], r2 = new double[blocks];
+        for (int i = 0; i < blocks; i++) {
+            mean[i] = i == 0 ? 0 : (rnd.nextBoolean() ? 1 : -1) * Math.pow(10, rnd.nextDouble() * 58 - 29);
+            rstd[i] = Math.pow(10, rnd.nextDouble() * 58 - 29);
+        }
+        float[] hs = GroupNormTask.split(mean, rstd, blocks);
+        for (int b = 0; b < blocks; b++) {
+            m2[b] = ((double) hs[3 * b] + (double) hs[3 * b + 1]) + (double) hs[3 * b + 2];
+            r2[b] = ((double) hs[3 * blocks + 3 * b] + (double) hs[3 * blocks + 3 * b + 1]) + (double) hs[3 * blocks + 3 * b + 2];
+        }
+        compare("groupNorm mean as three floats and back, |mean| in 1e-29 .. 1e29 and 0 (exact)", m2, mean, 0, 0);
+        compare("groupNorm rstd as three floats and back (exact)", r2, rstd, 0, 0);
     }
 
     private void conv(boolean quick) {

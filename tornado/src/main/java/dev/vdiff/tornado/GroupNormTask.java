@@ -24,7 +24,7 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * <p>The statistics stay on the device (no read-back after the forward, no upload before the backward): {@code stats}
  * also writes each block's mean and rstd into an arena region of {@code 6 * N*groups} floats, each double as three
  * floats {@code a = (float) d, b = (float) (d - a), c = (float) (d - a - b)} (the arena holds floats; {@code (a + b) + c}
- * gives the double back exactly for values of normal magnitude, see {@link #split}), and the backward reads that region.
+ * gives the double back exactly for |d| >= 2^-97, see {@link #split}), and the backward reads that region.
  * The region is keyed by a float array that stands for the op's host mean array ({@link #stats}); the host
  * {@code double[]} mean and rstd are NOT filled by the forward (the op hands them only to this backend's backward;
  * {@link #statsHome} fills them when asked, for the cross-check). A backward handed statistics it did not compute
@@ -205,8 +205,10 @@ final class GroupNormTask implements DeviceArena.User {
     /**
      * mean and rstd [blocks] as the forward kernel stores them: each double d as floats a = (float) d,
      * b = (float) (d - a), c = (float) (d - a - b). The differences are exact in double, and a, b, c hold 72 bits of
-     * which d has 53, so (a + b) + c == d (a + b is exact: their bits span at most 48 places) unless d is so small
-     * (|d| < 2^-100 or so) that c underflows; the statistics of float32 data are far from that.
+     * which d has 53, so (a + b) + c == d (a + b is exact: their bits span at most 48 places) for |d| >= 2^-97 (about
+     * 6.3e-30; below it c underflows and the sum is off by at most 2^-150; on a device that flushes float subnormals,
+     * as OpenCL allows, exact down to 2^-78 and off by less than 2^-126 below). rstd is at most 1/sqrt(eps), and a nonzero
+     * mean of float32 data is that small only if the data are (CrossCheck checks the round trip from 1e-29 to 1e29).
      */
     static float[] split(double[] hmean, double[] hrstd, int blocks) {
         float[] hs = new float[6 * blocks];
