@@ -62,6 +62,14 @@ public final class TransferCount {
             double l = loss.item();   // the loss comes home (lazy read-back: it may still be on the device)
             Transfers.Count withLoss = Transfers.now().minus(before);
             boolean hostOptimizer = step < 2;
+            long onDevice = 0, onHost = 0;   // where the gradients' newest values are when the backward returns
+            int nDevice = 0, nHost = 0;
+            for (Tensor p : model.parameters()) {
+                if (p.grad() == null) continue;
+                long b = 4L * p.grad().numel();
+                if (p.grad().isDense() && dev.vdiff.tensor.backend.HostCopy.isStale(p.grad().deviceFloats())) { onDevice += b; nDevice++; }
+                else { onHost += b; nHost++; }
+            }
             if (hostOptimizer) for (Tensor p : model.parameters()) if (p.grad() != null) p.grad().floats();   // as the host optimizer reads them
             Transfers.Count withGrads = Transfers.now().minus(before);
             System.out.printf(Locale.ROOT, "step %d (%s): loss %.6f; forward + loss + backward: host->device %,d bytes, device->host %,d bytes, total %,d bytes (%.1f x the parameters) in %d kernel-plan executions%n",
@@ -78,6 +86,7 @@ public final class TransferCount {
             ema.update(params);
             if (hostOptimizer) for (Tensor p : params.values()) p.moveTo(device);
             Transfers.Count whole = Transfers.now().minus(before);
+            System.out.printf(Locale.ROOT, "  gradients after the backward: %d tensors (%,d B) newest on the device, %d (%,d B) on the host (a JVM op wrote them last)%n", nDevice, onDevice, nHost, onHost);
             System.out.printf(Locale.ROOT, "  whole step with clipping, AdamW and EMA on the %s: host->device %,d, device->host %,d, total %,d bytes (%.1f x the parameters) in %d kernel-plan executions%n",
                 hostOptimizer ? "host" : "device", whole.bytesIn(), whole.bytesOut(), whole.bytes(), whole.bytes() / (double) paramBytes, whole.launches());
             if (step == 1 || step == 3) {
