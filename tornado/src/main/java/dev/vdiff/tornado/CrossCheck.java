@@ -8,6 +8,7 @@ import dev.vdiff.tensor.backend.KernelBackend;
 import dev.vdiff.tensor.check.Close;
 import dev.vdiff.tensor.kernels.AttentionKernels;
 import dev.vdiff.tensor.kernels.ConvGeometry;
+import dev.vdiff.tensor.kernels.OptimizerKernels;
 import dev.vdiff.tensor.kernels.UnaryKernels.Fn;
 import dev.vdiff.tensor.ops.Arithmetic;
 import dev.vdiff.tensor.ops.LinearAlgebra;
@@ -15,8 +16,13 @@ import dev.vdiff.tensor.ops.Normalization;
 import dev.vdiff.tensor.ops.Pointwise;
 import dev.vdiff.tensor.ops.Reductions;
 import dev.vdiff.tensor.ops.Softmax;
+import dev.vdiff.tensor.optim.AdamW;
+import dev.vdiff.tensor.optim.Ema;
+import dev.vdiff.tensor.optim.GradClip;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -59,6 +65,8 @@ public final class CrossCheck {
         c.conv(quick);
         c.attention(quick);
         c.lazyReadBack();
+        c.optimizer(quick);
+        c.optimizerSteps(device);
         c.ops(device);
         System.out.printf("%d checks, %d failed (%.1f s)%n", c.checks, c.failures.size(), (System.nanoTime() - t0) / 1e9);
         for (String f : c.failures) System.out.println("FAILED " + f);
@@ -146,6 +154,7 @@ public final class CrossCheck {
             double[] mw = new double[n * groups], rw = new double[n * groups], mg = new double[n * groups], rg = new double[n * groups];
             jvm.groupNormForward(x, w, b, ow, mw, rw, n, c, l, groups, 1e-5);
             dev.groupNormForward(x, w, b, og, mg, rg, n, c, l, groups, 1e-5);
+            ((TornadoBackend) dev).groupNormStatsHome(mg, rg);   // they stay on the device; brought home for this check
             String what = "groupNorm [" + n + ", " + c + ", " + l + "] groups=" + groups + (affine ? " affine" : "");
             compare(what + " forward out", og, ow, 1e-5, 1e-5);
             // The JVM's float32 statistics add float32 blocks of 4 terms per lane into double sums (Sums, session 6),
@@ -161,7 +170,30 @@ public final class CrossCheck {
             // per-channel partial sums over l terms, float32 blocks on the JVM as above (errors grow with l)
             compare(what + " backward dwPart", dwg, dww, 1e-5, 1e-5);
             compare(what + " backward dbPart", dbg, dbw, 1e-5, 1e-5);
+            // the backward with the device's own statistics (the op's path: they never left the device)
+            float[] dxr = new float[total];
+            double[] dwr = new double[n * c], dbr = new double[n * c];
+            dev.groupNormForward(x, w, b, og, mg, rg, n, c, l, groups, 1e-5);
+            dev.groupNormBackward(x, w, g, mg, rg, dxr, dwr, dbr, n, c, l, groups);
+            compare(what + " backward dx, statistics kept on the device", dxr, dxw, 1e-4, 1e-5);
+            compare(what + " backward dwPart, statistics kept on the device", dwr, dww, 1e-5, 1e-5);
         }
+        // the device keeps each statistic as three floats whose sum is the double exactly (GroupNormTask.split) for
+        // |d| >= 2^-97 (about 6.3e-30; below, the last float underflows); the host side of that round trip, on doubles
+        // from 1e-29 to 1e29 of both signs and zero: bit for bit
+        int blocks = 10000;
+        double[] mean = new double[blocks], rstd = new double[blocks], m2 = new double[blocks], r2 = new double[blocks];
+        for (int i = 0; i < blocks; i++) {
+            mean[i] = i == 0 ? 0 : (rnd.nextBoolean() ? 1 : -1) * Math.pow(10, rnd.nextDouble() * 58 - 29);
+            rstd[i] = Math.pow(10, rnd.nextDouble() * 58 - 29);
+        }
+        float[] hs = GroupNormTask.split(mean, rstd, blocks);
+        for (int b = 0; b < blocks; b++) {
+            m2[b] = ((double) hs[3 * b] + (double) hs[3 * b + 1]) + (double) hs[3 * b + 2];
+            r2[b] = ((double) hs[3 * blocks + 3 * b] + (double) hs[3 * blocks + 3 * b + 1]) + (double) hs[3 * blocks + 3 * b + 2];
+        }
+        compare("groupNorm mean as three floats and back, |mean| in 1e-29 .. 1e29 and 0 (exact)", m2, mean, 0, 0);
+        compare("groupNorm rstd as three floats and back (exact)", r2, rstd, 0, 0);
     }
 
     private void conv(boolean quick) {
@@ -267,6 +299,100 @@ public final class CrossCheck {
         jvm.unaryForward(Fn.SIGMOID, 0, 0, x, sj, n);
         jvm.unaryForward(Fn.SQUARE, 0, 0, sj, swj, n);
         compare("lazy read-back: a JVM kernel reading a result left on the device", sw, swj, 1e-5, 1e-6);
+    }
+
+    // ------------------------------------------------------------------ optimizer (OptimizerTask)
+
+    /** AdamW step t of the JVM's AdamW (lr 3e-3, betas 0.9/0.999, eps 1e-8, weight decay 0.05). */
+    private static OptimizerKernels.AdamWStep adamwStep(int t) {
+        double lr = 3e-3;
+        return new OptimizerKernels.AdamWStep(1 - lr * 0.05, 0.9, 0.999, 1e-8, lr / (1 - Math.pow(0.9, t)), Math.sqrt(1 - Math.pow(0.999, t)));
+    }
+
+    /**
+     * Each optimizer kernel against the JVM loop on random values of several sizes; then 3 AdamW steps with p, m, v
+     * left on the device between them (weight decay, bias correction of steps 1..3, a fresh gradient from the host each
+     * step), and a host write to the brought-home parameter before a 4th step.
+     */
+    private void optimizer(boolean quick) {
+        int[] sizes = quick ? new int[] {1000} : new int[] {1, 1000, 70001};
+        for (int n : sizes) {
+            float[] p = random(n), g = random(n), m = random(n), v = random(n);
+            for (int i = 0; i < n; i++) {
+                m[i] *= 1e-2f;
+                v[i] = Math.abs(v[i]) * 1e-4f;
+            }
+            float[] pw = p.clone(), mw = m.clone(), vw = v.clone();
+            jvm.adamwStep(pw, g, mw, vw, n, adamwStep(3));
+            dev.adamwStep(p, g, m, v, n, adamwStep(3));
+            checks++;
+            if (!DeviceArena.EAGER && !HostCopy.isStale(p)) failures.add("adamw n=" + n + ": the updated parameter was copied home at once");
+            compare("adamw n=" + n + " p", p, pw, 1e-6, 1e-7);
+            compare("adamw n=" + n + " m", m, mw, 1e-6, 1e-7);   // m can cancel to near 0: an ulp of its inputs' scale (~0.1)
+            compare("adamw n=" + n + " v", v, vw, 1e-6, 1e-12);
+
+            float[] s = random(n), q = random(n), sw = s.clone();
+            jvm.emaUpdate(sw, q, n, 0.005);
+            dev.emaUpdate(s, q, n, 0.005);
+            compare("ema n=" + n, s, sw, 1e-6, 1e-7);
+
+            float[] x = random(n);
+            for (int i = 0; i < n; i++) x[i] *= 3;
+            compare("sumOfSquares n=" + n, new double[] {dev.sumOfSquares(x, n)}, new double[] {jvm.sumOfSquares(x, n)}, 1e-12, 0);
+            float[] xw = x.clone();
+            jvm.scaleInPlace(xw, n, 0.37f);
+            dev.scaleInPlace(x, n, 0.37f);
+            compare("scale n=" + n + " (float32 products: exact)", x, xw, 0, 0);
+        }
+        int n = quick ? 3000 : 40000;
+        float[] p = random(n), m = new float[n], v = new float[n];
+        float[] pw = p.clone(), mw = new float[n], vw = new float[n];
+        for (int t = 1; t <= 4; t++) {
+            if (t == 4) {   // a host write to the parameter after it came home (the compares below brought it home)
+                p[7] = 0.25f;
+                pw[7] = 0.25f;
+            }
+            float[] g = random(n);
+            jvm.adamwStep(pw, g, mw, vw, n, adamwStep(t));
+            dev.adamwStep(p, g, m, v, n, adamwStep(t));
+            if (t >= 3) {
+                String what = "adamw " + t + " steps n=" + n + (t == 4 ? ", a host write before the 4th" : ", state left on the device");
+                compare(what + " p", p, pw, 1e-5, 1e-6);
+                // m = 0.9 m + 0.1 g can cancel to near 0, keeping an earlier step's rounding difference (an ulp of
+                // numbers of size ~0.1, if the device contracted a multiply-add) as an absolute error: atol 1e-7
+                compare(what + " m", m, mw, 1e-5, 1e-7);
+                compare(what + " v", v, vw, 1e-5, 1e-12);
+            }
+        }
+    }
+
+    /** Clipping + AdamW + EMA on tensors on the device against the JVM, 3 steps, through the optimizers' own code. */
+    private void optimizerSteps(Device device) {
+        long seed = rnd.nextLong();
+        Map<String, Tensor> onJvm = optimizerRun(Device.JVM, seed), onDev = optimizerRun(device, seed);
+        for (String k : onJvm.keySet()) {
+            compare("optimizer 3 steps (clip 0.5, AdamW, EMA) " + k, onDev.get(k).toDoubleArray(), onJvm.get(k).toDoubleArray(), 1e-5, 1e-7);
+        }
+    }
+
+    private Map<String, Tensor> optimizerRun(Device d, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        params.put("w", tensor(r, 64, 300).moveTo(d));
+        params.put("b", tensor(r, 64).moveTo(d));
+        AdamW opt = new AdamW(params, 3e-3, 0.9, 0.999, 1e-8, 0.05);
+        Ema ema = new Ema(params, 0.9);
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (int step = 0; step < 3; step++) {
+            for (Tensor p : params.values()) p.setGrad(tensor(r, p.shape()).moveTo(d));
+            out.put("norm" + step, Tensor.of(new double[] {GradClip.clipGradNorm(params.values(), 0.5)}, 1));
+            opt.step();
+            ema.update(params);
+        }
+        for (var e : params.entrySet()) out.put("param " + e.getKey(), e.getValue());
+        for (var e : opt.stateDict().entrySet()) out.put("state " + e.getKey(), e.getValue());
+        for (var e : ema.stateDict().entrySet()) out.put("ema " + e.getKey(), e.getValue());
+        return out;
     }
 
     // ------------------------------------------------------------------ ops on device-carried tensors

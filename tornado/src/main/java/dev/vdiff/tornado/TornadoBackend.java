@@ -5,6 +5,7 @@ import dev.vdiff.tensor.backend.JvmBackend;
 import dev.vdiff.tensor.backend.KernelBackend;
 import dev.vdiff.tensor.kernels.AttentionKernels;
 import dev.vdiff.tensor.kernels.ConvGeometry;
+import dev.vdiff.tensor.kernels.OptimizerKernels;
 import dev.vdiff.tensor.kernels.UnaryKernels;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 
@@ -20,7 +21,8 @@ import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
  *   <li>softmax and log-softmax forward and backward ({@link SoftmaxTask});</li>
  *   <li>group norm forward and backward ({@link GroupNormTask});</li>
  *   <li>2-D and 3-D convolution forward, input, weight and bias gradients ({@link ConvTask}: direct);</li>
- *   <li>attention without a mask, forward and backward ({@link AttentionTask}: probabilities materialised).</li>
+ *   <li>attention without a mask, forward and backward ({@link AttentionTask}: probabilities materialised);</li>
+ *   <li>the optimizer: AdamW, the EMA update, gradient clipping's sum of squares and scaling ({@link OptimizerTask}).</li>
  * </ul>
  * Still on the JVM kernels (called through {@link JvmBackend}): masked attention, attention that returns its
  * probabilities, POW and the exact GELU.
@@ -42,6 +44,8 @@ public final class TornadoBackend implements KernelBackend, HostCopy.Holder {
     private final ConvTask conv = new ConvTask(arena);
     private final GroupNormTask groupNorm = new GroupNormTask(arena);
     private final AttentionTask attention = new AttentionTask(arena);
+    /** The optimizer (AdamW, EMA, gradient clipping): parameters, gradients, moments and averages updated in the arena. */
+    private final OptimizerTask optimizer = new OptimizerTask(arena);
 
     @Override public String name() { return "tornado"; }
 
@@ -112,6 +116,11 @@ public final class TornadoBackend implements KernelBackend, HostCopy.Holder {
         groupNorm.forward(x, weight, bias, out, mean, rstd, n, c, l, groups, eps);
     }
 
+    /** Fills the host mean and rstd of a {@link #groupNormForward} on this backend, which keeps them on the device (for checks). */
+    synchronized void groupNormStatsHome(double[] mean, double[] rstd) {
+        groupNorm.statsHome(mean, rstd);
+    }
+
     @Override
     public synchronized void groupNormBackward(float[] x, float[] weight, float[] g, double[] mean, double[] rstd,
                                   float[] dx, double[] dwPart, double[] dbPart, int n, int c, int l, int groups) {
@@ -141,5 +150,31 @@ public final class TornadoBackend implements KernelBackend, HostCopy.Holder {
     public synchronized void unaryBackward(UnaryKernels.Fn fn, double a, double b, float[] x, float[] y, float[] g, float[] dx, int n) {
         if (n == 0 || !PointwiseTask.SUPPORTED.contains(fn)) jvm.unaryBackward(fn, a, b, x, y, g, dx, n);
         else pointwise.backward(fn, a, b, x, y, g, dx, n);
+    }
+
+    // ------------------------------------------------------------------ optimizer (OptimizerTask)
+
+    @Override
+    public synchronized void adamwStep(float[] p, float[] g, float[] m, float[] v, int n, OptimizerKernels.AdamWStep s) {
+        if (n == 0) return;
+        optimizer.adamw(p, g, m, v, n, s);
+    }
+
+    @Override
+    public synchronized void emaUpdate(float[] shadow, float[] param, int n, double w) {
+        if (n == 0) return;
+        optimizer.ema(shadow, param, n, w);
+    }
+
+    @Override
+    public synchronized double sumOfSquares(float[] x, int n) {
+        if (n == 0) return 0;
+        return optimizer.sumOfSquares(x, n);
+    }
+
+    @Override
+    public synchronized void scaleInPlace(float[] x, int n, float c) {
+        if (n == 0) return;
+        optimizer.scale(x, n, c);
     }
 }

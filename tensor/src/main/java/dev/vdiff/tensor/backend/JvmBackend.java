@@ -6,6 +6,7 @@ import dev.vdiff.tensor.kernels.Conv;
 import dev.vdiff.tensor.kernels.ConvGeometry;
 import dev.vdiff.tensor.kernels.Gemm;
 import dev.vdiff.tensor.kernels.GroupNormKernels;
+import dev.vdiff.tensor.kernels.OptimizerKernels;
 import dev.vdiff.tensor.kernels.SoftmaxKernels;
 import dev.vdiff.tensor.kernels.UnaryKernels;
 
@@ -99,6 +100,29 @@ public final class JvmBackend implements KernelBackend {
     public void unaryBackward(UnaryKernels.Fn fn, double a, double b, float[] x, float[] y, float[] g, float[] dx, int n) {
         if (HostCopy.anyStale()) home(x, y, g, dx);
         Parallel.forRange(n, POINTWISE_GRAIN, (lo, hi) -> UnaryKernels.backward(fn, a, b, x, y, g, dx, lo, hi));
+    }
+
+    // ------------------------------------------------------------------ optimizer
+
+    @Override
+    public void adamwStep(float[] p, float[] g, float[] m, float[] v, int n, OptimizerKernels.AdamWStep s) {
+        if (HostCopy.anyStale()) home(p, g, m, v);
+        OptimizerKernels.adamw(p, g, m, v, n, s);
+    }
+
+    @Override public void emaUpdate(float[] shadow, float[] param, int n, double w) {
+        if (HostCopy.anyStale()) home(shadow, param);
+        OptimizerKernels.ema(shadow, param, n, w);
+    }
+
+    @Override public double sumOfSquares(float[] x, int n) {
+        if (HostCopy.anyStale()) home(x);
+        return OptimizerKernels.sumOfSquares(x, n);
+    }
+
+    @Override public void scaleInPlace(float[] x, int n, float c) {
+        if (HostCopy.anyStale()) home(x);
+        OptimizerKernels.scale(x, n, c);
     }
 
     /** Brings home the arrays (nulls ignored) that a device holds newer values of. */

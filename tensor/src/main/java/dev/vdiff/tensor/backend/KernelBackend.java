@@ -2,6 +2,7 @@ package dev.vdiff.tensor.backend;
 
 import dev.vdiff.tensor.kernels.AttentionKernels;
 import dev.vdiff.tensor.kernels.ConvGeometry;
+import dev.vdiff.tensor.kernels.OptimizerKernels;
 import dev.vdiff.tensor.kernels.UnaryKernels;
 
 /**
@@ -64,7 +65,11 @@ public interface KernelBackend {
 
     // ------------------------------------------------------------------ group norm (see GroupNormKernels)
 
-    /** out [N, C, L] = groupnorm(x [N, C, L]) * weight [C] + bias [C]; mean, rstd [N*groups] (double). */
+    /**
+     * out [N, C, L] = groupnorm(x [N, C, L]) * weight [C] + bias [C]; mean, rstd [N*groups] (double). The op hands
+     * mean and rstd only to this backend's {@link #groupNormBackward}, so a device backend may keep them on its device
+     * (keyed by the mean array) instead of filling them.
+     */
     void groupNormForward(float[] x, float[] weight, float[] bias, float[] out, double[] mean, double[] rstd,
                           int n, int c, int l, int groups, double eps);
 
@@ -87,4 +92,20 @@ public interface KernelBackend {
 
     /** dx[i] = g[i] fn'(x[i]) for i < n, reading x or y (the forward output) as {@code fn.usesX/usesY} say. */
     void unaryBackward(UnaryKernels.Fn fn, double a, double b, float[] x, float[] y, float[] g, float[] dx, int n);
+
+    // ------------------------------------------------------------------ optimizer (see OptimizerKernels; optim.AdamW, Ema, GradClip)
+    // Each array is one parameter's dense storage [n] (or its gradient, moments, average: same length). The updates
+    // are in place: p, m, v, shadow, x are read and written.
+
+    /** One AdamW step in place: p, m, v [n] from the gradient g [n], with the step's coefficients {@code s}. */
+    void adamwStep(float[] p, float[] g, float[] m, float[] v, int n, OptimizerKernels.AdamWStep s);
+
+    /** The EMA update in place: {@code shadow[i] += w (param[i] - shadow[i])} for i < n, {@code w = 1 - decay}. */
+    void emaUpdate(float[] shadow, float[] param, int n, double w);
+
+    /** The sum of squares of x [n] in double, in an order fixed for the backend (gradient clipping's global norm). */
+    double sumOfSquares(float[] x, int n);
+
+    /** {@code x[i] = x[i] * c} in place for i < n (float32 products: gradient clipping's scaling). */
+    void scaleInPlace(float[] x, int n, float c);
 }

@@ -50,7 +50,7 @@ public final class Normalization {
         KernelBackend be = Tensor.deviceOf(x, weight, bias).kernels();
         if (x.dtype() == DType.FLOAT32) {
             float[] o = new float[x.numel()];
-            be.groupNormForward(xc.deviceFloats(), floatsOrNull(wc), floatsOrNull(bc), o, mean, rstd, n, c, l, groups, eps);
+            be.groupNormForward(xc.deviceFloats(), deviceFloatsOrNull(wc), deviceFloatsOrNull(bc), o, mean, rstd, n, c, l, groups, eps);
             out = Tensor.of(o, s);
         } else {
             double[] o = new double[x.numel()];
@@ -64,7 +64,7 @@ public final class Normalization {
             Tensor dx = null;
             if (x.dtype() == DType.FLOAT32) {
                 float[] d = xc.requiresGrad() ? new float[x.numel()] : null;
-                be.groupNormBackward(xc.deviceFloats(), floatsOrNull(wc), g.deviceFloats(), mean, rstd, d, dwPart, dbPart, n, c, len, groups);
+                be.groupNormBackward(xc.deviceFloats(), deviceFloatsOrNull(wc), g.deviceFloats(), mean, rstd, d, dwPart, dbPart, n, c, len, groups);
                 if (d != null) dx = Tensor.of(d, s);
             } else {
                 double[] d = xc.requiresGrad() ? new double[x.numel()] : null;
@@ -136,6 +136,11 @@ public final class Normalization {
 
     private static float[] floatsOrNull(Tensor t) {
         return t == null ? null : t.floats();
+    }
+
+    /** For a backend: not brought home (the device may hold the weight's newest values, e.g. after its optimizer step). */
+    private static float[] deviceFloatsOrNull(Tensor t) {
+        return t == null ? null : t.deviceFloats();
     }
 
     private static double[] doublesOrNull(Tensor t) {

@@ -1,8 +1,9 @@
 package dev.vdiff.tensor.optim;
 
 import dev.vdiff.tensor.DType;
-import dev.vdiff.tensor.parallel.Parallel;
 import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.backend.KernelBackend;
+import dev.vdiff.tensor.kernels.OptimizerKernels;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,7 +25,9 @@ import java.util.Map;
  * Defaults as PyTorch: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 1e-2.
  *
  * <p>Float32 parameters keep float32 moments; each element's update is computed in double from the stored
- * float32 values and rounded where PyTorch stores a tensor (m, v, p). Float64 is double throughout.
+ * float32 values and rounded where PyTorch stores a tensor (m, v, p). Float64 is double throughout. The loops are
+ * {@link OptimizerKernels#adamw}; a float32 parameter is updated by its device's
+ * {@link KernelBackend#adamwStep} (the JVM's forwards to that kernel; a device keeps p, g, m and v where they are).
  *
  * <p>State slots: {@code <name>.step} (0-d int64), {@code <name>.exp_avg}, {@code <name>.exp_avg_sq}.
  */
@@ -73,48 +76,16 @@ public final class AdamW extends Optimizer {
                 return n;
             });
             s.step++;
-            double decay = 1 - lr * weightDecay;
-            double bc1 = 1 - Math.pow(beta1, s.step);
-            double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, s.step));
-            double stepSize = lr / bc1;
+            OptimizerKernels.AdamWStep coef = new OptimizerKernels.AdamWStep(1 - lr * weightDecay, beta1, beta2, eps,
+                lr / (1 - Math.pow(beta1, s.step)), Math.sqrt(1 - Math.pow(beta2, s.step)));
             int n = p.numel();
             if (p.dtype() == DType.FLOAT32) {
-                float[] pp = p.floats(), gg = g.floats(), m = s.expAvg.floats(), v = s.expAvgSq.floats();
-                Parallel.forRange(n, GRAIN, (lo, hi) -> kernelF(pp, gg, m, v, lo, hi, decay, beta1, beta2, eps, stepSize, bc2Sqrt));
+                // on the parameter's device; the arrays as a backend takes them (a device may hold newer values of each)
+                KernelBackend be = Tensor.deviceOf(p, g).kernels();
+                be.adamwStep(p.deviceFloats(), g.deviceFloats(), s.expAvg.deviceFloats(), s.expAvgSq.deviceFloats(), n, coef);
             } else {
-                double[] pp = p.doubles(), gg = g.doubles(), m = s.expAvg.doubles(), v = s.expAvgSq.doubles();
-                Parallel.forRange(n, GRAIN, (lo, hi) -> kernelD(pp, gg, m, v, lo, hi, decay, beta1, beta2, eps, stepSize, bc2Sqrt));
+                OptimizerKernels.adamw(p.doubles(), g.doubles(), s.expAvg.doubles(), s.expAvgSq.doubles(), n, coef);   // float64: the JVM
             }
-        }
-    }
-
-    /** One AdamW step on elements [lo, hi); p, g, m, v all [n]. */
-    static void kernelF(float[] p, float[] g, float[] m, float[] v, int lo, int hi,
-                        double decay, double beta1, double beta2, double eps, double stepSize, double bc2Sqrt) {
-        for (int i = lo; i < hi; i++) {
-            double gi = g[i];
-            double pd = (float) (p[i] * decay);
-            float mi = (float) (m[i] + (1 - beta1) * (gi - m[i]));
-            float vi = (float) (beta2 * v[i] + (1 - beta2) * gi * gi);
-            double denom = Math.sqrt(vi) / bc2Sqrt + eps;
-            m[i] = mi;
-            v[i] = vi;
-            p[i] = (float) (pd - stepSize * mi / denom);
-        }
-    }
-
-    /** One AdamW step on elements [lo, hi); p, g, m, v all [n]. */
-    static void kernelD(double[] p, double[] g, double[] m, double[] v, int lo, int hi,
-                        double decay, double beta1, double beta2, double eps, double stepSize, double bc2Sqrt) {
-        for (int i = lo; i < hi; i++) {
-            double gi = g[i];
-            double pd = p[i] * decay;
-            double mi = m[i] + (1 - beta1) * (gi - m[i]);
-            double vi = beta2 * v[i] + (1 - beta2) * gi * gi;
-            double denom = Math.sqrt(vi) / bc2Sqrt + eps;
-            m[i] = mi;
-            v[i] = vi;
-            p[i] = pd - stepSize * mi / denom;
         }
     }
 

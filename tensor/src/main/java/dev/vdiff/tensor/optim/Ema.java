@@ -1,9 +1,9 @@
 package dev.vdiff.tensor.optim;
 
 import dev.vdiff.tensor.DType;
-import dev.vdiff.tensor.parallel.Parallel;
 import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.kernels.OptimizerKernels;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,6 +21,8 @@ import java.util.Map;
  * </pre>
  * written as {@code torch.optim.swa_utils.get_ema_multi_avg_fn} and diffusers' {@code EMAModel} do. The shadow
  * starts as a copy of the parameters and keeps their dtype (float32 values are computed in double and rounded).
+ * The loop is {@link OptimizerKernels#ema}; a float32 average is updated by its parameter's device
+ * ({@link dev.vdiff.tensor.backend.KernelBackend#emaUpdate}), so a device keeps both where they are.
  *
  * <pre>{@code
  * Ema ema = new Ema(model.namedParameters(), 0.999);
@@ -60,16 +62,10 @@ public final class Ema {
             Tensor p = params.get(e.getKey()).contiguous();
             if (p.dtype() != s.dtype()) p = p.detach().to(s.dtype());
             int n = s.numel();
-            if (s.dtype() == DType.FLOAT32) {
-                float[] ss = s.floats(), pp = p.floats();
-                Parallel.forRange(n, Optimizer.GRAIN, (lo, hi) -> {
-                    for (int i = lo; i < hi; i++) ss[i] = (float) (ss[i] + w * ((double) pp[i] - ss[i]));
-                });
+            if (s.dtype() == DType.FLOAT32) {   // on the parameter's device (the shadow's arrays go where it is)
+                Tensor.deviceOf(s, p).kernels().emaUpdate(s.deviceFloats(), p.deviceFloats(), n, w);
             } else {
-                double[] ss = s.doubles(), pp = p.doubles();
-                Parallel.forRange(n, Optimizer.GRAIN, (lo, hi) -> {
-                    for (int i = lo; i < hi; i++) ss[i] = ss[i] + w * (pp[i] - ss[i]);
-                });
+                OptimizerKernels.ema(s.doubles(), p.doubles(), n, w);   // float64: the JVM
             }
         }
     }

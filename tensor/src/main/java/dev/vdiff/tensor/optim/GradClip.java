@@ -1,8 +1,8 @@
 package dev.vdiff.tensor.optim;
 
 import dev.vdiff.tensor.DType;
-import dev.vdiff.tensor.parallel.Parallel;
 import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.kernels.OptimizerKernels;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +20,9 @@ import java.util.List;
  * makes every gradient NaN or zero, as in PyTorch; callers that want to skip such steps check the returned norm.
  *
  * <p>Sums of squares run in double over fixed blocks of {@link #BLOCK} elements, combined in order, so the
- * norm does not depend on the thread count.
+ * norm does not depend on the thread count ({@link OptimizerKernels#sumOfSquares}). A float32 gradient is summed and
+ * scaled by its device ({@link dev.vdiff.tensor.backend.KernelBackend#sumOfSquares}, {@code scaleInPlace}), so a
+ * device that holds the gradients sends home one double per parameter instead of the gradients.
  */
 public final class GradClip {
     private GradClip() {}
@@ -28,7 +30,7 @@ public final class GradClip {
     /** The epsilon PyTorch adds to the total norm before dividing. */
     public static final double EPS = 1e-6;
     /** Elements per partial sum. */
-    static final int BLOCK = 1 << 14;
+    static final int BLOCK = OptimizerKernels.BLOCK;
 
     /** Scales the gradients in place so that their global L2 norm is at most {@code maxNorm}; returns the norm before clipping. */
     public static double clipGradNorm(Iterable<Tensor> params, double maxNorm) {
@@ -38,65 +40,39 @@ public final class GradClip {
         for (Tensor p : params) {
             if (p.grad() == null) continue;
             withGrad.add(p);
-            sumSq += sumOfSquares(p.grad().contiguous());
+            sumSq += sumOfSquares(p, p.grad().contiguous());
         }
         double total = Math.sqrt(sumSq);
         double coef = Math.min(maxNorm / (total + EPS), 1.0);
-        for (Tensor p : withGrad) p.setGrad(scaled(p.grad(), coef));
+        for (Tensor p : withGrad) p.setGrad(scaled(p, p.grad(), coef));
         return total;
     }
 
     /** The global L2 norm of the gradients, without changing them. */
     public static double gradNorm(Iterable<Tensor> params) {
         double sumSq = 0;
-        for (Tensor p : params) if (p.grad() != null) sumSq += sumOfSquares(p.grad().contiguous());
+        for (Tensor p : params) if (p.grad() != null) sumSq += sumOfSquares(p, p.grad().contiguous());
         return Math.sqrt(sumSq);
     }
 
-    /** Sum of squares of a dense float tensor, in double, over fixed blocks summed in block order. */
-    static double sumOfSquares(Tensor g) {
-        int n = g.numel();
-        int blocks = (n + BLOCK - 1) / BLOCK;
-        double[] partial = new double[blocks];
-        if (g.dtype() == DType.FLOAT32) {
-            float[] x = g.floats();
-            Parallel.forRange(blocks, 1, (lo, hi) -> {
-                for (int b = lo; b < hi; b++) {
-                    double s = 0;
-                    for (int i = b * BLOCK, e = Math.min(n, i + BLOCK); i < e; i++) s += (double) x[i] * x[i];
-                    partial[b] = s;
-                }
-            });
-        } else {
-            double[] x = g.doubles();
-            Parallel.forRange(blocks, 1, (lo, hi) -> {
-                for (int b = lo; b < hi; b++) {
-                    double s = 0;
-                    for (int i = b * BLOCK, e = Math.min(n, i + BLOCK); i < e; i++) s += x[i] * x[i];
-                    partial[b] = s;
-                }
-            });
-        }
-        double s = 0;
-        for (double v : partial) s += v;
-        return s;
+    /** Sum of squares of p's dense gradient g, in double: float32 on p's device, float64 over fixed blocks summed in block order on the JVM. */
+    static double sumOfSquares(Tensor p, Tensor g) {
+        if (g.dtype() == DType.FLOAT32) return Tensor.deviceOf(p, g).kernels().sumOfSquares(g.deviceFloats(), g.numel());
+        return OptimizerKernels.sumOfSquares(g.doubles(), g.numel());
     }
 
-    /** {@code g * coef}: in place when {@code g} is dense, otherwise as a fresh dense tensor. */
-    private static Tensor scaled(Tensor g, double coef) {
+    /**
+     * p's gradient {@code g * coef}: in place when {@code g} is dense, otherwise as a fresh dense tensor. A coefficient
+     * of exactly 1 (in the gradient's dtype) is skipped: it can only occur with a finite norm, so every product would
+     * be the value itself.
+     */
+    private static Tensor scaled(Tensor p, Tensor g, double coef) {
         Tensor d = g.isDense() ? g : g.copy();
-        int n = d.numel();
+        // PyTorch multiplies by the coefficient cast to the gradient's dtype
         if (d.dtype() == DType.FLOAT32) {
-            float[] x = d.floats();
-            float c = (float) coef;   // PyTorch multiplies by the coefficient cast to the gradient's dtype
-            Parallel.forRange(n, BLOCK, (lo, hi) -> {
-                for (int i = lo; i < hi; i++) x[i] *= c;
-            });
-        } else {
-            double[] x = d.doubles();
-            Parallel.forRange(n, BLOCK, (lo, hi) -> {
-                for (int i = lo; i < hi; i++) x[i] *= coef;
-            });
+            if ((float) coef != 1f) Tensor.deviceOf(p, d).kernels().scaleInPlace(d.deviceFloats(), d.numel(), (float) coef);
+        } else if (coef != 1.0) {
+            OptimizerKernels.scale(d.doubles(), d.numel(), coef);
         }
         return d;
     }

@@ -2,6 +2,7 @@ package dev.vdiff.tensor.backend;
 
 import dev.vdiff.tensor.kernels.AttentionKernels;
 import dev.vdiff.tensor.kernels.ConvGeometry;
+import dev.vdiff.tensor.kernels.OptimizerKernels;
 import dev.vdiff.tensor.kernels.UnaryKernels;
 
 import java.util.Map;
@@ -58,4 +59,10 @@ public final class CountingBackend implements KernelBackend {
     @Override public void softmaxBackward(boolean log, float[] y, float[] g, float[] dx, int outer, int r, int inner) { count("softmaxBackward"); jvm.softmaxBackward(log, y, g, dx, outer, r, inner); }
     @Override public void unaryForward(UnaryKernels.Fn fn, double a, double b, float[] x, float[] y, int n) { count("unaryForward"); jvm.unaryForward(fn, a, b, x, y, n); }
     @Override public void unaryBackward(UnaryKernels.Fn fn, double a, double b, float[] x, float[] y, float[] g, float[] dx, int n) { count("unaryBackward"); jvm.unaryBackward(fn, a, b, x, y, g, dx, n); }
+
+    @Override
+    public void adamwStep(float[] p, float[] g, float[] m, float[] v, int n, OptimizerKernels.AdamWStep s) { count("adamwStep"); jvm.adamwStep(p, g, m, v, n, s); }
+    @Override public void emaUpdate(float[] shadow, float[] param, int n, double w) { count("emaUpdate"); jvm.emaUpdate(shadow, param, n, w); }
+    @Override public double sumOfSquares(float[] x, int n) { count("sumOfSquares"); return jvm.sumOfSquares(x, n); }
+    @Override public void scaleInPlace(float[] x, int n, float c) { count("scaleInPlace"); jvm.scaleInPlace(x, n, c); }
 }

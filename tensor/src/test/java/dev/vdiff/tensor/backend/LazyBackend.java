@@ -2,6 +2,7 @@ package dev.vdiff.tensor.backend;
 
 import dev.vdiff.tensor.kernels.AttentionKernels;
 import dev.vdiff.tensor.kernels.ConvGeometry;
+import dev.vdiff.tensor.kernels.OptimizerKernels;
 import dev.vdiff.tensor.kernels.UnaryKernels;
 
 import java.util.Arrays;
@@ -156,5 +157,35 @@ public final class LazyBackend implements KernelBackend, HostCopy.Holder {
         float[] d = out(dx);
         jvm.unaryBackward(fn, a, b, in(x), in(y), in(g), d, n);
         result(dx, d);
+    }
+
+    // ------------------------------------------------------------------ optimizer: updates in place, the results stay on the "device"
+
+    @Override
+    public synchronized void adamwStep(float[] p, float[] g, float[] m, float[] v, int n, OptimizerKernels.AdamWStep s) {
+        float[] dp = out(p), dm = out(m), dv = out(v);
+        jvm.adamwStep(dp, in(g), dm, dv, n, s);
+        result(p, dp);
+        result(m, dm);
+        result(v, dv);
+    }
+
+    @Override
+    public synchronized void emaUpdate(float[] shadow, float[] param, int n, double w) {
+        float[] d = out(shadow);
+        jvm.emaUpdate(d, in(param), n, w);
+        result(shadow, d);
+    }
+
+    @Override
+    public synchronized double sumOfSquares(float[] x, int n) {
+        return jvm.sumOfSquares(in(x), n);
+    }
+
+    @Override
+    public synchronized void scaleInPlace(float[] x, int n, float c) {
+        float[] d = out(x);
+        jvm.scaleInPlace(d, n, c);
+        result(x, d);
     }
 }
