@@ -76,6 +76,36 @@ class VisualQualityTest {
         assertEquals(0.8, VisualQuality.shrunk(0.8, 4, 8, 128), 0);
     }
 
+    /**
+     * The share of noise a trimmed mean keeps, against SciPy 1.10 ({@code chi2.cdf(chi2.ppf(p, nu), nu + 2) / p}, the
+     * identity {@code E[X; X <= q] = nu F_{nu+2}(q)} for {@code X ~ chi^2_nu}): 0.937244 for nu = 24 (an edge segment of
+     * three planes) and p = 0.9, 0.871073 for p = 3/4 (a 16x16 frame's 4 edge segments, 3 kept), 0.973196 for
+     * nu = 117.6 (an inner one); nothing trimmed, 1. And the inner segments' degrees of freedom, 8 x 14^2 / 40.
+     */
+    @Test
+    void trimmedNoiseShareMatchesTheChiSquareLaw() {
+        assertEquals(39.2, VisualQuality.INNER_DOF, 1e-12);
+        assertEquals(0.937244, VisualQuality.trimmedNoiseShare(24, 1000), 2e-6);
+        assertEquals(0.871073, VisualQuality.trimmedNoiseShare(24, 4), 2e-6);
+        assertEquals(0.973196, VisualQuality.trimmedNoiseShare(117.6, 1000), 2e-6);
+        assertEquals(1, VisualQuality.trimmedNoiseShare(24, 1), 0);   // one value: nothing to trim
+    }
+
+    /**
+     * Pure white noise (three planes of 256x256, sigma 0.01, no content): B stays within 0.025 of 1/2 when the noise
+     * is read 10% low (variance 0.81 sigma^2), because each trimmed mean loses only the share of noise it keeps (0.49
+     * to 0.51 over four noise seeds); taking the full 2 sigma^2 out of both gave 0.44 to 0.46 (the edge list, of 8-step
+     * segments, keeps less of the noise).
+     */
+    @Test
+    void blockinessOfPureNoiseReadLowStaysNearOneHalf() {
+        int n = 256;
+        java.util.SplittableRandom r = new java.util.SplittableRandom(31);
+        float[][] planes = new float[3][n * n];
+        for (float[] p : planes) for (int i = 0; i < p.length; i++) p[i] = (float) (0.5 + 0.01 * Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble()));
+        assertEquals(0.5, VisualQuality.blockiness(planes, n, n, 3 * 0.81 * 1e-4), 0.025);
+    }
+
     /** What white noise adds to the gated energy, against the closed form 2[(v + tau^2) Q(tau/s) - s tau phi(tau/s)], s = sqrt(v). */
     @Test
     void gatedNoiseEnergyMatchesTheClosedForm() {
