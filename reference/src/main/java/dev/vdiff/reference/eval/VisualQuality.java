@@ -29,14 +29,19 @@ import dev.vdiff.tensor.parallel.Parallel;
  *       contributes to it, at least 0; the mean over the planes. The gate {@code TAU} (1.5 grey levels) keeps out the
  *       steps of one palette level that GIF quantisation leaves on smooth content, and the small wiggles that mild block
  *       coding adds to it; twice the noise, because an under-estimated {@code sigma} would otherwise let noise pass
- *       for detail.</li>
+ *       for detail. That at two scales, the pixel scale and one octave coarser (the Laplacian of the frame smoothed by
+ *       the binomial filter {@code [1 2 1]^T [1 2 1] / 16}, {@link #gatedCoarseLaplacianEnergy}, noise taken out
+ *       through the same gate), and {@code S} their geometric mean: the pixel scale sees the first half pixel of blur,
+ *       the coarser one does not read the staircase a GIF palette makes of a blurred edge (runs of two pixels, steps
+ *       of up to 13 grey levels, more of them the more colours blur makes) as detail.</li>
  *   <li><b>blockiness</b> {@code B}: the mean squared colour step (summed over the planes) across the edges of the 8x8
  *       block grid as a fraction of it plus the mean squared step inside blocks, each first cleared of the
  *       {@code 2 sigma^2} per plane that noise adds to a squared step and floored at one grey level squared: about 1/2
  *       without block artefacts, toward 1 when blocks are flat and their edges are all that changes (Wang, Sheikh and
  *       Bovik, ICIP 2002, as a ratio). Both means are taken over per-block segments less their largest tenth
- *       ({@link #EDGE_TRIM}), so that a few content edges lying on the grid do not read as blocking. It sees blocks
- *       aligned with the grid of the scored frame.</li>
+ *       ({@link #EDGE_TRIM}), so that a few content edges lying on the grid do not read as blocking. The mean over the
+ *       frames is then shrunk toward 1/2 by the number of segments behind it ({@link #shrunk}): on small frames a
+ *       few segments decide it. It sees blocks aligned with the grid of the scored frame.</li>
  *   <li><b>detail</b> {@code N}: the fraction of the AC coefficients of the grid-aligned 8x8 DCT of every plane above
  *       {@code max(1 grey level, 3 sigma)} ({@link DctDetail}); quantisation zeroes more of them the stronger it is,
  *       also where the steps between blocks vanish because neighbouring blocks round to the same level.</li>
@@ -47,7 +52,7 @@ import dev.vdiff.tensor.parallel.Parallel;
  *            * (1 - B)^3 / (1 + B0 max(1, B / (1 - B))^4) * ((N + N1) / (N + N0))^2
  *   S0 = 0.02, S1 = 1e-5, SIGMA0 = 0.01 (2.55 grey levels), B0 = 1, N0 = 0.1, N1 = 1e-3   (units of [0, 1])
  * </pre>
- * {@code S0} is large against the sharpness of most clips (1e-3 to 1e-2), so that factor stays close to
+ * {@code S0} is large against the sharpness of most clips (1e-4 to 1e-2), so that factor stays close to
  * proportional to {@code S}: halving the detail costs about half the score however sharp the clip, and a smaller
  * change of {@code B} (blur moves {@code B} toward 1/2 when content edges lie on the grid) cannot outweigh it.
  * {@code S1 > 0} keeps smooth clean content (S near 0) above zero so that its degraded copies can rank below it.
@@ -57,9 +62,9 @@ import dev.vdiff.tensor.parallel.Parallel;
  * and the steep odds term above {@code B = 1/2} (odds below 1 taken as 1), where blocks dominate.
  * See docs/TQD.md for the measured ranking failures that remain.
  *
- * @param sharpness  {@code S}, noise-corrected gated Laplacian energy inside blocks, mean over the planes
+ * @param sharpness  {@code S}, noise-corrected gated Laplacian energy inside blocks, mean over the planes, geometric mean of two scales
  * @param noise      {@code sigma}, noise standard deviation, median over the planes
- * @param blockiness {@code B} in (0, 1), about 1/2 for no blocking, larger for visible 8x8 blocks
+ * @param blockiness {@code B} in (0, 1), about 1/2 for no blocking, larger for visible 8x8 blocks (after shrinkage toward 1/2)
  * @param detail     {@code N} in [0, 1], share of significant 8x8 DCT AC coefficients (1 for frames smaller than a block)
  * @param score      {@code VQ_raw}, in (0, 1)
  */
@@ -76,6 +81,18 @@ public record VisualQuality(double sharpness, double noise, double blockiness, d
     static final int BLOCK = 8;
     /** Share of the largest block-edge (and inside-block) segment values left out of {@link #blockiness}: content edges on the grid. */
     static final double EDGE_TRIM = 0.1;
+    /**
+     * {@code ||L * G||^2} for the coarse sharpness: {@code L} the 5-point Laplacian, {@code G = g^T g} with
+     * {@code g = [1 2 1] / 4}; {@code L * G} is {@code [0 1 2 1 0; 1 0 -2 0 1; 2 -2 -8 -2 2; 1 0 -2 0 1; 0 1 2 1 0] / 16},
+     * whose squared weights sum to 104 / 256: white noise of variance {@code v} gives its response the variance
+     * {@code 13 v / 32} (the 5-point Laplacian alone: {@code 20 v}).
+     */
+    static final double COARSE_NOISE_GAIN = 13.0 / 32;
+    /**
+     * Prior weight of the no-blocking value 1/2 in {@link #shrunk}, in block-edge segment values; our choice
+     * [RECONSTRUCTED]: 3 to 48 gave the ranking grid 6 to 8 failed steps over five seeds (docs/TQD.md).
+     */
+    static final double BLOCK_PRIOR = 12;
     /** Pixels per plane (frames x height x width) from which a clip's planes and frames are scored in parallel. */
     static final int PARALLEL_PIXELS = 1 << 16;
 
@@ -108,23 +125,29 @@ public record VisualQuality(double sharpness, double noise, double blockiness, d
         double variance = var[channels / 2];   // the median plane
         double eps = Math.max(DETAIL_FLOOR, DETAIL_SIGMAS * Math.sqrt(variance));
         double noiseEnergy = KAPPA * gatedNoiseEnergy(20 * variance);
-        double[] laplacians = new double[channels * frames], significant = new double[channels * frames];   // [C * F]
+        double coarseNoiseEnergy = KAPPA * gatedNoiseEnergy(COARSE_NOISE_GAIN * variance);
+        double[] laplacians = new double[channels * frames], coarse = new double[channels * frames];   // [C * F]
+        double[] significant = new double[channels * frames];   // [C * F]
         Parallel.forRange(channels * frames, grain, (from, to) -> {
             for (int cf = from; cf < to; cf++) {
                 float[] f = planes[cf / frames][cf % frames];
                 laplacians[cf] = gatedLaplacianEnergy(f, h, w);
+                coarse[cf] = gatedCoarseLaplacianEnergy(f, h, w);
                 significant[cf] = DctDetail.significant(coefs[cf / frames][cf % frames], eps);
             }
         });
-        double sharpness = 0, detail = 0, blocks = 0;
+        double fine = 0, octave = 0, detail = 0, blocks = 0;
         for (int c = 0; c < channels; c++) {
-            double laplacian = 0;
+            double laplacian = 0, smoothed = 0;
             for (int f = 0; f < frames; f++) {
                 laplacian += laplacians[c * frames + f];
+                smoothed += coarse[c * frames + f];
                 detail += significant[c * frames + f] / (frames * channels);
             }
-            sharpness += Math.max(0, laplacian / frames - noiseEnergy) / channels;
+            fine += Math.max(0, laplacian / frames - noiseEnergy) / channels;
+            octave += Math.max(0, smoothed / frames - coarseNoiseEnergy) / channels;
         }
+        double sharpness = Math.sqrt(fine * octave);   // geometric mean of the two scales
         double[] blockiness = new double[frames];   // [F]
         double stepNoise = channels * variance;
         Parallel.forRange(frames, grain, (from, to) -> {
@@ -135,6 +158,7 @@ public record VisualQuality(double sharpness, double noise, double blockiness, d
             }
         });
         for (int f = 0; f < frames; f++) blocks += blockiness[f] / frames;
+        blocks = shrunk(blocks, frames, h, w);
         double noise = Math.sqrt(variance);
         double odds = Math.max(1, blocks / (1 - blocks)), inside = 1 - blocks, kept = (detail + N1) / (detail + N0);
         double score = (sharpness + S1) / (sharpness + S0)
@@ -161,6 +185,61 @@ public record VisualQuality(double sharpness, double noise, double blockiness, d
             }
         }
         return sq / n;
+    }
+
+    /**
+     * Mean of {@code (|Laplacian (G * p)| - TAU)_+^2}, the gated Laplacian energy one octave coarser: {@code p}
+     * smoothed by the binomial filter {@code G = g^T g}, {@code g = [1 2 1] / 4} (the first level of Burt and
+     * Adelson's pyramid, IEEE Trans. Commun. 31(4), 1983; a discrete Gaussian of variance 1/2), then the 5-point
+     * Laplacian, i.e. a Laplacian of Gaussian (Marr and Hildreth, Proc. R. Soc. B 207, 1980); over the pixels whose
+     * 5x5 stencil lies inside one 8x8 block (rows and columns 2 to 5 of each block; all pixels two away from the
+     * border if the frame is smaller than a block). The pixel checkerboard, which {@code g} cancels, has none.
+     */
+    static double gatedCoarseLaplacianEnergy(float[] p, int h, int w) {
+        float[] rows = new float[h * w], q = new float[h * w];   // [H*W]: p smoothed along x, then along y
+        for (int y = 0; y < h; y++) {
+            for (int x = 1; x + 1 < w; x++) {
+                int i = y * w + x;
+                rows[i] = 0.25f * p[i - 1] + 0.5f * p[i] + 0.25f * p[i + 1];
+            }
+        }
+        for (int y = 1; y + 1 < h; y++) {
+            for (int x = 1; x + 1 < w; x++) {
+                int i = y * w + x;
+                q[i] = 0.25f * rows[i - w] + 0.5f * rows[i] + 0.25f * rows[i + w];
+            }
+        }
+        double sq = 0;
+        long n = 0;
+        boolean blocked = h >= BLOCK && w >= BLOCK;
+        for (int y = 2; y + 2 < h; y++) {
+            if (blocked && (y % BLOCK < 2 || y % BLOCK > BLOCK - 3)) continue;
+            for (int x = 2; x + 2 < w; x++) {
+                if (blocked && (x % BLOCK < 2 || x % BLOCK > BLOCK - 3)) continue;
+                int i = y * w + x;
+                double l = Math.max(0, Math.abs(q[i - w] + q[i - 1] - 4.0 * q[i] + q[i + 1] + q[i + w]) - TAU);
+                sq += l * l;
+                n++;
+            }
+        }
+        return sq / n;
+    }
+
+    /**
+     * The clip's blockiness {@code b} (mean over its frames) shrunk toward the no-blocking value 1/2 by the evidence
+     * behind it: {@code 1/2 + (b - 1/2) n / (n + BLOCK_PRIOR)}, {@code n} the block-edge segment values the frames'
+     * trimmed means kept. A ratio of means over a few segments is a noisy estimate (a 16x16 frame has 4 edge segments,
+     * 3 kept), and the steep blockiness factors turned its content-driven wobble (blur spreading a shape's side that
+     * lies on the grid into the blocks) into score; a shrinkage estimator weighs it by its evidence (Efron and Morris,
+     * "Data analysis using Stein's estimator and its generalizations", JASA 70, 1975), the prior count
+     * {@link #BLOCK_PRIOR} our choice [RECONSTRUCTED]. Frames of 64 px keep about 100 segments each: a few percent.
+     */
+    static double shrunk(double b, int frames, int h, int w) {
+        int bh = h / BLOCK, bw = w / BLOCK;
+        if (bh < 2 || bw < 2) return b;   // 1/2 already: no grid to see
+        int segments = bh * (bw - 1) + (bh - 1) * bw;   // right and bottom edges with a block beyond, per frame
+        double n = (double) frames * Math.max(1, (int) Math.floor(segments * (1 - EDGE_TRIM)));
+        return 0.5 + (b - 0.5) * n / (n + BLOCK_PRIOR);
     }
 
     /**
@@ -192,9 +271,9 @@ public record VisualQuality(double sharpness, double noise, double blockiness, d
      * (one value each, where a block follows) and the mean squared horizontal and vertical step inside it (one value
      * each), squared steps summed over the planes. Each list loses its largest {@link #EDGE_TRIM}
      * share before averaging: a content edge that happens to lie on the grid (a shape's side, a checkerboard square)
-     * shows up as a few strong edge segments, block coding raises all of them. Each mean is then less the
-     * {@code 2 variance} that white noise adds to a squared step ({@code variance} summed over the planes), at least
-     * 0, plus the floor squared; B = e / (e + i). 1/2 for frames without two whole blocks in both directions (no grid
+     * shows up as a few strong edge segments, block coding raises all of them. Each mean is then less the share of the
+     * {@code 2 variance} that white noise adds to a squared step ({@code variance} summed over the planes) that the
+     * trimmed mean keeps ({@link #trimmedNoiseShare}), at least 0, plus the floor squared; B = e / (e + i). 1/2 for frames without two whole blocks in both directions (no grid
      * to see).
      */
     static double blockiness(float[][] ps, int h, int w, double variance) {
@@ -227,9 +306,67 @@ public record VisualQuality(double sharpness, double noise, double blockiness, d
             }
         }
         double floor = STEP_FLOOR * STEP_FLOOR;
-        double e = Math.max(0, trimmedMean(edge, nEdge) - 2 * variance) + floor;
-        double i = Math.max(0, trimmedMean(inner, nInner) - 2 * variance) + floor;
+        int planes = ps.length;
+        double e = Math.max(0, trimmedMean(edge, nEdge) - trimmedNoiseShare(planes * BLOCK, nEdge) * 2 * variance) + floor;
+        double i = Math.max(0, trimmedMean(inner, nInner) - trimmedNoiseShare(planes * INNER_DOF, nInner) * 2 * variance) + floor;
         return e / (e + i);
+    }
+
+    /**
+     * Degrees of freedom of one inner segment value of one plane under white noise: its 56 squared steps are 8 rows
+     * (columns) of the 7 steps between 8 pixels, and neighbouring steps share a pixel, so a row's sum of squares is the
+     * quadratic form with the eigenvalues {@code l_k = 2 - 2 cos(k pi / 8)}, {@code k = 1..7}, whose Satterthwaite
+     * degrees of freedom are {@code (sum l)^2 / sum l^2 = 14^2 / 40}: 8 rows give 39.2 (an edge segment's 8 steps are
+     * independent: 8).
+     */
+    static final double INNER_DOF;
+
+    static {
+        double sum = 0, sq = 0;
+        for (int k = 1; k < BLOCK; k++) {
+            double l = 2 - 2 * Math.cos(k * Math.PI / BLOCK);
+            sum += l;
+            sq += l * l;
+        }
+        INNER_DOF = BLOCK * sum * sum / sq;
+    }
+
+    /** {@link #trimmedNoiseShare} by (degrees of freedom, count): a clip's frames, and clips of one size, share them. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, Double> SHARES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The share of white noise's mean that {@link #trimmedMean} keeps of {@code n} segment values, each (up to scale)
+     * {@code chi^2_nu / nu}: the mean of the lowest fraction {@code p = kept / n} of that law over its mean,
+     * {@code E[X; X <= q_p] / (p E[X])}, {@code q_p} its {@code p}-quantile. The trim takes the largest tenth of the
+     * values, and under noise alone those are the segments where noise drew high, more so the fewer steps a segment
+     * has: an edge segment (8 steps a plane) keeps 0.937 of the noise's {@code 2 sigma^2} on three planes, an inner one
+     * (56 correlated steps, {@link #INNER_DOF}) 0.973. Taking the full {@code 2 sigma^2} out of both lowered {@code B}
+     * under noise read low (pure noise of 2 grey levels read as 1.79: {@code B} 0.45 instead of 1/2). Integrated by
+     * the trapezoid rule on 2,000 points up to 14 standard deviations past the mean; 1 if nothing is trimmed.
+     */
+    static double trimmedNoiseShare(double nu, int n) {
+        int kept = Math.max(1, (int) Math.floor(n * (1 - EDGE_TRIM)));
+        if (kept >= n) return 1;
+        return SHARES.computeIfAbsent(nu + " " + n, key -> lowerMeanShare(nu, kept / (double) n));
+    }
+
+    /** {@code E[X; X <= q_p] / (p E[X])} for {@code X ~ chi^2_nu} (scaled by {@code 1/nu}), by the trapezoid rule; see {@link #trimmedNoiseShare}. */
+    private static double lowerMeanShare(double nu, double p) {
+        int m = 2000;
+        double step = (1 + 14 * Math.sqrt(2 / nu)) / m;
+        double[] cdf = new double[m + 1], part = new double[m + 1];   // [m + 1] running integrals of the density and of x times it
+        double previous = nu == 2 ? 1 : 0;   // the unnormalised density x^(nu/2 - 1) exp(-nu x / 2) at x = 0 (nu >= 2)
+        for (int k = 1; k <= m; k++) {
+            double x = k * step, pdf = Math.exp((nu / 2 - 1) * Math.log(x) - nu * x / 2);
+            cdf[k] = cdf[k - 1] + 0.5 * step * (pdf + previous);
+            part[k] = part[k - 1] + 0.5 * step * (x * pdf + (x - step) * previous);
+            previous = pdf;
+        }
+        double target = p * cdf[m];
+        int k = 1;
+        while (cdf[k] < target) k++;
+        double frac = (target - cdf[k - 1]) / (cdf[k] - cdf[k - 1]);
+        return (part[k - 1] + frac * (part[k] - part[k - 1])) / p / part[m];
     }
 
     /** Mean of the first {@code n} values without the largest {@link #EDGE_TRIM} share of them (at least one value kept); sorts them in place. */

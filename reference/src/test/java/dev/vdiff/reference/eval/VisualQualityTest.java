@@ -32,6 +32,80 @@ class VisualQualityTest {
         assertEquals(0, VisualQuality.gatedLaplacianEnergy(image((x, y) -> 0.3 + (x > 11 ? 1 / 255.0 : 0)), H, W), 0);
     }
 
+    /**
+     * One octave coarser: the binomial filter [1 2 1]/4 cancels the pixel checkerboard (its response at the highest
+     * frequency is 1/4 - 1/2 + 1/4 = 0), so nothing is left; it adds the constant 1/2 (its variance) to x^2 and to y^2,
+     * so a quadratic bowl keeps its Laplacian 2a + 2b.
+     */
+    @Test
+    void gatedCoarseLaplacianEnergyOfACheckerboardAndABowl() {
+        double c = 0.1, tau = VisualQuality.TAU;
+        assertEquals(0, VisualQuality.gatedCoarseLaplacianEnergy(image((x, y) -> 0.5 + ((x + y) % 2 == 0 ? c : -c)), H, W), 0);
+        assertEquals(Math.pow(2e-2 + 4e-2 - tau, 2), VisualQuality.gatedCoarseLaplacianEnergy(image((x, y) -> 1e-2 * (x * x + 2 * y * y)), H, W), 1e-6);
+    }
+
+    /**
+     * White noise of standard deviation s gives the coarse Laplacian the variance 13 s^2 / 32 (the squared weights of
+     * the 5x5 stencil, worked out in COARSE_NOISE_GAIN): on seeded noise over a flat 256x256 frame the gated energy
+     * matches E[(|X| - TAU)_+^2], X ~ N(0, 13 s^2 / 32), within 5%.
+     */
+    @Test
+    void gatedCoarseLaplacianEnergyOfWhiteNoise() {
+        int n = 256;
+        java.util.SplittableRandom r = new java.util.SplittableRandom(21);
+        for (double s : new double[] {0.01, 0.03}) {
+            float[] p = new float[n * n];
+            for (int i = 0; i < p.length; i++) p[i] = (float) (0.5 + s * Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble()));
+            double expected = VisualQuality.gatedNoiseEnergy(13.0 / 32 * s * s);
+            assertEquals(expected, VisualQuality.gatedCoarseLaplacianEnergy(p, n, n), 0.05 * expected, "s " + s);
+        }
+        assertEquals(13.0 / 32, VisualQuality.COARSE_NOISE_GAIN, 0);
+    }
+
+    /**
+     * The blockiness shrinkage, by hand: 16x16 frames have 4 edge segments (2 right, 2 bottom), 3 kept, so 4 frames
+     * give n = 12 and 0.9 becomes 1/2 + 0.4 * 12 / (12 + 12) = 0.7; one 64x64 frame has 112, 100 kept; frames without
+     * two whole blocks each way are left alone.
+     */
+    @Test
+    void blockinessIsShrunkTowardOneHalfByItsEvidence() {
+        assertEquals(12, VisualQuality.BLOCK_PRIOR, 0);
+        assertEquals(0.7, VisualQuality.shrunk(0.9, 4, 16, 16), 1e-12);
+        assertEquals(0.5 - 0.2 * 100 / 112.0, VisualQuality.shrunk(0.3, 1, 64, 64), 1e-12);
+        assertEquals(0.5, VisualQuality.shrunk(0.5, 1, 128, 128), 0);
+        assertEquals(0.8, VisualQuality.shrunk(0.8, 4, 8, 128), 0);
+    }
+
+    /**
+     * The share of noise a trimmed mean keeps, against SciPy 1.10 ({@code chi2.cdf(chi2.ppf(p, nu), nu + 2) / p}, the
+     * identity {@code E[X; X <= q] = nu F_{nu+2}(q)} for {@code X ~ chi^2_nu}): 0.937244 for nu = 24 (an edge segment of
+     * three planes) and p = 0.9, 0.871073 for p = 3/4 (a 16x16 frame's 4 edge segments, 3 kept), 0.973196 for
+     * nu = 117.6 (an inner one); nothing trimmed, 1. And the inner segments' degrees of freedom, 8 x 14^2 / 40.
+     */
+    @Test
+    void trimmedNoiseShareMatchesTheChiSquareLaw() {
+        assertEquals(39.2, VisualQuality.INNER_DOF, 1e-12);
+        assertEquals(0.937244, VisualQuality.trimmedNoiseShare(24, 1000), 2e-6);
+        assertEquals(0.871073, VisualQuality.trimmedNoiseShare(24, 4), 2e-6);
+        assertEquals(0.973196, VisualQuality.trimmedNoiseShare(117.6, 1000), 2e-6);
+        assertEquals(1, VisualQuality.trimmedNoiseShare(24, 1), 0);   // one value: nothing to trim
+    }
+
+    /**
+     * Pure white noise (three planes of 256x256, sigma 0.01, no content): B stays within 0.025 of 1/2 when the noise
+     * is read 10% low (variance 0.81 sigma^2), because each trimmed mean loses only the share of noise it keeps (0.49
+     * to 0.51 over four noise seeds); taking the full 2 sigma^2 out of both gave 0.44 to 0.46 (the edge list, of 8-step
+     * segments, keeps less of the noise).
+     */
+    @Test
+    void blockinessOfPureNoiseReadLowStaysNearOneHalf() {
+        int n = 256;
+        java.util.SplittableRandom r = new java.util.SplittableRandom(31);
+        float[][] planes = new float[3][n * n];
+        for (float[] p : planes) for (int i = 0; i < p.length; i++) p[i] = (float) (0.5 + 0.01 * Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble()));
+        assertEquals(0.5, VisualQuality.blockiness(planes, n, n, 3 * 0.81 * 1e-4), 0.025);
+    }
+
     /** What white noise adds to the gated energy, against the closed form 2[(v + tau^2) Q(tau/s) - s tau phi(tau/s)], s = sqrt(v). */
     @Test
     void gatedNoiseEnergyMatchesTheClosedForm() {
