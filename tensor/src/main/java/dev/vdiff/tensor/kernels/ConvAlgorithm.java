@@ -1,0 +1,50 @@
+package dev.vdiff.tensor.kernels;
+
+/**
+ * How a float32 convolution computes its products: the choice is per call, by {@link #select}, from the
+ * geometry and a process-wide default.
+ *
+ * <ul>
+ *   <li>{@link #DIRECT}: the products as written in {@link ConvGeometry} (every tap and channel multiplied
+ *       once), on the blocked GEMM ({@link Conv}): padded grid for stride 1, implicit im2col otherwise. The
+ *       only algorithm for float64 (the oracle precision) and for every geometry Winograd does not cover.</li>
+ *   <li>{@link #WINOGRAD_F2X3}: Winograd's minimal filtering F(2x2, 3x3) (Lavin &amp; Gray 2016, "Fast
+ *       Algorithms for Convolutional Neural Networks", section 4): 16 multiplies per 2x2 output tile and
+ *       channel pair instead of 36 (2.25x fewer), in exchange for transforms of the input tiles and of the
+ *       output; see {@link WinogradF2x3}. Results differ from {@link #DIRECT} by float32 rounding only
+ *       (measured in docs/PERFORMANCE.md, "Winograd F(2x2, 3x3)").</li>
+ * </ul>
+ *
+ * <p>The rule ({@link #select}): Winograd is used for a float32 2-D convolution with a 3x3 kernel, stride 1,
+ * padding 1 and at least {@link #WINOGRAD_MIN_CHANNELS} input and output channels, unless it is switched
+ * off. Below that channel count the element-wise products are too short a GEMM to repay the transforms.
+ *
+ * <p>The switch: the system property {@code vdiff.conv.winograd}, read once when this class loads
+ * ({@code -Dvdiff.conv.winograd=false} keeps every convolution on {@link #DIRECT}; any value other than
+ * {@code true} or {@code false} is refused at start-up). Comparisons inside one process call the kernels with an
+ * explicit algorithm instead ({@link Conv#forward(ConvGeometry, float[], float[], float[], float[], ConvAlgorithm)}).
+ */
+public enum ConvAlgorithm {
+    DIRECT,
+    WINOGRAD_F2X3;
+
+    /** Fewest input and output channels for which {@link #select} picks Winograd. */
+    public static final int WINOGRAD_MIN_CHANNELS = 16;
+
+    /** Whether {@link #select} may pick Winograd: {@code -Dvdiff.conv.winograd}, default true. */
+    public static final boolean WINOGRAD_ENABLED = readSwitch();
+
+    private static boolean readSwitch() {
+        String v = System.getProperty("vdiff.conv.winograd", "true");
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new IllegalArgumentException("-Dvdiff.conv.winograd must be true or false, not '" + v + "'");
+        }
+        return v.equals("true");
+    }
+
+    /** The algorithm of a float32 convolution of geometry {@code g}, by the rule in the class comment. */
+    public static ConvAlgorithm select(ConvGeometry g) {
+        return WINOGRAD_ENABLED && WinogradF2x3.applies(g) && g.c >= WINOGRAD_MIN_CHANNELS && g.o >= WINOGRAD_MIN_CHANNELS
+            ? WINOGRAD_F2X3 : DIRECT;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.vdiff.tensor.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API twins of {@link WinogradF2x3}'s element-wise transforms, over a range of tiles {@code [lo, hi)}:
+ * full vectors, then the scalar twin for the tail. Each vector expression is the scalar one, operation for
+ * operation (adds and subtracts in the same order), so the bits do not depend on the vector width or on whether
+ * this path runs. Only loaded when the vector module is present ({@link Simd#ENABLED}).
+ */
+final class WinogradSimd {
+    private WinogradSimd() {}
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    /** {@link WinogradF2x3#columns}: h0 = O[s-1] - O[s], h1 = E[s] + O[s], h2 = O[s] - E[s], h3 = E[s] - E[s+1]. */
+    static void columns(float[] wk, int e, int o, int hBase, int len, int lo, int hi) {
+        int s = lo;
+        for (int end = lo + S.loopBound(hi - lo); s < end; s += S.length()) {
+            FloatVector ev = FloatVector.fromArray(S, wk, e + s), ov = FloatVector.fromArray(S, wk, o + s);
+            FloatVector.fromArray(S, wk, o + s - 1).sub(ov).intoArray(wk, hBase + s);
+            ev.add(ov).intoArray(wk, hBase + len + s);
+            ov.sub(ev).intoArray(wk, hBase + 2 * len + s);
+            ev.sub(FloatVector.fromArray(S, wk, e + s + 1)).intoArray(wk, hBase + 3 * len + s);
+        }
+        WinogradF2x3.columns(wk, e, o, hBase, len, s, hi);
+    }
+
+    /** {@link WinogradF2x3#rows}: v0 = r0 - r2, v1 = r1 + r2, v2 = r2 - r1, v3 = r1 - r3. */
+    static void rows(float[] wk, int a0, int a1, int tw, float[] v, int d, int step, int lo, int hi) {
+        int t = lo;
+        for (int end = lo + S.loopBound(hi - lo); t < end; t += S.length()) {
+            FloatVector r0 = FloatVector.fromArray(S, wk, a0 + t), r1 = FloatVector.fromArray(S, wk, a1 + t);
+            FloatVector r2 = FloatVector.fromArray(S, wk, a0 + t + tw), r3 = FloatVector.fromArray(S, wk, a1 + t + tw);
+            r0.sub(r2).intoArray(v, d + t);
+            r1.add(r2).intoArray(v, d + step + t);
+            r2.sub(r1).intoArray(v, d + 2 * step + t);
+            r1.sub(r3).intoArray(v, d + 3 * step + t);
+        }
+        WinogradF2x3.rows(wk, a0, a1, tw, v, d, step, t, hi);
+    }
+
+    /** {@link WinogradF2x3#output}: S = A^T M, then Y = S A, per tile. */
+    static void output(float[] m, int mOff, int mPoint, float[] work, int tiles, int lo, int hi) {
+        int t = lo;
+        for (int end = lo + S.loopBound(hi - lo); t < end; t += S.length()) {
+            int at = mOff + t;
+            FloatVector s00 = sum0(m, at, mPoint, 0), s01 = sum0(m, at, mPoint, 1), s02 = sum0(m, at, mPoint, 2), s03 = sum0(m, at, mPoint, 3);
+            s00.add(s01).add(s02).intoArray(work, t);
+            s01.sub(s02).sub(s03).intoArray(work, tiles + t);
+            FloatVector s10 = sum1(m, at, mPoint, 0), s11 = sum1(m, at, mPoint, 1), s12 = sum1(m, at, mPoint, 2), s13 = sum1(m, at, mPoint, 3);
+            s10.add(s11).add(s12).intoArray(work, 2 * tiles + t);
+            s11.sub(s12).sub(s13).intoArray(work, 3 * tiles + t);
+        }
+        WinogradF2x3.output(m, mOff, mPoint, work, tiles, t, hi);
+    }
+
+    private static FloatVector sum0(float[] m, int at, int mPoint, int j) {
+        return FloatVector.fromArray(S, m, at + j * mPoint).add(FloatVector.fromArray(S, m, at + (4 + j) * mPoint))
+            .add(FloatVector.fromArray(S, m, at + (8 + j) * mPoint));
+    }
+
+    private static FloatVector sum1(float[] m, int at, int mPoint, int j) {
+        return FloatVector.fromArray(S, m, at + (4 + j) * mPoint).sub(FloatVector.fromArray(S, m, at + (8 + j) * mPoint))
+            .sub(FloatVector.fromArray(S, m, at + (12 + j) * mPoint));
+    }
+}
