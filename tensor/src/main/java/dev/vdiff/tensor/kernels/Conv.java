@@ -107,6 +107,16 @@ public final class Conv {
      * they give the same bits.
      */
     public static void weightGrad(ConvGeometry g, float[] x, float[] dy, float[] dw) {
+        weightGrad(g, x, dy, dw, ConvAlgorithm.selectWeightGrad(g));
+    }
+
+    /** {@link #weightGrad(ConvGeometry, float[], float[], float[])} by the given algorithm (for comparisons). */
+    public static void weightGrad(ConvGeometry g, float[] x, float[] dy, float[] dw, ConvAlgorithm algorithm) {
+        if (algorithm == ConvAlgorithm.WINOGRAD_F2X3) {
+            requireWinograd(g);
+            WinogradWeightGrad.weightGrad(g, x, dy, dw);
+            return;
+        }
         if (g.c % MicroKernel.VECTOR_F_WIDE.nr() == 0) {
             weightGradInPlace(g, x, dy, dw);
             return;

@@ -15,9 +15,11 @@ package dev.vdiff.tensor.kernels;
  *       (measured in docs/PERFORMANCE.md, "Winograd F(2x2, 3x3)").</li>
  * </ul>
  *
- * <p>The rule ({@link #select}): Winograd is used for a float32 2-D convolution with a 3x3 kernel, stride 1,
- * padding 1 and at least {@link #WINOGRAD_MIN_CHANNELS} input and output channels, unless it is switched
- * off. Below that channel count the element-wise products are too short a GEMM to repay the transforms.
+ * <p>The rule ({@link #select}): Winograd is used for the forward pass and the input gradient of a float32 2-D
+ * convolution with a 3x3 kernel, stride 1, padding 1 and at least {@link #WINOGRAD_MIN_CHANNELS} input and output
+ * channels, unless it is switched off. Below that channel count the element-wise products are too short a GEMM to
+ * repay the transforms. The weight gradient stays {@link #DIRECT} ({@link #selectWeightGrad}): its Winograd form
+ * ({@link WinogradWeightGrad}) measured slower than the direct in-place product on the benchmark's shapes.
  *
  * <p>The switch: the system property {@code vdiff.conv.winograd}, read once when this class loads
  * ({@code -Dvdiff.conv.winograd=false} keeps every convolution on {@link #DIRECT}; any value other than
@@ -42,9 +44,14 @@ public enum ConvAlgorithm {
         return v.equals("true");
     }
 
-    /** The algorithm of a float32 convolution of geometry {@code g}, by the rule in the class comment. */
+    /** The algorithm of a float32 convolution's forward pass and input gradient, by the rule in the class comment. */
     public static ConvAlgorithm select(ConvGeometry g) {
         return WINOGRAD_ENABLED && WinogradF2x3.applies(g) && g.c >= WINOGRAD_MIN_CHANNELS && g.o >= WINOGRAD_MIN_CHANNELS
             ? WINOGRAD_F2X3 : DIRECT;
+    }
+
+    /** The algorithm of a float32 convolution's weight gradient: {@link #DIRECT} (see the class comment). */
+    public static ConvAlgorithm selectWeightGrad(ConvGeometry g) {
+        return DIRECT;
     }
 }

@@ -71,22 +71,41 @@ final class WinogradF2x3 {
      * of wt [K, I, 3, 3].
      */
     static void correlate(int n, int kIn, int h, int w, float[] x, int iOut, float[] wt, boolean flip, float[] bias, float[] y) {
-        int th = (h + 1) / 2, tw = (w + 1) / 2, tiles = th * tw, t = n * tiles, tp = rowStride(t);
+        int th = (h + 1) / 2, tw = (w + 1) / 2, tiles = th * tw;
         // U [16, K, I]
         float[] u = new float[16 * kIn * iOut];
         Parallel.forRange(iOut * kIn, 64, (lo, hi) -> {
             for (int r = lo; r < hi; r++) filter(wt, r / kIn, r % kIn, kIn, iOut, flip, u);
         });
+        // Blocks of whole images (at least 4 blocks when there are 4 images, so that threads share the work), each
+        // transformed, multiplied and transformed back on one thread while its V and M are still in cache (the GEMM
+        // runs inline there). The split does not change any bit: a GEMM element does not depend on its column
+        // count, and the transforms are per plane.
+        int per = Math.max(1, Math.min((n + 3) / 4, BLOCK_TILES / tiles)), blocks = (n + per - 1) / per;
+        Parallel.forRange(blocks, 1, (lo, hi) -> {
+            for (int blk = lo; blk < hi; blk++) {
+                int n0 = blk * per, nb = Math.min(n, n0 + per) - n0;
+                block(nb, kIn, h, w, x, n0 * kIn * h * w, iOut, u, bias, y, n0 * iOut * h * w);
+            }
+        });
+    }
+
+    /**
+     * Tiles per block of images in {@link #correlate} (at least one image). Measured (docs/PERFORMANCE.md): 128 to
+     * 1024 and unblocked are within 10% of each other on the benchmark's shapes; 512 was among the best.
+     */
+    private static final int BLOCK_TILES = 512;
+
+    /** One block of {@code nb} images: x[xOff ..] [nb, K, H, W] -> y[yOff ..] [nb, I, H, W], with U [16, K, I]. */
+    private static void block(int nb, int kIn, int h, int w, float[] x, int xOff, int iOut, float[] u, float[] bias, float[] y, int yOff) {
+        int th = (h + 1) / 2, tw = (w + 1) / 2, tiles = th * tw, t = nb * tiles, tp = rowStride(t);
         // V [16, K, Tp] (+ slack): every element the GEMM keeps is written by the input transform
         float[] v = Scratch.floats(Scratch.GRID_IN, 16 * kIn * tp + SLACK);
-        Parallel.forRange(n * kIn, 2, (lo, hi) -> {
-            float[] work = Scratch.floats(Scratch.WORK, inputWork(th, tw));
-            for (int plane = lo; plane < hi; plane++) {   // plane = (image, channel)
-                int image = plane / kIn, ch = plane % kIn;
-                inputPlane(x, plane * h * w, h, w, th, tw, v, ch * tp + image * tiles, kIn * tp, work);
-            }
-            Scratch.release(Scratch.WORK, work);
-        });
+        float[] work = Scratch.floats(Scratch.WORK, Math.max(inputWork(th, tw), 4 * tiles));
+        for (int plane = 0; plane < nb * kIn; plane++) {   // plane = (image, channel)
+            int image = plane / kIn, ch = plane % kIn;
+            inputPlane(x, xOff + plane * h * w, h, w, th, tw, v, ch * tp + image * tiles, kIn * tp, work);
+        }
         // M [16, I, Tp]: M[ξ] = U[ξ]^T [I, K] . V[ξ] [K, T], B read in place (runs a multiple of every kernel's width)
         float[] m = Scratch.floats(Scratch.GRID_OUT, 16 * iOut * tp);
         int[] aBatch = new int[16], bBatch = new int[16], rows = new int[kIn];
@@ -97,16 +116,13 @@ final class WinogradF2x3 {
         for (int k = 0; k < kIn; k++) rows[k] = k * tp;
         Panels.RowsF b = new Panels.RowsF(v, rows, bBatch, SLACK, 96 * ((t + 95) / 96), new int[] {0});
         Gemm.sgemm(16, iOut, t, kIn, Panels.strided(u, aBatch, iOut, 1), b, m, 0, iOut * tp, tp, false);
-        Scratch.release(Scratch.GRID_IN, v);
-        Parallel.forRange(n * iOut, 2, (lo, hi) -> {
-            float[] work = Scratch.floats(Scratch.WORK, 4 * tiles);
-            for (int plane = lo; plane < hi; plane++) {   // plane = (image, output channel)
-                int image = plane / iOut, ch = plane % iOut;
-                outputPlane(m, ch * tp + image * tiles, iOut * tp, th, tw, bias == null ? 0f : bias[ch], y, plane * h * w, h, w, work);
-            }
-            Scratch.release(Scratch.WORK, work);
-        });
+        for (int plane = 0; plane < nb * iOut; plane++) {   // plane = (image, output channel)
+            int image = plane / iOut, ch = plane % iOut;
+            outputPlane(m, ch * tp + image * tiles, iOut * tp, th, tw, bias == null ? 0f : bias[ch], y, yOff + plane * h * w, h, w, work);
+        }
+        Scratch.release(Scratch.WORK, work);
         Scratch.release(Scratch.GRID_OUT, m);
+        Scratch.release(Scratch.GRID_IN, v);
     }
 
     /** A row length of at least {@code t} whose byte stride is not a multiple of 1 KiB (see the class comment). */

@@ -56,6 +56,28 @@ final class WinogradSimd {
         WinogradF2x3.output(m, mOff, mPoint, work, tiles, t, hi);
     }
 
+    /** {@link WinogradWeightGrad#grad}: D = A dY A^T per tile, from the four phases of dY. */
+    static void grad(float[] p, int tiles, float[] d, int dOff, int dPoint, int lo, int hi) {
+        int t = lo;
+        for (int end = lo + S.loopBound(hi - lo); t < end; t += S.length()) {
+            FloatVector y00 = FloatVector.fromArray(S, p, t), y01 = FloatVector.fromArray(S, p, tiles + t);
+            FloatVector y10 = FloatVector.fromArray(S, p, 2 * tiles + t), y11 = FloatVector.fromArray(S, p, 3 * tiles + t);
+            int at = dOff + t;
+            gradRow(d, at, dPoint, y00, y01);
+            gradRow(d, at + 4 * dPoint, dPoint, y00.add(y10), y01.add(y11));
+            gradRow(d, at + 8 * dPoint, dPoint, y00.sub(y10), y01.sub(y11));
+            gradRow(d, at + 12 * dPoint, dPoint, y10.neg(), y11.neg());
+        }
+        WinogradWeightGrad.grad(p, tiles, d, dOff, dPoint, t, hi);
+    }
+
+    private static void gradRow(float[] d, int at, int dPoint, FloatVector z0, FloatVector z1) {
+        z0.intoArray(d, at);
+        z0.add(z1).intoArray(d, at + dPoint);
+        z0.sub(z1).intoArray(d, at + 2 * dPoint);
+        z1.neg().intoArray(d, at + 3 * dPoint);
+    }
+
     private static FloatVector sum0(float[] m, int at, int mPoint, int j) {
         return FloatVector.fromArray(S, m, at + j * mPoint).add(FloatVector.fromArray(S, m, at + (4 + j) * mPoint))
             .add(FloatVector.fromArray(S, m, at + (8 + j) * mPoint));

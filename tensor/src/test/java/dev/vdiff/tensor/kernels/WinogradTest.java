@@ -14,8 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Winograd F(2x2, 3x3) ({@link WinogradF2x3}) against the convolution's definition computed here in float64
- * (plain loops, independent of every kernel), forward and input gradient, on shapes that are and are not
- * multiples of the 2x2 tile; the same bits on 1 and 2 threads; vector and scalar transforms equal bit for bit.
+ * (plain loops, independent of every kernel), on shapes that are and are not multiples of the 2x2 tile, forward, input gradient and weight gradient; the same bits on 1 and 2 threads;
+ * vector and scalar transforms equal bit for bit.
  *
  * <p>Bound: {@code |y - y64| <= 1e-5 * sum |w||x| + 1e-30} per element, the float32 rounding of a sum of products
  * (a unit roundoff of 6e-8 times the terms' magnitude, times a margin of about 170 for the transforms' adds and
@@ -93,6 +93,54 @@ class WinogradTest {
         }
     }
 
+    @ParameterizedTest(name = "n={0} c={1} o={2} h={3} w={4}")
+    @CsvSource({
+        "1, 1, 1, 1, 1",
+        "2, 3, 5, 2, 2",
+        "3, 17, 19, 5, 7",     // odd sizes: the cropped outputs enter with a zero gradient
+        "2, 64, 16, 9, 8",     // 64 channels: the wide micro-kernel
+        "1, 20, 9, 9, 4",
+        "5, 16, 32, 12, 10"})  // more tiles than one k-block (128)
+    void weightGradMatchesTheDefinition(int n, int c, int o, int h, int w) {
+        MicroKernel.warmUp();
+        ConvGeometry g = new ConvGeometry(n, c, 1, h, w, o, 1, 3, 3, 1, 1, 1, 0, 1, 1);
+        SplittableRandom r = new SplittableRandom(n * 7919L + c * 37L + o * 11L + h * 5L + w);
+        float[] x = random(r, n * c * h * w), dy = random(r, n * o * h * w);
+        float[][] dw = new float[2][];
+        for (int threads = 1; threads <= 2; threads++) {
+            dw[threads - 1] = Parallel.withThreads(threads, () -> {
+                float[] out = new float[o * c * 9];
+                Conv.weightGrad(g, x, dy, out, ConvAlgorithm.WINOGRAD_F2X3);
+                return out;
+            });
+        }
+        assertArrayEquals(dw[0], dw[1], "weight gradient, 1 vs 2 threads");
+        // The transforms mix the products of a whole tile, so an element's rounding scales with the products of
+        // all 9 taps of its filter: the bound is RTOL times their sum (the forward's bound is per output for the same reason: its 9 taps)
+        for (int oc = 0; oc < o; oc++) {
+            for (int ch = 0; ch < c; ch++) {
+                double[] ref = new double[9];
+                double mag = 0;
+                for (int a = 0; a < 3; a++) {
+                    for (int b = 0; b < 3; b++) {
+                        // dw[oc, ch, a, b] = sum over images and outputs of dy[im, oc, i, j] x[im, ch, i + a - 1, j + b - 1]
+                        for (int im = 0; im < n; im++) for (int i = 0; i < h; i++) for (int j = 0; j < w; j++) {
+                            int ii = i + a - 1, jj = j + b - 1;
+                            if (ii < 0 || ii >= h || jj < 0 || jj >= w) continue;
+                            double p = (double) dy[((im * o + oc) * h + i) * w + j] * x[((im * c + ch) * h + ii) * w + jj];
+                            ref[a * 3 + b] += p;
+                            mag += Math.abs(p);
+                        }
+                    }
+                }
+                for (int tap = 0; tap < 9; tap++) {
+                    int at = (oc * c + ch) * 9 + tap;
+                    assertEquals(ref[tap], dw[0][at], RTOL * mag + 1e-30, "weight gradient at " + at);
+                }
+            }
+        }
+    }
+
     /** The transforms' vector twins give the scalar loops' bits, on ranges that end in a scalar tail. */
     @Test
     void vectorTransformsEqualScalarOnes() {
@@ -111,6 +159,10 @@ class WinogradTest {
         WinogradSimd.output(m, 2, 50, oa, 45, 0, 45);
         WinogradF2x3.output(m, 2, 50, ob, 45, 0, 45);
         assertArrayEquals(ob, oa, "output transform");
+        float[] da = new float[16 * 50 + 45], db = new float[da.length];
+        WinogradSimd.grad(m, 45, da, 2, 50, 0, 45);
+        WinogradWeightGrad.grad(m, 45, db, 2, 50, 0, 45);
+        assertArrayEquals(db, da, "output-gradient transform");
     }
 
     /** Work arrays ({@link Scratch}) poisoned with NaN by an earlier call do not reach a result. */

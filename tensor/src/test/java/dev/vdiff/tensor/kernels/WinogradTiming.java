@@ -43,22 +43,24 @@ public final class WinogradTiming {
                 for (int i = 0; i < b.length; i++) b[i] = (float) r.nextDouble(-0.1, 0.1);
                 float[] y = new float[dy.length], dx = new float[x.length], dw = new float[w.length];
                 // errors against float64
-                double[] y64 = new double[y.length], dx64 = new double[x.length];
+                double[] y64 = new double[y.length], dx64 = new double[x.length], dw64 = new double[w.length];
                 Conv.forward(g, toDouble(x), toDouble(w), toDouble(b), y64);
                 Conv.inputGrad(g, toDouble(dy), toDouble(w), dx64);
+                Conv.weightGrad(g, toDouble(x), toDouble(dy), dw64);
                 StringBuilder err = new StringBuilder();
                 for (ConvAlgorithm a : algs) {
                     Conv.forward(g, x, w, b, y, a);
                     Conv.inputGrad(g, dy, w, dx, a);
-                    err.append(String.format("  %s: forward %s, input grad %s", a, errors(y, y64), errors(dx, dx64)));
+                    Conv.weightGrad(g, x, dy, dw, a);
+                    err.append(String.format("  %s: forward %s, input grad %s, weight grad %s", a, errors(y, y64), errors(dx, dx64), errors(dw, dw64)));
                 }
                 double[][] fwd = new double[2][rounds], bwd = new double[2][rounds], wgr = new double[2][rounds];
                 for (int warm = 0; warm < 2; warm++) {
                     for (ConvAlgorithm a : algs) {
                         Conv.forward(g, x, w, b, y, a);
                         Conv.inputGrad(g, dy, w, dx, a);
+                        Conv.weightGrad(g, x, dy, dw, a);
                     }
-                    Conv.weightGrad(g, x, dy, dw);
                 }
                 for (int q = 0; q < rounds; q++) {
                     for (int k = 0; k < 2; k++) {
@@ -69,7 +71,7 @@ public final class WinogradTiming {
                         long t1 = cpu(bean);
                         Conv.inputGrad(g, dy, w, dx, a);
                         long t2 = cpu(bean);
-                        Conv.weightGrad(g, x, dy, dw);
+                        Conv.weightGrad(g, x, dy, dw, a);
                         long t3 = cpu(bean);
                         fwd[ai][q] = (t1 - t0) * 1e-6;
                         bwd[ai][q] = (t2 - t1) * 1e-6;
@@ -83,7 +85,8 @@ public final class WinogradTiming {
                     fwd[0][0], fwd[0][rounds / 2], fwd[1][0], fwd[1][rounds / 2], fwd[0][0] / fwd[1][0], fwd[0][rounds / 2] / fwd[1][rounds / 2]);
                 System.out.printf("  input grad direct %.2f ms (median %.2f)  winograd %.2f ms (median %.2f)  speedup %.2fx (median %.2fx)%n",
                     bwd[0][0], bwd[0][rounds / 2], bwd[1][0], bwd[1][rounds / 2], bwd[0][0] / bwd[1][0], bwd[0][rounds / 2] / bwd[1][rounds / 2]);
-                System.out.printf("  weight grad (same code both rounds) %.2f / %.2f ms%n", wgr[0][0], wgr[1][0]);
+                System.out.printf("  weight grad direct %.2f ms (median %.2f)  winograd %.2f ms (median %.2f)  speedup %.2fx (median %.2fx)%n",
+                    wgr[0][0], wgr[0][rounds / 2], wgr[1][0], wgr[1][rounds / 2], wgr[0][0] / wgr[1][0], wgr[0][rounds / 2] / wgr[1][rounds / 2]);
                 System.out.println(err.toString().replace("  WINOGRAD", "\n  WINOGRAD").replaceFirst("^", ""));
             }
             return null;
