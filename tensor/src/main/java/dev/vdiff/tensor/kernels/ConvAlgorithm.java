@@ -15,11 +15,16 @@ package dev.vdiff.tensor.kernels;
  *       (measured in docs/PERFORMANCE.md, "Winograd F(2x2, 3x3)").</li>
  * </ul>
  *
- * <p>The rule ({@link #select}): Winograd is used for the forward pass and the input gradient of a float32 2-D
- * convolution with a 3x3 kernel, stride 1, padding 1 and at least {@link #WINOGRAD_MIN_CHANNELS} input and output
- * channels, unless it is switched off. Below that channel count the element-wise products are too short a GEMM to
- * repay the transforms. The weight gradient stays {@link #DIRECT} ({@link #selectWeightGrad}): its Winograd form
- * ({@link WinogradWeightGrad}) measured slower than the direct in-place product on the benchmark's shapes.
+ * <p>The rules, measured on the benchmark's and the demo's shapes (docs/PERFORMANCE.md, "Winograd F(2x2, 3x3)"):
+ * <ul>
+ *   <li>forward pass and input gradient ({@link #select}): Winograd for a float32 2-D convolution with a 3x3 kernel,
+ *       stride 1, padding 1 and at least {@link #WINOGRAD_MIN_CHANNELS} input and output channels. Below that
+ *       the element-wise products are too short a GEMM to repay the transforms (16 channels measured 0.9-1.05x).</li>
+ *   <li>weight gradient ({@link #selectWeightGrad}): the same geometries, and only where its Winograd form
+ *       ({@link WinogradWeightGrad}) measured faster than the direct in-place product: a multiple of 64 output
+ *       channels (its channels-last path), and at least 128 input channels or a 32 x 32 image or larger
+ *       (1.12-1.4x there; 0.7-0.95x on 64 -> 128 channels at 16 x 16 and on the demo's 8 images of 16 x 16).</li>
+ * </ul>
  *
  * <p>The switch: the system property {@code vdiff.conv.winograd}, read once when this class loads
  * ({@code -Dvdiff.conv.winograd=false} keeps every convolution on {@link #DIRECT}; any value other than
@@ -31,7 +36,7 @@ public enum ConvAlgorithm {
     WINOGRAD_F2X3;
 
     /** Fewest input and output channels for which {@link #select} picks Winograd. */
-    public static final int WINOGRAD_MIN_CHANNELS = 16;
+    public static final int WINOGRAD_MIN_CHANNELS = 32;
 
     /** Whether {@link #select} may pick Winograd: {@code -Dvdiff.conv.winograd}, default true. */
     public static final boolean WINOGRAD_ENABLED = readSwitch();
@@ -50,8 +55,8 @@ public enum ConvAlgorithm {
             ? WINOGRAD_F2X3 : DIRECT;
     }
 
-    /** The algorithm of a float32 convolution's weight gradient: {@link #DIRECT} (see the class comment). */
+    /** The algorithm of a float32 convolution's weight gradient, by the rule in the class comment. */
     public static ConvAlgorithm selectWeightGrad(ConvGeometry g) {
-        return DIRECT;
+        return select(g) == WINOGRAD_F2X3 && g.o % 64 == 0 && (g.c >= 128 || g.h * g.w >= 1024) ? WINOGRAD_F2X3 : DIRECT;
     }
 }

@@ -71,6 +71,21 @@ final class WinogradSimd {
         WinogradWeightGrad.grad(p, tiles, d, dOff, dPoint, t, hi);
     }
 
+    /** {@link WinogradWeightGrad#gradChannels}: the same per tile, vectors over channels. */
+    static void gradChannels(float[] dyt, int src, int rowStride, int o, float[] d, int dOff, int point, int lo, int hi) {
+        int ch = lo;
+        for (int end = lo + S.loopBound(hi - lo); ch < end; ch += S.length()) {
+            FloatVector y00 = FloatVector.fromArray(S, dyt, src + ch), y01 = FloatVector.fromArray(S, dyt, src + o + ch);
+            FloatVector y10 = FloatVector.fromArray(S, dyt, src + rowStride + ch), y11 = FloatVector.fromArray(S, dyt, src + rowStride + o + ch);
+            int at = dOff + ch;
+            gradRow(d, at, point, y00, y01);
+            gradRow(d, at + 4 * point, point, y00.add(y10), y01.add(y11));
+            gradRow(d, at + 8 * point, point, y00.sub(y10), y01.sub(y11));
+            gradRow(d, at + 12 * point, point, y10.neg(), y11.neg());
+        }
+        WinogradWeightGrad.gradChannels(dyt, src, rowStride, o, d, dOff, point, ch, hi);
+    }
+
     private static void gradRow(float[] d, int at, int dPoint, FloatVector z0, FloatVector z1) {
         z0.intoArray(d, at);
         z0.add(z1).intoArray(d, at + dPoint);

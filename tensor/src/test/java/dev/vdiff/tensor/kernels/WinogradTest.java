@@ -100,7 +100,9 @@ class WinogradTest {
         "3, 17, 19, 5, 7",     // odd sizes: the cropped outputs enter with a zero gradient
         "2, 64, 16, 9, 8",     // 64 channels: the wide micro-kernel
         "1, 20, 9, 9, 4",
-        "5, 16, 32, 12, 10"})  // more tiles than one k-block (128)
+        "5, 16, 32, 12, 10",   // more tiles than one k-block (128)
+        "2, 16, 64, 9, 7",     // 64 output channels: D channels-last, read in place
+        "3, 24, 128, 6, 5"})
     void weightGradMatchesTheDefinition(int n, int c, int o, int h, int w) {
         MicroKernel.warmUp();
         ConvGeometry g = new ConvGeometry(n, c, 1, h, w, o, 1, 3, 3, 1, 1, 1, 0, 1, 1);
@@ -163,23 +165,33 @@ class WinogradTest {
         WinogradSimd.grad(m, 45, da, 2, 50, 0, 45);
         WinogradWeightGrad.grad(m, 45, db, 2, 50, 0, 45);
         assertArrayEquals(db, da, "output-gradient transform");
+        float[] ca = new float[16 * 50 + 45], cb = new float[ca.length];
+        WinogradSimd.gradChannels(m, 3, 100, 45, ca, 2, 50, 0, 45);
+        WinogradWeightGrad.gradChannels(m, 3, 100, 45, cb, 2, 50, 0, 45);
+        assertArrayEquals(cb, ca, "output-gradient transform, channels-last");
     }
 
     /** Work arrays ({@link Scratch}) poisoned with NaN by an earlier call do not reach a result. */
     @Test
     void staleWorkArraysDoNotReachResults() throws Exception {
         ConvGeometry g = new ConvGeometry(2, 24, 1, 7, 9, 20, 1, 3, 3, 1, 1, 1, 0, 1, 1);
+        ConvGeometry g64 = new ConvGeometry(2, 24, 1, 7, 9, 64, 1, 3, 3, 1, 1, 1, 0, 1, 1);   // the channels-last weight gradient
         SplittableRandom r = new SplittableRandom(5);
-        float[] x = random(r, g.n * g.c * g.q), w = random(r, g.o * g.ck), bias = random(r, g.o);
+        float[] x = random(r, g.n * g.c * g.q), w = random(r, g.o * g.ck), bias = random(r, g.o), dy = random(r, g64.n * g64.o * g64.p);
         java.util.concurrent.Callable<float[]> run = () -> Parallel.withThreads(1, () -> {
-            float[] y = new float[g.n * g.o * g.p];
+            float[] y = new float[g.n * g.o * g.p], dw = new float[g64.o * g64.ck], dw20 = new float[g.o * g.ck];
             Conv.forward(g, x, w, bias, y, ConvAlgorithm.WINOGRAD_F2X3);
-            return y;
+            Conv.weightGrad(g64, x, dy, dw, ConvAlgorithm.WINOGRAD_F2X3);
+            Conv.weightGrad(g, x, java.util.Arrays.copyOf(dy, g.n * g.o * g.p), dw20, ConvAlgorithm.WINOGRAD_F2X3);
+            float[] all = java.util.Arrays.copyOf(y, y.length + dw.length + dw20.length);
+            System.arraycopy(dw, 0, all, y.length, dw.length);
+            System.arraycopy(dw20, 0, all, y.length + dw.length, dw20.length);
+            return all;
         });
         float[] clean = run.call();
         float[][] poisoned = new float[1][];
         Thread t = new Thread(() -> {
-            for (int slot : new int[] {Scratch.GRID_IN, Scratch.GRID_OUT, Scratch.WORK, Scratch.A, Scratch.B}) {
+            for (int slot : new int[] {Scratch.GRID_IN, Scratch.GRID_OUT, Scratch.WORK, Scratch.CHANNELS_LAST, Scratch.A, Scratch.B}) {
                 float[] s = Scratch.floats(slot, 1 << 20);
                 java.util.Arrays.fill(s, Float.NaN);
                 Scratch.release(slot, s);
@@ -207,6 +219,12 @@ class WinogradTest {
             new ConvGeometry(16, 64, 1, 32, 32, 64, 1, 3, 3, 1, 1, 1, 0, 0, 0),     // no padding
             new ConvGeometry(2, 64, 4, 8, 8, 64, 3, 3, 3, 1, 1, 1, 1, 1, 1)};       // 3-D
         for (ConvGeometry g : direct) assertEquals(ConvAlgorithm.DIRECT, ConvAlgorithm.select(g));
+        for (ConvGeometry g : direct) assertEquals(ConvAlgorithm.DIRECT, ConvAlgorithm.selectWeightGrad(g));
+        ConvAlgorithm on = ConvAlgorithm.WINOGRAD_ENABLED ? ConvAlgorithm.WINOGRAD_F2X3 : ConvAlgorithm.DIRECT;
+        assertEquals(on, ConvAlgorithm.selectWeightGrad(wide));                                                            // 64 -> 64 at 32 x 32
+        assertEquals(on, ConvAlgorithm.selectWeightGrad(new ConvGeometry(16, 128, 1, 16, 16, 128, 1, 3, 3, 1, 1, 1, 0, 1, 1)));
+        assertEquals(ConvAlgorithm.DIRECT, ConvAlgorithm.selectWeightGrad(new ConvGeometry(16, 64, 1, 16, 16, 128, 1, 3, 3, 1, 1, 1, 0, 1, 1)));
+        assertEquals(ConvAlgorithm.DIRECT, ConvAlgorithm.selectWeightGrad(new ConvGeometry(16, 128, 1, 32, 32, 96, 1, 3, 3, 1, 1, 1, 0, 1, 1)));
         assertThrows(IllegalArgumentException.class,
             () -> Conv.forward(direct[2], new float[16 * 64 * 1024], new float[64 * 64 * 9], null, new float[16 * 64 * 256], ConvAlgorithm.WINOGRAD_F2X3));
         assertTrue(ConvAlgorithm.WINOGRAD_MIN_CHANNELS > 4, "the model's 4-channel convolutions stay direct");
