@@ -20,10 +20,11 @@ package dev.vdiff.tensor.kernels;
  *   <li>forward pass and input gradient ({@link #select}): Winograd for a float32 2-D convolution with a 3x3 kernel,
  *       stride 1, padding 1 and at least {@link #WINOGRAD_MIN_CHANNELS} input and output channels. Below that
  *       the element-wise products are too short a GEMM to repay the transforms (16 channels measured 0.9-1.05x).</li>
- *   <li>weight gradient ({@link #selectWeightGrad}): the same geometries, and only where its Winograd form
- *       ({@link WinogradWeightGrad}) measured faster than the direct in-place product: a multiple of 64 output
- *       channels (its channels-last path), and at least 128 input channels or a 32 x 32 image or larger
- *       (1.12-1.4x there; 0.7-0.95x on 64 -> 128 channels at 16 x 16 and on the demo's 8 images of 16 x 16).</li>
+ *   <li>weight gradient ({@link #selectWeightGrad}): the same kernel, stride and padding, and only where its
+ *       Winograd form ({@link WinogradWeightGrad}) measured faster than the direct in-place product: a multiple of
+ *       64 output channels (its channels-last path), and at least 128 input channels or a 32 x 32 image or larger
+ *       (1.1-1.35x there, and 1.5x for the model's first convolution, 4 -> 64 channels at 32 x 32; 0.6-0.9x on the
+ *       demo's 8 images of 16 x 16 and on 16 channels).</li>
  * </ul>
  *
  * <p>The switch: the system property {@code vdiff.conv.winograd}, read once when this class loads
@@ -57,6 +58,6 @@ public enum ConvAlgorithm {
 
     /** The algorithm of a float32 convolution's weight gradient, by the rule in the class comment. */
     public static ConvAlgorithm selectWeightGrad(ConvGeometry g) {
-        return select(g) == WINOGRAD_F2X3 && g.o % 64 == 0 && (g.c >= 128 || g.h * g.w >= 1024) ? WINOGRAD_F2X3 : DIRECT;
+        return WINOGRAD_ENABLED && WinogradF2x3.applies(g) && g.o % 64 == 0 && (g.c >= 128 || g.h * g.w >= 1024) ? WINOGRAD_F2X3 : DIRECT;
     }
 }
