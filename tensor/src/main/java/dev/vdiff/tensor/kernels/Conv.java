@@ -6,7 +6,9 @@ import dev.vdiff.tensor.parallel.Parallel;
  * Convolution forward and backward over flat arrays, as products on the blocked {@link Gemm} kernel:
  * stride-1 forward and input gradient on the padded grid ({@link PaddedGridF}), everything else with
  * implicit im2col ({@link Im2colF}, {@link Im2colD}). Layouts (see {@link ConvGeometry}):
- * x {@code [N, C, Q]}, w {@code [O, CK]}, bias {@code [O]}, out and dy {@code [N, O, P]}.
+ * x {@code [N, C, Q]}, w {@code [O, CK]}, bias {@code [O]}, out and dy {@code [N, O, P]}. float32 3x3,
+ * stride-1, padding-1 convolutions may instead run as Winograd F(2x2, 3x3) ({@link WinogradF2x3},
+ * {@link WinogradWeightGrad}), chosen per call by {@link ConvAlgorithm}.
  *
  * <p>Every output element is one {@link Gemm} dot product, so results do not depend on the thread count;
  * the weight gradient sums over images and positions in one product ({@code K = N*P}), the bias

@@ -33,6 +33,7 @@ import dev.vdiff.tensor.parallel.Parallel;
  * neighbouring tiles at offsets -1 / +1 (the tile at a row's end is fixed up, its neighbour being the padding),
  * the row transform at offset +TW. So each transform is a run of vector adds over all tiles of a plane
  * ({@link WinogradSimd}; the scalar loops here are their twins, used without the Vector API and for tails).
+ * A call runs in blocks of whole images, each transformed, multiplied and transformed back on one thread.
  *
  * <p>Numerics: the transforms of d and of the output are additions and subtractions only (exact up to one
  * rounding each), the filter transform has the halves; measured errors are in docs/PERFORMANCE.md

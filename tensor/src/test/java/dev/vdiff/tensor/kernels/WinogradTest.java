@@ -14,8 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Winograd F(2x2, 3x3) ({@link WinogradF2x3}) against the convolution's definition computed here in float64
- * (plain loops, independent of every kernel), on shapes that are and are not multiples of the 2x2 tile, forward, input gradient and weight gradient; the same bits on 1 and 2 threads;
- * vector and scalar transforms equal bit for bit.
+ * (plain loops, independent of every kernel), forward, input gradient and weight gradient, on shapes that are
+ * and are not multiples of the 2x2 tile; the same bits on 1 and 2 threads; vector and scalar transforms equal bit
+ * for bit.
  *
  * <p>Bound: {@code |y - y64| <= 1e-5 * sum |w||x| + 1e-30} per element, the float32 rounding of a sum of products
  * (a unit roundoff of 6e-8 times the terms' magnitude, times a margin of about 170 for the transforms' adds and
@@ -119,7 +120,7 @@ class WinogradTest {
         }
         assertArrayEquals(dw[0], dw[1], "weight gradient, 1 vs 2 threads");
         // The transforms mix the products of a whole tile, so an element's rounding scales with the products of
-        // all 9 taps of its filter: the bound is RTOL times their sum (the forward's bound is per output for the same reason: its 9 taps)
+        // all 9 taps of its filter: the bound is RTOL times the sum of their magnitudes
         for (int oc = 0; oc < o; oc++) {
             for (int ch = 0; ch < c; ch++) {
                 double[] ref = new double[9];
@@ -226,9 +227,10 @@ class WinogradTest {
         assertEquals(on, ConvAlgorithm.selectWeightGrad(wide));                                                            // 64 -> 64 at 32 x 32
         assertEquals(on, ConvAlgorithm.selectWeightGrad(new ConvGeometry(16, 128, 1, 16, 16, 128, 1, 3, 3, 1, 1, 1, 0, 1, 1)));
         assertEquals(ConvAlgorithm.DIRECT, ConvAlgorithm.selectWeightGrad(new ConvGeometry(16, 64, 1, 16, 16, 128, 1, 3, 3, 1, 1, 1, 0, 1, 1)));
-        assertEquals(ConvAlgorithm.DIRECT, ConvAlgorithm.selectWeightGrad(new ConvGeometry(16, 128, 1, 32, 32, 96, 1, 3, 3, 1, 1, 1, 0, 1, 1)));
-        assertThrows(IllegalArgumentException.class,
-            () -> Conv.forward(direct[2], new float[16 * 64 * 1024], new float[64 * 64 * 9], null, new float[16 * 64 * 256], ConvAlgorithm.WINOGRAD_F2X3));
+        ConvGeometry o96 = new ConvGeometry(16, 128, 1, 32, 32, 96, 1, 3, 3, 1, 1, 1, 0, 1, 1);   // not a multiple of 64 outputs
+        assertEquals(ConvAlgorithm.DIRECT, ConvAlgorithm.selectWeightGrad(o96));
+        float[] x = new float[16 * 64 * 1024], w = new float[64 * 64 * 9], y = new float[16 * 64 * 256];
+        assertThrows(IllegalArgumentException.class, () -> Conv.forward(direct[2], x, w, null, y, ConvAlgorithm.WINOGRAD_F2X3));
         assertTrue(ConvAlgorithm.WINOGRAD_MIN_CHANNELS > 4, "the model's 4-channel convolutions stay direct");
     }
 

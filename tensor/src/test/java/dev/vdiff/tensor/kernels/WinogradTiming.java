@@ -52,7 +52,8 @@ public final class WinogradTiming {
                     Conv.forward(g, x, w, b, y, a);
                     Conv.inputGrad(g, dy, w, dx, a);
                     Conv.weightGrad(g, x, dy, dw, a);
-                    err.append(String.format("  %s: forward %s, input grad %s, weight grad %s", a, errors(y, y64), errors(dx, dx64), errors(dw, dw64)));
+                    err.append(String.format("  %s: forward %s, input grad %s, weight grad %s", a,
+                        errors(y, y64), errors(dx, dx64), errors(dw, dw64)));
                 }
                 double[][] fwd = new double[2][rounds], bwd = new double[2][rounds], wgr = new double[2][rounds];
                 for (int warm = 0; warm < 2; warm++) {
