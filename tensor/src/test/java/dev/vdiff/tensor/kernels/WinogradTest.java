@@ -32,7 +32,9 @@ class WinogradTest {
         "2, 16, 16, 8, 8",
         "3, 17, 19, 5, 7",     // odd sizes: the last tile row and column are cropped
         "1, 20, 9, 9, 4",
-        "2, 33, 48, 16, 16",
+        "2, 33, 48, 16, 16",   // 16 wide: output rows interleaved two at a time (AVX-512)
+        "1, 32, 36, 13, 16",   // the same with an odd height
+        "1, 40, 33, 7, 32",    // 32 wide: one pair of vectors per row
         "1, 64, 40, 11, 13",
         "2, 130, 17, 6, 5"})   // more channels than one k-block (128)
     void forwardAndInputGradMatchTheDefinition(int n, int c, int o, int h, int w) {
@@ -171,6 +173,10 @@ class WinogradTest {
         WinogradSimd.gradChannels(m, 3, 100, 45, ca, 2, 50, 0, 45);
         WinogradWeightGrad.gradChannels(m, 3, 100, 45, cb, 2, 50, 0, 45);
         assertArrayEquals(cb, ca, "output-gradient transform, channels-last");
+        float[] x = random(r, 200), ya = new float[200], yb = new float[200];
+        WinogradSimd.interleave(x, 5, 70, 0.25f, ya, 2, 0, 40);
+        WinogradF2x3.interleave(x, 5, 70, 0.25f, yb, 2, 0, 40);
+        assertArrayEquals(yb, ya, "output interleave");
     }
 
     /** Work arrays ({@link Scratch}) poisoned with NaN by an earlier call do not reach a result. */
