@@ -6,7 +6,9 @@ import dev.vdiff.tensor.parallel.Parallel;
  * Convolution forward and backward over flat arrays, as products on the blocked {@link Gemm} kernel:
  * stride-1 forward and input gradient on the padded grid ({@link PaddedGridF}), everything else with
  * implicit im2col ({@link Im2colF}, {@link Im2colD}). Layouts (see {@link ConvGeometry}):
- * x {@code [N, C, Q]}, w {@code [O, CK]}, bias {@code [O]}, out and dy {@code [N, O, P]}.
+ * x {@code [N, C, Q]}, w {@code [O, CK]}, bias {@code [O]}, out and dy {@code [N, O, P]}. float32 3x3,
+ * stride-1, padding-1 convolutions may instead run as Winograd F(2x2, 3x3) ({@link WinogradF2x3},
+ * {@link WinogradWeightGrad}), chosen per call by {@link ConvAlgorithm}.
  *
  * <p>Every output element is one {@link Gemm} dot product, so results do not depend on the thread count;
  * the weight gradient sums over images and positions in one product ({@code K = N*P}), the bias
@@ -15,8 +17,18 @@ import dev.vdiff.tensor.parallel.Parallel;
 public final class Conv {
     private Conv() {}
 
-    /** {@code out[n, o, :] = bias[o] + w[o, :] . col_n} (bias may be null). */
+    /** {@code out[n, o, :] = bias[o] + w[o, :] . col_n} (bias may be null), by the algorithm {@link ConvAlgorithm#select} picks. */
     public static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] out) {
+        forward(g, x, w, bias, out, ConvAlgorithm.select(g));
+    }
+
+    /** {@link #forward(ConvGeometry, float[], float[], float[], float[])} by the given algorithm (for comparisons). */
+    public static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] out, ConvAlgorithm algorithm) {
+        if (algorithm == ConvAlgorithm.WINOGRAD_F2X3) {
+            requireWinograd(g);
+            WinogradF2x3.forward(g, x, w, bias, out);
+            return;
+        }
         if (stride1(g)) {
             PaddedGridF.correlate(g.n, g.c, g.d, g.h, g.w, x, g.o, g.kd, g.kh, g.kw, w, g.pd, g.ph, g.pw, bias, out);
             return;
@@ -34,8 +46,21 @@ public final class Conv {
         Gemm.dgemm(g.n, g.o, g.p, g.ck, Panels.strided(w, new int[] {0}, 1, g.ck), Im2colD.im2col(g, x), out, 0, g.o * g.p, g.p, bias != null);
     }
 
-    /** {@code dx_n [C, Q] = wT [C, O*KK] . dcol_n}, with {@code wT[c, (o, tap)] = w[o, c, tap]}. */
+    /**
+     * {@code dx_n [C, Q] = wT [C, O*KK] . dcol_n}, with {@code wT[c, (o, tap)] = w[o, c, tap]}, by the algorithm
+     * {@link ConvAlgorithm#select} picks.
+     */
     public static void inputGrad(ConvGeometry g, float[] dy, float[] w, float[] dx) {
+        inputGrad(g, dy, w, dx, ConvAlgorithm.select(g));
+    }
+
+    /** {@link #inputGrad(ConvGeometry, float[], float[], float[])} by the given algorithm (for comparisons). */
+    public static void inputGrad(ConvGeometry g, float[] dy, float[] w, float[] dx, ConvAlgorithm algorithm) {
+        if (algorithm == ConvAlgorithm.WINOGRAD_F2X3) {
+            requireWinograd(g);
+            WinogradF2x3.inputGrad(g, dy, w, dx);
+            return;
+        }
         if (stride1(g)) {
             // dx is the correlation of dy (padded by k-1-p) with the flipped, channel-transposed kernel
             float[] wf = new float[w.length];   // wf[c, o, a, b, e] = w[o, c, KD-1-a, KH-1-b, KW-1-e]
@@ -84,6 +109,16 @@ public final class Conv {
      * they give the same bits.
      */
     public static void weightGrad(ConvGeometry g, float[] x, float[] dy, float[] dw) {
+        weightGrad(g, x, dy, dw, ConvAlgorithm.selectWeightGrad(g));
+    }
+
+    /** {@link #weightGrad(ConvGeometry, float[], float[], float[])} by the given algorithm (for comparisons). */
+    public static void weightGrad(ConvGeometry g, float[] x, float[] dy, float[] dw, ConvAlgorithm algorithm) {
+        if (algorithm == ConvAlgorithm.WINOGRAD_F2X3) {
+            requireWinograd(g);
+            WinogradWeightGrad.weightGrad(g, x, dy, dw);
+            return;
+        }
         if (g.c % MicroKernel.VECTOR_F_WIDE.nr() == 0) {
             weightGradInPlace(g, x, dy, dw);
             return;
@@ -200,6 +235,13 @@ public final class Conv {
                 db[o] = ((s0 + s1) + (s2 + s3));
             }
         });
+    }
+
+    private static void requireWinograd(ConvGeometry g) {
+        if (!WinogradF2x3.applies(g)) {
+            throw new IllegalArgumentException("Winograd F(2x2, 3x3) needs a 2-D 3x3 convolution with stride 1 and padding 1, not kernel "
+                + g.kd + "x" + g.kh + "x" + g.kw + " stride " + g.sd + "," + g.sh + "," + g.sw + " padding " + g.pd + "," + g.ph + "," + g.pw + " depth " + g.d);
+        }
     }
 
     /** Stride 1 and padding at most kernel - 1 on every axis: the padded-grid path ({@link PaddedGridF}) applies. */

@@ -10,14 +10,16 @@ final class Scratch {
 
     /**
      * Slots: packed A (caller thread) and one task's B panels (worker thread; the caller itself with 1 thread);
-     * a convolution's padded input grid and its output on that grid (caller thread, around its GEMM).
+     * a convolution's padded input grid and its output on that grid (caller thread, around its GEMM);
+     * a Winograd transform's per-plane work (any thread, inside one chunk of its loop: {@link WinogradF2x3}); a
+     * channels-last copy of an operand (caller thread: {@link WinogradWeightGrad}).
      */
-    static final int A = 0, B = 1, GRID_IN = 2, GRID_OUT = 3;
+    static final int A = 0, B = 1, GRID_IN = 2, GRID_OUT = 3, WORK = 4, CHANNELS_LAST = 5;
 
     private static final class Slots {
-        final float[][] f = new float[4][];
-        final double[][] d = new double[4][];
-        final boolean[] lent = new boolean[4];
+        final float[][] f = new float[6][];
+        final double[][] d = new double[6][];
+        final boolean[] lent = new boolean[6];
     }
 
     private static final ThreadLocal<Slots> SLOTS = ThreadLocal.withInitial(Slots::new);
