@@ -73,9 +73,12 @@ public final class Panels {
             return runBase[c / runLength] + c % runLength;
         }
 
-        /** True when a micro-kernel {@code nr} columns wide can read every panel in place. */
+        /**
+         * True when a micro-kernel {@code nr} columns wide can read every panel in place: one run (the row is
+         * contiguous, so no panel can straddle two runs), or runs whose length {@code nr} divides.
+         */
         boolean readsInPlace(int nr) {
-            return slack >= nr && runLength % nr == 0;
+            return slack >= nr && (runBase.length == 1 || runLength % nr == 0);
         }
 
         @Override

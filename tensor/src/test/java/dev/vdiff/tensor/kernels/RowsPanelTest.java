@@ -24,6 +24,9 @@ class RowsPanelTest {
         float[] a = new float[m * k];
         for (int i = 0; i < a.length; i++) a[i] = (float) r.nextDouble(-1, 1);
         Panels.RowsF rows = new Panels.RowsF(data, rowOff, base, slack);
+        // One contiguous run per row: every kernel width must read it in place (a session-5 rule on run lengths
+        // silently sent the stride-1 convolution's padded grid back to packing).
+        org.junit.jupiter.api.Assertions.assertTrue(rows.readsInPlace(MicroKernel.VECTOR_F.nr()), "single-run rows read in place");
         // The same operand as an ordinary (packed) source.
         Panels.F packed = (t, k0, kc, c0, cols, width, dst, off) -> rows.pack(t, k0, kc, c0, cols, width, dst, off);
         Panels.F aT = Panels.strided(a, new int[] {0}, 1, k);
