@@ -47,7 +47,11 @@ else export LD_LIBRARY_PATH="$B/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"; echo 
 export TORNADOVM_HOME="$B/sdk"
 sed "s#\${TORNADOVM_HOME}#$TORNADOVM_HOME#g" "$TORNADOVM_HOME/tornado-argfile.template" > "$TORNADOVM_HOME/tornado-argfile"
 CP="$B/app/vdiff-tensor.jar:$B/app/vdiff-diffusion.jar:$B/app/vdiff-tornado.jar:$B/app/bench:$(ls "$B"/app/j*.jar 2>/dev/null | tr '\n' ':')"
-J=("$B/jre/bin/java" @"$TORNADOVM_HOME/tornado-argfile" -Dtornado.recover.bailout=False -Xmx24g -cp "$CP")
+# HotSpot's signal chaining: the OpenCL runtime may replace the JVM's SIGSEGV/SIGBUS/SIGFPE handlers (PoCL's LLVM
+# does; docs/PERFORMANCE.md, "HotSpot's signal handlers beside TornadoVM's OpenCL runtime")
+JSIG="$B/jre/lib/libjsig.so"
+[ -f "$JSIG" ] || { echo "gpu-run: no $JSIG: the OpenCL runtime's signal handlers are not chained"; JSIG=; }
+J=(env ${JSIG:+LD_PRELOAD="$JSIG"} "$B/jre/bin/java" @"$TORNADOVM_HOME/tornado-argfile" -Dtornado.recover.bailout=False -Xmx24g -cp "$CP")
 JVM=("$B/jre/bin/java" --add-modules jdk.incubator.vector -XX:+UseParallelGC -Xmx24g -cp "$CP")
 WORK=${GPU_RUN_WORK:-unet_train_step,unet_forward,matmul_1024,matmul_4096,conv2d_fwd_bwd,groupnorm_fwd_bwd}
 step() { local t=$1; shift; echo; echo "== [$(date +%T)] $*"; timeout "$t" "$@"; local rc=$?; echo "-- exit $rc"; }

@@ -8,6 +8,7 @@
 # TORNADOVM_HOME is set and the JDK is 25+), then runs dev.vdiff.tornado.CrossCheck with TornadoVM's argfile
 # and -Dtornado.recover.bailout=False: with TornadoVM's default (true) a kernel that fails to compile runs
 # as plain sequential Java instead, and a broken kernel would pass. Exit status: 0 only if all checks pass.
+# First SignalCheck: the JVM keeps its signal handlers beside the OpenCL runtime (libjsig preloaded, below).
 # Without --quick it then checks the whole VideoUNet training step against the JVM (TrainStepCheck).
 # Logs: target/tornado/crosscheck.log, target/tornado/trainstep.log.
 set -euo pipefail
@@ -26,9 +27,16 @@ echo "building tensor, diffusion, tornado (JDK 25, profile tornado) ..."
 MAVEN_OPTS=${MAVEN_OPTS:--Xmx1g} mvn -B -ntp -q -pl tornado,diffusion -am -Dmaven.test.skip=true compile
 CP="$ROOT/tensor/target/classes:$ROOT/diffusion/target/classes:$ROOT/tornado/target/classes"
 mkdir -p target/tornado/tools
-"$JAVA_HOME/bin/javac" -g -d target/tornado/tools -cp "$CP" tools/tornado/TrainStepCheck.java tools/tornado/GpuBench.java tools/tornado/TransferCount.java
-J=("$JAVA_HOME/bin/java" @"$TORNADOVM_HOME/tornado-argfile" --add-modules jdk.incubator.vector
+"$JAVA_HOME/bin/javac" -g -d target/tornado/tools -cp "$CP" tools/tornado/TrainStepCheck.java tools/tornado/GpuBench.java tools/tornado/TransferCount.java tools/tornado/SignalCheck.java
+# HotSpot's signal chaining (libjsig): PoCL and its LLVM replace the JVM's SIGSEGV/SIGBUS/SIGFPE handlers when the
+# OpenCL runtime starts, which can kill the JVM at a safepoint (SIGSEGV, no hs_err) and turns an integer division
+# by zero into a wrong value; preloaded, libjsig keeps the JVM's handlers and chains theirs (docs/PERFORMANCE.md,
+# "HotSpot's signal handlers beside TornadoVM's OpenCL runtime").
+JSIG="$JAVA_HOME/lib/libjsig.so"
+[ -f "$JSIG" ] || { echo "test.sh: no $JSIG (HotSpot's signal-chaining library)" >&2; exit 2; }
+J=(env LD_PRELOAD="$JSIG${LD_PRELOAD:+:$LD_PRELOAD}" "$JAVA_HOME/bin/java" @"$TORNADOVM_HOME/tornado-argfile" --add-modules jdk.incubator.vector
    -Dtornado.recover.bailout=False -Dvdiff.quietWarnings=true -Xmx6g -cp "$CP:$ROOT/target/tornado/tools:$ROOT/target/lib/*")
+"${J[@]}" SignalCheck tornado || { echo "test.sh: the JVM's signal handlers are not chained (SignalCheck)" >&2; exit 1; }
 set +e
 "${J[@]}" dev.vdiff.tornado.CrossCheck "$@" 2>&1 | tee target/tornado/crosscheck.log
 rc=${PIPESTATUS[0]}

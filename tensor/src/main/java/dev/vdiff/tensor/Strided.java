@@ -1,5 +1,7 @@
 package dev.vdiff.tensor;
 
+import dev.vdiff.tensor.kernels.TransposeCopy;
+
 /**
  * Loops over strided views. Slow paths live here so that kernels only ever see dense arrays.
  * Every loop visits elements in row-major order, so results do not depend on how the view was made.
@@ -50,6 +52,16 @@ public final class Strided {
         int is = r == 0 ? 1 : t.strides()[r - 1];
         Object out = Tensor.allocate(t.dtype(), t.numel());
         Object src = t.storage();
+        // A permuted view (the last dimension strided, another one adjacent in storage): a blocked transpose.
+        int p = TransposeCopy.tileDim(shape, t.strides());
+        if (p >= 0) {
+            switch (t.dtype()) {
+                case FLOAT32 -> TransposeCopy.copy((float[]) src, t.offset(), shape, t.strides(), p, (float[]) out);
+                case FLOAT64 -> TransposeCopy.copy((double[]) src, t.offset(), shape, t.strides(), p, (double[]) out);
+                default -> TransposeCopy.copy((long[]) src, t.offset(), shape, t.strides(), p, (long[]) out);
+            }
+            return out;
+        }
         switch (t.dtype()) {
             case FLOAT32: {
                 float[] s = (float[]) src, d = (float[]) out;

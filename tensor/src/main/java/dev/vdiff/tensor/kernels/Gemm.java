@@ -288,6 +288,7 @@ public final class Gemm {
         final MicroKernel.F kernel;
         final Panels.F aT, b;
         final Panels.RowsF direct;   // B read in place by the micro-kernel (no packing), or null
+        final MicroKernel.NarrowF narrow;   // the kernel's partial-width tiles, or null
         final float[] c;
         final int cOff, cBatch, ldc;
 
@@ -298,6 +299,8 @@ public final class Gemm {
             this.aT = aT;
             this.b = b;
             this.direct = b instanceof Panels.RowsF r && r.readsInPlace(kernel.nr()) ? r : null;
+            MicroKernel.NarrowF nk = kernel.narrow();
+            this.narrow = nk != null && 3 * nk.vectorLength() == kernel.nr() ? nk : null;
             this.c = c;
             this.cOff = cOff;
             this.cBatch = cBatch;
@@ -320,7 +323,15 @@ public final class Gemm {
             int o = full ? co : 0, ld = full ? ldc : nr;
             // A partial tile: run the kernel on a full-size copy, then write back the part inside C.
             if (!full) for (int r = 0; r < rows; r++) System.arraycopy(c, co + r * ldc, tmp, r * nr, cols);
-            if (direct != null) {
+            // The last column panel holding 1 or 2 vectors' worth of columns: compute only those (same bits)
+            int vectors = narrow == null ? 3 : (cols + narrow.vectorLength() - 1) / narrow.vectorLength();
+            if (vectors < 3) {
+                if (direct != null) {
+                    narrow.tileRows(vectors, kc, (float[]) ap, ao, direct.data, direct.rowOffsets, k0, direct.batchBase[t] + direct.columnOffset(j0), tmp, 0, nr);
+                } else {
+                    narrow.tile(vectors, kc, (float[]) ap, ao, (float[]) bp, bo, nr, tmp, 0, nr);
+                }
+            } else if (direct != null) {
                 kernel.tileRows(kc, (float[]) ap, ao, direct.data, direct.rowOffsets, k0, direct.batchBase[t] + direct.columnOffset(j0), cc, o, ld, (float[]) bp);
             } else {
                 kernel.tile(kc, (float[]) ap, ao, (float[]) bp, bo, cc, o, ld);

@@ -50,7 +50,7 @@ final class GemmSimd {
     static {
         for (int k = 0; k < WARM_KC; k++) WARM_ROWS[k] = k * FloatTile.NR;
     }
-    /** Compiled: 8 x 48 x 32 = 12k fused multiply-adds take about half a microsecond (float: four such calls, tile and tileRows of the 8 x 48 and the 4 x 64 kernel); below C2, hundreds. */
+    /** Compiled: 8 x 48 x 32 = 12k fused multiply-adds take about half a microsecond (float: four such calls, tile and tileRows of the 8 x 48 and the 4 x 64 kernel, and four smaller ones of the partial-width tiles); below C2, hundreds. */
     private static final long COMPILED_NS = 10_000;
     private static final boolean C2 = c2Available();
 
@@ -96,6 +96,10 @@ final class GemmSimd {
             f.tileRows(WARM_KC, a, 0, b, WARM_ROWS, 0, 0, c, 0, FloatTile.NR, null);
             fw.tile(WARM_KC, a, 0, b, 0, c, 0, FloatTileWide.NR);
             fw.tileRows(WARM_KC, a, 0, b, WARM_ROWS, 0, 0, c, 0, FloatTileWide.NR, null);
+            for (int v = 1; v <= 2; v++) {   // the partial-width tiles (GemmSimdNarrow)
+                FloatTile.NARROW.tile(v, WARM_KC, a, 0, b, 0, FloatTile.NR, c, 0, FloatTile.NR);
+                FloatTile.NARROW.tileRows(v, WARM_KC, a, 0, b, WARM_ROWS, 0, 0, c, 0, FloatTile.NR);
+            }
             fastest = Math.min(fastest, System.nanoTime() - s);
         }
         if (fastest < COMPILED_NS) floatCompiled = true;
@@ -150,9 +154,11 @@ final class GemmSimd {
     private static final class FloatTile implements MicroKernel.F {
         static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
         static final int L = S.length(), MR = 8, NR = 3 * L;
+        static final GemmSimdNarrow NARROW = new GemmSimdNarrow();
 
         public int mr() { return MR; }
         public int nr() { return NR; }
+        @Override public MicroKernel.NarrowF narrow() { return NARROW; }
 
         public void tile(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc) {
             FloatVector z = FloatVector.zero(S);

@@ -33,6 +33,25 @@ public final class MicroKernel {
             for (int k = 0; k < kc; k++) System.arraycopy(b, bBase + rows[ro + k], panel, k * nr, nr);
             tile(kc, a, ao, panel, 0, c, co, ldc);
         }
+
+        /**
+         * Kernels for the partial tiles of this kernel's last column panel, computing only the first 1 or 2 of
+         * its vectors of columns (same rows, same A panel; B panel rows {@code nr()} apart), or null: then a
+         * partial tile runs this kernel in full. Same bits either way.
+         */
+        default NarrowF narrow() {
+            return null;
+        }
+    }
+
+    /**
+     * Partial-width tiles of an 8-row kernel of 3 vectors: the first {@code vectors} (1 or 2) vectors of
+     * {@link F#tile} and {@link F#tileRows}, B panel rows {@code ldb} apart. Same contract and bits.
+     */
+    public interface NarrowF {
+        int vectorLength();
+        void tile(int vectors, int kc, float[] a, int ao, float[] b, int bo, int ldb, float[] c, int co, int ldc);
+        void tileRows(int vectors, int kc, float[] a, int ao, float[] b, int[] rows, int ro, int bBase, float[] c, int co, int ldc);
     }
 
     /** float64 tile, same contract. */
