@@ -3,7 +3,8 @@
 // plan executions). The counts do not depend on the device, so PoCL measures them as well as a GPU would.
 // The first step compiles the kernels; the second is counted. With lazy read-back the results a step leaves on the
 // device come home when host code reads them: the loss, then (as AdamW on the host would) the parameter gradients,
-// counted in a second line. -Dvdiff.tornado.traceReadBack=true lists who asked for each read-back.
+// counted in a second line. -Dvdiff.tornado.traceReadBack=true lists who asked for each read-back, and whose input
+// was uploaded (the device did not hold its current values; bytes before the staging rounding).
 //
 //   java @$TORNADOVM_HOME/tornado-argfile -Dtornado.recover.bailout=False -Dvdiff.tornado.countTransfers=true \
 //        -cp <tensor, diffusion, tornado, this> TransferCount [tiny|benchmark]
@@ -58,8 +59,10 @@ public final class TransferCount {
                 withLoss.bytes(), withGrads.bytesIn(), withGrads.bytesOut(), withGrads.bytes(), withGrads.bytes() / (double) paramBytes);
             if (step == 1) {
                 for (var e : Transfers.takeReadBacks()) System.out.printf(Locale.ROOT, "  read back %,9d bytes in %3d copies for %s%n", e.getValue()[0], e.getValue()[1], e.getKey());
+                for (var e : Transfers.takeUploads()) System.out.printf(Locale.ROOT, "  uploaded  %,9d bytes in %3d copies for %s%n", e.getValue()[0], e.getValue()[1], e.getKey());
             } else {
                 Transfers.takeReadBacks();
+                Transfers.takeUploads();
             }
         }
     }

@@ -58,6 +58,7 @@ public final class CrossCheck {
         c.groupNorm(quick);
         c.conv(quick);
         c.attention(quick);
+        new ElementwiseCheck(c, c.jvm, c.dev, c.rnd).run(quick);
         c.lazyReadBack();
         c.ops(device);
         System.out.printf("%d checks, %d failed (%.1f s)%n", c.checks, c.failures.size(), (System.nanoTime() - t0) / 1e9);
@@ -316,7 +317,7 @@ public final class CrossCheck {
         return v;
     }
 
-    private void compare(String what, float[] actual, float[] expected, double rtol, double atol) {
+    void compare(String what, float[] actual, float[] expected, double rtol, double atol) {
         HostCopy.bringHome(actual);   // a device result read as host code reads it (lazy read-back)
         HostCopy.bringHome(expected);
         double[] a = new double[actual.length], e = new double[expected.length];

@@ -5,6 +5,7 @@ import dev.vdiff.tensor.backend.JvmBackend;
 import dev.vdiff.tensor.backend.KernelBackend;
 import dev.vdiff.tensor.kernels.AttentionKernels;
 import dev.vdiff.tensor.kernels.ConvGeometry;
+import dev.vdiff.tensor.kernels.StridedKernels;
 import dev.vdiff.tensor.kernels.UnaryKernels;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 
@@ -20,7 +21,9 @@ import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
  *   <li>softmax and log-softmax forward and backward ({@link SoftmaxTask});</li>
  *   <li>group norm forward and backward ({@link GroupNormTask});</li>
  *   <li>2-D and 3-D convolution forward, input, weight and bias gradients ({@link ConvTask}: direct);</li>
- *   <li>attention without a mask, forward and backward ({@link AttentionTask}: probabilities materialised).</li>
+ *   <li>attention without a mask, forward and backward ({@link AttentionTask}: probabilities materialised);</li>
+ *   <li>elementwise arithmetic over broadcast views, broadcast sums, strided copies and fills ({@link ElementwiseTask}:
+ *       residual additions, gradient sums, contiguous(), narrow's gradient, concat, nearest upsampling).</li>
  * </ul>
  * Still on the JVM kernels (called through {@link JvmBackend}): masked attention, attention that returns its
  * probabilities, POW and the exact GELU.
@@ -42,6 +45,7 @@ public final class TornadoBackend implements KernelBackend, HostCopy.Holder {
     private final ConvTask conv = new ConvTask(arena);
     private final GroupNormTask groupNorm = new GroupNormTask(arena);
     private final AttentionTask attention = new AttentionTask(arena);
+    private final ElementwiseTask elementwise = new ElementwiseTask(arena);
 
     @Override public String name() { return "tornado"; }
 
@@ -141,5 +145,32 @@ public final class TornadoBackend implements KernelBackend, HostCopy.Holder {
     public synchronized void unaryBackward(UnaryKernels.Fn fn, double a, double b, float[] x, float[] y, float[] g, float[] dx, int n) {
         if (n == 0 || !PointwiseTask.SUPPORTED.contains(fn)) jvm.unaryBackward(fn, a, b, x, y, g, dx, n);
         else pointwise.backward(fn, a, b, x, y, g, dx, n);
+    }
+
+    // ------------------------------------------------------------------ elementwise arithmetic, broadcast sums and copies
+    // (ElementwiseTask, in the arena); views of rank > 6 and empty ones go to the JVM code
+
+    @Override
+    public synchronized void binary(StridedKernels.Op op, int[] shape, float[] a, int aOff, int[] aStrides, float[] b, int bOff, int[] bStrides, float c, float[] out) {
+        if (shape.length > ElementwiseTask.RANK || StridedKernels.numel(shape) == 0) jvm.binary(op, shape, a, aOff, aStrides, b, bOff, bStrides, c, out);
+        else elementwise.binary(op, shape, a, aOff, aStrides, b, bOff, bStrides, c, out);
+    }
+
+    @Override
+    public synchronized void copy(int[] shape, float[] src, int sOff, int[] sStrides, float[] dst, int dOff, int[] dStrides) {
+        if (shape.length > ElementwiseTask.RANK || StridedKernels.numel(shape) == 0) jvm.copy(shape, src, sOff, sStrides, dst, dOff, dStrides);
+        else elementwise.copy(shape, src, sOff, sStrides, dst, dOff, dStrides);
+    }
+
+    @Override
+    public synchronized void fill(float[] dst, int n, float v) {
+        if (n == 0) jvm.fill(dst, n, v);
+        else elementwise.fill(dst, n, v);
+    }
+
+    @Override
+    public synchronized void sumTo(int[] gShape, float[] g, int[] outStrides, float[] out, int outLen, boolean inDouble) {
+        if (gShape.length > ElementwiseTask.RANK || StridedKernels.numel(gShape) == 0 || outLen == 0) jvm.sumTo(gShape, g, outStrides, out, outLen, inDouble);
+        else elementwise.sumTo(gShape, g, outStrides, out, outLen, inDouble);
     }
 }

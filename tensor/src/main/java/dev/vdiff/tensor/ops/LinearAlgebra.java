@@ -1,6 +1,8 @@
 package dev.vdiff.tensor.ops;
 
 import dev.vdiff.tensor.DType;
+import dev.vdiff.tensor.OnDevice;
+import dev.vdiff.tensor.backend.Device;
 import dev.vdiff.tensor.parallel.Parallel;
 import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Strided;
@@ -142,6 +144,8 @@ public final class LinearAlgebra {
      */
     static Tensor columnSums(Tensor g, int cols) {
         int rows = g.numel() / Math.max(cols, 1);
+        Device dev = OnDevice.of(g);
+        if (dev != null) return OnDevice.columnSums(dev, g, cols);   // float32 on a device: summed there, same order
         double[] sums = new double[cols];
         if (g.dtype() == DType.FLOAT32) {
             float[] d = g.floats();

@@ -2,6 +2,7 @@ package dev.vdiff.tensor.backend;
 
 import dev.vdiff.tensor.kernels.AttentionKernels;
 import dev.vdiff.tensor.kernels.ConvGeometry;
+import dev.vdiff.tensor.kernels.StridedKernels;
 import dev.vdiff.tensor.kernels.UnaryKernels;
 
 import java.util.Map;
@@ -58,4 +59,16 @@ public final class CountingBackend implements KernelBackend {
     @Override public void softmaxBackward(boolean log, float[] y, float[] g, float[] dx, int outer, int r, int inner) { count("softmaxBackward"); jvm.softmaxBackward(log, y, g, dx, outer, r, inner); }
     @Override public void unaryForward(UnaryKernels.Fn fn, double a, double b, float[] x, float[] y, int n) { count("unaryForward"); jvm.unaryForward(fn, a, b, x, y, n); }
     @Override public void unaryBackward(UnaryKernels.Fn fn, double a, double b, float[] x, float[] y, float[] g, float[] dx, int n) { count("unaryBackward"); jvm.unaryBackward(fn, a, b, x, y, g, dx, n); }
+
+    // ------------------------------------------------------------------ elementwise arithmetic, broadcast sums and copies
+
+    @Override
+    public void binary(StridedKernels.Op op, int[] shape, float[] a, int aOff, int[] aStrides, float[] b, int bOff, int[] bStrides, float c, float[] out) {
+        count("binary");
+        jvm.binary(op, shape, a, aOff, aStrides, b, bOff, bStrides, c, out);
+    }
+
+    @Override public void copy(int[] shape, float[] src, int sOff, int[] sStrides, float[] dst, int dOff, int[] dStrides) { count("copy"); jvm.copy(shape, src, sOff, sStrides, dst, dOff, dStrides); }
+    @Override public void fill(float[] dst, int n, float v) { count("fill"); jvm.fill(dst, n, v); }
+    @Override public void sumTo(int[] gShape, float[] g, int[] outStrides, float[] out, int outLen, boolean inDouble) { count(inDouble ? "sumToInDouble" : "sumTo"); jvm.sumTo(gShape, g, outStrides, out, outLen, inDouble); }
 }
