@@ -31,6 +31,14 @@ public final class OnDevice {
         return Tensor.of(out, shape).moveTo(d);
     }
 
+    /** A float32 tensor of zeros made on the device (as a kernel's starting values: they need not cross the bus). */
+    public static Tensor zeros(Device d, int[] shape) {
+        int n = Shape.numel(shape);
+        float[] z = new float[n];
+        d.kernels().fill(z, n, 0f);
+        return Tensor.of(z, shape).moveTo(d);
+    }
+
     /** a (op) b broadcast to {@code shape} (SCALE: a * c, b null), a fresh dense tensor. */
     public static Tensor binary(Device d, Op op, Tensor a, Tensor b, int[] shape, float c) {
         float[] out = new float[Shape.numel(shape)];

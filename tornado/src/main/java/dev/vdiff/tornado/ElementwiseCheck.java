@@ -176,7 +176,7 @@ final class ElementwiseCheck {
         Tensor p = h.permute(0, 2, 1, 3).contiguous();                                   // [2, 4, 3, 5]
         Tensor cat = Concat.cat(2, p.narrow(2, 1, 2), p.narrow(2, 0, 1));
         Tensor u = Resample.upsampleNearest2d(cat.transpose(2, 3), 2);                    // [2, 4, 10, 6]
-        Tensor y = Arithmetic.add(Arithmetic.mul(u, 0.5), Arithmetic.neg(LinearAlgebra.linear(u, lw, lb)));   // u twice; linear's bias gradient
+        Tensor y = Arithmetic.add(Arithmetic.mul(LinearAlgebra.linear(u, lw, null), 0.5), Arithmetic.neg(LinearAlgebra.linear(u, lw, lb)));   // u, lw twice; bias gradient
         Tensor t = x.reshape(2, 3, 20).transpose(1, 2).copy();
         Reductions.sumAll(Arithmetic.mul(y, tensor(r, 2, 4, 10, 6))).backward();
         return new Tensor[] {y, t, x.grad(), bias.grad(), s.grad(), lb.grad()};

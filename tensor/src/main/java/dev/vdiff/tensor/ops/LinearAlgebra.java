@@ -82,7 +82,13 @@ public final class LinearAlgebra {
         Tensor xd = x.detach(), wd = w.detach();
         MatBatch xm = rows(xd);
         // Start from the bias rows and accumulate the product onto them.
-        Tensor out = bias == null ? Tensor.zeros(x.dtype(), outShape) : Tensor.dense(x.dtype(), Strided.toDense(bias.detach().expand(outShape)), outShape);
+        Device dev = OnDevice.of(x, w, bias);
+        Tensor out;
+        if (dev != null) {   // float32 on a device: the bias rows (or zeros) are made there, not uploaded
+            out = bias == null ? OnDevice.zeros(dev, outShape) : OnDevice.dense(dev, bias.detach().expand(outShape));
+        } else {
+            out = bias == null ? Tensor.zeros(x.dtype(), outShape) : Tensor.dense(x.dtype(), Strided.toDense(bias.detach().expand(outShape)), outShape);
+        }
         MatBatch.multiply(xm, MatBatch.of(wd, new int[0]).t(), x.dtype(), outShape, out);
         return Autograd.withSecondOrder(Autograd.record(out, "linear", g -> {
             MatBatch gm = rows(g);   // [R, out]

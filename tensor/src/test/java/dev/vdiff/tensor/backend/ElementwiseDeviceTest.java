@@ -35,7 +35,7 @@ class ElementwiseDeviceTest {
         Tensor p = h.permute(0, 2, 1, 3).contiguous();                                          // [2, 4, 3, 5]
         Tensor c = Concat.cat(2, p.narrow(2, 1, 2), p.narrow(2, 0, 1));                         // [2, 4, 3, 5]
         Tensor u = Resample.upsampleNearest2d(c.transpose(2, 3), 2);                             // [2, 4, 10, 6] from a strided view
-        Tensor y = Arithmetic.add(Arithmetic.mul(u, 0.5), Arithmetic.neg(LinearAlgebra.linear(u, lw, lb)));   // u twice; linear's bias gradient
+        Tensor y = Arithmetic.add(Arithmetic.mul(LinearAlgebra.linear(u, lw, null), 0.5), Arithmetic.neg(LinearAlgebra.linear(u, lw, lb)));   // u, lw twice; bias gradient
         Tensor t = x.reshape(2, 3, 20).transpose(1, 2).copy();                                  // [2, 20, 3]: Views.copy of a view
         Reductions.sumAll(Arithmetic.mul(y, rand(r, 2, 4, 10, 6))).backward();
         return new Tensor[] {y, t, x.grad(), bias.grad(), s.grad(), lb.grad()};
