@@ -28,8 +28,8 @@ import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
  * Still on the JVM kernels (called through {@link JvmBackend}): masked attention, attention that returns its
  * probabilities, POW and the exact GELU.
  *
- * <p>Data: GEMM, convolution, attention, group norm, softmax and the pointwise maps keep their arrays in one
- * {@link SharedArena} on the device: an input crosses the bus only when the device does not already hold its current
+ * <p>Data: GEMM, convolution, attention, group norm, softmax, the pointwise maps and the elementwise family keep their
+ * arrays in one {@link SharedArena} on the device: an input crosses the bus only when the device does not already hold its current
  * values (compared with the arena's host mirror), and a result stays there until host code asks for it (lazy
  * read-back through {@link HostCopy}, which calls {@link #copyHome}; docs/TORNADO.md, "Where data lives"). The
  * methods are synchronized: the arena's regions are pinned for one launch at a time. The JVM kernels it falls back
