@@ -8,7 +8,8 @@
 // optimizer on the host in steps 0 and 1 (parameters and gradients moved to the JVM device for it, as before the
 // optimizer was in KernelBackend: the JVM kernels bring them home, and the next forward uploads the parameters) and
 // on the device in steps 2 and 3 (step 2 compiles its kernels; steps 1 and 3 are the ones to compare).
-// -Dvdiff.tornado.traceReadBack=true lists who asked for each read-back.
+// -Dvdiff.tornado.traceReadBack=true lists who asked for each read-back, and whose input was uploaded (the device did
+// not hold its current values; bytes before the staging rounding).
 //
 //   java @$TORNADOVM_HOME/tornado-argfile -Dtornado.recover.bailout=False -Dvdiff.tornado.countTransfers=true \
 //        -cp <tensor, diffusion, tornado, this> TransferCount [tiny|benchmark]
@@ -91,8 +92,10 @@ public final class TransferCount {
                 hostOptimizer ? "host" : "device", whole.bytesIn(), whole.bytesOut(), whole.bytes(), whole.bytes() / (double) paramBytes, whole.launches());
             if (step == 1 || step == 3) {
                 for (var e : Transfers.takeReadBacks()) System.out.printf(Locale.ROOT, "  read back %,9d bytes in %3d copies for %s%n", e.getValue()[0], e.getValue()[1], e.getKey());
+                for (var e : Transfers.takeUploads()) System.out.printf(Locale.ROOT, "  uploaded  %,9d bytes in %3d copies for %s%n", e.getValue()[0], e.getValue()[1], e.getKey());
             } else {
                 Transfers.takeReadBacks();
+                Transfers.takeUploads();
             }
         }
     }

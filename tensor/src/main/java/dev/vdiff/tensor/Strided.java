@@ -131,6 +131,8 @@ public final class Strided {
         int[] gs = g.shape();
         if (java.util.Arrays.equals(gs, shape)) return g;
         if (!java.util.Arrays.equals(Shape.broadcast(shape, gs), gs)) throw new IllegalArgumentException("cannot sum shape " + Shape.str(gs) + " down to " + Shape.str(shape));
+        dev.vdiff.tensor.backend.Device d = OnDevice.of(g);
+        if (d != null) return OnDevice.sumTo(d, g, shape);   // float32 on a device: summed there, same order
         g = g.contiguous();
         // View the target as expanded to g's shape: broadcast dimensions get stride 0, so every element of g
         // lands on the target element it was broadcast from.

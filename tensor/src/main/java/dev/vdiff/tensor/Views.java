@@ -1,6 +1,7 @@
 package dev.vdiff.tensor;
 
 import dev.vdiff.tensor.autograd.Autograd;
+import dev.vdiff.tensor.backend.Device;
 
 import java.util.Arrays;
 
@@ -13,11 +14,14 @@ public final class Views {
 
     public static Tensor contiguous(Tensor x) {
         if (x.isDense()) return x;
-        Tensor out = Tensor.dense(x.dtype(), Strided.toDense(x), x.shape());
+        Device d = OnDevice.of(x);   // float32 on a device: the copy runs there (nothing is brought home)
+        Tensor out = d != null ? OnDevice.dense(d, x) : Tensor.dense(x.dtype(), Strided.toDense(x), x.shape());
         return Autograd.recordComposite(out, "contiguous", g -> new Tensor[] {g}, x);
     }
 
     public static Tensor copy(Tensor x) {
+        Device d = OnDevice.of(x);
+        if (d != null) return OnDevice.dense(d, x);
         return Tensor.dense(x.dtype(), Strided.toDense(x), x.shape());
     }
 
@@ -132,6 +136,8 @@ public final class Views {
         Tensor out = new Tensor(x.dtype(), ns, st, x.offset() + start * st[a], x.deviceStorage());
         int[] in = x.shape();
         return Autograd.withSecondOrder(Autograd.record(out, "narrow", g -> {
+            Device d = OnDevice.of(g);
+            if (d != null) return new Tensor[] {OnDevice.padNarrowed(d, g, in, a, start)};
             Tensor z = Tensor.zeros(g.dtype(), in);
             Strided.copyInto(z.narrow(a, start, length), g.contiguous().storage());
             return new Tensor[] {z};
@@ -209,8 +215,14 @@ public final class Views {
      */
     private static Tensor padNarrowed(Tensor g, int[] in, int axis, int start, int length) {
         if (start == 0 && length == in[axis]) return g;
-        Tensor z = Tensor.zeros(g.dtype(), in);
-        Strided.copyInto(z.narrow(axis, start, length), g.contiguous().storage());
+        Device d = OnDevice.of(g);
+        Tensor z;
+        if (d != null) {
+            z = OnDevice.padNarrowed(d, g, in, axis, start);
+        } else {
+            z = Tensor.zeros(g.dtype(), in);
+            Strided.copyInto(z.narrow(axis, start, length), g.contiguous().storage());
+        }
         return Autograd.recordComposite(z, "pad_narrowed", gg -> new Tensor[] {gg.narrow(axis, start, length)}, g);
     }
 }

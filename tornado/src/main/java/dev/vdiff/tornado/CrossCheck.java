@@ -64,6 +64,7 @@ public final class CrossCheck {
         c.groupNorm(quick);
         c.conv(quick);
         c.attention(quick);
+        new ElementwiseCheck(c, c.jvm, c.dev, c.rnd).run(quick);
         c.lazyReadBack();
         c.optimizer(quick);
         c.optimizerSteps(device);
@@ -442,7 +443,7 @@ public final class CrossCheck {
         return v;
     }
 
-    private void compare(String what, float[] actual, float[] expected, double rtol, double atol) {
+    void compare(String what, float[] actual, float[] expected, double rtol, double atol) {
         HostCopy.bringHome(actual);   // a device result read as host code reads it (lazy read-back)
         HostCopy.bringHome(expected);
         double[] a = new double[actual.length], e = new double[expected.length];

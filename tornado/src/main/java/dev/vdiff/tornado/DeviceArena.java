@@ -170,6 +170,7 @@ final class DeviceArena implements AutoCloseable {
             r = place(host, n);
         }
         touch(r);
+        Transfers.traceUpload(4L * n);
         upload(host, r.off, n);
         return r.off;
     }

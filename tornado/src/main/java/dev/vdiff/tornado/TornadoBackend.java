@@ -6,6 +6,7 @@ import dev.vdiff.tensor.backend.KernelBackend;
 import dev.vdiff.tensor.kernels.AttentionKernels;
 import dev.vdiff.tensor.kernels.ConvGeometry;
 import dev.vdiff.tensor.kernels.OptimizerKernels;
+import dev.vdiff.tensor.kernels.StridedKernels;
 import dev.vdiff.tensor.kernels.UnaryKernels;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 
@@ -23,12 +24,14 @@ import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
  *   <li>2-D and 3-D convolution forward, input, weight and bias gradients ({@link ConvTask}: direct);</li>
  *   <li>attention without a mask, forward and backward ({@link AttentionTask}: probabilities materialised);</li>
  *   <li>the optimizer: AdamW, the EMA update, gradient clipping's sum of squares and scaling ({@link OptimizerTask}).</li>
+ *   <li>elementwise arithmetic over broadcast views, broadcast sums, strided copies and fills ({@link ElementwiseTask}:
+ *       residual additions, gradient sums, contiguous(), narrow's gradient, concat, nearest upsampling).</li>
  * </ul>
  * Still on the JVM kernels (called through {@link JvmBackend}): masked attention, attention that returns its
  * probabilities, POW and the exact GELU.
  *
- * <p>Data: GEMM, convolution, attention, group norm, softmax and the pointwise maps keep their arrays in one
- * {@link SharedArena} on the device: an input crosses the bus only when the device does not already hold its current
+ * <p>Data: GEMM, convolution, attention, group norm, softmax, the pointwise maps and the elementwise family keep their
+ * arrays in one {@link SharedArena} on the device: an input crosses the bus only when the device does not already hold its current
  * values (compared with the arena's host mirror), and a result stays there until host code asks for it (lazy
  * read-back through {@link HostCopy}, which calls {@link #copyHome}; docs/TORNADO.md, "Where data lives"). The
  * methods are synchronized: the arena's regions are pinned for one launch at a time. The JVM kernels it falls back
@@ -46,6 +49,7 @@ public final class TornadoBackend implements KernelBackend, HostCopy.Holder {
     private final AttentionTask attention = new AttentionTask(arena);
     /** The optimizer (AdamW, EMA, gradient clipping): parameters, gradients, moments and averages updated in the arena. */
     private final OptimizerTask optimizer = new OptimizerTask(arena);
+    private final ElementwiseTask elementwise = new ElementwiseTask(arena);
 
     @Override public String name() { return "tornado"; }
 
@@ -176,5 +180,32 @@ public final class TornadoBackend implements KernelBackend, HostCopy.Holder {
     public synchronized void scaleInPlace(float[] x, int n, float c) {
         if (n == 0) return;
         optimizer.scale(x, n, c);
+    }
+
+    // ------------------------------------------------------------------ elementwise arithmetic, broadcast sums and copies
+    // (ElementwiseTask, in the arena); views of rank > 6 and empty ones go to the JVM code
+
+    @Override
+    public synchronized void binary(StridedKernels.Op op, int[] shape, float[] a, int aOff, int[] aStrides, float[] b, int bOff, int[] bStrides, float c, float[] out) {
+        if (shape.length > ElementwiseTask.RANK || StridedKernels.numel(shape) == 0) jvm.binary(op, shape, a, aOff, aStrides, b, bOff, bStrides, c, out);
+        else elementwise.binary(op, shape, a, aOff, aStrides, b, bOff, bStrides, c, out);
+    }
+
+    @Override
+    public synchronized void copy(int[] shape, float[] src, int sOff, int[] sStrides, float[] dst, int dOff, int[] dStrides) {
+        if (shape.length > ElementwiseTask.RANK || StridedKernels.numel(shape) == 0) jvm.copy(shape, src, sOff, sStrides, dst, dOff, dStrides);
+        else elementwise.copy(shape, src, sOff, sStrides, dst, dOff, dStrides);
+    }
+
+    @Override
+    public synchronized void fill(float[] dst, int n, float v) {
+        if (n == 0) jvm.fill(dst, n, v);
+        else elementwise.fill(dst, n, v);
+    }
+
+    @Override
+    public synchronized void sumTo(int[] gShape, float[] g, int[] outStrides, float[] out, int outLen, boolean inDouble) {
+        if (gShape.length > ElementwiseTask.RANK || StridedKernels.numel(gShape) == 0 || outLen == 0) jvm.sumTo(gShape, g, outStrides, out, outLen, inDouble);
+        else elementwise.sumTo(gShape, g, outStrides, out, outLen, inDouble);
     }
 }

@@ -51,12 +51,22 @@ public final class Transfers {
      * (lazy read-back), as the first two stack frames outside the tensor accessors and the backends, with its bytes.
      */
     static void traceReadBack(long bytes) {
-        if (!TRACE) return;
+        if (TRACE) note(READ_BACKS, bytes);
+    }
+
+    private static final Map<String, long[]> UPLOADS = new HashMap<>();
+
+    /** As {@link #traceReadBack}, for an input uploaded because the device did not hold its current values. */
+    static void traceUpload(long bytes) {
+        if (TRACE) note(UPLOADS, bytes);
+    }
+
+    private static void note(Map<String, long[]> into, long bytes) {
         String who = StackWalker.getInstance().walk(s -> s.map(f -> f.getClassName().replace("dev.vdiff.", "") + "." + f.getMethodName())
-            .filter(n -> !n.startsWith("tornado.") && !n.startsWith("tensor.Tensor.") && !n.startsWith("tensor.backend."))
+            .filter(n -> !n.startsWith("tornado.") && !n.startsWith("tensor.Tensor.") && !n.startsWith("tensor.backend.") && !n.startsWith("tensor.OnDevice."))
             .limit(2).collect(Collectors.joining(" < ")));
-        synchronized (READ_BACKS) {
-            long[] c = READ_BACKS.computeIfAbsent(who, k -> new long[2]);
+        synchronized (into) {
+            long[] c = into.computeIfAbsent(who, k -> new long[2]);
             c[0] += bytes;
             c[1]++;
         }
@@ -64,10 +74,19 @@ public final class Transfers {
 
     /** The read-backs noted since the last call (caller -> {bytes, count}), largest first; then forgets them. */
     public static List<Map.Entry<String, long[]>> takeReadBacks() {
-        synchronized (READ_BACKS) {
-            List<Map.Entry<String, long[]>> l = new ArrayList<>(READ_BACKS.entrySet());
+        return take(READ_BACKS);
+    }
+
+    /** The uploads noted since the last call (caller -> {bytes, count}), largest first; then forgets them. */
+    public static List<Map.Entry<String, long[]>> takeUploads() {
+        return take(UPLOADS);
+    }
+
+    private static List<Map.Entry<String, long[]>> take(Map<String, long[]> m) {
+        synchronized (m) {
+            List<Map.Entry<String, long[]>> l = new ArrayList<>(m.entrySet());
             l.sort((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0]));
-            READ_BACKS.clear();
+            m.clear();
             return l;
         }
     }

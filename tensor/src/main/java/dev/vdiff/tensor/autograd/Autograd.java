@@ -1,8 +1,11 @@
 package dev.vdiff.tensor.autograd;
 
 import dev.vdiff.tensor.DType;
+import dev.vdiff.tensor.OnDevice;
 import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Tensor;
+import dev.vdiff.tensor.backend.Device;
+import dev.vdiff.tensor.kernels.StridedKernels;
 import dev.vdiff.tensor.parallel.Parallel;
 
 import java.util.ArrayDeque;
@@ -78,7 +81,7 @@ public final class Autograd {
         checkGrad("upstream gradient", root, upstream);
         List<Tensor> order = topologicalOrder(root);
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
-        grads.put(root, upstream.contiguous());
+        grads.put(root, onDeviceOf(root, upstream.contiguous()));
         LeafGrads leaves = new LeafGrads(grads.get(root), order);
         // Sums this pass made and has not handed to anyone yet: a further gradient for the same tensor is added
         // into them in place (same bits as a fresh sum, no allocation). A sum leaves the set when it is taken
@@ -101,6 +104,7 @@ public final class Autograd {
                 for (int i = 0; i < in.length; i++) {
                     if (gi[i] == null || in[i] == null || !in[i].requiresGrad()) continue;
                     checkGrad("gradient from '" + node.op() + "' for input " + i, in[i], gi[i]);
+                    gi[i] = onDeviceOf(in[i], gi[i]);
                     Tensor prev = grads.get(in[i]);
                     if (prev == null) {
                         grads.put(in[i], gi[i].contiguous());
@@ -151,8 +155,21 @@ public final class Autograd {
     /** Elements per chunk of the gradient sums' parallel loops. */
     private static final int ADD_GRAIN = 1 << 15;
 
+    /**
+     * A gradient {@code g} for tensor {@code t}, on t's device (as in PyTorch, where a gradient lives where its tensor
+     * does): backward functions make their results with {@code Tensor.zeros}/{@code of}, which are on the JVM device,
+     * even when a device kernel wrote them; the sums and copies the engine makes of them then run on t's device. On the
+     * JVM device nothing changes.
+     */
+    private static Tensor onDeviceOf(Tensor t, Tensor g) {
+        if (t.device().isJvm() || !g.device().isJvm()) return g;
+        return g.detach().moveTo(t.device());   // a new handle on the same storage (g itself may be someone else's)
+    }
+
     /** A fresh dense sum of two gradients of the same shape (never writes into either). */
     private static Tensor add(Tensor a, Tensor b) {
+        Device d = OnDevice.of(a, b);   // float32 on a device: summed there, same bits (one float add per element)
+        if (d != null) return OnDevice.binary(d, StridedKernels.Op.ADD, a, b, a.shape(), 0f);
         a = a.contiguous();
         b = b.contiguous();
         int n = a.numel();
@@ -172,6 +189,11 @@ public final class Autograd {
 
     /** {@code sum += b} for a dense sum this pass owns: the same bits as {@link #add}{@code (sum, b)}. */
     private static void addInto(Tensor sum, Tensor b) {
+        Device d = OnDevice.of(sum, b);
+        if (d != null) {
+            OnDevice.addInto(d, sum, b);
+            return;
+        }
         b = b.contiguous();
         int n = sum.numel();
         if (sum.dtype() == DType.FLOAT32) {

@@ -8,6 +8,7 @@ import dev.vdiff.tensor.kernels.Gemm;
 import dev.vdiff.tensor.kernels.GroupNormKernels;
 import dev.vdiff.tensor.kernels.OptimizerKernels;
 import dev.vdiff.tensor.kernels.SoftmaxKernels;
+import dev.vdiff.tensor.kernels.StridedKernels;
 import dev.vdiff.tensor.kernels.UnaryKernels;
 
 /**
@@ -123,6 +124,29 @@ public final class JvmBackend implements KernelBackend {
     @Override public void scaleInPlace(float[] x, int n, float c) {
         if (HostCopy.anyStale()) home(x);
         OptimizerKernels.scale(x, n, c);
+    }
+
+    // ------------------------------------------------------------------ elementwise arithmetic, broadcast sums and copies
+
+    @Override
+    public void binary(StridedKernels.Op op, int[] shape, float[] a, int aOff, int[] aStrides, float[] b, int bOff, int[] bStrides, float c, float[] out) {
+        if (HostCopy.anyStale()) home(a, b, out);
+        StridedKernels.binary(op, shape, a, aOff, aStrides, b, bOff, bStrides, c, out);
+    }
+
+    @Override public void copy(int[] shape, float[] src, int sOff, int[] sStrides, float[] dst, int dOff, int[] dStrides) {
+        if (HostCopy.anyStale()) home(src, dst);
+        StridedKernels.copy(shape, src, sOff, sStrides, dst, dOff, dStrides);
+    }
+
+    @Override public void fill(float[] dst, int n, float v) {
+        if (HostCopy.anyStale()) home(dst);   // the elements past n keep their values
+        StridedKernels.fill(dst, n, v);
+    }
+
+    @Override public void sumTo(int[] gShape, float[] g, int[] outStrides, float[] out, int outLen, boolean inDouble) {
+        if (HostCopy.anyStale()) home(g, out);
+        StridedKernels.sumTo(gShape, g, outStrides, out, outLen, inDouble);
     }
 
     /** Brings home the arrays (nulls ignored) that a device holds newer values of. */

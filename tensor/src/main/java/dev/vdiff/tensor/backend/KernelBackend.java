@@ -3,6 +3,7 @@ package dev.vdiff.tensor.backend;
 import dev.vdiff.tensor.kernels.AttentionKernels;
 import dev.vdiff.tensor.kernels.ConvGeometry;
 import dev.vdiff.tensor.kernels.OptimizerKernels;
+import dev.vdiff.tensor.kernels.StridedKernels;
 import dev.vdiff.tensor.kernels.UnaryKernels;
 
 /**
@@ -108,4 +109,21 @@ public interface KernelBackend {
 
     /** {@code x[i] = x[i] * c} in place for i < n (float32 products: gradient clipping's scaling). */
     void scaleInPlace(float[] x, int n, float c);
+    // ------------------------------------------------------------------ elementwise arithmetic, broadcast sums and copies
+    // (see StridedKernels). The ops call these only for float32 tensors on a device other than the JVM (residual and
+    // bias additions, gradient sums, contiguous(), narrow's gradient, concat, nearest upsampling): on the JVM device they
+    // keep their own loops, which these methods reproduce bit for bit. A view is (array, offset, strides) over a shape
+    // of rank <= 6 (any rank on the JVM); stride 0 repeats an element (broadcast).
+
+    /** out [shape] (dense) = a (op) b, a and b views of shape; SCALE: a * c (b unused); out may be a (dense) for a sum in place. */
+    void binary(StridedKernels.Op op, int[] shape, float[] a, int aOff, int[] aStrides, float[] b, int bOff, int[] bStrides, float c, float[] out);
+
+    /** dst viewed as (dOff, dStrides) = src viewed as (sOff, sStrides), both [shape]; the other elements of dst keep their values. */
+    void copy(int[] shape, float[] src, int sOff, int[] sStrides, float[] dst, int dOff, int[] dStrides);
+
+    /** dst[0..n) = v. */
+    void fill(float[] dst, int n, float v);
+
+    /** out [outLen] = g [gShape] (dense) summed over the axes where outStrides (the target's dense strides) is 0, in g's row-major order, in float32 or (inDouble) in double rounded once. */
+    void sumTo(int[] gShape, float[] g, int[] outStrides, float[] out, int outLen, boolean inDouble);
 }

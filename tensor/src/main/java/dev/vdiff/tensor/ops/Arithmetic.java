@@ -1,6 +1,9 @@
 package dev.vdiff.tensor.ops;
 
 import dev.vdiff.tensor.DType;
+import dev.vdiff.tensor.OnDevice;
+import dev.vdiff.tensor.backend.Device;
+import dev.vdiff.tensor.kernels.StridedKernels;
 import dev.vdiff.tensor.parallel.Parallel;
 import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Strided;
@@ -95,6 +98,8 @@ public final class Arithmetic {
 
     /** {@code c * a} as a fresh tensor, outside autodiff (a building block for backward functions). */
     public static Tensor scale(Tensor a, double c) {
+        Device dev = OnDevice.of(a);
+        if (dev != null) return OnDevice.binary(dev, StridedKernels.Op.SCALE, a, null, a.shape(), (float) c);
         Tensor x = a.contiguous();
         int n = x.numel();
         if (x.dtype() == DType.FLOAT32) {
@@ -121,6 +126,8 @@ public final class Arithmetic {
     private static Tensor apply(Op op, Tensor a, Tensor b) {
         sameFloatDtype(op.name().toLowerCase(), a, b);
         int[] shape = Shape.broadcast(a.shape(), b.shape());
+        Device dev = OnDevice.of(a, b);   // float32 on a device: one kernel over the views, nothing materialised
+        if (dev != null) return OnDevice.binary(dev, StridedKernels.Op.valueOf(op.name()), a, b, shape, 0f);
         // Broadcast operands are materialised once; the loop itself is then a flat, vectorisable pass.
         Tensor x = Arrays.equals(a.shape(), shape) ? a.contiguous() : Tensor.dense(a.dtype(), Strided.toDense(a.expand(shape)), shape);
         Tensor y = Arrays.equals(b.shape(), shape) ? b.contiguous() : Tensor.dense(b.dtype(), Strided.toDense(b.expand(shape)), shape);

@@ -1,7 +1,9 @@
 package dev.vdiff.tensor.ops;
 
 import dev.vdiff.tensor.parallel.Parallel;
+import dev.vdiff.tensor.OnDevice;
 import dev.vdiff.tensor.Shape;
+import dev.vdiff.tensor.backend.Device;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.autograd.Autograd;
 
@@ -41,6 +43,8 @@ public final class Concat {
             sizes[k] = s[ax];
             outShape[ax] += s[ax];
         }
+        Device d = OnDevice.of(xs);
+        if (d != null) return record(OnDevice.cat(d, ax, xs, outShape), ax, sizes, xs);   // float32 on a device: copied there
         int outer = Reductions.prod(outShape, 0, ax), inner = Reductions.prod(outShape, ax + 1, rank);
         int rowLen = outShape[ax] * inner;
         Object dst = Tensor.allocate(first.dtype(), Shape.numel(outShape));
@@ -54,7 +58,11 @@ public final class Concat {
             });
             offset += len;
         }
-        Tensor out = Tensor.dense(first.dtype(), dst, outShape);
+        return record(Tensor.dense(first.dtype(), dst, outShape), ax, sizes, xs);
+    }
+
+    /** The backward of cat: each input gets the slice of the gradient it filled. */
+    private static Tensor record(Tensor out, int ax, int[] sizes, Tensor[] xs) {
         Tensor[] inputs = xs.clone();
         return Autograd.recordComposite(out, "cat", g -> {
             Tensor[] grads = new Tensor[inputs.length];

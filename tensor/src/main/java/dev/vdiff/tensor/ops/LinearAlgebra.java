@@ -1,6 +1,8 @@
 package dev.vdiff.tensor.ops;
 
 import dev.vdiff.tensor.DType;
+import dev.vdiff.tensor.OnDevice;
+import dev.vdiff.tensor.backend.Device;
 import dev.vdiff.tensor.parallel.Parallel;
 import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Strided;
@@ -80,7 +82,13 @@ public final class LinearAlgebra {
         Tensor xd = x.detach(), wd = w.detach();
         MatBatch xm = rows(xd);
         // Start from the bias rows and accumulate the product onto them.
-        Tensor out = bias == null ? Tensor.zeros(x.dtype(), outShape) : Tensor.dense(x.dtype(), Strided.toDense(bias.detach().expand(outShape)), outShape);
+        Device dev = OnDevice.of(x, w, bias);
+        Tensor out;
+        if (dev != null) {   // float32 on a device: the bias rows (or zeros) are made there, not uploaded
+            out = bias == null ? OnDevice.zeros(dev, outShape) : OnDevice.dense(dev, bias.detach().expand(outShape));
+        } else {
+            out = bias == null ? Tensor.zeros(x.dtype(), outShape) : Tensor.dense(x.dtype(), Strided.toDense(bias.detach().expand(outShape)), outShape);
+        }
         MatBatch.multiply(xm, MatBatch.of(wd, new int[0]).t(), x.dtype(), outShape, out);
         return Autograd.withSecondOrder(Autograd.record(out, "linear", g -> {
             MatBatch gm = rows(g);   // [R, out]
@@ -142,6 +150,8 @@ public final class LinearAlgebra {
      */
     static Tensor columnSums(Tensor g, int cols) {
         int rows = g.numel() / Math.max(cols, 1);
+        Device dev = OnDevice.of(g);
+        if (dev != null) return OnDevice.columnSums(dev, g, cols);   // float32 on a device: summed there, same order
         double[] sums = new double[cols];
         if (g.dtype() == DType.FLOAT32) {
             float[] d = g.floats();

@@ -1,6 +1,8 @@
 package dev.vdiff.tensor.ops;
 
 import dev.vdiff.tensor.DType;
+import dev.vdiff.tensor.OnDevice;
+import dev.vdiff.tensor.backend.Device;
 import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.autograd.Autograd;
@@ -28,9 +30,12 @@ public final class Resample {
         int planes = s[0] * s[1], h = s[2], w = s[3];
         int[] outShape = {s[0], s[1], h * scale, w * scale};
         Shape.numel(outShape);   // rejects sizes past 2^31-1 with a message naming the shape
-        Tensor c = x.detach().contiguous();
+        Device d = OnDevice.of(x);
+        Tensor c = d != null ? x.detach() : x.detach().contiguous();
         Tensor out;
-        if (c.dtype() == DType.FLOAT32) {
+        if (d != null) {
+            out = OnDevice.upsampleNearest(d, c, scale);   // float32 on a device: a strided copy there
+        } else if (c.dtype() == DType.FLOAT32) {
             float[] y = new float[Shape.numel(outShape)];
             ResampleKernels.upsampleNearest(c.floats(), y, planes, h, w, scale);
             out = Tensor.of(y, outShape);
@@ -40,6 +45,8 @@ public final class Resample {
             out = Tensor.of(y, outShape);
         }
         return Autograd.record(out, "upsample_nearest2d", g -> {
+            Device dg = OnDevice.of(g);
+            if (dg != null) return new Tensor[] {OnDevice.upsampleNearestGrad(dg, g, s, scale)};   // summed there, same order
             if (g.dtype() == DType.FLOAT32) {
                 float[] dx = new float[planes * h * w];
                 ResampleKernels.upsampleNearestBackward(g.floats(), dx, planes, h, w, scale);

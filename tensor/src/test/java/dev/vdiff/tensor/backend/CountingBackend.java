@@ -3,6 +3,7 @@ package dev.vdiff.tensor.backend;
 import dev.vdiff.tensor.kernels.AttentionKernels;
 import dev.vdiff.tensor.kernels.ConvGeometry;
 import dev.vdiff.tensor.kernels.OptimizerKernels;
+import dev.vdiff.tensor.kernels.StridedKernels;
 import dev.vdiff.tensor.kernels.UnaryKernels;
 
 import java.util.Map;
@@ -65,4 +66,15 @@ public final class CountingBackend implements KernelBackend {
     @Override public void emaUpdate(float[] shadow, float[] param, int n, double w) { count("emaUpdate"); jvm.emaUpdate(shadow, param, n, w); }
     @Override public double sumOfSquares(float[] x, int n) { count("sumOfSquares"); return jvm.sumOfSquares(x, n); }
     @Override public void scaleInPlace(float[] x, int n, float c) { count("scaleInPlace"); jvm.scaleInPlace(x, n, c); }
+    // ------------------------------------------------------------------ elementwise arithmetic, broadcast sums and copies
+
+    @Override
+    public void binary(StridedKernels.Op op, int[] shape, float[] a, int aOff, int[] aStrides, float[] b, int bOff, int[] bStrides, float c, float[] out) {
+        count("binary");
+        jvm.binary(op, shape, a, aOff, aStrides, b, bOff, bStrides, c, out);
+    }
+
+    @Override public void copy(int[] shape, float[] src, int sOff, int[] sStrides, float[] dst, int dOff, int[] dStrides) { count("copy"); jvm.copy(shape, src, sOff, sStrides, dst, dOff, dStrides); }
+    @Override public void fill(float[] dst, int n, float v) { count("fill"); jvm.fill(dst, n, v); }
+    @Override public void sumTo(int[] gShape, float[] g, int[] outStrides, float[] out, int outLen, boolean inDouble) { count(inDouble ? "sumToInDouble" : "sumTo"); jvm.sumTo(gShape, g, outStrides, out, outLen, inDouble); }
 }

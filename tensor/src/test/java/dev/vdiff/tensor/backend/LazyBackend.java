@@ -3,6 +3,7 @@ package dev.vdiff.tensor.backend;
 import dev.vdiff.tensor.kernels.AttentionKernels;
 import dev.vdiff.tensor.kernels.ConvGeometry;
 import dev.vdiff.tensor.kernels.OptimizerKernels;
+import dev.vdiff.tensor.kernels.StridedKernels;
 import dev.vdiff.tensor.kernels.UnaryKernels;
 
 import java.util.Arrays;
@@ -187,5 +188,35 @@ public final class LazyBackend implements KernelBackend, HostCopy.Holder {
         float[] d = out(x);
         jvm.scaleInPlace(d, n, c);
         result(x, d);
+    }
+
+    // ------------------------------------------------------------------ elementwise arithmetic, broadcast sums and copies
+
+    @Override
+    public synchronized void binary(StridedKernels.Op op, int[] shape, float[] a, int aOff, int[] aStrides, float[] b, int bOff, int[] bStrides, float c, float[] out) {
+        float[] d = out(out), ia = a == out ? d : in(a);   // in place: the sum's device copy is both operand and result
+        jvm.binary(op, shape, ia, aOff, aStrides, b == out ? d : in(b), bOff, bStrides, c, d);
+        result(out, d);
+    }
+
+    @Override
+    public synchronized void copy(int[] shape, float[] src, int sOff, int[] sStrides, float[] dst, int dOff, int[] dStrides) {
+        float[] d = out(dst);
+        jvm.copy(shape, src == dst ? d : in(src), sOff, sStrides, d, dOff, dStrides);
+        result(dst, d);
+    }
+
+    @Override
+    public synchronized void fill(float[] dst, int n, float v) {
+        float[] d = out(dst);
+        jvm.fill(d, n, v);
+        result(dst, d);
+    }
+
+    @Override
+    public synchronized void sumTo(int[] gShape, float[] g, int[] outStrides, float[] out, int outLen, boolean inDouble) {
+        float[] d = out(out);
+        jvm.sumTo(gShape, in(g), outStrides, d, outLen, inDouble);
+        result(out, d);
     }
 }
