@@ -51,6 +51,29 @@ public final class TornadoBackend implements KernelBackend, HostCopy.Holder {
     private final OptimizerTask optimizer = new OptimizerTask(arena);
     private final ElementwiseTask elementwise = new ElementwiseTask(arena);
 
+    public TornadoBackend() {
+        warnWithoutSignalChaining();
+    }
+
+    /**
+     * The OpenCL runtime may replace HotSpot's signal handlers (PoCL and its LLVM do: a safepoint poll can then kill the
+     * JVM, and an integer division by zero returns a value instead of throwing); the JDK's signal-chaining library,
+     * preloaded, keeps them (docs/TORNADO.md, "Gotchas"). {@code ./vdiff}, {@code tools/tornado/test.sh} and
+     * {@code gpu-run.sh} preload it; a process started otherwise is told once, on stderr, rather than refused (a carried
+     * runtime may lack the library, and a GPU driver may leave the handlers alone).
+     */
+    private static void warnWithoutSignalChaining() {
+        java.nio.file.Path maps = java.nio.file.Path.of("/proc/self/maps");
+        try {
+            if (java.nio.file.Files.isReadable(maps) && !java.nio.file.Files.readString(maps).contains("libjsig")) {
+                System.err.println("vdiff: warning: the JDK's libjsig is not preloaded (LD_PRELOAD=$JAVA_HOME/lib/libjsig.so): "
+                    + "the OpenCL runtime may take over the JVM's signal handlers; see docs/TORNADO.md, Gotchas");
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // no /proc to read: nothing to say
+        }
+    }
+
     @Override public String name() { return "tornado"; }
 
     @Override
