@@ -31,9 +31,16 @@ public final class Device {
 
     private final KernelBackend backend;
 
+    /** Whether a device other than the JVM was ever made in this process (false in every default run). */
+    private static volatile boolean othersExist;
+
     private Device(KernelBackend backend) {
         this.backend = backend;
+        if (JVM != null) othersExist = true;
     }
+
+    /** False while no device other than the JVM exists: then every tensor is on the JVM (a fast path for the ops). */
+    public static boolean othersExist() { return othersExist; }
 
     /** The backend that runs this device's kernels. */
     public KernelBackend kernels() { return backend; }
