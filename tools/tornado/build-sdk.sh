@@ -86,6 +86,11 @@ echo "tornado.backends=opencl-backend" > "$SDK/etc/tornado.backend"
 (cd "$SDK/bin" && TORNADOVM_HOME="$SDK" python3 gen-tornado-argfile-template.py opencl >"$WORK/logs/argfile.log") \
   || { cat "$WORK/logs/argfile.log" >&2; echo "build-sdk: writing the argfile template failed" >&2; exit 1; }
 sed "s#\${TORNADOVM_HOME}#$SDK#g" "$SDK/tornado-argfile.template" > "$SDK/tornado-argfile"
+# 6. Jars on the SDK's module path that hold packages vdiff takes from its own class path: TornadoVM's EJML 0.38 (for
+#    its matrix examples) becomes a named module there and hides vdiff's EJML 0.43 (the demo's metric then fails with a
+#    NoSuchMethodError). The OpenCL runtime does not use them (pack-gpu.sh leaves them out too): moved aside, not deleted.
+mkdir -p "$SDK/share/java/not-on-module-path"
+for j in "$SDK"/share/java/tornado/ejml-*.jar; do [ -e "$j" ] && mv "$j" "$SDK/share/java/not-on-module-path/"; done
 printf 'export TORNADOVM_HOME=%s\nexport JAVA_HOME=%s\n' "$SDK" "$JDK" > "$WORK/env.sh"
 say "SDK: $SDK"
 clinfo -l 2>/dev/null | sed 's/^/  /' || true
