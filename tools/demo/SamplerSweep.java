@@ -65,6 +65,13 @@ public class SamplerSweep {
             for (int j = 0; j < 8; j++) top.append(String.format(Locale.ROOT, " %s %+.2f", dev.vdiff.reference.eval.ClipFeatures.NAMES.get(order[j]), shift[order[j]]));
             System.out.printf(Locale.ROOT, "    mean term %.1f of it; largest mean shifts (reference std):%s%n", meanTerm, top);
             System.out.printf(Locale.ROOT, "    backgrounds %s%n", BackgroundStats.of(v).describe());
+            // Counterfactual: the same clips with each frame shifted so that its background colour is the clip's mean (no drift).
+            List<Tensor> steady = new ArrayList<>();
+            for (Tensor x : v) steady.add(BackgroundStats.steadied(x));
+            double[] sShift = q.meanShift(steady);
+            double sTerm = 0;
+            for (double z : sShift) sTerm += z * z;
+            System.out.printf(Locale.ROOT, "    the same clips with steadied backgrounds (no drift): distance %.3f, mean term %.1f%n", q.distance(steady), sTerm);
         }
     }
 }

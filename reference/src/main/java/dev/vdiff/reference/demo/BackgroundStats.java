@@ -116,6 +116,34 @@ public final class BackgroundStats {
         return new Clip(color, max, max > 0 ? (max - min) / max : 0, rough / (3.0 * frames), frames > 1 ? drift / (frames - 1) : 0);
     }
 
+    /**
+     * A counterfactual for diagnosis: {@code video} with each frame shifted by {@code b - b_f} (every pixel of frame f,
+     * each channel), so that its border-ring medians all equal the clip's mean background colour and its drift is 0,
+     * while the shape and the pixel noise stay as they were. The distance of the steadied clips against that of the
+     * clips themselves says how much of the distance the drifting background costs (tools/demo SamplerSweep).
+     */
+    public static Tensor steadied(Tensor video) {
+        Clip k = of(video);
+        int frames = video.shape(0), plane = video.shape(2) * video.shape(3);
+        double[] x = video.toDoubleArray();
+        for (int f = 0; f < frames; f++) {
+            double[] bf = frameColors(x, f, video.shape(2), video.shape(3));
+            for (int c = 0; c < 3; c++) {
+                double shift = 2 * (k.color()[c] - bf[c]);   // [0, 1] units to [-1, 1]
+                int base = (f * 3 + c) * plane;
+                for (int i = 0; i < plane; i++) x[base + i] += shift;
+            }
+        }
+        return Tensor.of(x, video.shape()).to(video.dtype());
+    }
+
+    /** b_f of the class comment: the border-ring median of frame {@code f}, per channel. */
+    private static double[] frameColors(double[] x, int f, int height, int width) {
+        double[] one = new double[3 * height * width];
+        System.arraycopy(x, f * one.length, one, 0, one.length);
+        return of(one, 1, height, width).color();
+    }
+
     /** The statistics of a set of clips. */
     public static Summary of(List<Tensor> videos) {
         if (videos.isEmpty()) throw new IllegalArgumentException("BackgroundStats: no clips");

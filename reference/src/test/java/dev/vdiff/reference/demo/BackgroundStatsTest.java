@@ -58,6 +58,23 @@ class BackgroundStatsTest {
     }
 
     @Test
+    void steadiedClipKeepsItsMeanColourAndShapeButNotTheDrift() {
+        double[][] bg = {{0.1, 0.2, 0.3}, {0.2, 0.2, 0.3}, {0.3, 0.2, 0.3}, {0.7, 0.5, 0.3}};
+        Tensor v = tensor(clip(bg));
+        Tensor s = BackgroundStats.steadied(v);
+        BackgroundStats.Clip before = BackgroundStats.of(v), after = BackgroundStats.of(s);
+        assertEquals(0, after.drift(), 1e-6);
+        for (int c = 0; c < 3; c++) assertEquals(before.color()[c], after.color()[c], 1e-6);
+        // Frame 3's red background was 0.7 and the mean is 0.325: every pixel of that frame moved by -0.375 (x2 in [-1, 1] units),
+        // the white square's too (1.0 -> 0.625); a frame whose colour is the mean stays.
+        double[] x = s.toDoubleArray(), x0 = v.toDoubleArray();
+        int square = ((3 * 3) * H + 4) * W + 5;   // frame 3, red, (y 4, x 5): inside the square at x 5..7
+        assertEquals(2 * 0.625 - 1, x[square], 1e-6);
+        assertEquals(2 * (0.7 - 0.375) - 1, x[((3 * 3) * H) * W], 1e-6);
+        assertEquals(x0.length, x.length);
+    }
+
+    @Test
     void roughnessIsTheMedianAbsoluteDeviationOnTheBorder() {
         // Frame colour 0.3 everywhere, plus a checkerboard of +-0.05: the ring holds as many + as - pixels (even W and H),
         // so the median is 0.3 (mean of the two middle values) and every deviation is 0.05.
