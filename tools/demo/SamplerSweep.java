@@ -8,6 +8,7 @@
 // A sixth field "raw" samples the trained weights themselves instead of their EMA. With -Dpng=DIR (java option) it also
 // writes the first 4 clips of each class per sampler as DIR/<spec>/<class>.gif|mp4|png (the demo's sample files), to look at.
 import dev.vdiff.reference.data.VideoDataset;
+import dev.vdiff.reference.demo.BackgroundStats;
 import dev.vdiff.reference.eval.SampleQuality;
 import dev.vdiff.reference.train.*;
 import dev.vdiff.tensor.DType;
@@ -27,8 +28,12 @@ public class SamplerSweep {
         Path ckpt = RunSpec.checkpointsDir(runDir).resolve(Checkpoints.name(Long.parseLong(a[1])));
         DataSpec d = run.data();
         VideoDataset data = d.open();
-        SampleQuality q = new SampleQuality(data.videos(DataSpec.HELD_OUT_A, 256));
+        List<Tensor> reference = data.videos(DataSpec.HELD_OUT_A, 256);
+        SampleQuality q = new SampleQuality(reference);
         long[] labels = VideoGenerator.balancedLabels(d.classes(), 6);
+        // The backgrounds of real clips, for the "backgrounds" line of every sampler (BackgroundStats).
+        System.out.printf(Locale.ROOT, "data: 30 held-out clips: backgrounds %s%n", BackgroundStats.of(data.videos(DataSpec.HELD_OUT_B, labels.length)).describe());
+        System.out.printf(Locale.ROOT, "data: 256 reference clips: backgrounds %s%n", BackgroundStats.of(reference).describe());
         Denoiser model = Models.build(run, DType.FLOAT32, Rng.seed(0));
         for (int i = 2; i < a.length; i++) {
             String[] p = a[i].split(":");
@@ -59,6 +64,14 @@ public class SamplerSweep {
             StringBuilder top = new StringBuilder();
             for (int j = 0; j < 8; j++) top.append(String.format(Locale.ROOT, " %s %+.2f", dev.vdiff.reference.eval.ClipFeatures.NAMES.get(order[j]), shift[order[j]]));
             System.out.printf(Locale.ROOT, "    mean term %.1f of it; largest mean shifts (reference std):%s%n", meanTerm, top);
+            System.out.printf(Locale.ROOT, "    backgrounds %s%n", BackgroundStats.of(v).describe());
+            // Counterfactual: the same clips with each frame shifted so that its background colour is the clip's mean (no drift).
+            List<Tensor> steady = new ArrayList<>();
+            for (Tensor x : v) steady.add(BackgroundStats.steadied(x));
+            double[] sShift = q.meanShift(steady);
+            double sTerm = 0;
+            for (double z : sShift) sTerm += z * z;
+            System.out.printf(Locale.ROOT, "    the same clips with steadied backgrounds (no drift): distance %.3f, mean term %.1f%n", q.distance(steady), sTerm);
         }
     }
 }

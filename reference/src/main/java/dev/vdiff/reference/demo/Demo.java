@@ -60,12 +60,15 @@ public final class Demo {
 
     /** What a demo run measured. */
     public record Result(double trained, double untrained, double data, List<Double> losses, long parameters, Timings time, Path report,
-                         List<CaptionFollowing.Score> captionFollowing) {
-        /** A class-conditioned demo's result (no caption measurements). */
+                         List<CaptionFollowing.Score> captionFollowing, Backgrounds backgrounds) {
+        /** A class-conditioned demo's result (no caption measurements), without background statistics. */
         public Result(double trained, double untrained, double data, List<Double> losses, long parameters, Timings time, Path report) {
-            this(trained, untrained, data, losses, parameters, time, report, List.of());
+            this(trained, untrained, data, losses, parameters, time, report, List.of(), null);
         }
     }
+
+    /** The backgrounds ({@link BackgroundStats}) of the trained and the untrained network's evaluation clips and of as many held-out real clips. */
+    public record Backgrounds(BackgroundStats.Summary trained, BackgroundStats.Summary untrained, BackgroundStats.Summary data) {}
 
     /** Seconds spent in each phase. */
     public record Timings(double data, double untrainedSampling, double training, double trainedSampling, double writing, double total) {}
@@ -149,6 +152,9 @@ public final class Demo {
         double dTrained = quality.distance(trained);
         double tTrained = seconds(t);
         log.printf(Locale.ROOT, "      %s: trained %.3f, untrained %.3f, held-out data %.3f%n", SampleQuality.METRIC, dTrained, dUntrained, dData);
+        // What a viewer sees first, which the distance barely weighs: the backgrounds' colour, flatness and drift.
+        Backgrounds backgrounds = new Backgrounds(BackgroundStats.of(trained), BackgroundStats.of(untrained), BackgroundStats.of(heldOut));
+        log.printf(Locale.ROOT, "      backgrounds: trained %s%n      backgrounds: held-out data %s%n", backgrounds.trained().describe(), backgrounds.data().describe());
 
         // 5. Files.
         log.println("[5/5] writing videos, chart, metrics and report");
@@ -184,7 +190,7 @@ public final class Demo {
         }
         double tWrite = seconds(t);
         Timings time = new Timings(tData, tUntrained, tTrain, tTrained, tWrite, seconds(start));
-        Result result = new Result(dTrained, dUntrained, dData, trainer.losses(), model.module().parameterCount(), time, out.resolve("report.md"), following);
+        Result result = new Result(dTrained, dUntrained, dData, trainer.losses(), model.module().parameterCount(), time, out.resolve("report.md"), following, backgrounds);
         DemoReport.write(out, cfg, result, classNames, Parallel.threads(), captionSection);
         folder.finish();
         log.printf(Locale.ROOT, "vdiff demo: done in %.0f s: %s%n", time.total(), result.report());

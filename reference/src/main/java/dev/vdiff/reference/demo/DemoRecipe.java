@@ -64,7 +64,14 @@ public enum DemoRecipe {
      * is {@code shadow + 1 * (param - shadow)}, the weights up to float rounding. Training is unchanged (the average never
      * feeds back), so the trained weights are bit for bit those of {@link #ZERO_SNR_ETA1} and of {@link #EMA995}.
      */
-    NO_EMA("no-ema", Settings.V1.zeroSnr(true).eta(1).emaDecay(0));
+    NO_EMA("no-ema", Settings.V1.zeroSnr(true).eta(1).emaDecay(0)),
+    /**
+     * {@link #COSINE_LR2} with {@link #ZERO_SNR_MIN_SNR}'s Min-SNR-gamma weights (gamma 5, v form with the SNR + 1 floor):
+     * the low-noise steps weigh less, so the noisy steps where a clip's background colour is decided weigh relatively more.
+     */
+    COSINE_LR2_MIN_SNR("cosine-lr2-min-snr", Settings.V1.zeroSnr(true).eta(1).lrSchedule("cosine").lr(2e-3).minSnrGamma(5)),
+    /** {@link #COSINE_LR2} with {@link #EMA995}'s longer parameter average. */
+    COSINE_LR2_EMA995("cosine-lr2-ema995", Settings.V1.zeroSnr(true).eta(1).lrSchedule("cosine").lr(2e-3).emaDecay(0.995));
 
     /** The demo's recipe. */
     public static final DemoRecipe CURRENT = ZERO_SNR_ETA1;

@@ -38,6 +38,13 @@ final class DemoReport {
         eval.put("reference_clips", (long) cfg.referenceClips());
         eval.put("features", ClipFeatures.NAMES);
         eval.put("sampler", cfg.sampler().describe());
+        if (r.backgrounds() != null) {
+            Map<String, Object> bg = new LinkedHashMap<>();
+            bg.put("trained", r.backgrounds().trained().toJson());
+            bg.put("untrained", r.backgrounds().untrained().toJson());
+            bg.put("data", r.backgrounds().data().toJson());
+            eval.put("backgrounds", bg);
+        }
 
         Map<String, Object> train = new LinkedHashMap<>();
         train.put("steps", (long) r.losses().size());
@@ -139,6 +146,7 @@ final class DemoReport {
         s.append(String.format(Locale.ROOT, "| trained network (EMA) | %.3f |%n", r.trained()));
         s.append(String.format(Locale.ROOT, "| untrained network | %.3f |%n", r.untrained()));
         s.append(String.format(Locale.ROOT, "| held-out real clips (noise floor) | %.3f |%n%n", r.data()));
+        if (r.backgrounds() != null) s.append(backgroundTable(r.backgrounds()));
 
         s.append("## Time\n\n| phase | seconds |\n|---|---:|\n");
         s.append(String.format(Locale.ROOT, "| held-out data and metric setup | %.1f |%n| untrained sampling | %.1f |%n| training | %.1f |%n"
@@ -210,5 +218,23 @@ final class DemoReport {
             ByteBuffer buf = ByteBuffer.wrap(b);
             while (buf.hasRemaining()) ch.write(buf);
         });
+    }
+
+    /** The backgrounds' statistics ({@link BackgroundStats}) of the evaluation clips beside the real clips'. */
+    static String backgroundTable(Demo.Backgrounds b) {
+        StringBuilder s = new StringBuilder();
+        s.append("Backgrounds (`BackgroundStats`: each clip's background colour is the median of its border pixels, RGB in [0, 1]; the data's are flat, static, "
+            + "one random colour per clip with every channel in [0.05, 0.5]): brightness and saturation (HSV) of that colour, its spread across clips "
+            + "(standard deviation per channel), the share of clips whose colour lies in the data's range, roughness (median absolute deviation of the "
+            + "border pixels: pixel noise) and drift (the colour's change per frame).\n\n");
+        s.append("| clips | brightness | saturation | colour spread | in the data's range | roughness | drift per frame |\n|---|---:|---:|---:|---:|---:|---:|\n");
+        String[] names = {"trained network (EMA)", "untrained network", "held-out real clips"};
+        BackgroundStats.Summary[] rows = {b.trained(), b.untrained(), b.data()};
+        for (int i = 0; i < rows.length; i++) {
+            BackgroundStats.Summary x = rows[i];
+            s.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.0f%% | %.4f | %.4f |%n", names[i], x.brightness(), x.saturation(), x.colorSpread(),
+                100 * x.inDataRange(), x.roughness(), x.drift()));
+        }
+        return s.append('\n').toString();
     }
 }

@@ -58,6 +58,16 @@ class DemoTest {
         assertTrue(report.contains("![red-square](samples/red-square.gif)") && report.contains("![loss](loss.png)") && report.contains("| untrained network |"), report);
         String text = log.toString();
         assertTrue(text.contains("[1/5]") && text.contains("[5/5]") && text.contains("train"), text);
+        // The backgrounds' statistics (BackgroundStats) of the three sets, in metrics.json and the report; the real clips' backgrounds are flat and static.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> bg = (Map<String, Object>) eval.get("backgrounds");
+        for (String k : List.of("trained", "untrained", "data")) assertTrue(bg.get(k) instanceof Map, k + ": " + bg);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> real = (Map<String, Object>) bg.get("data");
+        assertEquals(0.0, (Double) real.get("drift_per_frame"), 1e-6);
+        assertEquals(0.0, (Double) real.get("roughness"), 1e-6);
+        assertEquals(r.backgrounds().trained().saturation(), (Double) ((Map<?, ?>) bg.get("trained")).get("saturation"), 0.0);
+        assertTrue(report.contains("| held-out real clips |") && report.contains("drift per frame"), report);
 
         // A second demo into the same folder replaces the first one's files; a spent time budget stops training
         // after the first step and says so.
