@@ -191,7 +191,7 @@ public final class Demo {
         double tWrite = seconds(t);
         Timings time = new Timings(tData, tUntrained, tTrain, tTrained, tWrite, seconds(start));
         Result result = new Result(dTrained, dUntrained, dData, trainer.losses(), model.module().parameterCount(), time, out.resolve("report.md"), following, backgrounds);
-        DemoReport.write(out, cfg, result, classNames, Parallel.threads(), captionSection);
+        DemoReport.write(out, cfg, result, classNames, Parallel.threads(), device, captionSection);
         folder.finish();
         log.printf(Locale.ROOT, "vdiff demo: done in %.0f s: %s%n", time.total(), result.report());
         return result;

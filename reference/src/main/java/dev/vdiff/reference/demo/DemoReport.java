@@ -5,6 +5,7 @@ import dev.vdiff.reference.eval.SampleQuality;
 import dev.vdiff.reference.train.DataSpec;
 import dev.vdiff.reference.train.RunSpec;
 import dev.vdiff.reference.train.TrainConfig;
+import dev.vdiff.tensor.backend.Device;
 import dev.vdiff.tensor.io.AtomicWrite;
 import dev.vdiff.tensor.io.Json;
 
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,9 +24,14 @@ final class DemoReport {
     private DemoReport() {}
 
     /** {@code captionSection}: the caption demo's section ({@link CaptionFollowing#markdown}), empty for the class demo. */
-    static void write(Path out, DemoConfig cfg, Demo.Result r, List<String> classNames, int threads, String captionSection) throws IOException {
-        text(out.resolve("metrics.json"), Json.write(metrics(cfg, r, threads)));
-        text(out.resolve("report.md"), markdown(cfg, r, classNames, threads, captionSection));
+    static void write(Path out, DemoConfig cfg, Demo.Result r, List<String> classNames, int threads, Device device, String captionSection) throws IOException {
+        Map<String, Object> metrics = metrics(cfg, r, threads);
+        metrics.put("backend", device.name());
+        text(out.resolve("metrics.json"), Json.write(metrics));
+        // where the network ran: the report must not say "on the CPU" for a --backend tornado run
+        String where = device.isJvm() ? String.format(Locale.ROOT, "on the CPU (%d threads)", threads)
+            : String.format(Locale.ROOT, "with its kernels on %s (`--backend %s`; %d JVM threads)", device.kernels().description(), device.name(), threads);
+        text(out.resolve("report.md"), markdown(cfg, r, classNames, where, captionSection));
     }
 
     /** {@code {"eval": {"metric", "trained", "untrained", "data", ...}, "train": {...}, "time_seconds": {...}, "config": {...}}}. */
@@ -84,15 +91,15 @@ final class DemoReport {
         return m;
     }
 
-    static String markdown(DemoConfig cfg, Demo.Result r, List<String> classNames, int threads, String captionSection) {
+    static String markdown(DemoConfig cfg, Demo.Result r, List<String> classNames, String where, String captionSection) {
         RunSpec run = cfg.run();
         DataSpec d = run.data();
         TrainConfig tc = run.train();
         Demo.Timings t = r.time();
         StringBuilder s = new StringBuilder();
         s.append("# vdiff demo\n\n");
-        s.append(String.format(Locale.ROOT, "A small video diffusion model trained from scratch on the built-in synthetic moving shapes, on the CPU "
-            + "(%d threads), in %s; then asked for videos of each class%s.%n%n", threads, minutes(t.total()),
+        s.append(String.format(Locale.ROOT, "A small video diffusion model trained from scratch on the built-in synthetic moving shapes, %s, "
+            + "in %s; then asked for videos of each class%s.%n%n", where, minutes(t.total()),
             cfg.captions() ? " by caption, and for shape x direction compositions it never saw" : ""));
 
         s.append("| | |\n|---|---|\n");

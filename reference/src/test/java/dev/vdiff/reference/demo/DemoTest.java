@@ -56,6 +56,8 @@ class DemoTest {
         assertEquals(r.data(), (Double) eval.get("data"), 0.0);
         String report = Files.readString(out.resolve("report.md"));
         assertTrue(report.contains("![red-square](samples/red-square.gif)") && report.contains("![loss](loss.png)") && report.contains("| untrained network |"), report);
+        // says where it ran (the JVM device here; a --backend tornado run names its device instead)
+        assertTrue(report.contains("on the CPU (") && "jvm".equals(m.get("backend")), report);
         String text = log.toString();
         assertTrue(text.contains("[1/5]") && text.contains("[5/5]") && text.contains("train"), text);
         // The backgrounds' statistics (BackgroundStats) of the three sets, in metrics.json and the report; the real clips' backgrounds are flat and static.
