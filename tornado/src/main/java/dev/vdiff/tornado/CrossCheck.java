@@ -429,7 +429,8 @@ public final class CrossCheck {
 
     // ------------------------------------------------------------------ helpers
 
-    private static Tensor tensor(SplittableRandom r, int... shape) {
+    /** A tensor of uniform values in [-1, 1) drawn from {@code r} (also used by {@link ElementwiseCheck}). */
+    static Tensor tensor(SplittableRandom r, int... shape) {
         int n = 1;
         for (int s : shape) n *= s;
         float[] v = new float[n];
@@ -437,7 +438,8 @@ public final class CrossCheck {
         return Tensor.of(v, shape);
     }
 
-    private float[] random(int n) {
+    /** n uniform values in [-1, 1) from the check's one random stream (also used by {@link ElementwiseCheck}). */
+    float[] random(int n) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) v[i] = (float) (rnd.nextDouble() * 2 - 1);
         return v;

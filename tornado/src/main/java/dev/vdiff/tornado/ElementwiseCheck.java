@@ -58,12 +58,12 @@ final class ElementwiseCheck {
                 aSt[r - 1] = ds[r - 2];
                 aSt[r - 2] = ds[r - 1];
             }
-            float[] a = random(n + 3);
+            float[] a = c.random(n + 3);
             int[] bShape = shape.clone();
             for (int d = 0; d < r; d += 2) bShape[d] = 1;
             int[] bDense = StridedKernels.denseStrides(bShape), bSt = new int[r];
             for (int d = 0; d < r; d++) bSt[d] = bShape[d] == 1 ? 0 : bDense[d];
-            float[] b = random(StridedKernels.numel(bShape));
+            float[] b = c.random(StridedKernels.numel(bShape));
             for (int i = 0; i < b.length; i++) b[i] += Math.copySign(0.5f, b[i]);   // away from 0 for the division
             for (Op op : Op.values()) {
                 float[] want = new float[n], got = new float[n];
@@ -72,7 +72,7 @@ final class ElementwiseCheck {
                 c.compare("binary " + op + " " + java.util.Arrays.toString(shape) + " (a permuted at offset 3, b broadcast)", got, want, op == Op.DIV ? 1e-6 : 0, 0);
             }
             // in place: a dense sum += a broadcast b (the autograd engine's addInto), the sum left on the device before
-            float[] s = random(n), sw = s.clone(), s2 = new float[n], sw2 = new float[n];
+            float[] s = c.random(n), sw = s.clone(), s2 = new float[n], sw2 = new float[n];
             int[] ds = StridedKernels.denseStrides(shape);
             dev.binary(Op.SCALE, shape, s, 0, ds, null, 0, null, 1f, s2);   // a device result (s2 = s), then += b in place
             jvm.binary(Op.SCALE, shape, sw, 0, ds, null, 0, null, 1f, sw2);
@@ -92,7 +92,7 @@ final class ElementwiseCheck {
             shape[2] = src[1];
             st[1] = ss[2];
             st[2] = ss[1];
-            float[] x = random(StridedKernels.numel(src));
+            float[] x = c.random(StridedKernels.numel(src));
             float[] want = new float[x.length], got = new float[x.length];
             int[] dense = StridedKernels.denseStrides(shape);
             jvm.copy(shape, x, 0, st, want, 0, dense);
@@ -101,7 +101,7 @@ final class ElementwiseCheck {
         }
         // narrow's gradient: g [2, 3, 5] into zeros [2, 7, 5] at 2 along axis 1 (fill, then a partial copy)
         int[] in = {2, 7, 5}, gShape = {2, 3, 5};
-        float[] g = random(30), zw = new float[70], zg = new float[70];
+        float[] g = c.random(30), zw = new float[70], zg = new float[70];
         int[] ds = StridedKernels.denseStrides(in);
         jvm.fill(zw, 70, 0f);
         dev.fill(zg, 70, 0f);
@@ -109,7 +109,7 @@ final class ElementwiseCheck {
         dev.copy(gShape, g, 0, StridedKernels.denseStrides(gShape), zg, 2 * ds[1], ds);
         c.compare("fill + copy into a narrow view (narrow's gradient)", zg, zw, 0, 0);
         // concat along axis 1 of [2, 3, 4] and a transposed [2, 5, 4]; then fill with a constant
-        float[] p = random(24), q = random(40), cw = new float[72], cg = new float[72];
+        float[] p = c.random(24), q = c.random(40), cw = new float[72], cg = new float[72];
         int[] outSt = StridedKernels.denseStrides(new int[] {2, 9, 4});
         for (KernelBackend be : new KernelBackend[] {jvm, dev}) {
             float[] o = be == jvm ? cw : cg;
@@ -120,12 +120,12 @@ final class ElementwiseCheck {
         c.compare("fill + two copies (concat, the second part transposed)", cg, cw, 0, 0);
         // upsampling's repeats: x [2, 3, 4, 5] viewed as [2, 3, 4, s, 5, s], strides 0 on the repeats
         int s = 2;
-        float[] x = random(120), uw = new float[120 * s * s], ug = new float[uw.length];
+        float[] x = c.random(120), uw = new float[120 * s * s], ug = new float[uw.length];
         int[] shape = {2, 3, 4, s, 5, s}, src = {60, 20, 5, 0, 1, 0};
         jvm.copy(shape, x, 0, src, uw, 0, StridedKernels.denseStrides(shape));
         dev.copy(shape, x, 0, src, ug, 0, StridedKernels.denseStrides(shape));
         c.compare("copy with repeats (nearest upsampling x2 of [2, 3, 4, 5])", ug, uw, 0, 0);
-        float[] fw = random(1000), fg = fw.clone();
+        float[] fw = c.random(1000), fg = fw.clone();
         jvm.fill(fw, 1000, -2.5f);
         dev.fill(fg, 1000, -2.5f);
         c.compare("fill 1000 with -2.5", fg, fw, 0, 0);
@@ -144,7 +144,7 @@ final class ElementwiseCheck {
             int[] dsT = StridedKernels.denseStrides(ts), st = new int[r];
             for (int i = 0; i < ts.length; i++) st[lead + i] = ts[i] == 1 ? 0 : dsT[i];
             int n = StridedKernels.numel(ts);
-            float[] g = random(StridedKernels.numel(gs));
+            float[] g = c.random(StridedKernels.numel(gs));
             for (boolean inDouble : new boolean[] {false, true}) {
                 float[] want = new float[n], got = new float[n];
                 jvm.sumTo(gs, g, st, want, n, inDouble);
@@ -167,10 +167,10 @@ final class ElementwiseCheck {
 
     private static Tensor[] opsRun(Device d, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
-        Tensor x = tensor(r, 2, 3, 4, 5).requiresGrad(true).moveTo(d);
-        Tensor bias = tensor(r, 3, 1, 1).requiresGrad(true).moveTo(d);
-        Tensor lw = tensor(r, 6, 6).requiresGrad(true).moveTo(d), lb = tensor(r, 6).requiresGrad(true).moveTo(d);
-        Tensor s = tensor(r, 5).requiresGrad(true).moveTo(d);
+        Tensor x = CrossCheck.tensor(r, 2, 3, 4, 5).requiresGrad(true).moveTo(d);
+        Tensor bias = CrossCheck.tensor(r, 3, 1, 1).requiresGrad(true).moveTo(d);
+        Tensor lw = CrossCheck.tensor(r, 6, 6).requiresGrad(true).moveTo(d), lb = CrossCheck.tensor(r, 6).requiresGrad(true).moveTo(d);
+        Tensor s = CrossCheck.tensor(r, 5).requiresGrad(true).moveTo(d);
         Tensor h = Arithmetic.mul(Arithmetic.add(x, bias), s);
         h = Arithmetic.sub(h, Arithmetic.div(x, Arithmetic.add(Arithmetic.mul(s, s), 1.0)));
         Tensor p = h.permute(0, 2, 1, 3).contiguous();                                   // [2, 4, 3, 5]
@@ -178,21 +178,7 @@ final class ElementwiseCheck {
         Tensor u = Resample.upsampleNearest2d(cat.transpose(2, 3), 2);                    // [2, 4, 10, 6]
         Tensor y = Arithmetic.add(Arithmetic.mul(LinearAlgebra.linear(u, lw, null), 0.5), Arithmetic.neg(LinearAlgebra.linear(u, lw, lb)));   // u, lw twice; bias gradient
         Tensor t = x.reshape(2, 3, 20).transpose(1, 2).copy();
-        Reductions.sumAll(Arithmetic.mul(y, tensor(r, 2, 4, 10, 6))).backward();
+        Reductions.sumAll(Arithmetic.mul(y, CrossCheck.tensor(r, 2, 4, 10, 6))).backward();
         return new Tensor[] {y, t, x.grad(), bias.grad(), s.grad(), lb.grad()};
-    }
-
-    private static Tensor tensor(SplittableRandom r, int... shape) {
-        int n = 1;
-        for (int s : shape) n *= s;
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) v[i] = (float) (r.nextDouble() * 2 - 1);
-        return Tensor.of(v, shape);
-    }
-
-    private float[] random(int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) v[i] = (float) (rnd.nextDouble() * 2 - 1);
-        return v;
     }
 }
