@@ -76,10 +76,16 @@ public final class Vdiff implements Runnable {
         return m == null ? io.getClass().getSimpleName() : m;
     }
 
-    /** Writes {@code e}'s stack trace to a new file in the temporary folder; null if even that fails. */
+    /**
+     * Writes {@code e}'s stack trace to a new file in the temporary folder, or in the folder the system property
+     * {@code vdiff.traceDir} names (the build sets it to each module's {@code target/}, so that tests which provoke
+     * I/O errors leave nothing behind in /tmp); null if even that fails.
+     */
     private static Path writeTrace(Throwable e) {
         try {
-            Path f = Files.createTempFile("vdiff-error-", ".txt");
+            String dir = System.getProperty("vdiff.traceDir");
+            Path f = dir == null ? Files.createTempFile("vdiff-error-", ".txt")
+                    : Files.createTempFile(Files.createDirectories(Path.of(dir)), "vdiff-error-", ".txt");
             StringWriter sw = new StringWriter();
             e.printStackTrace(new PrintWriter(sw));
             Files.writeString(f, sw.toString());

@@ -69,6 +69,8 @@ class VdiffErrorsTest {
         assertFalse(line.contains("\n"), r.err());
         assertTrue(line.startsWith("boom: error: no such file: /no/such/clip.mp4 (stack trace in "), line);
         Path trace = Path.of(line.substring(line.indexOf("stack trace in ") + 15, line.length() - 1));
+        String traceDir = System.getProperty("vdiff.traceDir");    // the build's target/, so /tmp stays clean
+        if (traceDir != null) assertTrue(trace.startsWith(Path.of(traceDir)), trace + " not under " + traceDir);
         try {
             assertTrue(Files.readString(trace).contains("NoSuchFileException"), trace.toString());
         } finally {
