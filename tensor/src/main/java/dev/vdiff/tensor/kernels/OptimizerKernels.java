@@ -29,10 +29,18 @@ public final class OptimizerKernels {
 
     // ------------------------------------------------------------------------------------------ AdamW
 
+    /**
+     * Whether the float32 AdamW takes its Vector API twin: on JDK 17 the twin is 2.3x faster than the scalar loop;
+     * JDK 25's C2 vectorises the scalar loop by itself (float/double conversions, square root and division
+     * included) and runs it 6x faster than the twin, whose conversions it does not fully inline
+     * (docs/PERFORMANCE.md, "gn8, session 8"). Same bits either way.
+     */
+    static final boolean VECTOR_ADAMW = Simd.ENABLED && Runtime.version().feature() < 25;
+
     /** One AdamW step in place: p, m, v [n] updated from g [n]. */
     public static void adamw(float[] p, float[] g, float[] m, float[] v, int n, AdamWStep s) {
         Parallel.forRange(n, BLOCK, (lo, hi) -> {
-            if (Simd.ENABLED) OptimizerSimd.adamw(p, g, m, v, lo, hi, s);
+            if (VECTOR_ADAMW) OptimizerSimd.adamw(p, g, m, v, lo, hi, s);
             else adamwScalar(p, g, m, v, lo, hi, s);
         });
     }
