@@ -15,7 +15,7 @@ import java.util.SplittableRandom;
  * compute threads. Phases are interleaved round by round in one JVM unless only one is named.
  * <pre>
  *   java --add-modules jdk.incubator.vector -cp tensor/target/classes:tensor/target/test-classes \
- *        dev.vdiff.tensor.kernels.AdamWTiming [threads] [rounds] [n] [phases: old,new,ema]
+ *        dev.vdiff.tensor.kernels.AdamWTiming [threads] [rounds] [n] [phases: old,new,ema,sumsq,sumsq-old]
  * </pre>
  */
 public final class AdamWTiming {
@@ -42,6 +42,8 @@ public final class AdamWTiming {
                 case "new" -> () -> OptimizerKernels.adamw(p, g, m, v, n, s);
                 case "scalar" -> () -> Parallel.forRange(n, OptimizerKernels.BLOCK, (lo, hi) -> OptimizerKernels.adamwScalar(p, g, m, v, lo, hi, s));
                 case "ema" -> () -> OptimizerKernels.ema(ema, p, n, 1e-3);
+                case "sumsq" -> () -> sink += OptimizerKernels.sumOfSquares(g, n);
+                case "sumsq-old" -> () -> sink += sumOfSquaresSession7(g, n);
                 default -> throw new IllegalArgumentException("phase " + ph);
             });
         }
@@ -77,6 +79,24 @@ public final class AdamWTiming {
             if (id == Thread.currentThread().getId() || ti.getThreadName().startsWith("vdiff-compute")) t += Math.max(0, mx.getThreadCpuTime(id));
         }
         return t;
+    }
+
+    static volatile double sink;
+
+    /** {@code OptimizerKernels.sumOfSquares} before session 8: one block's chain at a time. */
+    static double sumOfSquaresSession7(float[] x, int n) {
+        int block = OptimizerKernels.BLOCK, blocks = (n + block - 1) / block;
+        double[] partial = new double[blocks];
+        Parallel.forRange(blocks, 1, (lo, hi) -> {
+            for (int b = lo; b < hi; b++) {
+                double s = 0;
+                for (int i = b * block, e = Math.min(n, i + block); i < e; i++) s += (double) x[i] * x[i];
+                partial[b] = s;
+            }
+        });
+        double s = 0;
+        for (double v : partial) s += v;
+        return s;
     }
 
     /** The float32 loop of session 6 ({@code AdamW.kernelF} at 5d4394b), unchanged. */

@@ -110,4 +110,33 @@ class OptimizerKernelsTest {
         assertArrayEquals(m, m2);
         assertArrayEquals(v, v2);
     }
+
+    /**
+     * The sum of squares against its definition written out here (each block of BLOCK elements summed in index
+     * order, blocks added in order), bit for bit, on 1, 2 and 3 threads, for sizes with 1..9 blocks and partial last blocks.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3})
+    void sumOfSquaresIsTheBlockwiseIndexOrderSumOnAnyThreadCount(int threads) {
+        int b = OptimizerKernels.BLOCK;
+        for (int n : new int[] {1, b - 1, b, 3 * b + 5, 4 * b, 4 * b + 1, 8 * b + 77, 9 * b}) {
+            SplittableRandom r = new SplittableRandom(n);
+            float[] x = floats(r, n, 3);
+            double[] xd = doubles(x);
+            double want = 0, wantD = 0;
+            for (int blk = 0; blk * b < n; blk++) {
+                double s = 0, sd = 0;
+                for (int i = blk * b; i < Math.min(n, blk * b + b); i++) {
+                    s += (double) x[i] * x[i];
+                    sd += xd[i] * xd[i];
+                }
+                want += s;
+                wantD += sd;
+            }
+            double[] got = dev.vdiff.tensor.parallel.Parallel.withThreads(threads,
+                () -> new double[] {OptimizerKernels.sumOfSquares(x, n), OptimizerKernels.sumOfSquares(xd, n)});
+            assertEquals(want, got[0], 0.0, "float32, n = " + n);
+            assertEquals(wantD, got[1], 0.0, "float64, n = " + n);
+        }
+    }
 }
