@@ -49,10 +49,10 @@ public final class GroupNormKernels {
                                int n, int c, int l, int groups, double eps) {
         int cg = c / groups, m = cg * l;
         Parallel.forRange(n * groups, grain(m), (lo, hi) -> {
-            double[] mv = new double[2];
+            double[] mv = new double[2], scratch = Sums.scratch();
             for (int blk = lo; blk < hi; blk++) {
                 int base = blk * m, c0 = (blk % groups) * cg;
-                Sums.meanAndVarianceOnePass(x, base, m, mv);   // fused statistics: one read of the group
+                Sums.meanAndVarianceOnePass(x, base, m, mv, scratch);   // fused statistics: one read of the group
                 double mu = mv[0], r = 1.0 / Math.sqrt(mv[1] + eps);
                 mean[blk] = mu;
                 rstd[blk] = r;
@@ -76,14 +76,14 @@ public final class GroupNormKernels {
                                 float[] dx, double[] dwPart, double[] dbPart, int n, int c, int l, int groups) {
         int cg = c / groups, m = cg * l;
         Parallel.forRange(n * groups, grain(m), (lo, hi) -> {
-            double[] sums = new double[2];
+            double[] sums = new double[2], scratch = Sums.scratch();
             for (int blk = lo; blk < hi; blk++) {
                 int base = blk * m, c0 = (blk % groups) * cg, pc = (blk / groups) * c + c0;
                 double mu = mean[blk], r = rstd[blk];
                 double sumGw = 0, sumGwXhat = 0;
                 for (int ch = 0; ch < cg; ch++) {
                     int off = base + ch * l;
-                    Sums.sumAndProductDeviation(g, x, off, l, mu, sums);
+                    Sums.sumAndProductDeviation(g, x, off, l, mu, sums, scratch);
                     double sg = sums[0], sgx = sums[1] * r;   // sum g, sum g * xhat
                     dbPart[pc + ch] = sg;
                     dwPart[pc + ch] = sgx;

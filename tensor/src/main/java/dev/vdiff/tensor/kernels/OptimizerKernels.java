@@ -29,10 +29,18 @@ public final class OptimizerKernels {
 
     // ------------------------------------------------------------------------------------------ AdamW
 
+    /**
+     * Whether the float32 AdamW takes its Vector API twin: on JDK 17 the twin is 2.3x faster than the scalar loop;
+     * JDK 25's C2 vectorises the scalar loop by itself (float/double conversions, square root and division
+     * included) and runs it 6x faster than the twin, whose conversions it does not fully inline
+     * (docs/PERFORMANCE.md, "gn8, session 8"). Same bits either way.
+     */
+    static final boolean VECTOR_ADAMW = Simd.ENABLED && Runtime.version().feature() < 25;
+
     /** One AdamW step in place: p, m, v [n] updated from g [n]. */
     public static void adamw(float[] p, float[] g, float[] m, float[] v, int n, AdamWStep s) {
         Parallel.forRange(n, BLOCK, (lo, hi) -> {
-            if (Simd.ENABLED) OptimizerSimd.adamw(p, g, m, v, lo, hi, s);
+            if (VECTOR_ADAMW) OptimizerSimd.adamw(p, g, m, v, lo, hi, s);
             else adamwScalar(p, g, m, v, lo, hi, s);
         });
     }
@@ -106,36 +114,74 @@ public final class OptimizerKernels {
     /**
      * The sum of squares of x [n] in double: each block of {@link #BLOCK} elements summed in index order, the
      * blocks' sums added in block order. Scalar on purpose: vector lanes would add in another order (other bits).
+     * A block's sum is one chain of dependent additions (an add's latency per element), so a task runs four
+     * blocks' chains side by side ({@link #blockSumsOfSquares}); each chain adds exactly what it added alone.
      */
     public static double sumOfSquares(float[] x, int n) {
         int blocks = (n + BLOCK - 1) / BLOCK;
         double[] partial = new double[blocks];
-        Parallel.forRange(blocks, 1, (lo, hi) -> {
-            for (int b = lo; b < hi; b++) {
-                double s = 0;
-                for (int i = b * BLOCK, e = Math.min(n, i + BLOCK); i < e; i++) s += (double) x[i] * x[i];
-                partial[b] = s;
-            }
-        });
+        Parallel.forRange(blocks, 1, (lo, hi) -> blockSumsOfSquares(x, n, lo, hi, partial));
         double s = 0;
         for (double v : partial) s += v;
         return s;
+    }
+
+    /** partial[b] = sum of x[i]^2 over block b, for blocks [lo, hi), in index order within each block; four full blocks at a time. */
+    static void blockSumsOfSquares(float[] x, int n, int lo, int hi, double[] partial) {
+        int b = lo;
+        for (; b + 4 <= hi && (b + 4) * BLOCK <= n; b += 4) {
+            int i0 = b * BLOCK, i1 = i0 + BLOCK, i2 = i1 + BLOCK, i3 = i2 + BLOCK;
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            for (int k = 0; k < BLOCK; k++) {
+                s0 += (double) x[i0 + k] * x[i0 + k];
+                s1 += (double) x[i1 + k] * x[i1 + k];
+                s2 += (double) x[i2 + k] * x[i2 + k];
+                s3 += (double) x[i3 + k] * x[i3 + k];
+            }
+            partial[b] = s0;
+            partial[b + 1] = s1;
+            partial[b + 2] = s2;
+            partial[b + 3] = s3;
+        }
+        for (; b < hi; b++) {
+            double s = 0;
+            for (int i = b * BLOCK, e = Math.min(n, i + BLOCK); i < e; i++) s += (double) x[i] * x[i];
+            partial[b] = s;
+        }
     }
 
     /** As {@link #sumOfSquares(float[], int)}, float64. */
     public static double sumOfSquares(double[] x, int n) {
         int blocks = (n + BLOCK - 1) / BLOCK;
         double[] partial = new double[blocks];
-        Parallel.forRange(blocks, 1, (lo, hi) -> {
-            for (int b = lo; b < hi; b++) {
-                double s = 0;
-                for (int i = b * BLOCK, e = Math.min(n, i + BLOCK); i < e; i++) s += x[i] * x[i];
-                partial[b] = s;
-            }
-        });
+        Parallel.forRange(blocks, 1, (lo, hi) -> blockSumsOfSquares(x, n, lo, hi, partial));
         double s = 0;
         for (double v : partial) s += v;
         return s;
+    }
+
+    /** As {@link #blockSumsOfSquares(float[], int, int, int, double[])}, float64. */
+    static void blockSumsOfSquares(double[] x, int n, int lo, int hi, double[] partial) {
+        int b = lo;
+        for (; b + 4 <= hi && (b + 4) * BLOCK <= n; b += 4) {
+            int i0 = b * BLOCK, i1 = i0 + BLOCK, i2 = i1 + BLOCK, i3 = i2 + BLOCK;
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            for (int k = 0; k < BLOCK; k++) {
+                s0 += x[i0 + k] * x[i0 + k];
+                s1 += x[i1 + k] * x[i1 + k];
+                s2 += x[i2 + k] * x[i2 + k];
+                s3 += x[i3 + k] * x[i3 + k];
+            }
+            partial[b] = s0;
+            partial[b + 1] = s1;
+            partial[b + 2] = s2;
+            partial[b + 3] = s3;
+        }
+        for (; b < hi; b++) {
+            double s = 0;
+            for (int i = b * BLOCK, e = Math.min(n, i + BLOCK); i < e; i++) s += x[i] * x[i];
+            partial[b] = s;
+        }
     }
 
     /** {@code x = x * c} in place, x [n] (a float32 product: PyTorch multiplies by the coefficient cast to the dtype). */

@@ -24,6 +24,8 @@ final class OptimizerSimd {
     private static final int LANES = F.length(), HALF = D.length();
     /** Lanes HALF .. LANES-1 of a float vector: where the upper half goes when the halves are joined. */
     private static final VectorMask<Float> UPPER = F.indexInRange(-HALF, HALF);   // lane i set iff 0 <= i - HALF < HALF
+    /** Lanes 0 .. HALF-1. */
+    private static final VectorMask<Float> LOWER = F.indexInRange(0, HALF);
 
     private static DoubleVector lower(FloatVector v) {
         return (DoubleVector) v.convertShape(VectorOperators.F2D, D, 0);
@@ -45,33 +47,81 @@ final class OptimizerSimd {
         return (DoubleVector) x.convertShape(VectorOperators.D2F, F, 0).convertShape(VectorOperators.F2D, D, 0);
     }
 
+    /**
+     * The float32 step, in four loops over the range (a task of at most {@link OptimizerKernels#BLOCK} elements,
+     * so the later loops find it in L2): the new moments m, v of the lower halves of the float vectors, of the
+     * upper halves, then the parameters p from the stored moments (lower halves, upper halves). Each loop stores
+     * whole float vectors: the new half joined to the other, unchanged half. The moments are read back as the
+     * float32 values the scalar loop rounds them to, so no extra rounding step is needed for them.
+     *
+     * <p>Why four loops: with the whole update of both halves in one loop body (session 7), C2 stopped inlining at
+     * its node limit ({@code NodeCountInliningCutoff}: every {@code convertShape} of JDK 17's Vector API parses into
+     * many nodes), the vectors then crossed real calls, boxed, and the loop ran at half the scalar loop's speed;
+     * even one half of the update in one loop hit the limit (docs/PERFORMANCE.md, "gn8, session 8"). Each loop
+     * here holds at most six conversions.
+     */
     static void adamw(float[] p, float[] g, float[] m, float[] v, int lo, int hi, AdamWStep s) {
-        double decay = s.decay(), b1 = s.beta1(), b2 = s.beta2(), eps = s.eps(), stepSize = s.stepSize(), bc2Sqrt = s.bc2Sqrt();
-        double c1 = 1 - b1, c2 = 1 - b2;
-        int i = lo;
-        if (2 * HALF == LANES) {
-            for (int end = lo + F.loopBound(hi - lo); i < end; i += LANES) {
-                FloatVector pf = FloatVector.fromArray(F, p, i), gf = FloatVector.fromArray(F, g, i);
-                FloatVector mf = FloatVector.fromArray(F, m, i), vf = FloatVector.fromArray(F, v, i);
-                DoubleVector[] r0 = adamwLanes(lower(pf), lower(gf), lower(mf), lower(vf), decay, c1, b2, c2, eps, stepSize, bc2Sqrt);
-                DoubleVector[] r1 = adamwLanes(upper(pf), upper(gf), upper(mf), upper(vf), decay, c1, b2, c2, eps, stepSize, bc2Sqrt);
-                join(r0[0], r1[0]).intoArray(p, i);
-                join(r0[1], r1[1]).intoArray(m, i);
-                join(r0[2], r1[2]).intoArray(v, i);
-            }
+        int end = lo + F.loopBound(hi - lo);
+        if (2 * HALF == LANES && end > lo) {
+            double c1 = 1 - s.beta1(), b2 = s.beta2(), c2 = 1 - b2;
+            momentsLower(g, m, v, lo, end, c1, b2, c2);
+            momentsUpper(g, m, v, lo, end, c1, b2, c2);
+            double decay = s.decay(), eps = s.eps(), stepSize = s.stepSize(), bc2Sqrt = s.bc2Sqrt();
+            paramsLower(p, m, v, lo, end, decay, eps, stepSize, bc2Sqrt);
+            paramsUpper(p, m, v, lo, end, decay, eps, stepSize, bc2Sqrt);
+            lo = end;
         }
-        OptimizerKernels.adamwScalar(p, g, m, v, i, hi, s);
+        OptimizerKernels.adamwScalar(p, g, m, v, lo, hi, s);
     }
 
-    /** {p, m, v} after the step, each already rounded to float32 values (exactly representable in double). */
-    private static DoubleVector[] adamwLanes(DoubleVector p, DoubleVector g, DoubleVector m, DoubleVector v, double decay,
-                                             double c1, double b2, double c2, double eps, double stepSize, double bc2Sqrt) {
-        DoubleVector pd = roundToFloat(p.mul(decay));
-        DoubleVector mi = roundToFloat(m.add(g.sub(m).mul(c1)));                 // m + (1 - beta1) * (g - m)
-        DoubleVector vi = roundToFloat(v.mul(b2).add(g.mul(c2).mul(g)));         // beta2 * v + (1 - beta2) * g * g
-        DoubleVector denom = vi.sqrt().div(bc2Sqrt).add(eps);
-        DoubleVector pn = pd.sub(mi.mul(stepSize).div(denom));                     // pd - stepSize * m / denom
-        return new DoubleVector[] {pn, mi, vi};
+    /** m = m + (1 - beta1) (g - m), v = beta2 v + (1 - beta2) g g on lanes 0 .. HALF-1 of the vectors in [lo, end). */
+    private static void momentsLower(float[] g, float[] m, float[] v, int lo, int end, double c1, double b2, double c2) {
+        for (int i = lo; i < end; i += LANES) {
+            FloatVector mf = FloatVector.fromArray(F, m, i), vf = FloatVector.fromArray(F, v, i);
+            DoubleVector gd = lower(FloatVector.fromArray(F, g, i)), md = lower(mf), vd = lower(vf);
+            withLower(mf, md.add(gd.sub(md).mul(c1))).intoArray(m, i);
+            withLower(vf, vd.mul(b2).add(gd.mul(c2).mul(gd))).intoArray(v, i);
+        }
+    }
+
+    /** As {@link #momentsLower}, lanes HALF .. LANES-1. */
+    private static void momentsUpper(float[] g, float[] m, float[] v, int lo, int end, double c1, double b2, double c2) {
+        for (int i = lo; i < end; i += LANES) {
+            FloatVector mf = FloatVector.fromArray(F, m, i), vf = FloatVector.fromArray(F, v, i);
+            DoubleVector gd = upper(FloatVector.fromArray(F, g, i)), md = upper(mf), vd = upper(vf);
+            withUpper(mf, md.add(gd.sub(md).mul(c1))).intoArray(m, i);
+            withUpper(vf, vd.mul(b2).add(gd.mul(c2).mul(gd))).intoArray(v, i);
+        }
+    }
+
+    /** p = (float) (p decay) - stepSize m / (sqrt(v) / bc2Sqrt + eps) from the new m, v, lanes 0 .. HALF-1. */
+    private static void paramsLower(float[] p, float[] m, float[] v, int lo, int end, double decay, double eps, double stepSize, double bc2Sqrt) {
+        for (int i = lo; i < end; i += LANES) {
+            FloatVector pf = FloatVector.fromArray(F, p, i);
+            DoubleVector md = lower(FloatVector.fromArray(F, m, i)), vd = lower(FloatVector.fromArray(F, v, i));
+            DoubleVector denom = vd.sqrt().div(bc2Sqrt).add(eps);
+            withLower(pf, roundToFloat(lower(pf).mul(decay)).sub(md.mul(stepSize).div(denom))).intoArray(p, i);
+        }
+    }
+
+    /** As {@link #paramsLower}, lanes HALF .. LANES-1. */
+    private static void paramsUpper(float[] p, float[] m, float[] v, int lo, int end, double decay, double eps, double stepSize, double bc2Sqrt) {
+        for (int i = lo; i < end; i += LANES) {
+            FloatVector pf = FloatVector.fromArray(F, p, i);
+            DoubleVector md = upper(FloatVector.fromArray(F, m, i)), vd = upper(FloatVector.fromArray(F, v, i));
+            DoubleVector denom = vd.sqrt().div(bc2Sqrt).add(eps);
+            withUpper(pf, roundToFloat(upper(pf).mul(decay)).sub(md.mul(stepSize).div(denom))).intoArray(p, i);
+        }
+    }
+
+    /** {@code f} with its lower half replaced by {@code lo} rounded to float. */
+    private static FloatVector withLower(FloatVector f, DoubleVector lo) {
+        return f.blend((FloatVector) lo.convertShape(VectorOperators.D2F, F, 0), LOWER);
+    }
+
+    /** {@code f} with its upper half replaced by {@code hi} rounded to float. */
+    private static FloatVector withUpper(FloatVector f, DoubleVector hi) {
+        return f.blend((FloatVector) hi.convertShape(VectorOperators.D2F, F, -1), UPPER);
     }
 
     static void adamw(double[] p, double[] g, double[] m, double[] v, int lo, int hi, AdamWStep s) {

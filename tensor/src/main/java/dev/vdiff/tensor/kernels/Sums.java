@@ -47,8 +47,18 @@ public final class Sums {
      * the result agrees with the two-pass double formula to a few 1e-7 relative; it reads the data once.
      */
     public static void meanAndVarianceOnePass(float[] a, int off, int n, double[] out) {
+        meanAndVarianceOnePass(a, off, n, out, scratch());
+    }
+
+    /** A scratch array for the calls that take one: {@code 2 * LANES} doubles, reused call after call by one thread. */
+    public static double[] scratch() {
+        return new double[2 * LANES];
+    }
+
+    /** {@link #meanAndVarianceOnePass(float[], int, int, double[])} with a {@link #scratch()} array: nothing allocated. */
+    public static void meanAndVarianceOnePass(float[] a, int off, int n, double[] out, double[] scratch) {
         float shift = n > 0 ? a[off] : 0f;
-        if (Simd.ENABLED) SumsSimd.shiftedSums(a, off, n, shift, out);
+        if (Simd.ENABLED) SumsSimd.shiftedSums(a, off, n, shift, out, scratch);
         else scalarShiftedSums(a, off, n, shift, out);
         double s = out[0], q = out[1];
         out[0] = shift + s / n;
@@ -131,7 +141,12 @@ public final class Sums {
      * the exact correction (muF - mu) * sum(g) in double, so rounding mu to float costs nothing.
      */
     public static void sumAndProductDeviation(float[] g, float[] x, int off, int n, double mu, double[] out) {
-        if (Simd.ENABLED) SumsSimd.sumAndProductDeviation(g, x, off, n, mu, out);
+        sumAndProductDeviation(g, x, off, n, mu, out, scratch());
+    }
+
+    /** {@link #sumAndProductDeviation(float[], float[], int, int, double, double[])} with a {@link #scratch()} array. */
+    public static void sumAndProductDeviation(float[] g, float[] x, int off, int n, double mu, double[] out, double[] scratch) {
+        if (Simd.ENABLED) SumsSimd.sumAndProductDeviation(g, x, off, n, mu, out, scratch);
         else scalarSumAndProductDeviation(g, x, off, n, mu, out);
     }
 
@@ -233,8 +248,13 @@ public final class Sums {
 
     /** Lanes added in order 0, 1, ... */
     static double combine(double[] s) {
+        return combine(s, 0, s.length);
+    }
+
+    /** Lanes s[at], s[at+1], ... s[at+len-1] added in that order, from 0. */
+    static double combine(double[] s, int at, int len) {
         double t = 0;
-        for (int j = 0; j < s.length; j++) t += s[j];
+        for (int j = at; j < at + len; j++) t += s[j];
         return t;
     }
 }

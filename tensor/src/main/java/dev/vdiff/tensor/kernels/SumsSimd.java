@@ -41,6 +41,12 @@ final class SumsSimd {
         return s;
     }
 
+    /** The lanes into {@code into[at .. at+LANES)}, lo then hi (a caller's scratch: no allocation per call). */
+    private static void lanes(DoubleVector lo, DoubleVector hi, double[] into, int at) {
+        lo.intoArray(into, at);
+        hi.intoArray(into, at + HALF);
+    }
+
     static double sum(float[] a, int off, int n) {
         DoubleVector lo = DoubleVector.zero(D), hi = lo;
         int i = 0;
@@ -54,8 +60,11 @@ final class SumsSimd {
         return Sums.combine(s);
     }
 
-    /** See {@link Sums#scalarShiftedSums}: float partial sums over blocks of {@link Sums#BLOCK} vectors, widened into double lanes. */
-    static void shiftedSums(float[] a, int off, int n, float shift, double[] out) {
+    /**
+     * See {@link Sums#scalarShiftedSums}: float partial sums over blocks of {@link Sums#BLOCK} vectors, widened into
+     * double lanes; {@code scratch} (at least 2 * LANES) holds the lanes for the final sums.
+     */
+    static void shiftedSums(float[] a, int off, int n, float shift, double[] out, double[] scratch) {
         DoubleVector slo = DoubleVector.zero(D), shi = slo, qlo = slo, qhi = slo;
         int i = 0;
         while (i + LANES <= n) {
@@ -70,14 +79,15 @@ final class SumsSimd {
             qlo = qlo.add(lower(q));
             qhi = qhi.add(upper(q));
         }
-        double[] s = lanes(slo, shi), q = lanes(qlo, qhi);
+        lanes(slo, shi, scratch, 0);
+        lanes(qlo, qhi, scratch, LANES);
         for (int j = 0; i < n; i++, j++) {
             double d = (double) a[off + i] - shift;
-            s[j] += d;
-            q[j] = Math.fma(d, d, q[j]);
+            scratch[j] += d;
+            scratch[LANES + j] = Math.fma(d, d, scratch[LANES + j]);
         }
-        out[0] = Sums.combine(s);
-        out[1] = Sums.combine(q);
+        out[0] = Sums.combine(scratch, 0, LANES);
+        out[1] = Sums.combine(scratch, LANES, LANES);
     }
 
     static double sumSquaredDeviation(float[] a, int off, int n, double mu) {
@@ -97,8 +107,8 @@ final class SumsSimd {
         return Sums.combine(s);
     }
 
-    /** See {@link Sums#scalarSumAndProductDeviation}: float partial sums over blocks of {@link Sums#BLOCK} vectors. */
-    static void sumAndProductDeviation(float[] g, float[] x, int off, int n, double mu, double[] out) {
+    /** See {@link Sums#scalarSumAndProductDeviation}: float partial sums over blocks of {@link Sums#BLOCK} vectors; scratch as in {@link #shiftedSums}. */
+    static void sumAndProductDeviation(float[] g, float[] x, int off, int n, double mu, double[] out, double[] scratch) {
         float muF = (float) mu;
         DoubleVector slo = DoubleVector.zero(D), shi = slo, tlo = slo, thi = slo;
         int i = 0;
@@ -114,14 +124,15 @@ final class SumsSimd {
             tlo = tlo.add(lower(t));
             thi = thi.add(upper(t));
         }
-        double[] s = lanes(slo, shi), t = lanes(tlo, thi);
+        lanes(slo, shi, scratch, 0);
+        lanes(tlo, thi, scratch, LANES);
         for (int j = 0; i < n; i++, j++) {
-            s[j] += g[off + i];
-            t[j] = Math.fma(g[off + i], (double) x[off + i] - muF, t[j]);
+            scratch[j] += g[off + i];
+            scratch[LANES + j] = Math.fma(g[off + i], (double) x[off + i] - muF, scratch[LANES + j]);
         }
-        double sg = Sums.combine(s);
+        double sg = Sums.combine(scratch, 0, LANES);
         out[0] = sg;
-        out[1] = Sums.combine(t) + ((double) muF - mu) * sg;   // sum g (x - mu) = sum g (x - muF) + (muF - mu) sum g
+        out[1] = Sums.combine(scratch, LANES, LANES) + ((double) muF - mu) * sg;   // sum g (x - mu) = sum g (x - muF) + (muF - mu) sum g
     }
 
     static double sum(double[] a, int off, int n) {

@@ -48,19 +48,34 @@ public final class GroupNormPhases {
             () -> { for (int ch = 0; ch < n * c; ch++) dev.vdiff.tensor.kernels.Sums.sumAndProductDeviation(g, x, ch * l, l, 0.01, mv); },
         };
         Parallel.withThreads(threads, () -> {
-            double[][] t = new double[phases.length][rounds];
+            double[][] t = new double[phases.length][rounds], cpu = new double[phases.length][rounds];
             for (int warm = 0; warm < 300; warm++) for (Runnable p : phases) p.run();
             for (int q = 0; q < rounds; q++) {
-                for (int p = 0; p < phases.length; p++) t[p][q] = best(phases[p]);
+                for (int p = 0; p < phases.length; p++) {
+                    long c0 = cpuNanos();
+                    t[p][q] = best(phases[p]);
+                    cpu[p][q] = (cpuNanos() - c0) * 1e-9 / 10;
+                }
             }
-            System.out.printf("groupnorm [16,128,16,16], 32 groups, %d threads, java %s (best of %d rounds of 10 calls; median in brackets)%n",
-                threads, System.getProperty("java.version"), rounds);
+            System.out.printf("groupnorm [16,128,16,16], 32 groups, %d threads, java %s (best of %d rounds of 10 calls; median in brackets;%n"
+                + "  CPU: this thread's and the compute threads' CPU time per call, median of the rounds)%n", threads, System.getProperty("java.version"), rounds);
             for (int p = 0; p < phases.length; p++) {
                 Arrays.sort(t[p]);
-                System.out.printf("  %-30s %.3f ms  (%.3f)%n", names[p], t[p][0] * 1e3, t[p][rounds / 2] * 1e3);
+                Arrays.sort(cpu[p]);
+                System.out.printf("  %-32s %.3f ms  (%.3f)  CPU %.3f ms%n", names[p], t[p][0] * 1e3, t[p][rounds / 2] * 1e3, cpu[p][rounds / 2] * 1e3);
             }
             return null;
         });
+    }
+
+    /** CPU time of this thread and of the compute threads, in ns. */
+    private static long cpuNanos() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long t = mx.getCurrentThreadCpuTime();
+        for (java.lang.management.ThreadInfo ti : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (ti != null && ti.getThreadName().startsWith("vdiff-compute")) t += Math.max(0, mx.getThreadCpuTime(ti.getThreadId()));
+        }
+        return t;
     }
 
     private static double best(Runnable f) {

@@ -87,4 +87,56 @@ class OptimizerKernelsTest {
             assertEquals(decayed - update, p[i], 1e-6 * Math.abs(decayed) + 1e-9, "p at " + i);
         }
     }
+
+    /**
+     * The whole float32 step as the optimizer calls it (tasks of {@link OptimizerKernels#BLOCK} elements, the Vector
+     * API twin's four loops per task on JDK 17, the scalar loop on JDK 25), on 1, 2 and 3 threads, against the scalar
+     * loop over the whole range: the same bits. n covers several tasks and a tail shorter than a vector.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3})
+    void adamwIsBitIdenticalToTheScalarLoopOnAnyThreadCount(int threads) {
+        int n = 3 * OptimizerKernels.BLOCK + 1000 + 7;
+        SplittableRandom r = new SplittableRandom(5);
+        float[] p = floats(r, n, 2), g = floats(r, n, 1e-2), m = floats(r, n, 1e-3), v = floats(r, n, 1e-5);
+        for (int i = 0; i < n; i++) v[i] = Math.abs(v[i]);
+        float[] p2 = p.clone(), m2 = m.clone(), v2 = v.clone();
+        OptimizerKernels.adamwScalar(p, g, m, v, 0, n, STEP);
+        dev.vdiff.tensor.parallel.Parallel.withThreads(threads, () -> {
+            OptimizerKernels.adamw(p2, g, m2, v2, n, STEP);
+            return null;
+        });
+        assertArrayEquals(p, p2);
+        assertArrayEquals(m, m2);
+        assertArrayEquals(v, v2);
+    }
+
+    /**
+     * The sum of squares against its definition written out here (each block of BLOCK elements summed in index
+     * order, blocks added in order), bit for bit, on 1, 2 and 3 threads, for sizes with 1..9 blocks and partial last blocks.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3})
+    void sumOfSquaresIsTheBlockwiseIndexOrderSumOnAnyThreadCount(int threads) {
+        int b = OptimizerKernels.BLOCK;
+        for (int n : new int[] {1, b - 1, b, 3 * b + 5, 4 * b, 4 * b + 1, 8 * b + 77, 9 * b}) {
+            SplittableRandom r = new SplittableRandom(n);
+            float[] x = floats(r, n, 3);
+            double[] xd = doubles(x);
+            double want = 0, wantD = 0;
+            for (int blk = 0; blk * b < n; blk++) {
+                double s = 0, sd = 0;
+                for (int i = blk * b; i < Math.min(n, blk * b + b); i++) {
+                    s += (double) x[i] * x[i];
+                    sd += xd[i] * xd[i];
+                }
+                want += s;
+                wantD += sd;
+            }
+            double[] got = dev.vdiff.tensor.parallel.Parallel.withThreads(threads,
+                () -> new double[] {OptimizerKernels.sumOfSquares(x, n), OptimizerKernels.sumOfSquares(xd, n)});
+            assertEquals(want, got[0], 0.0, "float32, n = " + n);
+            assertEquals(wantD, got[1], 0.0, "float64, n = " + n);
+        }
+    }
 }

@@ -39,7 +39,7 @@ class VectorPathsTest {
                 assertEquals(Sums.scalarSum(f, off, n), SumsSimd.sum(f, off, n), 0.0);
                 assertEquals(Sums.scalarSumSquaredDeviation(f, off, n, 5.1), SumsSimd.sumSquaredDeviation(f, off, n, 5.1), 0.0);
                 Sums.scalarSumAndProductDeviation(g, f, off, n, 4.9, a);
-                SumsSimd.sumAndProductDeviation(g, f, off, n, 4.9, b);
+                SumsSimd.sumAndProductDeviation(g, f, off, n, 4.9, b, dirtyScratch());
                 assertArrayEquals(a, b, 0.0);
                 assertEquals(Sums.scalarSum(d, off, n), SumsSimd.sum(d, off, n), 0.0);
                 assertEquals(Sums.scalarSumSquaredDeviation(d, off, n, 5.1), SumsSimd.sumSquaredDeviation(d, off, n, 5.1), 0.0);
@@ -64,7 +64,7 @@ class VectorPathsTest {
             float[] f = randomFloats(r, n + 3, 1, 1000);
             for (int off = 0; off < 3; off++) {
                 Sums.scalarShiftedSums(f, off, n, f[off], a);
-                SumsSimd.shiftedSums(f, off, n, f[off], b);
+                SumsSimd.shiftedSums(f, off, n, f[off], b, dirtyScratch());
                 assertArrayEquals(a, b, 0.0);
                 Sums.meanAndVarianceOnePass(f, off, n, one);
                 Sums.meanAndVariance(f, off, n, two);
@@ -154,5 +154,12 @@ class VectorPathsTest {
         double[] d = new double[a.length];
         for (int i = 0; i < a.length; i++) d[i] = a[i];
         return d;
+    }
+
+    /** A reused scratch as a kernel finds it: left over from an earlier call (here NaN), so every slot must be written before it is read. */
+    private static double[] dirtyScratch() {
+        double[] s = Sums.scratch();
+        java.util.Arrays.fill(s, Double.NaN);
+        return s;
     }
 }
