@@ -211,11 +211,6 @@ public final class Gemm {
 
         abstract boolean aVaries();
         abstract boolean bVaries();
-        /**
-         * True when {@link #tile} overwrites C in the first k-block of a product that does not accumulate (C = 0 +
-         * sum, the bits of adding to a zeroed C), so that C is not zeroed first.
-         */
-        boolean storesFirstBlock() { return false; }
         /** True when the micro-kernel reads B where it lies (no B panels are packed). */
         boolean bInPlace() { return false; }
         /** A work array of at least {@code length} elements from {@link Scratch} slot {@code slot}. */
@@ -290,8 +285,7 @@ public final class Gemm {
                     int p0 = (rest / nTilesF) * tileM, p1 = Math.min(mPanels, p0 + tileM);
                     int q0 = (rest % nTilesF) * tileNF, q1 = Math.min(nPanels, q0 + tileNF);
                     int aBase = aVaries() ? t * aSize : 0, bBase = shareB && bCopies > 1 ? (int) (t * bSize) : 0;
-                    // then C = 0 + sum; the float kernels instead store 0 + (first k-block's sum) without reading C
-                    if (!accumulate && !storesFirstBlock()) zero(t, p0 * mr, Math.min(m, p1 * mr), q0 * nr, Math.min(n, q1 * nr));
+                    if (!accumulate) zero(t, p0 * mr, Math.min(m, p1 * mr), q0 * nr, Math.min(n, q1 * nr));   // then C = 0 + sum
                     for (int k0 = 0; k0 < k; k0 += KC) {
                         int kc = Math.min(KC, k - k0);
                         for (int q = q0; q < q1; q++) {
@@ -347,7 +341,6 @@ public final class Gemm {
         boolean aVaries() { return aT.varies(); }
         boolean bVaries() { return b.varies(); }
         @Override boolean bInPlace() { return direct != null; }
-        @Override boolean storesFirstBlock() { return true; }
         Object newArray(int slot, int length) { return slot < 0 ? new float[length] : Scratch.floats(slot, length); }
         void packA(int t, int k0, int kc, int i0, int rows, Object dst, int off) { aT.pack(t, k0, kc, i0, rows, mr, (float[]) dst, off); }
 
@@ -363,12 +356,9 @@ public final class Gemm {
             // whole vectors: 512 = 10 x 48 + 2 x 16); else run it on a full-size copy, then write back the part
             // inside C.
             boolean full = rows == mr && (cols == nr || (vectors < 3 && cols == vectors * narrow.vectorLength()));
-            boolean store = k0 == 0 && !accumulate;   // C = 0 + sum: C not zeroed before (storesFirstBlock)
             float[] tmp = (float[]) tmpObj, cc = full ? c : tmp;
             int o = full ? co : 0, ld = full ? ldc : nr;
-            if (!full && store) java.util.Arrays.fill(tmp, 0f);
-            else if (!full) for (int r = 0; r < rows; r++) System.arraycopy(c, co + r * ldc, tmp, r * nr, cols);
-            else if (store && cols < nr) for (int r = 0; r < rows; r++) java.util.Arrays.fill(c, co + r * ldc, co + r * ldc + cols, 0f);
+            if (!full) for (int r = 0; r < rows; r++) System.arraycopy(c, co + r * ldc, tmp, r * nr, cols);
             if (vectors < 3) {
                 if (direct != null) {
                     narrow.tileRows(vectors, kc, (float[]) ap, ao, direct.data, direct.rowOffsets, k0, direct.batchBase[t] + direct.columnOffset(j0), cc, o, ld);
@@ -376,9 +366,9 @@ public final class Gemm {
                     narrow.tile(vectors, kc, (float[]) ap, ao, (float[]) bp, bo, nr, cc, o, ld);
                 }
             } else if (direct != null) {
-                kernel.tileRows(kc, (float[]) ap, ao, direct.data, direct.rowOffsets, k0, direct.batchBase[t] + direct.columnOffset(j0), cc, o, ld, (float[]) bp, store && full);
+                kernel.tileRows(kc, (float[]) ap, ao, direct.data, direct.rowOffsets, k0, direct.batchBase[t] + direct.columnOffset(j0), cc, o, ld, (float[]) bp);
             } else {
-                kernel.tile(kc, (float[]) ap, ao, (float[]) bp, bo, cc, o, ld, store && full);
+                kernel.tile(kc, (float[]) ap, ao, (float[]) bp, bo, cc, o, ld);
             }
             if (!full) for (int r = 0; r < rows; r++) System.arraycopy(tmp, r * nr, c, co + r * ldc, cols);
         }

@@ -46,13 +46,12 @@ final class GemmSimd {
      * never compiles them: there products stay scalar and no warm step runs.
      */
     private static final int WARM_KC = 32, WARM_CALLS = 8;
-    private static final boolean[] STORE = {false, true};
     private static final int[] WARM_ROWS = new int[WARM_KC];   // tileRows on the warm-up problem: B row k at k * NR
     static {
         for (int k = 0; k < WARM_KC; k++) WARM_ROWS[k] = k * FloatTile.NR;
     }
-    /** Compiled: 8 x 48 x 32 = 12k fused multiply-adds take about half a microsecond (float: eight such calls, tile, tileRows and their overwriting forms of the 8 x 48 and the 4 x 64 kernel, and four smaller ones of the partial-width tiles); below C2, hundreds. */
-    private static final long COMPILED_NS = 15_000;
+    /** Compiled: 8 x 48 x 32 = 12k fused multiply-adds take about half a microsecond (float: four such calls, tile and tileRows of the 8 x 48 and the 4 x 64 kernel, and four smaller ones of the partial-width tiles); below C2, hundreds. */
+    private static final long COMPILED_NS = 10_000;
     private static final boolean C2 = c2Available();
 
     private static volatile boolean floatCompiled, doubleCompiled;
@@ -93,14 +92,10 @@ final class GemmSimd {
         long fastest = Long.MAX_VALUE;
         for (int i = 0; i < WARM_CALLS; i++) {
             long s = System.nanoTime();
-            // adding and overwriting: C2 then compiles both sides of the store branch (a side profiling never saw
-            // would be compiled as a trap, and the recompile takes C2 seconds)
-            for (boolean store : STORE) {
-                f.tile(WARM_KC, a, 0, b, 0, c, 0, FloatTile.NR, store);
-                f.tileRows(WARM_KC, a, 0, b, WARM_ROWS, 0, 0, c, 0, FloatTile.NR, null, store);
-                fw.tile(WARM_KC, a, 0, b, 0, c, 0, FloatTileWide.NR, store);
-                fw.tileRows(WARM_KC, a, 0, b, WARM_ROWS, 0, 0, c, 0, FloatTileWide.NR, null, store);
-            }
+            f.tile(WARM_KC, a, 0, b, 0, c, 0, FloatTile.NR);
+            f.tileRows(WARM_KC, a, 0, b, WARM_ROWS, 0, 0, c, 0, FloatTile.NR, null);
+            fw.tile(WARM_KC, a, 0, b, 0, c, 0, FloatTileWide.NR);
+            fw.tileRows(WARM_KC, a, 0, b, WARM_ROWS, 0, 0, c, 0, FloatTileWide.NR, null);
             for (int v = 1; v <= 2; v++) {   // the partial-width tiles (GemmSimdNarrow)
                 FloatTile.NARROW.tile(v, WARM_KC, a, 0, b, 0, FloatTile.NR, c, 0, FloatTile.NR);
                 FloatTile.NARROW.tileRows(v, WARM_KC, a, 0, b, WARM_ROWS, 0, 0, c, 0, FloatTile.NR);
@@ -165,9 +160,7 @@ final class GemmSimd {
         public int nr() { return NR; }
         @Override public MicroKernel.NarrowF narrow() { return NARROW; }
 
-        /** C = C + acc, or C = 0 + acc without reading C ({@code store}: the same bits as adding to a zeroed C). */
-        @Override
-        public void tile(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, boolean store) {
+        public void tile(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc) {
             FloatVector z = FloatVector.zero(S);
             FloatVector c00 = z, c01 = z, c02 = z, c10 = z, c11 = z, c12 = z;
             FloatVector c20 = z, c21 = z, c22 = z, c30 = z, c31 = z, c32 = z;
@@ -189,78 +182,42 @@ final class GemmSimd {
             // is boxed (an allocation per use). No branch on the data either: a branch that profiling saw go one
             // way only is compiled as a trap, and recompiling this method takes C2 seconds.
             int o;
-            if (store) {   // C = 0 + acc, C not read (the bits of adding to a zeroed C)
-                o = co;
-                z.add(c00).intoArray(c, o);
-                z.add(c01).intoArray(c, o + L);
-                z.add(c02).intoArray(c, o + 2 * L);
-                o = co + ldc;
-                z.add(c10).intoArray(c, o);
-                z.add(c11).intoArray(c, o + L);
-                z.add(c12).intoArray(c, o + 2 * L);
-                o = co + 2 * ldc;
-                z.add(c20).intoArray(c, o);
-                z.add(c21).intoArray(c, o + L);
-                z.add(c22).intoArray(c, o + 2 * L);
-                o = co + 3 * ldc;
-                z.add(c30).intoArray(c, o);
-                z.add(c31).intoArray(c, o + L);
-                z.add(c32).intoArray(c, o + 2 * L);
-                o = co + 4 * ldc;
-                z.add(c40).intoArray(c, o);
-                z.add(c41).intoArray(c, o + L);
-                z.add(c42).intoArray(c, o + 2 * L);
-                o = co + 5 * ldc;
-                z.add(c50).intoArray(c, o);
-                z.add(c51).intoArray(c, o + L);
-                z.add(c52).intoArray(c, o + 2 * L);
-                o = co + 6 * ldc;
-                z.add(c60).intoArray(c, o);
-                z.add(c61).intoArray(c, o + L);
-                z.add(c62).intoArray(c, o + 2 * L);
-                o = co + 7 * ldc;
-                z.add(c70).intoArray(c, o);
-                z.add(c71).intoArray(c, o + L);
-                z.add(c72).intoArray(c, o + 2 * L);
-            } else {   // C = C + acc
-                o = co;
-                FloatVector.fromArray(S, c, o).add(c00).intoArray(c, o);
-                FloatVector.fromArray(S, c, o + L).add(c01).intoArray(c, o + L);
-                FloatVector.fromArray(S, c, o + 2 * L).add(c02).intoArray(c, o + 2 * L);
-                o = co + ldc;
-                FloatVector.fromArray(S, c, o).add(c10).intoArray(c, o);
-                FloatVector.fromArray(S, c, o + L).add(c11).intoArray(c, o + L);
-                FloatVector.fromArray(S, c, o + 2 * L).add(c12).intoArray(c, o + 2 * L);
-                o = co + 2 * ldc;
-                FloatVector.fromArray(S, c, o).add(c20).intoArray(c, o);
-                FloatVector.fromArray(S, c, o + L).add(c21).intoArray(c, o + L);
-                FloatVector.fromArray(S, c, o + 2 * L).add(c22).intoArray(c, o + 2 * L);
-                o = co + 3 * ldc;
-                FloatVector.fromArray(S, c, o).add(c30).intoArray(c, o);
-                FloatVector.fromArray(S, c, o + L).add(c31).intoArray(c, o + L);
-                FloatVector.fromArray(S, c, o + 2 * L).add(c32).intoArray(c, o + 2 * L);
-                o = co + 4 * ldc;
-                FloatVector.fromArray(S, c, o).add(c40).intoArray(c, o);
-                FloatVector.fromArray(S, c, o + L).add(c41).intoArray(c, o + L);
-                FloatVector.fromArray(S, c, o + 2 * L).add(c42).intoArray(c, o + 2 * L);
-                o = co + 5 * ldc;
-                FloatVector.fromArray(S, c, o).add(c50).intoArray(c, o);
-                FloatVector.fromArray(S, c, o + L).add(c51).intoArray(c, o + L);
-                FloatVector.fromArray(S, c, o + 2 * L).add(c52).intoArray(c, o + 2 * L);
-                o = co + 6 * ldc;
-                FloatVector.fromArray(S, c, o).add(c60).intoArray(c, o);
-                FloatVector.fromArray(S, c, o + L).add(c61).intoArray(c, o + L);
-                FloatVector.fromArray(S, c, o + 2 * L).add(c62).intoArray(c, o + 2 * L);
-                o = co + 7 * ldc;
-                FloatVector.fromArray(S, c, o).add(c70).intoArray(c, o);
-                FloatVector.fromArray(S, c, o + L).add(c71).intoArray(c, o + L);
-                FloatVector.fromArray(S, c, o + 2 * L).add(c72).intoArray(c, o + 2 * L);
-            }
+            o = co;
+            FloatVector.fromArray(S, c, o).add(c00).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c01).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c02).intoArray(c, o + 2 * L);
+            o = co + ldc;
+            FloatVector.fromArray(S, c, o).add(c10).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c11).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c12).intoArray(c, o + 2 * L);
+            o = co + 2 * ldc;
+            FloatVector.fromArray(S, c, o).add(c20).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c21).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c22).intoArray(c, o + 2 * L);
+            o = co + 3 * ldc;
+            FloatVector.fromArray(S, c, o).add(c30).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c31).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c32).intoArray(c, o + 2 * L);
+            o = co + 4 * ldc;
+            FloatVector.fromArray(S, c, o).add(c40).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c41).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c42).intoArray(c, o + 2 * L);
+            o = co + 5 * ldc;
+            FloatVector.fromArray(S, c, o).add(c50).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c51).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c52).intoArray(c, o + 2 * L);
+            o = co + 6 * ldc;
+            FloatVector.fromArray(S, c, o).add(c60).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c61).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c62).intoArray(c, o + 2 * L);
+            o = co + 7 * ldc;
+            FloatVector.fromArray(S, c, o).add(c70).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c71).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c72).intoArray(c, o + 2 * L);
         }
 
         /** {@link #tile} with B's rows read where they lie ({@link MicroKernel.F#tileRows}); generated from it. */
-        @Override
-        public void tileRows(int kc, float[] a, int ao, float[] b, int[] rows, int ro, int bBase, float[] c, int co, int ldc, float[] unused, boolean store) {
+        public void tileRows(int kc, float[] a, int ao, float[] b, int[] rows, int ro, int bBase, float[] c, int co, int ldc, float[] unused) {
             FloatVector z = FloatVector.zero(S);
             FloatVector c00 = z, c01 = z, c02 = z, c10 = z, c11 = z, c12 = z;
             FloatVector c20 = z, c21 = z, c22 = z, c30 = z, c31 = z, c32 = z;
@@ -282,73 +239,38 @@ final class GemmSimd {
             // is boxed (an allocation per use). No branch on the data either: a branch that profiling saw go one
             // way only is compiled as a trap, and recompiling this method takes C2 seconds.
             int o;
-            if (store) {   // C = 0 + acc, C not read (the bits of adding to a zeroed C)
-                o = co;
-                z.add(c00).intoArray(c, o);
-                z.add(c01).intoArray(c, o + L);
-                z.add(c02).intoArray(c, o + 2 * L);
-                o = co + ldc;
-                z.add(c10).intoArray(c, o);
-                z.add(c11).intoArray(c, o + L);
-                z.add(c12).intoArray(c, o + 2 * L);
-                o = co + 2 * ldc;
-                z.add(c20).intoArray(c, o);
-                z.add(c21).intoArray(c, o + L);
-                z.add(c22).intoArray(c, o + 2 * L);
-                o = co + 3 * ldc;
-                z.add(c30).intoArray(c, o);
-                z.add(c31).intoArray(c, o + L);
-                z.add(c32).intoArray(c, o + 2 * L);
-                o = co + 4 * ldc;
-                z.add(c40).intoArray(c, o);
-                z.add(c41).intoArray(c, o + L);
-                z.add(c42).intoArray(c, o + 2 * L);
-                o = co + 5 * ldc;
-                z.add(c50).intoArray(c, o);
-                z.add(c51).intoArray(c, o + L);
-                z.add(c52).intoArray(c, o + 2 * L);
-                o = co + 6 * ldc;
-                z.add(c60).intoArray(c, o);
-                z.add(c61).intoArray(c, o + L);
-                z.add(c62).intoArray(c, o + 2 * L);
-                o = co + 7 * ldc;
-                z.add(c70).intoArray(c, o);
-                z.add(c71).intoArray(c, o + L);
-                z.add(c72).intoArray(c, o + 2 * L);
-            } else {   // C = C + acc
-                o = co;
-                FloatVector.fromArray(S, c, o).add(c00).intoArray(c, o);
-                FloatVector.fromArray(S, c, o + L).add(c01).intoArray(c, o + L);
-                FloatVector.fromArray(S, c, o + 2 * L).add(c02).intoArray(c, o + 2 * L);
-                o = co + ldc;
-                FloatVector.fromArray(S, c, o).add(c10).intoArray(c, o);
-                FloatVector.fromArray(S, c, o + L).add(c11).intoArray(c, o + L);
-                FloatVector.fromArray(S, c, o + 2 * L).add(c12).intoArray(c, o + 2 * L);
-                o = co + 2 * ldc;
-                FloatVector.fromArray(S, c, o).add(c20).intoArray(c, o);
-                FloatVector.fromArray(S, c, o + L).add(c21).intoArray(c, o + L);
-                FloatVector.fromArray(S, c, o + 2 * L).add(c22).intoArray(c, o + 2 * L);
-                o = co + 3 * ldc;
-                FloatVector.fromArray(S, c, o).add(c30).intoArray(c, o);
-                FloatVector.fromArray(S, c, o + L).add(c31).intoArray(c, o + L);
-                FloatVector.fromArray(S, c, o + 2 * L).add(c32).intoArray(c, o + 2 * L);
-                o = co + 4 * ldc;
-                FloatVector.fromArray(S, c, o).add(c40).intoArray(c, o);
-                FloatVector.fromArray(S, c, o + L).add(c41).intoArray(c, o + L);
-                FloatVector.fromArray(S, c, o + 2 * L).add(c42).intoArray(c, o + 2 * L);
-                o = co + 5 * ldc;
-                FloatVector.fromArray(S, c, o).add(c50).intoArray(c, o);
-                FloatVector.fromArray(S, c, o + L).add(c51).intoArray(c, o + L);
-                FloatVector.fromArray(S, c, o + 2 * L).add(c52).intoArray(c, o + 2 * L);
-                o = co + 6 * ldc;
-                FloatVector.fromArray(S, c, o).add(c60).intoArray(c, o);
-                FloatVector.fromArray(S, c, o + L).add(c61).intoArray(c, o + L);
-                FloatVector.fromArray(S, c, o + 2 * L).add(c62).intoArray(c, o + 2 * L);
-                o = co + 7 * ldc;
-                FloatVector.fromArray(S, c, o).add(c70).intoArray(c, o);
-                FloatVector.fromArray(S, c, o + L).add(c71).intoArray(c, o + L);
-                FloatVector.fromArray(S, c, o + 2 * L).add(c72).intoArray(c, o + 2 * L);
-            }
+            o = co;
+            FloatVector.fromArray(S, c, o).add(c00).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c01).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c02).intoArray(c, o + 2 * L);
+            o = co + ldc;
+            FloatVector.fromArray(S, c, o).add(c10).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c11).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c12).intoArray(c, o + 2 * L);
+            o = co + 2 * ldc;
+            FloatVector.fromArray(S, c, o).add(c20).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c21).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c22).intoArray(c, o + 2 * L);
+            o = co + 3 * ldc;
+            FloatVector.fromArray(S, c, o).add(c30).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c31).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c32).intoArray(c, o + 2 * L);
+            o = co + 4 * ldc;
+            FloatVector.fromArray(S, c, o).add(c40).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c41).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c42).intoArray(c, o + 2 * L);
+            o = co + 5 * ldc;
+            FloatVector.fromArray(S, c, o).add(c50).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c51).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c52).intoArray(c, o + 2 * L);
+            o = co + 6 * ldc;
+            FloatVector.fromArray(S, c, o).add(c60).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c61).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c62).intoArray(c, o + 2 * L);
+            o = co + 7 * ldc;
+            FloatVector.fromArray(S, c, o).add(c70).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c71).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c72).intoArray(c, o + 2 * L);
         }
     }
 
@@ -366,9 +288,7 @@ final class GemmSimd {
         public int mr() { return MR; }
         public int nr() { return NR; }
 
-        /** C = C + acc, or C = 0 + acc without reading C ({@code store}: the same bits as adding to a zeroed C). */
-        @Override
-        public void tile(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, boolean store) {
+        public void tile(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc) {
             FloatVector z = FloatVector.zero(S);
             FloatVector c00 = z, c01 = z, c02 = z, c03 = z;
             FloatVector c10 = z, c11 = z, c12 = z, c13 = z;
@@ -384,54 +304,30 @@ final class GemmSimd {
             }
             // C += acc, written out (see FloatTile)
             int o;
-            if (store) {   // C = 0 + acc, C not read (the bits of adding to a zeroed C)
-                o = co;
-                z.add(c00).intoArray(c, o);
-                z.add(c01).intoArray(c, o + L);
-                z.add(c02).intoArray(c, o + 2 * L);
-                z.add(c03).intoArray(c, o + 3 * L);
-                o = co + ldc;
-                z.add(c10).intoArray(c, o);
-                z.add(c11).intoArray(c, o + L);
-                z.add(c12).intoArray(c, o + 2 * L);
-                z.add(c13).intoArray(c, o + 3 * L);
-                o = co + 2 * ldc;
-                z.add(c20).intoArray(c, o);
-                z.add(c21).intoArray(c, o + L);
-                z.add(c22).intoArray(c, o + 2 * L);
-                z.add(c23).intoArray(c, o + 3 * L);
-                o = co + 3 * ldc;
-                z.add(c30).intoArray(c, o);
-                z.add(c31).intoArray(c, o + L);
-                z.add(c32).intoArray(c, o + 2 * L);
-                z.add(c33).intoArray(c, o + 3 * L);
-            } else {   // C = C + acc
-                o = co;
-                FloatVector.fromArray(S, c, o).add(c00).intoArray(c, o);
-                FloatVector.fromArray(S, c, o + L).add(c01).intoArray(c, o + L);
-                FloatVector.fromArray(S, c, o + 2 * L).add(c02).intoArray(c, o + 2 * L);
-                FloatVector.fromArray(S, c, o + 3 * L).add(c03).intoArray(c, o + 3 * L);
-                o = co + ldc;
-                FloatVector.fromArray(S, c, o).add(c10).intoArray(c, o);
-                FloatVector.fromArray(S, c, o + L).add(c11).intoArray(c, o + L);
-                FloatVector.fromArray(S, c, o + 2 * L).add(c12).intoArray(c, o + 2 * L);
-                FloatVector.fromArray(S, c, o + 3 * L).add(c13).intoArray(c, o + 3 * L);
-                o = co + 2 * ldc;
-                FloatVector.fromArray(S, c, o).add(c20).intoArray(c, o);
-                FloatVector.fromArray(S, c, o + L).add(c21).intoArray(c, o + L);
-                FloatVector.fromArray(S, c, o + 2 * L).add(c22).intoArray(c, o + 2 * L);
-                FloatVector.fromArray(S, c, o + 3 * L).add(c23).intoArray(c, o + 3 * L);
-                o = co + 3 * ldc;
-                FloatVector.fromArray(S, c, o).add(c30).intoArray(c, o);
-                FloatVector.fromArray(S, c, o + L).add(c31).intoArray(c, o + L);
-                FloatVector.fromArray(S, c, o + 2 * L).add(c32).intoArray(c, o + 2 * L);
-                FloatVector.fromArray(S, c, o + 3 * L).add(c33).intoArray(c, o + 3 * L);
-            }
+            o = co;
+            FloatVector.fromArray(S, c, o).add(c00).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c01).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c02).intoArray(c, o + 2 * L);
+            FloatVector.fromArray(S, c, o + 3 * L).add(c03).intoArray(c, o + 3 * L);
+            o = co + ldc;
+            FloatVector.fromArray(S, c, o).add(c10).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c11).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c12).intoArray(c, o + 2 * L);
+            FloatVector.fromArray(S, c, o + 3 * L).add(c13).intoArray(c, o + 3 * L);
+            o = co + 2 * ldc;
+            FloatVector.fromArray(S, c, o).add(c20).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c21).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c22).intoArray(c, o + 2 * L);
+            FloatVector.fromArray(S, c, o + 3 * L).add(c23).intoArray(c, o + 3 * L);
+            o = co + 3 * ldc;
+            FloatVector.fromArray(S, c, o).add(c30).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c31).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c32).intoArray(c, o + 2 * L);
+            FloatVector.fromArray(S, c, o + 3 * L).add(c33).intoArray(c, o + 3 * L);
         }
 
         /** {@link #tile} with B's rows read where they lie ({@link MicroKernel.F#tileRows}). */
-        @Override
-        public void tileRows(int kc, float[] a, int ao, float[] b, int[] rows, int ro, int bBase, float[] c, int co, int ldc, float[] unused, boolean store) {
+        public void tileRows(int kc, float[] a, int ao, float[] b, int[] rows, int ro, int bBase, float[] c, int co, int ldc, float[] unused) {
             FloatVector z = FloatVector.zero(S);
             FloatVector c00 = z, c01 = z, c02 = z, c03 = z;
             FloatVector c10 = z, c11 = z, c12 = z, c13 = z;
@@ -447,49 +343,26 @@ final class GemmSimd {
             }
             // C += acc, written out (see FloatTile)
             int o;
-            if (store) {   // C = 0 + acc, C not read (the bits of adding to a zeroed C)
-                o = co;
-                z.add(c00).intoArray(c, o);
-                z.add(c01).intoArray(c, o + L);
-                z.add(c02).intoArray(c, o + 2 * L);
-                z.add(c03).intoArray(c, o + 3 * L);
-                o = co + ldc;
-                z.add(c10).intoArray(c, o);
-                z.add(c11).intoArray(c, o + L);
-                z.add(c12).intoArray(c, o + 2 * L);
-                z.add(c13).intoArray(c, o + 3 * L);
-                o = co + 2 * ldc;
-                z.add(c20).intoArray(c, o);
-                z.add(c21).intoArray(c, o + L);
-                z.add(c22).intoArray(c, o + 2 * L);
-                z.add(c23).intoArray(c, o + 3 * L);
-                o = co + 3 * ldc;
-                z.add(c30).intoArray(c, o);
-                z.add(c31).intoArray(c, o + L);
-                z.add(c32).intoArray(c, o + 2 * L);
-                z.add(c33).intoArray(c, o + 3 * L);
-            } else {   // C = C + acc
-                o = co;
-                FloatVector.fromArray(S, c, o).add(c00).intoArray(c, o);
-                FloatVector.fromArray(S, c, o + L).add(c01).intoArray(c, o + L);
-                FloatVector.fromArray(S, c, o + 2 * L).add(c02).intoArray(c, o + 2 * L);
-                FloatVector.fromArray(S, c, o + 3 * L).add(c03).intoArray(c, o + 3 * L);
-                o = co + ldc;
-                FloatVector.fromArray(S, c, o).add(c10).intoArray(c, o);
-                FloatVector.fromArray(S, c, o + L).add(c11).intoArray(c, o + L);
-                FloatVector.fromArray(S, c, o + 2 * L).add(c12).intoArray(c, o + 2 * L);
-                FloatVector.fromArray(S, c, o + 3 * L).add(c13).intoArray(c, o + 3 * L);
-                o = co + 2 * ldc;
-                FloatVector.fromArray(S, c, o).add(c20).intoArray(c, o);
-                FloatVector.fromArray(S, c, o + L).add(c21).intoArray(c, o + L);
-                FloatVector.fromArray(S, c, o + 2 * L).add(c22).intoArray(c, o + 2 * L);
-                FloatVector.fromArray(S, c, o + 3 * L).add(c23).intoArray(c, o + 3 * L);
-                o = co + 3 * ldc;
-                FloatVector.fromArray(S, c, o).add(c30).intoArray(c, o);
-                FloatVector.fromArray(S, c, o + L).add(c31).intoArray(c, o + L);
-                FloatVector.fromArray(S, c, o + 2 * L).add(c32).intoArray(c, o + 2 * L);
-                FloatVector.fromArray(S, c, o + 3 * L).add(c33).intoArray(c, o + 3 * L);
-            }
+            o = co;
+            FloatVector.fromArray(S, c, o).add(c00).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c01).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c02).intoArray(c, o + 2 * L);
+            FloatVector.fromArray(S, c, o + 3 * L).add(c03).intoArray(c, o + 3 * L);
+            o = co + ldc;
+            FloatVector.fromArray(S, c, o).add(c10).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c11).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c12).intoArray(c, o + 2 * L);
+            FloatVector.fromArray(S, c, o + 3 * L).add(c13).intoArray(c, o + 3 * L);
+            o = co + 2 * ldc;
+            FloatVector.fromArray(S, c, o).add(c20).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c21).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c22).intoArray(c, o + 2 * L);
+            FloatVector.fromArray(S, c, o + 3 * L).add(c23).intoArray(c, o + 3 * L);
+            o = co + 3 * ldc;
+            FloatVector.fromArray(S, c, o).add(c30).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(c31).intoArray(c, o + L);
+            FloatVector.fromArray(S, c, o + 2 * L).add(c32).intoArray(c, o + 2 * L);
+            FloatVector.fromArray(S, c, o + 3 * L).add(c33).intoArray(c, o + 3 * L);
         }
     }
 

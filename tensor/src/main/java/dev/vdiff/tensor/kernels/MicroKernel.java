@@ -20,19 +20,7 @@ public final class MicroKernel {
     public interface F {
         int mr();
         int nr();
-        /**
-         * The tile: {@code C = C + acc}, or, with {@code store} (the first k-block of a product that does not
-         * accumulate), {@code C = 0 + acc} without reading C: the bits of adding to a zeroed C, even the sign of a
-         * zero. One method with a flag rather than two: the vector kernels must be the very method that is called
-         * (C2 inlining one into a small wrapper can run past its inlining depth and leave vectors boxed: measured
-         * 70x slower in some runs).
-         */
-        void tile(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, boolean store);
-
-        /** {@code C += acc} (tests and benchmarks; products call the form with the flag). */
-        default void tile(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc) {
-            tile(kc, a, ao, b, bo, c, co, ldc, false);
-        }
+        void tile(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc);
 
         /**
          * The same tile with B read in place instead of from a packed panel: {@code B(k0 + k, j) =
@@ -40,15 +28,10 @@ public final class MicroKernel {
          * {@link #tile}. This default gathers the rows into {@code panel} (at least {@code kc * nr()}) first;
          * the vector kernel loads them directly.
          */
-        default void tileRows(int kc, float[] a, int ao, float[] b, int[] rows, int ro, int bBase, float[] c, int co, int ldc, float[] panel, boolean store) {
+        default void tileRows(int kc, float[] a, int ao, float[] b, int[] rows, int ro, int bBase, float[] c, int co, int ldc, float[] panel) {
             int nr = nr();
             for (int k = 0; k < kc; k++) System.arraycopy(b, bBase + rows[ro + k], panel, k * nr, nr);
-            tile(kc, a, ao, panel, 0, c, co, ldc, store);
-        }
-
-        /** {@link #tileRows} adding to C. */
-        default void tileRows(int kc, float[] a, int ao, float[] b, int[] rows, int ro, int bBase, float[] c, int co, int ldc, float[] panel) {
-            tileRows(kc, a, ao, b, rows, ro, bBase, c, co, ldc, panel, false);
+            tile(kc, a, ao, panel, 0, c, co, ldc);
         }
 
         /**
@@ -126,7 +109,7 @@ public final class MicroKernel {
         return new F() {
             public int mr() { return SCALAR_MR; }
             public int nr() { return SCALAR_NR; }
-            public void tile(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, boolean store) {
+            public void tile(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc) {
                 final int mr = SCALAR_MR, nr = SCALAR_NR;
                 float[] acc = new float[mr * nr];   // acc[r*nr + j]
                 for (int k = 0; k < kc; k++) {
@@ -139,7 +122,7 @@ public final class MicroKernel {
                 }
                 for (int r = 0; r < mr; r++) {
                     int cr = co + r * ldc;
-                    for (int j = 0; j < nr; j++) c[cr + j] = (store ? 0f : c[cr + j]) + acc[r * nr + j];
+                    for (int j = 0; j < nr; j++) c[cr + j] += acc[r * nr + j];
                 }
             }
         };

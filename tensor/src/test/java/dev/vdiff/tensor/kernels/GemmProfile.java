@@ -12,32 +12,10 @@ import java.util.SplittableRandom;
  */
 public final class GemmProfile {
     public static void main(String[] args) {
-        int[] sizes = args.length == 0 || args[0].equals("kernels") ? new int[] {512, 1024} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+        int[] sizes = args.length == 0 ? new int[] {512, 1024} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
         dev.vdiff.tensor.parallel.Parallel.setThreads(1);
         MicroKernel.warmUp();
-        if (args.length > 0 && args[0].equals("kernels")) {
-            kernels();
-            return;
-        }
         for (int n : sizes) profile(n);
-    }
-
-    /** The float kernels' forms on one pair of panels in L1, C in L1: adding and overwriting, packed and in place. */
-    static void kernels() {
-        MicroKernel.F kern = MicroKernel.VECTOR_F;
-        int mr = kern.mr(), nr = kern.nr(), calls = 2000;
-        for (int kc : new int[] {64, 128}) {
-            float[] a = new float[kc * mr], b = new float[kc * nr], c = new float[mr * nr];
-            int[] rows = new int[kc];
-            for (int k = 0; k < kc; k++) rows[k] = k * nr;
-            double flop = 2.0 * calls * kc * mr * nr;
-            double add = best(() -> { for (int i = 0; i < calls; i++) kern.tile(kc, a, 0, b, 0, c, 0, nr, false); }, 20);
-            double store = best(() -> { for (int i = 0; i < calls; i++) kern.tile(kc, a, 0, b, 0, c, 0, nr, true); }, 20);
-            double addRows = best(() -> { for (int i = 0; i < calls; i++) kern.tileRows(kc, a, 0, b, rows, 0, 0, c, 0, nr, null, false); }, 20);
-            double storeRows = best(() -> { for (int i = 0; i < calls; i++) kern.tileRows(kc, a, 0, b, rows, 0, 0, c, 0, nr, null, true); }, 20);
-            System.out.printf("kc=%d GFLOP/s in L1: tile %.1f, tileStore %.1f, tileRows %.1f, tileRowsStore %.1f%n", kc,
-                flop / add / 1e6, flop / store / 1e6, flop / addRows / 1e6, flop / storeRows / 1e6);
-        }
     }
 
     interface Body { void run(); }
@@ -82,7 +60,7 @@ public final class GemmProfile {
             for (int k0 = 0; k0 < n; k0 += kc) {
                 int kk = Math.min(kc, n - k0);
                 for (int q = 0; q < fullQ; q++) for (int p = 0; p < mPanels; p++) {
-                    kern.tile(kk, ap, k0 * mPanels * mr + p * kk * mr, bp, k0 * nPanels * nr + q * kk * nr, c, p * mr * n + q * nr, n, false);
+                    kern.tile(kk, ap, k0 * mPanels * mr + p * kk * mr, bp, k0 * nPanels * nr + q * kk * nr, c, p * mr * n + q * nr, n);
                 }
             }
         }, reps);
@@ -102,7 +80,7 @@ public final class GemmProfile {
                                 int bo = k0 * nPanels * nr + q * kk * nr;
                                 if (!sh) bs.pack(0, k0, kk, q * nr, nr, nr, panel, 0);
                                 for (int p = p0; p < Math.min(mPanels, p0 + tm); p++) {
-                                    kern.tile(kk, ap, k0 * mPanels * mr + p * kk * mr, sh ? bp : panel, sh ? bo : 0, c, p * mr * n + q * nr, n, false);
+                                    kern.tile(kk, ap, k0 * mPanels * mr + p * kk * mr, sh ? bp : panel, sh ? bo : 0, c, p * mr * n + q * nr, n);
                                 }
                             }
                         }
@@ -114,7 +92,7 @@ public final class GemmProfile {
         System.out.printf("n=%d driver order, GFLOP/s over the full panels:%s%n", n, tiles);
         float[] tc = new float[mr * nr];
         int calls = 2000;
-        double l1 = best(() -> { for (int i = 0; i < calls; i++) kern.tile(kc, ap, 0, bp, 0, tc, 0, nr, false); }, 20);
+        double l1 = best(() -> { for (int i = 0; i < calls; i++) kern.tile(kc, ap, 0, bp, 0, tc, 0, nr); }, 20);
         double l1Flop = 2.0 * calls * kc * mr * nr;
         System.out.printf("n=%d (1 thread, CPU ms, best): sgemm %.3f (%.1f GFLOP/s) | packA %.3f, packB %.3f, zero C %.3f, kernels over %d/%d panels %.3f (%.1f GFLOP/s) | kernel in L1 %.1f GFLOP/s%n",
             n, total, flop / total / 1e6, packA, packB, zero, fullQ, nPanels, kernel, kernelFlop / kernel / 1e6, l1Flop / l1 / 1e6);

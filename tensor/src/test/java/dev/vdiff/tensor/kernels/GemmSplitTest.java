@@ -92,42 +92,4 @@ class GemmSplitTest {
             }
         }
     }
-
-    /**
-     * The overwriting micro-kernels (the first k-block of a product that does not accumulate): on a C full of NaN
-     * they give the bits of the adding kernels on a zeroed C, close to a float64 sum, packed and read in place,
-     * for every float kernel and k-block lengths from 1 to {@link Gemm#KC}.
-     */
-    @org.junit.jupiter.api.Test
-    void overwritingKernelsGiveTheBitsOfAddingToZeroWithoutReadingC() {
-        SplittableRandom rnd = new SplittableRandom(48);
-        for (MicroKernel.F kernel : new MicroKernel.F[] {MicroKernel.SCALAR_F, MicroKernel.VECTOR_F, MicroKernel.VECTOR_F_WIDE}) {
-            int mr = kernel.mr(), nr = kernel.nr();
-            for (int kc : new int[] {1, 2, 7, 64, 100, Gemm.KC}) {
-                int ldc = nr + 5, co = 3, ldb = nr + 16;
-                float[] a = GemmTest.randomF(rnd, kc * mr), b = GemmTest.randomF(rnd, kc * ldb), panel = new float[kc * nr];
-                int[] rows = new int[kc];
-                for (int k = 0; k < kc; k++) {
-                    rows[k] = k * ldb;
-                    System.arraycopy(b, k * ldb, panel, k * nr, nr);
-                }
-                float[] zeroed = new float[co + mr * ldc], stored = new float[zeroed.length], storedRows = new float[zeroed.length];
-                Arrays.fill(stored, Float.NaN);
-                Arrays.fill(storedRows, Float.NaN);
-                kernel.tile(kc, a, 0, panel, 0, zeroed, co, ldc);
-                kernel.tile(kc, a, 0, panel, 0, stored, co, ldc, true);
-                kernel.tileRows(kc, a, 0, b, rows, 0, 0, storedRows, co, ldc, new float[kc * nr], true);
-                double[] ref = new double[mr * nr];
-                for (int r = 0; r < mr; r++) {
-                    for (int j = 0; j < nr; j++) {
-                        for (int k = 0; k < kc; k++) ref[r * nr + j] += (double) a[k * mr + r] * panel[k * nr + j];
-                        assertTrue(Float.floatToRawIntBits(zeroed[co + r * ldc + j]) == Float.floatToRawIntBits(stored[co + r * ldc + j]), kernel + " kc=" + kc + " tile, store");
-                        assertTrue(Float.floatToRawIntBits(zeroed[co + r * ldc + j]) == Float.floatToRawIntBits(storedRows[co + r * ldc + j]), kernel + " kc=" + kc + " tileRows, store");
-                    }
-                    for (int j = nr; j < ldc && co + r * ldc + j < stored.length; j++) assertTrue(Float.isNaN(stored[co + r * ldc + j]), "wrote past the tile");
-                }
-                Close.assertClose(GemmTest.extract(stored, co, mr, nr, ldc), ref, 1e-5, 1e-5 * Math.sqrt(kc));
-            }
-        }
-    }
 }

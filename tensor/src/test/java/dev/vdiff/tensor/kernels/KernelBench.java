@@ -13,7 +13,7 @@ public final class KernelBench {
             for (int rep = 0; rep < 300; rep++) {
                 long t0 = System.nanoTime();
                 for (int it = 0; it < 20; it++) {
-                    for (int p = 0; p < panels; p++) k.tile(kc, a, 0, b, p * kc * nr, c, p * nr, nr * panels, false);
+                    for (int p = 0; p < panels; p++) k.tile(kc, a, 0, b, p * kc * nr, c, p * nr, nr * panels);
                 }
                 best = Math.max(best, 20.0 * panels * 2 * mr * nr * kc / (System.nanoTime() - t0));
             }
