@@ -210,6 +210,7 @@ public final class Gemm {
         }
 
         abstract boolean aVaries();
+        abstract boolean bVaries();
         /** True when the micro-kernel reads B where it lies (no B panels are packed). */
         boolean bInPlace() { return false; }
         /** A work array of at least {@code length} elements from {@link Scratch} slot {@code slot}. */
@@ -229,12 +230,26 @@ public final class Gemm {
             int kBlocks = (k + KC - 1) / KC, mPanels = (m + mr - 1) / mr, nPanels = (n + nr - 1) / nr;
             int aCopies = aVaries() ? batches : 1;
             int aSize = mPanels * mr * k;   // one packed A: [k-block][m-panel][kc][mr]
+            int threads = Parallel.threadsHere();
+            int bCopies = bVaries() ? batches : 1;
+            long bSize = (long) nPanels * nr * k;   // one packed B: [k-block][n-panel][kc][nr]
+            // A few large products (a square matmul) would leave the threads unevenly loaded by N tiles of whole
+            // panels (512 = 10 x 48 + 32 columns in 11 panels: 6 tasks of 2, 2, 2, 2, 2 and 1 panels). Then B is
+            // packed once, shared by all tasks, so that M can be split into equal tiles without packing B again
+            // for each of them (see SharedSplit).
+            boolean shareB = SharedSplit.applies(threads, batches, mPanels, bInPlace(), (long) bCopies * bSize * elemBytes);
             Object ap = newArray(Scratch.A, aCopies * aSize);
-            Parallel.forRange(aCopies * kBlocks, 1, (lo, hi) -> {
+            Object bs = shareB ? newArray(Scratch.B_SHARED, (int) (bCopies * bSize)) : null;
+            int aJobs = aCopies * kBlocks * ceilDiv(mPanels, PACK_PANELS), bJobs = shareB ? bCopies * kBlocks * ceilDiv(nPanels, PACK_PANELS) : 0;
+            Parallel.forRange(aJobs + bJobs, 1, (lo, hi) -> {
                 for (int q = lo; q < hi; q++) {
-                    int t = q / kBlocks, k0 = (q % kBlocks) * KC, kc = Math.min(KC, k - k0);
-                    for (int p = 0; p < mPanels; p++) {
-                        packA(t, k0, kc, p * mr, Math.min(mr, m - p * mr), ap, t * aSize + k0 * mPanels * mr + p * kc * mr);
+                    boolean isA = q < aJobs;
+                    int job = isA ? q : q - aJobs, panels = isA ? mPanels : nPanels, groups = ceilDiv(panels, PACK_PANELS);
+                    int t = job / (kBlocks * groups), rest = job % (kBlocks * groups);
+                    int k0 = (rest / groups) * KC, kc = Math.min(KC, k - k0), g0 = (rest % groups) * PACK_PANELS, g1 = Math.min(panels, g0 + PACK_PANELS);
+                    for (int p = g0; p < g1; p++) {
+                        if (isA) packA(t, k0, kc, p * mr, Math.min(mr, m - p * mr), ap, t * aSize + k0 * mPanels * mr + p * kc * mr);
+                        else packB(t, k0, kc, p * nr, Math.min(nr, n - p * nr), bs, (int) (t * bSize) + k0 * nPanels * nr + p * kc * nr);
                     }
                 }
             });
@@ -242,46 +257,62 @@ public final class Gemm {
             // Tiling only decides who computes which tile, never how. Tasks split N first: that costs nothing
             // (every task sweeps all of A per B panel anyway). Splitting M makes each m-tile pack B again, which
             // for im2col operands costs about as much as the arithmetic it shares out, so M is split only when
-            // N gives too few tasks for the threads, or when the A block would not stay in L2.
-            int threads = Parallel.threadsHere();
-            int nTiles = threads == 1 ? 1 : Math.min(nPanels, Math.max(1, (8 * threads + batches - 1) / batches));
-            int tileN = (nPanels + nTiles - 1) / nTiles;
-            nTiles = (nPanels + tileN - 1) / tileN;
+            // N gives too few tasks for the threads, or when the A block would not stay in L2. With B shared
+            // (packed above), M is split into equal tiles instead and nothing is packed again.
+            int nTiles, tileN, mTiles;
             int maxTileM = Math.max(1, A_BLOCK_BYTES / (KC * mr * elemBytes));
-            int mTiles = (mPanels + maxTileM - 1) / maxTileM;
-            // B read in place (no packing) makes splitting M free: then enough tasks to balance the threads
-            int fewest = bInPlace() && threads > 1 ? 8 * threads : 2 * threads;
-            if (batches * nTiles * mTiles < fewest) mTiles = Math.min(mPanels, (fewest + batches * nTiles - 1) / (batches * nTiles));
+            if (shareB) {
+                nTiles = 1;
+                tileN = nPanels;
+                mTiles = SharedSplit.mTiles(threads, batches, mPanels, maxTileM, (long) mr * nPanels * nr * elemBytes);
+            } else {
+                nTiles = threads == 1 ? 1 : Math.min(nPanels, Math.max(1, (8 * threads + batches - 1) / batches));
+                tileN = (nPanels + nTiles - 1) / nTiles;
+                nTiles = (nPanels + tileN - 1) / tileN;
+                mTiles = (mPanels + maxTileM - 1) / maxTileM;
+                // B read in place (no packing) makes splitting M free: then enough tasks to balance the threads
+                int fewest = bInPlace() && threads > 1 ? 8 * threads : 2 * threads;
+                if (batches * nTiles * mTiles < fewest) mTiles = Math.min(mPanels, (fewest + batches * nTiles - 1) / (batches * nTiles));
+            }
             int tileM = (mPanels + mTiles - 1) / mTiles;
             int mTilesF = (mPanels + tileM - 1) / tileM, nTilesF = nTiles, tileNF = tileN;
 
             Parallel.forRange(batches * mTilesF * nTilesF, 1, (lo, hi) -> {
-                Object bp = newArray(Scratch.B, KC * nr);   // one packed B panel: [kc][nr]
+                Object bp = shareB ? bs : newArray(Scratch.B, KC * nr);   // one packed B panel: [kc][nr]
                 Object tmp = newArray(-1, mr * nr);
                 for (int task = lo; task < hi; task++) {
                     int t = task / (mTilesF * nTilesF), rest = task % (mTilesF * nTilesF);
                     int p0 = (rest / nTilesF) * tileM, p1 = Math.min(mPanels, p0 + tileM);
                     int q0 = (rest % nTilesF) * tileNF, q1 = Math.min(nPanels, q0 + tileNF);
-                    int aBase = aVaries() ? t * aSize : 0;
+                    int aBase = aVaries() ? t * aSize : 0, bBase = shareB && bCopies > 1 ? (int) (t * bSize) : 0;
                     if (!accumulate) zero(t, p0 * mr, Math.min(m, p1 * mr), q0 * nr, Math.min(n, q1 * nr));   // then C = 0 + sum
                     for (int k0 = 0; k0 < k; k0 += KC) {
                         int kc = Math.min(KC, k - k0);
                         for (int q = q0; q < q1; q++) {
                             // Pack one B panel (kc x NR: 24 KiB for float) just before use: it stays in L1 while
-                            // the A panels of the m-tile stream past it from L2.
-                            int j0 = q * nr, cols = Math.min(nr, n - j0);
-                            packB(t, k0, kc, j0, cols, bp, 0);
+                            // the A panels of the m-tile stream past it from L2. (Shared: packed before, read here.)
+                            int j0 = q * nr, cols = Math.min(nr, n - j0), bo = 0;
+                            if (shareB) bo = bBase + k0 * nPanels * nr + q * kc * nr;
+                            else packB(t, k0, kc, j0, cols, bp, 0);
                             for (int p = p0; p < p1; p++) {
                                 int i0 = p * mr;
-                                tile(kc, ap, aBase + k0 * mPanels * mr + p * kc * mr, bp, 0, t, k0, i0, j0, Math.min(mr, m - i0), cols, tmp);
+                                tile(kc, ap, aBase + k0 * mPanels * mr + p * kc * mr, bp, bo, t, k0, i0, j0, Math.min(mr, m - i0), cols, tmp);
                             }
                         }
                     }
                 }
-                Scratch.release(Scratch.B, bp);
+                if (!shareB) Scratch.release(Scratch.B, bp);
             });
+            if (shareB) Scratch.release(Scratch.B_SHARED, bs);
             Scratch.release(Scratch.A, ap);
         }
+    }
+
+    /** Panels per packing job (a job packs up to this many panels of one k-block). */
+    private static final int PACK_PANELS = 16;
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
     }
 
     private static final class FloatJob extends Job {
@@ -308,6 +339,7 @@ public final class Gemm {
         }
 
         boolean aVaries() { return aT.varies(); }
+        boolean bVaries() { return b.varies(); }
         @Override boolean bInPlace() { return direct != null; }
         Object newArray(int slot, int length) { return slot < 0 ? new float[length] : Scratch.floats(slot, length); }
         void packA(int t, int k0, int kc, int i0, int rows, Object dst, int off) { aT.pack(t, k0, kc, i0, rows, mr, (float[]) dst, off); }
@@ -318,18 +350,20 @@ public final class Gemm {
 
         void tile(int kc, Object ap, int ao, Object bp, int bo, int t, int k0, int i0, int j0, int rows, int cols, Object tmpObj) {
             int co = cOff + t * cBatch + i0 * ldc + j0;
-            boolean full = rows == mr && cols == nr;
-            float[] tmp = (float[]) tmpObj, cc = full ? c : tmp;
-            int o = full ? co : 0, ld = full ? ldc : nr;
-            // A partial tile: run the kernel on a full-size copy, then write back the part inside C.
-            if (!full) for (int r = 0; r < rows; r++) System.arraycopy(c, co + r * ldc, tmp, r * nr, cols);
             // The last column panel holding 1 or 2 vectors' worth of columns: compute only those (same bits)
             int vectors = narrow == null ? 3 : (cols + narrow.vectorLength() - 1) / narrow.vectorLength();
+            // In place when the kernel writes exactly the tile's columns (a full tile, or a partial-width one of
+            // whole vectors: 512 = 10 x 48 + 2 x 16); else run it on a full-size copy, then write back the part
+            // inside C.
+            boolean full = rows == mr && (cols == nr || (vectors < 3 && cols == vectors * narrow.vectorLength()));
+            float[] tmp = (float[]) tmpObj, cc = full ? c : tmp;
+            int o = full ? co : 0, ld = full ? ldc : nr;
+            if (!full) for (int r = 0; r < rows; r++) System.arraycopy(c, co + r * ldc, tmp, r * nr, cols);
             if (vectors < 3) {
                 if (direct != null) {
-                    narrow.tileRows(vectors, kc, (float[]) ap, ao, direct.data, direct.rowOffsets, k0, direct.batchBase[t] + direct.columnOffset(j0), tmp, 0, nr);
+                    narrow.tileRows(vectors, kc, (float[]) ap, ao, direct.data, direct.rowOffsets, k0, direct.batchBase[t] + direct.columnOffset(j0), cc, o, ld);
                 } else {
-                    narrow.tile(vectors, kc, (float[]) ap, ao, (float[]) bp, bo, nr, tmp, 0, nr);
+                    narrow.tile(vectors, kc, (float[]) ap, ao, (float[]) bp, bo, nr, cc, o, ld);
                 }
             } else if (direct != null) {
                 kernel.tileRows(kc, (float[]) ap, ao, direct.data, direct.rowOffsets, k0, direct.batchBase[t] + direct.columnOffset(j0), cc, o, ld, (float[]) bp);
@@ -363,6 +397,7 @@ public final class Gemm {
         }
 
         boolean aVaries() { return aT.varies(); }
+        boolean bVaries() { return b.varies(); }
         Object newArray(int slot, int length) { return slot < 0 ? new double[length] : Scratch.doubles(slot, length); }
         void packA(int t, int k0, int kc, int i0, int rows, Object dst, int off) { aT.pack(t, k0, kc, i0, rows, mr, (double[]) dst, off); }
         void packB(int t, int k0, int kc, int j0, int cols, Object dst, int off) { b.pack(t, k0, kc, j0, cols, nr, (double[]) dst, off); }

@@ -110,6 +110,8 @@ public final class Panels {
                         System.arraycopy(data, s, dst, d, cols);   // short rows: faster than a loop
                         for (int cc = cols; cc < width; cc++) dst[d + cc] = 0f;
                     }
+                } else if (kStride == 1 && cols == 8 && width == 8) {
+                    packEight(data, base, cStride, kc, dst, off);
                 } else {
                     // columns of S are (more) contiguous: read down each column
                     for (int cc = 0; cc < cols; cc++) {
@@ -124,6 +126,27 @@ public final class Panels {
                 return !allEqual(batchOffsets);
             }
         };
+    }
+
+    /**
+     * A full 8-wide panel of an operand whose columns are contiguous (row-major A read as A^T: eight rows of A
+     * become the panel's k-major rows of 8): eight read streams along k, each panel row written whole. Reading
+     * down one column at a time instead writes every eighth float per pass; measured 1.8x slower
+     * ({@code GemmProfile}: packing A of a 1024 x 1024 product 0.85 ms against 0.46 on one thread, loaded machine).
+     */
+    private static void packEight(float[] data, int base, int cStride, int kc, float[] dst, int off) {
+        int s0 = base, s1 = s0 + cStride, s2 = s1 + cStride, s3 = s2 + cStride, s4 = s3 + cStride, s5 = s4 + cStride, s6 = s5 + cStride, s7 = s6 + cStride;
+        for (int kk = 0; kk < kc; kk++) {
+            int d = off + 8 * kk;
+            dst[d] = data[s0 + kk];
+            dst[d + 1] = data[s1 + kk];
+            dst[d + 2] = data[s2 + kk];
+            dst[d + 3] = data[s3 + kk];
+            dst[d + 4] = data[s4 + kk];
+            dst[d + 5] = data[s5 + kk];
+            dst[d + 6] = data[s6 + kk];
+            dst[d + 7] = data[s7 + kk];
+        }
     }
 
     /** The float64 form of {@link #strided(float[], int[], int, int)}. */

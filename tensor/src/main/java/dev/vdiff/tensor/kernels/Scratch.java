@@ -15,11 +15,13 @@ final class Scratch {
      * channels-last copy of an operand (caller thread: {@link WinogradWeightGrad}).
      */
     static final int A = 0, B = 1, GRID_IN = 2, GRID_OUT = 3, WORK = 4, CHANNELS_LAST = 5;
+    /** All of B packed once per call (caller thread), read by every task: {@link SharedSplit}. */
+    static final int B_SHARED = 6;
 
     private static final class Slots {
-        final float[][] f = new float[6][];
-        final double[][] d = new double[6][];
-        final boolean[] lent = new boolean[6];
+        final float[][] f = new float[7][];
+        final double[][] d = new double[7][];
+        final boolean[] lent = new boolean[7];
     }
 
     private static final ThreadLocal<Slots> SLOTS = ThreadLocal.withInitial(Slots::new);
