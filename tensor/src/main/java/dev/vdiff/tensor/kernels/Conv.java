@@ -72,6 +72,15 @@ public final class Conv {
             PaddedGridF.correlate(g.n, g.o, g.od, g.oh, g.ow, dy, g.c, g.kd, g.kh, g.kw, wf, g.kd - 1 - g.pd, g.kh - 1 - g.ph, g.kw - 1 - g.pw, null, dx);
             return;
         }
+        Col2imF.inputGrad(g, dy, w, dx);   // strided: the product first, then col2im (no zero multiplied)
+    }
+
+    /**
+     * The strided input gradient as a correlation of the stride-dilated dy ({@link Im2colF#col2imT}): the form
+     * before session 8, which multiplies the dilation's zeros; kept for comparisons (timings, tests). The default is
+     * {@link Col2imF}.
+     */
+    static void inputGradDilated(ConvGeometry g, float[] dy, float[] w, float[] dx) {
         int okk = g.o * g.kk;
         float[] wt = new float[g.c * okk];
         for (int o = 0; o < g.o; o++) {
