@@ -128,6 +128,13 @@ public final class Conv {
             WinogradWeightGrad.weightGrad(g, x, dy, dw);
             return;
         }
+        if (pointwise(g) && (g.o < 128 || g.c % MicroKernel.VECTOR_F_WIDE.nr() != 0)) {
+            // the channels-last copy costs N*Q*C moves against the product's N*Q*C*O multiply-adds: with fewer
+            // than 128 output channels it is not repaid (192 -> 64 at 32 x 32: 19 -> 11 ms; 256 -> 128 at 16 x 16
+            // even, 64 -> 128 0.9x: docs/PERFORMANCE.md, "conv8, session 8")
+            weightGradPointwise(g, x, dy, dw);
+            return;
+        }
         if (g.c % MicroKernel.VECTOR_F_WIDE.nr() == 0) {
             weightGradInPlace(g, x, dy, dw);
             return;
@@ -184,6 +191,23 @@ public final class Conv {
         Gemm.sgemm(kernel, 1, g.o, g.ck, g.n * g.p, Im2colF.outputRows(g, dy), b, dwt, 0, 0, g.ck, false);
         Scratch.release(Scratch.GRID_IN, xtp);
         for (int o = 0; o < g.o; o++) transpose(dwt, o * g.ck, g.kk, g.c, dw);   // [O, KK, C] -> [O, C, KK]
+    }
+
+    /**
+     * The weight gradient of a pointwise (1x1x1, stride 1, no padding) convolution, {@code dw [O, C] = sum over n of
+     * dy_n [O, Q] . x_n^T [Q, C]}: one product with K = N*Q whose B is x read as it lies, column c of B being
+     * channel c's plane ({@code S(k = (n, q), j = c) = x[n, c, q]}, packed down the planes). No channels-last copy
+     * of x is made (for 192 -> 64 channels at 32 x 32 that copy, a transpose of 3M floats, cost more than the product).
+     * The same products in the same order as the in-place and packed forms (K = (n, q), one k-block chain per 128),
+     * so the same bits.
+     */
+    static void weightGradPointwise(ConvGeometry g, float[] x, float[] dy, float[] dw) {
+        Gemm.sgemm(1, g.o, g.c, g.n * g.q, Im2colF.outputRows(g, dy), Im2colF.channelRows(g.n, g.c, g.q, x), dw, 0, 0, g.c, false);
+    }
+
+    /** A 1x1x1 kernel, stride 1, no padding: output positions are the input positions. */
+    static boolean pointwise(ConvGeometry g) {
+        return g.kk == 1 && g.sd == 1 && g.sh == 1 && g.sw == 1 && g.pd == 0 && g.ph == 0 && g.pw == 0;
     }
 
     /** The weight gradient with packed im2col panels (any channel count); see {@link #weightGrad}. */

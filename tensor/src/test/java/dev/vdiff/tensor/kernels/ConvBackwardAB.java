@@ -32,6 +32,14 @@ public final class ConvBackwardAB {
         ConvGeometry down0 = new ConvGeometry(16, 64, 1, 32, 32, 64, 1, 3, 3, 1, 2, 2, 0, 1, 1);
         cases.add(new Case("down0 input grad (dilated -> col2im)", down0, true,
             (g, x, w, dy, out) -> Conv.inputGradDilated(g, dy, w, out), (g, x, w, dy, out) -> Conv.inputGrad(g, dy, w, out)));
+        for (int[] s : new int[][] {{192, 64, 32}, {256, 128, 16}, {64, 128, 16}}) {
+            ConvGeometry g1 = new ConvGeometry(16, s[0], 1, s[2], s[2], s[1], 1, 1, 1, 1, 1, 1, 0, 0, 0);
+            cases.add(new Case("1x1 " + s[0] + "->" + s[1] + " @" + s[2] + " weight grad (channels-last copy -> pointwise)", g1, false,
+                (g, x, w, dy, out) -> {
+                    if (g.c % MicroKernel.VECTOR_F_WIDE.nr() == 0) Conv.weightGradInPlace(g, x, dy, out);
+                    else Conv.weightGradPacked(g, x, dy, out);
+                }, (g, x, w, dy, out) -> Conv.weightGradPointwise(g, x, dy, out)));
+        }
         ThreadMXBean bean = ManagementFactory.getThreadMXBean();
         Parallel.withThreads(1, () -> {
             for (Case k : cases) {
