@@ -28,12 +28,11 @@ import dev.vdiff.tensor.parallel.Parallel;
  * walks down do not fall into one cache set) and the GEMM reads them in place ({@link Panels.RowsF}).
  *
  * <p>The transforms, per plane of one image and channel, are element-wise over the tiles: the input plane is
- * first split by row parity and column parity into four arrays of {@code (TH+1) x (TW+1)} ("components", a zero
- * guard before every row), on which every element of d is a fixed offset from the tile's index ({@link #split}):
- * the column transform reads neighbouring tiles at offsets -1 / +1 (at a row's ends, the guards: the padding), the
- * row transform the next component row. Column and row transforms run in one pass over each tile row ({@link #tiles}),
- * vector adds over the tiles ({@link WinogradSimd}; the scalar loops here are their twins, used without the Vector
- * API and for tails).
+ * first split by row parity and column parity into four arrays of {@code (TH+1) x TW} ("components"), on which
+ * every element of d is a fixed offset from the tile's index ({@link #split}); the column transform then reads
+ * neighbouring tiles at offsets -1 / +1 (the tile at a row's end is fixed up, its neighbour being the padding),
+ * the row transform at offset +TW. So each transform is a run of vector adds over all tiles of a plane
+ * ({@link WinogradSimd}; the scalar loops here are their twins, used without the Vector API and for tails).
  * A call runs in blocks of whole images, each transformed, multiplied and transformed back on one thread.
  *
  * <p>Numerics: the transforms of d and of the output are additions and subtractions only (exact up to one
@@ -163,49 +162,54 @@ final class WinogradF2x3 {
 
     // ------------------------------------------------------------------ input transform
 
-    /** Work floats of {@link #inputPlane}: four components of {@code (TH+1)} rows of {@code TW+1}, each with a trailing guard. */
+    /** Work floats of {@link #inputPlane}: four components with a guard before and after, eight column transforms. */
     static int inputWork(int th, int tw) {
-        return 4 * componentLength(th, tw);
-    }
-
-    private static int componentLength(int th, int tw) {
-        return (th + 1) * (tw + 1) + 1;
+        int len = (th + 1) * tw;
+        return 4 * (len + 2) + 8 * len;
     }
 
     /**
      * {@code V[ξ, (plane's tiles)] = B^T d B} for every tile of one plane x[xOff ..] [H, W], written at
-     * {@code v[vOff + ξ*vPoint + tile]}, tile = {@code ty*TW + tx}: the plane split into its four components, then
-     * the column and row transforms of each tile row in one pass ({@link #tiles}), which keeps the 16 intermediate
-     * column sums of a tile in registers.
+     * {@code v[vOff + ξ*vPoint + tile]}, tile = {@code ty*TW + tx}.
      */
     static void inputPlane(float[] x, int xOff, int h, int w, int th, int tw, float[] v, int vOff, int vPoint, float[] work) {
-        int rs = tw + 1, len = componentLength(th, tw);
+        int len = (th + 1) * tw;
         split(x, xOff, h, w, th, tw, work);
-        for (int ty = 0; ty < th; ty++) {
-            // components' element 0 of row ty: E_0, O_0 (x row 2ty - 1; row ty + 1 is x row 2ty + 1), E_1, O_1 (x row 2ty)
-            int e0 = ty * rs + 1, o0 = e0 + len, e1 = e0 + 2 * len, o1 = e0 + 3 * len, d = vOff + ty * tw;
-            if (Simd.ENABLED) WinogradSimd.tiles(work, e0, o0, e1, o1, rs, v, d, vPoint, 0, tw);
-            else tiles(work, e0, o0, e1, o1, rs, v, d, vPoint, 0, tw);
+        // column transform of each component row pair: hj[p][r, s] (rows y = 2r + p - 1), j = 0..3
+        for (int p = 0; p < 2; p++) {
+            int e = component(2 * p, len), o = component(2 * p + 1, len), hBase = 4 * (len + 2) + p * 4 * len;
+            if (Simd.ENABLED) WinogradSimd.columns(work, e, o, hBase, len, 0, len);
+            else columns(work, e, o, hBase, len, 0, len);
+            for (int r = 0; r <= th; r++) {   // the tiles at a row's ends: their outer neighbour is the padding
+                int first = r * tw, last = first + tw - 1;
+                work[hBase + first] = 0f - work[o + first];
+                work[hBase + 3 * len + last] = work[e + last] - 0f;
+            }
+        }
+        // row transform: V[(i, j)] from the column transforms of rows (2ty - 1, 2ty) = (p 0, p 1) at r = ty and ty+1
+        for (int j = 0; j < 4; j++) {
+            int a0 = 4 * (len + 2) + j * len, a1 = a0 + 4 * len, d = vOff + j * vPoint;
+            if (Simd.ENABLED) WinogradSimd.rows(work, a0, a1, tw, v, d, 4 * vPoint, 0, th * tw);
+            else rows(work, a0, a1, tw, v, d, 4 * vPoint, 0, th * tw);
         }
     }
 
+    /** Offset of component {@code q} (0: even rows' even columns, 1: even rows' odd columns, 2, 3: odd rows). */
+    private static int component(int q, int len) {
+        return 1 + q * (len + 2);
+    }
+
     /**
-     * The four components of a plane, {@code E_p[r, s] = x[2r + p - 1, 2s]}, {@code O_p[r, s] = x[2r + p - 1, 2s + 1]}
-     * for {@code r <= TH}, {@code s < TW}, zero outside x: component q ({@code E_0, O_0, E_1, O_1}) at
-     * {@code work[q*len + r*(TW+1) + 1 + s]}, every row preceded by a zero guard and the last row followed by one. A
-     * tile's left neighbour {@code O[s-1]} at {@code s = 0} and right neighbour {@code E[s+1]} at {@code s = TW-1} are
-     * then the guards: the padding, with no fix-up at a row's ends.
+     * The four components of a plane: {@code E_p[r, s] = x[2r + p - 1, 2s]}, {@code O_p[r, s] = x[2r + p - 1, 2s + 1]}
+     * for {@code r <= TH}, {@code s < TW}, zero outside x, each with a zero guard element before and after.
      */
     static void split(float[] x, int xOff, int h, int w, int th, int tw, float[] work) {
-        int rs = tw + 1, len = componentLength(th, tw);
+        int len = (th + 1) * tw;
         for (int p = 0; p < 2; p++) {
-            int e = 2 * p * len, o = e + len;
-            work[e + (th + 1) * rs] = work[o + (th + 1) * rs] = 0f;
+            int e = component(2 * p, len), o = component(2 * p + 1, len);
+            work[e - 1] = work[e + len] = work[o - 1] = work[o + len] = 0f;
             for (int r = 0; r <= th; r++) {
-                int y = 2 * r + p - 1, de = e + r * rs, dO = o + r * rs;
-                work[de] = work[dO] = 0f;
-                de++;
-                dO++;
+                int y = 2 * r + p - 1, de = e + r * tw, dO = o + r * tw;
                 if (y < 0 || y >= h) {
                     java.util.Arrays.fill(work, de, de + tw, 0f);
                     java.util.Arrays.fill(work, dO, dO + tw, 0f);
@@ -223,35 +227,32 @@ final class WinogradF2x3 {
     }
 
     /**
-     * The column and row transforms of tiles {@code [lo, hi)} of one tile row. The tile's input rows 0..3 are the
-     * component rows {@code (E_0, O_0)}, {@code (E_1, O_1)} at the tile row and {@code (E_0, O_0)}, {@code (E_1, O_1)}
-     * one component row ({@code rs}) further. Per input row (columns {@code 2s-1, 2s, 2s+1, 2s+2} are
-     * {@code O[s-1], E[s], O[s], E[s+1]}), the column transform {@code d B}:
-     * {@code h0 = O[s-1] - O[s], h1 = E[s] + O[s], h2 = O[s] - E[s], h3 = E[s] - E[s+1]}; then per column j, with
-     * {@code r0..r3} the input rows' {@code hj}, the row transform {@code B^T}: {@code v0 = r0 - r2, v1 = r1 + r2,
-     * v2 = r2 - r1, v3 = r1 - r3}, written at {@code v[d + (4i + j)*vPoint + s]}.
+     * The column transform {@code d B} of component rows E, O for tiles {@code [lo, hi)} (columns 2s-1, 2s, 2s+1,
+     * 2s+2 are {@code O[s-1], E[s], O[s], E[s+1]}): {@code h0 = O[s-1] - O[s], h1 = E[s] + O[s],
+     * h2 = O[s] - E[s], h3 = E[s] - E[s+1]}, written at {@code work[hBase + j*len + s]}.
      */
-    static void tiles(float[] wk, int e0, int o0, int e1, int o1, int rs, float[] v, int d, int vPoint, int lo, int hi) {
+    static void columns(float[] wk, int e, int o, int hBase, int len, int lo, int hi) {
         for (int s = lo; s < hi; s++) {
-            for (int j = 0; j < 4; j++) {
-                float r0 = column(wk, e0, o0, s, j), r1 = column(wk, e1, o1, s, j);
-                float r2 = column(wk, e0 + rs, o0 + rs, s, j), r3 = column(wk, e1 + rs, o1 + rs, s, j);
-                int at = d + j * vPoint + s;
-                v[at] = r0 - r2;
-                v[at + 4 * vPoint] = r1 + r2;
-                v[at + 8 * vPoint] = r2 - r1;
-                v[at + 12 * vPoint] = r1 - r3;
-            }
+            float ev = wk[e + s], ov = wk[o + s];
+            wk[hBase + s] = wk[o + s - 1] - ov;
+            wk[hBase + len + s] = ev + ov;
+            wk[hBase + 2 * len + s] = ov - ev;
+            wk[hBase + 3 * len + s] = ev - wk[e + s + 1];
         }
     }
 
-    /** {@code hj} of the column transform of one input row at tile s (see {@link #tiles}). */
-    private static float column(float[] wk, int e, int o, int s, int j) {
-        switch (j) {
-            case 0: return wk[o + s - 1] - wk[o + s];
-            case 1: return wk[e + s] + wk[o + s];
-            case 2: return wk[o + s] - wk[e + s];
-            default: return wk[e + s] - wk[e + s + 1];
+    /**
+     * The row transform {@code B^T (d B)} for column j, tiles {@code [lo, hi)}: rows 0..3 of a tile are
+     * {@code a0[t], a1[t], a0[t + TW], a1[t + TW]}; {@code v[d + i*step + t] = (v0, v1, v2, v3)[i]} with
+     * {@code v0 = r0 - r2, v1 = r1 + r2, v2 = r2 - r1, v3 = r1 - r3}.
+     */
+    static void rows(float[] wk, int a0, int a1, int tw, float[] v, int d, int step, int lo, int hi) {
+        for (int t = lo; t < hi; t++) {
+            float r0 = wk[a0 + t], r1 = wk[a1 + t], r2 = wk[a0 + t + tw], r3 = wk[a1 + t + tw];
+            v[d + t] = r0 - r2;
+            v[d + step + t] = r1 + r2;
+            v[d + 2 * step + t] = r2 - r1;
+            v[d + 3 * step + t] = r1 - r3;
         }
     }
 

@@ -24,61 +24,31 @@ final class WinogradSimd {
     private static final VectorShuffle<Float> ZIP_LO = VectorShuffle.fromOp(S, i -> (i % 2 == 0 ? 0 : LANES) + i / 2);
     private static final VectorShuffle<Float> ZIP_HI = VectorShuffle.fromOp(S, i -> (i % 2 == 0 ? 0 : LANES) + LANES / 2 + i / 2);
 
-    /**
-     * Vectors of the fused input transform ({@link #tiles}): 8 lanes where the machine has them (a tile row is 8 tiles
-     * at 16 x 16, 16 at 32 x 32; AVX-512 runs as two 256-bit halves on the Zen 4 machine anyway).
-     */
-    private static final VectorSpecies<Float> S8 = S.length() >= 8 ? FloatVector.SPECIES_256 : S;
-
-    /** {@link WinogradF2x3#tiles}: the column transform of the four input rows, then the row transform, per column j. */
-    static void tiles(float[] wk, int e0, int o0, int e1, int o1, int rs, float[] v, int d, int vPoint, int lo, int hi) {
-        int s = lo, p4 = 4 * vPoint, p8 = 8 * vPoint, p12 = 12 * vPoint;
-        for (int end = lo + S8.loopBound(hi - lo); s < end; s += S8.length()) {
-            // E and O at s of the four input rows a, b, c, d
-            FloatVector ea = FloatVector.fromArray(S8, wk, e0 + s), oa = FloatVector.fromArray(S8, wk, o0 + s);
-            FloatVector eb = FloatVector.fromArray(S8, wk, e1 + s), ob = FloatVector.fromArray(S8, wk, o1 + s);
-            FloatVector ec = FloatVector.fromArray(S8, wk, e0 + rs + s), oc = FloatVector.fromArray(S8, wk, o0 + rs + s);
-            FloatVector ed = FloatVector.fromArray(S8, wk, e1 + rs + s), od = FloatVector.fromArray(S8, wk, o1 + rs + s);
-            // j = 0: h0 = O[s-1] - O[s]
-            int at = d + s;
-            FloatVector r0 = FloatVector.fromArray(S8, wk, o0 + s - 1).sub(oa), r1 = FloatVector.fromArray(S8, wk, o1 + s - 1).sub(ob);
-            FloatVector r2 = FloatVector.fromArray(S8, wk, o0 + rs + s - 1).sub(oc), r3 = FloatVector.fromArray(S8, wk, o1 + rs + s - 1).sub(od);
-            r0.sub(r2).intoArray(v, at);
-            r1.add(r2).intoArray(v, at + p4);
-            r2.sub(r1).intoArray(v, at + p8);
-            r1.sub(r3).intoArray(v, at + p12);
-            // j = 1: h1 = E[s] + O[s]
-            at += vPoint;
-            r0 = ea.add(oa);
-            r1 = eb.add(ob);
-            r2 = ec.add(oc);
-            r3 = ed.add(od);
-            r0.sub(r2).intoArray(v, at);
-            r1.add(r2).intoArray(v, at + p4);
-            r2.sub(r1).intoArray(v, at + p8);
-            r1.sub(r3).intoArray(v, at + p12);
-            // j = 2: h2 = O[s] - E[s]
-            at += vPoint;
-            r0 = oa.sub(ea);
-            r1 = ob.sub(eb);
-            r2 = oc.sub(ec);
-            r3 = od.sub(ed);
-            r0.sub(r2).intoArray(v, at);
-            r1.add(r2).intoArray(v, at + p4);
-            r2.sub(r1).intoArray(v, at + p8);
-            r1.sub(r3).intoArray(v, at + p12);
-            // j = 3: h3 = E[s] - E[s+1]
-            at += vPoint;
-            r0 = ea.sub(FloatVector.fromArray(S8, wk, e0 + s + 1));
-            r1 = eb.sub(FloatVector.fromArray(S8, wk, e1 + s + 1));
-            r2 = ec.sub(FloatVector.fromArray(S8, wk, e0 + rs + s + 1));
-            r3 = ed.sub(FloatVector.fromArray(S8, wk, e1 + rs + s + 1));
-            r0.sub(r2).intoArray(v, at);
-            r1.add(r2).intoArray(v, at + p4);
-            r2.sub(r1).intoArray(v, at + p8);
-            r1.sub(r3).intoArray(v, at + p12);
+    /** {@link WinogradF2x3#columns}: h0 = O[s-1] - O[s], h1 = E[s] + O[s], h2 = O[s] - E[s], h3 = E[s] - E[s+1]. */
+    static void columns(float[] wk, int e, int o, int hBase, int len, int lo, int hi) {
+        int s = lo;
+        for (int end = lo + S.loopBound(hi - lo); s < end; s += S.length()) {
+            FloatVector ev = FloatVector.fromArray(S, wk, e + s), ov = FloatVector.fromArray(S, wk, o + s);
+            FloatVector.fromArray(S, wk, o + s - 1).sub(ov).intoArray(wk, hBase + s);
+            ev.add(ov).intoArray(wk, hBase + len + s);
+            ov.sub(ev).intoArray(wk, hBase + 2 * len + s);
+            ev.sub(FloatVector.fromArray(S, wk, e + s + 1)).intoArray(wk, hBase + 3 * len + s);
         }
-        WinogradF2x3.tiles(wk, e0, o0, e1, o1, rs, v, d, vPoint, s, hi);
+        WinogradF2x3.columns(wk, e, o, hBase, len, s, hi);
+    }
+
+    /** {@link WinogradF2x3#rows}: v0 = r0 - r2, v1 = r1 + r2, v2 = r2 - r1, v3 = r1 - r3. */
+    static void rows(float[] wk, int a0, int a1, int tw, float[] v, int d, int step, int lo, int hi) {
+        int t = lo;
+        for (int end = lo + S.loopBound(hi - lo); t < end; t += S.length()) {
+            FloatVector r0 = FloatVector.fromArray(S, wk, a0 + t), r1 = FloatVector.fromArray(S, wk, a1 + t);
+            FloatVector r2 = FloatVector.fromArray(S, wk, a0 + t + tw), r3 = FloatVector.fromArray(S, wk, a1 + t + tw);
+            r0.sub(r2).intoArray(v, d + t);
+            r1.add(r2).intoArray(v, d + step + t);
+            r2.sub(r1).intoArray(v, d + 2 * step + t);
+            r1.sub(r3).intoArray(v, d + 3 * step + t);
+        }
+        WinogradF2x3.rows(wk, a0, a1, tw, v, d, step, t, hi);
     }
 
     /** {@link WinogradF2x3#output}: S = A^T M, then Y = S A, per tile. */

@@ -23,9 +23,6 @@ public final class ConvBackwardAB {
         void run(ConvGeometry g, float[] x, float[] w, float[] dy, float[] out);
     }
 
-    /** Uncounted calls of each side before timing (C2 compiles the vector loops only after some calls). */
-    private static final int WARM_UP = 8;
-
     record Case(String name, ConvGeometry g, boolean inputGrad, Kernel old, Kernel neu) {}
 
     public static void main(String[] args) {
@@ -43,24 +40,6 @@ public final class ConvBackwardAB {
                     else Conv.weightGradPacked(g, x, dy, out);
                 }, (g, x, w, dy, out) -> Conv.weightGradPointwise(g, x, dy, out)));
         }
-        for (int[] s : new int[][] {{64, 32}, {128, 16}}) {
-            // the input transform of every plane of 16 images (as a forward or weight gradient runs it), into V [16, C, Tp]
-            ConvGeometry gt = new ConvGeometry(16, s[0], 1, s[1], s[1], s[0], 1, 3, 3, 1, 1, 1, 0, 1, 1);
-            int th = (s[1] + 1) / 2, tiles = th * th, tp = WinogradF2x3.rowStride(16 * tiles);
-            float[] v = new float[16 * s[0] * tp];
-            cases.add(new Case("input transform, 16 x " + s[0] + " planes @" + s[1] + " (two passes -> fused)", gt, false,
-                (g, x, w, dy, out) -> {
-                    float[] work = new float[WinogradInputTwoPass.inputWork(th, th)];
-                    for (int plane = 0; plane < g.n * g.c; plane++) {
-                        WinogradInputTwoPass.inputPlane(x, plane * g.q, g.h, g.w, th, th, v, (plane % g.c) * tp + (plane / g.c) * tiles, g.c * tp, work);
-                    }
-                }, (g, x, w, dy, out) -> {
-                    float[] work = new float[WinogradF2x3.inputWork(th, th)];
-                    for (int plane = 0; plane < g.n * g.c; plane++) {
-                        WinogradF2x3.inputPlane(x, plane * g.q, g.h, g.w, th, th, v, (plane % g.c) * tp + (plane / g.c) * tiles, g.c * tp, work);
-                    }
-                }));
-        }
         ThreadMXBean bean = ManagementFactory.getThreadMXBean();
         Parallel.withThreads(1, () -> {
             for (Case k : cases) {
@@ -76,7 +55,7 @@ public final class ConvBackwardAB {
                 k.neu.run(g, x, w, dy, out);
                 String eNew = errors(out, ref);
                 double[][] t = new double[2][rounds];
-                for (int q = -WARM_UP; q < rounds; q++) {
+                for (int q = -2; q < rounds; q++) {
                     for (int s = 0; s < 2; s++) {
                         int which = (Math.max(q, 0) + s) % 2;   // alternate which goes first
                         long t0 = bean.getCurrentThreadCpuTime();

@@ -152,11 +152,15 @@ class WinogradTest {
     void vectorTransformsEqualScalarOnes() {
         if (!Simd.ENABLED) return;   // nothing to compare: the scalar loops are the only path
         SplittableRandom r = new SplittableRandom(11);
-        int tw = 13, rs = tw + 1, len = 3 * rs + 1;   // 13 tiles: a vector and a scalar tail
-        float[] work = random(r, 4 * len), va = new float[16 * 40 + 20], vb = new float[va.length];
-        WinogradSimd.tiles(work, 1, len + 1, 2 * len + 1, 3 * len + 1, rs, va, 3, 40, 0, tw);
-        WinogradF2x3.tiles(work, 1, len + 1, 2 * len + 1, 3 * len + 1, rs, vb, 3, 40, 0, tw);
-        assertArrayEquals(vb, va, "input transform");
+        int len = 77, tw = 7;
+        float[] work = random(r, 4 * (len + 2) + 8 * len), a = work.clone(), b = work.clone();
+        WinogradSimd.columns(a, 1, len + 3, 4 * (len + 2), len, 0, len);
+        WinogradF2x3.columns(b, 1, len + 3, 4 * (len + 2), len, 0, len);
+        assertArrayEquals(b, a, "column transform");
+        float[] va = new float[4 * 100 + 70], vb = new float[va.length];
+        WinogradSimd.rows(work, 0, 80, tw, va, 3, 100, 0, 70);
+        WinogradF2x3.rows(work, 0, 80, tw, vb, 3, 100, 0, 70);
+        assertArrayEquals(vb, va, "row transform");
         float[] m = random(r, 16 * 50 + 45), oa = new float[4 * 45], ob = new float[oa.length];
         WinogradSimd.output(m, 2, 50, oa, 45, 0, 45);
         WinogradF2x3.output(m, 2, 50, ob, 45, 0, 45);
@@ -173,25 +177,6 @@ class WinogradTest {
         WinogradSimd.interleave(x, 5, 70, 0.25f, ya, 2, 0, 40);
         WinogradF2x3.interleave(x, 5, 70, 0.25f, yb, 2, 0, 40);
         assertArrayEquals(yb, ya, "output interleave");
-    }
-
-    /**
-     * The fused input transform (session 8) gives the bits of the two-pass transform it replaced
-     * ({@link WinogradInputTwoPass}, session 7) on every plane size from 1 x 1 to 19 x 19, square and not.
-     */
-    @Test
-    void fusedInputTransformGivesTheTwoPassBits() {
-        SplittableRandom r = new SplittableRandom(17);
-        for (int h = 1; h <= 19; h++) {
-            for (int w = 1; w <= 19; w += (h % 3) + 1) {
-                int th = (h + 1) / 2, tw = (w + 1) / 2, tiles = th * tw, vPoint = tiles + 3;
-                float[] x = random(r, h * w + 5);
-                float[] fused = new float[16 * vPoint + 2], twoPass = new float[fused.length];
-                WinogradF2x3.inputPlane(x, 5, h, w, th, tw, fused, 2, vPoint, random(r, WinogradF2x3.inputWork(th, tw)));   // stale work: the guards must be written
-                WinogradInputTwoPass.inputPlane(x, 5, h, w, th, tw, twoPass, 2, vPoint, random(r, WinogradInputTwoPass.inputWork(th, tw)));
-                assertArrayEquals(twoPass, fused, "input transform of a " + h + " x " + w + " plane");
-            }
-        }
     }
 
     /** Work arrays ({@link Scratch}) poisoned with NaN by an earlier call do not reach a result. */
