@@ -4,8 +4,9 @@ import dev.vdiff.tensor.parallel.Parallel;
 
 /**
  * Convolution forward and backward over flat arrays, as products on the blocked {@link Gemm} kernel:
- * stride-1 forward and input gradient on the padded grid ({@link PaddedGridF}), everything else with
- * implicit im2col ({@link Im2colF}, {@link Im2colD}). Layouts (see {@link ConvGeometry}):
+ * stride-1 forward and input gradient on the padded grid ({@link PaddedGridF}), the float32 strided input
+ * gradient as a product then col2im ({@link Col2imF}), the float32 pointwise weight gradient on x as it lies
+ * ({@link #weightGradPointwise}), everything else with implicit im2col ({@link Im2colF}, {@link Im2colD}). Layouts (see {@link ConvGeometry}):
  * x {@code [N, C, Q]}, w {@code [O, CK]}, bias {@code [O]}, out and dy {@code [N, O, P]}. float32 3x3,
  * stride-1, padding-1 convolutions may instead run as Winograd F(2x2, 3x3) ({@link WinogradF2x3},
  * {@link WinogradWeightGrad}), chosen per call by {@link ConvAlgorithm}.

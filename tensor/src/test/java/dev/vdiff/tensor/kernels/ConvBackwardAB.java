@@ -23,6 +23,9 @@ public final class ConvBackwardAB {
         void run(ConvGeometry g, float[] x, float[] w, float[] dy, float[] out);
     }
 
+    /** Uncounted calls of each side before timing (C2 compiles the vector loops only after some calls). */
+    private static final int WARM_UP = 8;
+
     record Case(String name, ConvGeometry g, boolean inputGrad, Kernel old, Kernel neu) {}
 
     public static void main(String[] args) {
@@ -55,7 +58,7 @@ public final class ConvBackwardAB {
                 k.neu.run(g, x, w, dy, out);
                 String eNew = errors(out, ref);
                 double[][] t = new double[2][rounds];
-                for (int q = -2; q < rounds; q++) {
+                for (int q = -WARM_UP; q < rounds; q++) {
                     for (int s = 0; s < 2; s++) {
                         int which = (Math.max(q, 0) + s) % 2;   // alternate which goes first
                         long t0 = bean.getCurrentThreadCpuTime();
