@@ -4,8 +4,9 @@ import dev.vdiff.tensor.parallel.Parallel;
 
 /**
  * Convolution forward and backward over flat arrays, as products on the blocked {@link Gemm} kernel:
- * stride-1 forward and input gradient on the padded grid ({@link PaddedGridF}), everything else with
- * implicit im2col ({@link Im2colF}, {@link Im2colD}). Layouts (see {@link ConvGeometry}):
+ * stride-1 forward and input gradient on the padded grid ({@link PaddedGridF}), the float32 strided input
+ * gradient as a product then col2im ({@link Col2imF}), the float32 pointwise weight gradient on x as it lies
+ * ({@link #weightGradPointwise}), everything else with implicit im2col ({@link Im2colF}, {@link Im2colD}). Layouts (see {@link ConvGeometry}):
  * x {@code [N, C, Q]}, w {@code [O, CK]}, bias {@code [O]}, out and dy {@code [N, O, P]}. float32 3x3,
  * stride-1, padding-1 convolutions may instead run as Winograd F(2x2, 3x3) ({@link WinogradF2x3},
  * {@link WinogradWeightGrad}), chosen per call by {@link ConvAlgorithm}.
@@ -72,6 +73,15 @@ public final class Conv {
             PaddedGridF.correlate(g.n, g.o, g.od, g.oh, g.ow, dy, g.c, g.kd, g.kh, g.kw, wf, g.kd - 1 - g.pd, g.kh - 1 - g.ph, g.kw - 1 - g.pw, null, dx);
             return;
         }
+        Col2imF.inputGrad(g, dy, w, dx);   // strided: the product first, then col2im (no zero multiplied)
+    }
+
+    /**
+     * The strided input gradient as a correlation of the stride-dilated dy ({@link Im2colF#col2imT}): the form
+     * before session 8, which multiplies the dilation's zeros; kept for comparisons (timings, tests). The default is
+     * {@link Col2imF}.
+     */
+    static void inputGradDilated(ConvGeometry g, float[] dy, float[] w, float[] dx) {
         int okk = g.o * g.kk;
         float[] wt = new float[g.c * okk];
         for (int o = 0; o < g.o; o++) {
@@ -117,6 +127,13 @@ public final class Conv {
         if (algorithm == ConvAlgorithm.WINOGRAD_F2X3) {
             requireWinograd(g);
             WinogradWeightGrad.weightGrad(g, x, dy, dw);
+            return;
+        }
+        if (pointwise(g) && (g.o < 128 || g.c % MicroKernel.VECTOR_F_WIDE.nr() != 0)) {
+            // the channels-last copy costs N*Q*C moves against the product's N*Q*C*O multiply-adds: with fewer
+            // than 128 output channels it is not repaid (192 -> 64 at 32 x 32: 19 -> 11 ms; 256 -> 128 at 16 x 16
+            // even, 64 -> 128 0.9x: docs/PERFORMANCE.md, "conv8, session 8")
+            weightGradPointwise(g, x, dy, dw);
             return;
         }
         if (g.c % MicroKernel.VECTOR_F_WIDE.nr() == 0) {
@@ -175,6 +192,23 @@ public final class Conv {
         Gemm.sgemm(kernel, 1, g.o, g.ck, g.n * g.p, Im2colF.outputRows(g, dy), b, dwt, 0, 0, g.ck, false);
         Scratch.release(Scratch.GRID_IN, xtp);
         for (int o = 0; o < g.o; o++) transpose(dwt, o * g.ck, g.kk, g.c, dw);   // [O, KK, C] -> [O, C, KK]
+    }
+
+    /**
+     * The weight gradient of a pointwise (1x1x1, stride 1, no padding) convolution, {@code dw [O, C] = sum over n of
+     * dy_n [O, Q] . x_n^T [Q, C]}: one product with K = N*Q whose B is x read as it lies, column c of B being
+     * channel c's plane ({@code S(k = (n, q), j = c) = x[n, c, q]}, packed down the planes). No channels-last copy
+     * of x is made (for 192 -> 64 channels at 32 x 32 that copy, a transpose of 3M floats, cost more than the product).
+     * The same products in the same order as the in-place and packed forms (K = (n, q), one k-block chain per 128),
+     * so the same bits.
+     */
+    static void weightGradPointwise(ConvGeometry g, float[] x, float[] dy, float[] dw) {
+        Gemm.sgemm(1, g.o, g.c, g.n * g.q, Im2colF.outputRows(g, dy), Im2colF.channelRows(g.n, g.c, g.q, x), dw, 0, 0, g.c, false);
+    }
+
+    /** A 1x1x1 kernel, stride 1, no padding: output positions are the input positions. */
+    static boolean pointwise(ConvGeometry g) {
+        return g.kk == 1 && g.sd == 1 && g.sh == 1 && g.sw == 1 && g.pd == 0 && g.ph == 0 && g.pw == 0;
     }
 
     /** The weight gradient with packed im2col panels (any channel count); see {@link #weightGrad}. */

@@ -134,12 +134,21 @@ public final class Im2colF {
 
     /** A^T of the weight gradient: {@code S(k = (n, pos), i = o) = dy[n, o, pos]}, batch folded into k. */
     public static Panels.F outputRows(ConvGeometry g, float[] dy) {
+        return channelRows(g.n, g.o, g.p, dy);
+    }
+
+    /**
+     * A channels-first array {@code a [N, CH, POS]} as the matrix {@code S(k = (n, pos), j = ch) = a[n, ch, pos]},
+     * batch folded into k: dy as A^T of the weight gradient ({@link #outputRows}), x as B of a pointwise
+     * convolution's weight gradient.
+     */
+    public static Panels.F channelRows(int images, int channels, int positions, float[] a) {
         return (unused, k0, kc, i0, rows, width, dst, off) -> {
             for (int r = 0; r < rows; r++) {
                 for (int done = 0; done < kc; ) {
-                    int k = k0 + done, n = k / g.p, pos = k % g.p, seg = Math.min(kc - done, g.p - pos);
-                    int src = (n * g.o + i0 + r) * g.p + pos, d = off + done * width + r;
-                    for (int s = 0; s < seg; s++) dst[d + s * width] = dy[src + s];
+                    int k = k0 + done, n = k / positions, pos = k % positions, seg = Math.min(kc - done, positions - pos);
+                    int src = (n * channels + i0 + r) * positions + pos, d = off + done * width + r;
+                    for (int s = 0; s < seg; s++) dst[d + s * width] = a[src + s];
                     done += seg;
                 }
             }

@@ -90,4 +90,49 @@ class ConvWeightGradTest {
         float[][] poisoned = Parallel.withThreads(1, run);
         for (int i = 0; i < 3; i++) assertArrayEquals(fresh[0][i], poisoned[i], "result " + i + " (forward, dx, dw)");
     }
+
+    /**
+     * The pointwise weight gradient ({@link Conv#weightGradPointwise}, x read channels-first) against the packed
+     * product (same bits, 1 and 2 threads) and against the definition in double (every element), on seeded random
+     * 1x1 and 1x1x1 shapes with odd sizes, more positions than one k-block, and the benchmark's skip convolutions
+     * scaled down.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8})
+    void pointwiseEqualsPackedAndTheDefinition(int seed) {
+        MicroKernel.warmUp();
+        SplittableRandom r = new SplittableRandom(seed * 104729L);
+        int n = 1 + r.nextInt(3), c = seed == 1 ? 192 : 1 + r.nextInt(130), o = seed == 1 ? 64 : 1 + r.nextInt(70);
+        int d = seed % 3 == 0 ? 1 + r.nextInt(3) : 1, h = 1 + r.nextInt(13), w = 1 + r.nextInt(17);
+        ConvGeometry g = new ConvGeometry(n, c, d, h, w, o, 1, 1, 1, 1, 1, 1, 0, 0, 0);
+        float[] x = new float[n * c * g.q], dy = new float[n * o * g.p];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble(-1, 1);
+        for (int i = 0; i < dy.length; i++) dy[i] = (float) r.nextDouble(-1, 1);
+        float[][] pointwise = new float[2][];
+        for (int threads = 1; threads <= 2; threads++) {
+            pointwise[threads - 1] = Parallel.withThreads(threads, () -> {
+                float[] dw = new float[o * c];
+                java.util.Arrays.fill(dw, Float.NaN);
+                Conv.weightGradPointwise(g, x, dy, dw);
+                return dw;
+            });
+        }
+        float[] packed = new float[o * c];
+        Conv.weightGradPacked(g, x, dy, packed);
+        assertArrayEquals(packed, pointwise[0], "pointwise vs packed");
+        assertArrayEquals(pointwise[0], pointwise[1], "pointwise, 1 vs 2 threads");
+        for (int oo = 0; oo < o; oo++) {
+            for (int cc = 0; cc < c; cc++) {
+                double ref = 0, mag = 0;
+                for (int im = 0; im < n; im++) {
+                    for (int q = 0; q < g.q; q++) {
+                        double p = (double) dy[(im * o + oo) * g.q + q] * x[(im * c + cc) * g.q + q];
+                        ref += p;
+                        mag += Math.abs(p);
+                    }
+                }
+                assertEquals(ref, pointwise[0][oo * c + cc], 1e-5 * mag + 1e-30, "dw[" + oo + ", " + cc + "]");
+            }
+        }
+    }
 }
