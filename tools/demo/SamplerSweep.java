@@ -7,8 +7,10 @@
 //   e.g. tools/demo/run.sh SamplerSweep demo-out/run 600 16:2:1:0:1234 16:2:1:0:1235 32:2:1 16:2:1:0:1234:raw
 // A sixth field "raw" samples the trained weights themselves instead of their EMA. With -Dpng=DIR (java option) it also
 // writes the first 4 clips of each class per sampler as DIR/<spec>/<class>.gif|mp4|png (the demo's sample files), to look at.
+// Every sampler's line also counts the asked-for objects (ObjectPresence: frames that show them, and with the right shape).
 import dev.vdiff.reference.data.VideoDataset;
 import dev.vdiff.reference.demo.BackgroundStats;
+import dev.vdiff.reference.demo.ObjectPresence;
 import dev.vdiff.reference.eval.SampleQuality;
 import dev.vdiff.reference.train.*;
 import dev.vdiff.tensor.DType;
@@ -34,6 +36,8 @@ public class SamplerSweep {
         // The backgrounds of real clips, for the "backgrounds" line of every sampler (BackgroundStats).
         System.out.printf(Locale.ROOT, "data: 30 held-out clips: backgrounds %s%n", BackgroundStats.of(data.videos(DataSpec.HELD_OUT_B, labels.length)).describe());
         System.out.printf(Locale.ROOT, "data: 256 reference clips: backgrounds %s%n", BackgroundStats.of(reference).describe());
+        System.out.printf(Locale.ROOT, "data: 30 held-out clips: objects %s%n", ObjectPresence.of(data.videos(DataSpec.HELD_OUT_B, labels.length),
+            ObjectPresence.ofData(data, DataSpec.HELD_OUT_B, labels.length)).describe());
         Denoiser model = Models.build(run, DType.FLOAT32, Rng.seed(0));
         for (int i = 2; i < a.length; i++) {
             String[] p = a[i].split(":");
@@ -65,6 +69,11 @@ public class SamplerSweep {
             for (int j = 0; j < 8; j++) top.append(String.format(Locale.ROOT, " %s %+.2f", dev.vdiff.reference.eval.ClipFeatures.NAMES.get(order[j]), shift[order[j]]));
             System.out.printf(Locale.ROOT, "    mean term %.1f of it; largest mean shifts (reference std):%s%n", meanTerm, top);
             System.out.printf(Locale.ROOT, "    backgrounds %s%n", BackgroundStats.of(v).describe());
+            // Whether the asked-for objects are there (ObjectPresence): the distance rewards an object that fades out.
+            ObjectPresence.Summary objects = ObjectPresence.of(v, ObjectPresence.ofClasses(labels));
+            StringBuilder per = new StringBuilder();
+            for (ObjectPresence.Row r : objects.perObject()) per.append(String.format(Locale.ROOT, "; %s %.0f%%/%.0f%%", r.what(), 100 * r.presence(), 100 * r.shapeAccuracy()));
+            System.out.printf(Locale.ROOT, "    objects %s (per object, frames with it / shape right:%s)%n", objects.describe(), per.substring(1));
             // Counterfactual: the same clips with each frame shifted so that its background colour is the clip's mean (no drift).
             List<Tensor> steady = new ArrayList<>();
             for (Tensor x : v) steady.add(BackgroundStats.steadied(x));

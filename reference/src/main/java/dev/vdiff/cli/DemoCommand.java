@@ -33,7 +33,7 @@ public final class DemoCommand implements CliCommand {
     Double maxTrainMinutes;
     @Option(names = "--recipe", paramLabel = "NAME", description = "a training recipe of docs/demo/RECIPE.md: v1 (the November 2026 one), zero-snr, zero-snr-eta1, "
         + "zero-snr-min-snr, zero-snr-lr2, v1-eta1, cosine, cosine-lr2, cosine-lr4, noisy-tail, batch8, cosine-lr2-tail, narrow-cosine-lr2, "
-        + "temporal0-48, temporal0-32, ema995, no-ema, cosine-lr2-min-snr, cosine-lr2-ema995 "
+        + "temporal0-48, temporal0-32, ema995, no-ema, cosine-lr2-min-snr, cosine-lr2-ema995, cosine-lr4-min-snr, cosine-lr2-min-snr-cfg3 "
         + "(default: the demo's, zero-snr-eta1); to compare recipes at a fixed number of steps add --steps N --max-train-minutes 0")
     String recipe;
     @Option(names = "--condition", defaultValue = "classes", paramLabel = "classes|captions", description = "what the model is conditioned on: "

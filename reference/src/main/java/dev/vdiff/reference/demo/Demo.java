@@ -60,15 +60,21 @@ public final class Demo {
 
     /** What a demo run measured. */
     public record Result(double trained, double untrained, double data, List<Double> losses, long parameters, Timings time, Path report,
-                         List<CaptionFollowing.Score> captionFollowing, Backgrounds backgrounds) {
-        /** A class-conditioned demo's result (no caption measurements), without background statistics. */
+                         List<CaptionFollowing.Score> captionFollowing, Backgrounds backgrounds, Objects objects) {
+        /** A class-conditioned demo's result (no caption measurements), without background and object statistics. */
         public Result(double trained, double untrained, double data, List<Double> losses, long parameters, Timings time, Path report) {
-            this(trained, untrained, data, losses, parameters, time, report, List.of(), null);
+            this(trained, untrained, data, losses, parameters, time, report, List.of(), null, null);
         }
     }
 
     /** The backgrounds ({@link BackgroundStats}) of the trained and the untrained network's evaluation clips and of as many held-out real clips. */
     public record Backgrounds(BackgroundStats.Summary trained, BackgroundStats.Summary untrained, BackgroundStats.Summary data) {}
+
+    /**
+     * Whether the asked-for objects are there ({@link ObjectPresence}) in the trained and the untrained network's
+     * evaluation clips, and in as many held-out real clips (the measure's ceiling).
+     */
+    public record Objects(ObjectPresence.Summary trained, ObjectPresence.Summary untrained, ObjectPresence.Summary data) {}
 
     /** Seconds spent in each phase. */
     public record Timings(double data, double untrainedSampling, double training, double trainedSampling, double writing, double total) {}
@@ -155,6 +161,13 @@ public final class Demo {
         // What a viewer sees first, which the distance barely weighs: the backgrounds' colour, flatness and drift.
         Backgrounds backgrounds = new Backgrounds(BackgroundStats.of(trained), BackgroundStats.of(untrained), BackgroundStats.of(heldOut));
         log.printf(Locale.ROOT, "      backgrounds: trained %s%n      backgrounds: held-out data %s%n", backgrounds.trained().describe(), backgrounds.data().describe());
+        // What the distance rewards and a viewer does not: an object that fades out (its frames change little and evenly).
+        List<ObjectPresence.Asked> asked = captioned ? asked(seen) : ObjectPresence.ofClasses(labels);
+        Objects objects = new Objects(ObjectPresence.of(trained, asked), ObjectPresence.of(untrained, asked),
+            ObjectPresence.of(heldOut, ObjectPresence.ofData(data, DataSpec.HELD_OUT_B, heldOut.size())));
+        log.printf(Locale.ROOT, "      objects: trained %s%n", objects.trained().describe());
+        for (ObjectPresence.Row row : objects.trained().perObject()) log.printf(Locale.ROOT, "        %s: %s%n", row.what(), row.describe());
+        log.printf(Locale.ROOT, "      objects: held-out data %s%n", objects.data().describe());
 
         // 5. Files.
         log.println("[5/5] writing videos, chart, metrics and report");
@@ -190,11 +203,18 @@ public final class Demo {
         }
         double tWrite = seconds(t);
         Timings time = new Timings(tData, tUntrained, tTrain, tTrained, tWrite, seconds(start));
-        Result result = new Result(dTrained, dUntrained, dData, trainer.losses(), model.module().parameterCount(), time, out.resolve("report.md"), following, backgrounds);
+        Result result = new Result(dTrained, dUntrained, dData, trainer.losses(), model.module().parameterCount(), time, out.resolve("report.md"), following, backgrounds, objects);
         DemoReport.write(out, cfg, result, classNames, Parallel.threads(), device, captionSection);
         folder.finish();
         log.printf(Locale.ROOT, "vdiff demo: done in %.0f s: %s%n", time.total(), result.report());
         return result;
+    }
+
+    /** The objects that caption prompts ask for. */
+    private static List<ObjectPresence.Asked> asked(List<CaptionFollowing.Prompt> prompts) {
+        List<ObjectPresence.Asked> out = new ArrayList<>();
+        for (CaptionFollowing.Prompt p : prompts) out.add(new ObjectPresence.Asked(p.shape(), p.color()));
+        return out;
     }
 
     /** The first generated video of each class (one row per class in the "untrained" files). */

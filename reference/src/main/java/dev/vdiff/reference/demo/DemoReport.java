@@ -52,6 +52,13 @@ final class DemoReport {
             bg.put("data", r.backgrounds().data().toJson());
             eval.put("backgrounds", bg);
         }
+        if (r.objects() != null) {
+            Map<String, Object> ob = new LinkedHashMap<>();
+            ob.put("trained", r.objects().trained().toJson());
+            ob.put("untrained", r.objects().untrained().toJson());
+            ob.put("data", r.objects().data().toJson());
+            eval.put("objects", ob);
+        }
 
         Map<String, Object> train = new LinkedHashMap<>();
         train.put("steps", (long) r.losses().size());
@@ -154,6 +161,7 @@ final class DemoReport {
         s.append(String.format(Locale.ROOT, "| untrained network | %.3f |%n", r.untrained()));
         s.append(String.format(Locale.ROOT, "| held-out real clips (noise floor) | %.3f |%n%n", r.data()));
         if (r.backgrounds() != null) s.append(backgroundTable(r.backgrounds()));
+        if (r.objects() != null) s.append(objectTable(r.objects()));
 
         s.append("## Time\n\n| phase | seconds |\n|---|---:|\n");
         s.append(String.format(Locale.ROOT, "| held-out data and metric setup | %.1f |%n| untrained sampling | %.1f |%n| training | %.1f |%n"
@@ -225,6 +233,33 @@ final class DemoReport {
             ByteBuffer buf = ByteBuffer.wrap(b);
             while (buf.hasRemaining()) ch.write(buf);
         });
+    }
+
+    /** Whether the asked-for objects are there ({@link ObjectPresence}), per object for the trained network, beside the real clips. */
+    static String objectTable(Demo.Objects o) {
+        StringBuilder s = new StringBuilder();
+        s.append("Objects (`ObjectPresence`: in each frame, the largest connected blob of pixels that stand out from the background and have the "
+            + "asked-for colour; the object is there when the blob has a plausible size for one of the data's shapes, and its shape is the one "
+            + "whose template overlaps the blob best). The distance rewards an object that fades out, so this counts it.\n\n");
+        s.append("| clips | frames with the object | clips with it in every frame | clips with it in none | shape right (of those frames) |\n|---|---:|---:|---:|---:|\n");
+        List<ObjectPresence.Row> rows = new java.util.ArrayList<>();
+        List<String> names = new java.util.ArrayList<>();
+        rows.add(o.trained().all());
+        names.add("trained network (EMA)");
+        for (ObjectPresence.Row r : o.trained().perObject()) {
+            rows.add(r);
+            names.add("trained, " + r.what());
+        }
+        rows.add(o.untrained().all());
+        names.add("untrained network");
+        rows.add(o.data().all());
+        names.add("held-out real clips");
+        for (int i = 0; i < rows.size(); i++) {
+            ObjectPresence.Row r = rows.get(i);
+            s.append(String.format(Locale.ROOT, "| %s | %.0f%% | %d of %d | %d | %.0f%% |%n", names.get(i), 100 * r.presence(), r.everyFrame(), r.clips(), r.noFrame(),
+                100 * r.shapeAccuracy()));
+        }
+        return s.append('\n').toString();
     }
 
     /** The backgrounds' statistics ({@link BackgroundStats}) of the evaluation clips beside the real clips'. */

@@ -70,6 +70,15 @@ class DemoTest {
         assertEquals(0.0, (Double) real.get("roughness"), 1e-6);
         assertEquals(r.backgrounds().trained().saturation(), (Double) ((Map<?, ?>) bg.get("trained")).get("saturation"), 0.0);
         assertTrue(report.contains("| held-out real clips |") && report.contains("drift per frame"), report);
+        // Whether the asked-for objects are there (ObjectPresence), for the three sets, in metrics.json, the report and the log.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ob = (Map<String, Object>) eval.get("objects");
+        for (String k : List.of("trained", "untrained", "data")) assertTrue(ob.get(k) instanceof Map, k + ": " + ob);
+        assertEquals(r.objects().trained().all().presence(), (Double) ((Map<?, ?>) ob.get("trained")).get("presence"), 0.0);
+        assertEquals((long) r.objects().data().all().clips(), ((Map<?, ?>) ob.get("data")).get("clips"));
+        assertTrue(((Map<?, ?>) ((Map<?, ?>) ob.get("trained")).get("per_object")).containsKey("red square"), ob.toString());
+        assertTrue(report.contains("frames with the object") && report.contains("| trained, red square |"), report);
+        assertTrue(text.contains("objects: trained object in ") && text.contains("objects: held-out data object in "), text);
 
         // A second demo into the same folder replaces the first one's files; a spent time budget stops training
         // after the first step and says so.
@@ -163,6 +172,17 @@ class DemoTest {
         assertEquals(0.0, full.withRecipe(DemoRecipe.NO_EMA).run().train().emaDecay());
         assertEquals(full.run().train().withEmaDecay(0), full.withRecipe(DemoRecipe.NO_EMA).run().train());
         assertTrue(DemoRecipe.NOISY_TAIL.describeTimesteps().contains("25% of it drawn from the 100 noisiest"), DemoRecipe.NOISY_TAIL.describeTimesteps());
+        // Session 8: a higher peak learning rate with Min-SNR, and cosine-lr2-min-snr sampled with guidance 3 (training unchanged).
+        DemoConfig lr4 = full.withRecipe(DemoRecipe.COSINE_LR4_MIN_SNR), cms = full.withRecipe(DemoRecipe.COSINE_LR2_MIN_SNR);
+        assertEquals(cms.run().train().withLr(4e-3), lr4.run().train());
+        assertEquals(5.0, lr4.run().train().minSnrGamma());
+        assertEquals("cosine", lr4.run().train().lrSchedule());
+        DemoConfig cfg3 = full.withRecipe(DemoRecipe.COSINE_LR2_MIN_SNR_CFG3);
+        assertEquals(cms.run(), cfg3.run());
+        assertEquals(3.0, cfg3.sampler().guidance());
+        assertEquals(2.0, cms.sampler().guidance());
+        assertEquals(cms.sampler().eta(), cfg3.sampler().eta());
+        assertEquals(DemoRecipe.COSINE_LR2_MIN_SNR_CFG3, DemoRecipe.parse(" Cosine-LR2-Min-SNR-CFG3"));
         var e = assertThrows(IllegalArgumentException.class, () -> DemoRecipe.parse("best"));
         assertTrue(e.getMessage().contains("v1, zero-snr"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> full.toBuilder().shownPerClass(7).build());
