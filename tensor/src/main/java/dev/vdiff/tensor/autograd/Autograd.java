@@ -115,9 +115,13 @@ public final class Autograd {
                     if (prev == null) {
                         grads.put(in[i], gi[i].contiguous());
                     } else if (ownSums.containsKey(prev)) {
+                        OpProfile.mark("bwd.accumulate");
                         addInto(prev, gi[i]);
+                        OpProfile.mark("bwd.accumulate.add_into");
                     } else {
+                        OpProfile.mark("bwd.accumulate");
                         Tensor sum = add(prev, gi[i]);
+                        OpProfile.mark("bwd.accumulate.add_new");
                         ownSums.put(sum, Boolean.TRUE);
                         grads.put(in[i], sum);
                     }
