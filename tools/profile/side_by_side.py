@@ -25,7 +25,7 @@ ENGINE = {"engine", "glue", "leaf_grad", "detach", "ones_like"}
 
 
 def kind(key, impl):
-    k = re.sub(r"\[[^]]*]", "", key)
+    k = re.sub(r"\[[^]]*]|\(copy\)", "", key)
     phase, _, op = k.partition(".")
     if phase in ("opt", "other"):
         return "optimizer (AdamW step, zero_grad)" if phase == "opt" else "engine/framework"

@@ -128,7 +128,7 @@ public final class StepProfile {
      * the PyTorch script's table (convolution parts, linear, attention, group norm, SiLU, elementwise, copies).
      */
     static String kind(String key) {
-        String k = key.replaceAll("\\[[^]]*]", "");   // drop per-shape detail
+        String k = key.replaceAll("\\[[^]]*]|\\(copy\\)", "");   // drop per-shape detail
         int dot = k.indexOf('.');
         String phase = dot < 0 ? k : k.substring(0, dot), op = dot < 0 ? "" : k.substring(dot + 1);
         if (phase.equals("opt") || phase.equals("other")) return k;

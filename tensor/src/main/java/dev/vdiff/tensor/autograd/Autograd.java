@@ -60,7 +60,7 @@ public final class Autograd {
      * Returns {@code out}, so that an op can end with {@code return Autograd.record(out, "op", fn, a, b);}.
      */
     public static Tensor record(Tensor out, String op, BackwardFn fn, Tensor... inputs) {
-        OpProfile.mark("fwd", op);   // the op has computed out: charge it the time since the previous mark
+        OpProfile.forwardOp(op);   // the op has computed out: charge it the time since the previous mark
         if (out.device().isJvm()) out.moveTo(Tensor.deviceOf(inputs));   // outputs live where their inputs do
         if (!enabled()) return out;
         for (Tensor t : inputs) {
@@ -104,7 +104,9 @@ public final class Autograd {
                 }
                 Tensor[] in = node.inputs();
                 OpProfile.mark("bwd.engine");
+                OpProfile.backwardFn(true);
                 Tensor[] gi = node.fn().apply(g);
+                OpProfile.backwardFn(false);
                 OpProfile.mark("bwd", node.op());
                 if (gi.length != in.length) throw new IllegalStateException("backward of '" + node.op() + "' returned " + gi.length + " gradients for " + in.length + " inputs");
                 for (int i = 0; i < in.length; i++) {

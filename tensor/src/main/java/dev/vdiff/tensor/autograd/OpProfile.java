@@ -20,7 +20,8 @@ import java.util.Map;
  * ({@code bwd.<op>}), after the gradient sums ({@code bwd.accumulate}) and the leaf hand-over
  * ({@code bwd.leaf_grad}); an op may mark parts of its own backward (convolution's input, weight and bias
  * gradients) before the engine's mark takes the rest. Time between ops (model code, the caller's glue) goes to
- * the next op's key, which is why the forward's keys are "this op, since the previous one".
+ * the next op's key, which is why the forward's keys are "this op, since the previous one". Ops that a backward
+ * function calls mark nothing: their time is that function's node's.
  *
  * <p>Cost when off: {@link #mark} reads one static boolean and returns (no clock, no string is built: keys are
  * joined only when on). Nothing here touches tensor data, so bits are the same whether it is on or off. When on,
@@ -51,6 +52,7 @@ public final class OpProfile {
         }
         workerIds = ids.stream().mapToLong(Long::longValue).toArray();
         owner = Thread.currentThread();
+        insideBackwardFn = false;
         last = cpuNow();
         on = true;
     }
@@ -73,6 +75,20 @@ public final class OpProfile {
     public static void mark(String key) {
         if (!on) return;
         record(key);
+    }
+
+    /** While a backward function runs: the ops it calls are part of its node's key, not forward ops of their own. */
+    private static boolean insideBackwardFn;
+
+    /** Engine: a backward function starts ({@code true}) or has returned ({@code false}). */
+    static void backwardFn(boolean inside) {
+        if (on) insideBackwardFn = inside;
+    }
+
+    /** {@link Autograd#record}'s mark: {@code fwd.<op>}, unless a backward function is running the op. */
+    public static void forwardOp(String op) {
+        if (!on || insideBackwardFn) return;
+        record("fwd." + op);
     }
 
     /** Charges the CPU time since the previous mark to {@code phase + "." + op} (joined only when on). */

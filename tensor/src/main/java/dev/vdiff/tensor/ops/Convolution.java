@@ -56,7 +56,7 @@ public final class Convolution {
         } else {
             Conv.forward(g, xd.doubles(), wd.doubles(), bd == null ? null : bd.doubles(), out.doubles());
         }
-        if (OpProfile.on()) OpProfile.mark("fwd", op + shapeKey(g));   // per-shape profile row; record's own mark gets ~0
+        if (OpProfile.on()) OpProfile.forwardOp(op + shapeKey(g));   // per-shape profile row; record's own mark gets ~0
         return Autograd.withSecondOrder(Autograd.record(out, op, gy -> {
             Tensor dy = gy.contiguous();
             Tensor gx = x.requiresGrad() ? Tensor.zeros(x.dtype(), x.shape()) : null;

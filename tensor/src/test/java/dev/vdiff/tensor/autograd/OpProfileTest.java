@@ -50,6 +50,19 @@ class OpProfileTest {
     }
 
     @Test
+    void opsThatABackwardFunctionCallsAreChargedToItsNode() {
+        Tensor x = random(4, DType.FLOAT64, 5).requiresGrad(true);
+        OpProfile.start();
+        // an op whose backward runs a recorded op (mul): that time belongs to bwd.custom, not to a forward key
+        Tensor y = Autograd.record(x.detach().copy(), "custom", g -> new Tensor[] {dev.vdiff.tensor.ops.Arithmetic.mul(g, 2.0)}, x);
+        Reductions.sumAll(y).backward();
+        Map<String, OpProfile.Entry> t = OpProfile.stop();
+        assertTrue(t.containsKey("fwd.custom") && t.containsKey("bwd.custom"), t.keySet().toString());
+        assertFalse(t.containsKey("fwd.mul") || t.containsKey("fwd.mul_scalar"), t.keySet().toString());
+        assertArrayEquals(new double[] {2, 2, 2, 2, 2}, x.grad().toDoubleArray(), 0.0);
+    }
+
+    @Test
     void marksWhileOffRecordNothing() {
         OpProfile.start();
         Map<String, OpProfile.Entry> before = OpProfile.stop();
