@@ -1,6 +1,7 @@
 package dev.vdiff.cli;
 
 import dev.vdiff.reference.bench.Benchmarks;
+import dev.vdiff.reference.bench.StepProfile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -54,16 +55,23 @@ public final class BenchCommand implements CliCommand {
     @Option(names = "--backend", defaultValue = "jvm", description = "Kernel backend: jvm, or tornado (TornadoVM; needs TORNADOVM_HOME, see docs/TORNADO.md) (default: ${DEFAULT-VALUE}).")
     String backend;
 
+    @Option(names = "--profile-ops", paramLabel = "STEPS", description = "Instead of timing: profile unet_train_step op by op (CPU time per op kind, forward and backward apart) over STEPS profiled steps interleaved with as many plain ones; prints a table, --json writes it (see docs/PERFORMANCE.md, tools/profile/).")
+    Integer profileOps;
+
     @Override
     public Integer call() throws Exception {
         if (json != null) OutputCheck.file(json, "--json", "vdiff bench", BenchCommand::writtenByBench);
+        if (profileOps != null) {
+            if (!"jvm".equals(backend)) throw new dev.vdiff.tensor.UserError("--profile-ops profiles the JVM kernels only, got --backend " + backend);
+            return StepProfile.run(new StepProfile.Settings(threads, profileOps, seed, json));
+        }
         return Benchmarks.run(new Benchmarks.Settings(threads, repeats, warmup, warmupSeconds, quick, only, memory, json, seed, maxBackground, maxWaitS, backend));
     }
 
     /** An earlier vdiff bench result ({@code "implementation": "java-vdiff"}), not the PyTorch baseline's or a user's file. */
     static boolean writtenByBench(Path p) {
         try {
-            return "java-vdiff".equals(Json.parseObject(Files.readAllBytes(p)).get("implementation"));
+            return "java-vdiff".equals(Json.parseObject(Files.readAllBytes(p)).get("implementation"));   // a profile file too
         } catch (IOException | RuntimeException e) {
             return false;
         }

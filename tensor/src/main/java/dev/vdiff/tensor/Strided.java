@@ -65,21 +65,24 @@ public final class Strided {
         switch (t.dtype()) {
             case FLOAT32: {
                 float[] s = (float[]) src, d = (float[]) out;
-                forEachRow(shape, t.strides(), t.offset(), (base, dst) -> {
+                if (is == 1 && inner >= 16) forEachRow(shape, t.strides(), t.offset(), (base, dst) -> System.arraycopy(s, base, d, dst, inner));   // contiguous rows (a broadcast bias ...)
+                else forEachRow(shape, t.strides(), t.offset(), (base, dst) -> {
                     for (int i = 0; i < inner; i++) d[dst + i] = s[base + i * is];
                 });
                 break;
             }
             case FLOAT64: {
                 double[] s = (double[]) src, d = (double[]) out;
-                forEachRow(shape, t.strides(), t.offset(), (base, dst) -> {
+                if (is == 1 && inner >= 16) forEachRow(shape, t.strides(), t.offset(), (base, dst) -> System.arraycopy(s, base, d, dst, inner));   // contiguous rows (a broadcast bias ...)
+                else forEachRow(shape, t.strides(), t.offset(), (base, dst) -> {
                     for (int i = 0; i < inner; i++) d[dst + i] = s[base + i * is];
                 });
                 break;
             }
             default: {
                 long[] s = (long[]) src, d = (long[]) out;
-                forEachRow(shape, t.strides(), t.offset(), (base, dst) -> {
+                if (is == 1 && inner >= 16) forEachRow(shape, t.strides(), t.offset(), (base, dst) -> System.arraycopy(s, base, d, dst, inner));   // contiguous rows (a broadcast bias ...)
+                else forEachRow(shape, t.strides(), t.offset(), (base, dst) -> {
                     for (int i = 0; i < inner; i++) d[dst + i] = s[base + i * is];
                 });
             }

@@ -1,6 +1,7 @@
 package dev.vdiff.tensor;
 
 import dev.vdiff.tensor.autograd.Autograd;
+import dev.vdiff.tensor.autograd.OpProfile;
 import dev.vdiff.tensor.backend.Device;
 
 import java.util.Arrays;
@@ -16,6 +17,7 @@ public final class Views {
         if (x.isDense()) return x;
         Device d = OnDevice.of(x);   // float32 on a device: the copy runs there (nothing is brought home)
         Tensor out = d != null ? OnDevice.dense(d, x) : Tensor.dense(x.dtype(), Strided.toDense(x), x.shape());
+        if (OpProfile.on()) OpProfile.forwardOp("contiguous" + Shape.str(x.shape()));   // per-shape profile key (bench --profile-ops)
         return Autograd.recordComposite(out, "contiguous", g -> new Tensor[] {g}, x);
     }
 
@@ -30,6 +32,7 @@ public final class Views {
         int[] in = x.shape();
         if (Arrays.equals(shape, in)) return x;
         Tensor d = x.isDense() ? x : copy(x);
+        if (d != x && OpProfile.on()) OpProfile.forwardOp("reshape" + Shape.str(in) + "(copy)");   // per-shape profile key
         Tensor out = new Tensor(x.dtype(), shape, Shape.denseStrides(shape), 0, d.deviceStorage());
         return Autograd.recordComposite(out, "reshape", g -> new Tensor[] {g.reshape(in)}, x);
     }

@@ -17,7 +17,7 @@ import dev.vdiff.tensor.random.Rng;
  * <pre>
  * z         = norm(h)                             statistics per frame row
  * tok[n, r] = z[n, :, r1, r2],  r = r1*R2 + r2    [N, R1*R2, c]
- * q | k | v = qkv(tok)                            the three contiguous thirds of qkv's output
+ * q | k | v = qkv(tok)                            the three contiguous thirds of qkv's output (read in place)
  * out       = h + proj( Attn(q, k, v) ) read back as [N, c, R1, R2]
  * </pre>
  *
@@ -64,11 +64,8 @@ public final class SpatialAttention extends Module {
         int n = h.shape(0), c = channels, r1 = h.shape(2), r2 = h.shape(3), t = r1 * r2;
         Tensor z = norm.forward(h);                                  // [N, c, R1, R2]
         Tensor tok = z.reshape(n, c, t).transpose(1, 2);             // [N, c, T] -> [N, T, c] (token r = r1*R2 + r2)
-        Tensor qkvOut = qkv.forward(tok);                            // [N, T, 3c]
-        Tensor q = qkvOut.narrow(2, 0, c);                           // [N, T, c] views into qkv's output
-        Tensor k = qkvOut.narrow(2, c, c);
-        Tensor v = qkvOut.narrow(2, 2 * c, c);
-        Tensor o = proj.forward(Attention.multiHead(q, k, v, heads)); // [N, T, c]
+        Tensor qkvOut = qkv.forward(tok);                            // [N, T, 3c] = q | k | v
+        Tensor o = proj.forward(Attention.multiHeadPacked(qkvOut, heads)); // [N, T, c]; the thirds read in place
         Tensor back = o.transpose(1, 2).reshape(n, c, r1, r2);       // [N, T, c] -> [N, c, T] -> [N, c, R1, R2]
         return Arithmetic.add(h, back);
     }

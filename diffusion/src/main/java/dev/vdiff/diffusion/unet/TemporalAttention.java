@@ -71,12 +71,9 @@ public final class TemporalAttention extends Module {
         Tensor z = norm.forward(v5);                                     // [B, c, F, R1, R2], statistics per video
         Tensor tok = z.permute(0, 3, 4, 2, 1).reshape(s, f, c);          // [B, R1, R2, F, c] -> [S, F, c]
         tok = Arithmetic.add(tok, pe);                                   // + pe [F, c] in every sequence
-        Tensor qkvOut = qkv.forward(tok);                                // [S, F, 3c]
-        Tensor q = qkvOut.narrow(2, 0, c);                               // [S, F, c] views into qkv's output
-        Tensor k = qkvOut.narrow(2, c, c);
-        Tensor v = qkvOut.narrow(2, 2 * c, c);
-        if (hook != null) hook.accept(layer, probabilities(q, k));
-        Tensor o = proj.forward(Attention.multiHead(q, k, v, heads));    // [S, F, c]
+        Tensor qkvOut = qkv.forward(tok);                                // [S, F, 3c] = q | k | v
+        if (hook != null) hook.accept(layer, probabilities(qkvOut.narrow(2, 0, c), qkvOut.narrow(2, c, c)));   // [S, F, c] views
+        Tensor o = proj.forward(Attention.multiHeadPacked(qkvOut, heads)); // [S, F, c]; the thirds read in place
         // [S, F, c] -> [B, R1, R2, F, c] -> [B, F, c, R1, R2] -> [N, c, R1, R2]
         Tensor back = o.reshape(b, r1, r2, f, c).permute(0, 3, 4, 1, 2).reshape(n, c, r1, r2);
         return Arithmetic.add(h, back);

@@ -60,6 +60,7 @@ public final class Autograd {
      * Returns {@code out}, so that an op can end with {@code return Autograd.record(out, "op", fn, a, b);}.
      */
     public static Tensor record(Tensor out, String op, BackwardFn fn, Tensor... inputs) {
+        OpProfile.forwardOp(op);   // the op has computed out: charge it the time since the previous mark
         if (out.device().isJvm()) out.moveTo(Tensor.deviceOf(inputs));   // outputs live where their inputs do
         if (!enabled()) return out;
         for (Tensor t : inputs) {
@@ -79,6 +80,7 @@ public final class Autograd {
             upstream = Tensor.ones(root.dtype(), root.shape());
         }
         checkGrad("upstream gradient", root, upstream);
+        OpProfile.mark("fwd.glue");   // what ran after the last recorded op (the caller's code, loss.item() ...)
         List<Tensor> order = topologicalOrder(root);
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
         grads.put(root, onDeviceOf(root, upstream.contiguous()));
@@ -87,6 +89,7 @@ public final class Autograd {
         // into them in place (same bits as a fresh sum, no allocation). A sum leaves the set when it is taken
         // out to be propagated, since a backward function may pass it on as it is (to several inputs).
         Map<Tensor, Boolean> ownSums = new IdentityHashMap<>();
+        OpProfile.mark("bwd.engine");
         try (Scope s = noGrad()) {
             for (int k = order.size() - 1; k >= 0; k--) {
                 Tensor t = order.get(k);
@@ -96,10 +99,15 @@ public final class Autograd {
                 Node node = t.node();
                 if (node == null) {
                     if (t.requiresGrad()) t.setGrad(t.grad() == null ? leaves.adopt(g, grads.values()) : add(t.grad(), g));
+                    OpProfile.mark("bwd.leaf_grad");
                     continue;
                 }
                 Tensor[] in = node.inputs();
+                OpProfile.mark("bwd.engine");
+                OpProfile.backwardFn(true);
                 Tensor[] gi = node.fn().apply(g);
+                OpProfile.backwardFn(false);
+                OpProfile.mark("bwd", node.op());
                 if (gi.length != in.length) throw new IllegalStateException("backward of '" + node.op() + "' returned " + gi.length + " gradients for " + in.length + " inputs");
                 for (int i = 0; i < in.length; i++) {
                     if (gi[i] == null || in[i] == null || !in[i].requiresGrad()) continue;
@@ -109,15 +117,20 @@ public final class Autograd {
                     if (prev == null) {
                         grads.put(in[i], gi[i].contiguous());
                     } else if (ownSums.containsKey(prev)) {
+                        OpProfile.mark("bwd.accumulate");
                         addInto(prev, gi[i]);
+                        OpProfile.mark("bwd.accumulate.add_into");
                     } else {
+                        OpProfile.mark("bwd.accumulate");
                         Tensor sum = add(prev, gi[i]);
+                        OpProfile.mark("bwd.accumulate.add_new");
                         ownSums.put(sum, Boolean.TRUE);
                         grads.put(in[i], sum);
                     }
                 }
                 node.release();
                 t.attach(null);
+                OpProfile.mark("bwd.accumulate");
             }
         }
     }

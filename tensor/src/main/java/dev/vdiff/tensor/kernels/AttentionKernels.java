@@ -30,10 +30,15 @@ import dev.vdiff.tensor.parallel.Parallel;
 public final class AttentionKernels {
     private AttentionKernels() {}
 
-    /** Element {@code (b, h, i, d)} of a matrix lies at {@code b*batch + h*head + i*row + d}. */
-    public record Rows(int batch, int head, int row) {
+    /** Element {@code (b, h, i, d)} of a matrix lies at {@code offset + b*batch + h*head + i*row + d}. */
+    public record Rows(int batch, int head, int row, int offset) {
+        /** Rows that start at element 0 of their array. */
+        public Rows(int batch, int head, int row) {
+            this(batch, head, row, 0);
+        }
+
         public int base(int b, int h) {
-            return b * batch + h * head;
+            return offset + b * batch + h * head;
         }
 
         /** Rows of a dense {@code [B, H, S, D]} tensor. */
@@ -44,6 +49,14 @@ public final class AttentionKernels {
         /** Head slices of a dense {@code [S, T, C]} tensor, head {@code h} owning channels {@code h*hd ..}. */
         public static Rows headSlices(int tokens, int channels, int headDim) {
             return new Rows(tokens * channels, headDim, channels);
+        }
+
+        /**
+         * Head slices of third {@code part} (0 = q, 1 = k, 2 = v) of a dense {@code [S, T, 3C]} tensor: a qkv
+         * projection's output read in place. Only the JVM kernels honour {@link #offset}.
+         */
+        public static Rows packedThird(int tokens, int channels, int headDim, int part) {
+            return new Rows(tokens * 3 * channels, headDim, 3 * channels, part * channels);
         }
     }
 

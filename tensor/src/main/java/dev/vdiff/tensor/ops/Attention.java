@@ -95,6 +95,54 @@ public final class Attention {
         return run(op, q, k, v, g, q.shape(), probabilities);
     }
 
+    /**
+     * {@link #multiHead(Tensor, Tensor, Tensor, int)} on the output of one qkv projection: {@code qkv [S, T, 3C]}, whose
+     * three contiguous thirds of the last axis are q, k and v, -> {@code [S, T, C]}. The same values as {@code
+     * multiHead(qkv.narrow(2, 0, C), qkv.narrow(2, C, C), qkv.narrow(2, 2C, C), heads)}, but the kernels read the
+     * thirds where they lie and the backward writes dq, dk and dv into one {@code [S, T, 3C]} gradient: no copies of
+     * q, k and v, and no zero-filled {@code [S, T, 3C]} slice gradients for the engine to sum (which turned an exact
+     * -0 in dq, dk or dv into +0; nothing else differs). Off the JVM device it is that narrow form.
+     */
+    public static Tensor multiHeadPacked(Tensor qkv, int heads) {
+        String op = "multi_head_attention";
+        if (qkv.rank() != 3 || qkv.shape(2) % 3 != 0) throw new IllegalArgumentException(op + ": packed qkv must be [S, T, 3C], got " + Shape.str(qkv.shape()));
+        if (!qkv.dtype().isFloat()) throw new IllegalArgumentException(op + ": qkv must be float32 or float64, got " + qkv.dtype() + Shape.str(qkv.shape()));
+        int s = qkv.shape(0), t = qkv.shape(1), c = qkv.shape(2) / 3;
+        if (heads < 1 || c % heads != 0) throw new IllegalArgumentException(op + ": " + heads + " heads do not divide the " + c + " channels of each third of qkv " + Shape.str(qkv.shape()));
+        if (!qkv.device().isJvm()) {   // device kernels take no row offsets: the three views, copied
+            return multiHead(qkv.narrow(2, 0, c), qkv.narrow(2, c, c), qkv.narrow(2, 2 * c, c), heads);
+        }
+        int hd = c / heads;
+        Geometry g = new Geometry(s, heads, t, t, hd, hd, Rows.packedThird(t, c, hd, 0), Rows.packedThird(t, c, hd, 1),
+            Rows.packedThird(t, c, hd, 2), Rows.headSlices(t, c, hd), null);
+        Tensor x = qkv.contiguous();   // [S, T, 3C]; a view of nothing else's storage is read as it is
+        int[] outShape = {s, t, c};
+        Tensor out;
+        Object lse;
+        if (x.dtype() == DType.FLOAT32) {
+            float[] a = x.floats(), o = new float[s * t * c], l = new float[s * heads * t];
+            AttentionKernels.forward(a, a, a, o, l, null, g);
+            out = Tensor.of(o, outShape);
+            lse = l;
+        } else {
+            double[] a = x.doubles(), o = new double[s * t * c], l = new double[s * heads * t];
+            AttentionKernels.forward(a, a, a, o, l, null, g);
+            out = Tensor.of(o, outShape);
+            lse = l;
+        }
+        Tensor outD = out.detach();
+        return Autograd.record(out, op, up -> {
+            if (x.dtype() == DType.FLOAT32) {
+                float[] a = x.floats(), d = new float[x.numel()];   // dq | dk | dv, zero-filled as the kernel wants
+                AttentionKernels.backward(a, a, a, outD.floats(), (float[]) lse, up.floats(), d, d, d, g);
+                return new Tensor[] {Tensor.of(d, x.shape())};
+            }
+            double[] a = x.doubles(), d = new double[x.numel()];
+            AttentionKernels.backward(a, a, a, outD.doubles(), (double[]) lse, up.doubles(), d, d, d, g);
+            return new Tensor[] {Tensor.of(d, x.shape())};
+        }, x);
+    }
+
     private static Tensor run(String op, Tensor q, Tensor k, Tensor v, Geometry g, int[] outShape, Consumer<Tensor> probabilities) {
         Tensor qc = q.contiguous(), kc = k.contiguous(), vc = v.contiguous();
         int rowsLse = g.batch() * g.heads() * g.sq(), outN = Shape.numel(outShape);

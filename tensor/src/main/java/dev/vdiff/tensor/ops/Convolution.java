@@ -5,6 +5,7 @@ import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.backend.KernelBackend;
 import dev.vdiff.tensor.autograd.Autograd;
+import dev.vdiff.tensor.autograd.OpProfile;
 import dev.vdiff.tensor.kernels.Conv;
 import dev.vdiff.tensor.kernels.ConvGeometry;
 
@@ -55,15 +56,21 @@ public final class Convolution {
         } else {
             Conv.forward(g, xd.doubles(), wd.doubles(), bd == null ? null : bd.doubles(), out.doubles());
         }
+        if (OpProfile.on()) OpProfile.forwardOp(op + shapeKey(g));   // per-shape profile row; record's own mark gets ~0
         return Autograd.withSecondOrder(Autograd.record(out, op, gy -> {
             Tensor dy = gy.contiguous();
             Tensor gx = x.requiresGrad() ? Tensor.zeros(x.dtype(), x.shape()) : null;
             Tensor gw = w.requiresGrad() ? Tensor.zeros(w.dtype(), w.shape()) : null;
             Tensor gb = bias != null && bias.requiresGrad() ? Tensor.zeros(bias.dtype(), bias.shape()) : null;
             if (x.dtype() == DType.FLOAT32) {
+                String at = OpProfile.on() ? op + shapeKey(g) : null;   // profile keys (vdiff bench --profile-ops); null when off
+                if (at != null) OpProfile.mark("bwd", at + ".alloc");
                 if (gx != null) be.convInputGrad(g, dy.deviceFloats(), wd.deviceFloats(), gx.deviceFloats());
+                if (at != null) OpProfile.mark("bwd", at + ".input_grad");
                 if (gw != null) be.convWeightGrad(g, xd.deviceFloats(), dy.deviceFloats(), gw.deviceFloats());
+                if (at != null) OpProfile.mark("bwd", at + ".weight_grad");
                 if (gb != null) be.convBiasGrad(g, dy.deviceFloats(), gb.deviceFloats());
+                if (at != null) OpProfile.mark("bwd", at + ".bias_grad");
             } else {
                 if (gx != null) Conv.inputGrad(g, dy.doubles(), wd.doubles(), gx.doubles());
                 if (gw != null) Conv.weightGrad(g, xd.doubles(), dy.doubles(), gw.doubles());
@@ -71,6 +78,11 @@ public final class Convolution {
             }
             return new Tensor[] {gx, gw, gb};
         }, x, w, bias), ConvolutionGrad.differentiableBackward(x, w, bias, g));
+    }
+
+    /** {@code [NxC->O kKxK sS HxW]} for the profile's per-shape rows. */
+    private static String shapeKey(ConvGeometry g) {
+        return "[" + g.n + "x" + g.c + "->" + g.o + " k" + (g.kd > 1 ? g.kd + "x" : "") + g.kh + "x" + g.kw + " s" + g.sh + " " + g.h + "x" + g.w + "]";
     }
 
     private static void checkArgs(String op, Tensor x, Tensor w, Tensor bias, int[] stride, int[] padding, int dims) {

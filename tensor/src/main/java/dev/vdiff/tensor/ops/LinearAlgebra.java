@@ -8,6 +8,7 @@ import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Strided;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.autograd.Autograd;
+import dev.vdiff.tensor.autograd.OpProfile;
 
 import java.util.Arrays;
 
@@ -81,6 +82,7 @@ public final class LinearAlgebra {
         outShape[sx.length - 1] = outF;
         Tensor xd = x.detach(), wd = w.detach();
         MatBatch xm = rows(xd);
+        if (OpProfile.on()) OpProfile.forwardOp("linear.copy_x");
         // Start from the bias rows and accumulate the product onto them.
         Device dev = OnDevice.of(x, w, bias);
         Tensor out;
@@ -89,13 +91,21 @@ public final class LinearAlgebra {
         } else {
             out = bias == null ? Tensor.zeros(x.dtype(), outShape) : Tensor.dense(x.dtype(), Strided.toDense(bias.detach().expand(outShape)), outShape);
         }
+        if (OpProfile.on()) OpProfile.forwardOp("linear.bias_rows");
         MatBatch.multiply(xm, MatBatch.of(wd, new int[0]).t(), x.dtype(), outShape, out);
         return Autograd.withSecondOrder(Autograd.record(out, "linear", g -> {
             MatBatch gm = rows(g);   // [R, out]
             Tensor gx = null, gw = null, gb = null;
+            boolean prof = OpProfile.on();   // profile keys (vdiff bench --profile-ops)
+            if (prof) OpProfile.mark("bwd.linear.rest");
             if (x.requiresGrad()) gx = MatBatch.multiply(gm, MatBatch.of(wd, new int[0]), x.dtype(), sx, null);          // dy W
-            if (w.requiresGrad()) gw = MatBatch.multiply(gm.t(), rows(xd), x.dtype(), sw, null);                           // dy^T x
+            if (prof) OpProfile.mark("bwd.linear.input_grad");
+            MatBatch xRows = w.requiresGrad() ? rows(xd) : null;
+            if (prof) OpProfile.mark("bwd.linear.copy_x");
+            if (w.requiresGrad()) gw = MatBatch.multiply(gm.t(), xRows, x.dtype(), sw, null);                              // dy^T x
+            if (prof) OpProfile.mark("bwd.linear.weight_grad");
             if (bias != null && bias.requiresGrad()) gb = columnSums(g.contiguous(), outF);
+            if (prof) OpProfile.mark("bwd.linear.bias_grad");
             return new Tensor[] {gx, gw, gb};
         }, x, w, bias), g -> {
             // recorded form: rows [R, out] of dy and [R, in] of x; dx = dy W, dW = dy^T x, db = column sums

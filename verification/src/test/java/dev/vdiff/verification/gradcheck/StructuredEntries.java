@@ -30,7 +30,8 @@ final class StructuredEntries {
         SDPA_HOOK = "Attention.scaledDotProduct(Tensor,Tensor,Tensor,Tensor,Consumer)",
         MULTI_HEAD = "Attention.multiHead(Tensor,Tensor,Tensor,int)",
         MULTI_HEAD_HOOK = "Attention.multiHead(Tensor,Tensor,Tensor,int,Consumer)",
-        MULTI_HEAD_MASK = "Attention.multiHead(Tensor,Tensor,Tensor,int,Tensor,Consumer)";
+        MULTI_HEAD_MASK = "Attention.multiHead(Tensor,Tensor,Tensor,int,Tensor,Consumer)",
+        MULTI_HEAD_PACKED = "Attention.multiHeadPacked(Tensor,int)";
 
     static List<Entry> all() {
         return List.of(
@@ -124,6 +125,8 @@ final class StructuredEntries {
                 () -> GradCheck.check(x -> Attention.multiHead(x[0], x[1], x[2], 2), uniform(211, 2, 3, 6), uniform(212, 2, 4, 6), uniform(213, 2, 4, 6))),
             of("multiHead 3 heads on narrow views of one tensor", MULTI_HEAD,
                 () -> GradCheck.check(x -> Attention.multiHead(x[0].narrow(2, 0, 6), x[0].narrow(2, 6, 6), x[0].narrow(2, 12, 6), 3), uniform(214, 2, 3, 18))),
+            of("multiHeadPacked 3 heads, q | k | v thirds of one [S, T, 3C] tensor", MULTI_HEAD_PACKED,
+                () -> GradCheck.check(x -> Attention.multiHeadPacked(x[0], 3), uniform(230, 2, 3, 18))),
             of("multiHead 1 head with a probability hook", MULTI_HEAD_HOOK,
                 () -> GradCheck.check(x -> Attention.multiHead(x[0], x[1], x[2], 1, p -> { }), uniform(215, 1, 3, 4), uniform(216, 1, 2, 4), uniform(217, 1, 2, 4))),
             of("multiHead 2 heads, key-padding mask [S,1,1,Tk] (caption cross-attention)", MULTI_HEAD_MASK,
