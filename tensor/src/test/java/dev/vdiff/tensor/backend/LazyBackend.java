@@ -219,4 +219,17 @@ public final class LazyBackend implements KernelBackend, HostCopy.Holder {
         jvm.sumTo(gShape, in(g), outStrides, d, outLen, inDouble);
         result(out, d);
     }
+
+    // ------------------------------------------------------------------ regression losses (tor8, session 8)
+    @Override
+    public synchronized double lossSum(float[] a, float[] b, int n, double huberC) {
+        return jvm.lossSum(in(a), in(b), n, huberC);
+    }
+
+    @Override
+    public synchronized void lossGradient(float[] a, float[] b, float[] da, int n, double k, double huberC) {
+        float[] d = out(da);
+        jvm.lossGradient(in(a), in(b), d, n, k, huberC);
+        result(da, d);
+    }
 }
