@@ -66,6 +66,7 @@ public final class CrossCheck {
         c.attention(quick);
         new ElementwiseCheck(c, c.jvm, c.dev, c.rnd).run(quick);
         new LossCheck(c, c.jvm, c.dev).run(quick);
+        new SgdCheck(c, c.jvm, c.dev).run(quick);
         c.lazyReadBack();
         c.optimizer(quick);
         c.optimizerSteps(device);

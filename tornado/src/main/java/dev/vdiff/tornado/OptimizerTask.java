@@ -29,7 +29,7 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  */
 final class OptimizerTask implements DeviceArena.User {
     static final int LOCAL = 256;
-    private static final int ADAMW = 0, EMA = 1, SUMSQ = 2, SCALE = 3;
+    private static final int ADAMW = 0, EMA = 1, SUMSQ = 2, SCALE = 3, SGD = 4;
 
     // n, arena offsets of 1 p/shadow/x, 2 g/param, 3 m, 4 v; 5 the coefficients, a launch constant (DeviceArena.encode,
     // 3 floats each): AdamW decay, beta1, beta2, eps, stepSize, bc2Sqrt; EMA w; scale c
@@ -37,8 +37,8 @@ final class OptimizerTask implements DeviceArena.User {
     private final SharedArena shared;
     private DoubleArray partials;                              // [blocks] of the sum of squares: part of the arena's plan
     private int partialCapacity = 256;                         // grows (and the arena plan is rebuilt) for > 2^22 elements
-    private final WorkerGrid1D[] grids = new WorkerGrid1D[4];
-    private final GridScheduler[] schedulers = new GridScheduler[4];
+    private final WorkerGrid1D[] grids = new WorkerGrid1D[5];
+    private final GridScheduler[] schedulers = new GridScheduler[5];
 
     OptimizerTask(SharedArena shared) {
         this.shared = shared;
@@ -106,6 +106,42 @@ final class OptimizerTask implements DeviceArena.User {
             int xo = p.get(1) + i;
             mem.set(xo, mem.get(xo) * (float) coef(mem, p.get(5) + 3 * 0));
         }
+    }
+
+    /**
+     * SGD, one element per work-item (tor8, session 8): {@code SgdKernels.range}'s expression; p[6] flags: 1 a momentum
+     * buffer (at p[3]), 2 Nesterov, 4 its first step; lr, momentum, dampening, weight decay a launch constant at p[5].
+     */
+    static void sgd(KernelContext ctx, IntArray p, FloatArray mem) {
+        int i = ctx.globalIdx;
+        if (i < p.get(0)) {
+            int po = p.get(1) + i, go = p.get(2) + i, bo = p.get(3) + i, c = p.get(5), flags = p.get(6);
+            double lr = coef(mem, c), momentum = coef(mem, c + 3), dampening = coef(mem, c + 6), weightDecay = coef(mem, c + 9);
+            double d = (float) (mem.get(go) + weightDecay * mem.get(po));
+            if ((flags & 1) != 0) {
+                float b;
+                if ((flags & 4) != 0) b = (float) d;
+                else b = (float) (momentum * mem.get(bo) + (1 - dampening) * d);
+                mem.set(bo, b);
+                if ((flags & 2) != 0) d = (float) (d + momentum * b);
+                else d = b;
+            }
+            mem.set(po, (float) (mem.get(po) - lr * d));
+        }
+    }
+
+    /** One SGD step in place: p [n] (and the momentum buffer [n], null without momentum) from g [n]. */
+    void sgd(float[] hp, float[] hg, float[] hb, int n, dev.vdiff.tensor.kernels.SgdKernels.Step s) {
+        DeviceArena a = hb == null ? shared.get(n, n) : shared.get(n, n, n);
+        a.begin();
+        int po = a.input(hp, n), go = a.input(hg, n);
+        int bo = hb == null ? 0 : s.first() ? a.output(hb, n) : a.input(hb, n);   // the first step only writes the buffer
+        int co = a.constant(DeviceArena.encode(new double[] {s.lr(), s.momentum(), s.dampening(), s.weightDecay()}));
+        int flags = (hb != null ? 1 : 0) | (s.nesterov() ? 2 : 0) | (s.first() ? 4 : 0);
+        Staging.put(new int[] {n, po, go, bo, 0, co, flags}, 7, params);
+        launch(a, SGD, n);
+        a.result(hp, po, n);
+        if (hb != null) a.result(hb, bo, n);
     }
 
     /** One AdamW step in place: p, m, v [n] from g [n]. */
@@ -181,7 +217,9 @@ final class OptimizerTask implements DeviceArena.User {
                 .task("t", OptimizerTask::sumOfSquares, new KernelContext(), params, a.mem, partials)
                 .transferToHost(DataTransferMode.UNDER_DEMAND, partials)),
             a.finish(a.kernelGraph(name + "scale", params)
-                .task("t", OptimizerTask::scale, new KernelContext(), params, a.mem)));
+                .task("t", OptimizerTask::scale, new KernelContext(), params, a.mem)),
+            a.finish(a.kernelGraph(name + "sgd", params)
+                .task("t", OptimizerTask::sgd, new KernelContext(), params, a.mem)));
         for (int k = 0; k < tg.size(); k++) {
             grids[k] = new WorkerGrid1D(LOCAL);
             schedulers[k] = new GridScheduler(tg.get(k).getTaskGraphName() + ".t", grids[k]);

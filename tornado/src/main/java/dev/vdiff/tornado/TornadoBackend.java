@@ -257,4 +257,12 @@ public final class TornadoBackend implements KernelBackend, HostCopy.Holder {
         if (n == 0) return;
         loss.gradient(a, b, da, n, k, huberC);
     }
+
+    // ------------------------------------------------------------------ SGD (tor8, session 8; OptimizerTask, in the arena)
+
+    @Override
+    public synchronized void sgdStep(float[] p, float[] g, float[] buf, int n, dev.vdiff.tensor.kernels.SgdKernels.Step s) {
+        if (n == 0) return;
+        optimizer.sgd(p, g, buf, n, s);
+    }
 }

@@ -8,6 +8,7 @@ import dev.vdiff.tensor.kernels.Gemm;
 import dev.vdiff.tensor.kernels.GroupNormKernels;
 import dev.vdiff.tensor.kernels.LossKernels;
 import dev.vdiff.tensor.kernels.OptimizerKernels;
+import dev.vdiff.tensor.kernels.SgdKernels;
 import dev.vdiff.tensor.kernels.SoftmaxKernels;
 import dev.vdiff.tensor.kernels.StridedKernels;
 import dev.vdiff.tensor.kernels.UnaryKernels;
@@ -165,5 +166,12 @@ public final class JvmBackend implements KernelBackend {
     @Override public void lossGradient(float[] a, float[] b, float[] da, int n, double k, double huberC) {
         if (HostCopy.anyStale()) home(a, b, da);
         LossKernels.gradient(a, b, da, n, k, huberC);
+    }
+
+    // ------------------------------------------------------------------ SGD (tor8, session 8)
+
+    @Override public void sgdStep(float[] p, float[] g, float[] buf, int n, SgdKernels.Step s) {
+        if (HostCopy.anyStale()) home(p, g, buf);
+        SgdKernels.step(p, g, buf, n, s, 1 << 14);   // optim.SGD's grain
     }
 }

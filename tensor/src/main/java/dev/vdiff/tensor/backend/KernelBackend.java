@@ -3,6 +3,7 @@ package dev.vdiff.tensor.backend;
 import dev.vdiff.tensor.kernels.AttentionKernels;
 import dev.vdiff.tensor.kernels.ConvGeometry;
 import dev.vdiff.tensor.kernels.OptimizerKernels;
+import dev.vdiff.tensor.kernels.SgdKernels;
 import dev.vdiff.tensor.kernels.StridedKernels;
 import dev.vdiff.tensor.kernels.UnaryKernels;
 
@@ -140,4 +141,9 @@ public interface KernelBackend {
 
     /** da [n] = k p'(a[i] - b[i]) (float32), p as in {@link #lossSum}; k carries the upstream gradient and the 1/n of the mean. */
     void lossGradient(float[] a, float[] b, float[] da, int n, double k, double huberC);
+
+    // ------------------------------------------------------------------ SGD (tor8, session 8; see SgdKernels, optim.SGD)
+
+    /** One SGD step in place: p [n] and the momentum buffer buf [n] (null without momentum) from the gradient g [n]. */
+    void sgdStep(float[] p, float[] g, float[] buf, int n, SgdKernels.Step s);
 }

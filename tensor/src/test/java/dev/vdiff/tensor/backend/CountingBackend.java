@@ -81,4 +81,5 @@ public final class CountingBackend implements KernelBackend {
     // ------------------------------------------------------------------ regression losses (tor8, session 8)
     @Override public double lossSum(float[] a, float[] b, int n, double huberC) { count("lossSum"); return jvm.lossSum(a, b, n, huberC); }
     @Override public void lossGradient(float[] a, float[] b, float[] da, int n, double k, double huberC) { count("lossGradient"); jvm.lossGradient(a, b, da, n, k, huberC); }
+    @Override public void sgdStep(float[] p, float[] g, float[] buf, int n, dev.vdiff.tensor.kernels.SgdKernels.Step s) { count("sgdStep"); jvm.sgdStep(p, g, buf, n, s); }
 }

@@ -232,4 +232,12 @@ public final class LazyBackend implements KernelBackend, HostCopy.Holder {
         jvm.lossGradient(in(a), in(b), d, n, k, huberC);
         result(da, d);
     }
+
+    @Override
+    public synchronized void sgdStep(float[] p, float[] g, float[] buf, int n, dev.vdiff.tensor.kernels.SgdKernels.Step s) {
+        float[] dp = out(p), db = out(buf);
+        jvm.sgdStep(dp, in(g), db, n, s);
+        result(p, dp);
+        if (buf != null) result(buf, db);
+    }
 }
