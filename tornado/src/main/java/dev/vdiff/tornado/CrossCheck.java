@@ -65,6 +65,8 @@ public final class CrossCheck {
         c.conv(quick);
         c.attention(quick);
         new ElementwiseCheck(c, c.jvm, c.dev, c.rnd).run(quick);
+        new LossCheck(c, c.jvm, c.dev).run(quick);
+        new SgdCheck(c, c.jvm, c.dev).run(quick);
         c.lazyReadBack();
         c.optimizer(quick);
         c.optimizerSteps(device);
@@ -454,7 +456,14 @@ public final class CrossCheck {
         compare(what, a, e, rtol, atol);
     }
 
-    private void compare(String what, double[] actual, double[] expected, double rtol, double atol) {
+    /** A yes/no check (e.g. a result left on the device), counted like the comparisons. */
+    void check(String what, boolean ok) {
+        checks++;
+        System.out.println((ok ? "ok   " : "FAIL ") + what);
+        if (!ok) failures.add(what);
+    }
+
+    void compare(String what, double[] actual, double[] expected, double rtol, double atol) {
         checks++;
         Close.Result r = Close.compare(actual, expected, rtol, atol);
         if (r.pass()) {

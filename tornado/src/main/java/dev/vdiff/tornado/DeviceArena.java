@@ -47,11 +47,13 @@ import java.util.WeakHashMap;
  * </pre>
  *
  * <p>Uploads go through staging arrays of several sizes (TornadoVM moves whole arrays): chunks of the largest size
- * that fits what is left, the rest in the smallest, so an upload moves at most 255 floats more than the data.
+ * that fits what is left, a rest of 33 to 255 floats in one chunk of 256 and a smaller one in the smallest (32), so an
+ * upload moves at most 255 floats more than the data.
  */
 final class DeviceArena implements AutoCloseable {
     private static final int LOCAL = 128, ALIGN = 64;
-    private static final int[] STAGES = {1 << 8, 1 << 10, 1 << 12, 1 << 14, 1 << 16, 1 << 18, 1 << 20};
+    // 32 floats for the small host arrays (biases, norm weights, embeddings: 200 B over the bus instead of 1,096 B)
+    private static final int[] STAGES = {1 << 5, 1 << 8, 1 << 10, 1 << 12, 1 << 14, 1 << 16, 1 << 18, 1 << 20};
 
     /** One host array's place in the arena ([off, off + len)), weakly keyed so that its array can be collected. */
     private static final class Region extends WeakReference<float[]> {
@@ -124,6 +126,80 @@ final class DeviceArena implements AutoCloseable {
         var snapshots = new uk.ac.manchester.tornado.api.ImmutableTaskGraph[graphs.size()];
         for (int k = 0; k < snapshots.length; k++) snapshots[k] = graphs.get(k).snapshot();
         plan = new TornadoExecutionPlan(snapshots);
+        plan.withCompilerFlags(uk.ac.manchester.tornado.api.enums.TornadoVMBackendType.OPENCL, OPENCL_FLAGS);
+    }
+
+    /**
+     * The OpenCL compiler options of every kernel (session 8): TornadoVM's default is {@code -cl-mad-enable
+     * -cl-fast-relaxed-math -w}, which lets the OpenCL compiler reassociate sums, use lower-precision square roots and
+     * divisions and assume no NaN or infinity: measured on PoCL, a float32 broadcast sum in the JVM's order came out
+     * in a different order (ElementwiseCheck, 242 of 300 sums off by an ulp) and a pseudo-Huber sum in double was off
+     * by 1e-9 relative. The backend promises the JVM's arithmetic, so its kernels compile with IEEE semantics: only
+     * {@code -w}; {@code -Dvdiff.tornado.openclFlags=...} overrides it (e.g. to time TornadoVM's default).
+     */
+    static final String OPENCL_FLAGS = System.getProperty("vdiff.tornado.openclFlags", "-w");
+
+    /**
+     * Launch constants (session 8): the place in the arena of a vector of launch parameters that is the same from one
+     * launch to the next (GEMM's batch offsets, the optimizer's coefficients), found by its contents. The vector is a
+     * host array of this arena like any other (a region, compared with the mirror, uploaded through the smallest stage
+     * when the device does not hold it), kept alive here for the {@value #CONSTANTS} vectors used last, so the same
+     * shapes in every training step cost nothing after the first. Call it after {@link #begin}, like {@link #input}.
+     * Ints are stored by {@link #encode(int[], int)}, doubles by {@link #encode(double[])}.
+     */
+    int constant(float[] v) {
+        float[] host = constants.computeIfAbsent(new Key(v), k -> v);
+        return input(host, host.length);
+    }
+
+    private static final int CONSTANTS = 4096;
+    private final java.util.LinkedHashMap<Key, float[]> constants = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<Key, float[]> e) { return size() > CONSTANTS; }
+    };
+
+    /** A float vector's contents as a map key (by bits). */
+    private record Key(float[] v) {
+        @Override
+        public boolean equals(Object o) { return o instanceof Key k && java.util.Arrays.equals(v, k.v); }   // Float.floatToIntBits per element
+
+        @Override
+        public int hashCode() { return java.util.Arrays.hashCode(v); }
+    }
+
+    /**
+     * v[0..n) as 2n floats, exactly: v = hi * 4096 + lo with hi = v >> 12 (|hi| < 2^20, exact in a float) and lo = v & 4095;
+     * a kernel reads element t at offset o as {@code (int) mem.get(o + 2t) * 4096 + (int) mem.get(o + 2t + 1)}.
+     */
+    static float[] encode(int[] v, int n) {
+        float[] f = new float[2 * n];
+        for (int t = 0; t < n; t++) {
+            f[2 * t] = v[t] >> 12;
+            f[2 * t + 1] = v[t] & 4095;
+        }
+        return f;
+    }
+
+    /**
+     * d[0..n) as 3n floats a = (float) d, b = (float) (d - a), c = (float) (d - a - b), whose sum (a + b) + c in double
+     * is d exactly for |d| >= 2^-97 or d = 0 (as group norm's statistics, {@code GroupNormTask.split}); a kernel reads
+     * element t at offset o as {@code ((double) mem.get(o + 3t) + mem.get(o + 3t + 1)) + mem.get(o + 3t + 2)}. A value
+     * the split would not give back exactly is an error here, not a silent rounding on the device.
+     */
+    static float[] encode(double[] d) {
+        float[] f = new float[3 * d.length];
+        for (int t = 0; t < d.length; t++) {
+            float a = (float) d[t];
+            float b = (float) (d[t] - a);
+            float c = (float) (d[t] - a - b);
+            if (((double) a + (double) b) + (double) c != d[t] && !Double.isNaN(d[t])) {
+                throw new IllegalArgumentException("launch coefficient " + d[t] + " is not exact as three floats (|d| < 2^-97?)");
+            }
+            f[3 * t] = a;
+            f[3 * t + 1] = b;
+            f[3 * t + 2] = c;
+        }
+        return f;
     }
 
     /** A kernel graph over this arena: {@code name}, launch parameters moved at every launch, then the task. */
@@ -252,6 +328,7 @@ final class DeviceArena implements AutoCloseable {
         while (done < n) {
             int left = n - done, s = 0;
             for (int k = STAGES.length - 1; k >= 0; k--) if (STAGES[k] <= left) { s = k; break; }
+            if (left < STAGES[1] && left > STAGES[0]) s = 1;   // a short rest: one chunk of 256, not several of 32
             int chunk = Math.min(left, STAGES[s]);
             MemorySegment.copy(host, done, stage[s].getSegment(), ValueLayout.JAVA_FLOAT, 0, chunk);
             upParams.set(0, off + done);

@@ -6,7 +6,6 @@ import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.WorkerGrid1D;
-import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
@@ -21,15 +20,18 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  *   <li>{@code reduceTo}: out[j] = the sum of g over the broadcast axes, one work-item per out element adding its terms in
  *       g's row-major order in float32 from 0 (or in double, rounded once): the JVM's order and arithmetic, so the same bits.</li>
  * </ul>
- * Launch parameters ({@code IntArray}): n, op, shape[6], a offset + strides[6], b offset + strides[6], out offset + strides[6].
+ * Launch parameters: n, op, shape[6], a offset + strides[6], b offset + strides[6], out offset + strides[6]; since session
+ * 8 the three offsets travel in the launch's {@code IntArray} and the rest is a launch constant in the arena
+ * ({@link DeviceArena#constant}), read with {@code q}.
  */
 final class ElementwiseTask implements DeviceArena.User {
     static final int RANK = 6;
     private static final int LOCAL = 128;
     private static final int N = 0, OP = 1, SH = 2, A = 8, B = 15, O = 22, PARAMS = 29;
 
-    private final IntArray params = new IntArray(32);
-    private final FloatArray scalars = new FloatArray(1);   // SCALE's c, fill's value
+    // per launch: the constant vector's place in the arena, the arena offsets of a, b, out (session 8; the rest is a
+    // launch constant: n, op, shape, strides as DeviceArena.encode(int[], int), then SCALE's c or fill's value)
+    private final IntArray params = new IntArray(4);
     private final SharedArena shared;
     private final WorkerGrid1D[] grids = new WorkerGrid1D[3];   // [0] binary, [1] copy, [2] sumTo
     private final GridScheduler[] schedulers = new GridScheduler[3];
@@ -40,20 +42,20 @@ final class ElementwiseTask implements DeviceArena.User {
     }
 
     /** out[o + i] = a(i) (op) b(i) for i < n; op: ADD, SUB, MUL, DIV, SCALE (a * c) as in {@link Op}. */
-    static void binaryMap(KernelContext ctx, IntArray p, FloatArray s, FloatArray mem) {
-        int i = ctx.globalIdx;
-        if (i < p.get(N)) {
-            int op = p.get(OP), rem = i, ao = p.get(A), bo = p.get(B);
+    static void binaryMap(KernelContext ctx, IntArray lp, FloatArray mem) {
+        int i = ctx.globalIdx, c = lp.get(0);
+        if (i < q(mem, c, N)) {
+            int op = q(mem, c, OP), rem = i, ao = lp.get(1), bo = lp.get(2);
             for (int d = RANK - 1; d >= 0; d--) {
-                int size = p.get(SH + d);
+                int size = q(mem, c, SH + d);
                 int k = rem % size;
                 rem = rem / size;
-                ao += k * p.get(A + 1 + d);
-                bo += k * p.get(B + 1 + d);
+                ao += k * q(mem, c, A + 1 + d);
+                bo += k * q(mem, c, B + 1 + d);
             }
             float x = mem.get(ao), r;
             if (op == 4) {
-                r = x * s.get(0);
+                r = x * mem.get(c + 2 * PARAMS);
             } else {
                 float y = mem.get(bo);
                 if (op == 0) r = x + y;
@@ -61,24 +63,24 @@ final class ElementwiseTask implements DeviceArena.User {
                 else if (op == 2) r = x * y;
                 else r = x / y;
             }
-            mem.set(p.get(O) + i, r);
+            mem.set(lp.get(3) + i, r);
         }
     }
 
     /** dst(i) = src(i) (op 0) or = c (op 1, fill) for i < n, both views of the shape. */
-    static void stridedCopy(KernelContext ctx, IntArray p, FloatArray s, FloatArray mem) {
-        int i = ctx.globalIdx;
-        if (i < p.get(N)) {
-            int rem = i, ao = p.get(A), oo = p.get(O);
+    static void stridedCopy(KernelContext ctx, IntArray lp, FloatArray mem) {
+        int i = ctx.globalIdx, c = lp.get(0);
+        if (i < q(mem, c, N)) {
+            int rem = i, ao = lp.get(1), oo = lp.get(3);
             for (int d = RANK - 1; d >= 0; d--) {
-                int size = p.get(SH + d);
+                int size = q(mem, c, SH + d);
                 int k = rem % size;
                 rem = rem / size;
-                ao += k * p.get(A + 1 + d);
-                oo += k * p.get(O + 1 + d);
+                ao += k * q(mem, c, A + 1 + d);
+                oo += k * q(mem, c, O + 1 + d);
             }
             float v;
-            if (p.get(OP) == 1) v = s.get(0);
+            if (q(mem, c, OP) == 1) v = mem.get(c + 2 * PARAMS);
             else v = mem.get(ao);
             mem.set(oo, v);
         }
@@ -89,38 +91,38 @@ final class ElementwiseTask implements DeviceArena.User {
      * in g's row-major order: j's indices on the kept axes (out is dense over them), then a loop over the summed ones;
      * in float32 (op 0) or in double rounded once (op 1).
      */
-    static void reduceTo(KernelContext ctx, IntArray p, FloatArray s, FloatArray mem) {
-        int j = ctx.globalIdx;
-        if (j < p.get(N)) {
-            int rem = j, base = p.get(A), terms = 1;
+    static void reduceTo(KernelContext ctx, IntArray lp, FloatArray mem) {
+        int j = ctx.globalIdx, c = lp.get(0);
+        if (j < q(mem, c, N)) {
+            int rem = j, base = lp.get(1), terms = 1;
             for (int d = RANK - 1; d >= 0; d--) {
-                int size = p.get(SH + d);
-                if (p.get(O + 1 + d) != 0) {
+                int size = q(mem, c, SH + d);
+                if (q(mem, c, O + 1 + d) != 0) {
                     int k = rem % size;
                     rem = rem / size;
-                    base += k * p.get(A + 1 + d);
+                    base += k * q(mem, c, A + 1 + d);
                 } else {
                     terms *= size;
                 }
             }
             float sum = 0f;
             double wide = 0;
-            int inDouble = p.get(OP);
+            int inDouble = q(mem, c, OP);
             for (int t = 0; t < terms; t++) {
                 int r = t, off = base;
                 for (int d = RANK - 1; d >= 0; d--) {
-                    if (p.get(O + 1 + d) == 0) {
-                        int size = p.get(SH + d);
+                    if (q(mem, c, O + 1 + d) == 0) {
+                        int size = q(mem, c, SH + d);
                         int k = r % size;
                         r = r / size;
-                        off += k * p.get(A + 1 + d);
+                        off += k * q(mem, c, A + 1 + d);
                     }
                 }
                 if (inDouble == 1) wide += mem.get(off);
                 else sum += mem.get(off);
             }
             if (inDouble == 1) sum = (float) wide;
-            mem.set(p.get(O) + j, sum);
+            mem.set(lp.get(3) + j, sum);
         }
     }
 
@@ -198,10 +200,22 @@ final class ElementwiseTask implements DeviceArena.User {
         for (int d = 0; d < rank; d++) p[at + 1 + lead + d] = strides[d];
     }
 
+    /** Launch parameter k of a constant vector at c in the arena (DeviceArena.encode(int[], int)). */
+    private static int q(FloatArray mem, int c, int k) {
+        return (int) mem.get(c + 2 * k) * 4096 + (int) mem.get(c + 2 * k + 1);
+    }
+
     private void launch(DeviceArena m, int k, int[] p, int n, float c) {
         if (n == 0) return;
-        Staging.put(p, PARAMS, params);
-        scalars.set(0, c);
+        // the offsets go in the launch's own IntArray (they change with every new array); n, op, shape, strides and c
+        // are a launch constant in the arena (the same in every training step: sent once)
+        int ao = p[A], bo = p[B], oo = p[O];
+        p[A] = 0;
+        p[B] = 0;
+        p[O] = 0;
+        float[] v = java.util.Arrays.copyOf(DeviceArena.encode(p, PARAMS), 2 * PARAMS + 1);
+        v[2 * PARAMS] = c;
+        Staging.put(new int[] {m.constant(v), ao, bo, oo}, 4, params);
         grids[k].setGlobalWork((long) (n + LOCAL - 1) / LOCAL * LOCAL, 1, 1);
         grids[k].setLocalWork(LOCAL, 1, 1);
         m.launch(this, k, schedulers[k]);
@@ -210,12 +224,12 @@ final class ElementwiseTask implements DeviceArena.User {
     @Override
     public java.util.List<TaskGraph> graphs(DeviceArena m, String name) {
         java.util.List<TaskGraph> tg = java.util.List.of(
-            m.finish(m.kernelGraph(name + "ewbin", params).transferToDevice(DataTransferMode.EVERY_EXECUTION, scalars)
-                .task("t", ElementwiseTask::binaryMap, new KernelContext(), params, scalars, m.mem)),
-            m.finish(m.kernelGraph(name + "ewcopy", params).transferToDevice(DataTransferMode.EVERY_EXECUTION, scalars)
-                .task("t", ElementwiseTask::stridedCopy, new KernelContext(), params, scalars, m.mem)),
-            m.finish(m.kernelGraph(name + "ewsum", params).transferToDevice(DataTransferMode.EVERY_EXECUTION, scalars)
-                .task("t", ElementwiseTask::reduceTo, new KernelContext(), params, scalars, m.mem)));
+            m.finish(m.kernelGraph(name + "ewbin", params)
+                .task("t", ElementwiseTask::binaryMap, new KernelContext(), params, m.mem)),
+            m.finish(m.kernelGraph(name + "ewcopy", params)
+                .task("t", ElementwiseTask::stridedCopy, new KernelContext(), params, m.mem)),
+            m.finish(m.kernelGraph(name + "ewsum", params)
+                .task("t", ElementwiseTask::reduceTo, new KernelContext(), params, m.mem)));
         for (int k = 0; k < tg.size(); k++) {
             grids[k] = new WorkerGrid1D(LOCAL);
             schedulers[k] = new GridScheduler(tg.get(k).getTaskGraphName() + ".t", grids[k]);

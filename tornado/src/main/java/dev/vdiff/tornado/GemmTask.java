@@ -24,11 +24,9 @@ final class GemmTask implements DeviceArena.User {
     /** Products with m and n at least this large use {@link #gemmBlocked} (64x64 tiles). */
     static final int BLOCKED_MIN = 64;
     private static final String GRAPH = "gemm";
-    private static final int P = 16;   // ints of launch parameters (index 13: 1 = the blocked kernel)
+    private static final int P = 16;   // ints of launch parameters (index 13: 1 = the blocked kernel; 14, 15: the batch offsets, launch constants in the arena)
 
     private final IntArray params = new IntArray(P);
-    private IntArray aBatch, bBatch;   // the batches' offsets into A and B, part of the arena's plan
-    private int batchCapacity = 64;     // grows (and the arena plan is rebuilt) when a call has more batches
     private final SharedArena shared;
     // by variant = blocked?: C is uploaded only when accumulating (and not already on the device), and only
     // the kernel that runs is launched
@@ -41,7 +39,7 @@ final class GemmTask implements DeviceArena.User {
     }
 
     // params: m n k aK aM bK bN cBatch ldc accumulate aOff bOff cOff (offsets into the arena)
-    static void gemm(KernelContext ctx, IntArray p, IntArray aBatch, IntArray bBatch, FloatArray mem) {
+    static void gemm(KernelContext ctx, IntArray p, FloatArray mem) {
         if (p.get(13) == 1) return;   // the blocked kernel has this launch
         int m = p.get(0), n = p.get(1), k = p.get(2);
         int aK = p.get(3), aM = p.get(4), bK = p.get(5), bN = p.get(6);
@@ -50,7 +48,8 @@ final class GemmTask implements DeviceArena.User {
         int col = ctx.groupIdx * TS + tx, row = ctx.groupIdy * TS + ty;
         float[] aTile = ctx.allocateFloatLocalArray(TS * TS);
         float[] bTile = ctx.allocateFloatLocalArray(TS * TS);
-        int aBase = p.get(10) + aBatch.get(t), bBase = p.get(11) + bBatch.get(t);
+        int ab = p.get(14) + 2 * t, bb = p.get(15) + 2 * t;   // the batch offsets, launch constants (DeviceArena.encode)
+        int aBase = p.get(10) + (int) mem.get(ab) * 4096 + (int) mem.get(ab + 1), bBase = p.get(11) + (int) mem.get(bb) * 4096 + (int) mem.get(bb + 1);
         float sum = 0f;
         for (int k0 = 0; k0 < k; k0 += TS) {
             int ka = k0 + tx, kb = k0 + ty;
@@ -78,7 +77,7 @@ final class GemmTask implements DeviceArena.User {
      * 64x16 tile of A and a 16x64 tile of B in local memory, and each work-item does 16 multiply-adds per 8
      * local loads. Each C element is still one work-item's sum in k order (same order as {@link #gemm}).
      */
-    static void gemmBlocked(KernelContext ctx, IntArray p, IntArray aBatch, IntArray bBatch, FloatArray mem) {
+    static void gemmBlocked(KernelContext ctx, IntArray p, FloatArray mem) {
         if (p.get(13) == 0) return;   // the simple kernel has this launch
         int m = p.get(0), n = p.get(1), k = p.get(2);
         int aK = p.get(3), aM = p.get(4), bK = p.get(5), bN = p.get(6);
@@ -86,7 +85,8 @@ final class GemmTask implements DeviceArena.User {
         int row0 = ctx.groupIdy * 64, col0 = ctx.groupIdx * 64;
         float[] aTile = ctx.allocateFloatLocalArray(64 * 16);
         float[] bTile = ctx.allocateFloatLocalArray(16 * 64);
-        int aBase = p.get(10) + aBatch.get(t), bBase = p.get(11) + bBatch.get(t);
+        int ab = p.get(14) + 2 * t, bb = p.get(15) + 2 * t;   // the batch offsets, launch constants (DeviceArena.encode)
+        int aBase = p.get(10) + (int) mem.get(ab) * 4096 + (int) mem.get(ab + 1), bBase = p.get(11) + (int) mem.get(bb) * 4096 + (int) mem.get(bb + 1);
         float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f, c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
         float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f, c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
         for (int k0 = 0; k0 < k; k0 += 16) {
@@ -134,17 +134,13 @@ final class GemmTask implements DeviceArena.User {
              float[] ha, int aOff, int[] haBatch, int aK, int aM,
              float[] hb, int bOff, int[] hbBatch, int bK, int bN,
              float[] hc, int cOff, int cBatch, int ldc, boolean accumulate) {
-        if (batches > batchCapacity) {   // the batch-offset arrays are part of the arena's plan: rebuild it with bigger ones
-            batchCapacity = Staging.capacity(batches);
-            shared.rebuild();
-        }
         DeviceArena mm = ha == hb ? shared.get(ha.length, hc.length) : shared.get(ha.length, hb.length, hc.length);
         mm.begin();
         int ao = mm.input(ha, ha.length), bo = mm.input(hb, hb.length), co = accumulate ? mm.input(hc, hc.length) : mm.output(hc, hc.length);
-        Staging.put(haBatch, batches, aBatch);
-        Staging.put(hbBatch, batches, bBatch);
+        // the batch offsets are the same in every training step: sent once, then found in the arena by their contents
+        int at = mm.constant(DeviceArena.encode(haBatch, batches)), bt = mm.constant(DeviceArena.encode(hbBatch, batches));
         boolean blocked = m >= BLOCKED_MIN && n >= BLOCKED_MIN;
-        int[] ps = {m, n, k, aK, aM, bK, bN, cBatch, ldc, accumulate ? 1 : 0, ao + aOff, bo + bOff, co + cOff, blocked ? 1 : 0};
+        int[] ps = {m, n, k, aK, aM, bK, bN, cBatch, ldc, accumulate ? 1 : 0, ao + aOff, bo + bOff, co + cOff, blocked ? 1 : 0, at, bt};
         Staging.put(ps, ps.length, params);
         int variant = blocked ? 1 : 0;
         if (blocked) grids[variant].setGlobalWork((n + 63) / 64 * 16L, (m + 63) / 64 * 16L, batches);
@@ -176,24 +172,25 @@ final class GemmTask implements DeviceArena.User {
      */
     static double timeResident(int n, int reps, boolean blocked) {
         int nn = n * n;   // one device array: A at 0, B at n^2, C at 2 n^2 (as in the arena)
-        FloatArray mem = new FloatArray(3 * nn);
+        FloatArray mem = new FloatArray(3 * nn + 2);   // + the batch offset 0 as a launch constant (two zeros) at 3 n^2
         java.util.SplittableRandom r = new java.util.SplittableRandom(1);
         for (int i = 0; i < nn; i++) {
             mem.set(i, (float) (r.nextDouble() - 0.5));
             mem.set(nn + i, (float) (r.nextDouble() - 0.5));
         }
-        IntArray p = new IntArray(P), zero = new IntArray(1);
-        int[] ps = {n, n, n, 1, n, n, 1, nn, n, 0, 0, nn, 2 * nn, blocked ? 1 : 0};
+        IntArray p = new IntArray(P);
+        int[] ps = {n, n, n, 1, n, n, 1, nn, n, 0, 0, nn, 2 * nn, blocked ? 1 : 0, 3 * nn, 3 * nn};
         for (int i = 0; i < ps.length; i++) p.set(i, ps[i]);
         TaskGraph g = new TaskGraph("gemmResident")
-            .transferToDevice(DataTransferMode.FIRST_EXECUTION, p, zero, mem)
-            .task("t", blocked ? GemmTask::gemmBlocked : GemmTask::gemm, new KernelContext(), p, zero, zero, mem)
+            .transferToDevice(DataTransferMode.FIRST_EXECUTION, p, mem)
+            .task("t", blocked ? GemmTask::gemmBlocked : GemmTask::gemm, new KernelContext(), p, mem)
             .transferToHost(DataTransferMode.UNDER_DEMAND, mem);
         int side = blocked ? (n + 63) / 64 * 16 : (int) roundUp(n);
         WorkerGrid3D w = new WorkerGrid3D(side, side, 1);
         w.setLocalWork(TS, TS, 1);
         double[] times = new double[reps];
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot())) {
+            plan.withCompilerFlags(uk.ac.manchester.tornado.api.enums.TornadoVMBackendType.OPENCL, DeviceArena.OPENCL_FLAGS);   // as the backend's kernels
             plan.withGridScheduler(new GridScheduler("gemmResident.t", w));
             uk.ac.manchester.tornado.api.TornadoExecutionResult last = null;
             for (int i = 0; i < 2 + reps; i++) {
@@ -224,13 +221,11 @@ final class GemmTask implements DeviceArena.User {
 
     @Override
     public java.util.List<TaskGraph> graphs(DeviceArena mm, String name) {
-        aBatch = new IntArray(batchCapacity);
-        bBatch = new IntArray(batchCapacity);
         java.util.List<TaskGraph> tg = new java.util.ArrayList<>();
         for (int variant = 0; variant < 2; variant++) {
-            TaskGraph g = mm.kernelGraph(name + GRAPH + "v" + variant, params).transferToDevice(DataTransferMode.EVERY_EXECUTION, aBatch, bBatch);
-            if (variant == 1) g.task("t", GemmTask::gemmBlocked, new KernelContext(), params, aBatch, bBatch, mm.mem);
-            else g.task("t", GemmTask::gemm, new KernelContext(), params, aBatch, bBatch, mm.mem);
+            TaskGraph g = mm.kernelGraph(name + GRAPH + "v" + variant, params);
+            if (variant == 1) g.task("t", GemmTask::gemmBlocked, new KernelContext(), params, mm.mem);
+            else g.task("t", GemmTask::gemm, new KernelContext(), params, mm.mem);
             tg.add(mm.finish(g));
             grids[variant] = new WorkerGrid3D(TS, TS, 1);
             grids[variant].setLocalWork(TS, TS, 1);

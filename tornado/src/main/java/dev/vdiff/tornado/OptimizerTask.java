@@ -29,46 +29,52 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  */
 final class OptimizerTask implements DeviceArena.User {
     static final int LOCAL = 256;
-    private static final int ADAMW = 0, EMA = 1, SUMSQ = 2, SCALE = 3;
+    private static final int ADAMW = 0, EMA = 1, SUMSQ = 2, SCALE = 3, SGD = 4;
 
-    private final IntArray params = new IntArray(8);          // n, arena offsets of 1 p/shadow/x, 2 g/param, 3 m, 4 v
-    private final DoubleArray coef = new DoubleArray(8);       // AdamW: decay, beta1, beta2, eps, stepSize, bc2Sqrt; EMA: w; scale: c
+    // n, arena offsets of 1 p/shadow/x, 2 g/param, 3 m, 4 v; 5 the coefficients, a launch constant (DeviceArena.encode,
+    // 3 floats each): AdamW decay, beta1, beta2, eps, stepSize, bc2Sqrt; EMA w; scale c
+    private final IntArray params = new IntArray(8);
     private final SharedArena shared;
     private DoubleArray partials;                              // [blocks] of the sum of squares: part of the arena's plan
     private int partialCapacity = 256;                         // grows (and the arena plan is rebuilt) for > 2^22 elements
-    private final WorkerGrid1D[] grids = new WorkerGrid1D[4];
-    private final GridScheduler[] schedulers = new GridScheduler[4];
+    private final WorkerGrid1D[] grids = new WorkerGrid1D[5];
+    private final GridScheduler[] schedulers = new GridScheduler[5];
 
     OptimizerTask(SharedArena shared) {
         this.shared = shared;
         shared.register(this);
     }
 
+    /** A coefficient stored as three floats at o (DeviceArena.encode(double[])): exactly the double the host had. */
+    private static double coef(FloatArray mem, int o) {
+        return ((double) mem.get(o) + (double) mem.get(o + 1)) + (double) mem.get(o + 2);
+    }
+
     /** AdamW, one element per work-item: the expression of {@code OptimizerKernels.adamwScalar} (float32). */
-    static void adamw(KernelContext ctx, IntArray p, DoubleArray c, FloatArray mem) {
+    static void adamw(KernelContext ctx, IntArray p, FloatArray mem) {
         int i = ctx.globalIdx;
         if (i < p.get(0)) {
             int po = p.get(1) + i, go = p.get(2) + i, mo = p.get(3) + i, vo = p.get(4) + i;
-            double b1 = c.get(1), b2 = c.get(2);
+            double b1 = coef(mem, p.get(5) + 3 * 1), b2 = coef(mem, p.get(5) + 3 * 2);
             double gi = mem.get(go);
             double mOld = mem.get(mo), vOld = mem.get(vo);
-            double pd = (float) (mem.get(po) * c.get(0));
+            double pd = (float) (mem.get(po) * coef(mem, p.get(5) + 3 * 0));
             float mi = (float) (mOld + (1 - b1) * (gi - mOld));
             float vi = (float) (b2 * vOld + (1 - b2) * gi * gi);
-            double denom = TornadoMath.sqrt((double) vi) / c.get(5) + c.get(3);
+            double denom = TornadoMath.sqrt((double) vi) / coef(mem, p.get(5) + 3 * 5) + coef(mem, p.get(5) + 3 * 3);
             mem.set(mo, mi);
             mem.set(vo, vi);
-            mem.set(po, (float) (pd - c.get(4) * mi / denom));
+            mem.set(po, (float) (pd - coef(mem, p.get(5) + 3 * 4) * mi / denom));
         }
     }
 
     /** EMA, one element per work-item: shadow = shadow + w (param - shadow), in double, rounded to float. */
-    static void ema(KernelContext ctx, IntArray p, DoubleArray c, FloatArray mem) {
+    static void ema(KernelContext ctx, IntArray p, FloatArray mem) {
         int i = ctx.globalIdx;
         if (i < p.get(0)) {
             int so = p.get(1) + i;
             double s = mem.get(so);
-            mem.set(so, (float) (s + c.get(0) * (mem.get(p.get(2) + i) - s)));
+            mem.set(so, (float) (s + coef(mem, p.get(5) + 3 * 0) * (mem.get(p.get(2) + i) - s)));
         }
     }
 
@@ -94,12 +100,48 @@ final class OptimizerTask implements DeviceArena.User {
     }
 
     /** x = x * c (float32 products), one element per work-item. */
-    static void scale(KernelContext ctx, IntArray p, DoubleArray c, FloatArray mem) {
+    static void scale(KernelContext ctx, IntArray p, FloatArray mem) {
         int i = ctx.globalIdx;
         if (i < p.get(0)) {
             int xo = p.get(1) + i;
-            mem.set(xo, mem.get(xo) * (float) c.get(0));
+            mem.set(xo, mem.get(xo) * (float) coef(mem, p.get(5) + 3 * 0));
         }
+    }
+
+    /**
+     * SGD, one element per work-item (tor8, session 8): {@code SgdKernels.range}'s expression; p[6] flags: 1 a momentum
+     * buffer (at p[3]), 2 Nesterov, 4 its first step; lr, momentum, dampening, weight decay a launch constant at p[5].
+     */
+    static void sgd(KernelContext ctx, IntArray p, FloatArray mem) {
+        int i = ctx.globalIdx;
+        if (i < p.get(0)) {
+            int po = p.get(1) + i, go = p.get(2) + i, bo = p.get(3) + i, c = p.get(5), flags = p.get(6);
+            double lr = coef(mem, c), momentum = coef(mem, c + 3), dampening = coef(mem, c + 6), weightDecay = coef(mem, c + 9);
+            double d = (float) (mem.get(go) + weightDecay * mem.get(po));
+            if ((flags & 1) != 0) {
+                float b;
+                if ((flags & 4) != 0) b = (float) d;
+                else b = (float) (momentum * mem.get(bo) + (1 - dampening) * d);
+                mem.set(bo, b);
+                if ((flags & 2) != 0) d = (float) (d + momentum * b);
+                else d = b;
+            }
+            mem.set(po, (float) (mem.get(po) - lr * d));
+        }
+    }
+
+    /** One SGD step in place: p [n] (and the momentum buffer [n], null without momentum) from g [n]. */
+    void sgd(float[] hp, float[] hg, float[] hb, int n, dev.vdiff.tensor.kernels.SgdKernels.Step s) {
+        DeviceArena a = hb == null ? shared.get(n, n) : shared.get(n, n, n);
+        a.begin();
+        int po = a.input(hp, n), go = a.input(hg, n);
+        int bo = hb == null ? 0 : s.first() ? a.output(hb, n) : a.input(hb, n);   // the first step only writes the buffer
+        int co = a.constant(DeviceArena.encode(new double[] {s.lr(), s.momentum(), s.dampening(), s.weightDecay()}));
+        int flags = (hb != null ? 1 : 0) | (s.nesterov() ? 2 : 0) | (s.first() ? 4 : 0);
+        Staging.put(new int[] {n, po, go, bo, 0, co, flags}, 7, params);
+        launch(a, SGD, n);
+        a.result(hp, po, n);
+        if (hb != null) a.result(hb, bo, n);
     }
 
     /** One AdamW step in place: p, m, v [n] from g [n]. */
@@ -107,8 +149,9 @@ final class OptimizerTask implements DeviceArena.User {
         DeviceArena a = shared.get(n, n, n, n);
         a.begin();
         int po = a.input(hp, n), go = a.input(hg, n), mo = a.input(hm, n), vo = a.input(hv, n);
-        Staging.put(new int[] {n, po, go, mo, vo}, 5, params);
-        Staging.put(new double[] {s.decay(), s.beta1(), s.beta2(), s.eps(), s.stepSize(), s.bc2Sqrt()}, 6, coef);
+        // the coefficients are the same for every parameter tensor of a step: sent once per step, then found in the arena
+        int co = a.constant(DeviceArena.encode(new double[] {s.decay(), s.beta1(), s.beta2(), s.eps(), s.stepSize(), s.bc2Sqrt()}));
+        Staging.put(new int[] {n, po, go, mo, vo, co}, 6, params);
         launch(a, ADAMW, n);
         a.result(hp, po, n);
         a.result(hm, mo, n);
@@ -120,8 +163,7 @@ final class OptimizerTask implements DeviceArena.User {
         DeviceArena a = shared.get(n, n);
         a.begin();
         int so = a.input(hs, n), qo = a.input(hparam, n);
-        Staging.put(new int[] {n, so, qo}, 3, params);
-        coef.set(0, w);
+        Staging.put(new int[] {n, so, qo, 0, 0, a.constant(DeviceArena.encode(new double[] {w}))}, 6, params);
         launch(a, EMA, n);
         a.result(hs, so, n);
     }
@@ -152,8 +194,7 @@ final class OptimizerTask implements DeviceArena.User {
         DeviceArena a = shared.get(n);
         a.begin();
         int xo = a.input(hx, n);
-        Staging.put(new int[] {n, xo}, 2, params);
-        coef.set(0, c);
+        Staging.put(new int[] {n, xo, 0, 0, 0, a.constant(DeviceArena.encode(new double[] {c}))}, 6, params);
         launch(a, SCALE, n);
         a.result(hx, xo, n);
     }
@@ -168,15 +209,17 @@ final class OptimizerTask implements DeviceArena.User {
     public java.util.List<TaskGraph> graphs(DeviceArena a, String name) {
         partials = new DoubleArray(partialCapacity);
         java.util.List<TaskGraph> tg = java.util.List.of(
-            a.finish(a.kernelGraph(name + "adamw", params).transferToDevice(DataTransferMode.EVERY_EXECUTION, coef)
-                .task("t", OptimizerTask::adamw, new KernelContext(), params, coef, a.mem)),
-            a.finish(a.kernelGraph(name + "ema", params).transferToDevice(DataTransferMode.EVERY_EXECUTION, coef)
-                .task("t", OptimizerTask::ema, new KernelContext(), params, coef, a.mem)),
+            a.finish(a.kernelGraph(name + "adamw", params)
+                .task("t", OptimizerTask::adamw, new KernelContext(), params, a.mem)),
+            a.finish(a.kernelGraph(name + "ema", params)
+                .task("t", OptimizerTask::ema, new KernelContext(), params, a.mem)),
             a.finish(a.kernelGraph(name + "sumsq", params)
                 .task("t", OptimizerTask::sumOfSquares, new KernelContext(), params, a.mem, partials)
                 .transferToHost(DataTransferMode.UNDER_DEMAND, partials)),
-            a.finish(a.kernelGraph(name + "scale", params).transferToDevice(DataTransferMode.EVERY_EXECUTION, coef)
-                .task("t", OptimizerTask::scale, new KernelContext(), params, coef, a.mem)));
+            a.finish(a.kernelGraph(name + "scale", params)
+                .task("t", OptimizerTask::scale, new KernelContext(), params, a.mem)),
+            a.finish(a.kernelGraph(name + "sgd", params)
+                .task("t", OptimizerTask::sgd, new KernelContext(), params, a.mem)));
         for (int k = 0; k < tg.size(); k++) {
             grids[k] = new WorkerGrid1D(LOCAL);
             schedulers[k] = new GridScheduler(tg.get(k).getTaskGraphName() + ".t", grids[k]);

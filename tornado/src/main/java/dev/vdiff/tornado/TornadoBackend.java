@@ -24,6 +24,7 @@ import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
  *   <li>2-D and 3-D convolution forward, input, weight and bias gradients ({@link ConvTask}: direct);</li>
  *   <li>attention without a mask, forward and backward ({@link AttentionTask}: probabilities materialised);</li>
  *   <li>the optimizer: AdamW, the EMA update, gradient clipping's sum of squares and scaling ({@link OptimizerTask}).</li>
+ *   <li>the regression losses (MSE, pseudo-Huber): the sum and the gradient ({@link LossTask}, session 8).</li>
  *   <li>elementwise arithmetic over broadcast views, broadcast sums, strided copies and fills ({@link ElementwiseTask}:
  *       residual additions, gradient sums, contiguous(), narrow's gradient, concat, nearest upsampling).</li>
  * </ul>
@@ -38,6 +39,15 @@ import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
  * to bring their stale arguments home themselves ({@link JvmBackend}).
  */
 public final class TornadoBackend implements KernelBackend, HostCopy.Holder {
+    static {
+        // IEEE square roots, exponentials, logarithms ... in the kernels, not OpenCL's native_* functions (session 8):
+        // TornadoVM emits native_sqrt even for a double sqrt by default (tornado.enable.nativeFunctions), whose
+        // precision the implementation chooses (PoCL: about float's, measured 3e-8 relative on a double pseudo-Huber
+        // term). The backend promises the JVM's arithmetic; -Dtornado.enable.nativeFunctions=True turns them back on.
+        // Read by TornadoVM when its runtime starts, which is after this (the backend is its first user).
+        if (System.getProperty("tornado.enable.nativeFunctions") == null) System.setProperty("tornado.enable.nativeFunctions", "false");
+    }
+
     private final JvmBackend jvm = new JvmBackend();
     /** Device memory shared by the families that keep their data on the device (their graphs are in its one plan). */
     private final SharedArena arena = new SharedArena(this);
@@ -47,6 +57,8 @@ public final class TornadoBackend implements KernelBackend, HostCopy.Holder {
     private final ConvTask conv = new ConvTask(arena);
     private final GroupNormTask groupNorm = new GroupNormTask(arena);
     private final AttentionTask attention = new AttentionTask(arena);
+    /** The regression losses (tor8, session 8): the MSE's sum and gradient where the network's output is. */
+    private final LossTask loss = new LossTask(arena);
     /** The optimizer (AdamW, EMA, gradient clipping): parameters, gradients, moments and averages updated in the arena. */
     private final OptimizerTask optimizer = new OptimizerTask(arena);
     private final ElementwiseTask elementwise = new ElementwiseTask(arena);
@@ -230,5 +242,27 @@ public final class TornadoBackend implements KernelBackend, HostCopy.Holder {
     public synchronized void sumTo(int[] gShape, float[] g, int[] outStrides, float[] out, int outLen, boolean inDouble) {
         if (gShape.length > ElementwiseTask.RANK || StridedKernels.numel(gShape) == 0 || outLen == 0) jvm.sumTo(gShape, g, outStrides, out, outLen, inDouble);
         else elementwise.sumTo(gShape, g, outStrides, out, outLen, inDouble);
+    }
+
+    // ------------------------------------------------------------------ regression losses (tor8, session 8; LossTask, in the arena)
+
+    @Override
+    public synchronized double lossSum(float[] a, float[] b, int n, double huberC) {
+        if (n == 0) return 0;
+        return loss.sum(a, b, n, huberC);
+    }
+
+    @Override
+    public synchronized void lossGradient(float[] a, float[] b, float[] da, int n, double k, double huberC) {
+        if (n == 0) return;
+        loss.gradient(a, b, da, n, k, huberC);
+    }
+
+    // ------------------------------------------------------------------ SGD (tor8, session 8; OptimizerTask, in the arena)
+
+    @Override
+    public synchronized void sgdStep(float[] p, float[] g, float[] buf, int n, dev.vdiff.tensor.kernels.SgdKernels.Step s) {
+        if (n == 0) return;
+        optimizer.sgd(p, g, buf, n, s);
     }
 }

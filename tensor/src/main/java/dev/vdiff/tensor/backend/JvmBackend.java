@@ -6,7 +6,9 @@ import dev.vdiff.tensor.kernels.Conv;
 import dev.vdiff.tensor.kernels.ConvGeometry;
 import dev.vdiff.tensor.kernels.Gemm;
 import dev.vdiff.tensor.kernels.GroupNormKernels;
+import dev.vdiff.tensor.kernels.LossKernels;
 import dev.vdiff.tensor.kernels.OptimizerKernels;
+import dev.vdiff.tensor.kernels.SgdKernels;
 import dev.vdiff.tensor.kernels.SoftmaxKernels;
 import dev.vdiff.tensor.kernels.StridedKernels;
 import dev.vdiff.tensor.kernels.UnaryKernels;
@@ -152,5 +154,24 @@ public final class JvmBackend implements KernelBackend {
     /** Brings home the arrays (nulls ignored) that a device holds newer values of. */
     private static void home(float[]... arrays) {
         for (float[] a : arrays) if (a != null) HostCopy.bringHome(a);
+    }
+
+    // ------------------------------------------------------------------ regression losses (tor8, session 8)
+
+    @Override public double lossSum(float[] a, float[] b, int n, double huberC) {
+        if (HostCopy.anyStale()) home(a, b);
+        return huberC < 0 ? LossKernels.squaredErrorSum(a, b, n) : LossKernels.pseudoHuberSum(a, b, n, huberC);
+    }
+
+    @Override public void lossGradient(float[] a, float[] b, float[] da, int n, double k, double huberC) {
+        if (HostCopy.anyStale()) home(a, b, da);
+        LossKernels.gradient(a, b, da, n, k, huberC);
+    }
+
+    // ------------------------------------------------------------------ SGD (tor8, session 8)
+
+    @Override public void sgdStep(float[] p, float[] g, float[] buf, int n, SgdKernels.Step s) {
+        if (HostCopy.anyStale()) home(p, g, buf);
+        SgdKernels.step(p, g, buf, n, s, 1 << 14);   // optim.SGD's grain
     }
 }

@@ -3,6 +3,7 @@ package dev.vdiff.tensor.backend;
 import dev.vdiff.tensor.kernels.AttentionKernels;
 import dev.vdiff.tensor.kernels.ConvGeometry;
 import dev.vdiff.tensor.kernels.OptimizerKernels;
+import dev.vdiff.tensor.kernels.SgdKernels;
 import dev.vdiff.tensor.kernels.StridedKernels;
 import dev.vdiff.tensor.kernels.UnaryKernels;
 
@@ -126,4 +127,23 @@ public interface KernelBackend {
 
     /** out [outLen] = g [gShape] (dense) summed over the axes where outStrides (the target's dense strides) is 0, in g's row-major order, in float32 or (inDouble) in double rounded once. */
     void sumTo(int[] gShape, float[] g, int[] outStrides, float[] out, int outLen, boolean inDouble);
+
+    // ------------------------------------------------------------------ regression losses (tor8, session 8; see LossKernels)
+    // ops.Losses calls these for float32 tensors on a device other than the JVM, so that a training step's MSE loss
+    // runs where the network's output is: only the loss comes home, and its gradient is made on the device. On the JVM
+    // device Losses keeps calling LossKernels itself; JvmBackend's versions are those same kernels.
+
+    /**
+     * sum_i p(a[i] - b[i]) in double over a, b [n] (a the input, b the target): p(d) = d^2 ({@code huberC < 0}) or the
+     * pseudo-Huber penalty sqrt(d^2 + c^2) - c with c = huberC; in an order fixed for the backend.
+     */
+    double lossSum(float[] a, float[] b, int n, double huberC);
+
+    /** da [n] = k p'(a[i] - b[i]) (float32), p as in {@link #lossSum}; k carries the upstream gradient and the 1/n of the mean. */
+    void lossGradient(float[] a, float[] b, float[] da, int n, double k, double huberC);
+
+    // ------------------------------------------------------------------ SGD (tor8, session 8; see SgdKernels, optim.SGD)
+
+    /** One SGD step in place: p [n] and the momentum buffer buf [n] (null without momentum) from the gradient g [n]. */
+    void sgdStep(float[] p, float[] g, float[] buf, int n, SgdKernels.Step s);
 }

@@ -1,9 +1,11 @@
 package dev.vdiff.tensor.ops;
 
 import dev.vdiff.tensor.DType;
+import dev.vdiff.tensor.OnDevice;
 import dev.vdiff.tensor.Shape;
 import dev.vdiff.tensor.Tensor;
 import dev.vdiff.tensor.autograd.Autograd;
+import dev.vdiff.tensor.backend.Device;
 import dev.vdiff.tensor.kernels.LossKernels;
 
 import java.util.Arrays;
@@ -46,6 +48,8 @@ public final class Losses {
         boolean f32 = a.dtype() == DType.FLOAT32;
         // float32 mode: the attribute c enters the arithmetic as a float32 number (docs/ORACLE.md §4)
         double c = huberC < 0 ? -1 : f32 ? (float) huberC : huberC;
+        Device dev = OnDevice.of(input, target);
+        if (dev != null) return onDevice(dev, op, input, target, a, b, c);
         double sum;
         if (f32) sum = huberC < 0 ? LossKernels.squaredErrorSum(a.floats(), b.floats(), n) : LossKernels.pseudoHuberSum(a.floats(), b.floats(), n, c);
         else sum = huberC < 0 ? LossKernels.squaredErrorSum(a.doubles(), b.doubles(), n) : LossKernels.pseudoHuberSum(a.doubles(), b.doubles(), n, c);
@@ -65,6 +69,27 @@ public final class Losses {
                 da = Tensor.of(d, shape);
             }
             // the loss depends on input - target only, so the target's gradient is the negative
+            return new Tensor[] {input.requiresGrad() ? da : null, target.requiresGrad() ? Arithmetic.scale(da, -1) : null};
+        }, input, target);
+    }
+
+    /**
+     * The same loss for float32 tensors on another device (tor8, session 8): the penalty sum and the gradient run on
+     * the device's backend ({@code KernelBackend.lossSum}, {@code lossGradient}) where the network's output is, so
+     * only the loss comes home (a double per block of 4,096 elements); the gradient is made there and stays there.
+     * The JVM device never gets here (the code above is the JVM path, unchanged).
+     */
+    private static Tensor onDevice(Device dev, String op, Tensor input, Tensor target, Tensor a, Tensor b, double c) {
+        int n = a.numel();
+        int[] shape = a.shape();
+        float[] as = a.deviceFloats(), bs = b.deviceFloats();   // dense after contiguous(): not brought home
+        Tensor out = Tensor.scalar(DType.FLOAT32, dev.kernels().lossSum(as, bs, n, c) / n);
+        if (!Autograd.enabled() || !(input.requiresGrad() || target.requiresGrad())) return out;
+        return Autograd.record(out, op, g -> {
+            double k = g.item() / n;
+            float[] d = new float[n];
+            dev.kernels().lossGradient(as, bs, d, n, k, c);
+            Tensor da = Tensor.of(d, shape);
             return new Tensor[] {input.requiresGrad() ? da : null, target.requiresGrad() ? Arithmetic.scale(da, -1) : null};
         }, input, target);
     }

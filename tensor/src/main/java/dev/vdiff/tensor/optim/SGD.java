@@ -1,6 +1,9 @@
 package dev.vdiff.tensor.optim;
 
 import dev.vdiff.tensor.DType;
+import dev.vdiff.tensor.OnDevice;
+import dev.vdiff.tensor.backend.Device;
+import dev.vdiff.tensor.kernels.SgdKernels;
 import dev.vdiff.tensor.parallel.Parallel;
 import dev.vdiff.tensor.Tensor;
 
@@ -64,7 +67,11 @@ public final class SGD extends Optimizer {
                 buffers.put(e.getKey(), buf);
             }
             Tensor b = buf;
-            if (p.dtype() == DType.FLOAT32) {
+            Device dev = OnDevice.of(p, g, b);
+            if (dev != null) {   // float32 on another device (tor8, session 8): updated where the parameter is
+                dev.kernels().sgdStep(p.deviceFloats(), g.deviceFloats(), b == null ? null : b.deviceFloats(), n,
+                    new SgdKernels.Step(lr, momentum, dampening, weightDecay, nesterov, first));
+            } else if (p.dtype() == DType.FLOAT32) {
                 float[] pp = p.floats(), gg = g.floats(), bb = b == null ? null : b.floats();
                 Parallel.forRange(n, GRAIN, (lo, hi) -> kernelF(pp, gg, bb, lo, hi, lr, momentum, dampening, weightDecay, nesterov, first));
             } else {
@@ -77,15 +84,7 @@ public final class SGD extends Optimizer {
     /** One SGD step on elements [lo, hi); p, g, buf (null without momentum) all [n]. */
     static void kernelF(float[] p, float[] g, float[] buf, int lo, int hi, double lr, double momentum,
                         double dampening, double weightDecay, boolean nesterov, boolean first) {
-        for (int i = lo; i < hi; i++) {
-            double d = (float) (g[i] + weightDecay * p[i]);
-            if (buf != null) {
-                float b = first ? (float) d : (float) (momentum * buf[i] + (1 - dampening) * d);
-                buf[i] = b;
-                d = nesterov ? (float) (d + momentum * b) : b;
-            }
-            p[i] = (float) (p[i] - lr * d);
-        }
+        SgdKernels.range(p, g, buf, lo, hi, new SgdKernels.Step(lr, momentum, dampening, weightDecay, nesterov, first));   // the loop moved there (session 8)
     }
 
     /** One SGD step on elements [lo, hi); p, g, buf (null without momentum) all [n]. */

@@ -77,4 +77,9 @@ public final class CountingBackend implements KernelBackend {
     @Override public void copy(int[] shape, float[] src, int sOff, int[] sStrides, float[] dst, int dOff, int[] dStrides) { count("copy"); jvm.copy(shape, src, sOff, sStrides, dst, dOff, dStrides); }
     @Override public void fill(float[] dst, int n, float v) { count("fill"); jvm.fill(dst, n, v); }
     @Override public void sumTo(int[] gShape, float[] g, int[] outStrides, float[] out, int outLen, boolean inDouble) { count(inDouble ? "sumToInDouble" : "sumTo"); jvm.sumTo(gShape, g, outStrides, out, outLen, inDouble); }
+
+    // ------------------------------------------------------------------ regression losses (tor8, session 8)
+    @Override public double lossSum(float[] a, float[] b, int n, double huberC) { count("lossSum"); return jvm.lossSum(a, b, n, huberC); }
+    @Override public void lossGradient(float[] a, float[] b, float[] da, int n, double k, double huberC) { count("lossGradient"); jvm.lossGradient(a, b, da, n, k, huberC); }
+    @Override public void sgdStep(float[] p, float[] g, float[] buf, int n, dev.vdiff.tensor.kernels.SgdKernels.Step s) { count("sgdStep"); jvm.sgdStep(p, g, buf, n, s); }
 }

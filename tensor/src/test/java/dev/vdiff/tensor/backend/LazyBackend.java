@@ -219,4 +219,25 @@ public final class LazyBackend implements KernelBackend, HostCopy.Holder {
         jvm.sumTo(gShape, in(g), outStrides, d, outLen, inDouble);
         result(out, d);
     }
+
+    // ------------------------------------------------------------------ regression losses (tor8, session 8)
+    @Override
+    public synchronized double lossSum(float[] a, float[] b, int n, double huberC) {
+        return jvm.lossSum(in(a), in(b), n, huberC);
+    }
+
+    @Override
+    public synchronized void lossGradient(float[] a, float[] b, float[] da, int n, double k, double huberC) {
+        float[] d = out(da);
+        jvm.lossGradient(in(a), in(b), d, n, k, huberC);
+        result(da, d);
+    }
+
+    @Override
+    public synchronized void sgdStep(float[] p, float[] g, float[] buf, int n, dev.vdiff.tensor.kernels.SgdKernels.Step s) {
+        float[] dp = out(p), db = out(buf);
+        jvm.sgdStep(dp, in(g), db, n, s);
+        result(p, dp);
+        if (buf != null) result(buf, db);
+    }
 }
