@@ -109,8 +109,11 @@ public final class Parallel {
          */
         @Override
         public void close() {
-            closed = true;
-            if (started) for (Worker w : workers) LockSupport.unpark(w);
+            synchronized (this) {   // with startOnce: threads started before close are woken to see it
+                closed = true;
+                if (!started) return;
+            }
+            for (Worker w : workers) LockSupport.unpark(w);
         }
 
         private void startOnce() {
