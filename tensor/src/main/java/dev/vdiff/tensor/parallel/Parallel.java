@@ -250,6 +250,16 @@ public final class Parallel {
             + " is not a whole number of microseconds from 0 to " + MAX_SPIN_MICROS);
     }
 
+    /**
+     * Checks the system properties the pools read ({@code -Dvdiff.threads}, {@code -Dvdiff.parallel.spinMicros}),
+     * throwing {@link IllegalArgumentException} with one line naming the bad one: for a command line to call
+     * before any work, so that a typo is a user error there instead of a failure inside the first loop.
+     */
+    public static void checkProperties() {
+        defaultThreads();
+        configuredSpinNanos();
+    }
+
     private static long configuredSpinNanos() {
         return spinNanos(System.getProperty("vdiff.parallel.spinMicros"));
     }
