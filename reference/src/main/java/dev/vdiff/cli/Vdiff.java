@@ -1,6 +1,7 @@
 package dev.vdiff.cli;
 
 import dev.vdiff.tensor.UserError;
+import dev.vdiff.tensor.parallel.Parallel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -96,6 +97,12 @@ public final class Vdiff implements Runnable {
     }
 
     public static void main(String[] args) {
+        try {
+            Parallel.checkProperties();   // -Dvdiff.threads, -Dvdiff.parallel.spinMicros: a typo is one line, exit 2
+        } catch (IllegalArgumentException e) {
+            System.err.println("vdiff: error: " + e.getMessage());
+            System.exit(2);
+        }
         System.exit(commandLine().execute(args));
     }
 

@@ -1,10 +1,10 @@
 package dev.vdiff.tensor.parallel;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -49,17 +49,33 @@ public final class Parallel {
     private static volatile Pool defaultPool;
 
     /**
-     * A compute pool of a fixed number of threads: the thread-count setting of one run. Its threads are
-     * daemons named {@code vdiff-compute-N}; {@link #close} stops them.
+     * A compute pool of a fixed number of threads: the thread-count setting of one run. Its {@code threads - 1}
+     * compute threads are daemons named {@code vdiff-compute-N}, started by the first loop that fans out;
+     * {@link #close} stops them.
+     *
+     * <p>Why not an executor: a training step runs thousands of small loops (a GroupNorm of ~0.4 ms, elementwise
+     * ops), and a parked thread starts its first chunk 8-77 µs after being woken (measured by gn8, session 8),
+     * so two threads gained nothing over one on such loops. Like OpenMP's threads, ours therefore spin for a
+     * short, bounded time ({@code -Dvdiff.parallel.spinMicros}, default {@value #DEFAULT_SPIN_MICROS}) waiting
+     * for the next loop before they park, and the caller spins as long waiting for the last chunk before it
+     * parks. An idle pool costs at most that spin after each loop, then nothing.
      */
     public static final class Pool implements AutoCloseable {
         private final int threads;
-        private final ForkJoinPool pool;   // null for one thread: everything runs on the caller
-        private final AtomicInteger workers = new AtomicInteger();
+        private final long spinNanos;
+        private final Worker[] workers;   // empty for one thread: everything runs on the caller
+        private volatile boolean started;
+        private volatile boolean closed;
+        /** The loops that may still have unclaimed chunks; several callers may share one pool. */
+        private final ConcurrentLinkedQueue<Loop> loops = new ConcurrentLinkedQueue<>();
+        /** Bumped after every loop is posted: what idle compute threads spin on. */
+        private final AtomicLong posted = new AtomicLong();
 
-        private Pool(int threads) {
+        private Pool(int threads, long spinNanos) {
             this.threads = threads;
-            this.pool = threads == 1 ? null : new ForkJoinPool(threads, p -> new Worker(p, this), null, false);
+            this.spinNanos = spinNanos;
+            this.workers = new Worker[threads - 1];
+            for (int i = 0; i < workers.length; i++) workers[i] = new Worker(this, i);
         }
 
         /** The number of compute threads of this run. */
@@ -87,60 +103,171 @@ public final class Parallel {
             }
         }
 
-        /** Stops the pool's threads; work already handed to it finishes first. */
+        /**
+         * Stops the pool's threads; work already handed to it finishes first (a loop's caller runs every chunk
+         * no compute thread has claimed, so a loop started after close still completes, on the caller alone).
+         */
         @Override
         public void close() {
-            if (pool != null) pool.shutdown();
+            synchronized (this) {   // with startOnce: threads started before close are woken to see it
+                closed = true;
+                if (!started) return;
+            }
+            for (Worker w : workers) LockSupport.unpark(w);
+        }
+
+        private void startOnce() {
+            if (started) return;
+            synchronized (this) {
+                if (started || closed) return;
+                for (Worker w : workers) w.start();
+                started = true;
+            }
         }
 
         /**
          * Runs {@code body} over {@code [0, n)} in chunks of {@code step} and waits for all. The chunks are
          * claimed in order from a shared counter by the caller and by up to {@code threads - 1} of this pool's
-         * threads, so {@code threads} threads work on the loop, the caller never sleeps while chunks are left
-         * (one thread wake-up per loop instead of two), and when a helper is slow to start (a busy core) the
-         * caller takes its chunks. Who runs a chunk never changes what it computes (see the class comment).
-         * While the caller runs a chunk it is marked as inside a fanned-out loop, so loops nested in the chunk
-         * run inline there instead of fanning out again (into this pool or a user's).
+         * threads, so {@code threads} threads work on the loop, the caller never sleeps while chunks are left,
+         * and when a helper is slow to start (a busy core) the caller takes its chunks. Who runs a chunk never
+         * changes what it computes (see the class comment). While the caller runs a chunk it is marked as
+         * inside a fanned-out loop, so loops nested in the chunk run inline there instead of fanning out again
+         * (into this pool or a user's).
          */
         void runAll(int n, int step, Range body) {
-            int chunks = (n + step - 1) / step;
-            AtomicInteger next = new AtomicInteger();
-            CountDownLatch done = new CountDownLatch(chunks);
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            Runnable claim = () -> {
-                for (int k; (k = next.getAndIncrement()) < chunks; ) {
-                    try {
-                        if (failure.get() == null) body.run(k * step, Math.min(n, k * step + step));
-                    } catch (Throwable e) {
-                        failure.compareAndSet(null, e);
-                    } finally {
-                        done.countDown();
-                    }
+            Loop loop = new Loop(n, step, body, Thread.currentThread());
+            boolean shared = !closed;
+            if (shared) {
+                startOnce();
+                loops.add(loop);
+                posted.incrementAndGet();
+                // Spinning threads see the new count; parked ones need a wake-up (only as many as can help).
+                for (int h = Math.min(workers.length, loop.chunks - 1) - 1; h >= 0; h--) {
+                    if (workers[h].sleeping) LockSupport.unpark(workers[h]);
                 }
-            };
-            for (int h = Math.min(threads - 1, chunks - 1); h > 0; h--) pool.execute(claim);
+            }
             boolean[] inLoop = IN_LOOP.get();
             inLoop[0] = true;
             try {
-                claim.run();
+                loop.claim();
             } finally {
                 inLoop[0] = false;
             }
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    done.await();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;   // the chunks write into the caller's arrays: wait for them regardless
-                }
-            }
-            if (interrupted) Thread.currentThread().interrupt();
-            Throwable e = failure.get();
+            if (shared) loops.remove(loop);   // every chunk is claimed: compute threads need not look at it
+            loop.awaitDone(spinNanos);
+            Throwable e = loop.failure.get();
             if (e instanceof RuntimeException r) throw r;
             if (e instanceof Error err) throw err;
             if (e != null) throw new IllegalStateException(e);
         }
+
+        /** A compute thread's life: help every posted loop, spin briefly for the next, then park. */
+        private void work(Worker me) {
+            while (true) {
+                long seen = posted.get();   // read before scanning: a loop posted during the scan bumps it
+                for (Loop loop : loops) loop.claim();
+                long until = System.nanoTime() + spinNanos;
+                while (posted.get() == seen && !closed && spinNanos > 0 && System.nanoTime() - until < 0) {
+                    Thread.onSpinWait();
+                }
+                while (posted.get() == seen && !closed) {
+                    me.sleeping = true;   // then re-check: a poster either sees this flag or we see its count
+                    if (posted.get() == seen && !closed) LockSupport.park(this);
+                    me.sleeping = false;
+                    Thread.interrupted();   // a chunk's stray interrupt must not turn parking into spinning
+                }
+                if (closed && posted.get() == seen) return;
+            }
+        }
+    }
+
+    /** One fanned-out loop: its chunk counter, its completion count and its first failure. */
+    private static final class Loop {
+        final int n, step, chunks;
+        final Range body;
+        final Thread caller;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger done = new AtomicInteger();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        volatile boolean callerParked;
+
+        Loop(int n, int step, Range body, Thread caller) {
+            this.n = n;
+            this.step = step;
+            this.chunks = (n + step - 1) / step;
+            this.body = body;
+            this.caller = caller;
+        }
+
+        /** Runs chunks claimed from the shared counter until none are left. */
+        void claim() {
+            for (int k; (k = next.getAndIncrement()) < chunks; ) {
+                try {
+                    if (failure.get() == null) body.run(k * step, Math.min(n, k * step + step));
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    if (done.incrementAndGet() == chunks && callerParked) LockSupport.unpark(caller);
+                }
+            }
+        }
+
+        /**
+         * The caller waits for the chunks other threads still run: spins up to {@code spinNanos}, then parks.
+         * An interrupt does not end the wait (the chunks write into the caller's arrays) but is kept.
+         */
+        void awaitDone(long spinNanos) {
+            if (done.get() == chunks) return;
+            long until = System.nanoTime() + spinNanos;
+            while (done.get() < chunks && spinNanos > 0 && System.nanoTime() - until < 0) Thread.onSpinWait();
+            boolean interrupted = false;
+            while (done.get() < chunks) {
+                callerParked = true;   // then re-check: the last chunk either sees this flag or we see its count
+                if (done.get() < chunks) LockSupport.park(this);
+                if (Thread.interrupted()) interrupted = true;
+            }
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Default of {@code -Dvdiff.parallel.spinMicros}: how long idle compute threads and waiting callers spin. */
+    static final int DEFAULT_SPIN_MICROS = 50;
+    static final int MAX_SPIN_MICROS = 100_000;
+
+    /**
+     * Parses {@code -Dvdiff.parallel.spinMicros} (null or blank: the default) into nanoseconds; 0 parks at
+     * once, as an executor would.
+     */
+    static long spinNanos(String value) {
+        if (value == null || value.isBlank()) return DEFAULT_SPIN_MICROS * 1000L;
+        try {
+            int us = Integer.parseInt(value.trim());
+            if (us >= 0 && us <= MAX_SPIN_MICROS) return us * 1000L;
+        } catch (NumberFormatException e) {
+            // fall through to the error below
+        }
+        throw new IllegalArgumentException("-Dvdiff.parallel.spinMicros=" + value
+            + " is not a whole number of microseconds from 0 to " + MAX_SPIN_MICROS);
+    }
+
+    /**
+     * Checks the system properties the pools read ({@code -Dvdiff.threads}, {@code -Dvdiff.parallel.spinMicros}),
+     * throwing {@link IllegalArgumentException} with one line naming the bad one: for a command line to call
+     * before any work, so that a typo is a user error there instead of a failure inside the first loop.
+     */
+    public static void checkProperties() {
+        defaultThreads();
+        configuredSpinNanos();
+    }
+
+    private static long configuredSpinNanos() {
+        return spinNanos(System.getProperty("vdiff.parallel.spinMicros"));
+    }
+
+    /** A pool whose threads spin {@code spinNanos} before parking (tests choose it; runs read the property). */
+    static Pool open(int threads, long spinNanos) {
+        if (threads < 1) throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+        return new Pool(threads, spinNanos);
     }
 
     /** Set while a caller thread runs chunks of its own fanned-out loop (see {@link Pool#runAll}). */
@@ -152,21 +279,27 @@ public final class Parallel {
     }
 
     /** A compute thread; being one is the marker for "already inside a fanned-out loop". */
-    private static final class Worker extends ForkJoinWorkerThread {
+    private static final class Worker extends Thread {
         final Pool owner;
+        /** Set while parked (or about to park): a loop poster must unpark it. */
+        volatile boolean sleeping;
 
-        Worker(ForkJoinPool p, Pool owner) {
-            super(p);
+        Worker(Pool owner, int index) {
+            super(null, null, "vdiff-compute-" + index, 0);
             this.owner = owner;
-            setName("vdiff-compute-" + owner.workers.getAndIncrement());
             setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            owner.work(this);
         }
     }
 
     /** Opens a pool of {@code threads} compute threads for one run; close it when the run ends. */
     public static Pool open(int threads) {
         if (threads < 1) throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
-        return new Pool(threads);
+        return new Pool(threads, configuredSpinNanos());
     }
 
     /**
@@ -206,7 +339,7 @@ public final class Parallel {
         Pool p = defaultPool;
         if (p != null) return p;
         synchronized (Parallel.class) {
-            if (defaultPool == null) defaultPool = new Pool(defaultThreads());
+            if (defaultPool == null) defaultPool = new Pool(defaultThreads(), configuredSpinNanos());
             return defaultPool;
         }
     }
@@ -234,7 +367,7 @@ public final class Parallel {
         if (n < 1) throw new IllegalArgumentException("--threads must be at least 1, got " + n);
         Pool old = defaultPool();
         if (n == old.threads) return;
-        defaultPool = new Pool(n);
+        defaultPool = new Pool(n, configuredSpinNanos());
         old.close();
     }
 
