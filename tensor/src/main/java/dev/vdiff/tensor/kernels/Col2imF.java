@@ -21,24 +21,37 @@ import dev.vdiff.tensor.parallel.Parallel;
 final class Col2imF {
     private Col2imF() {}
 
-    /** {@code dx [N, C, Q]} from {@code dy [N, O, P]} and {@code w [O, CK]}, as in the class comment. */
+    /** Floats of one block of dcol at most (4 MiB): a 3-D convolution's CK x P can be far larger than one image. */
+    private static final int BLOCK_FLOATS = 1 << 20;
+
+    /**
+     * {@code dx [N, C, Q]} from {@code dy [N, O, P]} and {@code w [O, CK]}, as in the class comment, one image at a
+     * time and, within it, blocks of whole channels (every tap of a channel in one block, so the block size does not
+     * change the order of any sum).
+     */
     static void inputGrad(ConvGeometry g, float[] dy, float[] w, float[] dx) {
-        Panels.F wT = Panels.strided(w, new int[] {0}, g.ck, 1);   // S(k = o, i = (c, tap)) = w[o, (c, tap)]
+        int perBlock = Math.max(1, Math.min(g.c, BLOCK_FLOATS / Math.max(1, g.kk * g.p)));
         Parallel.forRange(g.n, 1, (lo, hi) -> {
-            // dcol [CK, P] of one image: every element is written by the GEMM
-            float[] dcol = Scratch.floats(Scratch.GRID_OUT, g.ck * g.p);
+            // dcol [channels of the block * KK, P]: every element is written by the GEMM
+            float[] dcol = Scratch.floats(Scratch.GRID_OUT, perBlock * g.kk * g.p);
             for (int n = lo; n < hi; n++) {
-                Panels.F dyN = Panels.strided(dy, new int[] {n * g.o * g.p}, g.p, 1);   // S(k = o, j = pos) = dy[n, o, pos]
-                Gemm.sgemm(1, g.ck, g.p, g.o, wT, dyN, dcol, 0, 0, g.p, false);
                 java.util.Arrays.fill(dx, n * g.c * g.q, (n + 1) * g.c * g.q, 0f);
-                for (int c = 0; c < g.c; c++) scatterChannel(g, dcol, c, dx, (n * g.c + c) * g.q);
+                Panels.F dyN = Panels.strided(dy, new int[] {n * g.o * g.p}, g.p, 1);   // S(k = o, j = pos) = dy[n, o, pos]
+                for (int c0 = 0; c0 < g.c; c0 += perBlock) {
+                    int c1 = Math.min(g.c, c0 + perBlock);
+                    // S(k = o, i = (c - c0, tap)) = w[o, (c, tap)]
+                    Panels.F wT = Panels.strided(w, new int[] {c0 * g.kk}, g.ck, 1);
+                    Gemm.sgemm(1, (c1 - c0) * g.kk, g.p, g.o, wT, dyN, dcol, 0, 0, g.p, false);
+                    for (int c = c0; c < c1; c++) scatterChannel(g, dcol, c - c0, dx, (n * g.c + c) * g.q);
+                }
             }
             Scratch.release(Scratch.GRID_OUT, dcol);
         });
     }
 
     /**
-     * col2im of one channel: {@code dx[xOff + input position of (pos, tap)] += dcol[(c*KK + tap)*P + pos]} for
+     * col2im of one channel: {@code dx[xOff + input position of (pos, tap)] += dcol[(c*KK + tap)*P + pos]} (c: the
+     * channel's row in this block of dcol) for
      * every tap in order and every output position whose window reaches inside x.
      */
     static void scatterChannel(ConvGeometry g, float[] dcol, int c, float[] dx, int xOff) {

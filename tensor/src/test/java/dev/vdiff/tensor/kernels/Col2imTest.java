@@ -42,6 +42,13 @@ class Col2imTest {
         check(new ConvGeometry(2, 64, 1, hw, hw, 64, 1, 3, 3, 1, 2, 2, 0, 1, 1), new SplittableRandom(hw));
     }
 
+    /** A 3-D convolution whose dcol (CK x P) exceeds one block: several channel blocks per image. */
+    @org.junit.jupiter.api.Test
+    void severalChannelBlocks() {
+        MicroKernel.warmUp();
+        check(new ConvGeometry(1, 40, 15, 31, 32, 8, 3, 3, 3, 2, 2, 2, 1, 1, 1), new SplittableRandom(40));
+    }
+
     private static void check(ConvGeometry g, SplittableRandom r) {
         float[] wt = random(r, g.o * g.ck), dy = random(r, g.n * g.o * g.p);
         float[][] dx = new float[2][];
