@@ -55,10 +55,12 @@ public final class Parallel {
      *
      * <p>Why not an executor: a training step runs thousands of small loops (a GroupNorm of ~0.4 ms, elementwise
      * ops), and a parked thread starts its first chunk 8-77 µs after being woken (measured by gn8, session 8),
-     * so two threads gained nothing over one on such loops. Like OpenMP's threads, ours therefore spin for a
-     * short, bounded time ({@code -Dvdiff.parallel.spinMicros}, default {@value #DEFAULT_SPIN_MICROS}) waiting
-     * for the next loop before they park, and the caller spins as long waiting for the last chunk before it
-     * parks. An idle pool costs at most that spin after each loop, then nothing.
+     * so two threads gained nothing over one on such loops. Like OpenMP's threads, ours can therefore spin for a
+     * short, bounded time ({@code -Dvdiff.parallel.spinMicros}) waiting for the next loop before they park, and
+     * the caller spins as long waiting for the last chunk before it parks. The default is
+     * {@value #DEFAULT_SPIN_MICROS} (park at once): on the quiet 2-core machine a 50 µs spin made GroupNorm
+     * 1.2x faster but the train step 0.86-0.92x as fast (the spinning threads take the cores from the JIT and
+     * GC threads; docs/PERFORMANCE.md, spin8). An idle pool costs at most the spin after each loop, then nothing.
      */
     public static final class Pool implements AutoCloseable {
         private final int threads;
@@ -231,7 +233,7 @@ public final class Parallel {
     }
 
     /** Default of {@code -Dvdiff.parallel.spinMicros}: how long idle compute threads and waiting callers spin. */
-    static final int DEFAULT_SPIN_MICROS = 50;
+    static final int DEFAULT_SPIN_MICROS = 0;   // 50 µs measured slower on the train step (docs/PERFORMANCE.md, spin8)
     static final int MAX_SPIN_MICROS = 100_000;
 
     /**
