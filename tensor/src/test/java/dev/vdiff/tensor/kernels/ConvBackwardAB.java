@@ -54,9 +54,9 @@ public final class ConvBackwardAB {
                 if (k.inputGrad) Conv.inputGrad(g, toDouble(dy), toDouble(w), ref);
                 else Conv.weightGrad(g, toDouble(x), toDouble(dy), ref);
                 k.old.run(g, x, w, dy, out);
-                String eOld = errors(out, ref);
+                String eOld = WinogradTiming.errors(out, ref);
                 k.neu.run(g, x, w, dy, out);
-                String eNew = errors(out, ref);
+                String eNew = WinogradTiming.errors(out, ref);
                 double[][] t = new double[2][rounds];
                 for (int q = -WARM_UP; q < rounds; q++) {
                     for (int s = 0; s < 2; s++) {
@@ -73,18 +73,6 @@ public final class ConvBackwardAB {
             }
             return null;
         });
-    }
-
-    static String errors(float[] y, double[] ref) {
-        double ss = 0, se = 0, max = 0;
-        for (int i = 0; i < y.length; i++) {
-            double d = y[i] - ref[i];
-            ss += ref[i] * ref[i];
-            se += d * d;
-            max = Math.max(max, Math.abs(d));
-        }
-        double rms = Math.sqrt(ss / y.length);
-        return String.format("max %.1e rms %.1e", max / rms, Math.sqrt(se / y.length) / rms);
     }
 
     static float[] random(SplittableRandom r, int n, double scale) {
